@@ -1,0 +1,71 @@
+"""People, memberships and API tokens in the committee office's admin, audited through services."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from communitygate.accounts.models import ApiToken, Membership
+from communitygate.accounts.services import api_token_revoke, membership_end, membership_grant
+from communitygate.core.errors import RuleBroken
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin[Membership]):
+    list_display = ["user", "organisation", "role", "active_from", "active_to"]
+    list_filter = ["role", "organisation__kind"]
+    search_fields = ["user__username", "organisation__name", "organisation__code"]
+    list_select_related = ["user", "organisation"]
+    autocomplete_fields = ["user", "organisation"]
+    fields = ["user", "organisation", "role", "active_from"]
+    actions = ["end_memberships"]
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: ModelForm[Membership], change: bool
+    ) -> None:
+        saved = membership_grant(
+            actor=request.user,
+            user=form.cleaned_data["user"],
+            organisation=form.cleaned_data["organisation"],
+            role=form.cleaned_data["role"],
+            active_from=form.cleaned_data["active_from"],
+        )
+        obj.pk = saved.pk
+
+    @admin.action(description="End the selected memberships today")
+    def end_memberships(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        for membership in queryset.filter(active_to__isnull=True):
+            try:
+                membership_end(actor=request.user, membership=membership, reason="admin")
+            except RuleBroken as broken:
+                self.message_user(request, broken.message, messages.ERROR)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    list_display = ["prefix", "user", "label", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    search_fields = ["prefix", "user__username"]
+    readonly_fields = ["prefix", "user", "label", "created_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]
+    actions = ["revoke_tokens"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(actor=request.user, token=token, reason="revoked in the admin")
+

@@ -1,0 +1,24 @@
+"""API authentication: `Authorization: Bearer <token>` with a per-user token (stored hashed)."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from communitygate.accounts.services import user_for_api_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+        user = user_for_api_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class OptionalBearerToken(BearerToken):
+    """For public reads: a token, when sent, identifies the caller; no token is fine too."""
+
+    def __call__(self, request: HttpRequest) -> object:
+        if not request.headers.get("Authorization"):
+            return True
+        return super().__call__(request)

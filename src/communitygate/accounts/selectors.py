@@ -1,0 +1,61 @@
+"""Reads about people: their active memberships, as small frozen grants cached per request."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+from communitygate.accounts.models import ApiToken, Membership
+from communitygate.core import clock
+
+GRANTS_CACHE_ATTRIBUTE = "_communitygate_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One active role of a person in one organisation."""
+
+    organisation_id: int
+    organisation_code: str
+    organisation_name: str
+    kind: str
+    role: str
+    path: str
+
+
+def user_grants(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Grant, ...]:
+    """The person's active roles today (one query per request, then cached on the user)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    cached: tuple[Grant, ...] | None = getattr(user, GRANTS_CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    today = clock.today()
+    memberships = (
+        Membership.objects.filter(user_id=user.pk, active_from__lte=today)
+        .filter(Q(active_to__isnull=True) | Q(active_to__gte=today))
+        .select_related("organisation")
+        .order_by("organisation__path", "role")
+    )
+    grants = tuple(
+        Grant(
+            organisation_id=m.organisation_id,
+            organisation_code=m.organisation.code,
+            organisation_name=m.organisation.name,
+            kind=m.organisation.kind,
+            role=m.role,
+            path=m.organisation.path,
+        )
+        for m in memberships
+    )
+    setattr(user, GRANTS_CACHE_ATTRIBUTE, grants)
+    return grants
+
+
+def forget_grants(user: AbstractBaseUser) -> None:
+    if hasattr(user, GRANTS_CACHE_ATTRIBUTE):
+        delattr(user, GRANTS_CACHE_ATTRIBUTE)
+
+
+def api_tokens_of(user: AbstractBaseUser) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user_id=user.pk).order_by("-created_at"))

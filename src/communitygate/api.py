@@ -1,0 +1,73 @@
+"""The HTTP API (/api/v1/): django-ninja, with one error shape for every failure.
+
+Every error answers JSON {"code": ..., "message": ...} (the message in Chinese and English) with
+a 4xx status. Routers live in their apps (orgs/api.py, catalog/api.py, accounts/api.py).
+"""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import SessionAuth
+
+from communitygate.accounts.api import router as accounts_router
+from communitygate.accounts.auth import BearerToken
+from communitygate.catalog.api import router as catalog_router
+from communitygate.core.errors import RuleBroken
+from communitygate.orgs.api import router as orgs_router
+
+api = NinjaAPI(
+    title="CommunityGate API",
+    version="1",
+    description="社区工作准入与民情服务平台 · Community Work Access and Residents' Affairs Platform",
+    urls_namespace="api",
+    auth=[BearerToken(), SessionAuth()],
+)
+api.add_router("", orgs_router)
+api.add_router("", catalog_router)
+api.add_router("", accounts_router)
+
+
+def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:
+    body = {"code": code, "message": f"{zh} / {en}", "message_zh": zh, "message_en": en, **extra}
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+@api.exception_handler(RuleBroken)
+def rule_broken(request: HttpRequest, exc: RuleBroken) -> HttpResponse:
+    return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    problems = [
+        {
+            "column": ".".join(str(part) for part in error.get("loc", ())[1:]),
+            "message": error.get("msg", ""),
+        }
+        for error in exc.errors
+    ]
+    return error_response(
+        422, "invalid_input", "请求参数有误。", "The request is not valid.", problems=problems
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        401,
+        "unauthenticated",
+        "需要登录或有效的 API 令牌（Authorization: Bearer <令牌>）。",
+        "Sign in or send a valid API token (Authorization: Bearer <token>).",
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(exc.status_code, "http_error", str(exc), str(exc))
+
+
+def api_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_response(
+        404, "not_found", "没有这个接口。", "There is no such API path.", path=request.path
+    )

@@ -1,0 +1,109 @@
+"""Recorder functions: the one way to write an audit event (Saleor: one recorder per event).
+
+Call `record_event` inside the service's transaction, so the event commits or rolls back with
+the change it describes. Appends are serialised (an advisory lock on PostgreSQL, IMMEDIATE
+transactions on SQLite) so that every event chains to exactly one predecessor.
+"""
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models, transaction
+
+from communitygate.audit.models import GENESIS_HASH, AuditEvent
+from communitygate.core import clock
+from communitygate.core.context import current_request_meta
+
+CHAIN_LOCK_KEY = 7_203_202_014  # any constant; names the advisory lock of the chain head
+
+Changes = dict[str, list[Any]]
+
+
+def to_json_value(value: object) -> Any:
+    """The value as it will read back from the JSON column (Decimal and dates become strings)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def changed_fields(before: Mapping[str, object], after: Mapping[str, object]) -> Changes:
+    """{field: [before, after]} for every field whose value differs."""
+    keys = sorted(set(before) | set(after))
+    return {
+        key: [to_json_value(before.get(key)), to_json_value(after.get(key))]
+        for key in keys
+        if to_json_value(before.get(key)) != to_json_value(after.get(key))
+    }
+
+
+def created_fields(after: Mapping[str, object]) -> Changes:
+    return changed_fields({}, after)
+
+
+def event_digest(event: AuditEvent) -> str:
+    """The hash of an event: its content and its predecessor's hash, canonically serialised."""
+    content = {
+        "occurred_at": event.occurred_at.isoformat(),
+        "actor_id": event.actor_id,
+        "actor_username": event.actor_username,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "object_repr": event.object_repr,
+        "changes": event.changes,
+        "reason": event.reason,
+        "request_id": event.request_id,
+        "source_ip": event.source_ip,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _lock_chain_head() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def _chain_head_hash() -> str:
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS_HASH
+
+
+def object_type_of(obj: models.Model) -> str:
+    return f"{obj._meta.app_label}.{obj._meta.model_name}"
+
+
+def record_event(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model,
+    changes: Changes | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one event to the chain, in the caller's transaction."""
+    meta = current_request_meta()
+    user = actor if isinstance(actor, AbstractBaseUser) else None
+    with transaction.atomic():
+        _lock_chain_head()
+        event = AuditEvent(
+            occurred_at=clock.now(),
+            actor=user,
+            actor_username=user.get_username() if user else "",
+            action=action,
+            object_type=object_type_of(obj),
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:300],
+            changes=to_json_value(changes or {}),
+            reason=reason,
+            request_id=meta.request_id,
+            source_ip=meta.source_ip,
+            prev_hash=_chain_head_hash(),
+        )
+        event.hash = event_digest(event)
+        event.save(force_insert=True)
+    return event

@@ -1,0 +1,257 @@
+"""Catalog API: public reads of published editions, the negative list and certificate lists."""
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from communitygate.catalog.models import (
+    CatalogEdition,
+    CertificateRule,
+    Domains,
+    EditionEntry,
+    ItemClasses,
+    ItemStatuses,
+    NegativeListEntry,
+)
+from communitygate.catalog.selectors import (
+    STATUS_ALL,
+    CatalogDiff,
+    ItemFilters,
+    certificate_rules,
+    edition_diff,
+    edition_get,
+    edition_items,
+    edition_list,
+    edition_or_latest,
+    item_page,
+    negative_list,
+)
+from communitygate.core.paging import page_bounds
+
+router = Router(tags=["catalog"])
+
+
+class NamedRef(Schema):
+    code: str
+    name: str
+
+
+class ItemOut(Schema):
+    code: str
+    name: str
+    name_en: str
+    item_class: str = Field(..., alias="class")
+    domain: str
+    legal_basis: str
+    department: NamedRef
+    community_duty: str
+    frequency: str
+    ledgers: list[NamedRef]
+    plaques: list[NamedRef]
+    estimated_hours: str | None
+    funding_per_community: str | None
+    valid_from: str | None
+    valid_to: str | None
+    status: str
+    application_ref: str
+    edition: int
+
+
+class ItemPageOut(Schema):
+    count: int
+    edition: int | None
+    items: list[ItemOut]
+
+
+class ItemQuery(Schema):
+    item_class: ItemClasses | None = Field(None, alias="class")
+    domain: Domains | None = None
+    department: str | None = None
+    status: ItemStatuses | None = None
+    q: str | None = None
+    edition: int | None = None
+    include_retired: bool = False
+    limit: int = 50
+    offset: int = 0
+
+
+def item_out(snapshot: dict[str, Any], code: str, edition_number: int) -> ItemOut:
+    return ItemOut.model_validate(
+        {
+            **snapshot,
+            "code": code,
+            "class": snapshot["item_class"],
+            "department": {"code": snapshot["department"], "name": snapshot["department_name"]},
+            "ledgers": [{"code": c, "name": n} for c, n in snapshot.get("ledgers", [])],
+            "plaques": [{"code": c, "name": n} for c, n in snapshot.get("plaques", [])],
+            "edition": edition_number,
+        }
+    )
+
+
+def entry_out(entry: EditionEntry, edition: CatalogEdition) -> ItemOut:
+    return item_out(entry.fields, entry.code, edition.number)
+
+
+@router.get("/catalog/items", response=ItemPageOut, auth=None, by_alias=True)
+def list_items(request: HttpRequest, query: Query[ItemQuery]) -> dict[str, Any]:
+    """Items of the latest edition, or of `edition`. Without `status`, the items in force
+    (active and suspended) are listed; `include_retired=true` lists retired items too."""
+    limit, offset = page_bounds(query.limit, query.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
+    edition = edition_or_latest(query.edition)
+    status = query.status or (STATUS_ALL if query.include_retired else None)
+    filters = ItemFilters(
+        item_class=query.item_class,
+        domain=query.domain,
+        department_code=query.department,
+        status=status,
+        q=query.q,
+    )
+    entries = edition_items(edition, filters)
+    return {
+        "count": entries.count(),
+        "edition": edition.pk if edition else None,
+        "items": [entry_out(e, edition) for e in entries[offset : offset + limit]] if edition else [],
+    }
+
+
+@router.get("/catalog/items/{code}", response=ItemOut, auth=None, by_alias=True)
+def get_item(request: HttpRequest, code: str) -> ItemOut:
+    """An item as last published (a retired item stays readable, with status "retired")."""
+    page = item_page(code)
+    return item_out(page.snapshot, page.code, page.edition.number)
+
+
+class EditionOut(Schema):
+    id: int
+    number: int
+    title: str
+    note: str
+    published_at: str
+    item_count: int
+    retired_count: int
+
+
+class EditionPage(Schema):
+    count: int
+    items: list[EditionOut]
+
+
+def edition_out(edition: CatalogEdition) -> EditionOut:
+    return EditionOut(
+        id=edition.pk,
+        number=edition.number,
+        title=edition.title,
+        note=edition.note,
+        published_at=edition.published_at.isoformat(),
+        item_count=getattr(edition, "item_count", 0),
+        retired_count=getattr(edition, "retired_count", 0),
+    )
+
+
+@router.get("/catalog/editions", response=EditionPage, auth=None)
+def list_editions(request: HttpRequest, limit: int = 50, offset: int = 0) -> EditionPage:
+    limit, offset = page_bounds(limit, offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
+    editions = edition_list()
+    return EditionPage(
+        count=editions.count(), items=[edition_out(e) for e in editions[offset : offset + limit]]
+    )
+
+
+class ChangedOut(Schema):
+    code: str
+    name: str
+    changes: dict[str, list[Any]]
+
+
+class DiffItemOut(Schema):
+    code: str
+    name: str
+    status: str
+
+
+class DiffOut(Schema):
+    edition: int
+    against: int
+    added: list[DiffItemOut]
+    retired: list[DiffItemOut]
+    removed: list[DiffItemOut]
+    changed: list[ChangedOut]
+    count: int
+
+
+def diff_out(diff: CatalogDiff, edition: CatalogEdition, against: CatalogEdition) -> DiffOut:
+    def brief(rows: list[dict[str, Any]]) -> list[DiffItemOut]:
+        return [DiffItemOut(code=r["code"], name=r["name"], status=r["status"]) for r in rows]
+
+    return DiffOut(
+        edition=edition.pk,
+        against=against.pk,
+        added=brief(diff.added),
+        retired=brief(diff.retired),
+        removed=brief(diff.removed),
+        changed=[
+            ChangedOut(
+                code=c.code,
+                name=c.name,
+                changes={field: list(pair) for field, pair in c.changes.items()},
+            )
+            for c in diff.changed
+        ],
+        count=len(diff.added) + len(diff.retired) + len(diff.removed) + len(diff.changed),
+    )
+
+
+@router.get("/catalog/editions/{edition_id}/diff", response=DiffOut, auth=None)
+def diff_editions(request: HttpRequest, edition_id: int, against: int) -> DiffOut:
+    """What changed from edition `against` to edition `edition_id`."""
+    edition, older = edition_get(edition_id), edition_get(against)
+    return diff_out(edition_diff(edition, older), edition, older)
+
+
+class NegativeOut(Schema):
+    code: str
+    name: str
+    reason: str
+    basis: str
+
+
+class NegativePage(Schema):
+    count: int
+    items: list[NegativeOut]
+
+
+@router.get("/catalog/negative-list", response=NegativePage, auth=None)
+def list_negative(request: HttpRequest) -> NegativePage:
+    entries: list[NegativeListEntry] = list(negative_list())
+    return NegativePage(
+        count=len(entries),
+        items=[NegativeOut(code=e.code, name=e.name, reason=e.reason, basis=e.basis) for e in entries],
+    )
+
+
+class CertificateOut(Schema):
+    code: str
+    name: str
+    verdict: str
+    basis: str
+    note: str
+
+
+class CertificatePage(Schema):
+    count: int
+    items: list[CertificateOut]
+
+
+@router.get("/catalog/certificates", response=CertificatePage, auth=None)
+def list_certificates(request: HttpRequest, verdict: str = "may_issue") -> CertificatePage:
+    rules: list[CertificateRule] = list(certificate_rules(verdict))
+    return CertificatePage(
+        count=len(rules),
+        items=[
+            CertificateOut(code=r.code, name=r.name, verdict=r.verdict, basis=r.basis, note=r.note)
+            for r in rules
+        ],
+    )

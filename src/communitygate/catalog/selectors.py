@@ -1,0 +1,237 @@
+"""Reads of the admission catalog. The public sees published editions only."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from communitygate.catalog.models import (
+    CatalogEdition,
+    CatalogItem,
+    CertificateRule,
+    CertificateVerdicts,
+    EditionEntry,
+    ItemStatuses,
+    Ledger,
+    NegativeListEntry,
+    Plaque,
+    RecordStatuses,
+)
+from communitygate.catalog.snapshots import entry_snapshot, item_snapshot, snapshot_differences
+from communitygate.core.errors import NotFound
+
+IN_FORCE = (ItemStatuses.ACTIVE, ItemStatuses.SUSPENDED)
+STATUS_ALL = "all"
+
+
+@dataclass(frozen=True)
+class ItemFilters:
+    item_class: str | None = None
+    domain: str | None = None
+    department_code: str | None = None
+    status: str | None = None  # None: in force (active and suspended); "all": every status
+    q: str | None = None
+
+
+def edition_latest() -> CatalogEdition | None:
+    return CatalogEdition.objects.order_by("-number").first()
+
+
+def edition_get(edition_id: int) -> CatalogEdition:
+    try:
+        return CatalogEdition.objects.get(pk=edition_id)
+    except CatalogEdition.DoesNotExist:
+        raise NotFound("目录版本", "catalog edition") from None
+
+
+def edition_list() -> QuerySet[CatalogEdition]:
+    return CatalogEdition.objects.annotate(
+        item_count=Count("entries", filter=Q(entries__status__in=IN_FORCE)),
+        retired_count=Count("entries", filter=Q(entries__status=ItemStatuses.RETIRED)),
+    ).order_by("-number")
+
+
+def edition_or_latest(edition_id: int | None) -> CatalogEdition | None:
+    return edition_get(edition_id) if edition_id is not None else edition_latest()
+
+
+def _filtered(entries: QuerySet[EditionEntry], filters: ItemFilters) -> QuerySet[EditionEntry]:
+    if filters.item_class:
+        entries = entries.filter(item_class=filters.item_class)
+    if filters.domain:
+        entries = entries.filter(domain=filters.domain)
+    if filters.department_code:
+        entries = entries.filter(department__code=filters.department_code)
+    if filters.status is None:
+        entries = entries.filter(status__in=IN_FORCE)
+    elif filters.status != STATUS_ALL:
+        entries = entries.filter(status=filters.status)
+    if filters.q:
+        query = filters.q.strip()
+        entries = entries.filter(
+            Q(name__icontains=query)
+            | Q(code__istartswith=query)
+            | Q(fields__legal_basis__icontains=query)
+            | Q(fields__community_duty__icontains=query)
+        )
+    return entries
+
+
+def edition_items(edition: CatalogEdition | None, filters: ItemFilters) -> QuerySet[EditionEntry]:
+    """The items of an edition (the latest when None), filtered; department loaded."""
+    if edition is None:
+        return EditionEntry.objects.none()
+    entries = EditionEntry.objects.filter(edition=edition).select_related("department")
+    return _filtered(entries, filters).order_by("code")
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    edition: CatalogEdition
+    kind: str  # "added" | "changed" | "unchanged"
+    changes: dict[str, tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    code: str
+    snapshot: dict[str, Any]
+    edition: CatalogEdition
+    history: list[HistoryStep]
+    certificate_rules: list[CertificateRule] = field(default_factory=list)
+
+
+def item_page(code: str) -> ItemPage:
+    """An item as last published, with the editions it went through (public)."""
+    entries = list(
+        EditionEntry.objects.filter(code=code).select_related("edition").order_by("edition__number")
+    )
+    if not entries:
+        raise NotFound("准入事项", "catalog item")
+    history: list[HistoryStep] = []
+    previous: dict[str, Any] | None = None
+    for entry in entries:
+        snapshot = entry_snapshot(entry)
+        if previous is None:
+            history.append(HistoryStep(entry.edition, "added", {}))
+        else:
+            changes = snapshot_differences(previous, snapshot)
+            history.append(
+                HistoryStep(entry.edition, "changed" if changes else "unchanged", changes)
+            )
+        previous = snapshot
+    last = entries[-1]
+    return ItemPage(code=code, snapshot=entry_snapshot(last), edition=last.edition, history=history)
+
+
+@dataclass(frozen=True)
+class ChangedItem:
+    code: str
+    name: str
+    changes: dict[str, tuple[Any, Any]]
+
+
+@dataclass(frozen=True)
+class CatalogDiff:
+    added: list[dict[str, Any]]
+    retired: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
+    changed: list[ChangedItem]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.retired or self.removed or self.changed)
+
+
+def snapshots_diff(
+    before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]
+) -> CatalogDiff:
+    """Compare two catalogs given as {code: snapshot}: what was added, retired, removed, changed."""
+    added, retired, removed, changed = [], [], [], []
+    for code in sorted(set(before) | set(after)):
+        old, new = before.get(code), after.get(code)
+        if old is None and new is not None:
+            added.append({"code": code, **new})
+        elif new is None and old is not None:
+            removed.append({"code": code, **old})
+        elif old is not None and new is not None:
+            differences = snapshot_differences(old, new)
+            if not differences:
+                continue
+            if new["status"] == ItemStatuses.RETIRED and old["status"] != ItemStatuses.RETIRED:
+                retired.append({"code": code, **new})
+            else:
+                changed.append(ChangedItem(code, new["name"], differences))
+    return CatalogDiff(added=added, retired=retired, removed=removed, changed=changed)
+
+
+def _edition_snapshots(edition: CatalogEdition) -> dict[str, dict[str, Any]]:
+    return {code: fields for code, fields in edition.entries.values_list("code", "fields")}
+
+
+def edition_diff(edition: CatalogEdition, against: CatalogEdition) -> CatalogDiff:
+    """What changed going from `against` (the older, usually) to `edition`."""
+    return snapshots_diff(_edition_snapshots(against), _edition_snapshots(edition))
+
+
+def unpublished_changes() -> CatalogDiff:
+    """The office's working copy compared with the latest edition."""
+    latest = edition_latest()
+    published = _edition_snapshots(latest) if latest else {}
+    working = {item.code: item_snapshot(item) for item in working_items()}
+    return snapshots_diff(published, working)
+
+
+def working_items(filters: ItemFilters | None = None) -> QuerySet[CatalogItem]:
+    """The office's working copy (not public)."""
+    items = CatalogItem.objects.select_related("department").prefetch_related("ledgers", "plaques")
+    if filters is None:
+        return items.order_by("code")
+    if filters.item_class:
+        items = items.filter(item_class=filters.item_class)
+    if filters.domain:
+        items = items.filter(domain=filters.domain)
+    if filters.department_code:
+        items = items.filter(department__code=filters.department_code)
+    if filters.status and filters.status != STATUS_ALL:
+        items = items.filter(status=filters.status)
+    if filters.q:
+        items = items.filter(Q(name__icontains=filters.q) | Q(code__istartswith=filters.q))
+    return items.order_by("code")
+
+
+def working_item_get(code: str) -> CatalogItem:
+    try:
+        return working_items().get(code=code)
+    except CatalogItem.DoesNotExist:
+        raise NotFound("准入事项", "catalog item") from None
+
+
+def negative_list(*, include_retired: bool = False) -> QuerySet[NegativeListEntry]:
+    entries = NegativeListEntry.objects.order_by("code")
+    return entries if include_retired else entries.filter(status=RecordStatuses.ACTIVE)
+
+
+def certificate_rules(verdict: str) -> QuerySet[CertificateRule]:
+    return (
+        CertificateRule.objects.filter(verdict=verdict, status=RecordStatuses.ACTIVE)
+        .select_related("catalog_item")
+        .order_by("code")
+    )
+
+
+def certificate_lists() -> dict[str, list[CertificateRule]]:
+    return {
+        CertificateVerdicts.MAY_ISSUE: list(certificate_rules(CertificateVerdicts.MAY_ISSUE)),
+        CertificateVerdicts.MAY_NOT_ISSUE: list(
+            certificate_rules(CertificateVerdicts.MAY_NOT_ISSUE)
+        ),
+    }
+
+
+def ledgers_by_code(codes: list[str]) -> dict[str, Ledger]:
+    return {ledger.code: ledger for ledger in Ledger.objects.filter(code__in=codes)}
+
+
+def plaques_by_code(codes: list[str]) -> dict[str, Plaque]:
+    return {plaque.code: plaque for plaque in Plaque.objects.filter(code__in=codes)}

@@ -1,0 +1,561 @@
+"""Writes to the admission catalog: items, their status changes, publishing editions, and the
+records around them (ledgers, plaques, negative list, certificate lists).
+
+Every service checks the actor may manage the catalog, runs in one transaction, and records its
+audit event in it. Status changes are conditional updates, so two offices clicking at once
+cannot both win.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from communitygate.accounts.permissions import AnyUser
+from communitygate.audit.recorder import changed_fields, created_fields, record_event
+from communitygate.catalog import workflow
+from communitygate.catalog.models import (
+    CatalogEdition,
+    CatalogItem,
+    CertificateRule,
+    Domains,
+    EditionEntry,
+    Frequencies,
+    ItemClasses,
+    ItemStatuses,
+    Ledger,
+    NegativeListEntry,
+    Plaque,
+    RecordStatuses,
+)
+from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.catalog.snapshots import item_snapshot
+from communitygate.core import clock
+from communitygate.core.errors import (
+    InvalidInput,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+    StaleObject,
+)
+from communitygate.orgs.models import Organisation, OrganisationKinds
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+OWNER_KINDS = {OrganisationKinds.DEPARTMENT, OrganisationKinds.COMMITTEE_OFFICE}
+
+
+class ItemCodeTaken(RuleBroken):
+    code = "item_code_taken"
+
+    def __init__(self, item_code: str) -> None:
+        super().__init__(
+            f"事项编码 {item_code} 已存在；修改该事项请使用“修订”。",
+            f"The item code {item_code} already exists; revise that item instead.",
+        )
+
+
+class ItemRetired(RuleBroken):
+    code = "item_retired"
+
+    def __init__(self, item_code: str) -> None:
+        super().__init__(
+            f"事项 {item_code} 已退出目录，不能再修改；如需恢复请新建事项。",
+            f"Item {item_code} is retired and cannot change; create a new item instead.",
+        )
+
+
+class TransitionNotAllowed(RuleBroken):
+    code = "transition_not_allowed"
+
+    def __init__(self, item_code: str, status: str, action: str) -> None:
+        super().__init__(
+            f"事项 {item_code} 当前状态为“{status}”，不能执行“{action}”。",
+            f"Item {item_code} is '{status}'; '{action}' is not possible from there.",
+        )
+
+
+class ReasonRequired(RuleBroken):
+    code = "reason_required"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__("请填写原因。", "Give a reason.")
+
+
+class NothingToPublish(RuleBroken):
+    code = "nothing_to_publish"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "目录自上一版本以来没有变化，无需发布新版本。",
+            "The catalog has not changed since the last edition; there is nothing to publish.",
+        )
+
+
+class EditionPublishedConcurrently(RuleBroken):
+    code = "edition_published_concurrently"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "另一位工作人员刚刚发布了新版本，请查看后重试。",
+            "Someone else has just published an edition; review it and try again.",
+        )
+
+
+class RecordCodeTaken(RuleBroken):
+    code = "record_code_taken"
+
+    def __init__(self, record_code: str) -> None:
+        super().__init__(
+            f"编码 {record_code} 已被使用。", f"The code {record_code} is already used."
+        )
+
+
+@dataclass(frozen=True)
+class ItemFields:
+    """Everything the office sets on an item. Ledgers and plaques are given by code."""
+
+    code: str
+    name: str
+    item_class: str
+    domain: str
+    department_code: str
+    name_en: str = ""
+    legal_basis: str = ""
+    community_duty: str = ""
+    frequency: str = Frequencies.ONGOING
+    ledger_codes: tuple[str, ...] = ()
+    plaque_codes: tuple[str, ...] = ()
+    estimated_hours: Decimal = Decimal("0")
+    funding_per_community: Decimal | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    application_ref: str = ""
+
+
+def require_catalog_manager(actor: AnyUser) -> None:
+    if not can_manage_catalog(actor):
+        raise PermissionDenied(
+            "只有委员会办公室可以维护准入目录。",
+            "Only the committee office may change the admission catalog.",
+        )
+
+
+def _problem(field_name: str, zh: str, en: str) -> Problem:
+    return Problem(message_zh=zh, message_en=en, field=field_name)
+
+
+def item_field_problems(fields: ItemFields, *, today: dt.date) -> list[Problem]:
+    """Every rule the item's own fields break (references are checked separately)."""
+    problems: list[Problem] = []
+    if not CODE_PATTERN.match(fields.code):
+        problems.append(
+            _problem(
+                "编码",
+                "编码须为1–32位字母、数字、点、横线或下划线。",
+                "The code must be 1–32 letters, digits, '.', '-' or '_'.",
+            )
+        )
+    if not fields.name.strip() or len(fields.name) > 200:
+        problems.append(
+            _problem(
+                "事项名称",
+                "事项名称必填，且不超过200字。",
+                "The name is required, at most 200 characters.",
+            )
+        )
+    if fields.item_class not in ItemClasses.values:
+        problems.append(
+            _problem(
+                "类别",
+                "类别须为法定日常工作、委托办理、证明盖章或创建评比。",
+                "The class must be statutory, delegated, certificate or evaluation.",
+            )
+        )
+    if fields.domain not in Domains.values:
+        problems.append(_problem("领域", "领域不在目录的领域列表中。", "Unknown domain."))
+    if fields.frequency not in Frequencies.values:
+        problems.append(_problem("频次", "频次无法识别。", "Unknown frequency."))
+    if fields.estimated_hours < 0:
+        problems.append(_problem("预计工时", "预计工时不能为负数。", "Hours cannot be negative."))
+    if fields.funding_per_community is not None and fields.funding_per_community < 0:
+        problems.append(_problem("经费", "经费不能为负数。", "Funding cannot be negative."))
+    if fields.valid_from and fields.valid_to and fields.valid_to < fields.valid_from:
+        problems.append(
+            _problem("有效期", "有效期截止日早于起始日。", "The end date is before the start date.")
+        )
+    if _delegated_without_funding(fields, today=today):
+        problems.append(
+            _problem(
+                "经费",
+                "谁委托谁出钱：现行的委托办理事项必须写明每个社区每年的经费。",
+                "Who delegates pays: a delegated item in force must carry its funding "
+                "per community per year.",
+            )
+        )
+    return problems
+
+
+def _delegated_without_funding(fields: ItemFields, *, today: dt.date) -> bool:
+    """History may record unfunded delegated work (the 2014 survey did); the present may not."""
+    in_force_now_or_later = fields.valid_to is None or fields.valid_to >= today
+    unfunded = not fields.funding_per_community
+    return fields.item_class == ItemClasses.DELEGATED and in_force_now_or_later and unfunded
+
+
+@dataclass
+class ResolvedReferences:
+    department: Organisation | None
+    ledgers: list[Ledger]
+    plaques: list[Plaque]
+    problems: list[Problem]
+
+
+def resolve_references(fields: ItemFields) -> ResolvedReferences:
+    problems: list[Problem] = []
+    department = Organisation.objects.filter(code=fields.department_code).first()
+    if department is None or department.kind not in OWNER_KINDS:
+        problems.append(
+            _problem(
+                "责任部门",
+                f"责任部门“{fields.department_code}”不是已登记的职能部门。",
+                f"'{fields.department_code}' is not a registered department.",
+            )
+        )
+    ledgers = list(Ledger.objects.filter(code__in=fields.ledger_codes))
+    missing_ledgers = sorted(set(fields.ledger_codes) - {ledger.code for ledger in ledgers})
+    if missing_ledgers:
+        problems.append(
+            _problem(
+                "台账",
+                f"台账不存在：{'、'.join(missing_ledgers)}",
+                f"Unknown ledgers: {', '.join(missing_ledgers)}",
+            )
+        )
+    plaques = list(Plaque.objects.filter(code__in=fields.plaque_codes))
+    missing_plaques = sorted(set(fields.plaque_codes) - {plaque.code for plaque in plaques})
+    if missing_plaques:
+        problems.append(
+            _problem(
+                "牌子",
+                f"牌子不存在：{'、'.join(missing_plaques)}",
+                f"Unknown plaques: {', '.join(missing_plaques)}",
+            )
+        )
+    return ResolvedReferences(department, ledgers, plaques, problems)
+
+
+def _validated(fields: ItemFields) -> ResolvedReferences:
+    problems = item_field_problems(fields, today=clock.today())
+    references = resolve_references(fields)
+    if problems or references.problems:
+        raise InvalidInput(problems + references.problems)
+    return references
+
+
+def _loaded(item_pk: int) -> CatalogItem:
+    return (
+        CatalogItem.objects.select_related("department")
+        .prefetch_related("ledgers", "plaques")
+        .get(pk=item_pk)
+    )
+
+
+def _assign(item: CatalogItem, fields: ItemFields, references: ResolvedReferences) -> None:
+    item.name = fields.name.strip()
+    item.name_en = fields.name_en.strip()
+    item.item_class = fields.item_class
+    item.domain = fields.domain
+    item.legal_basis = fields.legal_basis.strip()
+    assert references.department is not None
+    item.department = references.department
+    item.community_duty = fields.community_duty.strip()
+    item.frequency = fields.frequency
+    item.estimated_hours = fields.estimated_hours
+    item.funding_per_community = fields.funding_per_community
+    item.valid_from = fields.valid_from
+    item.valid_to = fields.valid_to
+    item.application_ref = fields.application_ref
+
+
+def catalog_item_create(*, actor: AnyUser, fields: ItemFields) -> CatalogItem:
+    require_catalog_manager(actor)
+    references = _validated(fields)
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            item = CatalogItem(code=fields.code, created_at=now, updated_at=now)
+            _assign(item, fields, references)
+            item.save(force_insert=True)
+            item.ledgers.set(references.ledgers)
+            item.plaques.set(references.plaques)
+            item = _loaded(item.pk)
+            record_event(
+                actor=_user(actor),
+                action="catalog_item.create",
+                obj=item,
+                changes=created_fields(item_snapshot(item)),
+            )
+    except IntegrityError:
+        raise ItemCodeTaken(fields.code) from None
+    return item
+
+
+def catalog_item_revise(
+    *,
+    actor: AnyUser,
+    item: CatalogItem,
+    fields: ItemFields,
+    expected_revision: int | None = None,
+    reason: str = "",
+) -> CatalogItem:
+    """Change an item's fields (not its code or status). A stale form is refused, not merged."""
+    require_catalog_manager(actor)
+    references = _validated(fields)
+    with transaction.atomic():
+        current = _loaded(item.pk)
+        if current.status == ItemStatuses.RETIRED:
+            raise ItemRetired(current.code)
+        before = item_snapshot(current)
+        revision = current.revision if expected_revision is None else expected_revision
+        claimed = CatalogItem.objects.filter(pk=current.pk, revision=revision).update(
+            revision=revision + 1, updated_at=clock.now()
+        )
+        if claimed != 1:
+            raise StaleObject()
+        current.revision = revision + 1
+        _assign(current, fields, references)
+        current.save()
+        current.ledgers.set(references.ledgers)
+        current.plaques.set(references.plaques)
+        current = _loaded(current.pk)
+        changes = changed_fields(before, item_snapshot(current))
+        record_event(
+            actor=_user(actor),
+            action="catalog_item.revise",
+            obj=current,
+            changes=changes,
+            reason=reason,
+        )
+    return current
+
+
+def _change_status(*, actor: AnyUser, item: CatalogItem, action: str, reason: str) -> CatalogItem:
+    require_catalog_manager(actor)
+    if not reason.strip():
+        raise ReasonRequired()
+    with transaction.atomic():
+        current = CatalogItem.objects.get(pk=item.pk)
+        target = workflow.next_status(current.status, action)
+        if target is None:
+            raise TransitionNotAllowed(current.code, current.status, action)
+        moved = CatalogItem.objects.filter(pk=current.pk, status=current.status).update(
+            status=target, revision=current.revision + 1, updated_at=clock.now()
+        )
+        if moved != 1:
+            raise StaleObject()
+        record_event(
+            actor=_user(actor),
+            action=f"catalog_item.{action}",
+            obj=current,
+            changes={"status": [current.status, target]},
+            reason=reason.strip(),
+        )
+    return _loaded(item.pk)
+
+
+def catalog_item_suspend(*, actor: AnyUser, item: CatalogItem, reason: str) -> CatalogItem:
+    return _change_status(actor=actor, item=item, action="suspend", reason=reason)
+
+
+def catalog_item_reinstate(*, actor: AnyUser, item: CatalogItem, reason: str) -> CatalogItem:
+    return _change_status(actor=actor, item=item, action="reinstate", reason=reason)
+
+
+def catalog_item_retire(*, actor: AnyUser, item: CatalogItem, reason: str) -> CatalogItem:
+    return _change_status(actor=actor, item=item, action="retire", reason=reason)
+
+
+def _working_snapshots() -> dict[str, tuple[CatalogItem, dict[str, Any]]]:
+    items = CatalogItem.objects.select_related("department").prefetch_related("ledgers", "plaques")
+    return {item.code: (item, item_snapshot(item)) for item in items}
+
+
+def _latest_edition_snapshots() -> dict[str, dict[str, Any]]:
+    latest = CatalogEdition.objects.order_by("-number").first()
+    if latest is None:
+        return {}
+    return {code: fields for code, fields in latest.entries.values_list("code", "fields")}
+
+
+def catalog_publish(
+    *,
+    actor: AnyUser,
+    title: str,
+    note: str = "",
+    published_at: dt.datetime | None = None,
+) -> CatalogEdition:
+    """Publish the working copy as a new edition: a snapshot of every item ever published or new.
+
+    Retired items stay in the snapshot with status "retired", so an edition says what left the
+    catalog as well as what is in it.
+    """
+    require_catalog_manager(actor)
+    if not title.strip():
+        raise InvalidInput([_problem("title", "请填写版本标题。", "Give the edition a title.")])
+    try:
+        with transaction.atomic():
+            working = _working_snapshots()
+            previous = _latest_edition_snapshots()
+            if previous and {code: snap for code, (_i, snap) in working.items()} == previous:
+                raise NothingToPublish()
+            number = (CatalogEdition.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+            edition = CatalogEdition.objects.create(
+                number=number,
+                title=title.strip(),
+                note=note.strip(),
+                published_at=published_at or clock.now(),
+                published_by=_user(actor),
+            )
+            EditionEntry.objects.bulk_create(
+                EditionEntry(
+                    edition=edition,
+                    item=item,
+                    code=code,
+                    name=snapshot["name"],
+                    item_class=snapshot["item_class"],
+                    domain=snapshot["domain"],
+                    department=item.department,
+                    status=snapshot["status"],
+                    fields=snapshot,
+                )
+                for code, (item, snapshot) in sorted(working.items())
+            )
+            record_event(
+                actor=_user(actor),
+                action="catalog.publish",
+                obj=edition,
+                changes=created_fields(
+                    {"number": number, "title": edition.title, "items": len(working)}
+                ),
+                reason=note,
+            )
+    except IntegrityError:
+        raise EditionPublishedConcurrently() from None
+    return edition
+
+
+def ledger_create(
+    *, actor: AnyUser, code: str, name: str, medium: str, department: Organisation | None
+) -> Ledger:
+    require_catalog_manager(actor)
+    return _create_record(
+        actor, Ledger(code=code, name=name, medium=medium, department=department), "ledger.create"
+    )
+
+
+def plaque_create(
+    *, actor: AnyUser, code: str, name: str, department: Organisation | None
+) -> Plaque:
+    require_catalog_manager(actor)
+    return _create_record(
+        actor, Plaque(code=code, name=name, department=department), "plaque.create"
+    )
+
+
+def negative_list_entry_create(
+    *, actor: AnyUser, code: str, name: str, reason: str, basis: str = ""
+) -> NegativeListEntry:
+    require_catalog_manager(actor)
+    entry = NegativeListEntry(code=code, name=name, reason=reason, basis=basis)
+    return _create_record(actor, entry, "negative_list.create")
+
+
+def certificate_rule_create(
+    *,
+    actor: AnyUser,
+    code: str,
+    name: str,
+    verdict: str,
+    basis: str = "",
+    note: str = "",
+    catalog_item: CatalogItem | None = None,
+) -> CertificateRule:
+    require_catalog_manager(actor)
+    rule = CertificateRule(
+        code=code, name=name, verdict=verdict, basis=basis, note=note, catalog_item=catalog_item
+    )
+    return _create_record(actor, rule, "certificate_rule.create")
+
+
+def negative_list_entry_retire(
+    *, actor: AnyUser, entry: NegativeListEntry, reason: str
+) -> NegativeListEntry:
+    require_catalog_manager(actor)
+    if not reason.strip():
+        raise ReasonRequired()
+    with transaction.atomic():
+        moved = NegativeListEntry.objects.filter(pk=entry.pk, status=RecordStatuses.ACTIVE).update(
+            status=RecordStatuses.RETIRED
+        )
+        if moved != 1:
+            raise StaleObject()
+        entry.refresh_from_db()
+        record_event(
+            actor=_user(actor),
+            action="negative_list.retire",
+            obj=entry,
+            changes={"status": [RecordStatuses.ACTIVE, RecordStatuses.RETIRED]},
+            reason=reason,
+        )
+    return entry
+
+
+def _create_record[R: (Ledger, Plaque, NegativeListEntry, CertificateRule)](
+    actor: AnyUser, record: R, action: str
+) -> R:
+    try:
+        with transaction.atomic():
+            record.save(force_insert=True)
+            values = {
+                key: value
+                for key, value in vars(record).items()
+                if not key.startswith("_") and key != "id"
+            }
+            record_event(
+                actor=_user(actor), action=action, obj=record, changes=created_fields(values)
+            )
+    except IntegrityError:
+        raise RecordCodeTaken(record.code) from None
+    return record
+
+
+def _user(actor: AnyUser) -> AbstractBaseUser | None:
+    return actor if isinstance(actor, AbstractBaseUser) else None
+
+
+def item_fields_of(item: CatalogItem) -> ItemFields:
+    """The item's current fields in the shape the services take (to prefill a revision)."""
+    return ItemFields(
+        code=item.code,
+        name=item.name,
+        item_class=item.item_class,
+        domain=item.domain,
+        department_code=item.department.code,
+        name_en=item.name_en,
+        legal_basis=item.legal_basis,
+        community_duty=item.community_duty,
+        frequency=item.frequency,
+        ledger_codes=tuple(ledger.code for ledger in item.ledgers.all()),
+        plaque_codes=tuple(plaque.code for plaque in item.plaques.all()),
+        estimated_hours=item.estimated_hours,
+        funding_per_community=item.funding_per_community,
+        valid_from=item.valid_from,
+        valid_to=item.valid_to,
+        application_ref=item.application_ref,
+    )

@@ -1,0 +1,376 @@
+"""Catalog pages: the public catalog (no login) and the committee office's maintenance pages.
+
+Views parse input, call one selector or service, and render. Rule errors come back as messages.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communitygate.catalog import workflow
+from communitygate.catalog.forms import (
+    ImportForm,
+    ItemForm,
+    PublishForm,
+    ReasonForm,
+    item_form_initial,
+)
+from communitygate.catalog.importing import (
+    catalog_import_cancel,
+    catalog_import_check,
+    catalog_import_confirm,
+)
+from communitygate.catalog.models import (
+    CatalogImport,
+    CertificateVerdicts,
+    Domains,
+    Frequencies,
+    ItemClasses,
+    ItemStatuses,
+)
+from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.catalog.selectors import (
+    STATUS_ALL,
+    ItemFilters,
+    certificate_lists,
+    edition_diff,
+    edition_get,
+    edition_items,
+    edition_latest,
+    edition_list,
+    edition_or_latest,
+    item_page,
+    negative_list,
+    unpublished_changes,
+    working_item_get,
+    working_items,
+)
+from communitygate.catalog.services import (
+    catalog_item_create,
+    catalog_item_reinstate,
+    catalog_item_retire,
+    catalog_item_revise,
+    catalog_item_suspend,
+    catalog_publish,
+    item_fields_of,
+)
+from communitygate.catalog.transfer import export_csv, export_xlsx
+from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.orgs.selectors import catalog_owners
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _filters_from(request: HttpRequest) -> ItemFilters:
+    status = request.GET.get("status") or None
+    allowed_status = set(ItemStatuses.values) | {STATUS_ALL}
+    return ItemFilters(
+        item_class=request.GET.get("class") if request.GET.get("class") in ItemClasses.values else None,
+        domain=request.GET.get("domain") if request.GET.get("domain") in Domains.values else None,
+        department_code=request.GET.get("department") or None,
+        status=status if status in allowed_status else None,
+        q=(request.GET.get("q") or "").strip()[:100] or None,
+    )
+
+
+def _edition_from(request: HttpRequest) -> Any:
+    try:
+        return edition_or_latest(_int_or_none(request.GET.get("edition")))
+    except NotFound:
+        raise Http404 from None
+
+
+def catalog_list(request: HttpRequest) -> HttpResponse:
+    edition = _edition_from(request)
+    filters = _filters_from(request)
+    paginator = Paginator(edition_items(edition, filters), settings.COMMUNITYGATE["CATALOG_PAGE_SIZE"])
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "catalog/catalog_list.html",
+        {
+            "edition": edition,
+            "latest": edition_latest(),
+            "editions": edition_list(),
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "classes": ItemClasses.choices,
+            "domains": Domains.choices,
+            "statuses": ItemStatuses.choices,
+            "departments": catalog_owners(),
+        },
+    )
+
+
+def catalog_item(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        page = item_page(code)
+    except NotFound:
+        raise Http404 from None
+    return render(
+        request,
+        "catalog/item_detail.html",
+        {
+            "page": page,
+            "item": page.snapshot,
+            "item_class_choices": ItemClasses.choices,
+            "domain_choices": Domains.choices,
+            "status_choices": ItemStatuses.choices,
+            "frequency_choices": Frequencies.choices,
+        },
+    )
+
+
+def negative_list_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/negative_list.html", {"entries": negative_list()})
+
+
+def certificates_page(request: HttpRequest) -> HttpResponse:
+    lists = certificate_lists()
+    return render(
+        request,
+        "catalog/certificates.html",
+        {
+            "may_issue": lists[CertificateVerdicts.MAY_ISSUE],
+            "may_not_issue": lists[CertificateVerdicts.MAY_NOT_ISSUE],
+        },
+    )
+
+
+def editions_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "catalog/editions.html", {"editions": edition_list()})
+
+
+def edition_compare(request: HttpRequest) -> HttpResponse:
+    editions = list(edition_list())
+    newer_id = _int_or_none(request.GET.get("edition"))
+    older_id = _int_or_none(request.GET.get("against"))
+    if newer_id is None and editions:
+        newer_id = editions[0].pk
+    if older_id is None and len(editions) > 1:
+        older_id = editions[1].pk
+    diff = newer = older = None
+    if newer_id is not None and older_id is not None:
+        try:
+            newer, older = edition_get(newer_id), edition_get(older_id)
+        except NotFound:
+            raise Http404 from None
+        diff = edition_diff(newer, older)
+    return render(
+        request,
+        "catalog/edition_compare.html",
+        {"editions": editions, "diff": diff, "newer": newer, "older": older},
+    )
+
+
+def catalog_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    edition = _edition_from(request)
+    if edition is None or file_format not in {"xlsx", "csv"}:
+        raise Http404
+    snapshots = [
+        {**entry.fields, "code": entry.code}
+        for entry in edition_items(edition, _filters_from(request))
+    ]
+    filename = f"catalog-edition-{edition.number}.{file_format}"
+    if file_format == "xlsx":
+        content = export_xlsx(snapshots, title=f"准入目录第{edition.number}版")
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content = export_csv(snapshots)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# The committee office's pages ------------------------------------------------------------------
+
+
+def office_only(view: Any) -> Any:
+    """Signed-in committee office staff only; anyone else gets 404, as for a missing page."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not can_manage_catalog(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _department_choices() -> list[tuple[str, str]]:
+    return [(org.code, f"{org.name} ({org.code})") for org in catalog_owners()]
+
+
+def _show_rule_error(request: HttpRequest, form: Any, broken: RuleBroken) -> None:
+    if isinstance(broken, InvalidInput):
+        for problem in broken.problems:
+            form.add_error(None, problem.message)
+    else:
+        messages.error(request, broken.message)
+
+
+@office_only
+def office_catalog(request: HttpRequest) -> HttpResponse:
+    filters = _filters_from(request)
+    paginator = Paginator(working_items(filters), settings.COMMUNITYGATE["CATALOG_PAGE_SIZE"])
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "catalog/office_catalog.html",
+        {"page": page, "changes": unpublished_changes(), "filters": filters,
+         "classes": ItemClasses.choices, "statuses": ItemStatuses.choices},
+    )
+
+
+@office_only
+def office_item_new(request: HttpRequest) -> HttpResponse:
+    form = ItemForm(request.POST or None, departments=_department_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = catalog_item_create(actor=request.user, fields=form.item_fields())
+        except RuleBroken as broken:
+            _show_rule_error(request, form, broken)
+        else:
+            messages.success(request, _("Item %(code)s created. Publish to make it public.") % {"code": item.code})
+            return redirect("catalog:office_item_edit", code=item.code)
+    return render(request, "catalog/office_item_form.html", {"form": form, "item": None})
+
+
+@office_only
+def office_item_edit(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        item = working_item_get(code)
+    except NotFound:
+        raise Http404 from None
+    initial = item_form_initial(item_fields_of(item), item.revision)
+    form = ItemForm(request.POST or None, initial=initial, departments=_department_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = catalog_item_revise(
+                actor=request.user,
+                item=item,
+                fields=form.item_fields(),
+                expected_revision=form.cleaned_data["revision"],
+                reason=form.cleaned_data["reason"],
+            )
+        except RuleBroken as broken:
+            _show_rule_error(request, form, broken)
+        else:
+            messages.success(request, _("Item %(code)s revised. Publish to make it public.") % {"code": item.code})
+            return redirect("catalog:office_item_edit", code=item.code)
+    return render(
+        request,
+        "catalog/office_item_form.html",
+        {"form": form, "item": item, "actions": workflow.actions_from(item.status),
+         "reason_form": ReasonForm()},
+    )
+
+
+STATUS_SERVICES = {
+    "suspend": catalog_item_suspend,
+    "reinstate": catalog_item_reinstate,
+    "retire": catalog_item_retire,
+}
+
+
+@office_only
+@require_POST
+def office_item_status(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    service = STATUS_SERVICES.get(action)
+    if service is None:
+        raise Http404
+    try:
+        item = working_item_get(code)
+    except NotFound:
+        raise Http404 from None
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason.") + " / Give a reason.")
+        return redirect("catalog:office_item_edit", code=code)
+    try:
+        service(actor=request.user, item=item, reason=form.cleaned_data["reason"])
+    except RuleBroken as broken:
+        messages.error(request, broken.message)
+    else:
+        messages.success(request, _("Status changed. Publish to make it public."))
+    return redirect("catalog:office_item_edit", code=code)
+
+
+@office_only
+def office_publish(request: HttpRequest) -> HttpResponse:
+    form = PublishForm(request.POST or None)
+    changes = unpublished_changes()
+    if request.method == "POST" and form.is_valid():
+        try:
+            edition = catalog_publish(
+                actor=request.user, title=form.cleaned_data["title"], note=form.cleaned_data["note"]
+            )
+        except RuleBroken as broken:
+            _show_rule_error(request, form, broken)
+        else:
+            messages.success(request, _("Edition %(number)s published.") % {"number": edition.number})
+            return redirect("catalog:editions")
+    return render(request, "catalog/office_publish.html", {"form": form, "changes": changes})
+
+
+@office_only
+def office_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = catalog_import_check(actor=request.user, filename=upload.name, content=upload.read())
+        except RuleBroken as broken:
+            _show_rule_error(request, form, broken)
+        else:
+            return redirect("catalog:office_import_preview", batch_id=batch.pk)
+    return render(request, "catalog/office_import.html", {"form": form})
+
+
+def _own_batch(request: HttpRequest, batch_id: int) -> CatalogImport:
+    batch = CatalogImport.objects.filter(pk=batch_id, uploaded_by=request.user.pk).first()
+    if batch is None:
+        raise Http404
+    return batch
+
+
+@office_only
+def office_import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _own_batch(request, batch_id)
+    return render(request, "catalog/office_import_preview.html", {"batch": batch})
+
+
+@office_only
+@require_POST
+def office_import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
+    batch = _own_batch(request, batch_id)
+    try:
+        if request.POST.get("decision") == "cancel":
+            catalog_import_cancel(actor=request.user, batch=batch)
+            messages.info(request, _("Import cancelled; nothing was changed."))
+            return redirect("catalog:office_import")
+        catalog_import_confirm(actor=request.user, batch=batch)
+    except InvalidInput as invalid:
+        for problem in invalid.problems:
+            messages.error(request, f"{problem.row or ''} {problem.field} {problem.message}")
+        return redirect("catalog:office_import_preview", batch_id=batch.pk)
+    except RuleBroken as broken:
+        messages.error(request, broken.message)
+        return redirect("catalog:office_import_preview", batch_id=batch.pk)
+    messages.success(request, _("Import applied. Review the changes and publish an edition."))
+    return redirect("catalog:office_publish")

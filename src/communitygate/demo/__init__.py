@@ -1,0 +1,1 @@
+"""The Shibei demo: illustrative organisations, people and catalog history."""

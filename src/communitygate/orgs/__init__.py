@@ -1,0 +1,1 @@
+"""The organisation tree: district → subdistricts → communities, and the bodies beside them."""

@@ -1,0 +1,44 @@
+"""Reads of the organisation tree. Organisations are public facts: no scoping needed to read them."""
+
+from django.db.models import Q, QuerySet
+
+from communitygate.core.errors import NotFound
+from communitygate.orgs.models import Organisation, OrganisationKinds
+
+
+def organisation_list(
+    *, kind: str | None = None, parent_code: str | None = None, q: str | None = None
+) -> QuerySet[Organisation]:
+    organisations = Organisation.objects.select_related("parent")
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if parent_code:
+        organisations = organisations.filter(parent__code=parent_code)
+    if q:
+        organisations = organisations.filter(
+            Q(name__icontains=q) | Q(name_en__icontains=q) | Q(code__startswith=q)
+        )
+    return organisations.order_by("path")
+
+
+def organisation_get(code: str) -> Organisation:
+    try:
+        return Organisation.objects.select_related("parent").get(code=code)
+    except Organisation.DoesNotExist:
+        raise NotFound("组织机构", "organisation") from None
+
+
+def organisation_descendants(organisation: Organisation) -> QuerySet[Organisation]:
+    """Every organisation below this one, at any depth (one indexed prefix query)."""
+    return Organisation.objects.filter(path__startswith=f"{organisation.path}/")
+
+
+def organisations_of_kind(kind: OrganisationKinds) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=kind).order_by("path")
+
+
+def catalog_owners() -> QuerySet[Organisation]:
+    """Organisations that may own catalog items: departments and the committee office."""
+    return Organisation.objects.filter(
+        kind__in=[OrganisationKinds.DEPARTMENT, OrganisationKinds.COMMITTEE_OFFICE]
+    ).order_by("kind", "code")

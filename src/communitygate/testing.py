@@ -1,0 +1,113 @@
+"""Test support (used by the test suites only). A small district for tests: two subdistricts with two communities each, two departments, and
+the committee, its office, a supervision office, the audit bureau and a social organisation;
+one person per role in each (`world.user("community_secretary")`, `..._other` for the
+same role in a sibling organisation)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from communitygate.accounts.services import membership_grant
+from communitygate.catalog.models import CatalogItem
+from communitygate.catalog.services import ItemFields, catalog_item_create
+from communitygate.orgs.models import Organisation
+from communitygate.orgs.services import organisation_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class World:
+    orgs: dict[str, Organisation] = field(default_factory=dict)
+    users: dict[str, AbstractBaseUser] = field(default_factory=dict)
+
+    def user(self, key: str) -> AbstractBaseUser:
+        return self.users[key]
+
+    def org(self, key: str) -> Organisation:
+        return self.orgs[key]
+
+
+ORGS = [
+    # key, code, name, kind, parent key
+    ("district", "370203", "市北区", "district", None),
+    ("subdistrict", "370203031", "洛阳路街道", "subdistrict", "district"),
+    ("subdistrict_other", "370203014", "敦化路街道", "subdistrict", "district"),
+    ("community", "370203031001", "商邱路社区", "community", "subdistrict"),
+    ("community_sibling", "370203031002", "郑州路社区", "community", "subdistrict"),
+    ("community_other", "370203014001", "伊春路社区", "community", "subdistrict_other"),
+    ("committee", "CMTE", "区社区建设指导委员会", "committee", "district"),
+    ("office", "CMTE-OFFICE", "委员会办公室", "committee_office", "committee"),
+    ("department", "DEPT-MZ", "区民政局", "department", "district"),
+    ("department_other", "DEPT-WJ", "区卫生健康局", "department", "district"),
+    ("supervision", "SUP-GOV", "区政府督查室", "supervision_office", "district"),
+    ("audit", "AUDIT", "区审计局", "audit_bureau", "district"),
+    ("social_org", "SO-1", "示例社会工作服务中心", "social_org", "district"),
+]
+
+# person key → (org key, role)
+PEOPLE = {
+    "office_admin": ("office", "admin"),
+    "office_officer": ("office", "officer"),
+    "committee_member": ("committee", "member"),
+    "department_clerk": ("department", "clerk"),
+    "department_head": ("department", "head"),
+    "department_clerk_other": ("department_other", "clerk"),
+    "subdistrict_officer": ("subdistrict", "officer"),
+    "subdistrict_officer_other": ("subdistrict_other", "officer"),
+    "community_secretary": ("community", "secretary"),
+    "community_worker": ("community", "worker"),
+    "community_secretary_other": ("community_other", "secretary"),
+    "inspector": ("supervision", "inspector"),
+    "auditor": ("audit", "auditor"),
+    "social_org_staff": ("social_org", "staff"),
+}
+
+
+def build_world() -> World:
+    world = World()
+    for key, code, name, kind, parent in ORGS:
+        world.orgs[key] = organisation_create(
+            actor=None,
+            code=code,
+            name=name,
+            name_en=f"{key} (test)",
+            kind=kind,
+            parent=world.orgs[parent] if parent else None,
+        )
+    user_model = get_user_model()
+    for person, (org_key, role) in PEOPLE.items():
+        user = user_model.objects.create_user(username=person, password=PASSWORD)
+        membership_grant(
+            actor=None,
+            user=user,
+            organisation=world.orgs[org_key],
+            role=role,
+            active_from=dt.date(2020, 1, 1),
+        )
+        world.users[person] = user
+    world.users["no_role"] = user_model.objects.create_user(username="no_role", password=PASSWORD)
+    return world
+
+
+def item_fields(code: str = "T-001", **overrides: object) -> ItemFields:
+    values: dict[str, object] = {
+        "code": code,
+        "name": "协助开展最低生活保障入户调查",
+        "item_class": "statutory",
+        "domain": "civil_affairs",
+        "department_code": "DEPT-MZ",
+        "legal_basis": "《社会救助暂行办法》",
+        "community_duty": "受理转交申请、入户调查、公示",
+        "frequency": "ongoing",
+        "estimated_hours": Decimal("40"),
+    }
+    values.update(overrides)
+    return ItemFields(**values)  # type: ignore[arg-type]
+
+
+def make_item(world: World, code: str = "T-001", **overrides: object) -> CatalogItem:
+    return catalog_item_create(actor=world.user("office_officer"), fields=item_fields(code, **overrides))

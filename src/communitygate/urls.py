@@ -1,0 +1,27 @@
+"""The URL map: public pages, sign-in, the office's pages, the admin and the API."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+from django.views.defaults import page_not_found
+from django.views.i18n import set_language
+
+from communitygate.api import api, api_not_found
+
+urlpatterns = [
+    path("", include("communitygate.web.urls")),
+    path("catalog/", include("communitygate.catalog.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """JSON for API paths (the API's one error shape), the normal page elsewhere."""
+    if request.path.startswith("/api/"):
+        return api_not_found(request, exception)
+    return page_not_found(request, exception)

@@ -1,0 +1,1 @@
+"""Base templates, navigation, the home page, static assets, the admin site and the URL map."""

@@ -1,0 +1,16 @@
+"""What every page's navigation needs to know about the person looking at it."""
+
+from django.http import HttpRequest
+
+from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
+from communitygate.accounts.selectors import user_grants
+from communitygate.catalog.permissions import can_manage_catalog
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    return {
+        "nav_grants": user_grants(user),
+        "nav_can_manage_catalog": can_manage_catalog(user),
+        "nav_can_use_admin": can_use_admin_site(user) or can_read_audit_log(user),
+    }
