@@ -12,6 +12,7 @@ Environment variables:
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -192,7 +193,7 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # Product rules that a district may tune.
-COMMUNITYGATE = {
+COMMUNITYGATE: dict[str, Any] = {
     "DISTRICT_NAME": _("Shibei District"),
     "CATALOG_PAGE_SIZE": 50,
     "API_MAX_LIMIT": 500,

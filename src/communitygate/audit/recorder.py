@@ -10,13 +10,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 
 from communitygate.audit.models import GENESIS_HASH, AuditEvent
 from communitygate.core import clock
 from communitygate.core.context import current_request_meta
+from communitygate.core.people import AnyUser, acting_user
 
 CHAIN_LOCK_KEY = 7_203_202_014  # any constant; names the advisory lock of the chain head
 
@@ -79,7 +79,7 @@ def object_type_of(obj: models.Model) -> str:
 
 def record_event(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: AnyUser,
     action: str,
     obj: models.Model,
     changes: Changes | None = None,
@@ -87,7 +87,7 @@ def record_event(
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction."""
     meta = current_request_meta()
-    user = actor if isinstance(actor, AbstractBaseUser) else None
+    user = acting_user(actor)
     with transaction.atomic():
         _lock_chain_head()
         event = AuditEvent(

@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import ConfigDict
 
 from communitygate.catalog.models import (
     CatalogEdition,
@@ -39,6 +40,8 @@ class NamedRef(Schema):
 
 
 class ItemOut(Schema):
+    model_config = ConfigDict(populate_by_name=True)  # "class" on the wire, item_class in Python
+
     code: str
     name: str
     name_en: str

@@ -29,7 +29,6 @@ from communitygate.catalog.models import (
 )
 from communitygate.catalog.services import (
     ItemFields,
-    _user,
     catalog_item_create,
     catalog_item_revise,
     item_field_problems,
@@ -47,10 +46,10 @@ from communitygate.catalog.transfer import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.core.people import acting_user
 from communitygate.orgs.models import Organisation
 
 NEW_LEDGER_PREFIX = "TZ-IMP-"
-
 
 class ImportNotReady(RuleBroken):
     code = "import_not_ready"
@@ -61,7 +60,6 @@ class ImportNotReady(RuleBroken):
             "This import was already handled or has problems; upload the file again.",
         )
 
-
 def _department_lookup() -> dict[str, str]:
     """Department name or code → code, for departments and the committee office."""
     lookup: dict[str, str] = {}
@@ -71,7 +69,6 @@ def _department_lookup() -> dict[str, str]:
         lookup[name] = code
     return lookup
 
-
 def _ledger_lookup() -> dict[str, list[str]]:
     lookup: dict[str, list[str]] = {}
     for code, name in Ledger.objects.values_list("code", "name"):
@@ -79,10 +76,8 @@ def _ledger_lookup() -> dict[str, list[str]]:
         lookup.setdefault(name, []).append(code)
     return lookup
 
-
 def _row_problem(row: int, column: str, zh: str, en: str) -> Problem:
     return file_problem(zh, en, row=row, column=column)
-
 
 def _row_fields(
     parsed: ParsedRow,
@@ -169,7 +164,6 @@ def _row_fields(
     }
     return fields, problems
 
-
 def _as_item_fields(values: dict[str, Any], existing: CatalogItem | None) -> ItemFields:
     base = item_fields_of(existing) if existing else None
     fields = ItemFields(
@@ -200,7 +194,6 @@ def _as_item_fields(values: dict[str, Any], existing: CatalogItem | None) -> Ite
         valid_to=base.valid_to,
         application_ref=base.application_ref,
     )
-
 
 def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Check every row against the catalog as it is now; the planned action per row."""
@@ -252,7 +245,6 @@ def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[
         )
     return planned, problems
 
-
 def _action(item: CatalogItem | None, fields: ItemFields, values: dict[str, Any]) -> str:
     if item is None:
         return "create"
@@ -260,14 +252,12 @@ def _action(item: CatalogItem | None, fields: ItemFields, values: dict[str, Any]
         return "revise"
     return "unchanged" if item_fields_of(item) == fields else "revise"
 
-
 def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
     ready = dict(values)
     ready["estimated_hours"] = str(values["estimated_hours"])
     funding = values["funding_per_community"]
     ready["funding_per_community"] = None if funding is None else str(funding)
     return ready
-
 
 def _summary(planned: list[dict[str, Any]]) -> dict[str, Any]:
     new_ledgers = sorted({name for row in planned for name in row["new_ledgers"]})
@@ -277,7 +267,6 @@ def _summary(planned: list[dict[str, Any]]) -> dict[str, Any]:
         "unchanged": sum(1 for row in planned if row["action"] == "unchanged"),
         "new_ledgers": new_ledgers,
     }
-
 
 def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> CatalogImport:
     """Read and check the whole file; record what it would do. Changes no catalog item."""
@@ -289,7 +278,7 @@ def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> Ca
     planned, problems = ([], parsed.problems) if parsed.problems else plan_rows(parsed.rows)
     with transaction.atomic():
         batch = CatalogImport.objects.create(
-            uploaded_by=_user(actor),
+            uploaded_by=acting_user(actor),
             uploaded_at=clock.now(),
             filename=filename[:200],
             sha256=hashlib.sha256(content).hexdigest(),
@@ -299,13 +288,12 @@ def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> Ca
             summary=_summary(planned),
         )
         record_event(
-            actor=_user(actor),
+            actor=acting_user(actor),
             action="catalog_import.check",
             obj=batch,
             changes={"status": [None, batch.status], "summary": [None, batch.summary]},
         )
     return batch
-
 
 def _new_ledger_code(taken: set[str]) -> str:
     number = 1
@@ -314,7 +302,6 @@ def _new_ledger_code(taken: set[str]) -> str:
     code = f"{NEW_LEDGER_PREFIX}{number:04d}"
     taken.add(code)
     return code
-
 
 def catalog_import_confirm(*, actor: AnyUser, batch: CatalogImport) -> CatalogImport:
     """Apply a checked import: every row or none. A second confirmation is refused."""
@@ -328,13 +315,12 @@ def catalog_import_confirm(*, actor: AnyUser, batch: CatalogImport) -> CatalogIm
         batch.refresh_from_db()
         _apply_rows(actor, batch.rows)
         record_event(
-            actor=_user(actor),
+            actor=acting_user(actor),
             action="catalog_import.confirm",
             obj=batch,
             changes={"status": [ImportStatuses.READY, ImportStatuses.APPLIED]},
         )
     return batch
-
 
 def _apply_rows(actor: AnyUser, rows: list[dict[str, Any]]) -> None:
     taken = set(
@@ -397,7 +383,6 @@ def _apply_rows(actor: AnyUser, rows: list[dict[str, Any]]) -> None:
         # The catalog changed since the check: roll everything back, report every problem.
         raise InvalidInput(problems)
 
-
 def catalog_import_cancel(*, actor: AnyUser, batch: CatalogImport) -> CatalogImport:
     require_catalog_manager(actor)
     with transaction.atomic():
@@ -408,7 +393,7 @@ def catalog_import_cancel(*, actor: AnyUser, batch: CatalogImport) -> CatalogImp
             raise ImportNotReady()
         batch.refresh_from_db()
         record_event(
-            actor=_user(actor),
+            actor=acting_user(actor),
             action="catalog_import.cancel",
             obj=batch,
             changes={"status": [None, ImportStatuses.CANCELLED]},

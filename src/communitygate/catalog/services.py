@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from communitygate.accounts.permissions import AnyUser
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.catalog import workflow
 from communitygate.catalog.models import (
@@ -36,6 +34,7 @@ from communitygate.catalog.models import (
 from communitygate.catalog.permissions import can_manage_catalog
 from communitygate.catalog.snapshots import item_snapshot
 from communitygate.core import clock
+from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.errors import (
     InvalidInput,
     PermissionDenied,
@@ -296,7 +295,7 @@ def catalog_item_create(*, actor: AnyUser, fields: ItemFields) -> CatalogItem:
             item.plaques.set(references.plaques)
             item = _loaded(item.pk)
             record_event(
-                actor=_user(actor),
+                actor=acting_user(actor),
                 action="catalog_item.create",
                 obj=item,
                 changes=created_fields(item_snapshot(item)),
@@ -336,7 +335,7 @@ def catalog_item_revise(
         current = _loaded(current.pk)
         changes = changed_fields(before, item_snapshot(current))
         record_event(
-            actor=_user(actor),
+            actor=acting_user(actor),
             action="catalog_item.revise",
             obj=current,
             changes=changes,
@@ -360,7 +359,7 @@ def _change_status(*, actor: AnyUser, item: CatalogItem, action: str, reason: st
         if moved != 1:
             raise StaleObject()
         record_event(
-            actor=_user(actor),
+            actor=acting_user(actor),
             action=f"catalog_item.{action}",
             obj=current,
             changes={"status": [current.status, target]},
@@ -420,7 +419,7 @@ def catalog_publish(
                 title=title.strip(),
                 note=note.strip(),
                 published_at=published_at or clock.now(),
-                published_by=_user(actor),
+                published_by=acting_user(actor),
             )
             EditionEntry.objects.bulk_create(
                 EditionEntry(
@@ -437,7 +436,7 @@ def catalog_publish(
                 for code, (item, snapshot) in sorted(working.items())
             )
             record_event(
-                actor=_user(actor),
+                actor=acting_user(actor),
                 action="catalog.publish",
                 obj=edition,
                 changes=created_fields(
@@ -507,7 +506,7 @@ def negative_list_entry_retire(
             raise StaleObject()
         entry.refresh_from_db()
         record_event(
-            actor=_user(actor),
+            actor=acting_user(actor),
             action="negative_list.retire",
             obj=entry,
             changes={"status": [RecordStatuses.ACTIVE, RecordStatuses.RETIRED]},
@@ -528,15 +527,11 @@ def _create_record[R: (Ledger, Plaque, NegativeListEntry, CertificateRule)](
                 if not key.startswith("_") and key != "id"
             }
             record_event(
-                actor=_user(actor), action=action, obj=record, changes=created_fields(values)
+                actor=acting_user(actor), action=action, obj=record, changes=created_fields(values)
             )
     except IntegrityError:
         raise RecordCodeTaken(record.code) from None
     return record
-
-
-def _user(actor: AnyUser) -> AbstractBaseUser | None:
-    return actor if isinstance(actor, AbstractBaseUser) else None
 
 
 def item_fields_of(item: CatalogItem) -> ItemFields:
