@@ -4,6 +4,8 @@ Every error answers JSON {"code": ..., "message": ...} (the message in Chinese a
 a 4xx status. Routers live in their apps (orgs/api.py, catalog/api.py, accounts/api.py).
 """
 
+from collections.abc import Callable
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -71,3 +73,38 @@ def api_not_found(request: HttpRequest, exception: Exception | None = None) -> H
     return error_response(
         404, "not_found", "没有这个接口。", "There is no such API path.", path=request.path
     )
+
+
+GENERIC_ERRORS = {
+    400: ("bad_request", "请求无效。", "The request is not valid."),
+    403: ("forbidden", "无权访问。", "Access is not allowed."),
+    404: ("not_found", "没有这个接口。", "There is no such API path."),
+    405: (
+        "method_not_allowed",
+        "该接口不支持此请求方法。",
+        "This path does not accept this method.",
+    ),
+}
+
+
+class ApiJsonErrorsMiddleware:
+    """Keeps the API's one error shape for answers Django gives before the API sees the request
+    (405 for a wrong method, 400 for a bad Host header, a CSRF 403…)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code < 400:
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        code, zh, en = GENERIC_ERRORS.get(
+            response.status_code,
+            ("http_error", "请求未能完成。", "The request could not be completed."),
+        )
+        replaced = error_response(response.status_code, code, zh, en)
+        if response.has_header("Allow"):
+            replaced["Allow"] = response["Allow"]
+        return replaced

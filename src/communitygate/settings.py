@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "communitygate.api.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "communitygate.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -122,7 +123,8 @@ def database_from_environment() -> dict[str, object]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        config["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+        # One file per test run, so that two runs on one machine never share a database.
+        config["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
     else:
         config["CONN_HEALTH_CHECKS"] = True
         config["CONN_MAX_AGE"] = 60
@@ -208,7 +210,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Rights come from memberships only: PasswordOnlyBackend checks passwords and grants no Django
+# permissions; OfficeRoleBackend derives the admin's model permissions from roles.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "communitygate.accounts.backends.PasswordOnlyBackend",
     "communitygate.accounts.backends.OfficeRoleBackend",
 ]

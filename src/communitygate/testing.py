@@ -110,4 +110,6 @@ def item_fields(code: str = "T-001", **overrides: object) -> ItemFields:
 
 
 def make_item(world: World, code: str = "T-001", **overrides: object) -> CatalogItem:
-    return catalog_item_create(actor=world.user("office_officer"), fields=item_fields(code, **overrides))
+    return catalog_item_create(
+        actor=world.user("office_officer"), fields=item_fields(code, **overrides)
+    )

@@ -1,15 +1,35 @@
 """People, memberships and API tokens in the committee office's admin, audited through services."""
 
-from typing import Any
-
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group, User
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from communitygate.accounts.models import ApiToken, Membership
 from communitygate.accounts.services import api_token_revoke, membership_end, membership_grant
 from communitygate.core.errors import RuleBroken
+
+# Rights come from memberships (accounts/backends.py). Django's superuser and staff flags, its
+# groups and its per-user permissions would grant admin rights past them, so the admin neither
+# shows nor sets them: without this, the office administrator could make anyone a superuser.
+admin.site.unregister(Group)
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin[User]):
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    list_display = ("username", "first_name", "last_name", "is_active", "last_login")
+    list_filter = ("is_active",)
+    filter_horizontal = ()
 
 
 @admin.register(Membership)
@@ -68,4 +88,3 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset.filter(revoked_at__isnull=True):
             api_token_revoke(actor=request.user, token=token, reason="revoked in the admin")
-

@@ -5,7 +5,7 @@ administrators may add and change people, organisations and memberships. Audit e
 read-only for everybody.
 """
 
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 from communitygate.accounts.permissions import (
@@ -39,3 +39,27 @@ class OfficeRoleBackend(BaseBackend):
 
     def has_module_perms(self, user_obj: AbstractBaseUser | AnonymousUser, app_label: str) -> bool:
         return is_office_staff(user_obj) or can_read_audit_log(user_obj)
+
+
+class PasswordOnlyBackend(ModelBackend):
+    """Django's username and password check, without Django's own permissions.
+
+    ModelBackend also grants permissions from the superuser flag, groups and per-user
+    permissions, and it answers before OfficeRoleBackend; a flag set from the command line would
+    then open the admin past the memberships. This backend only signs people in.
+    """
+
+    def get_user_permissions(
+        self, user_obj: AbstractBaseUser | AnonymousUser, obj: object = None
+    ) -> set[str]:
+        return set()
+
+    def get_group_permissions(
+        self, user_obj: AbstractBaseUser | AnonymousUser, obj: object = None
+    ) -> set[str]:
+        return set()
+
+    def get_all_permissions(
+        self, user_obj: AbstractBaseUser | AnonymousUser, obj: object = None
+    ) -> set[str]:
+        return set()

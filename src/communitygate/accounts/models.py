@@ -53,7 +53,12 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Roles.choices)
     active_from = models.DateField(_("active from"))
-    active_to = models.DateField(_("active to"), null=True, blank=True)
+    active_to = models.DateField(
+        _("ended on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day without the role."),
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -71,7 +76,7 @@ class Membership(models.Model):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
 
     def is_active_on(self, day: dt.date) -> bool:
-        return self.active_from <= day and (self.active_to is None or day <= self.active_to)
+        return self.active_from <= day and (self.active_to is None or day < self.active_to)
 
 
 class ApiToken(models.Model):

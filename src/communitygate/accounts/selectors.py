@@ -24,7 +24,10 @@ class Grant:
 
 
 def user_grants(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Grant, ...]:
-    """The person's active roles today (one query per request, then cached on the user)."""
+    """The person's active roles today (one query per request, then cached on the user).
+
+    A membership's `active_to` is the first day without the role: ending a membership today
+    takes the role away at once."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ()
     cached: tuple[Grant, ...] | None = getattr(user, GRANTS_CACHE_ATTRIBUTE, None)
@@ -33,7 +36,7 @@ def user_grants(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Grant, .
     today = clock.today()
     memberships = (
         Membership.objects.filter(user_id=user.pk, active_from__lte=today)
-        .filter(Q(active_to__isnull=True) | Q(active_to__gte=today))
+        .filter(Q(active_to__isnull=True) | Q(active_to__gt=today))
         .select_related("organisation")
         .order_by("organisation__path", "role")
     )

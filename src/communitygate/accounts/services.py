@@ -96,7 +96,7 @@ def membership_grant(
 def membership_end(
     *, actor: AbstractBaseUser | None, membership: Membership, reason: str = ""
 ) -> Membership:
-    """End a membership today. It stays on record; nothing is deleted."""
+    """End a membership today: the role is gone at once. It stays on record; nothing is deleted."""
     today = clock.today()
     with transaction.atomic():
         ended = Membership.objects.filter(pk=membership.pk, active_to__isnull=True).update(

@@ -10,6 +10,7 @@ from pydantic import ConfigDict
 from communitygate.catalog.models import (
     CatalogEdition,
     CertificateRule,
+    CertificateVerdicts,
     Domains,
     EditionEntry,
     ItemClasses,
@@ -29,6 +30,7 @@ from communitygate.catalog.selectors import (
     item_page,
     negative_list,
 )
+from communitygate.core.inputs import Offset, Text
 from communitygate.core.paging import page_bounds
 
 router = Router(tags=["catalog"])
@@ -71,16 +73,16 @@ class ItemPageOut(Schema):
 class ItemQuery(Schema):
     item_class: ItemClasses | None = Field(None, alias="class")
     domain: Domains | None = None
-    department: str | None = None
+    department: Text | None = None
     status: ItemStatuses | None = None
-    q: str | None = None
+    q: Text | None = None
     edition: int | None = None
     include_retired: bool = False
     limit: int = 50
-    offset: int = 0
+    offset: Offset = 0
 
 
-def item_out(snapshot: dict[str, Any], code: str, edition_number: int) -> ItemOut:
+def item_out(snapshot: dict[str, Any], code: str, edition_id: int) -> ItemOut:
     return ItemOut.model_validate(
         {
             **snapshot,
@@ -89,13 +91,13 @@ def item_out(snapshot: dict[str, Any], code: str, edition_number: int) -> ItemOu
             "department": {"code": snapshot["department"], "name": snapshot["department_name"]},
             "ledgers": [{"code": c, "name": n} for c, n in snapshot.get("ledgers", [])],
             "plaques": [{"code": c, "name": n} for c, n in snapshot.get("plaques", [])],
-            "edition": edition_number,
+            "edition": edition_id,
         }
     )
 
 
 def entry_out(entry: EditionEntry, edition: CatalogEdition) -> ItemOut:
-    return item_out(entry.fields, entry.code, edition.number)
+    return item_out(entry.fields, entry.code, edition.pk)
 
 
 @router.get("/catalog/items", response=ItemPageOut, auth=None, by_alias=True)
@@ -116,15 +118,17 @@ def list_items(request: HttpRequest, query: Query[ItemQuery]) -> dict[str, Any]:
     return {
         "count": entries.count(),
         "edition": edition.pk if edition else None,
-        "items": [entry_out(e, edition) for e in entries[offset : offset + limit]] if edition else [],
+        "items": [entry_out(e, edition) for e in entries[offset : offset + limit]]
+        if edition
+        else [],
     }
 
 
 @router.get("/catalog/items/{code}", response=ItemOut, auth=None, by_alias=True)
-def get_item(request: HttpRequest, code: str) -> ItemOut:
+def get_item(request: HttpRequest, code: Text) -> ItemOut:
     """An item as last published (a retired item stays readable, with status "retired")."""
     page = item_page(code)
-    return item_out(page.snapshot, page.code, page.edition.number)
+    return item_out(page.snapshot, page.code, page.edition.pk)
 
 
 class EditionOut(Schema):
@@ -155,7 +159,7 @@ def edition_out(edition: CatalogEdition) -> EditionOut:
 
 
 @router.get("/catalog/editions", response=EditionPage, auth=None)
-def list_editions(request: HttpRequest, limit: int = 50, offset: int = 0) -> EditionPage:
+def list_editions(request: HttpRequest, limit: int = 50, offset: Offset = 0) -> EditionPage:
     limit, offset = page_bounds(limit, offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
     editions = edition_list()
     return EditionPage(
@@ -231,7 +235,9 @@ def list_negative(request: HttpRequest) -> NegativePage:
     entries: list[NegativeListEntry] = list(negative_list())
     return NegativePage(
         count=len(entries),
-        items=[NegativeOut(code=e.code, name=e.name, reason=e.reason, basis=e.basis) for e in entries],
+        items=[
+            NegativeOut(code=e.code, name=e.name, reason=e.reason, basis=e.basis) for e in entries
+        ],
     )
 
 
@@ -249,7 +255,9 @@ class CertificatePage(Schema):
 
 
 @router.get("/catalog/certificates", response=CertificatePage, auth=None)
-def list_certificates(request: HttpRequest, verdict: str = "may_issue") -> CertificatePage:
+def list_certificates(
+    request: HttpRequest, verdict: CertificateVerdicts = CertificateVerdicts.MAY_ISSUE
+) -> CertificatePage:
     rules: list[CertificateRule] = list(certificate_rules(verdict))
     return CertificatePage(
         count=len(rules),

@@ -18,16 +18,38 @@ class ItemForm(forms.Form):
     item_class = forms.ChoiceField(label=_("Class"), choices=ItemClasses.choices)
     domain = forms.ChoiceField(label=_("Domain"), choices=Domains.choices)
     department_code = forms.ChoiceField(label=_("Owning department"), choices=())
-    legal_basis = forms.CharField(label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    community_duty = forms.CharField(label=_("What the community does"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    legal_basis = forms.CharField(
+        label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    community_duty = forms.CharField(
+        label=_("What the community does"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequencies.choices)
     ledger_codes = forms.CharField(label=_("Ledgers (codes, separated by commas)"), required=False)
     plaque_codes = forms.CharField(label=_("Plaques (codes, separated by commas)"), required=False)
-    estimated_hours = forms.DecimalField(label=_("Estimated hours per community per year"), min_value=Decimal("0"), max_digits=7, decimal_places=1, initial=0)
-    funding_per_community = forms.DecimalField(label=_("Funding per community per year (yuan)"), min_value=Decimal("0"), max_digits=12, decimal_places=2, required=False)
-    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    application_ref = forms.CharField(label=_("Admitting application"), max_length=40, required=False)
+    estimated_hours = forms.DecimalField(
+        label=_("Estimated hours per community per year"),
+        min_value=Decimal("0"),
+        max_digits=7,
+        decimal_places=1,
+        initial=0,
+    )
+    funding_per_community = forms.DecimalField(
+        label=_("Funding per community per year (yuan)"),
+        min_value=Decimal("0"),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    valid_to = forms.DateField(
+        label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    application_ref = forms.CharField(
+        label=_("Admitting application"), max_length=40, required=False
+    )
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
 
@@ -85,7 +107,9 @@ class ReasonForm(forms.Form):
 
 class PublishForm(forms.Form):
     title = forms.CharField(label=_("Edition title"), max_length=200)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
 
 
 class ImportForm(forms.Form):

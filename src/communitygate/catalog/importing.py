@@ -51,6 +51,7 @@ from communitygate.orgs.models import Organisation
 
 NEW_LEDGER_PREFIX = "TZ-IMP-"
 
+
 class ImportNotReady(RuleBroken):
     code = "import_not_ready"
 
@@ -59,6 +60,7 @@ class ImportNotReady(RuleBroken):
             "该导入已处理过或存在错误，不能确认。请重新上传文件。",
             "This import was already handled or has problems; upload the file again.",
         )
+
 
 def _department_lookup() -> dict[str, str]:
     """Department name or code → code, for departments and the committee office."""
@@ -69,6 +71,7 @@ def _department_lookup() -> dict[str, str]:
         lookup[name] = code
     return lookup
 
+
 def _ledger_lookup() -> dict[str, list[str]]:
     lookup: dict[str, list[str]] = {}
     for code, name in Ledger.objects.values_list("code", "name"):
@@ -76,8 +79,10 @@ def _ledger_lookup() -> dict[str, list[str]]:
         lookup.setdefault(name, []).append(code)
     return lookup
 
+
 def _row_problem(row: int, column: str, zh: str, en: str) -> Problem:
     return file_problem(zh, en, row=row, column=column)
+
 
 def _row_fields(
     parsed: ParsedRow,
@@ -164,6 +169,7 @@ def _row_fields(
     }
     return fields, problems
 
+
 def _as_item_fields(values: dict[str, Any], existing: CatalogItem | None) -> ItemFields:
     base = item_fields_of(existing) if existing else None
     fields = ItemFields(
@@ -195,6 +201,7 @@ def _as_item_fields(values: dict[str, Any], existing: CatalogItem | None) -> Ite
         application_ref=base.application_ref,
     )
 
+
 def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Check every row against the catalog as it is now; the planned action per row."""
     departments, ledgers = _department_lookup(), _ledger_lookup()
@@ -210,6 +217,7 @@ def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[
     problems: list[Problem] = []
     for parsed in parsed_rows:
         values, row_problems = _row_fields(parsed, departments, ledgers)
+        unreadable = {problem.field for problem in row_problems}
         code = values["code"]
         if codes.count(code) > 1:
             row_problems.append(
@@ -234,7 +242,8 @@ def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[
             {**values, "ledger_codes": [c for c in values["ledger_codes"] if c]}, item
         )
         for problem in item_field_problems(check_fields, today=today):
-            row_problems.append(replace(problem, row=parsed.row))
+            if problem.field not in unreadable:  # one problem per cell, not two
+                row_problems.append(replace(problem, row=parsed.row))
         problems += row_problems
         planned.append(
             {
@@ -245,12 +254,21 @@ def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[
         )
     return planned, problems
 
+
 def _action(item: CatalogItem | None, fields: ItemFields, values: dict[str, Any]) -> str:
     if item is None:
         return "create"
     if values["new_ledgers"]:
         return "revise"
-    return "unchanged" if item_fields_of(item) == fields else "revise"
+    return "unchanged" if _unchanged(item, fields) else "revise"
+
+
+def _unchanged(item: CatalogItem, fields: ItemFields) -> bool:
+    """The file lists ledgers in any order; a different order is not a change."""
+    current = item_fields_of(item)
+    same_ledgers = set(current.ledger_codes) == set(fields.ledger_codes)
+    return same_ledgers and replace(current, ledger_codes=()) == replace(fields, ledger_codes=())
+
 
 def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
     ready = dict(values)
@@ -258,6 +276,7 @@ def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
     funding = values["funding_per_community"]
     ready["funding_per_community"] = None if funding is None else str(funding)
     return ready
+
 
 def _summary(planned: list[dict[str, Any]]) -> dict[str, Any]:
     new_ledgers = sorted({name for row in planned for name in row["new_ledgers"]})
@@ -267,6 +286,7 @@ def _summary(planned: list[dict[str, Any]]) -> dict[str, Any]:
         "unchanged": sum(1 for row in planned if row["action"] == "unchanged"),
         "new_ledgers": new_ledgers,
     }
+
 
 def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> CatalogImport:
     """Read and check the whole file; record what it would do. Changes no catalog item."""
@@ -295,6 +315,7 @@ def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> Ca
         )
     return batch
 
+
 def _new_ledger_code(taken: set[str]) -> str:
     number = 1
     while f"{NEW_LEDGER_PREFIX}{number:04d}" in taken:
@@ -302,6 +323,7 @@ def _new_ledger_code(taken: set[str]) -> str:
     code = f"{NEW_LEDGER_PREFIX}{number:04d}"
     taken.add(code)
     return code
+
 
 def catalog_import_confirm(*, actor: AnyUser, batch: CatalogImport) -> CatalogImport:
     """Apply a checked import: every row or none. A second confirmation is refused."""
@@ -321,6 +343,7 @@ def catalog_import_confirm(*, actor: AnyUser, batch: CatalogImport) -> CatalogIm
             changes={"status": [ImportStatuses.READY, ImportStatuses.APPLIED]},
         )
     return batch
+
 
 def _apply_rows(actor: AnyUser, rows: list[dict[str, Any]]) -> None:
     taken = set(
@@ -371,7 +394,7 @@ def _apply_rows(actor: AnyUser, rows: list[dict[str, Any]]) -> None:
                         f"Item {item.code} is retired.",
                     )
                 )
-            elif item_fields_of(item) != fields:
+            elif not _unchanged(item, fields):
                 catalog_item_revise(
                     actor=actor, item=item, fields=fields, reason="目录导入 / catalog import"
                 )
@@ -382,6 +405,7 @@ def _apply_rows(actor: AnyUser, rows: list[dict[str, Any]]) -> None:
     if problems:
         # The catalog changed since the check: roll everything back, report every problem.
         raise InvalidInput(problems)
+
 
 def catalog_import_cancel(*, actor: AnyUser, batch: CatalogImport) -> CatalogImport:
     require_catalog_manager(actor)

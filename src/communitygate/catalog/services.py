@@ -34,7 +34,6 @@ from communitygate.catalog.models import (
 from communitygate.catalog.permissions import can_manage_catalog
 from communitygate.catalog.snapshots import item_snapshot
 from communitygate.core import clock
-from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.errors import (
     InvalidInput,
     PermissionDenied,
@@ -42,6 +41,7 @@ from communitygate.core.errors import (
     RuleBroken,
     StaleObject,
 )
+from communitygate.core.people import AnyUser, acting_user
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")

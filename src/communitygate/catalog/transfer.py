@@ -8,6 +8,7 @@ every problem found, by row and column.
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -92,7 +93,7 @@ def read_table(filename: str, content: bytes, *, max_rows: int) -> ParsedFile:
                     )
                 ],
             )
-    except (InvalidFileException, KeyError, OSError, ValueError, csv.Error):
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, csv.Error):
         return ParsedFile(
             [],
             [

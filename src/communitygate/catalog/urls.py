@@ -15,9 +15,17 @@ urlpatterns = [
     path("office/", views.office_catalog, name="office"),
     path("office/new/", views.office_item_new, name="office_item_new"),
     path("office/items/<str:code>/", views.office_item_edit, name="office_item_edit"),
-    path("office/items/<str:code>/<str:action>/", views.office_item_status, name="office_item_status"),
+    path(
+        "office/items/<str:code>/<str:action>/", views.office_item_status, name="office_item_status"
+    ),
     path("office/publish/", views.office_publish, name="office_publish"),
     path("office/import/", views.office_import, name="office_import"),
-    path("office/import/<int:batch_id>/", views.office_import_preview, name="office_import_preview"),
-    path("office/import/<int:batch_id>/confirm/", views.office_import_confirm, name="office_import_confirm"),
+    path(
+        "office/import/<int:batch_id>/", views.office_import_preview, name="office_import_preview"
+    ),
+    path(
+        "office/import/<int:batch_id>/confirm/",
+        views.office_import_confirm,
+        name="office_import_confirm",
+    ),
 ]

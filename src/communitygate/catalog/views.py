@@ -74,7 +74,9 @@ def _filters_from(request: HttpRequest) -> ItemFilters:
     status = request.GET.get("status") or None
     allowed_status = set(ItemStatuses.values) | {STATUS_ALL}
     return ItemFilters(
-        item_class=request.GET.get("class") if request.GET.get("class") in ItemClasses.values else None,
+        item_class=request.GET.get("class")
+        if request.GET.get("class") in ItemClasses.values
+        else None,
         domain=request.GET.get("domain") if request.GET.get("domain") in Domains.values else None,
         department_code=request.GET.get("department") or None,
         status=status if status in allowed_status else None,
@@ -92,7 +94,9 @@ def _edition_from(request: HttpRequest) -> Any:
 def catalog_list(request: HttpRequest) -> HttpResponse:
     edition = _edition_from(request)
     filters = _filters_from(request)
-    paginator = Paginator(edition_items(edition, filters), settings.COMMUNITYGATE["CATALOG_PAGE_SIZE"])
+    paginator = Paginator(
+        edition_items(edition, filters), settings.COMMUNITYGATE["CATALOG_PAGE_SIZE"]
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -232,8 +236,13 @@ def office_catalog(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/office_catalog.html",
-        {"page": page, "changes": unpublished_changes(), "filters": filters,
-         "classes": ItemClasses.choices, "statuses": ItemStatuses.choices},
+        {
+            "page": page,
+            "changes": unpublished_changes(),
+            "filters": filters,
+            "classes": ItemClasses.choices,
+            "statuses": ItemStatuses.choices,
+        },
     )
 
 
@@ -246,7 +255,10 @@ def office_item_new(request: HttpRequest) -> HttpResponse:
         except RuleBroken as broken:
             _show_rule_error(request, form, broken)
         else:
-            messages.success(request, _("Item %(code)s created. Publish to make it public.") % {"code": item.code})
+            messages.success(
+                request,
+                _("Item %(code)s created. Publish to make it public.") % {"code": item.code},
+            )
             return redirect("catalog:office_item_edit", code=item.code)
     return render(request, "catalog/office_item_form.html", {"form": form, "item": None})
 
@@ -271,13 +283,20 @@ def office_item_edit(request: HttpRequest, code: str) -> HttpResponse:
         except RuleBroken as broken:
             _show_rule_error(request, form, broken)
         else:
-            messages.success(request, _("Item %(code)s revised. Publish to make it public.") % {"code": item.code})
+            messages.success(
+                request,
+                _("Item %(code)s revised. Publish to make it public.") % {"code": item.code},
+            )
             return redirect("catalog:office_item_edit", code=item.code)
     return render(
         request,
         "catalog/office_item_form.html",
-        {"form": form, "item": item, "actions": workflow.actions_from(item.status),
-         "reason_form": ReasonForm()},
+        {
+            "form": form,
+            "item": item,
+            "actions": workflow.actions_from(item.status),
+            "reason_form": ReasonForm(),
+        },
     )
 
 
@@ -323,7 +342,9 @@ def office_publish(request: HttpRequest) -> HttpResponse:
         except RuleBroken as broken:
             _show_rule_error(request, form, broken)
         else:
-            messages.success(request, _("Edition %(number)s published.") % {"number": edition.number})
+            messages.success(
+                request, _("Edition %(number)s published.") % {"number": edition.number}
+            )
             return redirect("catalog:editions")
     return render(request, "catalog/office_publish.html", {"form": form, "changes": changes})
 
@@ -334,7 +355,9 @@ def office_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            batch = catalog_import_check(actor=request.user, filename=upload.name, content=upload.read())
+            batch = catalog_import_check(
+                actor=request.user, filename=upload.name, content=upload.read()
+            )
         except RuleBroken as broken:
             _show_rule_error(request, form, broken)
         else:

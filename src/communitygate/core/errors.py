@@ -7,6 +7,8 @@ HTTP status that views and the API use to answer 4xx instead of failing with a 5
 from dataclasses import dataclass
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+
 
 class RuleBroken(Exception):
     """A business rule refused the request. Subclasses name the rule."""
@@ -113,3 +115,13 @@ class InvalidInput(RuleBroken):
         answer = super().as_dict()
         answer["problems"] = [problem.as_dict() for problem in self.problems]
         return answer
+
+
+def invalid_input_from(error: DjangoValidationError) -> InvalidInput:
+    """A model's own validation (full_clean) as an InvalidInput listing every field's problem."""
+    problems = [
+        Problem(message_zh=str(message), message_en=str(message), field=field)
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
+    return InvalidInput(problems)

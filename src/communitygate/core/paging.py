@@ -14,7 +14,9 @@ def page_bounds(limit: int, offset: int, max_limit: int) -> tuple[int, int]:
             )
         )
     if offset < 0:
-        problems.append(Problem("offset 不能为负数。", "offset cannot be negative.", field="offset"))
+        problems.append(
+            Problem("offset 不能为负数。", "offset cannot be negative.", field="offset")
+        )
     if problems:
         raise InvalidInput(problems)
     return limit, offset

@@ -39,7 +39,9 @@ REFORM_PUBLISHED = dt.datetime(2014, 12, 1, 10, 0, tzinfo=SHANGHAI)
 SURVEY_VALID_FROM = dt.date(2014, 1, 1)
 SURVEY_VALID_TO = dt.date(2014, 12, 31)
 REFORM_VALID_FROM = dt.date(2015, 1, 1)
-REFORM_REASON = "社区减负：实行社区工作准入制度，清理不属于社区的工作 / community work access reform"
+REFORM_REASON = (
+    "社区减负：实行社区工作准入制度，清理不属于社区的工作 / community work access reform"
+)
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,13 @@ DEMO_USERS = (
 
 
 def all_org_specs() -> list[data.OrgSpec]:
-    return [data.DISTRICT, *data.SUBDISTRICTS, *data.DEPARTMENTS, *data.OTHER_BODIES, *data.COMMUNITIES]
+    return [
+        data.DISTRICT,
+        *data.SUBDISTRICTS,
+        *data.DEPARTMENTS,
+        *data.OTHER_BODIES,
+        *data.COMMUNITIES,
+    ]
 
 
 def seed_organisations() -> int:
@@ -194,9 +202,13 @@ def _lists(office: AbstractBaseUser) -> None:
         negative_list_entry_create(
             actor=office, code=entry.code, name=entry.name, reason=entry.reason, basis=entry.basis
         )
-    allowed_items = dict(zip(
-        [spec.code for spec in data.CERTIFICATES_ALLOWED], data.REFORMED_CERTIFICATES, strict=True
-    ))
+    allowed_items = dict(
+        zip(
+            [spec.code for spec in data.CERTIFICATES_ALLOWED],
+            data.REFORMED_CERTIFICATES,
+            strict=True,
+        )
+    )
     for spec in data.CERTIFICATES_ALLOWED:
         certificate_rule_create(
             actor=office,
@@ -255,5 +267,3 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     office = get_user_model().objects.get(username="office")
     catalog_created = seed_catalog(office)
     return password, logins, catalog_created
-
-

@@ -17,7 +17,16 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     search_fields = ["code", "name", "name_en"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
-    fields = ["code", "name", "name_en", "kind", "parent", "active_from", "active_to", "illustrative"]
+    fields = [
+        "code",
+        "name",
+        "name_en",
+        "kind",
+        "parent",
+        "active_from",
+        "active_to",
+        "illustrative",
+    ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
         return ["code", "kind", "parent"] if obj else []

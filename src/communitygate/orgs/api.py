@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
+from communitygate.core.inputs import Offset, Text
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import organisation_list
@@ -29,10 +30,10 @@ class OrganisationPage(Schema):
 
 class OrganisationQuery(Schema):
     kind: OrganisationKinds | None = None
-    parent: str | None = None
-    q: str | None = None
+    parent: Text | None = None
+    q: Text | None = None
     limit: int = 50
-    offset: int = 0
+    offset: Offset = 0
 
 
 def organisation_out(organisation: Organisation) -> OrganisationOut:

@@ -3,10 +3,11 @@
 import datetime as dt
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
-from communitygate.core.errors import RuleBroken
+from communitygate.core.errors import InvalidInput, Problem, RuleBroken, invalid_input_from
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 EDITABLE_FIELDS = ("name", "name_en", "active_from", "active_to", "illustrative")
@@ -58,6 +59,19 @@ def _check_parent(kind: str, parent: Organisation | None) -> None:
         raise ParentKindNotAllowed()
 
 
+def _check_active_dates(active_from: dt.date | None, active_to: dt.date | None) -> None:
+    if active_from and active_to and active_to < active_from:
+        raise InvalidInput(
+            [
+                Problem(
+                    "停用日期早于启用日期。",
+                    "The end date is before the start date.",
+                    field="active_to",
+                )
+            ]
+        )
+
+
 def organisation_create(
     *,
     actor: AbstractBaseUser | None,
@@ -71,6 +85,7 @@ def organisation_create(
     illustrative: bool = False,
 ) -> Organisation:
     _check_parent(kind, parent)
+    _check_active_dates(active_from, active_to)
     with transaction.atomic():
         if Organisation.objects.filter(code=code).exists():
             raise OrganisationCodeTaken(code)
@@ -114,7 +129,11 @@ def organisation_update(
         before = organisation_fields(locked)
         for field, value in changes.items():
             setattr(locked, field, value)
-        locked.full_clean(exclude=["path", "parent"])
+        _check_active_dates(locked.active_from, locked.active_to)
+        try:
+            locked.full_clean(exclude=["path", "parent"])
+        except DjangoValidationError as invalid:
+            raise invalid_input_from(invalid) from None
         locked.save(update_fields=list(changes))
         diff = changed_fields(before, organisation_fields(locked))
         if diff:

@@ -10,7 +10,9 @@ from communitygate.catalog.selectors import ItemFilters, edition_items, edition_
 def home(request: HttpRequest) -> HttpResponse:
     latest = edition_latest()
     counts = {
-        item_class: edition_items(latest, ItemFilters(item_class=item_class, status="active")).count()
+        item_class: edition_items(
+            latest, ItemFilters(item_class=item_class, status="active")
+        ).count()
         for item_class in ItemClasses.values
     }
     return render(request, "web/home.html", {"latest": latest, "counts": counts})

@@ -33,8 +33,15 @@ def test_event_records_request_id_and_source_address(client, world) -> None:
     client.force_login(world.user("office_officer"))
     client.post(
         "/catalog/office/new/",
-        {"code": "R-1", "name": "测试事项", "item_class": "statutory", "domain": "other",
-         "department_code": "DEPT-MZ", "frequency": "ongoing", "estimated_hours": "1"},
+        {
+            "code": "R-1",
+            "name": "测试事项",
+            "item_class": "statutory",
+            "domain": "other",
+            "department_code": "DEPT-MZ",
+            "frequency": "ongoing",
+            "estimated_hours": "1",
+        },
         HTTP_X_REQUEST_ID="req-abcdef123",
         REMOTE_ADDR="10.1.2.3",
     )

@@ -81,7 +81,10 @@ def test_who_delegates_pays_a_delegated_item_in_force_needs_funding(world) -> No
 
 def test_history_may_record_unfunded_delegated_work(world) -> None:
     item = make_item(
-        world, item_class="delegated", valid_from=dt.date(2014, 1, 1), valid_to=dt.date(2014, 12, 31)
+        world,
+        item_class="delegated",
+        valid_from=dt.date(2014, 1, 1),
+        valid_to=dt.date(2014, 12, 31),
     )
     assert item.funding_per_community is None
 
@@ -96,7 +99,9 @@ def test_only_the_committee_office_may_change_the_catalog(world) -> None:
 def test_revise_changes_fields_and_records_before_and_after(world) -> None:
     item = make_item(world)
     fields = replace(item_fields_of(item), name="新名称", estimated_hours=Decimal("12.5"))
-    revised = catalog_item_revise(actor=world.user("office_admin"), item=item, fields=fields, reason="更名")
+    revised = catalog_item_revise(
+        actor=world.user("office_admin"), item=item, fields=fields, reason="更名"
+    )
     assert revised.name == "新名称"
     assert revised.revision == 2
     event = AuditEvent.objects.get(action="catalog_item.revise")
@@ -109,9 +114,13 @@ def test_revise_from_a_stale_form_is_refused(world) -> None:
     item = make_item(world)
     office = world.user("office_officer")
     fields = item_fields_of(item)
-    catalog_item_revise(actor=office, item=item, fields=replace(fields, name="甲"), expected_revision=1)
+    catalog_item_revise(
+        actor=office, item=item, fields=replace(fields, name="甲"), expected_revision=1
+    )
     with pytest.raises(StaleObject):
-        catalog_item_revise(actor=office, item=item, fields=replace(fields, name="乙"), expected_revision=1)
+        catalog_item_revise(
+            actor=office, item=item, fields=replace(fields, name="乙"), expected_revision=1
+        )
     assert CatalogItem.objects.get().name == "甲"
 
 
@@ -132,7 +141,9 @@ def test_status_changes_follow_the_workflow(world) -> None:
     with pytest.raises(ItemRetired):
         catalog_item_revise(actor=office, item=item, fields=item_fields_of(item))
     actions = list(
-        AuditEvent.objects.filter(object_type="catalog.catalogitem").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_type="catalog.catalogitem").values_list(
+            "action", flat=True
+        )
     )
     assert actions == [
         "catalog_item.create",
@@ -162,7 +173,9 @@ def test_transition_table(status: str, action: str, expected: str | None) -> Non
 
 def test_publish_snapshots_every_item_into_a_numbered_edition(world) -> None:
     office = world.user("office_officer")
-    ledger = ledger_create(actor=office, code="TZ-1", name="低保台账", medium="paper", department=None)
+    ledger = ledger_create(
+        actor=office, code="TZ-1", name="低保台账", medium="paper", department=None
+    )
     make_item(world, "A-1", ledger_codes=(ledger.code,))
     make_item(world, "A-2")
     first = catalog_publish(actor=office, title="第一版")

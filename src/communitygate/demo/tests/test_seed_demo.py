@@ -92,7 +92,10 @@ def test_lists_and_editions(demo) -> None:  # type: ignore[no-untyped-def]
     assert NegativeListEntry.objects.count() == len(data.NEGATIVE_LIST) >= 10
     assert CertificateRule.objects.filter(verdict="may_not_issue").count() == 20
     assert CertificateRule.objects.filter(verdict="may_issue").count() == 5
-    assert list(CatalogEdition.objects.order_by("number").values_list("number", flat=True)) == [1, 2]
+    assert list(CatalogEdition.objects.order_by("number").values_list("number", flat=True)) == [
+        1,
+        2,
+    ]
 
 
 def test_demo_users_sign_in_with_the_printed_password(demo, client) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +109,11 @@ def test_demo_users_sign_in_with_the_printed_password(demo, client) -> None:  # 
 
 def test_loading_twice_changes_no_data_and_keeps_the_chain(capsys) -> None:  # type: ignore[no-untyped-def]
     call_command("seed_demo", password="first-password-1")
-    counts = (Organisation.objects.count(), CatalogItem.objects.count(), CatalogEdition.objects.count())
+    counts = (
+        Organisation.objects.count(),
+        CatalogItem.objects.count(),
+        CatalogEdition.objects.count(),
+    )
     call_command("seed_demo", password="second-password-2")
     assert counts == (
         Organisation.objects.count(),
