@@ -6,7 +6,7 @@ from django.test import Client
 pytestmark = pytest.mark.django_db
 
 
-def assert_error_shape(response, status: int, code: str) -> None:  # type: ignore[no-untyped-def]
+def assert_error_shape(response, status: int, code: str) -> None:
     assert response.status_code == status
     assert response["Content-Type"].startswith("application/json")
     body = response.json()

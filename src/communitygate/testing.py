@@ -7,8 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from communitygate.accounts.services import membership_grant
 from communitygate.catalog.models import CatalogItem
@@ -22,9 +21,9 @@ PASSWORD = "correct-horse-battery-staple"
 @dataclass
 class World:
     orgs: dict[str, Organisation] = field(default_factory=dict)
-    users: dict[str, AbstractBaseUser] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
 
-    def user(self, key: str) -> AbstractBaseUser:
+    def user(self, key: str) -> User:
         return self.users[key]
 
     def org(self, key: str) -> Organisation:
@@ -78,9 +77,8 @@ def build_world() -> World:
             kind=kind,
             parent=world.orgs[parent] if parent else None,
         )
-    user_model = get_user_model()
     for person, (org_key, role) in PEOPLE.items():
-        user = user_model.objects.create_user(username=person, password=PASSWORD)
+        user = User.objects.create_user(username=person, password=PASSWORD)
         membership_grant(
             actor=None,
             user=user,
@@ -89,7 +87,7 @@ def build_world() -> World:
             active_from=dt.date(2020, 1, 1),
         )
         world.users[person] = user
-    world.users["no_role"] = user_model.objects.create_user(username="no_role", password=PASSWORD)
+    world.users["no_role"] = User.objects.create_user(username="no_role", password=PASSWORD)
     return world
 
 

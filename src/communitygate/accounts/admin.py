@@ -3,14 +3,23 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group, User
+from django.db import transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.accounts.models import ApiToken, Membership
-from communitygate.accounts.services import api_token_revoke, membership_end, membership_grant
+from communitygate.accounts.services import (
+    api_token_revoke,
+    membership_end,
+    membership_grant,
+    user_fields,
+    user_record_admin_save,
+    user_record_password_set,
+)
 from communitygate.core.errors import RuleBroken
+from communitygate.core.people import acting_user
 
 # Rights come from memberships (accounts/backends.py). Django's superuser and staff flags, its
 # groups and its per-user permissions would grant admin rights past them, so the admin neither
@@ -30,6 +39,24 @@ class PersonAdmin(UserAdmin[User]):
     list_display = ("username", "first_name", "last_name", "is_active", "last_login")
     list_filter = ("is_active",)
     filter_horizontal = ()
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
+        """Django's own user forms save the person; the audit event is written alongside."""
+        before = user_fields(User.objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        user_record_admin_save(actor=acting_user(request.user), user=obj, before=before)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                person = User.objects.get(pk=id)
+                user_record_password_set(actor=acting_user(request.user), user=person)
+        return response
 
 
 @admin.register(Membership)

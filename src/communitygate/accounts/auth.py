@@ -1,6 +1,6 @@
 """API authentication: `Authorization: Bearer <token>` with a per-user token (stored hashed)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -8,7 +8,7 @@ from communitygate.accounts.services import user_for_api_token
 
 
 class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> AbstractBaseUser | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_api_token(token)
         if user is not None:
             request.user = user

@@ -6,13 +6,10 @@ permission-grid tests exercise every branch.
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
 from communitygate.accounts.models import Roles
 from communitygate.accounts.selectors import user_grants
+from communitygate.core.people import AnyUser
 from communitygate.orgs.models import OrganisationKinds
-
-AnyUser = AbstractBaseUser | AnonymousUser | None
 
 
 def has_role(user: AnyUser, kind: str, roles: Iterable[str]) -> bool:
@@ -43,9 +40,9 @@ def can_manage_people_and_organisations(user: AnyUser) -> bool:
 
 
 def can_read_audit_log(user: AnyUser) -> bool:
-    if is_auditor(user):
-        return True
-    return is_office_admin(user)
+    """Only the audit bureau: the people who run the system do not read its audit records
+    (separation of system and audit administration, MLPS level 3)."""
+    return is_auditor(user)
 
 
 def organisation_ids_of(user: AnyUser) -> frozenset[int]:

@@ -2,11 +2,12 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q
 
 from communitygate.accounts.models import ApiToken, Membership
 from communitygate.core import clock
+from communitygate.core.people import AnyUser
 
 GRANTS_CACHE_ATTRIBUTE = "_communitygate_grants"
 
@@ -23,7 +24,7 @@ class Grant:
     path: str
 
 
-def user_grants(user: AbstractBaseUser | AnonymousUser | None) -> tuple[Grant, ...]:
+def user_grants(user: AnyUser) -> tuple[Grant, ...]:
     """The person's active roles today (one query per request, then cached on the user).
 
     A membership's `active_to` is the first day without the role: ending a membership today

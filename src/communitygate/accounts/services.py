@@ -4,18 +4,18 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from communitygate.accounts.models import ROLES_BY_KIND, ApiToken, Membership
 from communitygate.accounts.selectors import forget_grants
-from communitygate.audit.recorder import created_fields, record_event
+from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
+from communitygate.core.people import AnyUser
 from communitygate.orgs.models import Organisation
 
-TOKEN_PREFIX = "cg_"
+TOKEN_PREFIX = "cg_"  # noqa: S105 - a public marker of our tokens, not a secret
 
 
 class RoleNotAllowedHere(RuleBroken):
@@ -58,8 +58,8 @@ class TokenUnknown(RuleBroken):
 
 def membership_grant(
     *,
-    actor: AbstractBaseUser | None,
-    user: AbstractBaseUser,
+    actor: AnyUser,
+    user: User,
     organisation: Organisation,
     role: str,
     active_from: dt.date | None = None,
@@ -93,9 +93,7 @@ def membership_grant(
     return membership
 
 
-def membership_end(
-    *, actor: AbstractBaseUser | None, membership: Membership, reason: str = ""
-) -> Membership:
+def membership_end(*, actor: AnyUser, membership: Membership, reason: str = "") -> Membership:
     """End a membership today: the role is gone at once. It stays on record; nothing is deleted."""
     today = clock.today()
     with transaction.atomic():
@@ -120,9 +118,7 @@ def token_digest(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode("utf-8")).hexdigest()
 
 
-def api_token_issue(
-    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, label: str = ""
-) -> tuple[ApiToken, str]:
+def api_token_issue(*, actor: AnyUser, user: User, label: str = "") -> tuple[ApiToken, str]:
     """A new token for the person. The raw token is returned once and never stored."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
@@ -142,7 +138,7 @@ def api_token_issue(
     return token, raw
 
 
-def api_token_revoke(*, actor: AbstractBaseUser | None, token: ApiToken, reason: str = "") -> None:
+def api_token_revoke(*, actor: AnyUser, token: ApiToken, reason: str = "") -> None:
     with transaction.atomic():
         revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
             revoked_at=clock.now()
@@ -159,7 +155,7 @@ def api_token_revoke(*, actor: AbstractBaseUser | None, token: ApiToken, reason:
         )
 
 
-def user_for_api_token(raw_token: str) -> AbstractBaseUser | None:
+def user_for_api_token(raw_token: str) -> User | None:
     """The active person behind a bearer token, or None. Marks the token as used."""
     if not raw_token.startswith(TOKEN_PREFIX):
         return None
@@ -176,15 +172,14 @@ def user_for_api_token(raw_token: str) -> AbstractBaseUser | None:
 
 def user_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: AnyUser,
     username: str,
     password: str | None,
     first_name: str = "",
     last_name: str = "",
-) -> AbstractBaseUser:
-    user_model = get_user_model()
+) -> User:
     with transaction.atomic():
-        user = user_model.objects.create_user(
+        user = User.objects.create_user(
             username=username, password=password, first_name=first_name, last_name=last_name
         )
         record_event(
@@ -196,10 +191,27 @@ def user_create(
     return user
 
 
-def user_set_password(
-    *, actor: AbstractBaseUser | None, user: AbstractBaseUser, password: str
-) -> None:
+def user_set_password(*, actor: AnyUser, user: User, password: str) -> None:
     with transaction.atomic():
         user.set_password(password)
         user.save(update_fields=["password"])
         record_event(actor=actor, action="user.set_password", obj=user)
+
+
+USER_RECORDED_FIELDS = ("username", "first_name", "last_name", "email", "is_active")
+
+
+def user_fields(user: User) -> dict[str, object]:
+    return {field: getattr(user, field, None) for field in USER_RECORDED_FIELDS}
+
+
+def user_record_admin_save(*, actor: AnyUser, user: User, before: dict[str, object] | None) -> None:
+    """Audit a person saved through the admin's own forms (added, or fields changed)."""
+    action = "user.create" if before is None else "user.update"
+    changes = changed_fields(before or {}, user_fields(user))
+    if before is None or changes:
+        record_event(actor=actor, action=action, obj=user, changes=changes)
+
+
+def user_record_password_set(*, actor: AnyUser, user: User) -> None:
+    record_event(actor=actor, action="user.set_password", obj=user)

@@ -1,6 +1,8 @@
 """Catalog records in the admin are read-only: the office changes them on the catalog pages,
 where every change goes through a service and into the audit log."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -14,7 +16,7 @@ from communitygate.catalog.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
-from communitygate.accounts.permissions import AnyUser
 from communitygate.audit.recorder import record_event
 from communitygate.catalog.labels import CLASS_ZH, DOMAIN_ZH, FREQUENCY_ZH
 from communitygate.catalog.models import (
@@ -45,8 +44,8 @@ from communitygate.catalog.transfer import (
     split_list,
 )
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, Problem, RuleBroken
-from communitygate.core.people import acting_user
+from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
+from communitygate.core.people import AnyUser, acting_user
 from communitygate.orgs.models import Organisation
 
 NEW_LEDGER_PREFIX = "TZ-IMP-"
@@ -291,6 +290,9 @@ def _summary(planned: list[dict[str, Any]]) -> dict[str, Any]:
 def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> CatalogImport:
     """Read and check the whole file; record what it would do. Changes no catalog item."""
     require_catalog_manager(actor)
+    uploader = acting_user(actor)
+    if uploader is None:
+        raise PermissionDenied()
     limits = settings.COMMUNITYGATE
     if len(content) > limits["IMPORT_MAX_BYTES"]:
         raise InvalidInput([file_problem("文件太大。", "The file is too large.")])
@@ -298,7 +300,7 @@ def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> Ca
     planned, problems = ([], parsed.problems) if parsed.problems else plan_rows(parsed.rows)
     with transaction.atomic():
         batch = CatalogImport.objects.create(
-            uploaded_by=acting_user(actor),
+            uploaded_by=uploader,
             uploaded_at=clock.now(),
             filename=filename[:200],
             sha256=hashlib.sha256(content).hexdigest(),
@@ -356,11 +358,12 @@ def _apply_rows(actor: AnyUser, rows: list[dict[str, Any]]) -> None:
         .select_related("department")
         .prefetch_related("ledgers", "plaques")
     }
-    department_of = dict(
-        Organisation.objects.filter(code__in=[row["department_code"] for row in rows]).values_list(
-            "code", "pk"
+    department_of = {
+        organisation.code: organisation
+        for organisation in Organisation.objects.filter(
+            code__in=[row["department_code"] for row in rows]
         )
-    )
+    }
     problems: list[Problem] = []
     for row in rows:
         for name in row["new_ledgers"]:
@@ -370,9 +373,7 @@ def _apply_rows(actor: AnyUser, rows: list[dict[str, Any]]) -> None:
                     code=_new_ledger_code(taken),
                     name=name,
                     medium=LedgerMedia.PAPER,
-                    department=Organisation.objects.filter(
-                        pk=department_of.get(row["department_code"])
-                    ).first(),
+                    department=department_of.get(row["department_code"]),
                 )
                 created_ledgers[name] = ledger.code
         values = {

@@ -21,13 +21,13 @@ HEADERS = (
 )
 REQUIRED_HEADERS = ("编码", "事项名称", "类别", "领域", "责任部门")
 
-CLASS_ZH = {
+CLASS_ZH: dict[str, str] = {
     ItemClasses.STATUTORY: "法定日常工作",
     ItemClasses.DELEGATED: "委托办理",
     ItemClasses.CERTIFICATE: "证明盖章",
     ItemClasses.EVALUATION: "创建评比",
 }
-DOMAIN_ZH = {
+DOMAIN_ZH: dict[str, str] = {
     Domains.PARTY_BUILDING: "党的建设",
     Domains.CIVIL_AFFAIRS: "民政和社会救助",
     Domains.HEALTH: "卫生健康和计划生育",
@@ -41,7 +41,7 @@ DOMAIN_ZH = {
     Domains.DISABILITY: "残疾人",
     Domains.OTHER: "其他",
 }
-FREQUENCY_ZH = {
+FREQUENCY_ZH: dict[str, str] = {
     Frequencies.ONGOING: "常态",
     Frequencies.YEARLY: "每年",
     Frequencies.QUARTERLY: "每季度",

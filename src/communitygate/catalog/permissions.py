@@ -1,8 +1,9 @@
 """Who may do what with the catalog. Reading the published catalog is public."""
 
-from communitygate.accounts.permissions import AnyUser, is_office_staff
+from communitygate.accounts.permissions import is_office_staff
 from communitygate.catalog.models import CatalogImport
 from communitygate.core.errors import NotFound
+from communitygate.core.people import AnyUser
 
 
 def can_manage_catalog(user: AnyUser) -> bool:

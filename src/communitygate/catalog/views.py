@@ -35,7 +35,7 @@ from communitygate.catalog.models import (
     ItemClasses,
     ItemStatuses,
 )
-from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.catalog.permissions import access_catalog_import, can_manage_catalog
 from communitygate.catalog.selectors import (
     STATUS_ALL,
     ItemFilters,
@@ -63,11 +63,18 @@ from communitygate.catalog.services import (
 )
 from communitygate.catalog.transfer import export_csv, export_xlsx
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.inputs import has_nul
 from communitygate.orgs.selectors import catalog_owners
 
 
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
+
+
+def _text_param(request: HttpRequest, name: str) -> str | None:
+    """A free-text parameter, or None when absent or unusable (NUL characters)."""
+    value = (request.GET.get(name) or "").strip()[:100]
+    return None if not value or has_nul(value) else value
 
 
 def _filters_from(request: HttpRequest) -> ItemFilters:
@@ -78,9 +85,9 @@ def _filters_from(request: HttpRequest) -> ItemFilters:
         if request.GET.get("class") in ItemClasses.values
         else None,
         domain=request.GET.get("domain") if request.GET.get("domain") in Domains.values else None,
-        department_code=request.GET.get("department") or None,
+        department_code=_text_param(request, "department"),
         status=status if status in allowed_status else None,
-        q=(request.GET.get("q") or "").strip()[:100] or None,
+        q=_text_param(request, "q"),
     )
 
 
@@ -366,10 +373,10 @@ def office_import(request: HttpRequest) -> HttpResponse:
 
 
 def _own_batch(request: HttpRequest, batch_id: int) -> CatalogImport:
-    batch = CatalogImport.objects.filter(pk=batch_id, uploaded_by=request.user.pk).first()
-    if batch is None:
-        raise Http404
-    return batch
+    try:
+        return access_catalog_import(request.user, batch_id)
+    except NotFound:
+        raise Http404 from None
 
 
 @office_only

@@ -10,8 +10,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from communitygate.accounts.models import Membership, Roles
@@ -109,10 +108,9 @@ def _organisation_for(reference: str) -> Organisation:
 
 def seed_users(password: str) -> list[tuple[str, str]]:
     """The demo logins (username, description); each gets `password`."""
-    user_model = get_user_model()
     logins = []
     for demo in DEMO_USERS:
-        user = user_model.objects.filter(username=demo.username).first()
+        user = User.objects.filter(username=demo.username).first()
         if user is None:
             user = user_create(
                 actor=None,
@@ -156,7 +154,7 @@ def _survey_fields(spec: data.ItemSpec) -> ItemFields:
     )
 
 
-def _records(office: AbstractBaseUser) -> None:
+def _records(office: User) -> None:
     departments = {org.code: org for org in Organisation.objects.filter(kind="department")}
     for ledger in data.LEDGERS:
         ledger_create(
@@ -175,7 +173,7 @@ def _records(office: AbstractBaseUser) -> None:
         )
 
 
-def _reform(office: AbstractBaseUser) -> None:
+def _reform(office: User) -> None:
     """The 2014 reform: keep 55 statutory tasks, 6 funded delegated tasks and the allowed
     certificates; retire everything else."""
     delegated = {kept.code: kept for kept in data.REFORMED_DELEGATED}
@@ -197,7 +195,7 @@ def _reform(office: AbstractBaseUser) -> None:
         catalog_item_revise(actor=office, item=item, fields=fields, reason=REFORM_REASON)
 
 
-def _lists(office: AbstractBaseUser) -> None:
+def _lists(office: User) -> None:
     for entry in data.NEGATIVE_LIST:
         negative_list_entry_create(
             actor=office, code=entry.code, name=entry.name, reason=entry.reason, basis=entry.basis
@@ -230,7 +228,7 @@ def _lists(office: AbstractBaseUser) -> None:
         )
 
 
-def seed_catalog(office: AbstractBaseUser) -> bool:
+def seed_catalog(office: User) -> bool:
     """The catalog's history: the 2014 survey edition, then the reformed edition."""
     if CatalogEdition.objects.exists():
         return False
@@ -264,6 +262,6 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     with transaction.atomic():
         seed_organisations()
         logins = seed_users(password)
-    office = get_user_model().objects.get(username="office")
+    office = User.objects.get(username="office")
     catalog_created = seed_catalog(office)
     return password, logins, catalog_created

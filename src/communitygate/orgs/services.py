@@ -2,12 +2,12 @@
 
 import datetime as dt
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken, invalid_input_from
+from communitygate.core.people import AnyUser
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 EDITABLE_FIELDS = ("name", "name_en", "active_from", "active_to", "illustrative")
@@ -74,7 +74,7 @@ def _check_active_dates(active_from: dt.date | None, active_to: dt.date | None) 
 
 def organisation_create(
     *,
-    actor: AbstractBaseUser | None,
+    actor: AnyUser,
     code: str,
     name: str,
     kind: str,
@@ -111,7 +111,7 @@ def organisation_create(
 
 def organisation_update(
     *,
-    actor: AbstractBaseUser | None,
+    actor: AnyUser,
     organisation: Organisation,
     reason: str = "",
     **changes: object,

@@ -14,9 +14,10 @@ register = template.Library()
 def item_field_label(field_name: str) -> str:
     """The translated label of an item field ("valid_from" → 有效期起)."""
     try:
-        return str(CatalogItem._meta.get_field(field_name).verbose_name)
+        field = CatalogItem._meta.get_field(field_name)
     except FieldDoesNotExist:
         return field_name
+    return str(getattr(field, "verbose_name", field_name))
 
 
 @register.filter

@@ -596,3 +596,22 @@ def test_every_public_response_carries_the_security_headers(
     assert "object-src 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/catalog/?q=%00",
+        "/catalog/?department=%00",
+        "/catalog/items/%00/",
+        "/catalog/export.csv?q=a%00b",
+    ],
+)
+def test_nul_characters_never_reach_the_database(client, world, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code in {200, 404}
+
+
+def test_nul_in_an_office_item_code_is_not_found(client, world) -> None:
+    client.force_login(world.user("office_officer"))
+    assert client.get("/catalog/office/items/%00/").status_code == 404

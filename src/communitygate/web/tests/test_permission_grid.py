@@ -132,15 +132,15 @@ UPLOADER_WRITE = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (UPLOADER, REDIRECT))
 ADMIN_LOGIN_PAGE = row(PAGE, (ADMIN_ENTRANTS, REDIRECT))
 ADMIN_INDEX = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, PAGE))
 ADMIN_OFFICE_APP = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, NOT_FOUND), (OFFICE, PAGE))
-ADMIN_AUDIT_APP = row(
-    ADMIN_SIGN_IN, (ADMIN_ENTRANTS, NOT_FOUND), (("office_admin", "auditor"), PAGE)
-)
+# Separation of duties (MLPS level 3, SECURITY check 10(d)): only the audit bureau reads the
+# audit log; the office's administrators manage the system but cannot read its audit records.
+ADMIN_AUDIT_APP = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, NOT_FOUND), (("auditor",), PAGE))
 ADMIN_OFFICE_VIEW = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (OFFICE, PAGE))
 ADMIN_OFFICE_ADMIN_PAGE = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("office_admin",), PAGE))
 ADMIN_OFFICE_ADMIN_WRITE = row(
     ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("office_admin",), REDIRECT)
 )
-AUDIT_LOG = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("office_admin", "auditor"), PAGE))
+AUDIT_LOG = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("auditor",), PAGE))
 
 # Placeholders in paths, filled from the seeded GridSeed: {item} is published and active,
 # {suspended} is published and suspended, {unpublished} exists only in the office's working copy.
