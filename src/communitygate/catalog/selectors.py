@@ -56,26 +56,37 @@ def edition_or_latest(edition_id: int | None) -> CatalogEdition | None:
     return edition_get(edition_id) if edition_id is not None else edition_latest()
 
 
-def _filtered(entries: QuerySet[EditionEntry], filters: ItemFilters) -> QuerySet[EditionEntry]:
+def _filtered[Row: (EditionEntry, CatalogItem)](
+    rows: QuerySet[Row],
+    filters: ItemFilters,
+    *,
+    text_fields: tuple[str, ...],
+    default_status: tuple[str, ...] | None,
+) -> QuerySet[Row]:
+    """Apply the catalog filters to published entries or to working items (same field names).
+
+    Without a status filter, `default_status` applies (None: every status)."""
     if filters.item_class:
-        entries = entries.filter(item_class=filters.item_class)
+        rows = rows.filter(item_class=filters.item_class)
     if filters.domain:
-        entries = entries.filter(domain=filters.domain)
+        rows = rows.filter(domain=filters.domain)
     if filters.department_code:
-        entries = entries.filter(department__code=filters.department_code)
-    if filters.status is None:
-        entries = entries.filter(status__in=IN_FORCE)
-    elif filters.status != STATUS_ALL:
-        entries = entries.filter(status=filters.status)
+        rows = rows.filter(department__code=filters.department_code)
+    if filters.status is None and default_status is not None:
+        rows = rows.filter(status__in=default_status)
+    elif filters.status is not None and filters.status != STATUS_ALL:
+        rows = rows.filter(status=filters.status)
     if filters.q:
         query = filters.q.strip()
-        entries = entries.filter(
-            Q(name__icontains=query)
-            | Q(code__istartswith=query)
-            | Q(fields__legal_basis__icontains=query)
-            | Q(fields__community_duty__icontains=query)
-        )
-    return entries
+        matches = Q(code__istartswith=query)
+        for field_name in text_fields:
+            matches |= Q(**{f"{field_name}__icontains": query})
+        rows = rows.filter(matches)
+    return rows
+
+
+ENTRY_TEXT_FIELDS = ("name", "fields__legal_basis", "fields__community_duty")
+ITEM_TEXT_FIELDS = ("name", "legal_basis", "community_duty")
 
 
 def edition_items(edition: CatalogEdition | None, filters: ItemFilters) -> QuerySet[EditionEntry]:
@@ -83,7 +94,9 @@ def edition_items(edition: CatalogEdition | None, filters: ItemFilters) -> Query
     if edition is None:
         return EditionEntry.objects.none()
     entries = EditionEntry.objects.filter(edition=edition).select_related("department")
-    return _filtered(entries, filters).order_by("code")
+    return _filtered(
+        entries, filters, text_fields=ENTRY_TEXT_FIELDS, default_status=IN_FORCE
+    ).order_by("code")
 
 
 @dataclass(frozen=True)
@@ -186,20 +199,10 @@ def unpublished_changes() -> CatalogDiff:
 
 
 def working_items(filters: ItemFilters | None = None) -> QuerySet[CatalogItem]:
-    """The office's working copy (not public)."""
+    """The office's working copy (not public); every status unless one is asked for."""
     items = CatalogItem.objects.select_related("department").prefetch_related("ledgers", "plaques")
-    if filters is None:
-        return items.order_by("code")
-    if filters.item_class:
-        items = items.filter(item_class=filters.item_class)
-    if filters.domain:
-        items = items.filter(domain=filters.domain)
-    if filters.department_code:
-        items = items.filter(department__code=filters.department_code)
-    if filters.status and filters.status != STATUS_ALL:
-        items = items.filter(status=filters.status)
-    if filters.q:
-        items = items.filter(Q(name__icontains=filters.q) | Q(code__istartswith=filters.q))
+    if filters is not None:
+        items = _filtered(items, filters, text_fields=ITEM_TEXT_FIELDS, default_status=None)
     return items.order_by("code")
 
 
