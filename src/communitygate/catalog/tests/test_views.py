@@ -314,9 +314,9 @@ def test_the_compare_page_shows_what_was_added_retired_and_changed(
     page = html(english(client).get("/catalog/editions/compare/"))
     assert "1 added, 1 retired, 1 changed, 0 not in the newer edition." in page
     sections = headed_sections(page)
-    assert "<td>E-ADDED</td>" in sections["Added"]
-    assert "<td>E-GONE</td>" in sections["Retired"]
-    assert "<td>E-KEEP</td>" in sections["Changed"]
+    assert '<a href="/catalog/items/E-ADDED/">E-ADDED</a>' in sections["Added"]
+    assert '<a href="/catalog/items/E-GONE/">E-GONE</a>' in sections["Retired"]
+    assert '<a href="/catalog/items/E-KEEP/">E-KEEP</a>' in sections["Changed"]
     assert "Yearly" in sections["Changed"] or "yearly" in sections["Changed"]
     assert "E-SAME" not in page
 
@@ -615,3 +615,12 @@ def test_nul_characters_never_reach_the_database(client, world, path: str) -> No
 def test_nul_in_an_office_item_code_is_not_found(client, world) -> None:
     client.force_login(world.user("office_officer"))
     assert client.get("/catalog/office/items/%00/").status_code == 404
+
+
+def test_publish_page_links_unpublished_items_to_their_office_page(client, world) -> None:
+    from communitygate.testing import make_item
+
+    make_item(world, "NEW-1")
+    client.force_login(world.user("office_officer"))
+    page = client.get("/catalog/office/publish/").content.decode()
+    assert '<a href="/catalog/office/items/NEW-1/">NEW-1</a>' in page
