@@ -7,6 +7,7 @@ them all in one transaction, or none. Codes not in the file are left as they are
 """
 
 import hashlib
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -205,6 +206,7 @@ def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[
     """Check every row against the catalog as it is now; the planned action per row."""
     departments, ledgers = _department_lookup(), _ledger_lookup()
     codes = [row.values.get("编码", "") for row in parsed_rows]
+    code_counts = Counter(codes)
     existing = {
         item.code: item
         for item in CatalogItem.objects.filter(code__in=codes)
@@ -218,7 +220,7 @@ def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[
         values, row_problems = _row_fields(parsed, departments, ledgers)
         unreadable = {problem.field for problem in row_problems}
         code = values["code"]
-        if codes.count(code) > 1:
+        if code_counts[code] > 1:
             row_problems.append(
                 _row_problem(
                     parsed.row,
