@@ -4,7 +4,8 @@ and people with every role (own and other organisation) for the permission grids
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
+from django.test import TransactionTestCase
 
 from communitygate.audit.triggers import drop_append_only_triggers, install_append_only_triggers
 from communitygate.core import clock
@@ -13,24 +14,35 @@ from communitygate.testing import World, build_world
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def audit_triggers_yield_to_the_test_flush() -> Iterator[None]:
+    """A transactional test ends with Django flushing every table, which the append-only
+    triggers refuse. Drop them on that connection just before the flush (Django's
+    TransactionTestCase._fixture_teardown); the next test installs them again."""
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self: TransactionTestCase) -> None:
+        for alias in self._databases_names(include_mirrors=False):
+            drop_append_only_triggers(connections[alias])
+        original(self)
+
+    TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
+    yield
+    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+
+
 @pytest.fixture(autouse=True)
-def audit_table_append_only(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Every test runs with the triggers in place. A transactional test flushes its tables at
-    the end, which the triggers would refuse, so they are dropped just before that flush and
-    installed again by the next test."""
+def audit_table_append_only(request: pytest.FixtureRequest) -> None:
+    """Every database test runs with the triggers in place."""
     uses_database = {"db", *TRANSACTIONAL_FIXTURES} & set(request.fixturenames)
     if not uses_database and request.node.get_closest_marker("django_db") is None:
-        yield
         return
     transactional = bool(TRANSACTIONAL_FIXTURES & set(request.fixturenames))
-    if transactional:
-        request.getfixturevalue("transactional_db")
-    else:
-        request.getfixturevalue("db")
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    request.getfixturevalue("transactional_db" if transactional else "db")
     install_append_only_triggers(connection)
-    yield
-    if transactional:
-        drop_append_only_triggers(connection)
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,10 @@ def test_check_deploy_passes_with_production_environment(tmp_path) -> None:
         "VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
     }
-    env.pop("SECRET_KEY", None)  # the generated per-installation key must itself pass
+    env.pop("SECRET_KEY", None)
+    env.pop(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", None
+    )  # set by the browser tests; never in production  # the generated per-installation key must itself pass
     result = subprocess.run(
         [sys.executable, "-m", "communitygate", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

@@ -14,9 +14,11 @@ from ninja.security import SessionAuth
 
 from communitygate.accounts.api import router as accounts_router
 from communitygate.accounts.auth import BearerToken
+from communitygate.admissions.api import router as admissions_router
 from communitygate.catalog.api import router as catalog_router
 from communitygate.core.errors import RuleBroken
 from communitygate.orgs.api import router as orgs_router
+from communitygate.web.calendar_api import router as calendar_router
 
 api = NinjaAPI(
     title="CommunityGate API",
@@ -28,6 +30,8 @@ api = NinjaAPI(
 api.add_router("", orgs_router)
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
+api.add_router("", admissions_router)
+api.add_router("", calendar_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

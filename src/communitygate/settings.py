@@ -64,11 +64,13 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks_db",
     "communitygate.core",
     "communitygate.audit",
     "communitygate.orgs",
     "communitygate.accounts",
     "communitygate.catalog",
+    "communitygate.admissions",
     "communitygate.web",
     "communitygate.demo",
 ]
@@ -157,8 +159,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
+MEDIA_ROOT = VAR_DIR / "media"  # uploaded files; served only through access-checked views
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(MEDIA_ROOT)},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
@@ -194,6 +200,10 @@ if HTTPS:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# Background tasks: Django's tasks framework with a database-backed queue (django-tasks-db), so
+# the embedded default needs no extra server; `communitygate db_worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Product rules that a district may tune.
 COMMUNITYGATE: dict[str, Any] = {
     "DISTRICT_NAME": _("Shibei District"),
@@ -201,6 +211,9 @@ COMMUNITYGATE: dict[str, Any] = {
     "API_MAX_LIMIT": 500,
     "IMPORT_MAX_ROWS": 5000,
     "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
+    # SPEC §4: an application may go to the committee when approvals ÷ consulted bodies ≥ this.
+    "CONSULTATION_PASS_THRESHOLD": "0.60",
+    "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
 }
 
 LOGGING = {

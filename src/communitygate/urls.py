@@ -12,6 +12,9 @@ from communitygate.api import api, api_not_found
 urlpatterns = [
     path("", include("communitygate.web.urls")),
     path("catalog/", include("communitygate.catalog.urls")),
+    path("admissions/", include("communitygate.admissions.urls")),
+    path("decisions/", include("communitygate.admissions.public_urls")),
+    path("notifications/", include("communitygate.accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -99,3 +99,37 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user})"
+
+
+class Notification(models.Model):
+    """An in-app message to a person who must act (consultation opened, vote due, returned,
+    decided). Written by background tasks; read on /notifications/."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    text_zh = models.CharField(_("text (Chinese)"), max_length=300)
+    text_en = models.CharField(_("text (English)"), max_length=300)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    key = models.CharField(
+        _("key"),
+        max_length=120,
+        help_text=_("What it is about; one notification per key and person."),
+    )
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text_zh

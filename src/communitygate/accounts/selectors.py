@@ -1,11 +1,12 @@
 """Reads about people: their active memberships, as small frozen grants cached per request."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q
+from django.contrib.auth.models import AbstractBaseUser, User
+from django.db.models import Q, QuerySet
 
-from communitygate.accounts.models import ApiToken, Membership
+from communitygate.accounts.models import ApiToken, Membership, Notification
 from communitygate.core import clock
 from communitygate.core.people import AnyUser
 
@@ -63,3 +64,30 @@ def forget_grants(user: AbstractBaseUser) -> None:
 
 def api_tokens_of(user: AbstractBaseUser) -> list[ApiToken]:
     return list(ApiToken.objects.filter(user_id=user.pk).order_by("-created_at"))
+
+
+def notifications_of(user: AnyUser, *, limit: int = 100) -> list[Notification]:
+    if user is None or not user.is_authenticated:
+        return []
+    return list(Notification.objects.filter(recipient_id=user.pk).order_by("-created_at")[:limit])
+
+
+def unread_notification_count(user: AnyUser) -> int:
+    if user is None or not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+
+
+def people_holding(organisation_ids: Iterable[int], roles: Iterable[str]) -> QuerySet[User]:
+    """Active people with one of `roles` in one of the organisations, today."""
+    today = clock.today()
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=list(organisation_ids),
+            memberships__role__in=list(roles),
+            memberships__active_from__lte=today,
+        )
+        .filter(Q(memberships__active_to__isnull=True) | Q(memberships__active_to__gt=today))
+        .distinct()
+    )

@@ -3,16 +3,17 @@
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
-from communitygate.accounts.models import ROLES_BY_KIND, ApiToken, Membership
+from communitygate.accounts.models import ROLES_BY_KIND, ApiToken, Membership, Notification
 from communitygate.accounts.selectors import forget_grants
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core import clock
-from communitygate.core.errors import RuleBroken
-from communitygate.core.people import AnyUser
+from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.people import AnyUser, acting_user
 from communitygate.orgs.models import Organisation
 
 TOKEN_PREFIX = "cg_"  # noqa: S105 - a public marker of our tokens, not a secret
@@ -215,3 +216,36 @@ def user_record_admin_save(*, actor: AnyUser, user: User, before: dict[str, obje
 
 def user_record_password_set(*, actor: AnyUser, user: User) -> None:
     record_event(actor=actor, action="user.set_password", obj=user)
+
+
+def notifications_send(
+    *, recipients: Iterable[User], key: str, text_zh: str, text_en: str, link: str = ""
+) -> int:
+    """Notify each person once per key (a retried task sends nothing twice); how many were new."""
+    rows = [
+        Notification(
+            recipient=person,
+            key=key,
+            text_zh=text_zh[:300],
+            text_en=text_en[:300],
+            link=link,
+            created_at=clock.now(),
+        )
+        for person in {person.pk: person for person in recipients}.values()
+    ]
+    before = Notification.objects.filter(key=key).count()
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return Notification.objects.filter(key=key).count() - before
+
+
+def notification_mark_read(*, actor: AnyUser, notification_id: int) -> None:
+    """Mark one of the person's own notifications read; anyone else's is not found."""
+    user = acting_user(actor)
+    notification = Notification.objects.filter(
+        pk=notification_id, recipient_id=user.pk if user else None
+    ).first()
+    if notification is None:
+        raise NotFound("通知", "notification")
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=clock.now()
+    )

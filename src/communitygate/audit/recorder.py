@@ -5,6 +5,7 @@ the change it describes. Appends are serialised (an advisory lock on PostgreSQL,
 transactions on SQLite) so that every event chains to exactly one predecessor.
 """
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
@@ -91,7 +92,8 @@ def record_event(
     with transaction.atomic():
         _lock_chain_head()
         event = AuditEvent(
-            occurred_at=clock.now(),
+            # UTC, as the database gives it back: the hash must verify after a round trip.
+            occurred_at=clock.now().astimezone(dt.UTC),
             actor=user,
             actor_username=user.get_username() if user else "",
             action=action,

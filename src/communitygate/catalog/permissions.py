@@ -1,14 +1,23 @@
 """Who may do what with the catalog. Reading the published catalog is public."""
 
-from communitygate.accounts.permissions import is_office_staff
+from communitygate.accounts.models import Roles
+from communitygate.accounts.permissions import has_role, is_office_staff
 from communitygate.catalog.models import CatalogImport
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
+from communitygate.orgs.models import OrganisationKinds
 
 
 def can_manage_catalog(user: AnyUser) -> bool:
     """Create, revise, suspend, reinstate, retire, import and publish: the committee office."""
     return is_office_staff(user)
+
+
+def can_admit_into_catalog(user: AnyUser) -> bool:
+    """Publishing a decided admission: the committee (its decision) or the office (urgent path)."""
+    if is_office_staff(user):
+        return True
+    return has_role(user, OrganisationKinds.COMMITTEE, {Roles.MEMBER})
 
 
 def access_catalog_import(user: AnyUser, batch_id: int) -> CatalogImport:

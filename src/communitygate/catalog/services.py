@@ -31,7 +31,7 @@ from communitygate.catalog.models import (
     Plaque,
     RecordStatuses,
 )
-from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.catalog.permissions import can_admit_into_catalog, can_manage_catalog
 from communitygate.catalog.snapshots import item_snapshot
 from communitygate.core import clock
 from communitygate.core.errors import (
@@ -446,6 +446,82 @@ def catalog_publish(
             )
     except IntegrityError:
         raise EditionPublishedConcurrently() from None
+    return edition
+
+
+def catalog_admit(
+    *, actor: AnyUser, fields: ItemFields, title: str, note: str = ""
+) -> tuple[CatalogItem, CatalogEdition]:
+    """Admit one decided item and publish it at once, in its own new edition.
+
+    The new edition is the latest published one plus this item, so the office's other
+    unpublished work stays unpublished. Called by the admission path after its own checks.
+    """
+    if not can_admit_into_catalog(actor):
+        raise PermissionDenied(
+            "只有区社区建设指导委员会或其办公室可以将事项纳入准入目录。",
+            "Only the committee or its office may admit an item into the catalog.",
+        )
+    references = _validated(fields)
+    now = clock.now()
+    try:
+        with transaction.atomic():
+            item = CatalogItem(code=fields.code, created_at=now, updated_at=now)
+            _assign(item, fields, references)
+            item.save(force_insert=True)
+            item.ledgers.set(references.ledgers)
+            item.plaques.set(references.plaques)
+            item = _loaded(item.pk)
+            record_event(
+                actor=acting_user(actor),
+                action="catalog_item.admit",
+                obj=item,
+                changes=created_fields(item_snapshot(item)),
+            )
+            edition = _publish_latest_plus(actor=actor, item=item, title=title, note=note)
+    except IntegrityError:
+        raise ItemCodeTaken(fields.code) from None
+    return item, edition
+
+
+def _publish_latest_plus(
+    *, actor: AnyUser, item: CatalogItem, title: str, note: str
+) -> CatalogEdition:
+    latest = CatalogEdition.objects.order_by("-number").first()
+    number = (latest.number if latest else 0) + 1
+    edition = CatalogEdition.objects.create(
+        number=number,
+        title=title,
+        note=note,
+        published_at=clock.now(),
+        published_by=acting_user(actor),
+    )
+    carried = list(latest.entries.all()) if latest else []
+    for entry in carried:
+        entry.pk = None
+        entry.edition = edition
+    snapshot = item_snapshot(item)
+    carried.append(
+        EditionEntry(
+            edition=edition,
+            item=item,
+            code=item.code,
+            name=snapshot["name"],
+            item_class=snapshot["item_class"],
+            domain=snapshot["domain"],
+            department=item.department,
+            status=snapshot["status"],
+            fields=snapshot,
+        )
+    )
+    EditionEntry.objects.bulk_create(carried)
+    record_event(
+        actor=acting_user(actor),
+        action="catalog.publish",
+        obj=edition,
+        changes=created_fields({"number": number, "title": title, "items": len(carried)}),
+        reason=note,
+    )
     return edition
 
 

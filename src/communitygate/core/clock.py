@@ -23,4 +23,4 @@ def pin(moment: dt.datetime | None) -> None:
     global _pinned
     if moment is not None and timezone.is_naive(moment):
         raise ValueError("pin() needs an aware datetime")
-    _pinned = moment
+    _pinned = moment.astimezone(dt.UTC) if moment is not None else None

@@ -29,6 +29,7 @@ from communitygate.catalog.services import (
     plaque_create,
 )
 from communitygate.demo import data
+from communitygate.demo.admission_history import seed_admission_history
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
 
@@ -57,6 +58,7 @@ DEMO_USERS = (
     DemoUser("civil-affairs", "区民政局经办人", "DEPT-MZ", Roles.CLERK),
     DemoUser("health", "区卫生健康局经办人", "DEPT-WJ", Roles.CLERK),
     DemoUser("luoyanglu", "洛阳路街道工作人员", "370203031", Roles.OFFICER),
+    DemoUser("dunhualu", "敦化路街道工作人员", "370203014", Roles.OFFICER),
     DemoUser("shangqiulu", "商邱路社区书记", "name:商邱路社区", Roles.SECRETARY),
     DemoUser("yichunlu", "伊春路社区书记", "name:伊春路社区", Roles.SECRETARY),
     DemoUser("inspector", "区政府督查室督查员", "SUP-GOV", Roles.INSPECTOR),
@@ -264,4 +266,5 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
         logins = seed_users(password)
     office = User.objects.get(username="office")
     catalog_created = seed_catalog(office)
+    seed_admission_history()
     return password, logins, catalog_created

@@ -1,10 +1,12 @@
 """What every page's navigation needs to know about the person looking at it."""
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
-from communitygate.accounts.selectors import user_grants
+from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.web.calendar_services import calendar_warning
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -13,4 +15,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_grants": user_grants(user),
         "nav_can_manage_catalog": can_manage_catalog(user),
         "nav_can_use_admin": can_use_admin_site(user) or can_read_audit_log(user),
+        "nav_calendar_warning": calendar_warning(user),
+        "nav_unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),
     }

@@ -1,5 +1,7 @@
 """The audit log is append-only and tamper-evident, on SQLite and PostgreSQL."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
@@ -111,3 +113,14 @@ def test_record_event_without_actor_is_a_system_event() -> None:
     event = record_event(actor=None, action="test.system", obj=organisation)
     assert event.actor_id is None
     assert event.request_id.startswith("cli-") or event.request_id
+
+
+def test_events_recorded_under_a_local_pinned_clock_still_verify() -> None:
+    from zoneinfo import ZoneInfo
+
+    from communitygate.core import clock
+
+    clock.pin(dt.datetime(2026, 7, 1, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    make_org("TZ1")
+    assert AuditEvent.objects.get().occurred_at == dt.datetime(2026, 7, 1, 2, 0, tzinfo=dt.UTC)
+    assert audit_chain_first_break() is None

@@ -1,11 +1,14 @@
 """The Shibei demo: its figures match the 2014 article, and loading it twice changes nothing."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from communitygate.admissions.models import Application
+from communitygate.admissions.selectors import application_tally
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.catalog.models import (
     CatalogEdition,
@@ -26,6 +29,7 @@ DEMO_USERNAMES = {
     "civil-affairs",
     "health",
     "luoyanglu",
+    "dunhualu",
     "shangqiulu",
     "yichunlu",
     "inspector",
@@ -92,10 +96,26 @@ def test_lists_and_editions(demo) -> None:
     assert NegativeListEntry.objects.count() == len(data.NEGATIVE_LIST) >= 10
     assert CertificateRule.objects.filter(verdict="may_not_issue").count() == 20
     assert CertificateRule.objects.filter(verdict="may_issue").count() == 5
-    assert list(CatalogEdition.objects.order_by("number").values_list("number", flat=True)) == [
-        1,
-        2,
-    ]
+    titles = list(CatalogEdition.objects.order_by("number").values_list("title", flat=True))
+    assert titles[:2] == ["2014年社区工作事项调查（改革前）", "社区工作准入目录（改革后）"]
+    assert len(titles) == 5, "2 catalog editions + the July decision + the urgent approval + expiry"
+
+
+def test_admission_history(demo, client) -> None:
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == ["approved", "approved", "consulting", "redirected", "rejected"]
+    funded = Application.objects.get(item_class="delegated")
+    assert funded.status == "approved"
+    assert funded.funding_commitment.amount_per_community_per_year == Decimal("2000.00")
+    rejected = Application.objects.get(status="rejected")
+    assert not application_tally(rejected).passed
+    assert Application.objects.get(status="redirected").proposed_social_org is not None
+    assert Application.objects.filter(urgent=True, status="approved").count() == 1
+    open_round = Application.objects.get(status="consulting").review_round
+    assert open_round is not None
+    assert (open_round.year, open_round.month) == (2027, 1)
+    assert client.get("/decisions/").status_code == 200
+    assert client.get(f"/decisions/{funded.number}/").status_code == 200
 
 
 def test_demo_users_sign_in_with_the_printed_password(demo, client) -> None:

@@ -22,3 +22,9 @@ def yuan(value: object) -> str:
 def label_of(value: str, choices: list[tuple[str, str]]) -> str:
     """The display label of a stored choice value (for values read from snapshots)."""
     return str(dict(choices).get(value, value))
+
+
+@register.filter
+def get_item(mapping: dict[object, object], key: object) -> object:
+    """mapping[key] in a template (e.g. the tally of one application from a dict of tallies)."""
+    return mapping.get(key)

@@ -2,22 +2,26 @@
 
 `MATRIX` declares, for each (method, path), what each person gets: the page, a redirect, a
 redirect to sign in, 401 from the API, 403 inside the admin, or 404 (the office's pages answer
-"forbidden" exactly as "missing"). The people are the World's (one per role, plus the same
-role in a sibling organisation), someone signed out, someone signed in with no role, and three
-edge cases: an office officer whose membership has ended, an office administrator whose account
-is switched off, and a Django superuser who holds no membership.
+"forbidden" exactly as "missing"; an application answers 404 to whoever may not see it, and 403
+to whoever sees it but may not take the step asked for). The people are the World's (one per
+role, plus the same role in a sibling organisation), someone signed out, someone signed in with
+no role, and three edge cases: an office officer whose membership has ended, an office
+administrator whose account is switched off, and a Django superuser who holds no membership.
 
 A denied write must also leave no trace: every POST row names the state it would change and
 the audit action it would record, and both are compared before and after each request. An
-allowed write must change that state, so an "allowed" cell cannot pass by doing nothing.
+allowed write (a redirect from a page, 200 or 201 from the API) must change that state, so an
+"allowed" cell cannot pass by doing nothing.
 
 `test_every_path_in_the_urlconf_has_a_row` walks the URLconf: a new path fails the suite until
 its row is added here.
 """
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, cast
 
@@ -32,7 +36,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from communitygate.accounts.models import Membership
+from communitygate.accounts.models import Membership, Notification
 from communitygate.accounts.permissions import can_use_admin_site
 from communitygate.accounts.selectors import user_grants
 from communitygate.accounts.services import (
@@ -40,6 +44,19 @@ from communitygate.accounts.services import (
     api_token_revoke,
     membership_end,
     membership_grant,
+    notifications_send,
+)
+from communitygate.admissions.attachments import attachment_add
+from communitygate.admissions.models import Application, ApplicationAttachment, Ballot, ReviewRound
+from communitygate.admissions.services import (
+    ApplicationFields,
+    application_create,
+    application_review,
+    application_submit,
+    application_urgent_approve,
+    ballot_cast,
+    round_close_consultation,
+    round_open_consultation,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.forms import item_form_initial
@@ -53,6 +70,7 @@ from communitygate.catalog.services import (
 )
 from communitygate.catalog.transfer import export_csv
 from communitygate.core import clock
+from communitygate.core.models import CalendarOverride
 from communitygate.orgs.models import Organisation
 from communitygate.testing import PASSWORD, PEOPLE, World, make_item
 
@@ -61,6 +79,7 @@ pytestmark = pytest.mark.django_db
 
 class Outcome(StrEnum):
     PAGE = "200"
+    CREATED = "201"
     REDIRECT = "302 onwards"
     SIGN_IN = "302 to sign in"
     ADMIN_SIGN_IN = "302 to the admin's sign-in"
@@ -71,6 +90,7 @@ class Outcome(StrEnum):
 
 
 PAGE = Outcome.PAGE
+CREATED = Outcome.CREATED
 REDIRECT = Outcome.REDIRECT
 SIGN_IN = Outcome.SIGN_IN
 ADMIN_SIGN_IN = Outcome.ADMIN_SIGN_IN
@@ -142,8 +162,50 @@ ADMIN_OFFICE_ADMIN_WRITE = row(
 )
 AUDIT_LOG = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("auditor",), PAGE))
 
+# Applications (admissions.permissions.applications_visible_to): the office, the committee,
+# supervision and audit see every one; the applicant department (DEPT-MZ) its own; a
+# subdistrict or community only those it is consulted on. Every seeded application is DEPT-MZ's.
+SEES_EVERY_APPLICATION = (
+    "office_admin",
+    "office_officer",
+    "committee_member",
+    "inspector",
+    "auditor",
+)
+APPLICANT = ("department_clerk", "department_head")
+DEPARTMENT_STAFF = (*APPLICANT, "department_clerk_other")
+COMMUNITY_VOTERS = ("community_secretary", "community_worker")  # of 370203031001
+# Who is consulted on each seeded application (its Ballot rows' bodies).
+CONSULTED_ON_CONSULTING = ("subdistrict_officer", *COMMUNITY_VOTERS)  # 370203031, 370203031001
+CONSULTED_ON_IN_REVIEW = ("subdistrict_officer_other", "community_secretary_other")  # 370203014…
+CONSULTED_ON_ALL = (*CONSULTED_ON_CONSULTING, *CONSULTED_ON_IN_REVIEW)
+COMMITTEE = ("committee_member",)
+SIGNED_IN_PAGE = row(PAGE, (SIGNED_OUT, SIGN_IN))
+API_OFFICE_WRITE = row(FORBIDDEN, (SIGNED_OUT, UNAUTHENTICATED), (OFFICE, PAGE))
+
+
+def application_row(
+    consulted: Iterable[str],
+    seen: Outcome,
+    *cells: tuple[Iterable[str], Outcome],
+    api: bool = False,
+) -> dict[str, Outcome]:
+    """One application's path: signed-out people sign in (401 from the API), whoever cannot
+    see the application gets 404, whoever can gets `seen`; then each cell overrides."""
+    return row(
+        NOT_FOUND,
+        (SIGNED_OUT, UNAUTHENTICATED if api else SIGN_IN),
+        ((*SEES_EVERY_APPLICATION, *APPLICANT, *consulted), seen),
+        *cells,
+    )
+
+
 # Placeholders in paths, filled from the seeded GridSeed: {item} is published and active,
 # {suspended} is published and suspended, {unpublished} exists only in the office's working copy.
+# Applications (seed_admissions): {draft}; {submitted} waits in the planned round {round_planned};
+# {consulting} is in {round_consulting}'s open consultation; {in_review} and {at_committee} are
+# in {round_reviewing}, closed; {urgent} is urgent and submitted; {decided} is the public number
+# of an urgent application already approved, {undecided} the number of {consulting}.
 MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     # Public pages and files: the same for everyone; the working copy never leaks.
     ("GET", "/"): PUBLIC,
@@ -175,6 +237,10 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     # An import batch is its uploader's: another office member gets 404 too.
     ("GET", "/catalog/office/import/{batch}/"): UPLOADER_PAGE,
     ("POST", "/catalog/office/import/{batch}/confirm/"): UPLOADER_WRITE,
+    # The committee office's holiday calendar.
+    ("GET", "/calendar/"): OFFICE_PAGE,
+    ("GET", "/calendar/2027/"): OFFICE_PAGE,
+    ("POST", "/calendar/2027/"): OFFICE_WRITE,
     # The admin: office staff view, the office administrator changes people and organisations,
     # the auditor reads the audit log and nothing else.
     ("GET", "/admin/"): ADMIN_INDEX,
@@ -215,6 +281,103 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/api/v1/catalog/certificates"): PUBLIC,
     ("GET", "/api/v1/organisations"): PUBLIC,
     ("GET", "/api/v1/me"): API_SIGNED_IN,
+    ("GET", "/api/v1/calendar/earliest-urgent-start?filed=2026-11-23"): PUBLIC,
+    # Attachments follow the application (the draft is seen by the applicant and those who see
+    # every application); only the applicant adds or withdraws them.
+    ("POST", "/admissions/{draft}/attachments/"): application_row(
+        (), FORBIDDEN, (APPLICANT, REDIRECT)
+    ),
+    ("GET", "/admissions/{draft}/attachments/{attachment}/"): application_row((), PAGE),
+    ("POST", "/admissions/{draft}/attachments/{attachment}/withdraw/"): application_row(
+        (), FORBIDDEN, (APPLICANT, REDIRECT)
+    ),
+    # A person's own notifications; someone else's is not found.
+    ("GET", "/notifications/"): SIGNED_IN_PAGE,
+    ("POST", "/notifications/{notification}/read/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (("department_clerk",), REDIRECT)
+    ),
+    # The background queue's results: office staff may look, nobody changes them here.
+    ("GET", "/admin/django_tasks_database/dbtaskresult/"): ADMIN_OFFICE_VIEW,
+    # Applications: pages. Only a department's clerk or head files, and only for its department
+    # (department_clerk_other is offered DEPT-WJ alone: filing for DEPT-MZ is a form error).
+    ("GET", "/admissions/"): SIGNED_IN_PAGE,
+    ("GET", "/admissions/new/"): row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (DEPARTMENT_STAFF, PAGE)),
+    ("POST", "/admissions/new/"): row(
+        NOT_FOUND,
+        (SIGNED_OUT, SIGN_IN),
+        (("department_clerk_other",), PAGE),
+        (APPLICANT, REDIRECT),
+    ),
+    ("GET", "/admissions/{draft}/"): application_row((), PAGE),
+    ("GET", "/admissions/{consulting}/"): application_row(CONSULTED_ON_CONSULTING, PAGE),
+    ("GET", "/admissions/{in_review}/"): application_row(CONSULTED_ON_IN_REVIEW, PAGE),
+    ("GET", "/admissions/{at_committee}/"): application_row(CONSULTED_ON_ALL, PAGE),
+    ("GET", "/admissions/{consulting}/form.pdf"): application_row(CONSULTED_ON_CONSULTING, PAGE),
+    ("GET", "/admissions/{draft}/edit/"): row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (APPLICANT, PAGE)),
+    ("POST", "/admissions/{draft}/edit/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (APPLICANT, REDIRECT)
+    ),
+    ("GET", "/admissions/{draft}/submit/"): row(METHOD_NOT_ALLOWED, (SIGNED_OUT, SIGN_IN)),
+    ("POST", "/admissions/{draft}/submit/"): application_row((), FORBIDDEN, (APPLICANT, REDIRECT)),
+    ("POST", "/admissions/{consulting}/withdraw/"): application_row(
+        CONSULTED_ON_CONSULTING, FORBIDDEN, (APPLICANT, REDIRECT)
+    ),
+    # The ballot names the community 370203031001: its secretary and worker vote; the officer of
+    # its subdistrict, consulted too, may vote only for the subdistrict.
+    ("POST", "/admissions/{consulting}/vote/"): application_row(
+        CONSULTED_ON_CONSULTING, FORBIDDEN, (COMMUNITY_VOTERS, REDIRECT)
+    ),
+    ("POST", "/admissions/{in_review}/review/"): application_row(
+        CONSULTED_ON_IN_REVIEW, FORBIDDEN, (OFFICE, REDIRECT)
+    ),
+    ("POST", "/admissions/{at_committee}/decide/"): application_row(
+        CONSULTED_ON_ALL, FORBIDDEN, (COMMITTEE, REDIRECT)
+    ),
+    ("POST", "/admissions/{urgent}/urgent-approve/"): application_row(
+        (), FORBIDDEN, (OFFICE, REDIRECT)
+    ),
+    # Review rounds: everyone signed in reads them; only the office opens and closes them.
+    ("GET", "/admissions/rounds/"): SIGNED_IN_PAGE,
+    ("GET", "/admissions/rounds/{round_consulting}/"): SIGNED_IN_PAGE,
+    ("POST", "/admissions/rounds/{round_planned}/open/"): OFFICE_WRITE,
+    ("POST", "/admissions/rounds/{round_consulting}/close/"): OFFICE_WRITE,
+    # Decisions are public; an application not yet decided is not.
+    ("GET", "/decisions/"): PUBLIC,
+    ("GET", "/decisions/{decided}/"): PUBLIC,
+    ("GET", "/decisions/{undecided}/"): NOWHERE,
+    # Applications: the API. Filing for DEPT-MZ is refused (403) to everyone outside it.
+    ("POST", "/api/v1/applications"): row(
+        FORBIDDEN, (SIGNED_OUT, UNAUTHENTICATED), (APPLICANT, CREATED)
+    ),
+    ("GET", "/api/v1/applications/{consulting}"): application_row(
+        CONSULTED_ON_CONSULTING, PAGE, api=True
+    ),
+    ("GET", "/api/v1/applications/{in_review}"): application_row(
+        CONSULTED_ON_IN_REVIEW, PAGE, api=True
+    ),
+    ("POST", "/api/v1/applications/{draft}/submit"): application_row(
+        (), FORBIDDEN, (APPLICANT, PAGE), api=True
+    ),
+    ("POST", "/api/v1/applications/{consulting}/withdraw"): application_row(
+        CONSULTED_ON_CONSULTING, FORBIDDEN, (APPLICANT, PAGE), api=True
+    ),
+    # This ballot names the subdistrict 370203031: only its officer votes for it.
+    ("POST", "/api/v1/applications/{consulting}/ballots"): application_row(
+        CONSULTED_ON_CONSULTING, FORBIDDEN, (("subdistrict_officer",), PAGE), api=True
+    ),
+    ("POST", "/api/v1/applications/{in_review}/review"): application_row(
+        CONSULTED_ON_IN_REVIEW, FORBIDDEN, (OFFICE, PAGE), api=True
+    ),
+    ("POST", "/api/v1/applications/{at_committee}/decision"): application_row(
+        CONSULTED_ON_ALL, FORBIDDEN, (COMMITTEE, PAGE), api=True
+    ),
+    ("POST", "/api/v1/applications/{urgent}/urgent-approval"): application_row(
+        (), FORBIDDEN, (OFFICE, PAGE), api=True
+    ),
+    ("GET", "/api/v1/review-rounds"): API_SIGNED_IN,
+    ("GET", "/api/v1/review-rounds/{round_consulting}"): API_SIGNED_IN,
+    ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): API_OFFICE_WRITE,
+    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): API_OFFICE_WRITE,
 }
 
 # The seeded world ------------------------------------------------------------------------------
@@ -233,6 +396,19 @@ class GridSeed:
     event: int
     edition: int
     first_edition: int
+    draft: int
+    submitted: int
+    consulting: int
+    in_review: int
+    at_committee: int
+    urgent: int
+    decided: str
+    undecided: str
+    round_planned: int
+    round_consulting: int
+    round_reviewing: int
+    attachment: int
+    notification: int
 
     def url(self, path: str) -> str:
         return path.format(**vars(self))
@@ -292,8 +468,154 @@ def edge_people(world: World) -> dict[str, User]:
     }
 
 
+def shanghai(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
+    """A moment given in the district's time (UTC+8), for pinning the clock."""
+    return dt.datetime(year, month, day, hour - 8, tzinfo=dt.UTC)
+
+
+# The requests of the grid run on Monday 23 November 2026, 10:00 in Shanghai: the January 2027
+# round's consultation is open (until 18 December), the July 2026 round's is closed.
+GRID_NOW = shanghai(2026, 11, 23)
+CONSULTATION_DEADLINE = shanghai(2026, 12, 18, 17)
+
+
+def application_fields(**overrides: object) -> ApplicationFields:
+    """A complete application of DEPT-MZ, for the one community 370203031001 (so its consulted
+    bodies are 370203031 and 370203031001)."""
+    values: dict[str, object] = {
+        "contact_name": "网格经办人",
+        "contact_phone": "0532-80000000",
+        "item_name": "协助开展老年人能力评估摸底",
+        "item_class": "statutory",
+        "domain": "civil_affairs",
+        "legal_basis": "《中华人民共和国老年人权益保障法》",
+        "necessity": "掌握辖区老年人服务需求",
+        "community_duty": "入户摸底、信息登记",
+        "frequency": "yearly",
+        "starts_on": dt.date(2027, 9, 1),
+        "estimated_hours": Decimal("12"),
+        "targets_all": False,
+        "target_community_codes": ("370203031001",),
+    }
+    values.update(overrides)
+    return ApplicationFields(**values)  # type: ignore[arg-type]
+
+
+def seed_admissions(world: World) -> dict[str, Any]:
+    """Applications in every state the rows need, made through the services with the clock
+    pinned, in the order they would happen; the clock is left at GRID_NOW for the requests."""
+    clerk, officer = world.user("department_clerk"), world.user("office_officer")
+    department = world.org("department")
+
+    def filed(at: dt.datetime, name: str, **overrides: object) -> Application:
+        clock.pin(at)
+        return application_create(
+            actor=clerk,
+            applicant=department,
+            fields=application_fields(item_name=name, **overrides),
+        )
+
+    def submitted(at: dt.datetime, name: str, **overrides: object) -> Application:
+        return application_submit(actor=clerk, application=filed(at, name, **overrides))
+
+    # The July 2026 round: filed in March, consulted in July, closed; one application forwarded
+    # to the committee with 3 of its 5 bodies approving (60%), one left under the office's review.
+    at_committee = submitted(shanghai(2026, 3, 2), "网格委员会审议事项", targets_all=True)
+    in_review = submitted(
+        shanghai(2026, 3, 2), "网格办公室审核事项", target_community_codes=("370203014001",)
+    )
+    july = at_committee.review_round
+    assert july is not None and (july.year, july.month) == (2026, 7)
+    clock.pin(shanghai(2026, 7, 1))
+    round_open_consultation(actor=officer, review_round=july, deadline=shanghai(2026, 7, 15, 17))
+    clock.pin(shanghai(2026, 7, 6))
+    for person, org, vote in [
+        ("subdistrict_officer", "subdistrict", "approve"),
+        ("community_secretary", "community", "approve"),
+        ("community_secretary_other", "community_other", "approve"),
+        ("subdistrict_officer_other", "subdistrict_other", "reject"),
+    ]:
+        ballot_cast(
+            actor=world.user(person), application=at_committee, body=world.org(org), vote=vote
+        )
+    ballot_cast(
+        actor=world.user("community_secretary_other"),
+        application=in_review,
+        body=world.org("community_other"),
+        vote="approve",
+    )
+    clock.pin(shanghai(2026, 7, 16))
+    round_close_consultation(actor=officer, review_round=july)
+    clock.pin(shanghai(2026, 7, 20))
+    application_review(
+        actor=officer, application=at_committee, action="forward", opinion="同意提交"
+    )
+
+    # The January 2027 round: filed in September, its consultation open until 18 December.
+    consulting = submitted(shanghai(2026, 9, 1), "网格征询中事项")
+    january = consulting.review_round
+    assert january is not None and (january.year, january.month) == (2027, 1)
+    clock.pin(shanghai(2026, 11, 16))
+    round_open_consultation(actor=officer, review_round=january, deadline=CONSULTATION_DEADLINE)
+
+    # Filed after January's consultation opened: it waits for the planned July 2027 round.
+    waiting = submitted(shanghai(2026, 11, 16, 11), "网格待审批次事项")
+    planned = waiting.review_round
+    assert planned is not None and (planned.year, planned.month) == (2027, 7)
+
+    # Urgent: one approved at once last week (its decision is public), one waiting.
+    decided = submitted(
+        shanghai(2026, 11, 16, 12),
+        "网格已批准紧急事项",
+        urgent=True,
+        urgent_reason="防汛",
+        starts_on=dt.date(2026, 11, 20),
+    )
+    clock.pin(shanghai(2026, 11, 17))
+    decided = application_urgent_approve(actor=officer, application=decided, reason="即时审批")
+    urgent = submitted(
+        GRID_NOW,
+        "网格紧急事项",
+        urgent=True,
+        urgent_reason="疫情防控",
+        starts_on=dt.date(2026, 12, 1),
+    )
+    draft = filed(GRID_NOW, "网格草稿事项")
+    clock.pin(GRID_NOW)
+    states = dict(Application.objects.values_list("item_name", "status"))
+    assert states == {
+        "网格委员会审议事项": "at_committee",
+        "网格办公室审核事项": "in_review",
+        "网格征询中事项": "consulting",
+        "网格待审批次事项": "submitted",
+        "网格已批准紧急事项": "approved",
+        "网格紧急事项": "submitted",
+        "网格草稿事项": "draft",
+    }, states
+    return {
+        "draft": draft.pk,
+        "submitted": waiting.pk,
+        "consulting": consulting.pk,
+        "in_review": in_review.pk,
+        "at_committee": at_committee.pk,
+        "urgent": urgent.pk,
+        "decided": decided.number,
+        "undecided": consulting.number,
+        "round_planned": planned.pk,
+        "round_consulting": january.pk,
+        "round_reviewing": july.pk,
+    }
+
+
 @pytest.fixture
-def seed(world: World) -> GridSeed:
+def seed(world: World, settings: Any, tmp_path: Any) -> GridSeed:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
     officer = world.user("office_officer")
     active = make_item(world, "G-1")
     suspended = make_item(world, "G-2")
@@ -303,11 +625,12 @@ def seed(world: World) -> GridSeed:
     make_item(world, "G-3")  # an unpublished change, so that publishing has something to do
     batch = catalog_import_check(actor=officer, filename="grid.csv", content=import_file("IMP-1"))
     assert batch.status == "ready", batch.problems
+    people = {
+        **{key: cast(User, user) for key, user in world.users.items()},
+        **edge_people(world),
+    }
     return GridSeed(
-        people={
-            **{key: cast(User, user) for key, user in world.users.items()},
-            **edge_people(world),
-        },
+        people=people,
         item=active.code,
         suspended=suspended.code,
         unpublished="G-3",
@@ -318,7 +641,31 @@ def seed(world: World) -> GridSeed:
         event=AuditEvent.objects.order_by("pk").values_list("pk", flat=True)[0],
         edition=latest.pk,
         first_edition=first.pk,
+        **(admissions := seed_admissions(world)),
+        **seed_attachment_and_notification(world, admissions["draft"]),
     )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def seed_attachment_and_notification(world: World, draft_id: int) -> dict[str, Any]:
+    """An attachment on the draft (the applicant's) and a notification to the clerk."""
+    draft = Application.objects.get(pk=draft_id)
+    attachment = attachment_add(
+        actor=world.user("department_clerk"),
+        application=draft,
+        filename="依据.pdf",
+        content=PDF_BYTES,
+    )
+    notifications_send(
+        recipients=[world.user("department_clerk")],
+        key="grid",
+        text_zh="网格通知",
+        text_en="grid notice",
+    )
+    notification = Notification.objects.get(key="grid")
+    return {"attachment": attachment.pk, "notification": notification.pk}
 
 
 # What each write sends, and the state it would change -------------------------------------------
@@ -354,6 +701,101 @@ def reason_form(seed: GridSeed) -> dict[str, str]:
     return {"reason": "网格测试"}
 
 
+NEW_APPLICATION = "网格新申请事项"
+
+
+def application_form(**overrides: object) -> dict[str, str]:
+    """The application page's form, filled for DEPT-MZ."""
+    values: dict[str, object] = {
+        "applicant": "DEPT-MZ",
+        "contact_name": "网格经办人",
+        "contact_phone": "0532-80000000",
+        "item_name": NEW_APPLICATION,
+        "item_class": "statutory",
+        "domain": "civil_affairs",
+        "legal_basis": "《城市居民委员会组织法》",
+        "necessity": "网格测试",
+        "community_duty": "登记",
+        "frequency": "yearly",
+        "starts_on": "2027-09-01",
+        "ends_on": "",
+        "targets_all": "",
+        "target_communities": "370203031001",
+        "estimated_hours": "4",
+        "revision": "",
+    }
+    values.update(overrides)
+    return form_data(values)
+
+
+def revise_application_form(seed: GridSeed) -> dict[str, str]:
+    revision = Application.objects.get(pk=seed.draft).revision
+    return application_form(item_name="网格改名事项", revision=revision)
+
+
+def application_json(seed: GridSeed) -> dict[str, Any]:
+    return {
+        "applicant": "DEPT-MZ",
+        "contact_name": "网格经办人",
+        "contact_phone": "0532-80000000",
+        "item_name": NEW_APPLICATION,
+        "item_class": "statutory",
+        "domain": "civil_affairs",
+        "legal_basis": "《城市居民委员会组织法》",
+        "necessity": "网格测试",
+        "community_duty": "登记",
+        "frequency": "yearly",
+        "starts_on": "2027-09-01",
+        "targets_all": False,
+        "target_communities": ["370203031001"],
+        "estimated_hours": "4",
+    }
+
+
+def new_applications() -> tuple[int, int]:
+    return (
+        Application.objects.filter(item_name=NEW_APPLICATION).count(),
+        audit_count("application.create"),
+    )
+
+
+def application_state(key: str, action: str) -> Callable[[GridSeed], object]:
+    """The seeded application `key`, and how often `action` was recorded."""
+
+    def state(seed: GridSeed) -> object:
+        application = Application.objects.get(pk=getattr(seed, key))
+        return (
+            application.status,
+            application.item_name,
+            application.revision,
+            application.catalog_item_id,
+            audit_count(action),
+        )
+
+    return state
+
+
+def consulting_ballots(seed: GridSeed) -> object:
+    ballots = Ballot.objects.filter(application_id=seed.consulting).order_by("body__code")
+    return list(ballots.values_list("body__code", "vote")), audit_count("ballot.cast")
+
+
+def round_state(key: str, action: str) -> Callable[[GridSeed], object]:
+    """The seeded round `key`, its applications' statuses and ballots, and `action`'s count."""
+
+    def state(seed: GridSeed) -> object:
+        review_round = ReviewRound.objects.get(pk=getattr(seed, key))
+        applications = review_round.applications.order_by("pk")
+        return (
+            review_round.status,
+            list(applications.values_list("status", flat=True)),
+            Ballot.objects.filter(application__review_round=review_round).count(),
+            audit_count(action),
+        )
+
+    return state
+
+
 def item_state(code: str, action: str) -> Callable[[GridSeed], object]:
     def state(seed: GridSeed) -> object:
         item = CatalogItem.objects.get(code=code.format(**vars(seed)))
@@ -363,6 +805,11 @@ def item_state(code: str, action: str) -> Callable[[GridSeed], object]:
 
 
 PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
+    ("POST", "/admissions/{draft}/attachments/"): lambda seed: {
+        "file": SimpleUploadedFile("网格.pdf", PDF_BYTES, content_type="application/pdf")
+    },
+    ("POST", "/admissions/{draft}/attachments/{attachment}/withdraw/"): lambda seed: {},
+    ("POST", "/notifications/{notification}/read/"): lambda seed: {},
     ("POST", "/accounts/logout/"): lambda seed: {},
     ("POST", "/catalog/office/new/"): new_item_form,
     ("POST", "/catalog/office/items/{item}/"): revise_form,
@@ -374,6 +821,54 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "file": SimpleUploadedFile("grid.csv", import_file("IMP-2"), content_type="text/csv")
     },
     ("POST", "/catalog/office/import/{batch}/confirm/"): lambda seed: {"decision": "confirm"},
+    ("POST", "/calendar/2027/"): lambda seed: {
+        "lines": "2027-01-01 休 元旦",
+        "source": "国办发明电〔2026〕X号",
+        "complete": "on",
+    },
+    ("POST", "/admissions/new/"): lambda seed: application_form(),
+    ("POST", "/admissions/{draft}/edit/"): revise_application_form,
+    ("POST", "/admissions/{draft}/submit/"): lambda seed: {},
+    ("POST", "/admissions/{consulting}/withdraw/"): reason_form,
+    ("POST", "/admissions/{consulting}/vote/"): lambda seed: {
+        "body": "370203031001",
+        "vote": "approve",
+        "comment": "网格测试",
+    },
+    ("POST", "/admissions/{in_review}/review/"): lambda seed: {
+        "action": "return",
+        "opinion": "请补充依据",
+        "social_org": "",
+    },
+    ("POST", "/admissions/{at_committee}/decide/"): lambda seed: {
+        "action": "approve",
+        "reason": "经委员会审议同意",
+    },
+    ("POST", "/admissions/{urgent}/urgent-approve/"): reason_form,
+    ("POST", "/admissions/rounds/{round_planned}/open/"): lambda seed: {
+        "deadline": "2026-12-30T17:00"
+    },
+    ("POST", "/admissions/rounds/{round_consulting}/close/"): lambda seed: {},
+    ("POST", "/api/v1/applications"): application_json,
+    ("POST", "/api/v1/applications/{draft}/submit"): lambda seed: {},
+    ("POST", "/api/v1/applications/{consulting}/withdraw"): reason_form,
+    ("POST", "/api/v1/applications/{consulting}/ballots"): lambda seed: {
+        "vote": "approve",
+        "body": "370203031",
+    },
+    ("POST", "/api/v1/applications/{in_review}/review"): lambda seed: {
+        "action": "return",
+        "opinion": "请补充依据",
+    },
+    ("POST", "/api/v1/applications/{at_committee}/decision"): lambda seed: {
+        "action": "approve",
+        "reason": "经委员会审议同意",
+    },
+    ("POST", "/api/v1/applications/{urgent}/urgent-approval"): reason_form,
+    ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): lambda seed: {
+        "deadline": "2026-12-30T17:00:00+08:00"
+    },
+    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): lambda seed: {},
     ("POST", "/admin/orgs/organisation/add/"): lambda seed: {
         "code": "GRID-ORG",
         "name": "网格社会组织",
@@ -404,6 +899,17 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
 
 # Signing out changes nothing that belongs to the app; every other write names its state.
 EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
+    ("POST", "/admissions/{draft}/attachments/"): lambda seed: (
+        ApplicationAttachment.objects.count(),
+        audit_count("application.attach"),
+    ),
+    ("POST", "/admissions/{draft}/attachments/{attachment}/withdraw/"): lambda seed: (
+        ApplicationAttachment.objects.get(pk=seed.attachment).withdrawn_at is None,
+        audit_count("application.detach"),
+    ),
+    ("POST", "/notifications/{notification}/read/"): lambda seed: (
+        Notification.objects.get(pk=seed.notification).read_at is None
+    ),
     ("POST", "/catalog/office/new/"): lambda seed: (
         CatalogItem.objects.filter(code="GRID-NEW").count(),
         audit_count("catalog_item.create"),
@@ -426,6 +932,55 @@ EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
         CatalogImport.objects.get(pk=seed.batch).status,
         CatalogItem.objects.count(),
         audit_count("catalog_import.confirm"),
+    ),
+    ("POST", "/calendar/2027/"): lambda seed: (
+        CalendarOverride.objects.count(),
+        audit_count("calendar_year.enter"),
+    ),
+    ("POST", "/admissions/new/"): lambda seed: new_applications(),
+    ("POST", "/admissions/{draft}/edit/"): application_state("draft", "application.revise"),
+    ("POST", "/admissions/{draft}/submit/"): application_state("draft", "application.submit"),
+    ("POST", "/admissions/{consulting}/withdraw/"): application_state(
+        "consulting", "application.withdraw"
+    ),
+    ("POST", "/admissions/{consulting}/vote/"): consulting_ballots,
+    ("POST", "/admissions/{in_review}/review/"): application_state(
+        "in_review", "application.return"
+    ),
+    ("POST", "/admissions/{at_committee}/decide/"): application_state(
+        "at_committee", "application.approve"
+    ),
+    ("POST", "/admissions/{urgent}/urgent-approve/"): application_state(
+        "urgent", "application.urgent_approve"
+    ),
+    ("POST", "/admissions/rounds/{round_planned}/open/"): round_state(
+        "round_planned", "review_round.open_consultation"
+    ),
+    ("POST", "/admissions/rounds/{round_consulting}/close/"): round_state(
+        "round_consulting", "review_round.close_consultation"
+    ),
+    ("POST", "/api/v1/applications"): lambda seed: new_applications(),
+    ("POST", "/api/v1/applications/{draft}/submit"): application_state(
+        "draft", "application.submit"
+    ),
+    ("POST", "/api/v1/applications/{consulting}/withdraw"): application_state(
+        "consulting", "application.withdraw"
+    ),
+    ("POST", "/api/v1/applications/{consulting}/ballots"): consulting_ballots,
+    ("POST", "/api/v1/applications/{in_review}/review"): application_state(
+        "in_review", "application.return"
+    ),
+    ("POST", "/api/v1/applications/{at_committee}/decision"): application_state(
+        "at_committee", "application.approve"
+    ),
+    ("POST", "/api/v1/applications/{urgent}/urgent-approval"): application_state(
+        "urgent", "application.urgent_approve"
+    ),
+    ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): round_state(
+        "round_planned", "review_round.open_consultation"
+    ),
+    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): round_state(
+        "round_consulting", "review_round.close_consultation"
     ),
     ("POST", "/admin/orgs/organisation/add/"): lambda seed: (
         Organisation.objects.filter(code="GRID-ORG").count(),
@@ -466,6 +1021,16 @@ def client_for(seed: GridSeed, person: str) -> Client:
     return client
 
 
+# A page's write that is allowed redirects (a refused one redirects to sign in, or answers
+# 403, 404, or 200 with the form and its errors); the API's answers 200 or 201.
+ALLOWED_PAGE_WRITES = {REDIRECT}
+ALLOWED_API_WRITES = {PAGE, CREATED}
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
+
+
 def run_cell(
     seed: GridSeed, method: str, path: str, person: str, expected: str | None = None
 ) -> list[str]:
@@ -478,15 +1043,19 @@ def run_cell(
         before = effect(seed) if effect else None
         if method == "GET":
             response = client.get(seed.url(path))
+        elif is_api(path):
+            payload = json.dumps(PAYLOADS[(method, path)](seed))
+            response = client.post(seed.url(path), data=payload, content_type="application/json")
         else:
             response = client.post(seed.url(path), data=PAYLOADS[(method, path)](seed))
         after = effect(seed) if effect else None
         got = outcome_of(response)
+        allowed = expected in (ALLOWED_API_WRITES if is_api(path) else ALLOWED_PAGE_WRITES)
         if got != expected:
             problems.append(f"{person} {method} {path}: expected {expected}, got {got}")
-        elif effect and expected == REDIRECT and before == after:
+        elif effect and allowed and before == after:
             problems.append(f"{person} {method} {path}: allowed, but nothing changed")
-        elif effect and expected != REDIRECT and before != after:
+        elif effect and not allowed and before != after:
             problems.append(
                 f"{person} {method} {path}: denied, yet changed {before!r} -> {after!r}"
             )
@@ -615,6 +1184,83 @@ def test_an_officer_of_a_subdistrict_has_no_office_rights(
     response = client.post(seed.url("/catalog/office/items/{item}/retire/"), {"reason": "x"})
     assert response.status_code == 404
     assert CatalogItem.objects.get(code=seed.item).status == "active"
+
+
+def test_a_department_files_only_for_itself(seed: GridSeed, client: Client) -> None:
+    """department_clerk_other (DEPT-WJ) is offered its own department only: filing for DEPT-MZ
+    is a form error on the page and 403 from the API, and it does not see DEPT-MZ's drafts."""
+    client.force_login(seed.people["department_clerk_other"])
+    page = client.get("/admissions/new/").content.decode()
+    assert 'value="DEPT-WJ"' in page
+    assert 'value="DEPT-MZ"' not in page
+    before = new_applications()
+    response = client.post("/admissions/new/", data=application_form(applicant="DEPT-MZ"))
+    assert response.status_code == 200
+    assert 'name="applicant"' in response.content.decode()
+    assert response.context["form"].errors["applicant"]
+    response = client.post(
+        "/api/v1/applications", data=application_json(seed), content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert new_applications() == before
+    assert client.get(seed.url("/admissions/{draft}/")).status_code == 404
+
+    response = client.post("/admissions/new/", data=application_form(applicant="DEPT-WJ"))
+    assert response.status_code == 302
+    own = Application.objects.get(item_name=NEW_APPLICATION)
+    assert own.applicant.code == "DEPT-WJ"
+    assert new_applications() == (before[0] + 1, before[1] + 1)
+
+
+def test_a_subdistrict_officer_votes_only_for_its_own_body(seed: GridSeed, client: Client) -> None:
+    """Consulted on the same application, the subdistrict's officer votes for the subdistrict,
+    never for its community; the other subdistrict's officer is not consulted and sees nothing."""
+    vote = seed.url("/admissions/{consulting}/vote/")
+    cast = audit_count("ballot.cast")
+    client.force_login(seed.people["subdistrict_officer"])
+    response = client.post(vote, {"body": "370203031001", "vote": "reject"})
+    assert response.status_code == 403
+    assert consulting_ballots(seed) == ([("370203031", ""), ("370203031001", "")], cast)
+    response = client.post(vote, {"body": "370203031", "vote": "approve"})
+    assert response.status_code == 302
+    voted = [("370203031", "approve"), ("370203031001", "")]
+    assert consulting_ballots(seed) == (voted, cast + 1)
+
+    client.force_login(seed.people["subdistrict_officer_other"])
+    for body in ["370203014", "370203031"]:
+        assert client.post(vote, {"body": body, "vote": "reject"}).status_code == 404
+    response = client.post(
+        seed.url("/api/v1/applications/{consulting}/ballots"),
+        data={"vote": "reject"},
+        content_type="application/json",
+    )
+    assert response.status_code == 404
+    assert consulting_ballots(seed) == (voted, cast + 1)
+
+
+@pytest.mark.parametrize(
+    ("person", "sees"),
+    [
+        ("subdistrict_officer", {"consulting", "at_committee"}),
+        ("community_worker", {"consulting", "at_committee"}),
+        ("subdistrict_officer_other", {"in_review", "at_committee"}),
+        ("community_secretary_other", {"in_review", "at_committee"}),
+        ("department_clerk_other", set()),
+        ("social_org_staff", set()),
+    ],
+)
+def test_a_body_lists_only_the_applications_it_is_consulted_on(
+    seed: GridSeed, client: Client, person: str, sees: set[str]
+) -> None:
+    client.force_login(seed.people[person])
+    page = client.get("/admissions/").content.decode()
+    listed = {
+        key
+        for key in ["draft", "submitted", "consulting", "in_review", "at_committee", "urgent"]
+        if f'href="/admissions/{getattr(seed, key)}/"' in page
+    }
+    assert listed == sees
 
 
 # The API's token: the same person as the session, until revoked -------------------------------

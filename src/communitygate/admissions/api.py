@@ -1,0 +1,313 @@
+"""Admission API: applications, review rounds, ballots, the office's review and the committee's
+decision. Every path needs a signed-in person (bearer token or session); every list and detail
+is scoped by admissions.permissions."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from communitygate.admissions.models import Application, ReviewRound
+from communitygate.admissions.permissions import access_application, voting_bodies_of
+from communitygate.admissions.selectors import application_tally, round_get, round_list
+from communitygate.admissions.services import (
+    ApplicationFields,
+    NotConsulted,
+    application_create,
+    application_decide,
+    application_review,
+    application_submit,
+    application_urgent_approve,
+    application_withdraw,
+    ballot_cast,
+    round_close_consultation,
+    round_open_consultation,
+)
+from communitygate.core.errors import InvalidInput, NotFound, Problem
+from communitygate.core.inputs import Text
+from communitygate.orgs.models import Organisation
+
+router = Router(tags=["admissions"])
+
+
+class ApplicationIn(Schema):
+    applicant: Text
+    contact_name: Text
+    contact_phone: Text
+    item_name: Text
+    item_class: Text
+    domain: Text
+    legal_basis: Text
+    necessity: Text
+    community_duty: Text
+    frequency: Text = "ongoing"
+    starts_on: dt.date
+    ends_on: dt.date | None = None
+    targets_all: bool = True
+    target_communities: list[Text] = []
+    estimated_hours: Decimal = Decimal("0")
+    ledgers_required: Text = ""
+    funding_per_community: Decimal | None = None
+    funding_source: Text = ""
+    support_offered: Text = ""
+    urgent: bool = False
+    urgent_reason: Text = ""
+
+
+class ApplicationOut(Schema):
+    id: int
+    number: str
+    applicant: str
+    item_name: str
+    item_class: str
+    domain: str
+    status: str
+    urgent: bool
+    starts_on: dt.date
+    ends_on: dt.date | None
+    review_round: int | None
+    funding_per_community: Decimal | None
+    office_opinion: str
+    decision_reason: str
+    catalog_item: str | None
+    consulted: int
+    approve: int
+    reject: int
+    abstain: int
+    not_voted: int
+    pass_rate: Decimal
+    threshold: Decimal
+    passed: bool
+
+
+def application_out(application: Application) -> ApplicationOut:
+    tally = application_tally(application)
+    return ApplicationOut(
+        id=application.pk,
+        number=application.number,
+        applicant=application.applicant.code,
+        item_name=application.item_name,
+        item_class=application.item_class,
+        domain=application.domain,
+        status=application.status,
+        urgent=application.urgent,
+        starts_on=application.starts_on,
+        ends_on=application.ends_on,
+        review_round=application.review_round_id,
+        funding_per_community=application.funding_per_community,
+        office_opinion=application.office_opinion,
+        decision_reason=application.decision_reason,
+        catalog_item=application.catalog_item.code if application.catalog_item else None,
+        consulted=tally.consulted,
+        approve=tally.approve,
+        reject=tally.reject,
+        abstain=tally.abstain,
+        not_voted=tally.not_voted,
+        pass_rate=tally.pass_rate,
+        threshold=tally.threshold,
+        passed=tally.passed,
+    )
+
+
+def _organisation(code: str, what_zh: str, what_en: str) -> Organisation:
+    organisation = Organisation.objects.filter(code=code).first()
+    if organisation is None:
+        raise NotFound(what_zh, what_en)
+    return organisation
+
+
+def _fresh(request: HttpRequest, application_id: int) -> Application:
+    return access_application(request.user, application_id)
+
+
+@router.post("/applications", response={201: ApplicationOut})
+def create_application(request: HttpRequest, payload: ApplicationIn) -> Status[ApplicationOut]:
+    data = payload.dict()
+    applicant = _organisation(data.pop("applicant"), "申请单位", "applicant department")
+    targets = tuple(data.pop("target_communities"))
+    fields = ApplicationFields(**data, target_community_codes=targets)
+    application = application_create(
+        actor=request.user,
+        applicant=applicant,
+        fields=fields,
+        client_token=request.headers.get("Idempotency-Key", ""),
+    )
+    return Status(201, application_out(_fresh(request, application.pk)))
+
+
+@router.get("/applications/{application_id}", response=ApplicationOut)
+def get_application(request: HttpRequest, application_id: int) -> ApplicationOut:
+    return application_out(_fresh(request, application_id))
+
+
+@router.post("/applications/{application_id}/submit", response=ApplicationOut)
+def submit_application(request: HttpRequest, application_id: int) -> ApplicationOut:
+    application_submit(actor=request.user, application=_fresh(request, application_id))
+    return application_out(_fresh(request, application_id))
+
+
+class ReasonIn(Schema):
+    reason: Text = ""
+
+
+@router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
+def withdraw_application(
+    request: HttpRequest, application_id: int, payload: ReasonIn
+) -> ApplicationOut:
+    application_withdraw(
+        actor=request.user, application=_fresh(request, application_id), reason=payload.reason
+    )
+    return application_out(_fresh(request, application_id))
+
+
+class BallotIn(Schema):
+    vote: Text
+    comment: Text = ""
+    body: Text | None = None
+
+
+class BallotOut(Schema):
+    application: int
+    body: str
+    vote: str
+    comment: str
+
+
+@router.post("/applications/{application_id}/ballots", response=BallotOut)
+def cast_ballot(request: HttpRequest, application_id: int, payload: BallotIn) -> BallotOut:
+    """The caller's organisation votes (name `body` when the caller votes for several)."""
+    application = _fresh(request, application_id)
+    bodies = list(Organisation.objects.filter(pk__in=voting_bodies_of(request.user)))
+    if payload.body:
+        bodies = [b for b in bodies if b.code == payload.body]
+    if not bodies:
+        raise NotConsulted()  # the caller votes for no body, or not for the one named
+    if len(bodies) != 1:
+        raise InvalidInput(
+            [
+                Problem(
+                    "请用 body 指明代表哪个机构投票。",
+                    "Name the voting organisation in `body`.",
+                    field="body",
+                )
+            ]
+        )
+    ballot = ballot_cast(
+        actor=request.user,
+        application=application,
+        body=bodies[0],
+        vote=payload.vote,
+        comment=payload.comment,
+    )
+    return BallotOut(
+        application=application.pk, body=bodies[0].code, vote=ballot.vote, comment=ballot.comment
+    )
+
+
+class ReviewIn(Schema):
+    action: Text
+    opinion: Text
+    social_org: Text | None = None
+
+
+@router.post("/applications/{application_id}/review", response=ApplicationOut)
+def review_application(
+    request: HttpRequest, application_id: int, payload: ReviewIn
+) -> ApplicationOut:
+    social_org = (
+        _organisation(payload.social_org, "社会组织", "social organisation")
+        if payload.social_org
+        else None
+    )
+    application_review(
+        actor=request.user,
+        application=_fresh(request, application_id),
+        action=payload.action,
+        opinion=payload.opinion,
+        social_org=social_org,
+    )
+    return application_out(_fresh(request, application_id))
+
+
+class DecisionIn(Schema):
+    action: Text
+    reason: Text
+
+
+@router.post("/applications/{application_id}/decision", response=ApplicationOut)
+def decide_application(
+    request: HttpRequest, application_id: int, payload: DecisionIn
+) -> ApplicationOut:
+    application_decide(
+        actor=request.user,
+        application=_fresh(request, application_id),
+        action=payload.action,
+        reason=payload.reason,
+    )
+    return application_out(_fresh(request, application_id))
+
+
+@router.post("/applications/{application_id}/urgent-approval", response=ApplicationOut)
+def approve_urgent(request: HttpRequest, application_id: int, payload: ReasonIn) -> ApplicationOut:
+    application_urgent_approve(
+        actor=request.user, application=_fresh(request, application_id), reason=payload.reason
+    )
+    return application_out(_fresh(request, application_id))
+
+
+class RoundOut(Schema):
+    id: int
+    year: int
+    month: int
+    status: str
+    consultation_deadline: dt.datetime | None
+    application_count: int
+
+
+class RoundPage(Schema):
+    count: int
+    items: list[RoundOut]
+
+
+def round_out(review_round: ReviewRound) -> RoundOut:
+    return RoundOut(
+        id=review_round.pk,
+        year=review_round.year,
+        month=review_round.month,
+        status=review_round.status,
+        consultation_deadline=review_round.consultation_deadline,
+        application_count=getattr(
+            review_round, "application_count", review_round.applications.count()
+        ),
+    )
+
+
+@router.get("/review-rounds", response=RoundPage)
+def list_rounds(request: HttpRequest) -> dict[str, Any]:
+    rounds = list(round_list())
+    return {"count": len(rounds), "items": [round_out(r) for r in rounds]}
+
+
+@router.get("/review-rounds/{round_id}", response=RoundOut)
+def get_round(request: HttpRequest, round_id: int) -> RoundOut:
+    return round_out(round_get(round_id))
+
+
+class OpenIn(Schema):
+    deadline: dt.datetime
+
+
+@router.post("/review-rounds/{round_id}/open-consultation", response=RoundOut)
+def open_consultation(request: HttpRequest, round_id: int, payload: OpenIn) -> RoundOut:
+    return round_out(
+        round_open_consultation(
+            actor=request.user, review_round=round_get(round_id), deadline=payload.deadline
+        )
+    )
+
+
+@router.post("/review-rounds/{round_id}/close-consultation", response=RoundOut)
+def close_consultation(request: HttpRequest, round_id: int) -> RoundOut:
+    return round_out(round_close_consultation(actor=request.user, review_round=round_get(round_id)))

@@ -1,0 +1,118 @@
+"""Forms of the admission pages: they parse input; the rules live in services."""
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communitygate.admissions.models import Votes
+from communitygate.admissions.services import ApplicationFields
+from communitygate.catalog.models import Domains, Frequencies, ItemClasses
+from communitygate.catalog.transfer import split_list
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class ApplicationForm(forms.Form):
+    applicant = forms.ChoiceField(label=_("Applicant department"), choices=())
+    contact_name = forms.CharField(label=_("Contact person"), max_length=60)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
+    item_name = forms.CharField(label=_("Item name"), max_length=200)
+    item_class = forms.ChoiceField(label=_("Class"), choices=ItemClasses.choices)
+    domain = forms.ChoiceField(label=_("Domain"), choices=Domains.choices)
+    legal_basis = forms.CharField(label=_("Legal basis"), widget=TEXT)
+    necessity = forms.CharField(label=_("Necessity"), widget=TEXT)
+    community_duty = forms.CharField(label=_("What communities must do"), widget=TEXT)
+    frequency = forms.ChoiceField(label=_("Frequency"), choices=Frequencies.choices)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
+    ends_on = forms.DateField(label=_("Ends on"), widget=DATE, required=False)
+    targets_all = forms.BooleanField(label=_("All communities"), required=False, initial=True)
+    target_communities = forms.CharField(
+        label=_("Target communities or subdistricts (codes, if not all)"), required=False
+    )
+    estimated_hours = forms.DecimalField(
+        label=_("Estimated hours per community"), min_value=Decimal("0"), decimal_places=1
+    )
+    ledgers_required = forms.CharField(
+        label=_("Ledgers and forms required"), widget=TEXT, required=False
+    )
+    funding_per_community = forms.DecimalField(
+        label=_("Funding per community per year (yuan)"),
+        min_value=Decimal("0"),
+        decimal_places=2,
+        required=False,
+    )
+    funding_source = forms.CharField(label=_("Funding source"), max_length=200, required=False)
+    support_offered = forms.CharField(
+        label=_("Support and training offered"), widget=TEXT, required=False
+    )
+    urgent = forms.BooleanField(label=_("Urgent"), required=False)
+    urgent_reason = forms.CharField(label=_("Reason for urgency"), widget=TEXT, required=False)
+    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A fresh key per form: submitting the same form twice files one application.
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    def __init__(self, *args: Any, applicants: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["applicant"].choices = applicants  # type: ignore[attr-defined]
+        self.fields["client_token"].initial = uuid.uuid4().hex
+
+    def application_fields(self) -> ApplicationFields:
+        data = dict(self.cleaned_data)
+        for name in ("applicant", "revision", "client_token"):
+            data.pop(name)
+        targets = tuple(split_list(data.pop("target_communities") or ""))
+        data["estimated_hours"] = data["estimated_hours"] or Decimal("0")
+        return ApplicationFields(**data, target_community_codes=targets)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=TEXT, max_length=2000)
+
+
+class BallotForm(forms.Form):
+    body = forms.ChoiceField(label=_("Voting for"), choices=())
+    vote = forms.ChoiceField(label=_("Vote"), choices=Votes.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), widget=TEXT, required=False, max_length=2000)
+
+    def __init__(self, *args: Any, bodies: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].choices = bodies  # type: ignore[attr-defined]
+
+
+REVIEW_CHOICES = [
+    ("forward", _("Forward to the committee")),
+    ("office_reject", _("Reject")),
+    ("return", _("Return for revision")),
+    ("redirect", _("Redirect to purchase of services")),
+]
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(label=_("Outcome"), choices=REVIEW_CHOICES)
+    opinion = forms.CharField(label=_("Office opinion"), widget=TEXT, max_length=4000)
+    social_org = forms.ChoiceField(
+        label=_("Proposed social organisation"), choices=(), required=False
+    )
+
+    def __init__(self, *args: Any, social_orgs: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["social_org"].choices = [("", "—"), *social_orgs]  # type: ignore[attr-defined]
+
+
+DECISION_CHOICES = [("approve", _("Approve")), ("committee_reject", _("Reject"))]
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    reason = forms.CharField(label=_("Reasons"), widget=TEXT, max_length=4000)
+
+
+class OpenConsultationForm(forms.Form):
+    deadline = forms.DateTimeField(
+        label=_("Consultation deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )

@@ -1,0 +1,283 @@
+"""Applications to put new work on communities (申请社区办理事项审批表), the review rounds that
+process them each January and July, the consultation ballots, and funding commitments.
+
+Consulted bodies are fixed when the consultation opens: one `Ballot` row per body, its vote
+empty until the body votes. The pass rate is approvals ÷ consulted bodies, so an empty ballot
+counts as not approving, exactly like an abstention.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from communitygate.catalog.models import CatalogItem, Domains, Frequencies, ItemClasses
+from communitygate.orgs.models import Organisation
+
+
+class RoundStatuses(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    CONSULTING = "consulting", _("Consultation open")
+    REVIEWING = "reviewing", _("Consultation closed, under review")
+    DECIDED = "decided", _("Decided and published")
+
+
+class ReviewRound(models.Model):
+    """One batch of applications (审批批次): January or July of a year."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(
+        _("month"), choices=[(1, _("January")), (7, _("July"))]
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=RoundStatuses.choices, default=RoundStatuses.PLANNED
+    )
+    consultation_opened_at = models.DateTimeField(
+        _("consultation opened at"), null=True, blank=True
+    )
+    consultation_deadline = models.DateTimeField(_("consultation deadline"), null=True, blank=True)
+    consultation_closed_at = models.DateTimeField(
+        _("consultation closed at"), null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review round")
+        verbose_name_plural = _("review rounds")
+        ordering = ["year", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="round_one_per_month"),
+            models.CheckConstraint(condition=models.Q(month__in=[1, 7]), name="round_jan_or_jul"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+class ApplicationStatuses(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, waiting for its round")
+    CONSULTING = "consulting", _("In consultation")
+    IN_REVIEW = "in_review", _("Under the office's review")
+    AT_COMMITTEE = "at_committee", _("Forwarded to the committee")
+    RETURNED = "returned", _("Returned for revision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    REDIRECTED = "redirected", _("Redirected to purchase of services")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Application(models.Model):
+    number = models.CharField(_("number"), max_length=24, unique=True)
+    applicant = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("applicant department"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    contact_name = models.CharField(_("contact person"), max_length=60)
+    contact_phone = models.CharField(_("contact phone"), max_length=30)
+    item_name = models.CharField(_("item name"), max_length=200)
+    item_class = models.CharField(_("class"), max_length=12, choices=ItemClasses.choices)
+    domain = models.CharField(_("domain"), max_length=20, choices=Domains.choices)
+    legal_basis = models.TextField(_("legal basis"))
+    necessity = models.TextField(_("necessity"))
+    community_duty = models.TextField(_("what communities must do"))
+    frequency = models.CharField(_("frequency"), max_length=12, choices=Frequencies.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    targets_all = models.BooleanField(_("all communities"), default=True)
+    target_communities = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("target communities")
+    )
+    estimated_hours = models.DecimalField(
+        _("estimated hours per community"), max_digits=7, decimal_places=1
+    )
+    ledgers_required = models.TextField(_("ledgers and forms required"), blank=True)
+    funding_per_community = models.DecimalField(
+        _("funding offered per community per year (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    funding_source = models.CharField(_("funding source"), max_length=200, blank=True)
+    support_offered = models.TextField(_("support and training offered"), blank=True)
+    urgent = models.BooleanField(_("urgent"), default=False)
+    urgent_reason = models.TextField(_("reason for urgency"), blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=14,
+        choices=ApplicationStatuses.choices,
+        default=ApplicationStatuses.DRAFT,
+    )
+    review_round = models.ForeignKey(
+        ReviewRound,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("review round"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    office_opinion = models.TextField(_("office opinion"), blank=True)
+    proposed_social_org = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed social organisation"),
+    )
+    decision_reason = models.TextField(_("reasons for the decision"), blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    catalog_item = models.ForeignKey(
+        CatalogItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("admitted catalog item"),
+    )
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    created_at = models.DateTimeField(_("created at"))
+    client_token = models.CharField(
+        _("submission key"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Sent with the form or as Idempotency-Key: a retried submission finds this one."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["created_by", "client_token"],
+                condition=~models.Q(client_token=""),
+                name="application_once_per_submission_key",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["applicant", "status"], name="application_applicant_idx"),
+            models.Index(fields=["review_round", "status"], name="application_round_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.item_name}"
+
+
+class Votes(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    ABSTAIN = "abstain", _("Abstain")
+
+
+class Ballot(models.Model):
+    """One consulted body's vote on one application; empty until it votes."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="ballots", verbose_name=_("application")
+    )
+    body = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="ballots",
+        verbose_name=_("consulted body"),
+    )
+    vote = models.CharField(_("vote"), max_length=8, choices=Votes.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cast by"),
+    )
+    cast_at = models.DateTimeField(_("cast at"), null=True, blank=True)
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+
+    class Meta:
+        verbose_name = _("consultation ballot")
+        verbose_name_plural = _("consultation ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "body"], name="ballot_one_per_body"),
+        ]
+        indexes = [models.Index(fields=["body", "vote"], name="ballot_body_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.body_id} · {self.vote or '-'}"
+
+
+class FundingCommitment(models.Model):
+    """Who delegates pays (谁委托谁出钱): the applicant's commitment recorded with the approval."""
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="funding_commitment",
+        verbose_name=_("application"),
+    )
+    payer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("payer")
+    )
+    amount_per_community_per_year = models.DecimalField(
+        _("amount per community per year (yuan)"), max_digits=12, decimal_places=2
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("funding commitment")
+        verbose_name_plural = _("funding commitments")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount_per_community_per_year__gt=0), name="commitment_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} ¥{self.amount_per_community_per_year}"
+
+
+class ApplicationAttachment(models.Model):
+    """A document attached to an application (PDF, image or office document). Files are served
+    only through the application's access check, never from a public URL."""
+
+    application = models.ForeignKey(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("application"),
+    )
+    file = models.FileField(_("file"), upload_to="applications/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename

@@ -1,0 +1,84 @@
+"""Who may see and act on applications. Each condition on its own line (grid-tested)."""
+
+from django.db.models import Q, QuerySet
+
+from communitygate.accounts.models import Roles
+from communitygate.accounts.permissions import has_role, is_auditor, is_office_staff
+from communitygate.accounts.selectors import user_grants
+from communitygate.admissions.models import Application
+from communitygate.core.errors import NotFound
+from communitygate.core.people import AnyUser
+from communitygate.orgs.models import Organisation, OrganisationKinds
+
+APPLICANT_ROLES = {Roles.CLERK, Roles.HEAD}
+VOTER_ROLES: dict[str, set[str]] = {
+    OrganisationKinds.COMMUNITY: {Roles.SECRETARY, Roles.WORKER},
+    OrganisationKinds.SUBDISTRICT: {Roles.OFFICER},
+}
+
+
+def is_committee_member(user: AnyUser) -> bool:
+    return has_role(user, OrganisationKinds.COMMITTEE, {Roles.MEMBER})
+
+
+def sees_every_application(user: AnyUser) -> bool:
+    if is_office_staff(user):
+        return True
+    if is_committee_member(user):
+        return True
+    if is_auditor(user):
+        return True
+    return has_role(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.INSPECTOR})
+
+
+def can_file_for(user: AnyUser, applicant: Organisation) -> bool:
+    """A department's clerk or head files and manages its applications."""
+    return any(
+        grant.organisation_id == applicant.pk and grant.role in APPLICANT_ROLES
+        for grant in user_grants(user)
+    )
+
+
+def can_vote_for(user: AnyUser, body: Organisation) -> bool:
+    allowed = VOTER_ROLES.get(body.kind, set())
+    return any(
+        grant.organisation_id == body.pk and grant.role in allowed for grant in user_grants(user)
+    )
+
+
+def voting_bodies_of(user: AnyUser) -> list[int]:
+    return [
+        grant.organisation_id
+        for grant in user_grants(user)
+        if grant.role in VOTER_ROLES.get(grant.kind, set())
+    ]
+
+
+def applications_visible_to(user: AnyUser) -> QuerySet[Application]:
+    """Office, committee, supervision and audit see all; a department its own; a subdistrict or
+    community the applications it is consulted on."""
+    applications = Application.objects.all()
+    if sees_every_application(user):
+        return applications
+    own_departments = [
+        grant.organisation_id for grant in user_grants(user) if grant.role in APPLICANT_ROLES
+    ]
+    consulted_in = voting_bodies_of(user)
+    if not own_departments and not consulted_in:
+        return applications.none()
+    return applications.filter(
+        Q(applicant_id__in=own_departments) | Q(ballots__body_id__in=consulted_in)
+    ).distinct()
+
+
+def access_application(user: AnyUser, application_id: int) -> Application:
+    """The application, if the user may see it; the same NotFound for missing and forbidden."""
+    application = (
+        applications_visible_to(user)
+        .select_related("applicant", "review_round", "catalog_item", "proposed_social_org")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound("申请", "application")
+    return application

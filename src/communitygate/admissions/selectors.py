@@ -1,0 +1,107 @@
+"""Reads on the admission path: the tally, whether a consultation is open, rounds, and the public
+summaries of decided applications."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from communitygate.admissions.models import (
+    Application,
+    ApplicationStatuses,
+    Ballot,
+    ReviewRound,
+    RoundStatuses,
+)
+from communitygate.admissions.tally import Tally, tally_votes
+from communitygate.core.errors import NotFound
+
+PUBLIC_STATUSES = (
+    ApplicationStatuses.APPROVED,
+    ApplicationStatuses.REJECTED,
+    ApplicationStatuses.REDIRECTED,
+)
+
+
+def consultation_threshold() -> Decimal:
+    """The pass threshold (a setting, 60% by default): approvals ÷ consulted must reach it."""
+    return Decimal(str(settings.COMMUNITYGATE["CONSULTATION_PASS_THRESHOLD"]))
+
+
+def consultation_is_open(review_round: ReviewRound | None, now: dt.datetime) -> bool:
+    """The one answer to "may a body vote now?", for permissions and services alike."""
+    if review_round is None:
+        return False
+    if review_round.status != RoundStatuses.CONSULTING:
+        return False
+    deadline = review_round.consultation_deadline
+    return deadline is not None and now < deadline
+
+
+def application_tally(application: Application) -> Tally:
+    votes = Ballot.objects.filter(application=application).values_list("vote", flat=True)
+    return tally_votes(votes, consultation_threshold())
+
+
+def tallies_for(applications: list[Application]) -> dict[int, Tally]:
+    """Tallies of many applications in one query (for list pages)."""
+    rows = (
+        Ballot.objects.filter(application__in=applications)
+        .values("application_id")
+        .annotate(
+            consulted=Count("id"),
+            approve=Count("id", filter=Q(vote="approve")),
+            reject=Count("id", filter=Q(vote="reject")),
+            abstain=Count("id", filter=Q(vote="abstain")),
+        )
+    )
+    threshold = consultation_threshold()
+    tallies = {application.pk: tally_votes([], threshold) for application in applications}
+    for row in rows:
+        not_voted = row["consulted"] - row["approve"] - row["reject"] - row["abstain"]
+        votes = (
+            ["approve"] * row["approve"]
+            + ["reject"] * row["reject"]
+            + ["abstain"] * row["abstain"]
+            + [""] * not_voted
+        )
+        tallies[row["application_id"]] = tally_votes(votes, threshold)
+    return tallies
+
+
+def round_list() -> QuerySet[ReviewRound]:
+    return ReviewRound.objects.annotate(application_count=Count("applications")).order_by(
+        "-year", "-month"
+    )
+
+
+def round_get(round_id: int) -> ReviewRound:
+    review_round = ReviewRound.objects.filter(pk=round_id).first()
+    if review_round is None:
+        raise NotFound("审批批次", "review round")
+    return review_round
+
+
+def public_decisions() -> QuerySet[Application]:
+    """Decided applications, public (SPEC §5): the decision and its reasons are published."""
+    return (
+        Application.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("applicant", "review_round", "catalog_item", "proposed_social_org")
+        .order_by("-decided_at")
+    )
+
+
+def public_decision_get(number: str) -> Application:
+    application = public_decisions().filter(number=number).first()
+    if application is None:
+        raise NotFound("申请", "application")
+    return application
+
+
+def application_ballots(application: Application) -> QuerySet[Ballot]:
+    return (
+        Ballot.objects.filter(application=application)
+        .select_related("body", "body__parent")
+        .order_by("body__path")
+    )

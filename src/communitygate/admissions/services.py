@@ -1,0 +1,753 @@
+"""Writes on the admission path. One service per step; each checks who acts, runs in one
+transaction, changes state by conditional update and records its audit event.
+
+Steps (docs/admission.md): application_create / application_revise → application_submit
+(normal: joins the next January or July round; urgent: lead time of three working days) →
+round_open_consultation → ballot_cast (until the deadline) → round_close_consultation →
+application_review (forward / reject / return / redirect) → application_decide (approve
+publishes into the catalog, with the funding commitment for a delegated item). Urgent:
+application_urgent_approve. Any time before a decision: application_withdraw.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Model
+
+from communitygate.accounts.permissions import is_office_staff
+from communitygate.admissions import tasks, workflow
+from communitygate.admissions.models import (
+    Application,
+    ApplicationStatuses,
+    Ballot,
+    FundingCommitment,
+    ReviewRound,
+    RoundStatuses,
+    Votes,
+)
+from communitygate.admissions.permissions import (
+    can_file_for,
+    can_vote_for,
+    is_committee_member,
+)
+from communitygate.admissions.selectors import application_tally, consultation_is_open
+from communitygate.audit.recorder import changed_fields, created_fields, record_event
+from communitygate.catalog.models import ItemClasses
+from communitygate.catalog.services import ItemFields, catalog_admit
+from communitygate.core import clock
+from communitygate.core.errors import (
+    InvalidInput,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+    StaleObject,
+)
+from communitygate.core.people import AnyUser, acting_user
+from communitygate.core.workdays import earliest_urgent_start
+from communitygate.orgs.models import Organisation, OrganisationKinds
+
+
+class TransitionNotAllowed(RuleBroken):
+    code = "application_transition_not_allowed"
+
+    def __init__(self, number: str, status: str, action: str) -> None:
+        super().__init__(
+            f"申请 {number} 当前状态为“{status}”，不能执行“{action}”。",
+            f"Application {number} is '{status}'; '{action}' is not possible from there.",
+        )
+
+
+class UrgentLeadTimeTooShort(RuleBroken):
+    code = "urgent_lead_time_too_short"
+    status = 422
+
+    def __init__(self, earliest: dt.date) -> None:
+        super().__init__(
+            f"紧急事项须在开始前至少3个工作日提出：最早可于 {earliest.isoformat()} 开始。",
+            f"An urgent item must be filed 3 working days before it starts: the earliest start is {earliest.isoformat()}.",
+        )
+
+
+class ConsultationClosed(RuleBroken):
+    code = "consultation_closed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "征询已截止或尚未开始，不能再投票。",
+            "The consultation is closed or has not opened; votes are no longer taken.",
+        )
+
+
+class NotConsulted(RuleBroken):
+    code = "not_consulted"
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "您所在的机构不在此申请的征询范围内。",
+            "Your organisation is not consulted on this application.",
+        )
+
+
+class PassRateBelowThreshold(RuleBroken):
+    code = "pass_rate_below_threshold"
+
+    def __init__(self, rate: Decimal, threshold: Decimal) -> None:
+        super().__init__(
+            f"征询同意率 {rate:.2%} 低于 {threshold:.0%}，不能提交委员会审议。",
+            f"The approval rate {rate:.2%} is below {threshold:.0%}; it cannot go to the committee.",
+        )
+
+
+class DelegatedItemUnfunded(RuleBroken):
+    code = "delegated_item_unfunded"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "谁委托谁出钱：委托办理事项须有申请单位承诺的经费，方可批准。",
+            "Who delegates pays: a delegated item needs the applicant's funding before approval.",
+        )
+
+
+class RoundNotPlanned(RuleBroken):
+    code = "round_not_planned"
+
+    def __init__(self, status: str) -> None:
+        super().__init__(
+            f"该批次当前状态为“{status}”，不能开始征询。",
+            f"The round is '{status}'; the consultation cannot open.",
+        )
+
+
+class RoundNotConsulting(RuleBroken):
+    code = "round_not_consulting"
+
+    def __init__(self) -> None:
+        super().__init__("该批次未在征询中。", "The round is not in consultation.")
+
+
+class SocialOrganisationRequired(RuleBroken):
+    code = "social_organisation_required"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "转为政府购买服务时须指定承接的社会组织。",
+            "Redirecting to purchase of services needs the proposed social organisation.",
+        )
+
+
+class NoTargetCommunities(RuleBroken):
+    code = "no_target_communities"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "请选择实施范围：全区或指定社区。", "Choose the scope: all communities or a list."
+        )
+
+
+@dataclass(frozen=True)
+class ApplicationFields:
+    contact_name: str
+    contact_phone: str
+    item_name: str
+    item_class: str
+    domain: str
+    legal_basis: str
+    necessity: str
+    community_duty: str
+    frequency: str
+    starts_on: dt.date
+    estimated_hours: Decimal
+    ends_on: dt.date | None = None
+    targets_all: bool = True
+    target_community_codes: tuple[str, ...] = ()
+    ledgers_required: str = ""
+    funding_per_community: Decimal | None = None
+    funding_source: str = ""
+    support_offered: str = ""
+    urgent: bool = False
+    urgent_reason: str = ""
+
+
+def _problems(fields: ApplicationFields) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def need(value: str, name: str, zh: str, en: str) -> None:
+        if not value.strip():
+            problems.append(Problem(f"请填写{zh}。", f"Give the {en}.", field=name))
+
+    need(fields.contact_name, "contact_name", "经办人", "contact person")
+    need(fields.contact_phone, "contact_phone", "联系电话", "contact phone")
+    need(fields.item_name, "item_name", "事项名称", "item name")
+    need(fields.legal_basis, "legal_basis", "法律法规政策依据", "legal basis")
+    need(fields.necessity, "necessity", "必要性说明", "necessity")
+    need(fields.community_duty, "community_duty", "社区承担的具体任务", "community's tasks")
+    if fields.item_class not in ItemClasses.values:
+        problems.append(Problem("类别无法识别。", "Unknown class.", field="item_class"))
+    if fields.ends_on and fields.ends_on < fields.starts_on:
+        problems.append(
+            Problem("结束日期早于开始日期。", "The end is before the start.", field="ends_on")
+        )
+    if fields.estimated_hours < 0:
+        problems.append(
+            Problem("预计工时不能为负数。", "Hours cannot be negative.", field="estimated_hours")
+        )
+    if fields.urgent and not fields.urgent_reason.strip():
+        problems.append(
+            Problem(
+                "紧急事项须说明紧急理由。", "Give the reason for urgency.", field="urgent_reason"
+            )
+        )
+    if fields.item_class == ItemClasses.DELEGATED and not fields.funding_source.strip():
+        problems.append(
+            Problem(
+                "谁委托谁出钱：委托办理事项须写明经费来源。",
+                "Who delegates pays: give the source of the funding.",
+                field="funding_source",
+            )
+        )
+    if fields.item_class == ItemClasses.DELEGATED and not fields.funding_per_community:
+        problems.append(
+            Problem(
+                "谁委托谁出钱：委托办理事项须写明每个社区每年的经费及来源。",
+                "Who delegates pays: give the funding per community per year and its source.",
+                field="funding_per_community",
+            )
+        )
+    return problems
+
+
+def _targets(fields: ApplicationFields) -> list[Organisation]:
+    """The target communities: none listed means all; a subdistrict's code stands for all of its
+    communities; a community's code for itself."""
+    if fields.targets_all:
+        return []
+    codes = set(fields.target_community_codes)
+    named = list(
+        Organisation.objects.filter(
+            code__in=codes, kind__in=[OrganisationKinds.COMMUNITY, OrganisationKinds.SUBDISTRICT]
+        )
+    )
+    missing = codes - {organisation.code for organisation in named}
+    if missing:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"社区或街道不存在：{'、'.join(sorted(missing))}",
+                    f"Unknown communities or subdistricts: {', '.join(sorted(missing))}",
+                    field="target_communities",
+                )
+            ]
+        )
+    communities = {o.pk: o for o in named if o.kind == OrganisationKinds.COMMUNITY}
+    subdistricts = [o.pk for o in named if o.kind == OrganisationKinds.SUBDISTRICT]
+    for community in Organisation.objects.filter(
+        parent_id__in=subdistricts, kind=OrganisationKinds.COMMUNITY
+    ):
+        communities[community.pk] = community
+    if not communities:
+        raise NoTargetCommunities()
+    return list(communities.values())
+
+
+APPLICATION_FIELD_NAMES = (
+    "contact_name", "contact_phone", "item_name", "item_class", "domain", "legal_basis",
+    "necessity", "community_duty", "frequency", "starts_on", "ends_on", "targets_all",
+    "estimated_hours", "ledgers_required", "funding_per_community", "funding_source",
+    "support_offered", "urgent", "urgent_reason",
+)  # fmt: skip
+
+
+def application_values(application: Application) -> dict[str, object]:
+    return {name: getattr(application, name) for name in APPLICATION_FIELD_NAMES}
+
+
+def _next_number(year: int) -> str:
+    count = Application.objects.filter(number__startswith=f"SQ{year}-").count()
+    return f"SQ{year}-{count + 1:04d}"
+
+
+def application_create(
+    *,
+    actor: AnyUser,
+    applicant: Organisation,
+    fields: ApplicationFields,
+    client_token: str = "",
+) -> Application:
+    """A draft application (申请社区办理事项审批表) of the applicant department.
+
+    With a `client_token` (the form's key, or the API's Idempotency-Key), a retried submission
+    returns the application the first one created instead of a duplicate."""
+    user = acting_user(actor)
+    if user is None or not can_file_for(actor, applicant):
+        raise PermissionDenied(
+            "只有本部门的经办人或负责人可以填报申请。",
+            "Only the department's clerk or head may file its applications.",
+        )
+    token = client_token.strip()[:64]
+    if token:
+        earlier = Application.objects.filter(created_by=user, client_token=token).first()
+        if earlier is not None:
+            return earlier
+    problems = _problems(fields)
+    if problems:
+        raise InvalidInput(problems)
+    targets = _targets(fields)
+    values = {name: getattr(fields, name) for name in APPLICATION_FIELD_NAMES}
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                application = Application.objects.create(
+                    number=_next_number(clock.today().year),
+                    applicant=applicant,
+                    created_by=user,
+                    client_token=token,
+                    created_at=clock.now(),
+                    **values,
+                )
+                application.target_communities.set(targets)
+                record_event(
+                    actor=user,
+                    action="application.create",
+                    obj=application,
+                    changes=created_fields(values),
+                )
+                return application
+        except IntegrityError:
+            # Either the same submission arrived twice at once, or two applications took the
+            # same number: return the first one's result, or number again.
+            earlier = Application.objects.filter(created_by=user, client_token=token).first()
+            if token and earlier is not None:
+                return earlier
+            if attempt == 4:
+                raise
+    raise IntegrityError("no free application number")
+
+
+def application_revise(
+    *, actor: AnyUser, application: Application, fields: ApplicationFields, expected_revision: int
+) -> Application:
+    """Change a draft, or an application returned for revision."""
+    if not can_file_for(actor, application.applicant):
+        raise PermissionDenied()
+    problems = _problems(fields)
+    if problems:
+        raise InvalidInput(problems)
+    targets = _targets(fields)
+    with transaction.atomic():
+        claimed = Application.objects.filter(
+            pk=application.pk,
+            revision=expected_revision,
+            status__in=[ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED],
+        ).update(revision=expected_revision + 1)
+        if claimed != 1:
+            current = Application.objects.get(pk=application.pk)
+            if current.status not in (ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED):
+                raise TransitionNotAllowed(current.number, current.status, "revise")
+            raise StaleObject()
+        current = Application.objects.get(pk=application.pk)
+        before = application_values(current)
+        for name in APPLICATION_FIELD_NAMES:
+            setattr(current, name, getattr(fields, name))
+        current.save()
+        current.target_communities.set(targets)
+        record_event(
+            actor=acting_user(actor),
+            action="application.revise",
+            obj=current,
+            changes=changed_fields(before, application_values(current)),
+        )
+    return current
+
+
+def _move(
+    *,
+    actor: AnyUser,
+    application: Application,
+    action: str,
+    reason: str = "",
+    extra: dict[str, object] | None = None,
+) -> Application:
+    """Apply one transition as a conditional update; refuse it if someone moved first."""
+    current = Application.objects.get(pk=application.pk)
+    target = workflow.target_status(current.status, action)
+    if target is None:
+        raise TransitionNotAllowed(current.number, current.status, action)
+    updates: dict[str, object] = {"status": target, "revision": F("revision") + 1, **(extra or {})}
+    moved = Application.objects.filter(pk=current.pk, status=current.status).update(**updates)
+    if moved != 1:
+        raise StaleObject()
+    changes: dict[str, list[object]] = {"status": [current.status, target]}
+    for key, value in (extra or {}).items():
+        changes[key] = [None, _audit_value(value)]
+    record_event(
+        actor=acting_user(actor),
+        action=f"application.{action}",
+        obj=current,
+        changes=changes,
+        reason=reason,
+    )
+    return Application.objects.get(pk=current.pk)
+
+
+def _audit_value(value: object) -> object:
+    """Related rows are recorded by their id and name, not as objects."""
+    if isinstance(value, Model):
+        return f"{value.pk} {value}"
+    return value
+
+
+def next_round_for(day: dt.date) -> ReviewRound:
+    """The round a normal application submitted on `day` joins: the next January or July round
+    that has not opened its consultation (created ahead of time if missing)."""
+    for year in (day.year, day.year + 1, day.year + 2):
+        for month in (1, 7):
+            if (year, month) < (day.year, day.month):
+                continue
+            review_round, _created = ReviewRound.objects.get_or_create(year=year, month=month)
+            if review_round.status == RoundStatuses.PLANNED:
+                return review_round
+    raise AssertionError("no planned round within two years")
+
+
+def review_rounds_plan_ahead(today: dt.date, *, count: int = 2) -> list[ReviewRound]:
+    """Create the next `count` January and July rounds ahead of time (idempotent)."""
+    planned: list[ReviewRound] = []
+    year, month = (
+        (today.year, 1 if today.month == 1 else 7) if today.month <= 7 else (today.year + 1, 1)
+    )
+    while len(planned) < count:
+        review_round, _created = ReviewRound.objects.get_or_create(year=year, month=month)
+        planned.append(review_round)
+        year, month = (year, 7) if month == 1 else (year + 1, 1)
+    return planned
+
+
+def application_submit(*, actor: AnyUser, application: Application) -> Application:
+    if not can_file_for(actor, application.applicant):
+        raise PermissionDenied()
+    today = clock.today()
+    with transaction.atomic():
+        current = Application.objects.get(pk=application.pk)
+        extra: dict[str, object] = {"submitted_at": clock.now()}
+        if current.urgent:
+            earliest = earliest_urgent_start(today)
+            if current.starts_on < earliest:
+                raise UrgentLeadTimeTooShort(earliest)
+            extra["review_round"] = None
+        else:
+            extra["review_round"] = next_round_for(today)
+        return _move(actor=actor, application=current, action="submit", extra=extra)
+
+
+def application_withdraw(*, actor: AnyUser, application: Application, reason: str) -> Application:
+    if not can_file_for(actor, application.applicant):
+        raise PermissionDenied()
+    with transaction.atomic():
+        return _move(actor=actor, application=application, action="withdraw", reason=reason)
+
+
+def _require_office(actor: AnyUser) -> None:
+    if not is_office_staff(actor):
+        raise PermissionDenied(
+            "只有委员会办公室可以执行此操作。", "Only the committee office may do this."
+        )
+
+
+def _consulted_bodies(application: Application) -> list[Organisation]:
+    """The targeted communities and their subdistricts (all communities when targets_all)."""
+    if application.targets_all:
+        communities = list(Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY))
+    else:
+        communities = list(application.target_communities.all())
+    subdistrict_ids = {c.parent_id for c in communities if c.parent_id}
+    subdistricts = list(
+        Organisation.objects.filter(pk__in=subdistrict_ids, kind=OrganisationKinds.SUBDISTRICT)
+    )
+    return subdistricts + communities
+
+
+def round_open_consultation(
+    *, actor: AnyUser, review_round: ReviewRound, deadline: dt.datetime
+) -> ReviewRound:
+    """Open the round's consultation: every submitted application goes to its consulted bodies."""
+    _require_office(actor)
+    if deadline <= clock.now():
+        raise InvalidInput(
+            [
+                Problem(
+                    "征询截止时间须晚于现在。",
+                    "The deadline must be in the future.",
+                    field="deadline",
+                )
+            ]
+        )
+    with transaction.atomic():
+        opened = ReviewRound.objects.filter(
+            pk=review_round.pk, status=RoundStatuses.PLANNED
+        ).update(
+            status=RoundStatuses.CONSULTING,
+            consultation_opened_at=clock.now(),
+            consultation_deadline=deadline,
+        )
+        if opened != 1:
+            raise RoundNotPlanned(ReviewRound.objects.get(pk=review_round.pk).status)
+        applications = Application.objects.filter(
+            review_round=review_round, status=ApplicationStatuses.SUBMITTED
+        )
+        for application in applications:
+            _move(actor=actor, application=application, action="open_consultation")
+            Ballot.objects.bulk_create(
+                Ballot(application=application, body=body)
+                for body in _consulted_bodies(application)
+            )
+        current = ReviewRound.objects.get(pk=review_round.pk)
+        transaction.on_commit(lambda: tasks.notify_consultation_opened.enqueue(current.pk))
+        record_event(
+            actor=acting_user(actor),
+            action="review_round.open_consultation",
+            obj=current,
+            changes={
+                "status": [RoundStatuses.PLANNED, RoundStatuses.CONSULTING],
+                "deadline": [None, deadline],
+            },
+        )
+    return current
+
+
+def round_close_consultation(*, actor: AnyUser, review_round: ReviewRound) -> ReviewRound:
+    _require_office(actor)
+    with transaction.atomic():
+        closed = ReviewRound.objects.filter(
+            pk=review_round.pk, status=RoundStatuses.CONSULTING
+        ).update(status=RoundStatuses.REVIEWING, consultation_closed_at=clock.now())
+        if closed != 1:
+            raise RoundNotConsulting()
+        for application in Application.objects.filter(
+            review_round=review_round, status=ApplicationStatuses.CONSULTING
+        ):
+            _move(actor=actor, application=application, action="close_consultation")
+        current = ReviewRound.objects.get(pk=review_round.pk)
+        record_event(
+            actor=acting_user(actor),
+            action="review_round.close_consultation",
+            obj=current,
+            changes={"status": [RoundStatuses.CONSULTING, RoundStatuses.REVIEWING]},
+        )
+    return current
+
+
+def ballot_cast(
+    *, actor: AnyUser, application: Application, body: Organisation, vote: str, comment: str = ""
+) -> Ballot:
+    """A consulted body votes, or changes its vote, until the deadline. Always one ballot."""
+    if vote not in Votes.values:
+        raise InvalidInput(
+            [
+                Problem(
+                    "投票须为同意、不同意或弃权。",
+                    "The vote must be approve, reject or abstain.",
+                    field="vote",
+                )
+            ]
+        )
+    if not can_vote_for(actor, body):
+        raise NotConsulted()
+    with transaction.atomic():
+        current = Application.objects.select_related("review_round").get(pk=application.pk)
+        if current.status != ApplicationStatuses.CONSULTING or not consultation_is_open(
+            current.review_round, clock.now()
+        ):
+            raise ConsultationClosed()
+        ballot = Ballot.objects.filter(application=current, body=body).first()
+        if ballot is None:
+            raise NotConsulted()
+        before = {"vote": ballot.vote, "comment": ballot.comment}
+        Ballot.objects.filter(pk=ballot.pk).update(
+            vote=vote,
+            comment=comment.strip(),
+            cast_by=acting_user(actor),
+            cast_at=clock.now(),
+            revision=F("revision") + 1,
+        )
+        ballot.refresh_from_db()
+        record_event(
+            actor=acting_user(actor),
+            action="ballot.cast",
+            obj=ballot,
+            changes=changed_fields(before, {"vote": ballot.vote, "comment": ballot.comment}),
+        )
+    return ballot
+
+
+def application_review(
+    *,
+    actor: AnyUser,
+    application: Application,
+    action: str,
+    opinion: str,
+    social_org: Organisation | None = None,
+) -> Application:
+    """The office's comprehensive review: forward (only at or above the threshold), reject,
+    return for revision, or redirect to purchase of services."""
+    _require_office(actor)
+    if action not in workflow.REVIEW_ACTIONS:
+        raise InvalidInput(
+            [Problem("审核结论无法识别。", "Unknown review outcome.", field="action")]
+        )
+    if not opinion.strip():
+        raise InvalidInput(
+            [Problem("请填写审核意见。", "Give the office's opinion.", field="opinion")]
+        )
+    extra: dict[str, object] = {"office_opinion": opinion.strip()}
+    with transaction.atomic():
+        if action == "forward":
+            tally = application_tally(application)
+            if not tally.passed:
+                raise PassRateBelowThreshold(tally.pass_rate, tally.threshold)
+        if action == "redirect":
+            if social_org is None or social_org.kind != OrganisationKinds.SOCIAL_ORG:
+                raise SocialOrganisationRequired()
+            extra["proposed_social_org"] = social_org
+        if action in ("office_reject", "redirect"):
+            extra["decided_at"] = clock.now()
+            extra["decision_reason"] = opinion.strip()
+        moved = _move(
+            actor=actor, application=application, action=action, reason=opinion, extra=extra
+        )
+        _notify_applicant(moved)
+        return moved
+
+
+def _admitted_item_fields(application: Application, *, valid_to: dt.date | None) -> ItemFields:
+    return ItemFields(
+        code=f"ZR{application.number.removeprefix('SQ')}",
+        name=application.item_name,
+        item_class=application.item_class,
+        domain=application.domain,
+        department_code=application.applicant.code,
+        legal_basis=application.legal_basis,
+        community_duty=application.community_duty,
+        frequency=application.frequency,
+        estimated_hours=application.estimated_hours,
+        funding_per_community=application.funding_per_community,
+        valid_from=application.starts_on,
+        valid_to=valid_to,
+        application_ref=application.number,
+    )
+
+
+def _admit(
+    *, actor: AnyUser, application: Application, valid_to: dt.date | None, title: str
+) -> dict[str, object]:
+    if application.item_class == ItemClasses.DELEGATED:
+        if not application.funding_per_community:
+            raise DelegatedItemUnfunded()
+        FundingCommitment.objects.create(
+            application=application,
+            payer=application.applicant,
+            amount_per_community_per_year=application.funding_per_community,
+            period_start=application.starts_on,
+            period_end=valid_to,
+            recorded_at=clock.now(),
+        )
+    item, _edition = catalog_admit(
+        actor=actor, fields=_admitted_item_fields(application, valid_to=valid_to), title=title
+    )
+    return {"catalog_item": item}
+
+
+def application_decide(
+    *, actor: AnyUser, application: Application, action: str, reason: str
+) -> Application:
+    """The committee decides. Approval admits the item and publishes it in a new edition."""
+    if not is_committee_member(actor):
+        raise PermissionDenied(
+            "只有区社区建设指导委员会委员可以作出决定。", "Only committee members decide."
+        )
+    if action not in workflow.DECISION_ACTIONS:
+        raise InvalidInput([Problem("决定无法识别。", "Unknown decision.", field="action")])
+    if not reason.strip():
+        raise InvalidInput(
+            [Problem("请写明决定理由。", "Give the reasons for the decision.", field="reason")]
+        )
+    with transaction.atomic():
+        current = Application.objects.select_related("applicant").get(pk=application.pk)
+        if workflow.target_status(current.status, action) is None:
+            raise TransitionNotAllowed(current.number, current.status, action)
+        extra: dict[str, object] = {"decision_reason": reason.strip(), "decided_at": clock.now()}
+        if action == "approve":
+            extra.update(
+                _admit(
+                    actor=actor,
+                    application=current,
+                    valid_to=current.ends_on,
+                    title=f"准入决定：{current.number} {current.item_name}",
+                )
+            )
+        decided = _move(actor=actor, application=current, action=action, reason=reason, extra=extra)
+        _close_round_when_done(decided.review_round_id)
+        _notify_applicant(decided)
+    return decided
+
+
+def urgent_valid_to(application: Application) -> dt.date:
+    """An urgent item is admitted for its period, and at most until the next round publishes
+    (the end of the next January or July after its start)."""
+    start = application.starts_on
+    year, month = (start.year, 7) if start.month < 7 else (start.year + 1, 1)
+    round_end = dt.date(year, month, 31)
+    return min(application.ends_on, round_end) if application.ends_on else round_end
+
+
+def application_urgent_approve(
+    *, actor: AnyUser, application: Application, reason: str
+) -> Application:
+    """即时审批: the office approves an urgent application at once."""
+    _require_office(actor)
+    if not reason.strip():
+        raise InvalidInput([Problem("请写明审批理由。", "Give the reasons.", field="reason")])
+    with transaction.atomic():
+        current = Application.objects.select_related("applicant").get(pk=application.pk)
+        if not current.urgent:
+            raise TransitionNotAllowed(current.number, current.status, "urgent_approve")
+        if workflow.target_status(current.status, "urgent_approve") is None:
+            raise TransitionNotAllowed(current.number, current.status, "urgent_approve")
+        extra: dict[str, object] = {"decision_reason": reason.strip(), "decided_at": clock.now()}
+        extra.update(
+            _admit(
+                actor=actor,
+                application=current,
+                valid_to=urgent_valid_to(current),
+                title=f"紧急事项即时审批：{current.number} {current.item_name}",
+            )
+        )
+        approved = _move(
+            actor=actor, application=current, action="urgent_approve", reason=reason, extra=extra
+        )
+        _notify_applicant(approved)
+        return approved
+
+
+def _notify_applicant(application: Application) -> None:
+    """After commit, tell the applicant department what happened (returned or decided)."""
+    if application.status == ApplicationStatuses.RETURNED:
+        transaction.on_commit(lambda: tasks.notify_returned.enqueue(application.pk))
+    elif application.status in workflow.FINAL_STATUSES:
+        transaction.on_commit(lambda: tasks.notify_decided.enqueue(application.pk))
+
+
+def _close_round_when_done(round_id: int | None) -> None:
+    if round_id is None:
+        return
+    open_statuses = (
+        set(ApplicationStatuses.values) - workflow.FINAL_STATUSES - {ApplicationStatuses.RETURNED}
+    )
+    if not Application.objects.filter(review_round_id=round_id, status__in=open_statuses).exists():
+        ReviewRound.objects.filter(pk=round_id, status=RoundStatuses.REVIEWING).update(
+            status=RoundStatuses.DECIDED, decided_at=clock.now()
+        )

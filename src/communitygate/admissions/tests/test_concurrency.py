@@ -1,0 +1,100 @@
+"""Votes arriving together: real transactions in parallel threads, each with its own connection."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection
+
+from communitygate.admissions.models import Application, Ballot
+from communitygate.admissions.services import (
+    application_create,
+    application_submit,
+    ballot_cast,
+    round_open_consultation,
+)
+from communitygate.audit.models import AuditEvent
+from communitygate.audit.selectors import audit_chain_first_break
+from communitygate.core import clock
+from communitygate.testing import build_world
+
+from .test_services import MONDAY, fields
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def run_together(*calls) -> list[BaseException]:
+    barrier = threading.Barrier(len(calls))
+    errors: list[BaseException] = []
+
+    def run(call) -> None:
+        try:
+            barrier.wait()
+            call()
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+@pytest.mark.parametrize("repetition", range(3))
+def test_two_votes_for_one_body_at_once_leave_one_ballot(transactional_db, repetition: int) -> None:
+    clock.pin(MONDAY)
+    world = build_world()
+    application = application_create(
+        actor=world.user("department_clerk"), applicant=world.org("department"), fields=fields()
+    )
+    application_submit(actor=world.user("department_clerk"), application=application)
+    review_round = Application.objects.get(pk=application.pk).review_round
+    assert review_round is not None
+    round_open_consultation(
+        actor=world.user("office_officer"),
+        review_round=review_round,
+        deadline=MONDAY + dt.timedelta(days=5),
+    )
+    community = world.org("community")
+    errors = run_together(
+        lambda: ballot_cast(
+            actor=world.user("community_secretary"),
+            application=application,
+            body=community,
+            vote="approve",
+        ),
+        lambda: ballot_cast(
+            actor=world.user("community_worker"),
+            application=application,
+            body=community,
+            vote="reject",
+        ),
+    )
+    assert errors == []
+    ballots = Ballot.objects.filter(application=application, body=community)
+    assert ballots.count() == 1
+    assert ballots.get().vote in {"approve", "reject"}
+    assert AuditEvent.objects.filter(action="ballot.cast").count() == 2
+    assert audit_chain_first_break() is None
+
+
+def test_the_same_submission_arriving_twice_at_once_files_one(transactional_db) -> None:
+    clock.pin(MONDAY)
+    world = build_world()
+    clerk, department = world.user("department_clerk"), world.org("department")
+    errors = run_together(
+        *[
+            (
+                lambda: application_create(
+                    actor=clerk, applicant=department, fields=fields(), client_token="same"
+                )
+            )
+            for _ in range(4)
+        ]
+    )
+    assert errors == []
+    assert Application.objects.count() == 1

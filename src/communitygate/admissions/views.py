@@ -1,0 +1,449 @@
+"""Admission pages: departments file and follow applications, consulted bodies vote, the office
+runs rounds and reviews, the committee decides; the public reads the decisions.
+
+Views parse input, fetch through the access helpers, call one service, and render."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communitygate.accounts.permissions import is_office_staff
+from communitygate.accounts.selectors import user_grants
+from communitygate.admissions import workflow
+from communitygate.admissions.attachments import (
+    attachment_add,
+    attachment_of,
+    attachment_withdraw,
+    attachments_of,
+)
+from communitygate.admissions.forms import (
+    ApplicationForm,
+    BallotForm,
+    DecisionForm,
+    OpenConsultationForm,
+    ReasonForm,
+    ReviewForm,
+)
+from communitygate.admissions.models import Application, ApplicationStatuses
+from communitygate.admissions.permissions import (
+    APPLICANT_ROLES,
+    access_application,
+    applications_visible_to,
+    can_file_for,
+    is_committee_member,
+    voting_bodies_of,
+)
+from communitygate.admissions.printing import application_form_pdf
+from communitygate.admissions.selectors import (
+    application_ballots,
+    application_tally,
+    consultation_is_open,
+    public_decision_get,
+    public_decisions,
+    round_get,
+    round_list,
+    tallies_for,
+)
+from communitygate.admissions.services import (
+    NotConsulted,
+    application_create,
+    application_decide,
+    application_review,
+    application_revise,
+    application_submit,
+    application_urgent_approve,
+    application_withdraw,
+    ballot_cast,
+    round_close_consultation,
+    round_open_consultation,
+)
+from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, NotFound, Problem, RuleBroken
+from communitygate.orgs.models import Organisation, OrganisationKinds
+
+
+def _show_rule_error(request: HttpRequest, form: Any, broken: RuleBroken) -> None:
+    if isinstance(broken, InvalidInput) and form is not None:
+        for problem in broken.problems:
+            form.add_error(None, problem.message)
+    else:
+        messages.error(request, broken.message)
+
+
+def _visible(request: HttpRequest, application_id: int) -> Application:
+    try:
+        return access_application(request.user, application_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _applicant_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    return [
+        (grant.organisation_code, grant.organisation_name)
+        for grant in user_grants(request.user)
+        if grant.kind == OrganisationKinds.DEPARTMENT and grant.role in APPLICANT_ROLES
+    ]
+
+
+@login_required
+def application_list(request: HttpRequest) -> HttpResponse:
+    applications = list(
+        applications_visible_to(request.user)
+        .select_related("applicant", "review_round")
+        .order_by("-created_at")[:200]
+    )
+    return render(
+        request,
+        "admissions/application_list.html",
+        {
+            "applications": applications,
+            "tallies": tallies_for(applications),
+            "can_file": bool(_applicant_choices(request)),
+            "is_office": is_office_staff(request.user),
+        },
+    )
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    applicants = _applicant_choices(request)
+    if not applicants:
+        raise Http404
+    form = ApplicationForm(request.POST or None, applicants=applicants)
+    if request.method == "POST" and form.is_valid():
+        applicant = Organisation.objects.get(code=form.cleaned_data["applicant"])
+        try:
+            application = application_create(
+                actor=request.user,
+                applicant=applicant,
+                fields=form.application_fields(),
+                client_token=form.cleaned_data["client_token"],
+            )
+        except RuleBroken as broken:
+            _show_rule_error(request, form, broken)
+        else:
+            messages.success(
+                request,
+                _("Application %(number)s saved as a draft.") % {"number": application.number},
+            )
+            return redirect("admissions:detail", application_id=application.pk)
+    return render(request, "admissions/application_form.html", {"form": form, "application": None})
+
+
+@login_required
+def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _visible(request, application_id)
+    if not can_file_for(request.user, application.applicant):
+        raise Http404
+    initial = {
+        "applicant": application.applicant.code,
+        "revision": application.revision,
+        "target_communities": ", ".join(c.code for c in application.target_communities.all()),
+        **{
+            name: getattr(application, name)
+            for name in ApplicationForm.base_fields
+            if name not in {"applicant", "revision", "target_communities", "client_token"}
+        },
+    }
+    form = ApplicationForm(
+        request.POST or None,
+        initial=initial,
+        applicants=[(application.applicant.code, application.applicant.name)],
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            application_revise(
+                actor=request.user,
+                application=application,
+                fields=form.application_fields(),
+                expected_revision=form.cleaned_data["revision"] or application.revision,
+            )
+        except RuleBroken as broken:
+            _show_rule_error(request, form, broken)
+        else:
+            messages.success(request, _("Application saved."))
+            return redirect("admissions:detail", application_id=application.pk)
+    return render(
+        request, "admissions/application_form.html", {"form": form, "application": application}
+    )
+
+
+def _detail_context(request: HttpRequest, application: Application) -> dict[str, Any]:
+    user = request.user
+    voting = Organisation.objects.filter(
+        pk__in=voting_bodies_of(user), ballots__application=application
+    )
+    bodies = [(body.code, body.name) for body in voting]
+    social_orgs = [
+        (org.code, org.name)
+        for org in Organisation.objects.filter(kind=OrganisationKinds.SOCIAL_ORG)
+    ]
+    is_applicant = can_file_for(user, application.applicant)
+    status = application.status
+    return {
+        "application": application,
+        "tally": application_tally(application),
+        "ballots": application_ballots(application),
+        "attachments": attachments_of(application),
+        "is_applicant": is_applicant,
+        "can_edit": is_applicant
+        and status in (ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED),
+        "can_submit": is_applicant and workflow.target_status(status, "submit") is not None,
+        "can_withdraw": is_applicant and workflow.target_status(status, "withdraw") is not None,
+        "can_vote": bool(bodies)
+        and status == ApplicationStatuses.CONSULTING
+        and consultation_is_open(application.review_round, clock.now()),
+        "can_review": is_office_staff(user) and status == ApplicationStatuses.IN_REVIEW,
+        "can_decide": is_committee_member(user) and status == ApplicationStatuses.AT_COMMITTEE,
+        "can_urgent_approve": is_office_staff(user)
+        and application.urgent
+        and status == ApplicationStatuses.SUBMITTED,
+        "ballot_form": BallotForm(bodies=bodies),
+        "review_form": ReviewForm(social_orgs=social_orgs),
+        "decision_form": DecisionForm(),
+        "reason_form": ReasonForm(),
+    }
+
+
+@login_required
+def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _visible(request, application_id)
+    return render(
+        request, "admissions/application_detail.html", _detail_context(request, application)
+    )
+
+
+@login_required
+def application_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _visible(request, application_id)
+    content = application_form_pdf(application, application_tally(application))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
+    return response
+
+
+def _act(request: HttpRequest, application: Application, action: str) -> None:
+    """Run the service of one action from its form; raise RuleBroken as the services do."""
+    user = request.user
+    if action == "submit":
+        application_submit(actor=user, application=application)
+    elif action == "withdraw":
+        form = ReasonForm(request.POST)
+        application_withdraw(
+            actor=user, application=application, reason=form.data.get("reason", "")
+        )
+    elif action == "vote":
+        bodies = [
+            (b.code, b.name) for b in Organisation.objects.filter(pk__in=voting_bodies_of(user))
+        ]
+        ballot = BallotForm(request.POST, bodies=bodies)
+        if not ballot.is_valid():
+            if "body" in ballot.errors:
+                raise NotConsulted()  # not a body this person votes for (or none at all)
+            raise InvalidInput([])
+        body = Organisation.objects.get(code=ballot.cleaned_data["body"])
+        ballot_cast(
+            actor=user,
+            application=application,
+            body=body,
+            vote=ballot.cleaned_data["vote"],
+            comment=ballot.cleaned_data["comment"],
+        )
+    elif action == "review":
+        code = request.POST.get("social_org") or ""
+        social_org = Organisation.objects.filter(code=code).first() if code else None
+        application_review(
+            actor=user,
+            application=application,
+            action=request.POST.get("action", ""),
+            opinion=request.POST.get("opinion", ""),
+            social_org=social_org,
+        )
+    elif action == "decide":
+        application_decide(
+            actor=user,
+            application=application,
+            action=request.POST.get("action", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    elif action == "urgent-approve":
+        application_urgent_approve(
+            actor=user, application=application, reason=request.POST.get("reason", "")
+        )
+    else:
+        raise Http404
+
+
+@login_required
+@require_POST
+def application_action(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
+    application = _visible(request, application_id)
+    try:
+        _act(request, application, action)
+    except RuleBroken as broken:
+        if broken.status == 403:
+            # Someone who may see the application but not take this step (no button offered it).
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("admissions:detail", application_id=application.pk)
+
+
+def _report(request: HttpRequest, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        messages.error(request, problem.message)
+    if not problems:
+        messages.error(request, broken.message)
+
+
+@login_required
+def rounds_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "admissions/rounds.html",
+        {"rounds": round_list(), "is_office": is_office_staff(request.user)},
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
+    try:
+        review_round = round_get(round_id)
+    except NotFound:
+        raise Http404 from None
+    applications = list(
+        applications_visible_to(request.user)
+        .filter(review_round=review_round)
+        .select_related("applicant")
+        .order_by("number")
+    )
+    return render(
+        request,
+        "admissions/round_detail.html",
+        {
+            "round": review_round,
+            "applications": applications,
+            "tallies": tallies_for(applications),
+            "is_office": is_office_staff(request.user),
+            "open_form": OpenConsultationForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
+    try:
+        review_round = round_get(round_id)
+    except NotFound:
+        raise Http404 from None
+    if not is_office_staff(request.user):
+        raise Http404
+    try:
+        if action == "open":
+            form = OpenConsultationForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give the consultation deadline."))
+                return redirect("admissions:round", round_id=round_id)
+            round_open_consultation(
+                actor=request.user,
+                review_round=review_round,
+                deadline=form.cleaned_data["deadline"],
+            )
+        elif action == "close":
+            round_close_consultation(actor=request.user, review_round=review_round)
+        else:
+            raise Http404
+    except RuleBroken as broken:
+        messages.error(request, broken.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("admissions:round", round_id=round_id)
+
+
+def decisions_page(request: HttpRequest) -> HttpResponse:
+    """Public: every decided application with its tally, decision and reasons."""
+    applications = list(public_decisions()[:500])
+    return render(
+        request,
+        "admissions/decisions.html",
+        {"applications": applications, "tallies": tallies_for(applications)},
+    )
+
+
+def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        application = public_decision_get(number)
+    except NotFound:
+        return render(request, "admissions/decision_missing.html", {"number": number}, status=404)
+    return render(
+        request,
+        "admissions/decision_detail.html",
+        {"application": application, "tally": application_tally(application)},
+    )
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = _visible(request, application_id)
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput([Problem("请选择文件。", "Choose a file.", field="file")])
+        attachment_add(
+            actor=request.user,
+            application=application,
+            filename=upload.name or "",
+            content=upload.read(),
+        )
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("Attachment added."))
+    return redirect("admissions:detail", application_id=application.pk)
+
+
+@login_required
+def attachment_download(
+    request: HttpRequest, application_id: int, attachment_id: int
+) -> FileResponse:
+    application = _visible(request, application_id)
+    try:
+        attachment = attachment_of(application, attachment_id)
+    except NotFound:
+        raise Http404 from None
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+
+
+@login_required
+@require_POST
+def attachment_remove(
+    request: HttpRequest, application_id: int, attachment_id: int
+) -> HttpResponse:
+    application = _visible(request, application_id)
+    try:
+        attachment_withdraw(
+            actor=request.user, attachment=attachment_of(application, attachment_id)
+        )
+    except NotFound:
+        raise Http404 from None
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    return redirect("admissions:detail", application_id=application.pk)

@@ -1,0 +1,190 @@
+"""Working days (工作日): the one source of "is this a working day" and of working-day arithmetic.
+
+A day's status comes, in order, from the office's entries (`CalendarOverride`), then from the
+chinesecalendar package for the years it knows (public holidays and make-up working days, 调休),
+then, for a year the office has entered completely (`CalendarYear.complete`), from the weekday.
+For a year known neither way every calculation that needs one of its days raises
+`HolidayScheduleMissing`: a Monday-to-Friday guess would silently misdate urgent filings and
+answer-by dates around the Spring Festival and National Day.
+
+Nothing the office can change is cached: each call reads the overrides of the days it needs in
+one query (and the entered years in one more, only when it reaches beyond the package's years).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import chinese_calendar
+
+from communitygate.core.errors import RuleBroken
+from communitygate.core.models import CalendarOverride, CalendarYear
+
+ONE_DAY = dt.timedelta(days=1)
+# The years the installed package has data for; the package's data never changes at run time.
+LIBRARY_FIRST_YEAR = min(chinese_calendar.holidays).year
+LIBRARY_LAST_YEAR = max(chinese_calendar.holidays).year
+# SPEC §4: an urgent application may start on the third working day after the filing day.
+URGENT_LEAD_WORKDAYS = 3
+# From this month on, the office is reminded to enter next year's schedule (the State Council
+# publishes it between late October and early December).
+NEXT_YEAR_REMINDER_MONTH = 11
+SATURDAY = 5
+
+
+class HolidayScheduleMissing(RuleBroken):
+    """A calculation needs a day of a year whose holidays nobody has entered yet."""
+
+    code = "holiday_schedule_missing"
+    status = 409
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            f"{year}年节假日安排尚未录入，请委员会办公室在“节假日安排”页录入后再试。",
+            f"The {year} holiday schedule has not been entered; the committee office must "
+            "enter it on the holiday calendar page first.",
+        )
+        self.year = year
+
+    def as_dict(self) -> dict[str, object]:
+        return {**super().as_dict(), "year": self.year}
+
+
+def library_covers(year: int) -> bool:
+    """Whether the chinesecalendar package knows this year's holidays and make-up days."""
+    return LIBRARY_FIRST_YEAR <= year <= LIBRARY_LAST_YEAR
+
+
+def year_is_covered(year: int) -> bool:
+    """Whether every day of the year has a known status (the package, or the office's entry)."""
+    if library_covers(year):
+        return True
+    return CalendarYear.objects.filter(year=year, complete=True).exists()
+
+
+def uncovered_next_year(today: dt.date) -> int | None:
+    """Next year's number when it is time to enter its schedule and nobody has, else None."""
+    if today.month < NEXT_YEAR_REMINDER_MONTH:
+        return None
+    next_year = today.year + 1
+    return None if year_is_covered(next_year) else next_year
+
+
+def _library_is_workday(day: dt.date) -> bool:
+    """chinesecalendar's `is_workday`, read from its data without re-checking the year range
+    on every call (that check scans all its dates; a year's count would make it 730 scans)."""
+    if day in chinese_calendar.workdays:
+        return True
+    return day.weekday() < SATURDAY and day not in chinese_calendar.holidays
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """What is known about the days from `first` to `last`, read once for one calculation."""
+
+    first: dt.date
+    last: dt.date
+    overrides: dict[dt.date, bool]
+    entered_years: frozenset[int]
+
+    def is_workday(self, day: dt.date) -> bool:
+        assert self.first <= day <= self.last, (day, self.first, self.last)
+        entered = self.overrides.get(day)
+        if entered is not None:
+            return entered
+        if library_covers(day.year):
+            return _library_is_workday(day)
+        if day.year in self.entered_years:
+            return day.weekday() < SATURDAY
+        raise HolidayScheduleMissing(day.year)
+
+
+def _schedule(first: dt.date, last: dt.date) -> _Schedule:
+    overrides = dict(
+        CalendarOverride.objects.filter(
+            date__range=(first, last), withdrawn_at__isnull=True
+        ).values_list("date", "is_workday")
+    )
+    beyond_library = [year for year in range(first.year, last.year + 1) if not library_covers(year)]
+    entered_years: frozenset[int] = frozenset()
+    if beyond_library:
+        entered_years = frozenset(
+            CalendarYear.objects.filter(year__in=beyond_library, complete=True).values_list(
+                "year", flat=True
+            )
+        )
+    return _Schedule(first, last, overrides, entered_years)
+
+
+def _day_after(day: dt.date) -> dt.date:
+    if day == dt.date.max:
+        raise HolidayScheduleMissing(dt.MAXYEAR + 1)
+    return day + ONE_DAY
+
+
+def _days_ahead(day: dt.date, days: int) -> dt.date:
+    """`day` plus `days`, or the last representable date."""
+    remaining = (dt.date.max - day).days
+    return day + dt.timedelta(days=min(days, remaining))
+
+
+def _nth_workday_from(first: dt.date, count: int) -> dt.date:
+    """The count-th working day (count ≥ 1) counting from `first`, itself included.
+
+    The overrides are read for a window long enough for any real schedule (the longest break,
+    the Spring Festival, is nine days); a longer run of rest days reads the next window."""
+    found = 0
+    window_start = first
+    while True:
+        window_end = _days_ahead(window_start, 2 * count + 14)
+        schedule = _schedule(window_start, window_end)
+        day = window_start
+        while True:
+            if schedule.is_workday(day):
+                found += 1
+                if found == count:
+                    return day
+            if day == window_end:
+                break
+            day += ONE_DAY
+        window_start = _day_after(window_end)
+
+
+def is_workday(day: dt.date) -> bool:
+    """Whether people work on `day` in mainland China (make-up working days included)."""
+    return _schedule(day, day).is_workday(day)
+
+
+def add_workdays(day: dt.date, n: int) -> dt.date:
+    """The n-th working day after `day`; for n = 0, `day` itself if it is a working day, else
+    the next working day.
+
+    This is chinesecalendar's `find_workday(n, day)` when `day` is a working day. On a rest day
+    the package first moves to the next working day and counts from there; here the count
+    starts at `day` whatever it is, so that exactly n - 1 working days lie strictly between
+    `day` and the answer (filed on a Saturday → the third working day is Wednesday, not
+    Thursday)."""
+    if n < 0:
+        raise ValueError("add_workdays counts forwards only (n ≥ 0)")
+    if n == 0:
+        return _nth_workday_from(day, 1)
+    return _nth_workday_from(_day_after(day), n)
+
+
+def earliest_urgent_start(filed: dt.date) -> dt.date:
+    """The earliest start of an urgent application filed on `filed`: the third working day
+    after the filing day (filed on a Monday with no holiday → Thursday)."""
+    return add_workdays(filed, URGENT_LEAD_WORKDAYS)
+
+
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """How many working days there are from `start` to `end`, both included (0 if end < start)."""
+    if end < start:
+        return 0
+    schedule = _schedule(start, end)
+    count = 0
+    day = start
+    while True:
+        count += schedule.is_workday(day)
+        if day == end:
+            return count
+        day += ONE_DAY

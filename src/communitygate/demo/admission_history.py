@@ -1,0 +1,248 @@
+"""The demo's admission history, made through the same services at the dates it happened:
+the July 2026 round (one delegated item approved with its funding, one rejected below 60%, one
+redirected to purchase of services), an urgent approval in August 2026, both admitted items
+retired when their periods ended, and the January 2027 round with its consultation under way.
+
+The admitted items were time-limited, so the current catalog keeps the reform's figures
+(55 statutory, 6 delegated), while the editions show every step.
+"""
+
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import User
+
+from communitygate.admissions.models import Application, ReviewRound
+from communitygate.admissions.services import (
+    ApplicationFields,
+    application_create,
+    application_decide,
+    application_review,
+    application_submit,
+    application_urgent_approve,
+    ballot_cast,
+    review_rounds_plan_ahead,
+    round_close_consultation,
+    round_open_consultation,
+)
+from communitygate.catalog.models import CatalogItem
+from communitygate.catalog.services import catalog_item_retire, catalog_publish
+from communitygate.core import clock
+from communitygate.orgs.models import Organisation
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+def _fields(name: str, **overrides: object) -> ApplicationFields:
+    values: dict[str, object] = {
+        "contact_name": "演示经办人",
+        "contact_phone": "0532-8000 0000（示例）",
+        "item_name": name,
+        "item_class": "statutory",
+        "domain": "civil_affairs",
+        "legal_basis": "《中华人民共和国城市居民委员会组织法》",
+        "necessity": "示例：说明为何需要社区承担此项工作。",
+        "community_duty": "宣传动员、信息登记",
+        "frequency": "ad_hoc",
+        "starts_on": dt.date(2026, 9, 1),
+        "ends_on": dt.date(2026, 10, 31),
+        "estimated_hours": Decimal("16"),
+        "targets_all": False,
+        "target_community_codes": (),
+    }
+    values.update(overrides)
+    return ApplicationFields(**values)  # type: ignore[arg-type]
+
+
+def seed_admission_history() -> bool:
+    if Application.objects.exists():
+        return False
+    office = User.objects.get(username="office")
+    committee = User.objects.get(username="committee")
+    civil = User.objects.get(username="civil-affairs")
+    health = User.objects.get(username="health")
+    shangqiulu = Organisation.objects.get(name="商邱路社区", kind="community")
+    yichunlu = Organisation.objects.get(name="伊春路社区", kind="community")
+    luoyang = Organisation.objects.get(code="370203031")
+    dunhua = Organisation.objects.get(code="370203014")
+    voters = {
+        luoyang: User.objects.get(username="luoyanglu"),
+        dunhua: User.objects.get(username="dunhualu"),
+        shangqiulu: User.objects.get(username="shangqiulu"),
+        yichunlu: User.objects.get(username="yichunlu"),
+    }
+    targets = (shangqiulu.code, yichunlu.code)
+    mz, wj = Organisation.objects.get(code="DEPT-MZ"), Organisation.objects.get(code="DEPT-WJ")
+    try:
+        _july_round(office, committee, civil, health, mz, wj, voters, targets)
+        _urgent_approval(office, civil, mz)
+        _expiry(office)
+        _january_round(office, health, wj, voters, targets)
+    finally:
+        clock.pin(None)
+    review_rounds_plan_ahead(clock.today())
+    return True
+
+
+def _round_of(application: Application) -> ReviewRound:
+    review_round = Application.objects.get(pk=application.pk).review_round
+    if review_round is None:
+        raise RuntimeError(f"{application.number} joined no round")
+    return review_round
+
+
+def _vote(application: Application, voters: dict[Organisation, User], votes: list[str]) -> None:
+    for (body, user), vote in zip(voters.items(), votes, strict=False):
+        if vote:
+            ballot_cast(
+                actor=user, application=application, body=body, vote=vote, comment="示例意见"
+            )
+
+
+def _july_round(
+    office: User,
+    committee: User,
+    civil: User,
+    health: User,
+    mz: Organisation,
+    wj: Organisation,
+    voters: dict[Organisation, User],
+    targets: tuple[str, ...],
+) -> None:
+    clock.pin(at(2026, 5, 18))
+    funded = application_create(
+        actor=health,
+        applicant=wj,
+        fields=_fields(
+            "协助开展2026年度城乡居民医疗保险集中参保宣传登记",
+            item_class="delegated",
+            domain="health",
+            legal_basis="《中华人民共和国社会保险法》",
+            community_duty="入户宣传、协助登记未参保居民",
+            funding_per_community=Decimal("2000"),
+            funding_source="区卫生健康局部门预算",
+            target_community_codes=targets,
+        ),
+    )
+    declined = application_create(
+        actor=civil,
+        applicant=mz,
+        fields=_fields(
+            "每月报送社区养老服务设施运营台账",
+            domain="civil_affairs",
+            frequency="monthly",
+            target_community_codes=targets,
+        ),
+    )
+    redirected = application_create(
+        actor=civil,
+        applicant=mz,
+        fields=_fields(
+            "为辖区独居老人提供定期上门助餐服务",
+            community_duty="组织助餐、上门送餐",
+            necessity="示例：独居老人用餐困难。",
+            target_community_codes=targets,
+        ),
+    )
+    for application, user in ((funded, health), (declined, civil), (redirected, civil)):
+        application_submit(actor=user, application=application)
+    review_round = _round_of(funded)
+    clock.pin(at(2026, 7, 1))
+    round_open_consultation(actor=office, review_round=review_round, deadline=at(2026, 7, 15, 17))
+    clock.pin(at(2026, 7, 8))
+    _vote(funded, voters, ["approve", "approve", "approve", "abstain"])
+    _vote(declined, voters, ["approve", "reject", "approve", "reject"])
+    _vote(redirected, voters, ["approve", "approve", "approve", ""])
+    clock.pin(at(2026, 7, 16))
+    round_close_consultation(actor=office, review_round=review_round)
+    application_review(
+        actor=office,
+        application=funded,
+        action="forward",
+        opinion="征询同意率75%，经费已落实，同意提交委员会。",
+    )
+    application_review(
+        actor=office,
+        application=declined,
+        action="office_reject",
+        opinion="征询同意率50%，未达60%；台账可由部门自行采集。",
+    )
+    social_org = Organisation.objects.get(code="SO-1")
+    application_review(
+        actor=office,
+        application=redirected,
+        action="redirect",
+        opinion="属专业服务，不宜由社区承担，建议以政府购买服务方式委托社会组织承接。",
+        social_org=social_org,
+    )
+    clock.pin(at(2026, 7, 20))
+    application_decide(
+        actor=committee,
+        application=funded,
+        action="approve",
+        reason="委员会审议同意；谁委托谁出钱，经费每社区每年2000元。",
+    )
+
+
+def _urgent_approval(office: User, civil: User, mz: Organisation) -> None:
+    clock.pin(at(2026, 8, 10))  # Monday: the earliest start is Thursday 13 August
+    urgent = application_create(
+        actor=civil,
+        applicant=mz,
+        fields=_fields(
+            "台风“示例”过境期间协助转移安置独居老人",
+            domain="civil_affairs",
+            community_duty="摸排独居老人名单、协助转移安置",
+            starts_on=dt.date(2026, 8, 13),
+            ends_on=dt.date(2026, 8, 31),
+            urgent=True,
+            urgent_reason="台风预警，需立即摸排和转移。",
+            targets_all=True,
+        ),
+    )
+    application_submit(actor=civil, application=urgent)
+    application_urgent_approve(
+        actor=office, application=urgent, reason="紧急事项，办公室即时审批，期满自动退出。"
+    )
+
+
+def _expiry(office: User) -> None:
+    clock.pin(at(2026, 11, 2))
+    for item in CatalogItem.objects.filter(application_ref__startswith="SQ2026-").order_by("code"):
+        catalog_item_retire(actor=office, item=item, reason="实施期限届满，自动退出目录。")
+    catalog_publish(actor=office, title="期满事项退出", note="2026年准入的限期事项期满退出。")
+
+
+def _january_round(
+    office: User,
+    health: User,
+    wj: Organisation,
+    voters: dict[Organisation, User],
+    targets: tuple[str, ...],
+) -> None:
+    clock.pin(at(2026, 11, 10))
+    pending = application_create(
+        actor=health,
+        applicant=wj,
+        fields=_fields(
+            "协助开展65岁以上老年人健康体检通知",
+            domain="health",
+            legal_basis="《国家基本公共卫生服务规范》",
+            community_duty="通知、组织老年人到社区卫生服务中心体检",
+            frequency="yearly",
+            starts_on=dt.date(2027, 3, 1),
+            ends_on=None,
+            target_community_codes=targets,
+        ),
+    )
+    application_submit(actor=health, application=pending)
+    review_round = _round_of(pending)
+    clock.pin(at(2026, 11, 16))
+    round_open_consultation(actor=office, review_round=review_round, deadline=at(2026, 12, 18, 17))
+    clock.pin(at(2026, 11, 20))
+    _vote(pending, voters, ["approve", "", "approve", ""])

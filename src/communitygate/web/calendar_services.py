@@ -1,0 +1,390 @@
+"""The office's holiday calendar (节假日安排): entering a year's schedule, and reading it back.
+
+The State Council publishes each year's holidays and make-up working days (调休) late in the
+year before; until the chinesecalendar package knows that year, the committee office enters
+it here, one line per day, and marks the year complete. `core.workdays` then counts with it.
+An entry is the year's whole schedule: it replaces what was entered for that year before, and
+the audit event records every day added, changed or removed.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+
+from communitygate.accounts.permissions import is_office_staff
+from communitygate.audit.recorder import changed_fields, record_event
+from communitygate.core import clock, workdays
+from communitygate.core.errors import InvalidInput, PermissionDenied, Problem
+from communitygate.core.inputs import has_nul
+from communitygate.core.models import CalendarOverride, CalendarYear
+from communitygate.core.people import AnyUser
+
+FIRST_ENTERABLE_YEAR = 2000
+LAST_ENTERABLE_YEAR = 2099
+MAX_SCHEDULE_LINES = 400  # a year has about forty entries; more is a wrong file
+HOLIDAY = "休"
+WORKDAY = "班"
+KINDS = {HOLIDAY: False, WORKDAY: True}
+NAME_MAX_LENGTH = CalendarOverride._meta.get_field("name").max_length or 100
+SOURCE_MAX_LENGTH = CalendarYear._meta.get_field("source").max_length or 300
+DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TEXT_SEPARATOR = re.compile(r"\s*[,，\t]\s*|\s+")
+CSV_HEADER_FIRST_CELL = "日期"
+WEEKDAYS_ZH = "一二三四五六日"
+WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    """One line as typed or uploaded: its number (for messages) and its cells, unchecked."""
+
+    number: int
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleDay:
+    """One checked line: a holiday (is_workday False) or a make-up working day."""
+
+    date: dt.date
+    is_workday: bool
+    name: str
+
+    def as_line(self) -> str:
+        return f"{self.date.isoformat()} {WORKDAY if self.is_workday else HOLIDAY} {self.name}"
+
+
+# Reading what the office typed or uploaded -------------------------------------------------------
+
+
+def schedule_lines_from_text(text: str) -> list[ScheduleLine]:
+    """`YYYY-MM-DD 休 名称` per line (commas or tabs also separate); blank lines are skipped
+    and keep their numbers, so that messages point at the line the office sees."""
+    return [
+        ScheduleLine(number, tuple(TEXT_SEPARATOR.split(line.strip(), maxsplit=2)))
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip()
+    ]
+
+
+def _decode(content: bytes) -> str:
+    """UTF-8, or GB18030 as Excel saves CSV on Chinese Windows."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("gb18030", errors="replace")
+
+
+def schedule_lines_from_csv(content: bytes) -> list[ScheduleLine]:
+    """Rows of a CSV file with the columns 日期,类型,名称 (the header row is optional); each
+    line's number is its row in the file."""
+    lines = []
+    for number, row in enumerate(csv.reader(io.StringIO(_decode(content))), start=1):
+        cells = [cell.strip() for cell in row]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if number == 1 and cells[0] == CSV_HEADER_FIRST_CELL:
+            continue
+        lines.append(ScheduleLine(number, tuple(cells)))
+    return lines
+
+
+# Checking -----------------------------------------------------------------------------------------
+
+
+def _line_problem(line: ScheduleLine, zh: str, en: str) -> Problem:
+    return Problem(
+        message_zh=f"第{line.number}行：{zh}",
+        message_en=f"Line {line.number}: {en}",
+        field="lines",
+        row=line.number,
+    )
+
+
+def _check_line(line: ScheduleLine, year: int) -> tuple[ScheduleDay | None, list[Problem]]:
+    if len(line.parts) != 3:
+        return None, [
+            _line_problem(
+                line,
+                "格式应为“YYYY-MM-DD 休 名称”或“YYYY-MM-DD 班 名称”。",
+                "write 'YYYY-MM-DD 休 name' (holiday) or 'YYYY-MM-DD 班 name' (make-up working day).",
+            )
+        ]
+    date_text, kind, name = line.parts
+    problems = []
+    day: dt.date | None = None
+    try:
+        day = dt.date.fromisoformat(date_text) if DATE_PATTERN.match(date_text) else None
+    except ValueError:
+        day = None
+    if day is None:
+        problems.append(
+            _line_problem(
+                line,
+                f"“{date_text}”不是有效日期，请写成 YYYY-MM-DD。",
+                f"'{date_text}' is not a valid date; write YYYY-MM-DD.",
+            )
+        )
+    elif day.year != year:
+        problems.append(
+            _line_problem(
+                line,
+                f"日期 {day.isoformat()} 不在 {year} 年内。",
+                f"the date {day.isoformat()} is not in {year}.",
+            )
+        )
+    if kind not in KINDS:
+        problems.append(
+            _line_problem(
+                line,
+                f"类型“{kind}”无效，只能是“休”（放假）或“班”（调休上班）。",
+                f"the type '{kind}' is not valid; use 休 (holiday) or 班 (make-up working day).",
+            )
+        )
+    elif day is not None and KINDS[kind] and day.weekday() < workdays.SATURDAY:
+        problems.append(
+            _line_problem(
+                line,
+                f"{day.isoformat()} 是星期{WEEKDAYS_ZH[day.weekday()]}，本来就是工作日；调休上班日只能是周六或周日。",
+                f"{day.isoformat()} is a {WEEKDAYS_EN[day.weekday()]}, already a working day; a make-up working day "
+                "falls on a Saturday or Sunday.",
+            )
+        )
+    if not name or has_nul(name) or len(name) > NAME_MAX_LENGTH:
+        problems.append(
+            _line_problem(
+                line,
+                f"请填写名称（如“元旦”“春节调休上班”），不超过 {NAME_MAX_LENGTH} 个字。",
+                f"give a name (e.g. 元旦, 春节调休上班) of at most {NAME_MAX_LENGTH} characters.",
+            )
+        )
+    if problems or day is None:
+        return None, problems
+    return ScheduleDay(day, KINDS[kind], name), []
+
+
+def schedule_check(
+    *, year: int, lines: Sequence[ScheduleLine], source: str, complete: bool
+) -> list[ScheduleDay]:
+    """The checked days of a year's schedule, or InvalidInput listing every bad line."""
+    problems: list[Problem] = []
+    if not FIRST_ENTERABLE_YEAR <= year <= LAST_ENTERABLE_YEAR:
+        problems.append(
+            Problem(
+                f"年份须在 {FIRST_ENTERABLE_YEAR} 到 {LAST_ENTERABLE_YEAR} 之间。",
+                f"The year must be between {FIRST_ENTERABLE_YEAR} and {LAST_ENTERABLE_YEAR}.",
+                field="year",
+            )
+        )
+    if not source.strip() or has_nul(source) or len(source) > SOURCE_MAX_LENGTH:
+        problems.append(
+            Problem(
+                f"请填写依据（通知文号或网址，如“国办发明电〔{year - 1}〕X号”），不超过 {SOURCE_MAX_LENGTH} 个字。",
+                f"Give the source (the notice's number or address) in at most {SOURCE_MAX_LENGTH} characters.",
+                field="source",
+            )
+        )
+    if len(lines) > MAX_SCHEDULE_LINES:
+        problems.append(
+            Problem(
+                f"一年的安排不超过 {MAX_SCHEDULE_LINES} 行，收到 {len(lines)} 行；请检查文件。",
+                f"A year's schedule has at most {MAX_SCHEDULE_LINES} lines; {len(lines)} were "
+                "given. Check the file.",
+                field="lines",
+            )
+        )
+        raise InvalidInput(problems)
+    if complete and not lines:
+        problems.append(
+            Problem(
+                "没有录入任何日期；完整的年度安排至少包括元旦、春节等节假日。",
+                "No days were entered; a complete year's schedule lists at least its holidays.",
+                field="lines",
+            )
+        )
+    days: list[ScheduleDay] = []
+    first_line_of: dict[dt.date, int] = {}
+    for line in lines:
+        day, line_problems = _check_line(line, year)
+        problems.extend(line_problems)
+        if day is None:
+            continue
+        if day.date in first_line_of:
+            earlier = first_line_of[day.date]
+            problems.append(
+                _line_problem(
+                    line,
+                    f"日期 {day.date.isoformat()} 与第{earlier}行重复。",
+                    f"the date {day.date.isoformat()} is already on line {earlier}.",
+                )
+            )
+            continue
+        first_line_of[day.date] = line.number
+        days.append(day)
+    if problems:
+        raise InvalidInput(problems)
+    return sorted(days, key=lambda day: day.date)
+
+
+# Writing ------------------------------------------------------------------------------------------
+
+
+def _override_value(is_workday: bool, name: str) -> str:
+    return f"{WORKDAY if is_workday else HOLIDAY} {name}"
+
+
+def calendar_year_enter(
+    *,
+    actor: AnyUser,
+    year: int,
+    lines: Sequence[ScheduleLine],
+    source: str,
+    complete: bool = True,
+) -> CalendarYear:
+    """Replace a year's holidays and make-up working days with `lines`, and mark whether the
+    schedule is complete. Every line is checked first; nothing is saved unless all are valid."""
+    if not is_office_staff(actor):
+        raise PermissionDenied()
+    days = schedule_check(year=year, lines=lines, source=source, complete=complete)
+    source = source.strip()
+    with transaction.atomic():
+        calendar_year, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
+        existing = {
+            override.date: override
+            for override in CalendarOverride.objects.select_for_update().filter(
+                date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)), withdrawn_at__isnull=True
+            )
+        }
+        before: dict[str, object] = {
+            "complete": calendar_year.complete,
+            "source": calendar_year.source,
+            **{
+                day.isoformat(): _override_value(override.is_workday, override.name)
+                for day, override in existing.items()
+            },
+        }
+        wanted = {day.date: day for day in days}
+        # Days no longer listed are withdrawn, not deleted: nothing the office entered is lost.
+        CalendarOverride.objects.filter(
+            pk__in=[override.pk for day, override in existing.items() if day not in wanted]
+        ).update(withdrawn_at=clock.now())
+        for day in days:
+            override = existing.get(day.date)
+            if override is None:
+                continue
+            if (override.is_workday, override.name, override.source) != (
+                day.is_workday,
+                day.name,
+                source,
+            ):
+                CalendarOverride.objects.filter(pk=override.pk).update(
+                    is_workday=day.is_workday, name=day.name, source=source
+                )
+        CalendarOverride.objects.bulk_create(
+            CalendarOverride(
+                date=day.date,
+                is_workday=day.is_workday,
+                name=day.name,
+                source=source,
+                created_at=clock.now(),
+            )
+            for day in days
+            if day.date not in existing
+        )
+        calendar_year.complete = complete
+        calendar_year.source = source
+        calendar_year.entered_at = clock.now()
+        calendar_year.save(update_fields=["complete", "source", "entered_at"])
+        after: dict[str, object] = {
+            "complete": complete,
+            "source": source,
+            **{day.date.isoformat(): _override_value(day.is_workday, day.name) for day in days},
+        }
+        record_event(
+            actor=actor,
+            action="calendar_year.enter",
+            obj=calendar_year,
+            changes=changed_fields(before, after),
+        )
+    return calendar_year
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarOverview:
+    """What the office's calendar page shows: the package's years, the entered years and
+    every entered day."""
+
+    library_first_year: int
+    library_last_year: int
+    years: list[CalendarYear]
+    overrides: list[CalendarOverride]
+
+
+def calendar_overview() -> CalendarOverview:
+    return CalendarOverview(
+        library_first_year=workdays.LIBRARY_FIRST_YEAR,
+        library_last_year=workdays.LIBRARY_LAST_YEAR,
+        years=list(CalendarYear.objects.order_by("year")),
+        overrides=list(CalendarOverride.objects.filter(withdrawn_at__isnull=True).order_by("date")),
+    )
+
+
+@dataclass(frozen=True)
+class YearSchedule:
+    """A year as the entry page shows it: what was entered, and who else knows the year."""
+
+    year: int
+    entered: CalendarYear | None
+    days: list[ScheduleDay]
+    library_covers: bool
+
+    @property
+    def text(self) -> str:
+        return "\n".join(day.as_line() for day in self.days)
+
+
+def calendar_year_schedule(year: int) -> YearSchedule:
+    overrides = CalendarOverride.objects.filter(
+        date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)), withdrawn_at__isnull=True
+    ).order_by("date")
+    return YearSchedule(
+        year=year,
+        entered=CalendarYear.objects.filter(year=year).first(),
+        days=[ScheduleDay(o.date, o.is_workday, o.name) for o in overrides],
+        library_covers=workdays.library_covers(year),
+    )
+
+
+# The reminder ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarWarning:
+    year: int
+    url: str
+
+
+def calendar_warning(user: AnyUser) -> CalendarWarning | None:
+    """From 1 November, tell the office when next year's schedule is not entered yet."""
+    if not is_office_staff(user):
+        return None
+    year = workdays.uncovered_next_year(clock.today())
+    if year is None:
+        return None
+    return CalendarWarning(year=year, url=reverse("web:calendar_year", args=[year]))
+
+
+def years_to_offer(today: dt.date, entered: Iterable[CalendarYear]) -> list[int]:
+    """The years the overview links to for entry: this year, next year, and any entered."""
+    return sorted({today.year, today.year + 1, *(entry.year for entry in entered)})

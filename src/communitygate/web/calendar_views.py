@@ -1,0 +1,151 @@
+"""The committee office's holiday calendar pages (节假日安排): which years are known, and the
+page where the office enters a whole year's holidays and make-up working days (or uploads them).
+
+Views parse input and call calendar_services; every bad line comes back listed on the page.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communitygate.accounts.permissions import is_office_staff
+from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.web.calendar_services import (
+    FIRST_ENTERABLE_YEAR,
+    LAST_ENTERABLE_YEAR,
+    calendar_overview,
+    calendar_year_enter,
+    calendar_year_schedule,
+    schedule_lines_from_csv,
+    schedule_lines_from_text,
+    years_to_offer,
+)
+
+View = Callable[..., HttpResponse]
+TEXT_MAX_LENGTH = 40_000
+
+
+def office_staff_only(view: View) -> View:
+    """Signed-in committee office staff only; anyone else gets 404, as for a missing page."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_office_staff(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+class YearScheduleForm(forms.Form):
+    lines = forms.CharField(
+        label=gettext_lazy("Holidays and make-up working days, one per line"),
+        help_text=gettext_lazy(
+            "YYYY-MM-DD 休 名称 for a holiday, YYYY-MM-DD 班 名称 for a make-up working day."
+        ),
+        widget=forms.Textarea(attrs={"rows": 24, "cols": 48}),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Or upload a CSV file (columns 日期,类型,名称)"),
+        help_text=gettext_lazy("If you upload a file, its rows are used instead of the text."),
+        required=False,
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source (the notice's number or address)"),
+        max_length=300,
+        required=False,
+    )
+    complete = forms.BooleanField(
+        label=gettext_lazy("This is the whole year's schedule"),
+        help_text=gettext_lazy(
+            "Days not listed then count as ordinary weekdays and weekends. "
+            "Leave it unticked while the schedule is incomplete."
+        ),
+        required=False,
+    )
+
+
+def _too_big(size: int) -> InvalidInput:
+    limit = settings.COMMUNITYGATE["IMPORT_MAX_BYTES"]
+    return InvalidInput(
+        [
+            Problem(
+                f"文件过大（{size} 字节），上限为 {limit} 字节。",
+                f"The file is too big ({size} bytes); the limit is {limit} bytes.",
+                field="file",
+            )
+        ]
+    )
+
+
+@office_staff_only
+def calendar_overview_page(request: HttpRequest) -> HttpResponse:
+    overview = calendar_overview()
+    return render(
+        request,
+        "web/calendar_overview.html",
+        {
+            "overview": overview,
+            "offered_years": years_to_offer(clock.today(), overview.years),
+        },
+    )
+
+
+@office_staff_only
+def calendar_year_page(request: HttpRequest, year: int) -> HttpResponse:
+    if not FIRST_ENTERABLE_YEAR <= year <= LAST_ENTERABLE_YEAR:
+        raise Http404
+    schedule = calendar_year_schedule(year)
+    initial = {
+        "lines": schedule.text,
+        "source": schedule.entered.source if schedule.entered else "",
+        # Unticked for a new year: marking a year complete must be a deliberate act, since the
+        # days not listed then count as ordinary weekdays and weekends.
+        "complete": schedule.entered.complete if schedule.entered else False,
+    }
+    form = YearScheduleForm(request.POST or None, request.FILES or None, initial=initial)
+    problems: list[Problem] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload is not None and upload.size > settings.COMMUNITYGATE["IMPORT_MAX_BYTES"]:
+                raise _too_big(upload.size)
+            lines = (
+                schedule_lines_from_csv(upload.read())
+                if upload is not None
+                else schedule_lines_from_text(form.cleaned_data["lines"])
+            )
+            calendar_year_enter(
+                actor=request.user,
+                year=year,
+                lines=lines,
+                source=form.cleaned_data["source"],
+                complete=form.cleaned_data["complete"],
+            )
+        except InvalidInput as invalid:
+            problems = invalid.problems
+        except RuleBroken as broken:
+            messages.error(request, broken.message)
+        else:
+            messages.success(
+                request, _("The %(year)s holiday schedule has been saved.") % {"year": year}
+            )
+            return redirect("web:calendar")
+    return render(
+        request,
+        "web/calendar_year.html",
+        {"form": form, "schedule": schedule, "problems": problems},
+    )

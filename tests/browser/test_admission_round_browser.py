@@ -1,0 +1,111 @@
+"""In a real browser, a whole round: a department files, bodies vote, the office forwards, the
+committee approves, and the item appears in the public catalog."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, expect
+
+from communitygate.catalog.services import catalog_publish
+from communitygate.testing import PASSWORD, build_world, make_item
+
+pytestmark = [pytest.mark.browser]
+
+ITEM = "协助开展老年人助浴需求摸底"
+
+
+@pytest.fixture
+def world_with_catalog(transactional_db: None):  # type: ignore[no-untyped-def]
+    world = build_world()
+    make_item(world, "ZX-001", name="召集居民会议")
+    catalog_publish(actor=world.user("office_officer"), title="现行目录")
+    return world
+
+
+def signed_in(browser: Browser, base: str, username: str) -> Page:
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
+    return page
+
+
+def vote(browser: Browser, base: str, username: str, application_url: str) -> None:
+    page = signed_in(browser, base, username)
+    page.goto(application_url)
+    form = page.get_by_test_id("ballot-form")
+    form.locator("input[value=approve]").check()
+    form.locator("textarea").fill("同意")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    page.context.close()
+
+
+def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_catalog) -> None:  # type: ignore[no-untyped-def]
+    base = live_server.url
+    clerk = signed_in(browser, base, "department_clerk")
+    clerk.goto(f"{base}/admissions/new/")
+    values = {
+        "#id_contact_name": "演示经办人",
+        "#id_contact_phone": "0532-80000000",
+        "#id_item_name": ITEM,
+        "#id_legal_basis": "《中华人民共和国老年人权益保障法》",
+        "#id_necessity": "了解失能老人助浴需求",
+        "#id_community_duty": "入户摸底、登记需求",
+        "#id_starts_on": "2027-03-01",
+        "#id_estimated_hours": "12",
+        "#id_target_communities": "370203031001, 370203014001",
+    }
+    for selector, value in values.items():
+        clerk.locator(selector).fill(value)
+    clerk.locator("#id_targets_all").uncheck()
+    clerk.locator("main form button[type=submit]").click()
+    expect(clerk.get_by_test_id("status")).to_contain_text("草稿")
+    application_url = clerk.url
+    clerk.get_by_test_id("submit-application").click()
+    expect(clerk.get_by_test_id("status")).to_contain_text("已提交")
+
+    office = signed_in(browser, base, "office_officer")
+    office.goto(f"{base}/admissions/rounds/")
+    office.locator("table a").first.click()
+    deadline = timezone.localtime(timezone.now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    office.locator("#id_deadline").fill(deadline)
+    office.get_by_test_id("open-consultation").locator("button").click()
+    expect(office.get_by_test_id("round-status")).to_contain_text("征询中")
+    round_url = office.url
+
+    for username in ("community_secretary", "community_secretary_other", "subdistrict_officer"):
+        vote(browser, base, username, application_url)
+
+    office.goto(application_url)
+    expect(office.get_by_test_id("tally")).to_contain_text("同意 3")
+    expect(office.get_by_test_id("passed")).to_contain_text("已通过")
+    office.goto(round_url)
+    office.get_by_test_id("close-consultation").locator("button").click()
+    office.goto(application_url)
+    review = office.get_by_test_id("review-form")
+    review.locator("select[name=action]").select_option("forward")
+    review.locator("textarea[name=opinion]").fill("征询同意率75%，同意提交委员会。")
+    review.locator("button[type=submit]").click()
+    expect(office.get_by_test_id("status")).to_contain_text("已提交委员会")
+
+    committee = signed_in(browser, base, "committee_member")
+    committee.goto(application_url)
+    decision = committee.get_by_test_id("decision-form")
+    decision.locator("select[name=action]").select_option("approve")
+    decision.locator("textarea[name=reason]").fill("委员会审议同意。")
+    decision.locator("button[type=submit]").click()
+    expect(committee.get_by_test_id("status")).to_contain_text("批准")
+
+    public = browser.new_context(locale="en-US").new_page()
+    public.goto(f"{base}/catalog/?q=助浴")
+    rows = public.get_by_test_id("catalog-table").locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(ITEM)
+    rows.first.get_by_role("link").click()
+    public.locator("a", has_text="SQ").first.click()
+    expect(public.get_by_test_id("tally")).to_contain_text("同意 3")
