@@ -282,8 +282,8 @@ def _assign(item: CatalogItem, fields: ItemFields, references: ResolvedReference
     item.application_ref = fields.application_ref
 
 
-def catalog_item_create(*, actor: AnyUser, fields: ItemFields) -> CatalogItem:
-    require_catalog_manager(actor)
+def _insert_item(*, actor: AnyUser, fields: ItemFields, action: str) -> CatalogItem:
+    """Check and insert a new item, with its audit event, in one (nested) transaction."""
     references = _validated(fields)
     now = clock.now()
     try:
@@ -296,13 +296,19 @@ def catalog_item_create(*, actor: AnyUser, fields: ItemFields) -> CatalogItem:
             item = _loaded(item.pk)
             record_event(
                 actor=acting_user(actor),
-                action="catalog_item.create",
+                action=action,
                 obj=item,
                 changes=created_fields(item_snapshot(item)),
             )
     except IntegrityError:
         raise ItemCodeTaken(fields.code) from None
     return item
+
+
+def catalog_item_create(*, actor: AnyUser, fields: ItemFields) -> CatalogItem:
+    """A new item in the office's working copy (public once an edition is published)."""
+    require_catalog_manager(actor)
+    return _insert_item(actor=actor, fields=fields, action="catalog_item.create")
 
 
 def catalog_item_revise(
@@ -462,25 +468,12 @@ def catalog_admit(
             "只有区社区建设指导委员会或其办公室可以将事项纳入准入目录。",
             "Only the committee or its office may admit an item into the catalog.",
         )
-    references = _validated(fields)
-    now = clock.now()
     try:
         with transaction.atomic():
-            item = CatalogItem(code=fields.code, created_at=now, updated_at=now)
-            _assign(item, fields, references)
-            item.save(force_insert=True)
-            item.ledgers.set(references.ledgers)
-            item.plaques.set(references.plaques)
-            item = _loaded(item.pk)
-            record_event(
-                actor=acting_user(actor),
-                action="catalog_item.admit",
-                obj=item,
-                changes=created_fields(item_snapshot(item)),
-            )
+            item = _insert_item(actor=actor, fields=fields, action="catalog_item.admit")
             edition = _publish_latest_plus(actor=actor, item=item, title=title, note=note)
     except IntegrityError:
-        raise ItemCodeTaken(fields.code) from None
+        raise EditionPublishedConcurrently() from None
     return item, edition
 
 
