@@ -17,6 +17,7 @@ from communitygate.accounts.auth import BearerToken
 from communitygate.admissions.api import router as admissions_router
 from communitygate.catalog.api import router as catalog_router
 from communitygate.core.errors import RuleBroken
+from communitygate.dispatch.api import router as dispatch_router
 from communitygate.orgs.api import router as orgs_router
 from communitygate.web.calendar_api import router as calendar_router
 
@@ -31,6 +32,7 @@ api.add_router("", orgs_router)
 api.add_router("", catalog_router)
 api.add_router("", accounts_router)
 api.add_router("", admissions_router)
+api.add_router("", dispatch_router)
 api.add_router("", calendar_router)
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "communitygate.accounts",
     "communitygate.catalog",
     "communitygate.admissions",
+    "communitygate.dispatch",
     "communitygate.web",
     "communitygate.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("catalog/", include("communitygate.catalog.urls")),
     path("admissions/", include("communitygate.admissions.urls")),
     path("decisions/", include("communitygate.admissions.public_urls")),
+    path("dispatch/", include("communitygate.dispatch.urls")),
     path("notifications/", include("communitygate.accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,8 +1,4 @@
-"""Attachments of applications: what may be uploaded (PDF, images, office documents), checked by
-extension AND by the file's first bytes, and no larger than the configured size."""
-
-import hashlib
-from dataclasses import dataclass
+"""Attachments of applications (the kinds and checks are core.uploads')."""
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -13,36 +9,10 @@ from communitygate.admissions.models import Application, ApplicationAttachment, 
 from communitygate.admissions.permissions import can_file_for
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from communitygate.core.errors import NotFound, PermissionDenied, RuleBroken
 from communitygate.core.people import AnyUser, acting_user
+from communitygate.core.uploads import check_upload
 
-PDF = (b"%PDF-",)
-PNG = (b"\x89PNG\r\n\x1a\n",)
-JPEG = (b"\xff\xd8\xff",)
-ZIP = (b"PK\x03\x04",)  # docx, xlsx, pptx, odt, ods
-OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # doc, xls, ppt, wps
-
-
-@dataclass(frozen=True)
-class Kind:
-    content_type: str
-    signatures: tuple[bytes, ...]
-
-
-ALLOWED: dict[str, Kind] = {
-    "pdf": Kind("application/pdf", PDF),
-    "png": Kind("image/png", PNG),
-    "jpg": Kind("image/jpeg", JPEG),
-    "jpeg": Kind("image/jpeg", JPEG),
-    "docx": Kind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP),
-    "xlsx": Kind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
-    "pptx": Kind("application/vnd.openxmlformats-officedocument.presentationml.presentation", ZIP),
-    "odt": Kind("application/vnd.oasis.opendocument.text", ZIP),
-    "ods": Kind("application/vnd.oasis.opendocument.spreadsheet", ZIP),
-    "doc": Kind("application/msword", OLE),
-    "xls": Kind("application/vnd.ms-excel", OLE),
-    "wps": Kind("application/vnd.ms-works", OLE),
-}
 EDITABLE = (ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED)
 
 
@@ -56,60 +26,25 @@ class AttachmentsClosed(RuleBroken):
         )
 
 
-def _kind_of(filename: str, content: bytes) -> Kind:
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    kind = ALLOWED.get(extension)
-    if kind is None:
-        raise InvalidInput(
-            [
-                Problem(
-                    f"不支持的文件类型“{extension or '无扩展名'}”：只接受 PDF、图片（PNG、JPG）和办公文档。",
-                    f"File type '{extension}' is not accepted: PDF, images (PNG, JPG) and office documents only.",
-                    field="file",
-                )
-            ]
-        )
-    if not content.startswith(kind.signatures):
-        raise InvalidInput(
-            [
-                Problem(
-                    f"文件内容与扩展名 .{extension} 不符。",
-                    f"The file's content does not match its .{extension} extension.",
-                    field="file",
-                )
-            ]
-        )
-    return kind
-
-
 def attachment_add(
     *, actor: AnyUser, application: Application, filename: str, content: bytes
 ) -> ApplicationAttachment:
     user = acting_user(actor)
     if user is None or not can_file_for(actor, application.applicant):
         raise PermissionDenied()
-    limit = int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"])
-    if len(content) > limit:
-        raise InvalidInput(
-            [
-                Problem(
-                    f"文件超过 {limit // 1024 // 1024} MB。",
-                    f"The file is larger than {limit // 1024 // 1024} MB.",
-                    field="file",
-                )
-            ]
-        )
-    kind = _kind_of(filename, content)
+    checked = check_upload(
+        filename, content, max_bytes=int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"])
+    )
     with transaction.atomic():
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status not in EDITABLE:
             raise AttachmentsClosed()
         attachment = ApplicationAttachment(
             application=current,
-            filename=filename[-200:],
-            content_type=kind.content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            filename=checked.filename,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
             uploaded_by=user,
             uploaded_at=clock.now(),
         )

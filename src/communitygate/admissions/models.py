@@ -219,13 +219,25 @@ class Ballot(models.Model):
 
 
 class FundingCommitment(models.Model):
-    """Who delegates pays (谁委托谁出钱): the applicant's commitment recorded with the approval."""
+    """Who delegates pays (谁委托谁出钱): a payer's commitment to fund a delegated item for a
+    period, recorded with the approval (or, for items admitted before the platform, by the
+    office). The gate admits a delegated task only inside a committed period."""
 
     application = models.OneToOneField(
         Application,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="funding_commitment",
         verbose_name=_("application"),
+    )
+    catalog_item = models.ForeignKey(
+        CatalogItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funding_commitments",
+        verbose_name=_("catalog item"),
     )
     payer = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("payer")

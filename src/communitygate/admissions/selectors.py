@@ -105,3 +105,22 @@ def application_ballots(application: Application) -> QuerySet[Ballot]:
         .select_related("body", "body__parent")
         .order_by("body__path")
     )
+
+
+def commitments_covering(item_ids: list[int], start: dt.date, end: dt.date) -> set[int]:
+    """The items (of `item_ids`) with a funding commitment covering the whole period."""
+    from communitygate.admissions.models import FundingCommitment
+
+    return set(
+        FundingCommitment.objects.filter(catalog_item_id__in=item_ids, period_start__lte=start)
+        .filter(Q(period_end__isnull=True) | Q(period_end__gte=end))
+        .values_list("catalog_item_id", flat=True)
+    )
+
+
+def admitted_scope(item_id: int) -> set[int] | None:
+    """The communities an item was admitted for (its application's targets), or None for all."""
+    application = Application.objects.filter(catalog_item_id=item_id).first()
+    if application is None or application.targets_all:
+        return None
+    return set(application.target_communities.values_list("pk", flat=True))

@@ -34,7 +34,7 @@ from communitygate.admissions.permissions import (
 )
 from communitygate.admissions.selectors import application_tally, consultation_is_open
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
-from communitygate.catalog.models import ItemClasses
+from communitygate.catalog.models import CatalogItem, ItemClasses
 from communitygate.catalog.services import ItemFields, catalog_admit
 from communitygate.core import clock
 from communitygate.core.errors import (
@@ -644,20 +644,22 @@ def _admitted_item_fields(application: Application, *, valid_to: dt.date | None)
 def _admit(
     *, actor: AnyUser, application: Application, valid_to: dt.date | None, title: str
 ) -> dict[str, object]:
+    if application.item_class == ItemClasses.DELEGATED and not application.funding_per_community:
+        raise DelegatedItemUnfunded()
+    item, _edition = catalog_admit(
+        actor=actor, fields=_admitted_item_fields(application, valid_to=valid_to), title=title
+    )
     if application.item_class == ItemClasses.DELEGATED:
-        if not application.funding_per_community:
-            raise DelegatedItemUnfunded()
+        assert application.funding_per_community is not None
         FundingCommitment.objects.create(
             application=application,
+            catalog_item=item,
             payer=application.applicant,
             amount_per_community_per_year=application.funding_per_community,
             period_start=application.starts_on,
             period_end=valid_to,
             recorded_at=clock.now(),
         )
-    item, _edition = catalog_admit(
-        actor=actor, fields=_admitted_item_fields(application, valid_to=valid_to), title=title
-    )
     return {"catalog_item": item}
 
 
@@ -751,3 +753,45 @@ def _close_round_when_done(round_id: int | None) -> None:
         ReviewRound.objects.filter(pk=round_id, status=RoundStatuses.REVIEWING).update(
             status=RoundStatuses.DECIDED, decided_at=clock.now()
         )
+
+
+def funding_commitment_record(
+    *,
+    actor: AnyUser,
+    item: CatalogItem,
+    payer: Organisation,
+    amount: Decimal,
+    period_start: dt.date,
+    period_end: dt.date | None = None,
+) -> FundingCommitment:
+    """The office records a payer's commitment for a delegated item admitted before the platform
+    (the reform's six kept delegated tasks), so the gate can see who pays."""
+    _require_office(actor)
+    if amount <= 0:
+        raise InvalidInput(
+            [Problem("金额须大于零。", "The amount must be positive.", field="amount")]
+        )
+    with transaction.atomic():
+        commitment = FundingCommitment.objects.create(
+            catalog_item=item,
+            payer=payer,
+            amount_per_community_per_year=amount,
+            period_start=period_start,
+            period_end=period_end,
+            recorded_at=clock.now(),
+        )
+        record_event(
+            actor=acting_user(actor),
+            action="funding_commitment.record",
+            obj=commitment,
+            changes=created_fields(
+                {
+                    "item": item.code,
+                    "payer": payer.code,
+                    "amount": amount,
+                    "from": period_start,
+                    "to": period_end,
+                }
+            ),
+        )
+    return commitment

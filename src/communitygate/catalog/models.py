@@ -45,6 +45,29 @@ class Frequencies(models.TextChoices):
     AD_HOC = "ad_hoc", _("As needed")
 
 
+class TaskTypes(models.TextChoices):
+    """What a department's task asks of a community (dispatch uses them; the catalog says which
+    fit which class of item, and the negative list may forbid one outright)."""
+
+    WORK = "work", _("Work task")
+    REPORT = "report", _("Report or ledger")
+    SURVEY = "survey", _("Survey or statistics")
+    INSPECTION = "inspection", _("Inspection")
+    EVALUATION = "evaluation", _("Evaluation or campaign")
+    PLAQUE = "plaque", _("Plaque")
+    CERTIFICATE = "certificate", _("Certificate request")
+
+
+# The task types each class of item admits (SPEC §4 "the item's class allows tasks"). A plaque
+# task also needs the item to list the plaque among its requirements.
+TASK_TYPES_BY_CLASS: dict[str, frozenset[str]] = {
+    "statutory": frozenset({"work", "report", "survey", "inspection", "plaque"}),
+    "delegated": frozenset({"work", "report", "survey", "inspection", "plaque"}),
+    "certificate": frozenset({"certificate"}),
+    "evaluation": frozenset({"evaluation"}),
+}
+
+
 class ItemStatuses(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")
@@ -266,6 +289,21 @@ class NegativeListEntry(models.Model):
     name = models.CharField(_("name"), max_length=200)
     reason = models.TextField(_("reason"))
     basis = models.CharField(_("basis"), max_length=300, blank=True)
+    blocked_task_type = models.CharField(
+        _("forbidden task type"),
+        max_length=12,
+        choices=TaskTypes.choices,
+        blank=True,
+        help_text=_("Any task of this type is refused at the gate."),
+    )
+    blocked_item = models.ForeignKey(
+        "CatalogItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("forbidden item"),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=RecordStatuses.choices, default=RecordStatuses.ACTIVE
     )

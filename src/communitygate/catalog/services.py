@@ -30,6 +30,7 @@ from communitygate.catalog.models import (
     NegativeListEntry,
     Plaque,
     RecordStatuses,
+    TaskTypes,
 )
 from communitygate.catalog.permissions import can_admit_into_catalog, can_manage_catalog
 from communitygate.catalog.snapshots import item_snapshot
@@ -582,6 +583,32 @@ def negative_list_entry_retire(
             reason=reason,
         )
     return entry
+
+
+def negative_list_entry_block(
+    *, actor: AnyUser, entry: NegativeListEntry, task_type: str
+) -> NegativeListEntry:
+    """Make an active entry forbid a task type outright: the dispatch gate then marks every task
+    of that type unadmitted (`on_negative_list`). An empty task type lifts the block."""
+    require_catalog_manager(actor)
+    if task_type and task_type not in TaskTypes.values:
+        raise InvalidInput([_problem("task_type", "任务类型无法识别。", "Unknown task type.")])
+    with transaction.atomic():
+        current = NegativeListEntry.objects.select_for_update().filter(pk=entry.pk).first()
+        if current is None or current.status != RecordStatuses.ACTIVE:
+            raise StaleObject()
+        before = current.blocked_task_type
+        current.blocked_task_type = task_type
+        current.save(update_fields=["blocked_task_type"])
+        record_event(
+            actor=acting_user(actor),
+            action="negative_list.block",
+            obj=current,
+            changes=changed_fields(
+                {"blocked_task_type": before or None}, {"blocked_task_type": task_type or None}
+            ),
+        )
+    return current
 
 
 def _create_record[R: (Ledger, Plaque, NegativeListEntry, CertificateRule)](

@@ -30,6 +30,7 @@ from communitygate.catalog.services import (
 )
 from communitygate.demo import data
 from communitygate.demo.admission_history import seed_admission_history
+from communitygate.demo.dispatch_traffic import seed_dispatch_traffic
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
 
@@ -57,6 +58,8 @@ DEMO_USERS = (
     DemoUser("committee", "社区建设指导委员会委员", "CMTE", Roles.MEMBER),
     DemoUser("civil-affairs", "区民政局经办人", "DEPT-MZ", Roles.CLERK),
     DemoUser("health", "区卫生健康局经办人", "DEPT-WJ", Roles.CLERK),
+    DemoUser("statistics", "区统计局经办人", "DEPT-TJ", Roles.CLERK),
+    DemoUser("urban", "区城市管理局经办人", "DEPT-CG", Roles.CLERK),
     DemoUser("luoyanglu", "洛阳路街道工作人员", "370203031", Roles.OFFICER),
     DemoUser("dunhualu", "敦化路街道工作人员", "370203014", Roles.OFFICER),
     DemoUser("shangqiulu", "商邱路社区书记", "name:商邱路社区", Roles.SECRETARY),
@@ -267,4 +270,5 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     office = User.objects.get(username="office")
     catalog_created = seed_catalog(office)
     seed_admission_history()
+    seed_dispatch_traffic()
     return password, logins, catalog_created

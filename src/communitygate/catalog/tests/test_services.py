@@ -8,7 +8,12 @@ import pytest
 
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog import workflow
-from communitygate.catalog.models import CatalogEdition, CatalogItem, EditionEntry
+from communitygate.catalog.models import (
+    CatalogEdition,
+    CatalogItem,
+    EditionEntry,
+    NegativeListEntry,
+)
 from communitygate.catalog.selectors import (
     ItemFilters,
     edition_diff,
@@ -30,6 +35,9 @@ from communitygate.catalog.services import (
     catalog_publish,
     item_fields_of,
     ledger_create,
+    negative_list_entry_block,
+    negative_list_entry_create,
+    negative_list_entry_retire,
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, StaleObject
@@ -235,3 +243,25 @@ def test_publish_uses_the_clock(world) -> None:
     make_item(world)
     edition = catalog_publish(actor=world.user("office_officer"), title="七月")
     assert edition.published_at == moment
+
+
+def test_a_negative_list_entry_may_forbid_a_task_type_audited(world) -> None:
+    office = world.user("office_officer")
+    entry = negative_list_entry_create(
+        actor=office, code="NL-1", name="部门单独对社区进行考核评比", reason="示例"
+    )
+    with pytest.raises(PermissionDenied):
+        negative_list_entry_block(
+            actor=world.user("department_clerk"), entry=entry, task_type="evaluation"
+        )
+    with pytest.raises(InvalidInput):
+        negative_list_entry_block(actor=office, entry=entry, task_type="nonsense")
+    negative_list_entry_block(actor=office, entry=entry, task_type="evaluation")
+    assert NegativeListEntry.objects.get(pk=entry.pk).blocked_task_type == "evaluation"
+    event = AuditEvent.objects.get(action="negative_list.block")
+    assert event.changes == {"blocked_task_type": [None, "evaluation"]}
+    negative_list_entry_block(actor=office, entry=entry, task_type="")
+    assert NegativeListEntry.objects.get(pk=entry.pk).blocked_task_type == ""
+    negative_list_entry_retire(actor=office, entry=entry, reason="已调整")
+    with pytest.raises(StaleObject):
+        negative_list_entry_block(actor=office, entry=entry, task_type="evaluation")

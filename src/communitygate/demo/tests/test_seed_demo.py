@@ -1,5 +1,6 @@
 """The Shibei demo: its figures match the 2014 article, and loading it twice changes nothing."""
 
+import hashlib
 import re
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from communitygate.admissions.models import Application
+from communitygate.admissions.models import Application, FundingCommitment
 from communitygate.admissions.selectors import application_tally
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.catalog.models import (
@@ -19,6 +20,8 @@ from communitygate.catalog.models import (
     Plaque,
 )
 from communitygate.demo import data
+from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
+from communitygate.dispatch.selectors import supervision_queue
 from communitygate.orgs.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +31,8 @@ DEMO_USERNAMES = {
     "committee",
     "civil-affairs",
     "health",
+    "statistics",
+    "urban",
     "luoyanglu",
     "dunhualu",
     "shangqiulu",
@@ -118,6 +123,99 @@ def test_admission_history(demo, client) -> None:
     assert client.get(f"/decisions/{funded.number}/").status_code == 200
 
 
+GATE_REASONS = {
+    "not_in_catalog",
+    "item_not_active",
+    "not_item_owner",
+    "outside_item_scope",
+    "type_not_allowed",
+    "funding_not_committed",
+    "on_negative_list",
+}
+
+
+def test_a_month_of_dispatch_admitted_assignments_in_every_state(demo) -> None:
+    admitted = Assignment.objects.filter(admitted=True)
+    assert set(admitted.values_list("state", flat=True)) == {
+        "received",
+        "accepted",
+        "submitted",
+        "returned",
+        "completed",
+    }
+    assert set(admitted.values_list("extension_state", flat=True)) >= {"granted", "declined"}
+    granted = admitted.get(extension_state="granted")
+    assert granted.extension_until is not None
+    assert granted.due_on == granted.extension_until > granted.task.due_on
+    declined = admitted.get(extension_state="declined")
+    assert declined.due_on == declined.task.due_on
+    assert admitted.exclude(deliverable_file="").exists()
+    assert not Task.objects.filter(admitted=True).exclude(reasons=[]).exists()
+    assert Task.objects.filter(target_mode="all", admitted=True).exists()
+    assert 20 <= Task.objects.count() <= 30
+    sent = Task.objects.values_list("created_at", flat=True)
+    assert str(min(sent).date()) >= "2026-10-27" and str(max(sent).date()) <= "2026-11-26"
+
+
+def test_a_month_of_dispatch_unadmitted_tasks_of_every_reason_some_refused(demo) -> None:
+    unadmitted = Task.objects.filter(admitted=False)
+    codes = {reason["code"] for task in unadmitted for reason in task.reasons}
+    assert codes == GATE_REASONS
+    assert all(task.reasons for task in unadmitted)
+    alone = {task.reasons[0]["code"] for task in unadmitted if len(task.reasons) == 1}
+    assert alone >= GATE_REASONS - {"outside_item_scope", "on_negative_list"}
+    refused = Assignment.objects.filter(state="refused")
+    assert refused.count() >= 10
+    assert not refused.filter(admitted=True).exists(), "an admitted task cannot be refused"
+    assert set(refused.values_list("community__name", flat=True)) == {"商邱路社区", "伊春路社区"}
+    assert Assignment.objects.filter(admitted=False, state="received").exists()
+    assert set(Assignment.objects.filter(admitted=False).values_list("state", flat=True)) == {
+        "received",
+        "refused",
+    }
+
+
+def test_the_gate_inputs_funding_and_the_negative_list(demo) -> None:
+    delegated = {kept.code for kept in data.REFORMED_DELEGATED}
+    recorded = FundingCommitment.objects.filter(catalog_item__code__in=delegated)
+    assert recorded.count() == 6
+    for commitment in recorded.select_related("catalog_item"):
+        item = commitment.catalog_item
+        assert item is not None
+        assert commitment.payer_id == item.department_id
+        assert commitment.amount_per_community_per_year == item.funding_per_community
+    assert recorded.filter(period_end__isnull=True).count() == 5
+    blocking = NegativeListEntry.objects.exclude(blocked_task_type="")
+    assert list(blocking.values_list("code", "blocked_task_type")) == [("FM-20", "evaluation")]
+
+
+def test_off_platform_reports_with_evidence_join_the_supervision_queue(demo) -> None:
+    reports = OffPlatformReport.objects.all()
+    assert set(reports.values_list("channel", flat=True)) == {
+        "phone",
+        "chat_group",
+        "paper",
+        "meeting",
+    }
+    assert set(reports.values_list("reported_by__username", flat=True)) == {
+        "shangqiulu",
+        "yichunlu",
+    }
+    for report in reports:
+        files = list(report.evidence.all())
+        assert files, report
+        for evidence in files:
+            with evidence.file.open("rb") as stored:
+                content = stored.read()
+            assert content.startswith((b"%PDF-", b"\x89PNG"))
+            assert hashlib.sha256(content).hexdigest() == evidence.sha256
+    assert Evidence.objects.count() == reports.count()
+    queue = {row.department_name: row for row in supervision_queue(Task.objects.all(), reports)}
+    assert queue["区城市管理局"].unadmitted_tasks >= 2
+    assert queue["区城市管理局"].off_platform_reports == 1
+    assert queue["区卫生健康局"].refusals >= 3
+
+
 def test_demo_users_sign_in_with_the_printed_password(demo, client) -> None:
     users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
     assert users.count() == len(DEMO_USERNAMES)
@@ -128,18 +226,23 @@ def test_demo_users_sign_in_with_the_printed_password(demo, client) -> None:
 
 
 def test_loading_twice_changes_no_data_and_keeps_the_chain(capsys) -> None:
+    def counts() -> tuple[object, ...]:
+        return (
+            Organisation.objects.count(),
+            CatalogItem.objects.count(),
+            CatalogEdition.objects.count(),
+            Application.objects.count(),
+            FundingCommitment.objects.count(),
+            Task.objects.count(),
+            sorted(Assignment.objects.values_list("pk", "state", "extension_state", "due_on")),
+            OffPlatformReport.objects.count(),
+            Evidence.objects.count(),
+        )
+
     call_command("seed_demo", password="first-password-1")
-    counts = (
-        Organisation.objects.count(),
-        CatalogItem.objects.count(),
-        CatalogEdition.objects.count(),
-    )
+    first = counts()
     call_command("seed_demo", password="second-password-2")
-    assert counts == (
-        Organisation.objects.count(),
-        CatalogItem.objects.count(),
-        CatalogEdition.objects.count(),
-    )
+    assert first == counts()
     output = capsys.readouterr().out
     assert "second-password-2" in output
     assert get_user_model().objects.get(username="office").check_password("second-password-2")

@@ -71,6 +71,17 @@ from communitygate.catalog.services import (
 from communitygate.catalog.transfer import export_csv
 from communitygate.core import clock
 from communitygate.core.models import CalendarOverride
+from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
+from communitygate.dispatch.services import (
+    EvidenceFile,
+    Targets,
+    TaskRequest,
+    assignment_accept,
+    assignment_request_extension,
+    assignment_submit,
+    off_platform_report_create,
+    task_send,
+)
 from communitygate.orgs.models import Organisation
 from communitygate.testing import PASSWORD, PEOPLE, World, make_item
 
@@ -198,6 +209,39 @@ def application_row(
         ((*SEES_EVERY_APPLICATION, *APPLICANT, *consulted), seen),
         *cells,
     )
+
+
+# Dispatch (dispatch.permissions): a community sees only its own assignments, a department only
+# its tasks, a subdistrict its communities', the office, supervision and audit everything. The
+# seeded tasks are DEPT-MZ's; the assignments in the rows are those of 370203031001.
+SEES_EVERY_TASK = ("office_admin", "office_officer", "inspector", "auditor")
+SENDER = APPLICANT  # DEPT-MZ's clerk and head
+ASSIGNEE = COMMUNITY_VOTERS  # 370203031001's secretary and worker
+COMMUNITY_STAFF = (*ASSIGNEE, "community_secretary_other")
+SUBDISTRICT_OFFICERS = ("subdistrict_officer", "subdistrict_officer_other")
+SEES_THE_ASSIGNMENT = (*SEES_EVERY_TASK, *SENDER, "subdistrict_officer", *ASSIGNEE)
+# {task_admitted} went to 370203031001 and 370203014001; {task_unadmitted} to 370203031001 only.
+SEES_TASK_TO_BOTH = (*SEES_THE_ASSIGNMENT, "subdistrict_officer_other", "community_secretary_other")
+HAS_A_DISPATCH_PAGE = (
+    *SEES_EVERY_TASK,
+    *DEPARTMENT_STAFF,
+    *SUBDISTRICT_OFFICERS,
+    *COMMUNITY_STAFF,
+)
+
+
+def dispatch_row(
+    sees: Iterable[str], seen: Outcome, *cells: tuple[Iterable[str], Outcome], api: bool = False
+) -> dict[str, Outcome]:
+    """A task, an assignment or a report: signed-out people sign in (401 from the API), whoever
+    cannot see it gets 404, whoever can gets `seen`; then each cell overrides."""
+    return row(NOT_FOUND, (SIGNED_OUT, UNAUTHENTICATED if api else SIGN_IN), (sees, seen), *cells)
+
+
+def assignment_row(
+    seen: Outcome, *cells: tuple[Iterable[str], Outcome], api: bool = False
+) -> dict[str, Outcome]:
+    return dispatch_row(SEES_THE_ASSIGNMENT, seen, *cells, api=api)
 
 
 # Placeholders in paths, filled from the seeded GridSeed: {item} is published and active,
@@ -378,6 +422,99 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/api/v1/review-rounds/{round_consulting}"): API_SIGNED_IN,
     ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): API_OFFICE_WRITE,
     ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): API_OFFICE_WRITE,
+    # Dispatch: pages. The one navigation link leads each person to their page (or explains).
+    ("GET", "/dispatch/"): row(PAGE, (SIGNED_OUT, SIGN_IN), (HAS_A_DISPATCH_PAGE, REDIRECT)),
+    # Sending: a department's clerk or head for their own department (and the committee office
+    # for itself: filing for DEPT-MZ is a form error for it and for DEPT-WJ's clerk).
+    ("GET", "/dispatch/send/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), ((*DEPARTMENT_STAFF, *OFFICE), PAGE)
+    ),
+    ("POST", "/dispatch/send/"): row(
+        NOT_FOUND,
+        (SIGNED_OUT, SIGN_IN),
+        (("department_clerk_other", *OFFICE), PAGE),
+        (SENDER, REDIRECT),
+    ),
+    ("GET", "/dispatch/tasks/"): SIGNED_IN_PAGE,  # each sees the tasks visible to them
+    ("GET", "/dispatch/tasks/{task_admitted}/"): dispatch_row(SEES_TASK_TO_BOTH, PAGE),
+    ("GET", "/dispatch/tasks/{task_unadmitted}/"): dispatch_row(SEES_THE_ASSIGNMENT, PAGE),
+    ("GET", "/dispatch/inbox/"): row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (COMMUNITY_STAFF, PAGE)),
+    ("GET", "/dispatch/assignments/{assignment_received}/"): assignment_row(PAGE),
+    ("GET", "/dispatch/assignments/{assignment_received}/accept/"): row(
+        METHOD_NOT_ALLOWED, (SIGNED_OUT, SIGN_IN)
+    ),
+    # The community's steps: whoever else sees the assignment is refused (403).
+    ("POST", "/dispatch/assignments/{assignment_received}/accept/"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, REDIRECT)
+    ),
+    ("POST", "/dispatch/assignments/{assignment_unadmitted}/refuse/"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, REDIRECT)
+    ),
+    ("POST", "/dispatch/assignments/{assignment_accepted}/submit/"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, REDIRECT)
+    ),
+    ("POST", "/dispatch/assignments/{assignment_accepted}/extension/"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, REDIRECT)
+    ),
+    # The department's steps.
+    ("POST", "/dispatch/assignments/{assignment_submitted}/confirm/"): assignment_row(
+        FORBIDDEN, (SENDER, REDIRECT)
+    ),
+    ("POST", "/dispatch/assignments/{assignment_submitted}/return/"): assignment_row(
+        FORBIDDEN, (SENDER, REDIRECT)
+    ),
+    ("POST", "/dispatch/assignments/{assignment_extension}/grant/"): assignment_row(
+        FORBIDDEN, (SENDER, REDIRECT)
+    ),
+    ("POST", "/dispatch/assignments/{assignment_extension}/decline/"): assignment_row(
+        FORBIDDEN, (SENDER, REDIRECT)
+    ),
+    ("GET", "/dispatch/assignments/{assignment_submitted}/deliverable/"): assignment_row(PAGE),
+    # Off-platform reports: the community files; its report (naming DEPT-MZ) is seen like its
+    # assignments. 370203014001's secretary may not file for 370203031001 (a form error).
+    ("GET", "/dispatch/reports/new/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (COMMUNITY_STAFF, PAGE)
+    ),
+    ("POST", "/dispatch/reports/new/"): row(
+        NOT_FOUND,
+        (SIGNED_OUT, SIGN_IN),
+        (("community_secretary_other",), PAGE),
+        (ASSIGNEE, REDIRECT),
+    ),
+    ("GET", "/dispatch/reports/{report}/"): dispatch_row(SEES_THE_ASSIGNMENT, PAGE),
+    ("GET", "/dispatch/reports/{report}/evidence/{evidence}/"): dispatch_row(
+        SEES_THE_ASSIGNMENT, PAGE
+    ),
+    ("GET", "/dispatch/subdistrict/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (SUBDISTRICT_OFFICERS, PAGE)
+    ),
+    ("GET", "/dispatch/supervision/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (SEES_EVERY_TASK, PAGE)
+    ),
+    # Dispatch: the API. Sending for DEPT-MZ is refused (403) to everyone outside it.
+    ("POST", "/api/v1/tasks"): row(FORBIDDEN, (SIGNED_OUT, UNAUTHENTICATED), (SENDER, CREATED)),
+    ("GET", "/api/v1/tasks/{task_admitted}"): dispatch_row(SEES_TASK_TO_BOTH, PAGE, api=True),
+    ("GET", "/api/v1/tasks/{task_unadmitted}"): dispatch_row(SEES_THE_ASSIGNMENT, PAGE, api=True),
+    ("GET", "/api/v1/inbox"): API_SIGNED_IN,  # the caller's own communities, maybe none
+    ("POST", "/api/v1/assignments/{assignment_received}/accept"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, PAGE), api=True
+    ),
+    ("POST", "/api/v1/assignments/{assignment_unadmitted}/refuse"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, PAGE), api=True
+    ),
+    ("POST", "/api/v1/assignments/{assignment_accepted}/complete"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, PAGE), api=True
+    ),
+    ("POST", "/api/v1/assignments/{assignment_accepted}/extension"): assignment_row(
+        FORBIDDEN, (ASSIGNEE, PAGE), api=True
+    ),
+    ("POST", "/api/v1/off-platform-reports"): row(
+        FORBIDDEN, (SIGNED_OUT, UNAUTHENTICATED), (ASSIGNEE, CREATED)
+    ),
+    # Dispatch in the admin: read-only, for the office.
+    ("GET", "/admin/dispatch/task/"): ADMIN_OFFICE_VIEW,
+    ("GET", "/admin/dispatch/assignment/"): ADMIN_OFFICE_VIEW,
+    ("GET", "/admin/dispatch/offplatformreport/"): ADMIN_OFFICE_VIEW,
 }
 
 # The seeded world ------------------------------------------------------------------------------
@@ -409,6 +546,15 @@ class GridSeed:
     round_reviewing: int
     attachment: int
     notification: int
+    task_admitted: int
+    task_unadmitted: int
+    assignment_received: int
+    assignment_unadmitted: int
+    assignment_accepted: int
+    assignment_submitted: int
+    assignment_extension: int
+    report: int
+    evidence: int
 
     def url(self, path: str) -> str:
         return path.format(**vars(self))
@@ -643,6 +789,7 @@ def seed(world: World, settings: Any, tmp_path: Any) -> GridSeed:
         first_edition=first.pk,
         **(admissions := seed_admissions(world)),
         **seed_attachment_and_notification(world, admissions["draft"]),
+        **seed_dispatch(world),
     )
 
 
@@ -666,6 +813,73 @@ def seed_attachment_and_notification(world: World, draft_id: int) -> dict[str, A
     )
     notification = Notification.objects.get(key="grid")
     return {"attachment": attachment.pk, "notification": notification.pk}
+
+
+def seed_dispatch(world: World) -> dict[str, Any]:
+    """DEPT-MZ's tasks, sent through the gate at GRID_NOW: one admitted (under the published item
+    G-1) to 370203031001 and 370203014001, one unadmitted (no item) to 370203031001, and three
+    more whose 370203031001 assignment is accepted, submitted (with a file) or waiting for more
+    time; and 370203031001's report of DEPT-MZ pushing work by phone, with evidence."""
+    clerk, secretary = world.user("department_clerk"), world.user("community_secretary")
+    community = world.org("community")
+
+    def sent(title: str, item: str | None, communities: tuple[str, ...]) -> Task:
+        return task_send(
+            actor=clerk,
+            request=TaskRequest(
+                department_code="DEPT-MZ",
+                item_code=item,
+                title=title,
+                task_type="work",
+                starts_on=GRID_NOW.date(),
+                due_on=dt.date(2026, 12, 18),
+                targets=Targets("communities", communities),
+            ),
+        )
+
+    def accepted(title: str) -> Assignment:
+        task = sent(title, "G-1", ("370203031001",))
+        return assignment_accept(
+            actor=secretary, assignment=Assignment.objects.get(task=task, community=community)
+        )
+
+    admitted = sent("网格已准入任务", "G-1", ("370203031001", "370203014001"))
+    unadmitted = sent("网格未准入任务", None, ("370203031001",))
+    assert admitted.admitted and not unadmitted.admitted
+    working = accepted("网格办理中任务")
+    submitted = assignment_submit(
+        actor=secretary,
+        assignment=accepted("网格已提交任务"),
+        filename="成果.pdf",
+        content=PDF_BYTES,
+    )
+    waiting = assignment_request_extension(
+        actor=secretary,
+        assignment=accepted("网格申请延期任务"),
+        until=dt.date(2026, 12, 31),
+        reason="网格延期",
+    )
+    report = off_platform_report_create(
+        actor=secretary,
+        community=community,
+        department=world.org("department"),
+        pushed_by="网格科室",
+        channel="phone",
+        occurred_on=GRID_NOW.date(),
+        what_was_asked="电话要求报送名单",
+        evidence=[EvidenceFile("通知.pdf", PDF_BYTES)],
+    )
+    return {
+        "task_admitted": admitted.pk,
+        "task_unadmitted": unadmitted.pk,
+        "assignment_received": Assignment.objects.get(task=admitted, community=community).pk,
+        "assignment_unadmitted": Assignment.objects.get(task=unadmitted, community=community).pk,
+        "assignment_accepted": working.pk,
+        "assignment_submitted": submitted.pk,
+        "assignment_extension": waiting.pk,
+        "report": report.pk,
+        "evidence": Evidence.objects.get(report=report).pk,
+    }
 
 
 # What each write sends, and the state it would change -------------------------------------------
@@ -804,6 +1018,92 @@ def item_state(code: str, action: str) -> Callable[[GridSeed], object]:
     return state
 
 
+NEW_TASK = "网格新任务"
+
+
+def task_form(seed: GridSeed) -> dict[str, str]:
+    """The send page's form, filled for DEPT-MZ, one community."""
+    return {
+        "department": "DEPT-MZ",
+        "item": seed.item,
+        "title": NEW_TASK,
+        "instructions": "网格测试",
+        "task_type": "work",
+        "deliverable": "form",
+        "starts_on": "2026-11-23",
+        "due_on": "2026-12-18",
+        "target_mode": "communities",
+        "target_codes": "370203031001",
+        "client_token": "",
+    }
+
+
+def task_json(seed: GridSeed) -> dict[str, Any]:
+    return {
+        "department": "DEPT-MZ",
+        "item": seed.item,
+        "title": NEW_TASK,
+        "task_type": "work",
+        "starts_on": "2026-11-23",
+        "due_on": "2026-12-18",
+        "targets": {"communities": ["370203031001"]},
+    }
+
+
+def new_tasks(seed: GridSeed) -> object:
+    return (
+        Task.objects.filter(title=NEW_TASK).count(),
+        Assignment.objects.count(),
+        audit_count("task.send"),
+    )
+
+
+def assignment_state(key: str, action: str) -> Callable[[GridSeed], object]:
+    """The seeded assignment `key`, and how often `action` was recorded."""
+
+    def state(seed: GridSeed) -> object:
+        assignment = Assignment.objects.get(pk=getattr(seed, key))
+        return (
+            assignment.state,
+            assignment.extension_state,
+            assignment.due_on,
+            assignment.deliverable_text,
+            assignment.refusal_comment,
+            assignment.department_comment,
+            audit_count(action),
+        )
+
+    return state
+
+
+def report_form(seed: GridSeed) -> dict[str, Any]:
+    return {
+        "community": "370203031001",
+        "department": "DEPT-MZ",
+        "pushed_by": "网格科室",
+        "channel": "chat_group",
+        "occurred_on": "2026-11-20",
+        "what_was_asked": "网格群里要求报送表格",
+        "evidence": SimpleUploadedFile("截图.pdf", PDF_BYTES, content_type="application/pdf"),
+    }
+
+
+def report_json(seed: GridSeed) -> dict[str, Any]:
+    values = report_form(seed)
+    del values["evidence"]
+    return values
+
+
+def new_reports(seed: GridSeed) -> object:
+    return (
+        OffPlatformReport.objects.count(),
+        Evidence.objects.count(),
+        audit_count("off_platform_report.create"),
+    )
+
+
+EXTENSION = {"until": "2026-12-31", "reason": "网格延期"}
+
 PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
     ("POST", "/admissions/{draft}/attachments/"): lambda seed: {
         "file": SimpleUploadedFile("网格.pdf", PDF_BYTES, content_type="application/pdf")
@@ -869,6 +1169,32 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "deadline": "2026-12-30T17:00:00+08:00"
     },
     ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): lambda seed: {},
+    ("POST", "/dispatch/send/"): task_form,
+    ("POST", "/dispatch/assignments/{assignment_received}/accept/"): lambda seed: {},
+    ("POST", "/dispatch/assignments/{assignment_unadmitted}/refuse/"): lambda seed: {
+        "comment": "网格拒绝"
+    },
+    ("POST", "/dispatch/assignments/{assignment_accepted}/submit/"): lambda seed: {
+        "text": "网格成果"
+    },
+    ("POST", "/dispatch/assignments/{assignment_accepted}/extension/"): lambda seed: EXTENSION,
+    ("POST", "/dispatch/assignments/{assignment_submitted}/confirm/"): lambda seed: {},
+    ("POST", "/dispatch/assignments/{assignment_submitted}/return/"): lambda seed: {
+        "reason": "网格退回"
+    },
+    ("POST", "/dispatch/assignments/{assignment_extension}/grant/"): lambda seed: {},
+    ("POST", "/dispatch/assignments/{assignment_extension}/decline/"): lambda seed: {},
+    ("POST", "/dispatch/reports/new/"): report_form,
+    ("POST", "/api/v1/tasks"): task_json,
+    ("POST", "/api/v1/assignments/{assignment_received}/accept"): lambda seed: {},
+    ("POST", "/api/v1/assignments/{assignment_unadmitted}/refuse"): lambda seed: {
+        "comment": "网格拒绝"
+    },
+    ("POST", "/api/v1/assignments/{assignment_accepted}/complete"): lambda seed: {
+        "text": "网格成果"
+    },
+    ("POST", "/api/v1/assignments/{assignment_accepted}/extension"): lambda seed: EXTENSION,
+    ("POST", "/api/v1/off-platform-reports"): report_json,
     ("POST", "/admin/orgs/organisation/add/"): lambda seed: {
         "code": "GRID-ORG",
         "name": "网格社会组织",
@@ -982,6 +1308,46 @@ EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
     ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): round_state(
         "round_consulting", "review_round.close_consultation"
     ),
+    ("POST", "/dispatch/send/"): new_tasks,
+    ("POST", "/dispatch/assignments/{assignment_received}/accept/"): assignment_state(
+        "assignment_received", "assignment.accept"
+    ),
+    ("POST", "/dispatch/assignments/{assignment_unadmitted}/refuse/"): assignment_state(
+        "assignment_unadmitted", "assignment.refuse"
+    ),
+    ("POST", "/dispatch/assignments/{assignment_accepted}/submit/"): assignment_state(
+        "assignment_accepted", "assignment.submit"
+    ),
+    ("POST", "/dispatch/assignments/{assignment_accepted}/extension/"): assignment_state(
+        "assignment_accepted", "assignment.request_extension"
+    ),
+    ("POST", "/dispatch/assignments/{assignment_submitted}/confirm/"): assignment_state(
+        "assignment_submitted", "assignment.confirm"
+    ),
+    ("POST", "/dispatch/assignments/{assignment_submitted}/return/"): assignment_state(
+        "assignment_submitted", "assignment.return"
+    ),
+    ("POST", "/dispatch/assignments/{assignment_extension}/grant/"): assignment_state(
+        "assignment_extension", "assignment.grant_extension"
+    ),
+    ("POST", "/dispatch/assignments/{assignment_extension}/decline/"): assignment_state(
+        "assignment_extension", "assignment.decline_extension"
+    ),
+    ("POST", "/dispatch/reports/new/"): new_reports,
+    ("POST", "/api/v1/tasks"): new_tasks,
+    ("POST", "/api/v1/assignments/{assignment_received}/accept"): assignment_state(
+        "assignment_received", "assignment.accept"
+    ),
+    ("POST", "/api/v1/assignments/{assignment_unadmitted}/refuse"): assignment_state(
+        "assignment_unadmitted", "assignment.refuse"
+    ),
+    ("POST", "/api/v1/assignments/{assignment_accepted}/complete"): assignment_state(
+        "assignment_accepted", "assignment.submit"
+    ),
+    ("POST", "/api/v1/assignments/{assignment_accepted}/extension"): assignment_state(
+        "assignment_accepted", "assignment.request_extension"
+    ),
+    ("POST", "/api/v1/off-platform-reports"): new_reports,
     ("POST", "/admin/orgs/organisation/add/"): lambda seed: (
         Organisation.objects.filter(code="GRID-ORG").count(),
         audit_count("organisation.create"),

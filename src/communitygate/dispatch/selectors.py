@@ -1,0 +1,146 @@
+"""Reads of dispatch: a community's inbox with working-day due dates, a task's assignments, and
+the supervision queue (every unadmitted task and off-platform report, by department)."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from communitygate.core import workdays
+from communitygate.dispatch.models import Assignment, AssignmentStates, OffPlatformReport, Task
+
+OPEN_STATES = (AssignmentStates.RECEIVED, AssignmentStates.ACCEPTED, AssignmentStates.RETURNED)
+DUE_SOON_WORKDAYS = 3
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    assignment: Assignment
+    workdays_left: int | None  # None when the calendar does not know the period yet
+    due_soon: bool
+    overdue: bool
+
+
+def inbox(community_ids: list[int], today: dt.date) -> list[InboxRow]:
+    """A community's assignments, admitted and unadmitted alike, each with working days left.
+
+    The calendar is read once for every due date of the inbox, not once per row."""
+    assignments = list(
+        Assignment.objects.filter(community_id__in=community_ids)
+        .select_related("task", "task__department", "task__item", "community")
+        .order_by("due_on", "pk")
+    )
+    counted = workdays.workdays_between_each(today, [today, *(a.due_on for a in assignments)])
+    rows = []
+    for assignment in assignments:
+        left = _workdays_left(today, assignment.due_on, counted)
+        is_open = assignment.state in OPEN_STATES
+        rows.append(
+            InboxRow(
+                assignment=assignment,
+                workdays_left=left,
+                due_soon=is_open and left is not None and 0 <= left <= DUE_SOON_WORKDAYS,
+                overdue=is_open and assignment.due_on < today,
+            )
+        )
+    return rows
+
+
+def _workdays_left(
+    today: dt.date, due_on: dt.date, counted: dict[dt.date, int | None]
+) -> int | None:
+    """Working days after today up to the due date, from `workdays_between_each` answers."""
+    if due_on < today:
+        return -1
+    until_due, today_counts = counted[due_on], counted[today]
+    if until_due is None or today_counts is None:
+        return None
+    return until_due - today_counts
+
+
+def inbox_counts(community_ids: list[int]) -> dict[str, int]:
+    counts = dict(
+        Assignment.objects.filter(community_id__in=community_ids)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state, 0) for state in AssignmentStates.values}
+
+
+def state_counts(assignments: QuerySet[Assignment]) -> dict[str, int]:
+    """How many of these assignments are in each state (every state named, zero included)."""
+    counts = dict(
+        assignments.order_by()
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return {state: counts.get(state, 0) for state in AssignmentStates.values}
+
+
+def task_assignments(task: Task) -> QuerySet[Assignment]:
+    return task.assignments.select_related("community").order_by("community__path")
+
+
+def task_state_counts(tasks: list[Task]) -> dict[int, dict[str, int]]:
+    rows = (
+        Assignment.objects.filter(task__in=tasks).values("task_id", "state").annotate(n=Count("id"))
+    )
+    counts: dict[int, dict[str, int]] = {task.pk: {} for task in tasks}
+    for row in rows:
+        counts[row["task_id"]][row["state"]] = row["n"]
+    return counts
+
+
+@dataclass(frozen=True)
+class DepartmentQueue:
+    department_id: int
+    department_name: str
+    unadmitted_tasks: int
+    refusals: int
+    off_platform_reports: int
+
+
+def supervision_queue(
+    tasks: QuerySet[Task], reports: QuerySet[OffPlatformReport]
+) -> list[DepartmentQueue]:
+    """Violation candidates grouped by department: unadmitted tasks, refusals, reports."""
+    by_department: dict[int, dict[str, object]] = {}
+    for row in (
+        tasks.filter(admitted=False)
+        .values("department_id", "department__name")
+        .annotate(
+            n=Count("id", distinct=True),
+            refused=Count("assignments", filter=Q(assignments__state=AssignmentStates.REFUSED)),
+        )
+    ):
+        by_department[row["department_id"]] = {
+            "name": row["department__name"],
+            "tasks": row["n"],
+            "refused": row["refused"],
+            "reports": 0,
+        }
+    for report_row in (
+        reports.exclude(department=None)
+        .values("department_id", "department__name")
+        .annotate(n=Count("id"))
+    ):
+        entry = by_department.setdefault(
+            report_row["department_id"],
+            {"name": report_row["department__name"], "tasks": 0, "refused": 0, "reports": 0},
+        )
+        entry["reports"] = report_row["n"]
+    return sorted(
+        (
+            DepartmentQueue(
+                department_id=department_id,
+                department_name=str(entry["name"]),
+                unadmitted_tasks=int(str(entry["tasks"])),
+                refusals=int(str(entry["refused"])),
+                off_platform_reports=int(str(entry["reports"])),
+            )
+            for department_id, entry in by_department.items()
+        ),
+        key=lambda queue: -(queue.unadmitted_tasks + queue.off_platform_reports),
+    )

@@ -1,0 +1,678 @@
+"""Writes of dispatch. `task_send` is the one way a task and its assignments come to exist: it
+runs the gate, stores the verdict with the task, and inserts one assignment per community in
+bulk, in one transaction. The assignment services move one community's copy through its states.
+
+Steps (docs/dispatch.md): task_send → assignment_accept (admitted) or assignment_refuse
+(unadmitted, one step) → assignment_submit (the deliverable) → assignment_confirm or
+assignment_return (the department); assignment_request_extension → assignment_decide_extension.
+Off the platform: off_platform_report_create.
+"""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from communitygate.admissions.selectors import admitted_scope, commitments_covering
+from communitygate.audit.recorder import created_fields, record_event
+from communitygate.catalog.models import (
+    EditionEntry,
+    NegativeListEntry,
+    RecordStatuses,
+    TaskTypes,
+)
+from communitygate.catalog.selectors import edition_latest
+from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
+from communitygate.core.people import AnyUser, acting_user
+from communitygate.core.uploads import check_upload
+from communitygate.dispatch import tasks as background
+from communitygate.dispatch.gate import ItemFacts, Reason, TaskFacts, gate_reasons
+from communitygate.dispatch.models import (
+    Assignment,
+    AssignmentStates,
+    Channels,
+    Deliverables,
+    Evidence,
+    ExtensionStates,
+    OffPlatformReport,
+    TargetModes,
+    Task,
+)
+from communitygate.dispatch.permissions import (
+    can_act_for_community,
+    can_act_for_department,
+    communities_of,
+    sending_departments,
+)
+from communitygate.orgs.models import Organisation, OrganisationKinds
+
+BULK_BATCH = 1000
+
+
+class IdempotencyKeyReused(RuleBroken):
+    code = "idempotency_key_reused"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该 Idempotency-Key 已用于内容不同的另一次派单。",
+            "This Idempotency-Key was already used for a different task.",
+        )
+
+
+class StateNotAllowed(RuleBroken):
+    code = "assignment_state_not_allowed"
+
+    def __init__(self, state: str, action: str) -> None:
+        super().__init__(
+            f"派单当前状态为“{state}”，不能执行“{action}”。",
+            f"The assignment is '{state}'; '{action}' is not possible from there.",
+        )
+
+
+class AdmittedTaskCannotBeRefused(RuleBroken):
+    code = "admitted_task_cannot_be_refused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "已准入的任务不能拒绝；如需更多时间，可申请延期。",
+            "An admitted task cannot be refused; ask for more time instead.",
+        )
+
+
+class UnadmittedTaskNotAccepted(RuleBroken):
+    code = "unadmitted_task_not_accepted"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "未准入的任务不能接收，只能拒绝。",
+            "An unadmitted task cannot be accepted; it can be refused.",
+        )
+
+
+class NoTargets(RuleBroken):
+    code = "no_targets"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__("没有可派单的社区。", "No community is targeted.")
+
+
+@dataclass(frozen=True)
+class Targets:
+    mode: str  # TargetModes
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskRequest:
+    department_code: str
+    item_code: str | None
+    title: str
+    task_type: str
+    starts_on: dt.date
+    due_on: dt.date
+    targets: Targets
+    instructions: str = ""
+    deliverable: str = Deliverables.FORM
+
+    def fingerprint(self) -> str:
+        body = {
+            "department": self.department_code,
+            "item": self.item_code,
+            "title": self.title,
+            "task_type": self.task_type,
+            "starts_on": self.starts_on.isoformat(),
+            "due_on": self.due_on.isoformat(),
+            "targets": [self.targets.mode, sorted(self.targets.codes)],
+            "instructions": self.instructions,
+            "deliverable": self.deliverable,
+        }
+        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _request_problems(request: TaskRequest) -> list[Problem]:
+    problems = []
+    if not request.title.strip():
+        problems.append(Problem("请填写任务标题。", "Give the task a title.", field="title"))
+    if request.task_type not in TaskTypes.values:
+        problems.append(Problem("任务类型无法识别。", "Unknown task type.", field="task_type"))
+    if request.deliverable not in Deliverables.values:
+        problems.append(Problem("成果形式无法识别。", "Unknown deliverable.", field="deliverable"))
+    if request.due_on < request.starts_on:
+        problems.append(
+            Problem("完成期限早于开始日期。", "The due date is before the start.", field="due_on")
+        )
+    if request.targets.mode not in TargetModes.values:
+        problems.append(Problem("派单范围无法识别。", "Unknown targets.", field="targets"))
+    return problems
+
+
+def _published_item(item_code: str | None) -> tuple[int | None, ItemFacts | None]:
+    """The item as the latest edition publishes it (the gate reads what the public reads)."""
+    if not item_code:
+        return None, None
+    latest = edition_latest()
+    entry = EditionEntry.objects.filter(edition=latest, code=item_code).first() if latest else None
+    if entry is None:
+        return None, None
+    data = entry.fields
+
+    def date_of(key: str) -> dt.date | None:
+        return dt.date.fromisoformat(data[key]) if data.get(key) else None
+
+    scope = admitted_scope(entry.item_id)
+    return entry.item_id, ItemFacts(
+        item_id=entry.item_id,
+        code=entry.code,
+        item_class=entry.item_class,
+        status=entry.status,
+        valid_from=date_of("valid_from"),
+        valid_to=date_of("valid_to"),
+        department_id=entry.department_id,
+        has_plaques=bool(data.get("plaques")),
+        scope=frozenset(scope) if scope is not None else None,
+    )
+
+
+def _target_community_ids(targets: Targets, item: ItemFacts | None) -> list[int]:
+    communities = Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY)
+    if targets.mode == TargetModes.ALL:
+        if item is not None and item.scope is not None:
+            communities = communities.filter(pk__in=item.scope)
+    elif targets.mode == TargetModes.SUBDISTRICTS:
+        found = dict(
+            Organisation.objects.filter(
+                code__in=targets.codes, kind=OrganisationKinds.SUBDISTRICT
+            ).values_list("code", "pk")
+        )
+        _require_all(targets.codes, found, "街道", "subdistricts")
+        communities = communities.filter(parent_id__in=found.values())
+    else:
+        found = dict(communities.filter(code__in=targets.codes).values_list("code", "pk"))
+        _require_all(targets.codes, found, "社区", "communities")
+        return list(found.values())
+    return list(communities.values_list("pk", flat=True))
+
+
+def _require_all(codes: tuple[str, ...], found: dict[str, int], zh: str, en: str) -> None:
+    missing = sorted(set(codes) - set(found))
+    if missing or not codes:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"{zh}代码无效：{'、'.join(missing) or '（空）'}",
+                    f"Unknown {en}: {', '.join(missing) or '(none)'}",
+                    field="targets",
+                )
+            ]
+        )
+
+
+def _negative_list_blocks() -> tuple[frozenset[str], frozenset[int]]:
+    entries = NegativeListEntry.objects.filter(status=RecordStatuses.ACTIVE).values_list(
+        "blocked_task_type", "blocked_item_id"
+    )
+    types = frozenset(task_type for task_type, _item in entries if task_type)
+    items = frozenset(item for _type, item in entries if item)
+    return types, items
+
+
+def task_verdict(
+    department: Organisation, request: TaskRequest, community_ids: list[int], item: ItemFacts | None
+) -> list[Reason]:
+    """Gather the facts and ask the gate."""
+    funded = (
+        bool(commitments_covering([item.item_id], request.starts_on, request.due_on))
+        if item is not None
+        else False
+    )
+    blocked_types, blocked_items = _negative_list_blocks()
+    facts = TaskFacts(
+        department_id=department.pk,
+        department_is_office=department.kind == OrganisationKinds.COMMITTEE_OFFICE,
+        task_type=request.task_type,
+        starts_on=request.starts_on,
+        due_on=request.due_on,
+        community_ids=frozenset(community_ids),
+    )
+    return gate_reasons(
+        facts,
+        item,
+        funding_committed=funded,
+        blocked_task_types=blocked_types,
+        blocked_item_ids=blocked_items,
+    )
+
+
+def _replay(actor_id: int, key: str, fingerprint: str) -> Task | None:
+    earlier = Task.objects.filter(created_by_id=actor_id, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if earlier.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    return earlier
+
+
+def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = "") -> Task:
+    """Send a task: the gate decides, and every targeted community gets its assignment.
+
+    With an Idempotency-Key, a retry returns the first task; the same key with a different
+    request is refused."""
+    user = acting_user(actor)
+    department = next(
+        (d for d in sending_departments(actor) if d.code == request.department_code), None
+    )
+    if user is None or department is None:
+        raise PermissionDenied(
+            "只有本部门的经办人或负责人可以派单。",
+            "Only the department's clerk or head may send its tasks.",
+        )
+    problems = _request_problems(request)
+    if problems:
+        raise InvalidInput(problems)
+    key = idempotency_key.strip()
+    if len(key) > 64:
+        raise InvalidInput(
+            [
+                Problem(
+                    "Idempotency-Key 不能超过64个字符。",
+                    "The Idempotency-Key is longer than 64 characters.",
+                    field="Idempotency-Key",
+                )
+            ]
+        )
+    fingerprint = request.fingerprint()
+    if key and (earlier := _replay(user.pk, key, fingerprint)) is not None:
+        return earlier
+    item_id, item = _published_item(request.item_code)
+    community_ids = _target_community_ids(request.targets, item)
+    if not community_ids:
+        raise NoTargets()
+    reasons = task_verdict(department, request, community_ids, item)
+    try:
+        with transaction.atomic():
+            task = Task.objects.create(
+                department=department,
+                item_id=item_id,
+                title=request.title.strip(),
+                instructions=request.instructions.strip(),
+                task_type=request.task_type,
+                deliverable=request.deliverable,
+                starts_on=request.starts_on,
+                due_on=request.due_on,
+                target_mode=request.targets.mode,
+                target_codes=list(request.targets.codes),
+                admitted=not reasons,
+                reasons=[reason.as_dict() for reason in reasons],
+                created_by=user,
+                created_at=clock.now(),
+                idempotency_key=key,
+                request_hash=fingerprint,
+            )
+            _insert_assignments(task, community_ids)
+            record_event(
+                actor=user,
+                action="task.send",
+                obj=task,
+                changes=created_fields(
+                    {
+                        "item": request.item_code,
+                        "title": task.title,
+                        "admitted": task.admitted,
+                        "reasons": [reason.code for reason in reasons],
+                        "assignments": len(community_ids),
+                    }
+                ),
+            )
+    except IntegrityError:
+        # The same key arrived twice at once: the other request created the task.
+        if key and (earlier := _replay(user.pk, key, fingerprint)) is not None:
+            return earlier
+        raise
+    return task
+
+
+def _insert_assignments(task: Task, community_ids: list[int]) -> None:
+    """One assignment per community, each carrying the task's verdict: `INSERT ... SELECT` over
+    the communities' ids, a thousand at a time.
+
+    Not bulk_create: for a city's 1,100 communities it builds 1,100 model objects and prepares
+    each of their fields in Python, which costs ten times the insert itself (bench/dispatch.py).
+    Here the values come from one template object, prepared by each field as bulk_create would
+    prepare them, so the statement follows the model; only the community's id varies by row."""
+    template = Assignment(
+        task=task,
+        community_id=0,
+        admitted=task.admitted,
+        due_on=task.due_on,
+        updated_at=clock.now(),
+    )
+    quote = connection.ops.quote_name
+    community_pk = quote(Organisation._meta.get_field("id").column or "id")
+    columns, values, params = [], [], []
+    for field in Assignment._meta.concrete_fields:
+        if field.primary_key or field.column is None:
+            continue
+        columns.append(quote(field.column))
+        if field.attname == "community_id":
+            values.append(community_pk)
+        else:
+            values.append("%s")
+            params.append(field.get_db_prep_save(field.pre_save(template, add=True), connection))
+    insert = (
+        f"INSERT INTO {quote(Assignment._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 (names from the models; values are parameters)
+        f"SELECT {', '.join(values)} FROM {quote(Organisation._meta.db_table)} "
+        f"WHERE {community_pk} IN "
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(community_ids), BULK_BATCH):
+            chunk = community_ids[start : start + BULK_BATCH]
+            cursor.execute(insert + f"({', '.join(['%s'] * len(chunk))})", [*params, *chunk])
+
+
+def _move(
+    *,
+    actor: AnyUser,
+    assignment: Assignment,
+    sources: set[str],
+    target: str,
+    action: str,
+    **values: object,
+) -> Assignment:
+    moved = Assignment.objects.filter(pk=assignment.pk, state__in=sources).update(
+        state=target, updated_at=clock.now(), revision=F("revision") + 1, **values
+    )
+    if moved != 1:
+        raise StateNotAllowed(Assignment.objects.get(pk=assignment.pk).state, action)
+    record_event(
+        actor=acting_user(actor),
+        action=f"assignment.{action}",
+        obj=assignment,
+        changes={
+            "state": [assignment.state, target],
+            **{k: [None, str(v)] for k, v in values.items()},
+        },
+    )
+    return Assignment.objects.select_related("task", "community").get(pk=assignment.pk)
+
+
+def _require_community(actor: AnyUser, assignment: Assignment) -> None:
+    if not can_act_for_community(actor, assignment):
+        raise PermissionDenied(
+            "只有被派单的社区可以办理。", "Only the assigned community may act on it."
+        )
+
+
+def _require_department(actor: AnyUser, assignment: Assignment) -> None:
+    if not can_act_for_department(actor, assignment.task):
+        raise PermissionDenied("只有派单部门可以办理。", "Only the sending department may do this.")
+
+
+def assignment_accept(*, actor: AnyUser, assignment: Assignment) -> Assignment:
+    _require_community(actor, assignment)
+    if not assignment.admitted:
+        raise UnadmittedTaskNotAccepted()
+    with transaction.atomic():
+        return _move(
+            actor=actor,
+            assignment=assignment,
+            sources={AssignmentStates.RECEIVED},
+            target=AssignmentStates.ACCEPTED,
+            action="accept",
+        )
+
+
+def assignment_refuse(*, actor: AnyUser, assignment: Assignment, comment: str = "") -> Assignment:
+    """One step: an unadmitted task is refused, with the gate's reasons; final."""
+    _require_community(actor, assignment)
+    if assignment.admitted:
+        raise AdmittedTaskCannotBeRefused()
+    with transaction.atomic():
+        refused = _move(
+            actor=actor,
+            assignment=assignment,
+            sources={AssignmentStates.RECEIVED},
+            target=AssignmentStates.REFUSED,
+            action="refuse",
+            refusal_comment=comment.strip(),
+        )
+        transaction.on_commit(lambda: background.notify_refused.enqueue(refused.pk))
+    return refused
+
+
+def assignment_submit(
+    *,
+    actor: AnyUser,
+    assignment: Assignment,
+    text: str = "",
+    filename: str = "",
+    content: bytes = b"",
+) -> Assignment:
+    """The community hands in the deliverable (text, or a file checked like any upload)."""
+    _require_community(actor, assignment)
+    if not text.strip() and not content:
+        raise InvalidInput(
+            [
+                Problem(
+                    "请填写或上传成果。",
+                    "Give the deliverable, as text or a file.",
+                    field="deliverable",
+                )
+            ]
+        )
+    with transaction.atomic():
+        if content:
+            checked = check_upload(
+                filename, content, max_bytes=int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"])
+            )
+            assignment.deliverable_file.save(
+                f"{assignment.pk}-{checked.sha256[:12]}-{checked.filename}",
+                ContentFile(content),
+                save=False,
+            )
+            Assignment.objects.filter(pk=assignment.pk).update(
+                deliverable_file=assignment.deliverable_file.name
+            )
+        return _move(
+            actor=actor,
+            assignment=assignment,
+            sources={AssignmentStates.ACCEPTED, AssignmentStates.RETURNED},
+            target=AssignmentStates.SUBMITTED,
+            action="submit",
+            deliverable_text=text.strip(),
+        )
+
+
+def assignment_confirm(*, actor: AnyUser, assignment: Assignment) -> Assignment:
+    _require_department(actor, assignment)
+    with transaction.atomic():
+        return _move(
+            actor=actor,
+            assignment=assignment,
+            sources={AssignmentStates.SUBMITTED},
+            target=AssignmentStates.COMPLETED,
+            action="confirm",
+        )
+
+
+def assignment_return(*, actor: AnyUser, assignment: Assignment, reason: str) -> Assignment:
+    _require_department(actor, assignment)
+    if not reason.strip():
+        raise InvalidInput(
+            [Problem("请说明退回理由。", "Give the reason for returning it.", field="reason")]
+        )
+    with transaction.atomic():
+        return _move(
+            actor=actor,
+            assignment=assignment,
+            sources={AssignmentStates.SUBMITTED},
+            target=AssignmentStates.RETURNED,
+            action="return",
+            department_comment=reason.strip(),
+        )
+
+
+def assignment_request_extension(
+    *, actor: AnyUser, assignment: Assignment, until: dt.date, reason: str
+) -> Assignment:
+    _require_community(actor, assignment)
+    if until <= assignment.due_on or not reason.strip():
+        raise InvalidInput(
+            [
+                Problem(
+                    "延期日期须晚于原期限，并说明理由。",
+                    "The new date must be after the due date, with a reason.",
+                    field="until",
+                )
+            ]
+        )
+    with transaction.atomic():
+        updated = (
+            Assignment.objects.filter(
+                pk=assignment.pk,
+                state__in=[AssignmentStates.ACCEPTED, AssignmentStates.RETURNED],
+            )
+            .exclude(extension_state=ExtensionStates.REQUESTED)
+            .update(
+                extension_state=ExtensionStates.REQUESTED,
+                extension_until=until,
+                extension_reason=reason.strip(),
+                updated_at=clock.now(),
+            )
+        )
+        if updated != 1:
+            raise StateNotAllowed(assignment.state, "extension")
+        record_event(
+            actor=acting_user(actor),
+            action="assignment.request_extension",
+            obj=assignment,
+            changes={"extension_until": [None, until]},
+            reason=reason,
+        )
+    return Assignment.objects.select_related("task", "community").get(pk=assignment.pk)
+
+
+def assignment_decide_extension(
+    *, actor: AnyUser, assignment: Assignment, grant: bool
+) -> Assignment:
+    _require_department(actor, assignment)
+    with transaction.atomic():
+        current = Assignment.objects.get(pk=assignment.pk)
+        values: dict[str, object] = {
+            "extension_state": ExtensionStates.GRANTED if grant else ExtensionStates.DECLINED,
+            "updated_at": clock.now(),
+        }
+        if grant and current.extension_until:
+            values["due_on"] = current.extension_until
+        updated = Assignment.objects.filter(
+            pk=assignment.pk, extension_state=ExtensionStates.REQUESTED
+        ).update(**values)
+        if updated != 1:
+            raise StateNotAllowed(current.extension_state or "-", "decide_extension")
+        record_event(
+            actor=acting_user(actor),
+            action="assignment.grant_extension" if grant else "assignment.decline_extension",
+            obj=current,
+            changes={"due_on": [current.due_on, values.get("due_on", current.due_on)]},
+        )
+    return Assignment.objects.select_related("task", "community").get(pk=assignment.pk)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    filename: str
+    content: bytes
+
+
+def off_platform_report_create(
+    *,
+    actor: AnyUser,
+    community: Organisation,
+    department: Organisation | None,
+    pushed_by: str,
+    channel: str,
+    occurred_on: dt.date,
+    what_was_asked: str,
+    evidence: list[EvidenceFile] | None = None,
+) -> OffPlatformReport:
+    """A community records work pushed at it outside the platform; it joins the supervision queue."""
+    user = acting_user(actor)
+    if user is None or community.pk not in communities_of(actor):
+        raise PermissionDenied("只有本社区可以报告。", "Only the community itself may report.")
+    problems = []
+    if department is not None and department.kind != OrganisationKinds.DEPARTMENT:
+        problems.append(
+            Problem(
+                "被报告的单位须为职能部门。",
+                "The reported body must be a department.",
+                field="department",
+            )
+        )
+    if channel not in Channels.values:
+        problems.append(Problem("渠道无法识别。", "Unknown channel.", field="channel"))
+    if not what_was_asked.strip():
+        problems.append(
+            Problem("请写明被要求做什么。", "Say what was asked.", field="what_was_asked")
+        )
+    if occurred_on > clock.today():
+        problems.append(
+            Problem(
+                "日期不能在今天之后。", "The date cannot be in the future.", field="occurred_on"
+            )
+        )
+    checked = [
+        (
+            check_upload(
+                file.filename,
+                file.content,
+                max_bytes=int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"]),
+            ),
+            file.content,
+        )
+        for file in evidence or []
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    with transaction.atomic():
+        report = OffPlatformReport.objects.create(
+            community=community,
+            department=department,
+            pushed_by=pushed_by.strip()[:100],
+            channel=channel,
+            occurred_on=occurred_on,
+            what_was_asked=what_was_asked.strip(),
+            reported_by=user,
+            reported_at=clock.now(),
+        )
+        for upload, content in checked:
+            item = Evidence(
+                report=report,
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+            )
+            item.file.save(f"{report.pk}-{upload.sha256[:12]}", ContentFile(content), save=False)
+            item.save()
+        record_event(
+            actor=user,
+            action="off_platform_report.create",
+            obj=report,
+            changes=created_fields(
+                {
+                    "community": community.code,
+                    "department": department.code if department else None,
+                    "channel": channel,
+                    "evidence": len(checked),
+                }
+            ),
+        )
+    return report

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from communitygate.dispatch import views
+
+app_name = "dispatch"
+
+urlpatterns = [
+    path("", views.dispatch_home, name="home"),
+    path("send/", views.task_new, name="send"),
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("inbox/", views.inbox_page, name="inbox"),
+    path("assignments/<int:assignment_id>/", views.assignment_detail, name="assignment"),
+    path(
+        "assignments/<int:assignment_id>/deliverable/",
+        views.deliverable_download,
+        name="deliverable",
+    ),
+    path(
+        "assignments/<int:assignment_id>/<str:action>/",
+        views.assignment_action,
+        name="assignment_action",
+    ),
+    path("reports/new/", views.report_new, name="report_new"),
+    path("reports/<int:report_id>/", views.report_detail, name="report"),
+    path(
+        "reports/<int:report_id>/evidence/<int:evidence_id>/",
+        views.evidence_download,
+        name="evidence",
+    ),
+    path("subdistrict/", views.subdistrict_page, name="subdistrict"),
+    path("supervision/", views.supervision_page, name="supervision"),
+]

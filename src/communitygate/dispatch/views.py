@@ -1,0 +1,507 @@
+"""Dispatch pages (派单): a department sends a task through the gate and follows each community's
+state; a community works its inbox, refuses an unadmitted task in one step and reports work
+pushed at it off the platform; a subdistrict sees what reaches its communities; the supervision
+offices see every unadmitted task and off-platform report, by department.
+
+Views parse input, fetch through the access helpers, call one service or selector, and render."""
+
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communitygate.accounts.models import Roles
+from communitygate.accounts.selectors import Grant, user_grants
+from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.dispatch.forms import (
+    ExtensionForm,
+    RefuseForm,
+    ReportForm,
+    ReturnForm,
+    SubmitForm,
+    TaskForm,
+)
+from communitygate.dispatch.models import (
+    Assignment,
+    AssignmentStates,
+    Evidence,
+    ExtensionStates,
+    OffPlatformReport,
+    Task,
+)
+from communitygate.dispatch.permissions import (
+    COMMUNITY_ROLES,
+    access_assignment,
+    access_report,
+    access_task,
+    assignments_visible_to,
+    can_act_for_community,
+    can_act_for_department,
+    communities_of,
+    reports_visible_to,
+    sees_everything,
+    sending_departments,
+    tasks_visible_to,
+)
+from communitygate.dispatch.selectors import (
+    OPEN_STATES,
+    inbox,
+    inbox_counts,
+    state_counts,
+    supervision_queue,
+    task_state_counts,
+)
+from communitygate.dispatch.services import (
+    assignment_accept,
+    assignment_confirm,
+    assignment_decide_extension,
+    assignment_refuse,
+    assignment_request_extension,
+    assignment_return,
+    assignment_submit,
+    off_platform_report_create,
+    task_send,
+)
+from communitygate.orgs.models import OrganisationKinds
+from communitygate.orgs.selectors import organisation_get, organisations_of_kind
+
+# The lists show the newest rows; older ones stay in the API and the exports.
+LIST_LIMIT = 300
+COMMUNITY_ACTIONS = ("accept", "refuse", "submit", "extension")
+DEPARTMENT_ACTIONS = ("confirm", "return", "grant", "decline")
+
+
+# Helpers -----------------------------------------------------------------------------------------
+
+
+def _show_rule_error(form: Any, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        form.add_error(None, problem.message)
+    if not problems:
+        form.add_error(None, broken.message)
+
+
+def _report(request: HttpRequest, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        messages.error(request, problem.message)
+    if not problems:
+        messages.error(request, broken.message)
+
+
+def _visible_task(request: HttpRequest, task_id: int) -> Task:
+    try:
+        return access_task(request.user, task_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _visible_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    try:
+        return access_assignment(request.user, assignment_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _visible_report(request: HttpRequest, report_id: int) -> OffPlatformReport:
+    try:
+        return access_report(request.user, report_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _subdistricts(request: HttpRequest) -> list[Grant]:
+    return [
+        grant
+        for grant in user_grants(request.user)
+        if grant.kind == OrganisationKinds.SUBDISTRICT and grant.role == Roles.OFFICER
+    ]
+
+
+def _community_choices(request: HttpRequest) -> list[tuple[str, str]]:
+    return [
+        (grant.organisation_code, grant.organisation_name)
+        for grant in user_grants(request.user)
+        if grant.kind == OrganisationKinds.COMMUNITY and grant.role in COMMUNITY_ROLES
+    ]
+
+
+def _labelled(counts: dict[str, int]) -> list[tuple[str, str, int]]:
+    """(state, label, count) for every state, in the order of the workflow."""
+    return [(value, str(label), counts.get(value, 0)) for value, label in AssignmentStates.choices]
+
+
+def _offered(request: HttpRequest, assignment: Assignment, *, is_sender: bool) -> set[str]:
+    """The steps this person is offered a button for; the services decide what is allowed.
+    `is_sender`: whether the person acts for the task's department (asked once per page)."""
+    offered: set[str] = set()
+    state = assignment.state
+    if can_act_for_community(request.user, assignment):
+        if state == AssignmentStates.RECEIVED:
+            offered.add("accept" if assignment.admitted else "refuse")
+        if state in (AssignmentStates.ACCEPTED, AssignmentStates.RETURNED):
+            offered.add("submit")
+            if assignment.extension_state != ExtensionStates.REQUESTED:
+                offered.add("extension")
+    if is_sender:
+        if state == AssignmentStates.SUBMITTED:
+            offered.update({"confirm", "return"})
+        if assignment.extension_state == ExtensionStates.REQUESTED:
+            offered.update({"grant", "decline"})
+    return offered
+
+
+def _back(request: HttpRequest, assignment: Assignment) -> str:
+    """Where a step returns to: the page it was taken on (a path of this site), else the
+    assignment's page."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("dispatch:assignment", args=[assignment.pk])
+
+
+def _stored_name(name: str) -> str:
+    """The uploaded file's own name, without the prefix the deliverable was stored under."""
+    return PurePosixPath(name).name.split("-", 2)[-1]
+
+
+# Where a person starts ---------------------------------------------------------------------------
+
+
+@login_required
+def dispatch_home(request: HttpRequest) -> HttpResponse:
+    """The navigation's one link: a community's inbox, the supervision page, a department's
+    tasks or a subdistrict's overview, whichever the person has (in that order)."""
+    user = request.user
+    if communities_of(user):
+        return redirect("dispatch:inbox")
+    if sees_everything(user):
+        return redirect("dispatch:supervision")
+    if sending_departments(user):
+        return redirect("dispatch:tasks")
+    if _subdistricts(request):
+        return redirect("dispatch:subdistrict")
+    return render(request, "dispatch/home.html")
+
+
+# Departments ------------------------------------------------------------------------------------
+
+
+@login_required
+def task_new(request: HttpRequest) -> HttpResponse:
+    departments = [(d.code, d.name) for d in sending_departments(request.user)]
+    if not departments:
+        raise Http404
+    form = TaskForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = task_send(
+                actor=request.user,
+                request=form.task_request(),
+                idempotency_key=form.cleaned_data["client_token"] or "",
+            )
+        except RuleBroken as broken:
+            if broken.status == 403:
+                return HttpResponseForbidden(broken.message)
+            _show_rule_error(form, broken)
+        else:
+            if task.admitted:
+                messages.success(request, _("Task sent. The gate admitted it."))
+            else:
+                messages.warning(
+                    request,
+                    _(
+                        "Task sent, but the gate did not admit it: every community may refuse "
+                        "it, and it is reported to the supervision offices."
+                    ),
+                )
+            return redirect("dispatch:task", task_id=task.pk)
+    return render(request, "dispatch/task_form.html", {"form": form})
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    tasks = list(
+        tasks_visible_to(request.user)
+        .select_related("department", "item")
+        .order_by("-created_at", "-pk")[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "dispatch/task_list.html",
+        {
+            "tasks": tasks,
+            "counts": task_state_counts(tasks),
+            "states": AssignmentStates.choices,
+            "can_send": bool(sending_departments(request.user)),
+        },
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _visible_task(request, task_id)
+    visible = assignments_visible_to(request.user).filter(task=task)
+    assignments = list(visible.select_related("community").order_by("community__path"))
+    is_sender = can_act_for_department(request.user, task)
+    return render(
+        request,
+        "dispatch/task_detail.html",
+        {
+            "task": task,
+            "assignments": assignments,
+            "offered": {a.pk: _offered(request, a, is_sender=is_sender) for a in assignments},
+            "counts": _labelled(state_counts(visible)),
+            "is_sender": is_sender,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+# One community's copy of a task ------------------------------------------------------------------
+
+
+@login_required
+def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    assignment = _visible_assignment(request, assignment_id)
+    return render(
+        request,
+        "dispatch/assignment_detail.html",
+        {
+            "assignment": assignment,
+            "task": assignment.task,
+            "offered": _offered(
+                request,
+                assignment,
+                is_sender=can_act_for_department(request.user, assignment.task),
+            ),
+            "refuse_form": RefuseForm(),
+            "submit_form": SubmitForm(),
+            "extension_form": ExtensionForm(),
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+def _act(request: HttpRequest, assignment: Assignment, action: str) -> None:
+    """Run the service of one step from its form; raise RuleBroken as the services do."""
+    user, data = request.user, request.POST
+    if action == "accept":
+        assignment_accept(actor=user, assignment=assignment)
+    elif action == "refuse":
+        assignment_refuse(actor=user, assignment=assignment, comment=data.get("comment", ""))
+    elif action == "submit":
+        upload = request.FILES.get("file")
+        assignment_submit(
+            actor=user,
+            assignment=assignment,
+            text=data.get("text", ""),
+            filename=(upload.name or "") if upload else "",
+            content=upload.read() if upload else b"",
+        )
+    elif action == "extension":
+        form = ExtensionForm(data)
+        form.is_valid()
+        # A missing or unreadable date is the due date itself, which the service refuses
+        # (after checking who asks, so that an outsider still gets 403).
+        assignment_request_extension(
+            actor=user,
+            assignment=assignment,
+            until=form.cleaned_data.get("until") or assignment.due_on,
+            reason=data.get("reason", ""),
+        )
+    elif action == "confirm":
+        assignment_confirm(actor=user, assignment=assignment)
+    elif action == "return":
+        assignment_return(actor=user, assignment=assignment, reason=data.get("reason", ""))
+    elif action in ("grant", "decline"):
+        assignment_decide_extension(actor=user, assignment=assignment, grant=action == "grant")
+    else:
+        raise Http404
+
+
+@login_required
+@require_POST
+def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> HttpResponse:
+    if action not in (*COMMUNITY_ACTIONS, *DEPARTMENT_ACTIONS):
+        raise Http404
+    assignment = _visible_assignment(request, assignment_id)
+    try:
+        _act(request, assignment, action)
+    except RuleBroken as broken:
+        if broken.status == 403:
+            # Someone who may see the assignment but not take this step (no button offered it).
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(_back(request, assignment))
+
+
+@login_required
+def deliverable_download(request: HttpRequest, assignment_id: int) -> FileResponse:
+    assignment = _visible_assignment(request, assignment_id)
+    if not assignment.deliverable_file:
+        raise Http404
+    return FileResponse(
+        assignment.deliverable_file.open("rb"),
+        as_attachment=True,
+        filename=_stored_name(assignment.deliverable_file.name or ""),
+    )
+
+
+# Communities ------------------------------------------------------------------------------------
+
+
+@login_required
+def inbox_page(request: HttpRequest) -> HttpResponse:
+    communities = communities_of(request.user)
+    if not communities:
+        raise Http404
+    rows = inbox(communities, clock.today())
+    return render(
+        request,
+        "dispatch/inbox.html",
+        {
+            "admitted": [row for row in rows if row.assignment.admitted],
+            "unadmitted": [row for row in rows if not row.assignment.admitted],
+            "counts": _labelled(inbox_counts(communities)),
+            "open_states": OPEN_STATES,
+        },
+    )
+
+
+@login_required
+def report_new(request: HttpRequest) -> HttpResponse:
+    communities = _community_choices(request)
+    if not communities:
+        raise Http404
+    departments = [
+        (org.code, org.name) for org in organisations_of_kind(OrganisationKinds.DEPARTMENT)
+    ]
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        communities=communities,
+        departments=departments,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = off_platform_report_create(
+                actor=request.user,
+                community=organisation_get(data["community"]),
+                department=organisation_get(data["department"]) if data["department"] else None,
+                pushed_by=data["pushed_by"],
+                channel=data["channel"],
+                occurred_on=data["occurred_on"],
+                what_was_asked=data["what_was_asked"],
+                evidence=form.evidence_files(),
+            )
+        except RuleBroken as broken:
+            if broken.status == 403:
+                return HttpResponseForbidden(broken.message)
+            _show_rule_error(form, broken)
+        else:
+            messages.success(
+                request,
+                _("Report recorded. It joins the supervision offices' queue."),
+            )
+            return redirect("dispatch:report", report_id=report.pk)
+    return render(request, "dispatch/report_form.html", {"form": form})
+
+
+@login_required
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    report = _visible_report(request, report_id)
+    return render(request, "dispatch/report_detail.html", {"report": report})
+
+
+@login_required
+def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
+    report = _visible_report(request, report_id)
+    evidence: Evidence | None = next(
+        (item for item in report.evidence.all() if item.pk == evidence_id), None
+    )
+    if evidence is None:
+        raise Http404
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.filename,
+        content_type=evidence.content_type,
+    )
+
+
+# Subdistricts and the supervision offices --------------------------------------------------------
+
+
+@login_required
+def subdistrict_page(request: HttpRequest) -> HttpResponse:
+    """Everything sent to the communities of the person's subdistricts."""
+    subdistricts = _subdistricts(request)
+    if not subdistricts:
+        raise Http404
+    under = Q(pk__in=[])
+    for grant in subdistricts:
+        under |= Q(community__path__startswith=f"{grant.path}/")
+    visible = assignments_visible_to(request.user).filter(under)
+    assignments = list(
+        visible.select_related("task", "task__department", "community").order_by(
+            "-task__created_at", "-task_id", "community__path"
+        )[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "dispatch/subdistrict.html",
+        {
+            "subdistricts": subdistricts,
+            "assignments": assignments,
+            "counts": _labelled(state_counts(visible)),
+            "limit": LIST_LIMIT,
+        },
+    )
+
+
+@login_required
+def supervision_page(request: HttpRequest) -> HttpResponse:
+    """The violation candidates: unadmitted tasks (refusals included) and off-platform reports,
+    grouped by department."""
+    if not sees_everything(request.user):
+        raise Http404
+    tasks = tasks_visible_to(request.user)
+    reports = reports_visible_to(request.user)
+    unadmitted = list(
+        tasks.filter(admitted=False)
+        .select_related("department", "item")
+        .order_by("department__name", "department_id", "-created_at", "-pk")[:LIST_LIMIT]
+    )
+    counts = task_state_counts(unadmitted)
+    return render(
+        request,
+        "dispatch/supervision.html",
+        {
+            "queue": supervision_queue(tasks, reports),
+            "unadmitted": unadmitted,
+            "counts": counts,
+            "totals": {task_id: sum(by_state.values()) for task_id, by_state in counts.items()},
+            "reports": list(
+                reports.select_related("community", "department")
+                .prefetch_related("evidence")
+                .order_by("department__name", "department_id", "-reported_at", "-pk")[:LIST_LIMIT]
+            ),
+            "limit": LIST_LIMIT,
+        },
+    )

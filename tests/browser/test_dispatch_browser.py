@@ -1,0 +1,87 @@
+"""In a real browser: a department sends a task under no catalog item; the gate does not admit
+it; the community finds it marked in its inbox, with the reason, and refuses it in one step; the
+department sees the refusal on its task's page."""
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from communitygate.catalog.services import catalog_publish
+from communitygate.core import clock
+from communitygate.testing import PASSWORD, World, build_world, make_item
+
+pytestmark = [pytest.mark.browser]
+
+TITLE = "创建文明城市迎检材料报送"
+MONDAY = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
+
+
+@pytest.fixture
+def world_with_catalog(transactional_db: None) -> World:
+    clock.pin(MONDAY)  # the live server runs in this process: its "today" is Monday too
+    world = build_world()
+    make_item(world, "ZX-001", name="召集居民会议")
+    catalog_publish(actor=world.user("office_officer"), title="现行目录")
+    return world
+
+
+def signed_in(browser: Browser, base: str, username: str) -> Page:
+    page = browser.new_context(locale="zh-CN").new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{base}/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
+    return page
+
+
+def test_an_unadmitted_task_is_refused_in_one_step(  # type: ignore[no-untyped-def]
+    live_server, browser: Browser, world_with_catalog: World
+) -> None:
+    base = live_server.url
+    clerk = signed_in(browser, base, "department_clerk")
+    clerk.get_by_test_id("nav-dispatch").click()
+    clerk.get_by_test_id("send-link").click()
+    form = clerk.get_by_test_id("task-form")
+    form.locator("#id_title").fill(TITLE)
+    form.locator("#id_instructions").fill("请于12月4日前报送迎检台账。")
+    form.locator("#id_task_type").select_option("report")
+    form.locator("#id_starts_on").fill("2026-11-23")
+    form.locator("#id_due_on").fill("2026-11-26")
+    form.locator("input[name=target_mode][value=communities]").check()
+    form.locator("#id_target_codes").fill("370203031001, 370203014001")
+    form.get_by_test_id("send-task").click()
+
+    verdict = clerk.get_by_test_id("verdict")
+    expect(clerk.get_by_test_id("verdict-badge").first).to_have_text("未准入")
+    expect(verdict.locator("li[data-code=not_in_catalog]")).to_contain_text("社区有权拒绝")
+    expect(clerk.locator("main h1")).to_contain_text(TITLE)
+    task_url = clerk.url
+
+    community = signed_in(browser, base, "community_secretary")
+    community.get_by_test_id("nav-dispatch").click()
+    unadmitted = community.get_by_test_id("unadmitted")
+    row = unadmitted.locator("tbody tr", has_text=TITLE)
+    expect(row).to_have_count(1)
+    expect(row.get_by_test_id("verdict-badge")).to_have_text("未准入")
+    expect(row.locator("li[data-code=not_in_catalog]")).to_be_visible()
+    expect(row.get_by_test_id("workdays-left")).to_contain_text("3")
+    expect(row.get_by_test_id("due-soon")).to_be_visible()
+    expect(community.get_by_test_id("admitted")).not_to_contain_text(TITLE)
+    row.locator("input[name=comment]").fill("不在社区工作准入目录内")
+    row.get_by_test_id("refuse").click()
+
+    expect(community.locator(".message.success")).to_be_visible()
+    row = community.get_by_test_id("unadmitted").locator("tbody tr", has_text=TITLE)
+    expect(row.get_by_test_id("state")).to_contain_text("已拒绝")
+    expect(row.get_by_test_id("refuse-form")).to_have_count(0)
+
+    clerk.goto(task_url)
+    refused = clerk.get_by_test_id("row-370203031001")
+    expect(refused.get_by_test_id("state")).to_have_text("已拒绝")
+    expect(refused.get_by_test_id("refusal-comment")).to_contain_text("不在社区工作准入目录内")
+    expect(clerk.get_by_test_id("row-370203014001").get_by_test_id("state")).to_have_text("已接收")
+    for context in (clerk.context, community.context):
+        context.close()
