@@ -47,6 +47,7 @@ from communitygate.core.errors import (
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.workdays import earliest_urgent_start
 from communitygate.orgs.models import Organisation, OrganisationKinds
+from communitygate.orgs.selectors import active_communities
 
 
 class TransitionNotAllowed(RuleBroken):
@@ -461,7 +462,7 @@ def _require_office(actor: AnyUser) -> None:
 def _consulted_bodies(application: Application) -> list[Organisation]:
     """The targeted communities and their subdistricts (all communities when targets_all)."""
     if application.targets_all:
-        communities = list(Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY))
+        communities = list(active_communities(clock.today()))
     else:
         communities = list(application.target_communities.all())
     subdistrict_ids = {c.parent_id for c in communities if c.parent_id}

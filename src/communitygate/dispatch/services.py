@@ -51,6 +51,7 @@ from communitygate.dispatch.permissions import (
     sending_departments,
 )
 from communitygate.orgs.models import Organisation, OrganisationKinds
+from communitygate.orgs.selectors import active_communities
 
 BULK_BATCH = 1000
 
@@ -183,7 +184,7 @@ def _published_item(item_code: str | None) -> tuple[int | None, ItemFacts | None
 
 
 def _target_community_ids(targets: Targets, item: ItemFacts | None) -> list[int]:
-    communities = Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY)
+    communities = active_communities(clock.today())
     if targets.mode == TargetModes.ALL:
         if item is not None and item.scope is not None:
             communities = communities.filter(pk__in=item.scope)

@@ -1,5 +1,7 @@
 """Reads of the organisation tree. Organisations are public facts: no scoping needed to read them."""
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 
 from communitygate.core.errors import NotFound
@@ -42,3 +44,11 @@ def catalog_owners() -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         kind__in=[OrganisationKinds.DEPARTMENT, OrganisationKinds.COMMITTEE_OFFICE]
     ).order_by("kind", "code")
+
+
+def active_communities(day: dt.date) -> QuerySet[Organisation]:
+    """Communities in existence on `day` (an ended or not yet started community gets no work)."""
+    return Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY).filter(
+        Q(active_from__isnull=True) | Q(active_from__lte=day),
+        Q(active_to__isnull=True) | Q(active_to__gte=day),
+    )
