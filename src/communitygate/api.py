@@ -19,6 +19,7 @@ from communitygate.catalog.api import router as catalog_router
 from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.api import router as dispatch_router
 from communitygate.orgs.api import router as orgs_router
+from communitygate.residents.api import router as residents_router
 from communitygate.web.calendar_api import router as calendar_router
 
 api = NinjaAPI(
@@ -34,6 +35,7 @@ api.add_router("", accounts_router)
 api.add_router("", admissions_router)
 api.add_router("", dispatch_router)
 api.add_router("", calendar_router)
+api.add_router("", residents_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

@@ -7,6 +7,10 @@ Environment variables:
   DEBUG          "1"/"true" to turn on; off otherwise
   HTTPS          "1" when served over TLS: secure __Host- cookies, HSTS, SSL redirect
   VAR_DIR        where the SQLite file, the secret key and collected static files live
+  COMMUNITYGATE_PI_KEY        base64 of 32 random bytes: the key that encrypts ID numbers and phones
+  COMMUNITYGATE_PI_INDEX_KEY  base64 of 32 random bytes: the key of their blind (search) index
+                 Both default to keys derived from SECRET_KEY (development, tests, the demo only:
+                 rotating SECRET_KEY would then lose the data); production must set them.
 """
 
 import os
@@ -72,6 +76,7 @@ INSTALLED_APPS = [
     "communitygate.catalog",
     "communitygate.admissions",
     "communitygate.dispatch",
+    "communitygate.residents",
     "communitygate.web",
     "communitygate.demo",
 ]
@@ -215,12 +220,22 @@ COMMUNITYGATE: dict[str, Any] = {
     # SPEC §4: an application may go to the committee when approvals ÷ consulted bodies ≥ this.
     "CONSULTATION_PASS_THRESHOLD": "0.60",
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    # The class that encrypts personal information (core.crypto); an SM4 one may replace it.
+    "PI_CIPHER": "communitygate.core.crypto.AesGcmCipher",
 }
+
+# Personal information keys (core.crypto). Empty: derived from SECRET_KEY, for development only.
+PI_ENCRYPTION_KEY = os.environ.get("COMMUNITYGATE_PI_KEY", "")
+PI_INDEX_KEY = os.environ.get("COMMUNITYGATE_PI_INDEX_KEY", "")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every handler masks ID numbers and mobiles before writing (SECURITY check 11).
+    "filters": {"mask_personal_data": {"()": "communitygate.core.logmask.MaskPersonalData"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 

@@ -20,9 +20,8 @@ its row is added here.
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any, cast
 
 import pytest
@@ -83,95 +82,55 @@ from communitygate.dispatch.services import (
     task_send,
 )
 from communitygate.orgs.models import Organisation
+from communitygate.residents.tests import (
+    grid_glance,
+    grid_import,
+    grid_matters,
+    grid_programmes,
+    grid_registry,
+)
 from communitygate.testing import PASSWORD, PEOPLE, World, make_item
+from communitygate.web.tests.grid import (
+    ADMIN_AUDIT_APP,
+    ADMIN_INDEX,
+    ADMIN_LOGIN_PAGE,
+    ADMIN_OFFICE_ADMIN_PAGE,
+    ADMIN_OFFICE_ADMIN_WRITE,
+    ADMIN_OFFICE_APP,
+    ADMIN_OFFICE_VIEW,
+    ADMIN_SIGN_IN,
+    ANONYMOUS,
+    API_SIGNED_IN,
+    AUDIT_LOG,
+    CREATED,
+    DEACTIVATED_ADMIN,
+    FORBIDDEN,
+    FORMER_OFFICER,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    NOWHERE,
+    OFFICE,
+    OFFICE_PAGE,
+    OFFICE_POST_ONLY,
+    OFFICE_WRITE,
+    PAGE,
+    PUBLIC,
+    REDIRECT,
+    ROLES,
+    SIGN_IN,
+    SIGNED_OUT,
+    SUPERUSER_WITHOUT_ROLE,
+    UNAUTHENTICATED,
+    UPLOADER_PAGE,
+    UPLOADER_WRITE,
+    WORLD_PEOPLE,
+    GridPart,
+    Outcome,
+    row,
+)
 
 pytestmark = pytest.mark.django_db
 
-
-class Outcome(StrEnum):
-    PAGE = "200"
-    CREATED = "201"
-    REDIRECT = "302 onwards"
-    SIGN_IN = "302 to sign in"
-    ADMIN_SIGN_IN = "302 to the admin's sign-in"
-    UNAUTHENTICATED = "401"
-    FORBIDDEN = "403"
-    NOT_FOUND = "404"
-    METHOD_NOT_ALLOWED = "405"
-
-
-PAGE = Outcome.PAGE
-CREATED = Outcome.CREATED
-REDIRECT = Outcome.REDIRECT
-SIGN_IN = Outcome.SIGN_IN
-ADMIN_SIGN_IN = Outcome.ADMIN_SIGN_IN
-UNAUTHENTICATED = Outcome.UNAUTHENTICATED
-FORBIDDEN = Outcome.FORBIDDEN
-NOT_FOUND = Outcome.NOT_FOUND
-METHOD_NOT_ALLOWED = Outcome.METHOD_NOT_ALLOWED
-
-# The people ------------------------------------------------------------------------------------
-
-ANONYMOUS = "anonymous"
-WORLD_PEOPLE = (
-    "office_admin",
-    "office_officer",
-    "committee_member",
-    "department_clerk",
-    "department_head",
-    "department_clerk_other",
-    "subdistrict_officer",
-    "subdistrict_officer_other",
-    "community_secretary",
-    "community_worker",
-    "community_secretary_other",
-    "inspector",
-    "auditor",
-    "social_org_staff",
-    "no_role",
-)
-FORMER_OFFICER = "office_officer_former"
-DEACTIVATED_ADMIN = "office_admin_deactivated"
-SUPERUSER_WITHOUT_ROLE = "superuser_without_role"
-ROLES = (ANONYMOUS, *WORLD_PEOPLE, FORMER_OFFICER, DEACTIVATED_ADMIN, SUPERUSER_WITHOUT_ROLE)
-
-# A switched-off account's session is not honoured: it is someone signed out.
-SIGNED_OUT = (ANONYMOUS, DEACTIVATED_ADMIN)
-OFFICE = ("office_admin", "office_officer")
-ADMIN_ENTRANTS = ("office_admin", "office_officer", "auditor")
-UPLOADER = ("office_officer",)  # the seeded import batch is office_officer's
-
-
-def row(default: Outcome, *cells: tuple[Iterable[str], Outcome]) -> dict[str, Outcome]:
-    """Everyone gets `default`, then each (people, outcome) cell overrides, in order."""
-    answers = dict.fromkeys(ROLES, default)
-    for people, outcome in cells:
-        for person in people:
-            assert person in answers, person
-            answers[person] = outcome
-    return answers
-
-
-PUBLIC = row(PAGE)
-NOWHERE = row(NOT_FOUND)
-API_SIGNED_IN = row(PAGE, (SIGNED_OUT, UNAUTHENTICATED))
-OFFICE_PAGE = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (OFFICE, PAGE))
-OFFICE_WRITE = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (OFFICE, REDIRECT))
-OFFICE_POST_ONLY = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (OFFICE, METHOD_NOT_ALLOWED))
-UPLOADER_PAGE = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (UPLOADER, PAGE))
-UPLOADER_WRITE = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (UPLOADER, REDIRECT))
-ADMIN_LOGIN_PAGE = row(PAGE, (ADMIN_ENTRANTS, REDIRECT))
-ADMIN_INDEX = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, PAGE))
-ADMIN_OFFICE_APP = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, NOT_FOUND), (OFFICE, PAGE))
-# Separation of duties (MLPS level 3, SECURITY check 10(d)): only the audit bureau reads the
-# audit log; the office's administrators manage the system but cannot read its audit records.
-ADMIN_AUDIT_APP = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, NOT_FOUND), (("auditor",), PAGE))
-ADMIN_OFFICE_VIEW = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (OFFICE, PAGE))
-ADMIN_OFFICE_ADMIN_PAGE = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("office_admin",), PAGE))
-ADMIN_OFFICE_ADMIN_WRITE = row(
-    ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("office_admin",), REDIRECT)
-)
-AUDIT_LOG = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (("auditor",), PAGE))
 
 # Applications (admissions.permissions.applications_visible_to): the office, the committee,
 # supervision and audit see every one; the applicant department (DEPT-MZ) its own; a
@@ -555,9 +514,10 @@ class GridSeed:
     assignment_extension: int
     report: int
     evidence: int
+    extra: dict[str, Any] = field(default_factory=dict)  # the parts' placeholders
 
     def url(self, path: str) -> str:
-        return path.format(**vars(self))
+        return path.format(**{**vars(self), **self.extra})
 
 
 def import_file(code: str) -> bytes:
@@ -790,6 +750,7 @@ def seed(world: World, settings: Any, tmp_path: Any) -> GridSeed:
         **(admissions := seed_admissions(world)),
         **seed_attachment_and_notification(world, admissions["draft"]),
         **seed_dispatch(world),
+        extra={key: value for part in GRID_PARTS for key, value in part.seed(world).items()},
     )
 
 
@@ -1365,6 +1326,20 @@ EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
     ),
 }
 STATELESS_WRITES = {("POST", "/accounts/logout/")}
+
+# Each app's part of the grid, declared beside its code (residents/tests/grid_*.py).
+GRID_PARTS: tuple[GridPart, ...] = (
+    grid_registry.PART,
+    grid_import.PART,
+    grid_matters.PART,
+    grid_programmes.PART,
+    grid_glance.PART,
+)
+for _part in GRID_PARTS:
+    assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
+    MATRIX.update(_part.matrix)
+    PAYLOADS.update(_part.payloads)
+    EFFECTS.update(_part.effects)
 
 # Running a cell ----------------------------------------------------------------------------------
 

@@ -1,0 +1,5 @@
+"""API: matters."""
+
+from ninja import Router
+
+router = Router(tags=["residents"])

@@ -1,0 +1,5 @@
+"""API: programmes."""
+
+from ninja import Router
+
+router = Router(tags=["residents"])

@@ -1,0 +1,5 @@
+"""API: public."""
+
+from ninja import Router
+
+router = Router(tags=["residents"], auth=None)

@@ -1,0 +1,5 @@
+"""API: registry."""
+
+from ninja import Router
+
+router = Router(tags=["residents"])

@@ -1,0 +1,1 @@
+"""Reads of the residents' platform, one module per sub-domain."""

@@ -1,0 +1,2 @@
+"""Writes of the residents' platform, one module per sub-domain: registry, importing, matters,
+disputes, programmes, visits."""

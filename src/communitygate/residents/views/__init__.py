@@ -1,0 +1,1 @@
+"""Pages of the residents' platform, one module per sub-domain; each has `urlpatterns`."""

@@ -1,0 +1,5 @@
+"""Pages: glance."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""Pages: importing."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

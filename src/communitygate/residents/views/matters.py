@@ -1,0 +1,5 @@
+"""Pages: matters."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

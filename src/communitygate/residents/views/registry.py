@@ -1,0 +1,5 @@
+"""Pages: registry."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
