@@ -87,6 +87,7 @@ from communitygate.residents.tests import (
     grid_import,
     grid_matters,
     grid_programmes,
+    grid_public,
     grid_registry,
 )
 from communitygate.testing import PASSWORD, PEOPLE, World, make_item
@@ -1333,6 +1334,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_import.PART,
     grid_matters.PART,
     grid_programmes.PART,
+    grid_public.PART,
     grid_glance.PART,
 )
 for _part in GRID_PARTS:

@@ -1,0 +1,1 @@
+"""Forms of the residents' platform, one module per sub-domain."""
