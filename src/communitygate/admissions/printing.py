@@ -1,21 +1,15 @@
 """The printable application form (申请社区办理事项审批表) as a PDF, laid out like the paper form,
-with a Chinese font embedded (fpdf2 subsets it per document) so it shows on any viewer.
-
-fpdf2 is used because it embeds OpenType CJK fonts (CFF outlines) directly; ReportLab embeds
-TrueType outlines only.
+with a Chinese font embedded (`core.pdf`: fpdf2 subsets it per document) so it shows on any
+viewer.
 """
 
-from pathlib import Path
-
-from django.conf import settings
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from communitygate.admissions.models import Application
 from communitygate.admissions.tally import Tally
 from communitygate.catalog.labels import CLASS_ZH, DOMAIN_ZH, FREQUENCY_ZH
+from communitygate.core.pdf import FONT_FAMILY, ChineseDocument, chinese_date, yuan_text
 
-DEFAULT_FONT = Path(__file__).parent / "fonts" / "CommunityGateSansSC-GB2312.otf"
 LABEL_WIDTH = 46
 STATUS_ZH = {
     "draft": "草稿",
@@ -31,21 +25,6 @@ STATUS_ZH = {
 }
 
 
-def _font_path() -> Path:
-    configured = settings.COMMUNITYGATE.get("PDF_FONT")
-    return Path(configured) if configured else DEFAULT_FONT
-
-
-def _money(value: object) -> str:
-    return "—" if value in (None, "") else f"¥{value:,.2f} 元"
-
-
-def _date(value: object) -> str:
-    return (
-        "—" if value is None else f"{value:%Y年%m月%d日}".replace("年0", "年").replace("月0", "月")
-    )
-
-
 def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
     """The form's rows, label and value, in the order of the paper form."""
     scope = (
@@ -57,7 +36,10 @@ def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
         ("申请单位", application.applicant.name),
         ("经办人 / 联系电话", f"{application.contact_name}　{application.contact_phone}"),
         ("申请编号", application.number),
-        ("提交日期", _date(application.submitted_at.date() if application.submitted_at else None)),
+        (
+            "提交日期",
+            chinese_date(application.submitted_at.date() if application.submitted_at else None),
+        ),
         ("事项名称", application.item_name),
         (
             "事项类别 / 领域",
@@ -68,13 +50,16 @@ def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
         ("必要性", application.necessity),
         ("社区承担的具体任务", application.community_duty),
         ("实施范围", scope),
-        ("起止时间", f"{_date(application.starts_on)} 至 {_date(application.ends_on)}"),
+        (
+            "起止时间",
+            f"{chinese_date(application.starts_on)} 至 {chinese_date(application.ends_on)}",
+        ),
         ("频次", FREQUENCY_ZH.get(application.frequency, application.frequency)),
         ("预计工时（每社区）", f"{application.estimated_hours} 小时"),
         ("需报送的台账、表格", application.ledgers_required or "无"),
         (
             "经费（每社区每年）及来源",
-            f"{_money(application.funding_per_community)}　{application.funding_source}",
+            f"{yuan_text(application.funding_per_community)}　{application.funding_source}",
         ),
         ("支持与培训", application.support_offered or "无"),
         (
@@ -92,17 +77,13 @@ def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
 
 
 def application_form_pdf(application: Application, tally: Tally) -> bytes:
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"申请社区办理事项审批表 {application.number}")
-    pdf.set_author("CommunityGate 社区工作准入与民情服务平台")
-    pdf.add_font("cg-sans", fname=str(_font_path()))
-    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf = ChineseDocument(title=f"申请社区办理事项审批表 {application.number}")
     pdf.add_page()
-    pdf.set_font("cg-sans", size=18)
+    pdf.set_font(FONT_FAMILY, size=18)
     pdf.cell(0, 12, "申请社区办理事项审批表", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("cg-sans", size=9)
+    pdf.set_font(FONT_FAMILY, size=9)
     pdf.cell(0, 6, f"编号：{application.number}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font("cg-sans", size=10.5)
+    pdf.set_font(FONT_FAMILY, size=10.5)
     with pdf.table(
         col_widths=(LABEL_WIDTH, 190 - LABEL_WIDTH), first_row_as_headings=False, line_height=6.5
     ) as table:
@@ -111,10 +92,11 @@ def application_form_pdf(application: Application, tally: Tally) -> bytes:
             row.cell(label)
             row.cell(value or "—")
     pdf.ln(4)
-    pdf.set_font("cg-sans", size=8.5)
+    pdf.set_font(FONT_FAMILY, size=8.5)
     pdf.multi_cell(
         0,
         5,
         "本表由社区准入平台生成。未纳入社区工作准入目录的事项，社区有权拒绝。",
     )
-    return bytes(pdf.output())
+    pdf.missing_characters_note()
+    return pdf.to_bytes()

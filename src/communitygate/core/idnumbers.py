@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from communitygate.core import clock
+from communitygate.core.crypto import Sealed, blind_index, seal
 from communitygate.core.errors import InvalidInput, Problem
 
 CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -198,3 +199,16 @@ def _check_check_character(number: str) -> None:
             f"校验码应为 {expected}，而不是 {number[17]}，请核对号码。",
             f"the check character should be {expected}, not {number[17]}; check the number.",
         )
+
+
+ID_NUMBER_KIND = "id_number"  # the blind index's kind
+
+
+def id_number_digest(number: str) -> str:
+    """The keyed digest that finds a normalised ID number by exact match without storing it."""
+    return blind_index(ID_NUMBER_KIND, number)
+
+
+def seal_id_number(number: str) -> Sealed:
+    """A normalised 18-character ID number, sealed with its mask (370203********123X)."""
+    return seal(ID_NUMBER_KIND, number, mask_id_number(number))

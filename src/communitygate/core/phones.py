@@ -11,6 +11,7 @@ import unicodedata
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
+from communitygate.core.crypto import Sealed, blind_index, seal
 from communitygate.core.errors import InvalidInput, Problem
 
 _SEPARATORS = re.compile(r"[\s\-().]+")
@@ -128,3 +129,16 @@ def _digits_or_none(phone: str) -> str | None:
 def _area_code_length(landline: str) -> int:
     # 010 (Beijing) and 02x (the big cities) have three digits; every other area code four.
     return 3 if landline[1] in "12" else 4
+
+
+PHONE_KIND = "phone"  # the blind index's kind: equal digits of another kind never match
+
+
+def phone_digest(phone: str) -> str:
+    """The keyed digest that finds a normalised phone by exact match without storing it."""
+    return blind_index(PHONE_KIND, phone)
+
+
+def seal_phone(phone: str) -> Sealed:
+    """A normalised phone (digits only), sealed with its mask (139****5678)."""
+    return seal(PHONE_KIND, phone, mask_phone(phone))

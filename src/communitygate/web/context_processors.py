@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
 from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.residents.permissions import can_read_rates
 from communitygate.web.calendar_services import calendar_warning
 
 
@@ -14,6 +15,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_grants": user_grants(user),
         "nav_can_manage_catalog": can_manage_catalog(user),
+        # 民情零距离: whoever sees residents' data (community, subdistrict) or their figures
+        # (office, supervision, audit); the roles are read from the grants already loaded.
+        "nav_residents": can_read_rates(user),
         "nav_can_use_admin": can_use_admin_site(user) or can_read_audit_log(user),
         "nav_calendar_warning": calendar_warning(user),
         "nav_unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),

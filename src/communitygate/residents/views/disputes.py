@@ -1,5 +1,217 @@
-"""Pages: disputes."""
+"""Pages: dispute mediation (矛盾纠纷调解). A community's staff record disputes, add parties and
+sessions and conclude them; the subdistrict reads its communities' disputes. The agreement
+prints as a PDF. Phones show masked only.
 
-from django.urls import URLPattern
+Views parse input, fetch through the access helpers, call one service or selector, render."""
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.residents.forms.disputes import (
+    ConcludeForm,
+    DisputeFilterForm,
+    DisputeForm,
+    PartyForm,
+    SessionForm,
+)
+from communitygate.residents.models import Dispute, DisputeKinds, DisputeOutcomes
+from communitygate.residents.permissions import works_in
+from communitygate.residents.printing import mediation_agreement_pdf
+from communitygate.residents.selectors.disputes import access_dispute, dispute_list, dispute_record
+from communitygate.residents.selectors.programmes import communities_staffed_by
+from communitygate.residents.services.disputes import (
+    dispute_add_party,
+    dispute_conclude,
+    dispute_open,
+    mediation_session_add,
+)
+
+LIST_LIMIT = 300
+
+
+def _report(request: HttpRequest, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        messages.error(request, problem.message)
+    if not problems:
+        messages.error(request, broken.message)
+
+
+def _visible_dispute(request: HttpRequest, dispute_id: int) -> Dispute:
+    try:
+        return access_dispute(request.user, dispute_id)
+    except NotFound:
+        raise Http404 from None
+
+
+@login_required
+@require_GET
+def dispute_list_page(request: HttpRequest) -> HttpResponse:
+    filters = DisputeFilterForm(request.GET or None)
+    chosen = filters.cleaned_data if filters.is_valid() else {}
+    disputes = list(
+        dispute_list(
+            request.user,
+            outcome=chosen.get("outcome", ""),
+            kind=chosen.get("kind", ""),
+            open_only=chosen.get("open", False),
+        )[:LIST_LIMIT]
+    )
+    return render(
+        request,
+        "residents/dispute_list.html",
+        {
+            "disputes": disputes,
+            "filters": filters,
+            "can_open": bool(communities_staffed_by(request.user)),
+            "kinds": DisputeKinds.choices,
+            "outcomes": DisputeOutcomes.choices,
+        },
+    )
+
+
+@login_required
+def dispute_new(request: HttpRequest) -> HttpResponse:
+    communities = {c.code: c for c in communities_staffed_by(request.user)}
+    if not communities:
+        raise Http404
+    form = DisputeForm(
+        request.POST or None, communities=[(code, c.name) for code, c in communities.items()]
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            dispute = dispute_open(
+                actor=request.user,
+                community=communities[form.cleaned_data["community"]],
+                kind=form.cleaned_data["kind"],
+                summary=form.cleaned_data["summary"],
+                facts=form.cleaned_data["facts"],
+                parties=form.parties(),
+            )
+        except RuleBroken as broken:
+            problems = broken.problems if isinstance(broken, InvalidInput) else []
+            for problem in problems:
+                form.add_error(None, problem.message)
+            if not problems:
+                form.add_error(None, broken.message)
+        else:
+            messages.success(request, _("Dispute recorded."))
+            return redirect("residents:dispute", dispute_id=dispute.pk)
+    return render(request, "residents/dispute_form.html", {"form": form})
+
+
+@login_required
+@require_GET
+def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    dispute = _visible_dispute(request, dispute_id)
+    can_act = works_in(request.user, dispute.community_id)
+    concluded = bool(dispute.outcome)
+    return render(
+        request,
+        "residents/dispute_detail.html",
+        {
+            "record": dispute_record(dispute),
+            "dispute": dispute,
+            "can_act": can_act and not concluded,
+            "party_form": PartyForm(),
+            "session_form": SessionForm(initial={"held_on": clock.today()}),
+            "conclude_form": ConcludeForm(initial={"outcome_on": clock.today()}),
+            "has_agreement": dispute.outcome == DisputeOutcomes.AGREEMENT,
+        },
+    )
+
+
+def _act(request: HttpRequest, dispute_id: int, form_class: type, act: object) -> HttpResponse:
+    """The three actions share one shape: fetch (404), parse, run the service (403 when the
+    person may not act), report, back to the dispute."""
+    dispute = _visible_dispute(request, dispute_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("residents:dispute", dispute_id=dispute.pk)
+    try:
+        act(dispute, form)  # type: ignore[operator]
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("residents:dispute", dispute_id=dispute.pk)
+
+
+@login_required
+@require_POST
+def dispute_party_add(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    return _act(
+        request,
+        dispute_id,
+        PartyForm,
+        lambda dispute, form: dispute_add_party(
+            actor=request.user, dispute=dispute, party=form.party()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def dispute_session_add(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    return _act(
+        request,
+        dispute_id,
+        SessionForm,
+        lambda dispute, form: mediation_session_add(
+            actor=request.user, dispute=dispute, **form.cleaned_data
+        ),
+    )
+
+
+@login_required
+@require_POST
+def dispute_conclude_page(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    return _act(
+        request,
+        dispute_id,
+        ConcludeForm,
+        lambda dispute, form: dispute_conclude(
+            actor=request.user, dispute=dispute, **form.cleaned_data
+        ),
+    )
+
+
+@login_required
+@require_GET
+def dispute_agreement_pdf(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    dispute = _visible_dispute(request, dispute_id)
+    if dispute.outcome != DisputeOutcomes.AGREEMENT:
+        return HttpResponse(
+            _("This dispute has no agreement to print."), status=409, content_type="text/plain"
+        )
+    response = HttpResponse(mediation_agreement_pdf(dispute), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="agreement-{dispute.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("disputes/", dispute_list_page, name="disputes"),
+    path("disputes/new/", dispute_new, name="dispute_new"),
+    path("disputes/<int:dispute_id>/", dispute_detail, name="dispute"),
+    path("disputes/<int:dispute_id>/parties/", dispute_party_add, name="dispute_party_add"),
+    path("disputes/<int:dispute_id>/sessions/", dispute_session_add, name="dispute_session_add"),
+    path("disputes/<int:dispute_id>/conclude/", dispute_conclude_page, name="dispute_conclude"),
+    path(
+        "disputes/<int:dispute_id>/agreement.pdf",
+        dispute_agreement_pdf,
+        name="dispute_agreement",
+    ),
+]

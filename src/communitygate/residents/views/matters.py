@@ -1,5 +1,330 @@
-"""Pages: matters."""
+"""Matters pages (民情事项): the list with its filters, the quick intake (fifty a day must not be a
+chore), a matter's page with its history and steps, the three rates, and the XLSX export.
 
-from django.urls import URLPattern
+Community staff act on their own community's matters; a subdistrict's officers read those of
+their communities (escalated ones highlighted) and act on none. Every page here shows personal
+data, so none may be cached (`Cache-Control: no-store`). Views parse input, fetch through the
+scoped selectors, call one service or selector, and render."""
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from communitygate.accounts.selectors import people_holding
+from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.paging import page_bounds
+from communitygate.residents.forms.matters import (
+    AnswerForm,
+    AssignForm,
+    IntakeForm,
+    MatterFilterForm,
+    PeriodForm,
+    ReopenForm,
+)
+from communitygate.residents.models import Matter, MatterCategory, MatterStatuses
+from communitygate.residents.permissions import (
+    COMMUNITY_ROLES,
+    can_read_rates,
+    communities_visible_to,
+    communities_with_figures_for,
+    overseen_subdistrict_paths,
+    staffed_community_ids,
+    works_in,
+)
+from communitygate.residents.selectors.matters import (
+    MatterFilters,
+    is_overdue,
+    matter_access,
+    matter_history,
+    matter_list,
+    matter_rates,
+    matter_rates_by_subdistrict,
+    matter_rates_total,
+    residents_for_intake,
+)
+from communitygate.residents.services.matters import (
+    matter_answer,
+    matter_assign,
+    matter_close,
+    matter_receive,
+    matter_reopen,
+    matters_export,
+)
+from communitygate.residents.workflow import MatterActions, MatterActors, actions_from
+
+PAGE_SIZE = 50
+STEPS = tuple(action.value for action in MatterActions)
+
+
+# Helpers -----------------------------------------------------------------------------------------
+
+
+def _report(request: HttpRequest, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        messages.error(request, problem.message)
+    if not problems:
+        messages.error(request, broken.message)
+
+
+def _show_rule_error(form: Any, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
+    if not problems:
+        form.add_error(None, broken.message)
+
+
+def _matter(request: HttpRequest, matter_id: int) -> Matter:
+    try:
+        return matter_access(request.user, matter_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _category_choices() -> list[tuple[str, str]]:
+    return [
+        (category.code, category.name)
+        for category in MatterCategory.objects.filter(active=True).order_by("position", "code")
+    ]
+
+
+def _offset(request: HttpRequest) -> int:
+    try:
+        _limit, offset = page_bounds(PAGE_SIZE, int(request.GET.get("offset", "0")), 10**9)
+    except (ValueError, InvalidInput):
+        return 0
+    return offset
+
+
+def _filters(request: HttpRequest) -> tuple[MatterFilterForm, MatterFilters]:
+    communities = [(c.code, c.name) for c in communities_visible_to(request.user).order_by("code")]
+    if not communities:
+        raise Http404
+    form = MatterFilterForm(request.GET, communities=communities, categories=_category_choices())
+    return form, form.filters() if form.is_valid() else MatterFilters()
+
+
+# The list and the export -------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def matter_list_page(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    today = clock.today()
+    matters = matter_list(request.user, filters, today=today)
+    count = matters.count()
+    offset = _offset(request)
+    rows = list(matters[offset : offset + PAGE_SIZE])
+    query = request.GET.copy()
+    query.pop("offset", None)
+    return render(
+        request,
+        "residents/matter_list.html",
+        {
+            "form": form,
+            "rows": [(matter, is_overdue(matter, today)) for matter in rows],
+            "count": count,
+            "offset": offset,
+            "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
+            "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
+            "query": query.urlencode(),
+            "can_receive": bool(staffed_community_ids(request.user)),
+            "oversees": bool(overseen_subdistrict_paths(request.user)),
+        },
+    )
+
+
+@never_cache
+@login_required
+def matter_export(request: HttpRequest) -> HttpResponse:
+    _form, filters = _filters(request)
+    content, _count = matters_export(actor=request.user, filters=filters)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="matters-{clock.today():%Y%m%d}.xlsx"'
+    return response
+
+
+# The quick intake --------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def matter_new(request: HttpRequest) -> HttpResponse:
+    """One short screen: after saving it comes back empty, with the tracking code in the message,
+    ready for the next resident in the queue."""
+    communities = [
+        (c.code, c.name)
+        for c in communities_visible_to(request.user)
+        .filter(pk__in=staffed_community_ids(request.user))
+        .order_by("code")
+    ]
+    if not communities:
+        raise Http404
+    categories = _category_choices()
+    if request.method == "POST":
+        form = IntakeForm(
+            request.POST, request.FILES, communities=communities, categories=categories
+        )
+        if form.is_valid():
+            try:
+                matter = matter_receive(
+                    actor=request.user,
+                    intake=form.intake(),
+                    photos=form.photo_uploads(),
+                    idempotency_key=form.cleaned_data["client_token"] or "",
+                )
+            except RuleBroken as broken:
+                if broken.status == 403:
+                    return HttpResponseForbidden(broken.message)
+                _show_rule_error(form, broken)
+            else:
+                messages.success(
+                    request,
+                    _("Matter received. Tracking code: %(code)s, answer by %(date)s.")
+                    % {"code": matter.tracking_code, "date": matter.answer_by.isoformat()},
+                )
+                return redirect("residents:matter_new")
+    else:
+        form = IntakeForm(communities=communities, categories=categories)
+    found = residents_for_intake(
+        request.user,
+        community_code=request.GET.get("find_community") or communities[0][0],
+        name=request.GET.get("find", ""),
+        phone=request.GET.get("find_phone", ""),
+    )
+    return render(
+        request,
+        "residents/matter_new.html",
+        {
+            "form": form,
+            "found": found,
+            "searched": bool(request.GET.get("find", "").strip()),
+            "communities": communities,
+        },
+    )
+
+
+# One matter --------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
+    matter = _matter(request, matter_id)
+    is_staff = works_in(request.user, matter.community_id)
+    offered = actions_from(matter.status, MatterActors.STAFF) if is_staff else []
+    staff = (
+        [
+            (person.get_username(), person.get_full_name() or person.get_username())
+            for person in people_holding([matter.community_id], COMMUNITY_ROLES).order_by(
+                "username"
+            )
+        ]
+        if MatterActions.ASSIGN in offered
+        else []
+    )
+    return render(
+        request,
+        "residents/matter_detail.html",
+        {
+            "matter": matter,
+            "overdue": is_overdue(matter, clock.today()),
+            "photos": list(matter.photos.all()),
+            "history": list(matter_history(matter)),
+            "offered": [action.value for action in offered],
+            "assign_form": AssignForm(
+                staff=staff, initial={"assignee": request.user.get_username()}
+            ),
+            "answer_form": AnswerForm(initial={"answer": matter.answer}),
+            "reopen_form": ReopenForm(),
+            "statuses": MatterStatuses,
+        },
+    )
+
+
+def _act(request: HttpRequest, matter: Matter, action: str) -> None:
+    """Run one step's service from its form; RuleBroken propagates as the services raise it."""
+    user, data = request.user, request.POST
+    if action == MatterActions.ASSIGN:
+        username = data.get("assignee", "")
+        assignee = (
+            people_holding([matter.community_id], COMMUNITY_ROLES).filter(username=username).first()
+        )
+        matter_assign(actor=user, matter=matter, assignee=assignee)
+    elif action == MatterActions.ANSWER:
+        matter_answer(actor=user, matter=matter, answer=data.get("answer", ""))
+    elif action == MatterActions.CLOSE:
+        matter_close(actor=user, matter=matter)
+    else:
+        matter_reopen(actor=user, matter=matter, reason=data.get("reason", ""))
+
+
+@never_cache
+@login_required
+@require_POST
+def matter_step(request: HttpRequest, matter_id: int, action: str) -> HttpResponse:
+    if action not in STEPS:
+        raise Http404
+    matter = _matter(request, matter_id)
+    try:
+        _act(request, matter, action)
+    except RuleBroken as broken:
+        if broken.status == 403:
+            # Someone who may read the matter but not act on it (the subdistrict, for one).
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("residents:matter", matter_id=matter.pk)
+
+
+# The three rates ---------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def rates_page(request: HttpRequest) -> HttpResponse:
+    """Response, on-time and satisfaction rates per community, per subdistrict and in total,
+    for a month, a quarter, a year or any range of days."""
+    if not can_read_rates(request.user):
+        raise Http404
+    form = PeriodForm(request.GET or None)
+    start, end = form.bounds(clock.today())
+    communities = communities_with_figures_for(request.user).order_by("path")
+    rows = matter_rates(communities=communities, start=start, end=end)
+    return render(
+        request,
+        "residents/rates.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "rows": rows,
+            "subdistricts": matter_rates_by_subdistrict(rows),
+            "total_rows": [matter_rates_total(rows, name=_("All communities shown"))],
+        },
+    )
+
+
+urlpatterns = [
+    path("matters/", matter_list_page, name="matters"),
+    path("matters/new/", matter_new, name="matter_new"),
+    path("matters/export.xlsx", matter_export, name="matter_export"),
+    path("matters/<int:matter_id>/", matter_detail, name="matter"),
+    path("matters/<int:matter_id>/<str:action>/", matter_step, name="matter_step"),
+    path("rates/", rates_page, name="rates"),
+]

@@ -1,5 +1,489 @@
-"""Pages: registry."""
+"""Registry pages (居民档案): the residents' list with exact search by ID number or phone, a
+resident's record, adding and editing, moving out, households, volunteers and their hours, the
+XLSX export, and the reveal of one full number for the community's secretary.
 
-from django.urls import URLPattern
+Every page that shows personal data answers `Cache-Control: no-store` (`never_cache`), so that
+no browser or proxy keeps a copy. Views parse input, fetch through the scoped selectors, call
+one service or selector, and render."""
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.paging import page_bounds
+from communitygate.orgs.models import Organisation
+from communitygate.residents.exports import residents_export
+from communitygate.residents.forms.registry import (
+    MoveOutForm,
+    NewResidentForm,
+    ResidentForm,
+    ResidentSearchForm,
+    RevealForm,
+    VolunteerForm,
+    VolunteerHoursForm,
+)
+from communitygate.residents.models import Household, HouseholdKinds, Resident, Volunteer
+from communitygate.residents.permissions import (
+    can_reveal_personal_information,
+    communities_visible_to,
+    staffed_community_ids,
+    works_in,
+)
+from communitygate.residents.selectors.registry import (
+    ResidentFilters,
+    care_tags_active,
+    household_get,
+    household_residents,
+    resident_get,
+    residents_filtered,
+    volunteer_get,
+    volunteer_of,
+    volunteers_list,
+)
+from communitygate.residents.services.registry import (
+    personal_information_reveal,
+    resident_add,
+    resident_add_with_household,
+    resident_move_out,
+    resident_update,
+    volunteer_hours_record,
+    volunteer_register,
+)
+
+PAGE_SIZE = 50
+
+# Helpers -----------------------------------------------------------------------------------------
+
+
+def _communities(request: HttpRequest) -> list[Organisation]:
+    """The communities whose registry the person sees; 404 for everyone else."""
+    communities = list(communities_visible_to(request.user).order_by("code"))
+    if not communities:
+        raise Http404
+    return communities
+
+
+def _tag_choices() -> list[tuple[str, str]]:
+    return [(tag.code, tag.name) for tag in care_tags_active()]
+
+
+def _resident(request: HttpRequest, resident_id: int) -> Resident:
+    try:
+        return resident_get(request.user, resident_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _household(request: HttpRequest, household_id: int) -> Household:
+    try:
+        return household_get(request.user, household_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _volunteer(request: HttpRequest, volunteer_id: int) -> Volunteer:
+    try:
+        return volunteer_get(request.user, volunteer_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _forbidden_unless_staff(request: HttpRequest, community_id: int) -> HttpResponse | None:
+    """Someone who sees the record but does not work in its community may not change it."""
+    if works_in(request.user, community_id):
+        return None
+    return HttpResponseForbidden(
+        _("Only the community's own secretary and workers may change its registry.")
+    )
+
+
+def _show_rule_error(form: Any, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        field = problem.field if problem.field in form.fields else None
+        form.add_error(field, problem.message)
+    if not problems:
+        form.add_error(None, broken.message)
+
+
+def _report(request: HttpRequest, broken: RuleBroken) -> None:
+    problems = broken.problems if isinstance(broken, InvalidInput) else []
+    for problem in problems:
+        messages.error(request, problem.message)
+    if not problems:
+        messages.error(request, broken.message)
+
+
+def _offset(request: HttpRequest) -> int:
+    try:
+        offset = int(request.GET.get("offset", "0"))
+        _limit, offset = page_bounds(PAGE_SIZE, offset, PAGE_SIZE)
+    except (ValueError, InvalidInput):
+        return 0
+    return offset
+
+
+def _search(
+    request: HttpRequest, communities: list[Organisation]
+) -> tuple[ResidentSearchForm, ResidentFilters | None]:
+    """The list's form and the filters it gives (None when what was typed cannot match)."""
+    # An exact ID number or phone comes by POST, so that it is never in a URL (server logs,
+    # history, the language switch's return address); the other filters come by GET.
+    form = ResidentSearchForm(
+        request.POST if request.method == "POST" else request.GET,
+        tags=_tag_choices(),
+        communities=[(c.code, c.name) for c in communities],
+    )
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    return form, ResidentFilters(
+        query=data["q"] or "",
+        tag=data["tag"] or "",
+        id_number=data["id_number"] or "",
+        phone=data["phone"] or "",
+        community=data.get("community") or "",
+        include_moved_out=bool(data["moved_out"]),
+    )
+
+
+# The list and the export -------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def people_list(request: HttpRequest) -> HttpResponse:
+    communities = _communities(request)
+    form, filters = _search(request, communities)
+    rows: list[Resident] = []
+    count = 0
+    offset = _offset(request)
+    if filters is not None:
+        try:
+            residents = residents_filtered(request.user, filters)
+            count = residents.count()
+            rows = list(residents[offset : offset + PAGE_SIZE])
+        except InvalidInput as invalid:
+            _show_rule_error(form, invalid)
+    # A full number typed into the search is not written back into the page (neither the
+    # form nor the links): the page shows its mask, and a number search needs no paging.
+    searched = filters.as_audit() if filters is not None else {}
+    number_search = bool(searched.get("id_number") or searched.get("phone"))
+    submitted = request.POST if request.method == "POST" else request.GET
+    query, shown = submitted.copy(), submitted.copy()
+    for name in ("offset", "id_number", "phone", "csrfmiddlewaretoken"):
+        query.pop(name, None)
+        shown.pop(name, None)
+    form.data = shown
+    return render(
+        request,
+        "residents/registry_list.html",
+        {
+            "form": form,
+            "residents": rows,
+            "count": count,
+            "offset": offset,
+            "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
+            "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
+            "query": query.urlencode(),
+            "searched": searched,
+            "number_search": number_search,
+            "can_add": bool(staffed_community_ids(request.user)),
+            "many_communities": len(communities) > 1,
+        },
+    )
+
+
+@never_cache
+@login_required
+def people_export(request: HttpRequest) -> HttpResponse:
+    communities = _communities(request)
+    _form, filters = _search(request, communities)
+    if filters is None:
+        messages.error(request, _("Correct the search before exporting."))
+        return redirect(f"{reverse('residents:people')}?{request.GET.urlencode()}")
+    try:
+        content, _count = residents_export(actor=request.user, filters=filters)
+    except InvalidInput as invalid:
+        _report(request, invalid)
+        return redirect(f"{reverse('residents:people')}?{request.GET.urlencode()}")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"residents-{clock.today():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# One resident ------------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = _resident(request, resident_id)
+    staff = works_in(request.user, resident.community_id)
+    return render(
+        request,
+        "residents/registry_detail.html",
+        {
+            "resident": resident,
+            "household": resident.household,
+            "volunteer": volunteer_of(resident),
+            "can_reveal": can_reveal_personal_information(request.user, resident.community_id),
+            "can_change": staff and resident.moved_out_on is None,
+            "move_out_form": MoveOutForm(initial={"on": clock.today()}),
+            "volunteer_form": VolunteerForm(),
+            "hours_form": VolunteerHoursForm(initial={"served_on": clock.today()}),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
+    """One full number, shown once on a page no cache keeps; the reveal is recorded."""
+    resident = _resident(request, resident_id)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose what to reveal."), status=400)
+    field = form.cleaned_data["field"]
+    try:
+        value = personal_information_reveal(actor=request.user, resident=resident, field=field)
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        if broken.status == 404:
+            raise Http404 from None
+        raise
+    labels = dict(RevealForm.LABELS)
+    return render(
+        request,
+        "residents/registry_reveal.html",
+        {"resident": resident, "field_label": labels[field], "value": value},
+    )
+
+
+@never_cache
+@login_required
+def resident_new(request: HttpRequest) -> HttpResponse:
+    own = staffed_community_ids(request.user)
+    if not own:
+        raise Http404
+    communities = [
+        (c.code, c.name) for c in Organisation.objects.filter(pk__in=own).order_by("code")
+    ]
+    form = NewResidentForm(
+        request.POST or None,
+        tags=_tag_choices(),
+        communities=communities,
+        initial={"household": request.GET.get("household") or None},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            resident = _add(request, data, form)
+        except NotFound:
+            form.add_error("household", _("No such household in your community."))
+        except RuleBroken as broken:
+            if broken.status == 403:
+                return HttpResponseForbidden(broken.message)
+            _show_rule_error(form, broken)
+        else:
+            messages.success(request, _("Resident registered."))
+            return redirect("residents:resident", resident_id=resident.pk)
+    return render(request, "residents/registry_form.html", {"form": form, "resident": None})
+
+
+def _add(request: HttpRequest, data: dict[str, Any], form: NewResidentForm) -> Resident:
+    if data["household"]:
+        household = household_get(request.user, data["household"])
+        return resident_add(actor=request.user, household=household, fields=form.resident_fields())
+    community = Organisation.objects.filter(
+        code=data["community"], pk__in=staffed_community_ids(request.user)
+    ).first()
+    if community is None:
+        raise NotFound("社区", "community")
+    return resident_add_with_household(
+        actor=request.user,
+        community=community,
+        estate=data["estate"],
+        building=data["building"],
+        unit=data["unit"],
+        room=data["room"],
+        kind=data["household_kind"] or HouseholdKinds.RESIDENT,
+        fields=form.resident_fields(),
+    )
+
+
+@never_cache
+@login_required
+def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = _resident(request, resident_id)
+    forbidden = _forbidden_unless_staff(request, resident.community_id)
+    if forbidden:
+        return forbidden
+    initial = {
+        "name": resident.name,
+        "sex": resident.sex,
+        "birth_date": resident.birth_date,
+        "relation": resident.relation,
+        "population_kind": resident.population_kind,
+        "moved_in_on": resident.moved_in_on,
+        "tags": [tag.code for tag in resident.tags.all()],
+    }
+    form = ResidentForm(request.POST or None, tags=_tag_choices(), editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            resident_update(actor=request.user, resident=resident, fields=form.resident_fields())
+        except RuleBroken as broken:
+            if broken.status == 403:
+                return HttpResponseForbidden(broken.message)
+            _show_rule_error(form, broken)
+        else:
+            messages.success(request, _("Record saved."))
+            return redirect("residents:resident", resident_id=resident.pk)
+    return render(request, "residents/registry_form.html", {"form": form, "resident": resident})
+
+
+@login_required
+@require_POST
+def resident_move_out_view(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = _resident(request, resident_id)
+    forbidden = _forbidden_unless_staff(request, resident.community_id)
+    if forbidden:
+        return forbidden
+    form = MoveOutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date the resident moved out."))
+        return redirect("residents:resident", resident_id=resident.pk)
+    try:
+        resident_move_out(actor=request.user, resident=resident, on=form.cleaned_data["on"])
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("The resident is recorded as moved out."))
+    return redirect("residents:resident", resident_id=resident.pk)
+
+
+@login_required
+@require_POST
+def resident_volunteer(request: HttpRequest, resident_id: int) -> HttpResponse:
+    resident = _resident(request, resident_id)
+    forbidden = _forbidden_unless_staff(request, resident.community_id)
+    if forbidden:
+        return forbidden
+    form = VolunteerForm(request.POST)
+    form.is_valid()
+    try:
+        volunteer_register(
+            actor=request.user, resident=resident, skills=form.cleaned_data.get("skills", "")
+        )
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("Registered as a volunteer."))
+    return redirect("residents:resident", resident_id=resident.pk)
+
+
+# Households and volunteers -----------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
+    household = _household(request, household_id)
+    return render(
+        request,
+        "residents/registry_household.html",
+        {
+            "household": household,
+            "residents": list(household_residents(household)),
+            "can_add": works_in(request.user, household.community_id)
+            and household.moved_out_on is None,
+        },
+    )
+
+
+@never_cache
+@login_required
+def volunteer_list(request: HttpRequest) -> HttpResponse:
+    communities = _communities(request)
+    offset = _offset(request)
+    volunteers = volunteers_list(request.user)
+    count = volunteers.count()
+    return render(
+        request,
+        "residents/registry_volunteers.html",
+        {
+            "volunteers": list(volunteers[offset : offset + PAGE_SIZE]),
+            "count": count,
+            "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
+            "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
+            "staffed": set(staffed_community_ids(request.user)),
+            "hours_form": VolunteerHoursForm(auto_id=False, initial={"served_on": clock.today()}),
+            "many_communities": len(communities) > 1,
+        },
+    )
+
+
+@login_required
+@require_POST
+def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
+    volunteer = _volunteer(request, volunteer_id)
+    forbidden = _forbidden_unless_staff(request, volunteer.community_id)
+    if forbidden:
+        return forbidden
+    form = VolunteerHoursForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("residents:volunteers")
+    data = form.cleaned_data
+    try:
+        volunteer_hours_record(
+            actor=request.user,
+            volunteer=volunteer,
+            served_on=data["served_on"],
+            hours=data["hours"],
+            what=data["what"],
+        )
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        _report(request, broken)
+    else:
+        messages.success(request, _("Hours recorded."))
+    return redirect("residents:volunteers")
+
+
+urlpatterns = [
+    path("people/", people_list, name="people"),
+    path("people/new/", resident_new, name="resident_new"),
+    path("people/export.xlsx", people_export, name="people_export"),
+    path("people/<int:resident_id>/", resident_detail, name="resident"),
+    path("people/<int:resident_id>/reveal/", resident_reveal, name="resident_reveal"),
+    path("people/<int:resident_id>/edit/", resident_edit, name="resident_edit"),
+    path("people/<int:resident_id>/move-out/", resident_move_out_view, name="resident_move_out"),
+    path("people/<int:resident_id>/volunteer/", resident_volunteer, name="resident_volunteer"),
+    path("households/<int:household_id>/", household_detail, name="household"),
+    path("volunteers/", volunteer_list, name="volunteers"),
+    path("volunteers/<int:volunteer_id>/hours/", volunteer_hours, name="volunteer_hours"),
+]

@@ -18,22 +18,28 @@ its row is added here.
 """
 
 import datetime as dt
+import io
 import json
+import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.http import HttpResponseBase
+from django.db import connection, transaction
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from communitygate.accounts.models import Membership, Notification
 from communitygate.accounts.permissions import can_use_admin_site
@@ -69,6 +75,8 @@ from communitygate.catalog.services import (
 )
 from communitygate.catalog.transfer import export_csv
 from communitygate.core import clock
+from communitygate.core.crypto import unseal
+from communitygate.core.idnumbers import is_valid_id_number
 from communitygate.core.models import CalendarOverride
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.dispatch.services import (
@@ -516,6 +524,7 @@ class GridSeed:
     report: int
     evidence: int
     extra: dict[str, Any] = field(default_factory=dict)  # the parts' placeholders
+    secrets: frozenset[str] = frozenset()  # every sealed ID number, phone and address, in full
 
     def url(self, path: str) -> str:
         return path.format(**{**vars(self), **self.extra})
@@ -752,6 +761,7 @@ def seed(world: World, settings: Any, tmp_path: Any) -> GridSeed:
         **seed_attachment_and_notification(world, admissions["draft"]),
         **seed_dispatch(world),
         extra={key: value for part in GRID_PARTS for key, value in part.seed(world).items()},
+        secrets=sealed_secrets(),
     )
 
 
@@ -1343,6 +1353,50 @@ for _part in GRID_PARTS:
     PAYLOADS.update(_part.payloads)
     EFFECTS.update(_part.effects)
 
+# Personal information never leaves in full (SECURITY check 11) ---------------------------------
+
+
+def sealed_secrets() -> frozenset[str]:
+    """Every ID number, phone and address the residents' tables hold sealed, unsealed: what no
+    page, API answer or export may show in full."""
+    secrets: set[str] = set()
+    for model in apps.get_app_config("residents").get_models():
+        columns = [f.name for f in model._meta.fields if f.name.endswith("_ciphertext")]
+        for values in model._default_manager.values_list(*columns) if columns else ():
+            secrets.update(unseal(value) for value in values if value)
+    return frozenset(secrets)
+
+
+def readable_text(response: HttpResponseBase) -> str:
+    """What a person could read in a response: the body, the cells of a workbook, the text of
+    a PDF."""
+    if not isinstance(response, HttpResponse) and hasattr(response, "streaming_content"):
+        body = b"".join(cast(Iterable[bytes], response.streaming_content))
+    else:
+        body = cast(HttpResponse, response).content
+    if body.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            return "".join(
+                archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            )
+    if body.startswith(b"%PDF"):
+        try:
+            return "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+        except (
+            PdfReadError,
+            ValueError,
+        ):  # the grid's token attachments are not whole PDFs: read the bytes
+            pass
+    return body.decode("utf-8", "replace")
+
+
+def leaked_secrets(seed: GridSeed, response: HttpResponseBase) -> list[str]:
+    if not seed.secrets:
+        return []
+    text = readable_text(response)
+    return sorted(secret for secret in seed.secrets if secret in text)
+
+
 # Running a cell ----------------------------------------------------------------------------------
 
 
@@ -1365,8 +1419,9 @@ def client_for(seed: GridSeed, person: str) -> Client:
 
 
 # A page's write that is allowed redirects (a refused one redirects to sign in, or answers
-# 403, 404, or 200 with the form and its errors); the API's answers 200 or 201.
-ALLOWED_PAGE_WRITES = {REDIRECT}
+# 403, 404, or 200 with the form and its errors), or answers 201 where a protocol says so
+# (Open311's form-encoded POST); the API's answers 200 or 201.
+ALLOWED_PAGE_WRITES = {REDIRECT, CREATED}
 ALLOWED_API_WRITES = {PAGE, CREATED}
 
 
@@ -1393,6 +1448,11 @@ def run_cell(
             response = client.post(seed.url(path), data=PAYLOADS[(method, path)](seed))
         after = effect(seed) if effect else None
         got = outcome_of(response)
+        if method == "GET":
+            problems.extend(
+                f"{person} GET {path}: shows a full {secret!r}"
+                for secret in leaked_secrets(seed, response)
+            )
         allowed = expected in (ALLOWED_API_WRITES if is_api(path) else ALLOWED_PAGE_WRITES)
         if got != expected:
             problems.append(f"{person} {method} {path}: expected {expected}, got {got}")
@@ -1696,3 +1756,28 @@ def check_office_officer_with_django_permissions(seed: GridSeed) -> None:
 
 def test_django_permissions_grant_nothing_with_the_installed_backends(seed: GridSeed) -> None:
     check_office_officer_with_django_permissions(seed)
+
+
+# Personal information at rest (SECURITY check 11a) ----------------------------------------------
+
+
+def test_the_grid_holds_personal_information_to_protect(seed: GridSeed) -> None:
+    """The parts seed residents, matters, parties and enrolments with ID numbers and phones, so
+    that the grid's scan for full values (in `run_cell`) cannot pass for want of any."""
+    assert any(is_valid_id_number(secret) for secret in seed.secrets)
+    assert sum(secret.startswith("1") and len(secret) == 11 for secret in seed.secrets) >= 2
+
+
+def test_no_table_holds_personal_information_in_plain_text(seed: GridSeed) -> None:
+    """A raw read of every table, the audit log and the task queue included, finds none of the
+    sealed values and nothing shaped like an ID number or a mobile phone."""
+    shapes = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
+    found: list[str] = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            for record in cursor.fetchall():
+                text = " ".join(str(value) for value in record)
+                found += [f"{table}: {secret}" for secret in seed.secrets if secret in text]
+                found += [f"{table}: {shape}" for shape in shapes.findall(text)]
+    assert not found, "\n".join(found)

@@ -1,0 +1,85 @@
+"""Forms of the dispute pages: they parse input; the rules live in `services.disputes`."""
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communitygate.residents.models import DisputeKinds, DisputeOutcomes, PartyRoles
+from communitygate.residents.services.disputes import PartyInput
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 4})
+
+
+class DisputeForm(forms.Form):
+    """A new dispute with its applicant and respondent (more parties can be added later)."""
+
+    community = forms.ChoiceField(label=_("Community"), choices=())
+    kind = forms.ChoiceField(label=_("Type"), choices=DisputeKinds.choices)
+    summary = forms.CharField(label=_("Summary"), max_length=200)
+    facts = forms.CharField(label=_("Facts"), widget=TEXT, required=False)
+    applicant_name = forms.CharField(label=_("Applicant"), max_length=50)
+    applicant_phone = forms.CharField(label=_("Applicant's phone"), max_length=30, required=False)
+    respondent_name = forms.CharField(label=_("Respondent"), max_length=50, required=False)
+    respondent_phone = forms.CharField(label=_("Respondent's phone"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, communities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].choices = communities  # type: ignore[attr-defined]
+
+    def parties(self) -> list[PartyInput]:
+        data = self.cleaned_data
+        parties = [
+            PartyInput(data["applicant_name"], PartyRoles.APPLICANT, None, data["applicant_phone"])
+        ]
+        if data["respondent_name"]:
+            parties.append(
+                PartyInput(
+                    data["respondent_name"], PartyRoles.RESPONDENT, None, data["respondent_phone"]
+                )
+            )
+        return parties
+
+
+class PartyForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    role = forms.ChoiceField(label=_("Role"), choices=PartyRoles.choices)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+
+    def party(self) -> PartyInput:
+        data = self.cleaned_data
+        return PartyInput(data["name"], data["role"], None, data["phone"])
+
+
+class SessionForm(forms.Form):
+    held_on = forms.DateField(label=_("Held on"), widget=DATE)
+    mediators = forms.CharField(label=_("Mediators"), max_length=200)
+    notes = forms.CharField(label=_("Notes"), widget=TEXT, required=False)
+
+
+class ConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=DisputeOutcomes.choices)
+    outcome_on = forms.DateField(label=_("Outcome on"), widget=DATE)
+    terms = forms.CharField(
+        label=_("Terms agreed"),
+        widget=TEXT,
+        required=False,
+        help_text=_("Required for an agreement: what each party will do, and by when."),
+    )
+    referred_to = forms.CharField(
+        label=_("Referred to"),
+        max_length=200,
+        required=False,
+        help_text=_("Required for a referral, e.g. the court or the police station."),
+    )
+
+
+class DisputeFilterForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", _("Any")), *DisputeOutcomes.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Any")), *DisputeKinds.choices], required=False
+    )
+    open = forms.BooleanField(label=_("Open only"), required=False)

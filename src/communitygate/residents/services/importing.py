@@ -1,0 +1,1093 @@
+"""Importing a community's registry (居民信息导入) from an XLSX or CSV file with Chinese headers.
+
+`resident_import_start` keeps the uploaded file ENCRYPTED (the same cipher as the sealed
+columns) and queues the background task; `resident_import_run` reads the file, checks every row
+(ID numbers, sex and birth date against the ID, phones, dates, care tags, the community, and
+duplicates by ID number — within the file and against the community's current residents),
+and then either writes every row in one transaction or nothing at all. Progress (`rows_done` of
+`rows_total`) is committed as the rows are checked, so the page and the command line can show
+it. At the end the encrypted file is removed; the `ResidentImport` row stays, with every problem
+by row and column (ID numbers masked).
+
+Decisions (see docs/residents-parts/import.md):
+- 身份证号 is required for every row (foreigners without a mainland number are added by hand).
+- Rows naming the same room (小区, 楼栋, 单元, 房间号) form one household. When the room already
+  has a current household the rows join it; otherwise one household is created for the room,
+  its kind taken from the 人员类别 of its 户主 row (else its first row).
+- One audit event `resident_import.complete` records the batch (counts, file name, SHA-256), not
+  one event per resident; the residents carry `import_batch`, which names the batch.
+"""
+
+import base64
+import csv
+import datetime as dt
+import hashlib
+import io
+import logging
+import time
+import traceback
+import uuid
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+from openpyxl.utils.exceptions import InvalidFileException
+
+from communitygate.audit.recorder import record_event
+from communitygate.core import clock
+from communitygate.core.crypto import cipher
+from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from communitygate.core.idnumbers import (
+    InvalidIdNumber,
+    id_number_birth_date,
+    id_number_digest,
+    id_number_sex,
+    mask_id_number,
+    normalise_id_number,
+)
+from communitygate.core.people import AnyUser, acting_user
+from communitygate.core.phones import InvalidPhone, mask_phone, normalise_phone, phone_digest
+from communitygate.orgs.models import Organisation
+from communitygate.residents.models import (
+    Building,
+    CareTag,
+    Household,
+    HouseholdKinds,
+    ImportStatuses,
+    PopulationKinds,
+    Relations,
+    Resident,
+    ResidentImport,
+    Room,
+    Sexes,
+    Unit,
+)
+from communitygate.residents.permissions import staffed_community_ids, works_in
+from communitygate.residents.services.registry import mask_address
+
+logger = logging.getLogger(__name__)
+
+IMPORT_HEADERS = (
+    "街道",
+    "社区",
+    "小区",
+    "楼栋",
+    "单元",
+    "房间号",
+    "姓名",
+    "身份证号",
+    "性别",
+    "出生日期",
+    "联系电话",
+    "人员类别",
+    "与户主关系",
+    "户籍地",
+    "关爱标签",
+    "入住日期",
+)
+REQUIRED_HEADERS = ("社区", "楼栋", "单元", "房间号", "姓名", "身份证号", "性别")
+SEX_LABELS = {"男": Sexes.MALE, "女": Sexes.FEMALE}
+POPULATION_LABELS = {
+    "户籍人口": PopulationKinds.REGISTERED,
+    "常住人口": PopulationKinds.RESIDENT,
+    "流动人口": PopulationKinds.MIGRANT,
+}
+RELATION_LABELS = {
+    "户主": Relations.HEAD,
+    "配偶": Relations.SPOUSE,
+    "子女": Relations.CHILD,
+    "父母": Relations.PARENT,
+    "孙子女": Relations.GRANDCHILD,
+    "其他": Relations.OTHER,
+}
+HOUSEHOLD_KIND_OF = {
+    PopulationKinds.REGISTERED: HouseholdKinds.REGISTERED,
+    PopulationKinds.RESIDENT: HouseholdKinds.RESIDENT,
+    PopulationKinds.MIGRANT: HouseholdKinds.RENTING,
+}
+TAG_SEPARATORS = ("、", "，", ",", "；", ";")
+EXAMPLE_MARK = "【示例】"
+MAX_LENGTHS = {"小区": 100, "楼栋": 50, "单元": 20, "房间号": 20, "姓名": 50, "户籍地": 200}
+
+ACTIVE_STATUSES = (ImportStatuses.QUEUED, ImportStatuses.CHECKING, ImportStatuses.WRITING)
+PROGRESS_EVERY = 1000  # rows between two committed progress updates
+WRITE_CHUNK = 2000  # rows per INSERT statement
+MAX_STORED_PROBLEMS = 5000  # a file with more problems lists the first ones and a count
+
+
+def import_limits() -> tuple[int, int]:
+    """The largest file (bytes) and the most rows one import takes."""
+    limits = settings.COMMUNITYGATE
+    return (
+        limits.get("RESIDENT_IMPORT_MAX_BYTES", 64 * 1024 * 1024),
+        limits.get("RESIDENT_IMPORT_MAX_ROWS", 200_000),
+    )
+
+
+# Named rules ---------------------------------------------------------------------------------
+
+
+class ImportAlreadyRunning(RuleBroken):
+    code = "import_already_running"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "同一文件正在为本社区导入，请等待其完成后再查看结果。",
+            "The same file is already being imported for this community; wait for it to finish.",
+        )
+
+
+class NotCommunityStaff(PermissionDenied):
+    def __init__(self) -> None:
+        super().__init__(
+            "只有本社区的书记和社区工作者可以导入居民信息。",
+            "Only the community's secretary and workers may import its residents.",
+        )
+
+
+# The stored file: ciphertext only ------------------------------------------------------------
+
+
+def encrypt_bytes(content: bytes) -> bytes:
+    """The file as one cipher token (base64 of the bytes, encrypted with the PI key)."""
+    return cipher().encrypt(base64.b64encode(content).decode("ascii")).encode("ascii")
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return base64.b64decode(cipher().decrypt(token.decode("ascii")))
+
+
+# Who sees which imports ----------------------------------------------------------------------
+
+
+def imports_visible_to(user: AnyUser) -> QuerySet[ResidentImport]:
+    """A community's imports are its own staff's business (secretary and workers)."""
+    return ResidentImport.objects.filter(community_id__in=staffed_community_ids(user))
+
+
+def access_resident_import(user: AnyUser, batch_id: int) -> ResidentImport:
+    batch = imports_visible_to(user).select_related("community").filter(pk=batch_id).first()
+    if batch is None:
+        raise NotFound("导入记录", "import")
+    return batch
+
+
+def import_communities_of(user: AnyUser) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk__in=staffed_community_ids(user)).order_by("code")
+
+
+# Starting --------------------------------------------------------------------------------------
+
+
+def resident_import_create(
+    *, actor: AnyUser, community: Organisation, filename: str, content: bytes
+) -> ResidentImport:
+    """Record the upload with its file encrypted, without queueing it (the command runs it in
+    the foreground). Refuses a file that is already being imported for the community."""
+    uploader = acting_user(actor)
+    if uploader is None or not works_in(actor, community.pk):
+        raise NotCommunityStaff()
+    max_bytes, _max_rows = import_limits()
+    if len(content) > max_bytes:
+        megabytes = max_bytes // 1024 // 1024
+        raise InvalidInput(
+            [
+                Problem(
+                    f"文件超过 {megabytes} MB。", f"The file is larger than {megabytes} MB.", "file"
+                )
+            ]
+        )
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in ("xlsx", "csv"):
+        raise InvalidInput(
+            [
+                Problem(
+                    "只接受 .xlsx 或 .csv 文件。", "Only .xlsx or .csv files are accepted.", "file"
+                )
+            ]
+        )
+    sha256 = hashlib.sha256(content).hexdigest()
+    with transaction.atomic():
+        running = ResidentImport.objects.filter(
+            community=community, sha256=sha256, status__in=ACTIVE_STATUSES
+        ).exists()
+        if running:
+            raise ImportAlreadyRunning()
+        batch = ResidentImport(
+            community=community,
+            uploaded_by=uploader,
+            uploaded_at=clock.now(),
+            filename=filename[-200:],
+            sha256=sha256,
+            status=ImportStatuses.QUEUED,
+        )
+        # The payload's name says nothing about the file; its bytes are one cipher token.
+        batch.payload.save(
+            f"{uuid.uuid4().hex}.{extension}.enc", ContentFile(encrypt_bytes(content)), save=False
+        )
+        batch.save()
+        record_event(
+            actor=uploader,
+            action="resident_import.start",
+            obj=batch,
+            changes={
+                "status": [None, batch.status],
+                "filename": [None, batch.filename],
+                "sha256": [None, sha256],
+            },
+        )
+    return batch
+
+
+def resident_import_start(
+    *, actor: AnyUser, community: Organisation, filename: str, content: bytes
+) -> ResidentImport:
+    """Keep the file encrypted and queue `resident_import_run` in the background."""
+    from communitygate.residents import tasks  # the task module imports this one
+
+    with transaction.atomic():
+        batch = resident_import_create(
+            actor=actor, community=community, filename=filename, content=content
+        )
+        transaction.on_commit(lambda: tasks.run_resident_import.enqueue(batch.pk))
+    return batch
+
+
+# Reading the file ----------------------------------------------------------------------------
+
+
+def _file_problem(zh: str, en: str, row: int | None = None, column: str = "") -> Problem:
+    return Problem(message_zh=zh, message_en=en, field=column, row=row)
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
+    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    try:
+        yield from workbook.worksheets[0].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _decode_csv(content: bytes) -> str:
+    # Excel on Chinese Windows saves CSV in GBK (GB18030 is its superset); elsewhere UTF-8.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnicodeDecodeError("utf-8", content, 0, 1, "neither UTF-8 nor GB18030")
+
+
+def _csv_rows(content: bytes) -> Iterator[list[str]]:
+    yield from csv.reader(io.StringIO(_decode_csv(content)))
+
+
+@dataclass
+class ReadFile:
+    header: list[str]
+    rows: list[tuple[int, tuple[Any, ...]]]  # (row number in the file, cells)
+    problems: list[Problem]
+
+
+def read_import_file(filename: str, content: bytes) -> ReadFile:
+    """The header and the non-empty rows, or the problems that stop the file being read."""
+    _max_bytes, max_rows = import_limits()
+    lower = filename.lower()
+    reader: Callable[[bytes], Iterator[Any]]
+    if lower.endswith(".xlsx"):
+        reader = _xlsx_rows
+    elif lower.endswith(".csv"):
+        reader = _csv_rows
+    else:
+        return ReadFile(
+            [],
+            [],
+            [
+                _file_problem(
+                    "只接受 .xlsx 或 .csv 文件。", "Only .xlsx or .csv files are accepted."
+                )
+            ],
+        )
+    header: list[str] | None = None
+    rows: list[tuple[int, tuple[Any, ...]]] = []
+    try:
+        for number, cells in enumerate(reader(content), start=1):
+            if header is None:
+                header = [_text(cell) for cell in cells]
+                while header and not header[-1]:
+                    header.pop()
+                continue
+            if not any(_text(cell) for cell in cells):
+                continue
+            rows.append((number, tuple(cells)))
+            if len(rows) > max_rows:
+                return ReadFile(
+                    header,
+                    [],
+                    [
+                        _file_problem(
+                            f"一次最多导入 {max_rows} 行，请拆分文件。",
+                            f"At most {max_rows} rows per import; split the file.",
+                        )
+                    ],
+                )
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, csv.Error):
+        return ReadFile(
+            [],
+            [],
+            [
+                _file_problem(
+                    "文件无法读取，请确认是有效的 XLSX 或 CSV 文件。",
+                    "The file cannot be read; check it is a valid XLSX or CSV file.",
+                )
+            ],
+        )
+    if not header:
+        return ReadFile([], [], [_file_problem("文件是空的。", "The file is empty.", row=1)])
+    problems = _header_problems(header)
+    if not problems and not rows:
+        problems = [_file_problem("文件没有数据行。", "The file has no data rows.", row=2)]
+    return ReadFile(header, rows if not problems else [], problems)
+
+
+def _header_problems(header: list[str]) -> list[Problem]:
+    problems = [
+        _file_problem(f"缺少必填列“{name}”。", f"The required column '{name}' is missing.", 1, name)
+        for name in REQUIRED_HEADERS
+        if name not in header
+    ]
+    problems += [
+        _file_problem(
+            f"无法识别的列“{name}”；可用的列：{'、'.join(IMPORT_HEADERS)}。",
+            f"Unknown column '{name}'; the columns are: {', '.join(IMPORT_HEADERS)}.",
+            1,
+            name,
+        )
+        for name in header
+        if name not in IMPORT_HEADERS
+    ]
+    duplicates = sorted({name for name in header if name and header.count(name) > 1})
+    problems += [
+        _file_problem(f"列“{name}”重复。", f"The column '{name}' appears twice.", 1, name)
+        for name in duplicates
+    ]
+    return problems
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+# Checking ------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PlannedResident:
+    """One checked row, ready to write: personal values already sealed."""
+
+    row: int
+    room_key: tuple[str, str, str, str]  # estate, building, unit, room
+    name: str
+    sex: str
+    birth_date: dt.date
+    relation: str
+    population_kind: str
+    id_ciphertext: str
+    id_digest: str
+    id_masked: str
+    phone_ciphertext: str = ""
+    phone_digest: str = ""
+    phone_masked: str = ""
+    address_ciphertext: str = ""
+    address_masked: str = ""
+    moved_in_on: dt.date | None = None
+    tag_ids: tuple[int, ...] = ()
+
+
+@dataclass
+class CheckResult:
+    planned: list[PlannedResident] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def parse_import_date(value: Any) -> dt.date:
+    """2024-01-05, 2024/1/5, 2024.1.5, 2024年1月5日, 20240105, an Excel date cell or serial."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _excel_serial(value)
+    text = _text(value)
+    if text.isdigit() and len(text) == 8:
+        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    if text.isdigit() and len(text) <= 5:
+        return _excel_serial(int(text))
+    cleaned = text.replace("年", "-").replace("月", "-").replace("日", "")
+    for separator in ("/", "."):
+        cleaned = cleaned.replace(separator, "-")
+    parts = cleaned.split(" ")[0].split("-")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts) or len(parts[0]) != 4:
+        raise ValueError(text)
+    return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+def _excel_serial(number: float) -> dt.date:
+    if not 1 <= number <= 2_958_465:
+        raise ValueError(number)
+    converted = from_excel(number)
+    if isinstance(converted, dt.datetime):
+        return converted.date()
+    if isinstance(converted, dt.date):
+        return converted
+    raise ValueError(number)
+
+
+def _split_tags(text: str) -> list[str]:
+    parts = [text]
+    for separator in TAG_SEPARATORS:
+        parts = [piece for part in parts for piece in part.split(separator)]
+    return [part.strip() for part in parts if part.strip()]
+
+
+class _RowChecker:
+    """Checks rows one at a time against the community, the care tags and the registry."""
+
+    def __init__(self, community: Organisation, header: list[str]) -> None:
+        self.community = community
+        self.columns = {name: position for position, name in enumerate(header)}
+        self.community_names = {community.name, community.code}
+        parent = community.parent
+        self.subdistrict_names = {parent.name, parent.code} if parent is not None else set()
+        self.tags: dict[str, int] = {}
+        for pk, code, name in CareTag.objects.filter(active=True).values_list("pk", "code", "name"):
+            self.tags[code] = pk
+            self.tags[name] = pk
+        self.registered = set(
+            Resident.objects.filter(community=community, moved_out_on__isnull=True)
+            .exclude(id_number_digest="")
+            .values_list("id_number_digest", flat=True)
+        )
+        self.seen: dict[str, list[tuple[int, str]]] = defaultdict(list)  # digest → rows, masks
+        self.today = clock.today()
+        self.mobile_blocks: dict[str, InvalidPhone | bool] = {}
+        self.encrypt = cipher().encrypt
+
+    def phone(self, raw: str) -> str:
+        """normalise_phone, remembered per number block for plain 11-digit mobiles: whether a
+        mobile number exists is decided by its first seven digits (the 号段 and H code), and
+        libphonenumber's parse is the slowest step of a row."""
+        if len(raw) != 11 or not (raw.isascii() and raw.isdigit()) or raw[0] != "1":
+            return normalise_phone(raw)
+        block = raw[:7]
+        known = self.mobile_blocks.get(block)
+        if known is None:
+            try:
+                normalise_phone(raw)
+            except InvalidPhone as invalid:
+                self.mobile_blocks[block] = invalid
+                raise
+            self.mobile_blocks[block] = True
+        elif isinstance(known, InvalidPhone):
+            raise known
+        return raw
+
+    def cell(self, cells: tuple[Any, ...], column: str) -> Any:
+        position = self.columns.get(column)
+        if position is None or position >= len(cells):
+            return None
+        return cells[position]
+
+    def check(
+        self, row: int, cells: tuple[Any, ...], problems: list[Problem]
+    ) -> PlannedResident | None:
+        start = len(problems)
+
+        def problem(column: str, zh: str, en: str) -> None:
+            problems.append(Problem(message_zh=zh, message_en=en, field=column, row=row))
+
+        def text(column: str) -> str:
+            return _text(self.cell(cells, column))
+
+        def required(column: str) -> str:
+            value = text(column)
+            if not value:
+                problem(column, f"请填写“{column}”。", f"'{column}' is required.")
+            return value
+
+        community_text = required("社区")
+        if community_text and community_text not in self.community_names:
+            problem(
+                "社区",
+                f"“{community_text}”不是本次导入的社区（{self.community.name}），请删除该行或改在该社区导入。",
+                f"'{community_text}' is not the importing community ({self.community.code}); "
+                "remove the row or import it in its own community.",
+            )
+        subdistrict_text = text("街道")
+        if subdistrict_text and subdistrict_text not in self.subdistrict_names:
+            problem(
+                "街道",
+                f"“{subdistrict_text}”不是本社区所属的街道。",
+                f"'{subdistrict_text}' is not the community's subdistrict.",
+            )
+        estate = text("小区")
+        building, unit, room = required("楼栋"), required("单元"), required("房间号")
+        name = required("姓名")
+        if name.startswith(EXAMPLE_MARK):
+            problem(
+                "姓名",
+                "这是模板中的示例行，请删除后再导入。",
+                "This is the template's example row; delete it before importing.",
+            )
+        for column, value in (
+            ("小区", estate),
+            ("楼栋", building),
+            ("单元", unit),
+            ("房间号", room),
+            ("姓名", name),
+        ):
+            limit = MAX_LENGTHS[column]
+            if len(value) > limit:
+                problem(
+                    column,
+                    f"“{column}”最多 {limit} 个字。",
+                    f"'{column}' has at most {limit} characters.",
+                )
+
+        number = ""
+        raw_number = text("身份证号")
+        if not raw_number:
+            problem("身份证号", "请填写身份证号。", "The ID number is required.")
+        else:
+            try:
+                number = normalise_id_number(raw_number)
+            except InvalidIdNumber as invalid:
+                problem("身份证号", invalid.message_zh, invalid.message_en)
+
+        sex_text = required("性别")
+        sex = SEX_LABELS.get(sex_text, "")
+        if sex_text and not sex:
+            problem(
+                "性别",
+                f"性别“{sex_text}”无法识别，可填：男、女。",
+                f"Sex '{sex_text}' is not recognised; use 男 or 女.",
+            )
+        birth_date: dt.date | None = None
+        if number:
+            birth_date = id_number_birth_date(number)
+            if sex and sex != id_number_sex(number):
+                problem(
+                    "性别",
+                    "性别与身份证号不符（第 17 位奇数为男、偶数为女），请核对。",
+                    "The sex does not match the ID number (17th digit odd: male, even: female).",
+                )
+        birth_cell = self.cell(cells, "出生日期")
+        if _text(birth_cell):
+            try:
+                written = parse_import_date(birth_cell)
+            except ValueError:
+                problem(
+                    "出生日期",
+                    "日期格式应为 2024-01-05 或 2024/1/5。",
+                    "Write the date as 2024-01-05 or 2024/1/5.",
+                )
+            else:
+                if birth_date is not None and written != birth_date:
+                    problem(
+                        "出生日期",
+                        "出生日期与身份证号不符，请核对。",
+                        "The birth date does not match the ID number.",
+                    )
+
+        phone = ""
+        raw_phone = text("联系电话")
+        if raw_phone:
+            try:
+                phone = self.phone(raw_phone)
+            except InvalidPhone as invalid:
+                problem("联系电话", invalid.message_zh, invalid.message_en)
+
+        population_text = text("人员类别")
+        population = POPULATION_LABELS.get(population_text or "户籍人口", "")
+        if not population:
+            problem(
+                "人员类别",
+                f"人员类别“{population_text}”无法识别，可填：{'、'.join(POPULATION_LABELS)}。",
+                f"Population category '{population_text}' is not recognised; use one of: {', '.join(POPULATION_LABELS)}.",
+            )
+        relation_text = text("与户主关系")
+        relation = RELATION_LABELS.get(relation_text or "其他", "")
+        if not relation:
+            problem(
+                "与户主关系",
+                f"与户主关系“{relation_text}”无法识别，可填：{'、'.join(RELATION_LABELS)}。",
+                f"Relation '{relation_text}' is not recognised; use one of: {', '.join(RELATION_LABELS)}.",
+            )
+        address = text("户籍地")
+        if len(address) > MAX_LENGTHS["户籍地"]:
+            problem(
+                "户籍地",
+                "户籍地最多 200 个字。",
+                "The registered residence has at most 200 characters.",
+            )
+        tag_ids: list[int] = []
+        for tag_name in _split_tags(text("关爱标签")):
+            tag_id = self.tags.get(tag_name)
+            if tag_id is None:
+                problem(
+                    "关爱标签",
+                    f"关爱标签“{tag_name}”不存在，请使用系统中的标签名称。",
+                    f"There is no care tag '{tag_name}'; use the names of the tags in the system.",
+                )
+            elif tag_id not in tag_ids:
+                tag_ids.append(tag_id)
+        moved_in_on: dt.date | None = None
+        moved_in_cell = self.cell(cells, "入住日期")
+        if _text(moved_in_cell):
+            try:
+                moved_in_on = parse_import_date(moved_in_cell)
+            except ValueError:
+                problem(
+                    "入住日期",
+                    "日期格式应为 2024-01-05 或 2024/1/5。",
+                    "Write the date as 2024-01-05 or 2024/1/5.",
+                )
+            else:
+                if moved_in_on > self.today:
+                    problem(
+                        "入住日期", "入住日期晚于今天。", "The moving-in date is in the future."
+                    )
+
+        digest = masked = ""
+        if number:
+            digest = id_number_digest(number)
+            masked = mask_id_number(number)
+            earlier = self.seen[digest]
+            if earlier:
+                others = "、".join(str(other) for other, _mask in earlier[:5])
+                problem(
+                    "身份证号",
+                    f"身份证号 {masked} 与第 {others} 行重复。",
+                    f"The ID number {masked} repeats row(s) {others.replace('、', ', ')}.",
+                )
+                first, first_mask = earlier[0]  # the first occurrence names every repeat
+                problems.append(
+                    Problem(
+                        message_zh=f"身份证号 {first_mask} 与第 {row} 行重复。",
+                        message_en=f"The ID number {first_mask} repeats row {row}.",
+                        field="身份证号",
+                        row=first,
+                    )
+                )
+            earlier.append((row, masked))
+            if digest in self.registered:
+                problem(
+                    "身份证号",
+                    f"身份证号 {masked} 的居民已在本社区登记，请勿重复导入。",
+                    f"A resident with the ID number {masked} is already registered in this community.",
+                )
+        if len(problems) > start:
+            return None
+        assert birth_date is not None  # a valid number gives the birth date
+        encrypt = self.encrypt
+        return PlannedResident(
+            row=row,
+            room_key=(estate, building, unit, room),
+            name=name,
+            sex=sex,
+            birth_date=birth_date,
+            relation=relation,
+            population_kind=population,
+            id_ciphertext=encrypt(number),
+            id_digest=digest,
+            id_masked=masked,
+            phone_ciphertext=encrypt(phone) if phone else "",
+            phone_digest=phone_digest(phone) if phone else "",
+            phone_masked=mask_phone(phone) if phone else "",
+            address_ciphertext=encrypt(address) if address else "",
+            address_masked=mask_address(address) if address else "",
+            moved_in_on=moved_in_on,
+            tag_ids=tuple(tag_ids),
+        )
+
+
+def _one_head_per_room(planned: list[PlannedResident], problems: list[Problem]) -> None:
+    heads: dict[tuple[str, str, str, str], int] = {}
+    for resident in planned:
+        if resident.relation != Relations.HEAD:
+            continue
+        first = heads.setdefault(resident.room_key, resident.row)
+        if first != resident.row:
+            problems.append(
+                Problem(
+                    message_zh=f"同一房间已有户主（第 {first} 行），一户只能有一位户主。",
+                    message_en=f"The room already has a head of household (row {first}); a household has one head.",
+                    field="与户主关系",
+                    row=resident.row,
+                )
+            )
+
+
+def check_rows(
+    community: Organisation,
+    read: ReadFile,
+    on_progress: Callable[[int], None] | None = None,
+) -> CheckResult:
+    """Every row checked; `on_progress(rows_done)` every PROGRESS_EVERY rows."""
+    checker = _RowChecker(community, read.header)
+    result = CheckResult()
+    for done, (row, cells) in enumerate(read.rows, start=1):
+        planned = checker.check(row, cells, result.problems)
+        if planned is not None:
+            result.planned.append(planned)
+        if on_progress is not None and done % PROGRESS_EVERY == 0:
+            on_progress(done)
+    _one_head_per_room(result.planned, result.problems)
+    result.problems.sort(key=lambda problem: (problem.row or 0, _column_order(problem.field)))
+    return result
+
+
+def _column_order(column: str) -> int:
+    return IMPORT_HEADERS.index(column) if column in IMPORT_HEADERS else len(IMPORT_HEADERS)
+
+
+# Writing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    residents: int
+    households: int
+    buildings: int
+    units: int
+    rooms: int
+
+
+def _write(batch: ResidentImport, planned: list[PlannedResident]) -> WriteCounts:
+    """All rows in the caller's transaction: one read and one insert per level, then the
+    residents and their tags in chunks."""
+    community = batch.community
+    now = clock.now()
+    building_keys = {(key[0], key[1]) for key in (p.room_key for p in planned)}
+    buildings = {
+        (estate, name): pk
+        for pk, estate, name in Building.objects.filter(community=community).values_list(
+            "pk", "estate", "name"
+        )
+    }
+    new_buildings = [
+        Building(community=community, estate=estate, name=name)
+        for estate, name in sorted(building_keys - set(buildings))
+    ]
+    for building in Building.objects.bulk_create(new_buildings, batch_size=WRITE_CHUNK):
+        buildings[(building.estate, building.name)] = building.pk
+
+    unit_keys = {(buildings[(key[0], key[1])], key[2]) for key in (p.room_key for p in planned)}
+    units = {
+        (building_id, name): pk
+        for pk, building_id, name in Unit.objects.filter(building__community=community).values_list(
+            "pk", "building_id", "name"
+        )
+    }
+    new_units = [Unit(building_id=b, name=n) for b, n in sorted(unit_keys - set(units))]
+    for unit in Unit.objects.bulk_create(new_units, batch_size=WRITE_CHUNK):
+        units[(unit.building_id, unit.name)] = unit.pk
+
+    def unit_of(key: tuple[str, str, str, str]) -> int:
+        return units[(buildings[(key[0], key[1])], key[2])]
+
+    room_keys = {(unit_of(p.room_key), p.room_key[3]) for p in planned}
+    rooms = {
+        (unit_id, number): pk
+        for pk, unit_id, number in Room.objects.filter(
+            unit__building__community=community
+        ).values_list("pk", "unit_id", "number")
+    }
+    new_rooms = [Room(unit_id=u, number=n) for u, n in sorted(room_keys - set(rooms))]
+    for new_room in Room.objects.bulk_create(new_rooms, batch_size=WRITE_CHUNK):
+        rooms[(new_room.unit_id, new_room.number)] = new_room.pk
+
+    by_room: dict[int, list[PlannedResident]] = defaultdict(list)
+    for resident in planned:
+        by_room[rooms[(unit_of(resident.room_key), resident.room_key[3])]].append(resident)
+    households: dict[int, int] = {}
+    for pk, room_id in (
+        Household.objects.filter(community=community, moved_out_on__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "room_id")
+    ):
+        households.setdefault(room_id, pk)  # the room's oldest current household
+    new_households = []
+    for room_id, members in by_room.items():
+        if room_id in households:
+            continue
+        head = next((m for m in members if m.relation == Relations.HEAD), members[0])
+        moved_in = [m.moved_in_on for m in members if m.moved_in_on is not None]
+        new_households.append(
+            Household(
+                community=community,
+                room_id=room_id,
+                kind=HOUSEHOLD_KIND_OF[PopulationKinds(head.population_kind)],
+                moved_in_on=min(moved_in) if moved_in else None,
+                created_at=now,
+            )
+        )
+    for household in Household.objects.bulk_create(new_households, batch_size=WRITE_CHUNK):
+        households[household.room_id] = household.pk
+
+    tag_links = []
+    Through = Resident.tags.through
+    created = 0
+    ordered = [
+        (households[room_id], member) for room_id, members in by_room.items() for member in members
+    ]
+    for start in range(0, len(ordered), WRITE_CHUNK):
+        chunk = ordered[start : start + WRITE_CHUNK]
+        objects = [
+            Resident(
+                community=community,
+                household_id=household_id,
+                name=p.name,
+                sex=p.sex,
+                birth_date=p.birth_date,
+                relation=p.relation,
+                population_kind=p.population_kind,
+                id_number_ciphertext=p.id_ciphertext,
+                id_number_digest=p.id_digest,
+                id_number_masked=p.id_masked,
+                phone_ciphertext=p.phone_ciphertext,
+                phone_digest=p.phone_digest,
+                phone_masked=p.phone_masked,
+                registered_address_ciphertext=p.address_ciphertext,
+                registered_address_masked=p.address_masked,
+                moved_in_on=p.moved_in_on,
+                import_batch=batch,
+                created_at=now,
+                updated_at=now,
+            )
+            for household_id, p in chunk
+        ]
+        Resident.objects.bulk_create(objects)
+        created += len(objects)
+        for created_resident, (_household_id, planned_row) in zip(objects, chunk, strict=True):
+            tag_links += [
+                Through(resident_id=created_resident.pk, caretag_id=tag)
+                for tag in planned_row.tag_ids
+            ]
+        if len(tag_links) >= WRITE_CHUNK:
+            Through.objects.bulk_create(tag_links)
+            tag_links = []
+    if tag_links:
+        Through.objects.bulk_create(tag_links)
+    return WriteCounts(
+        residents=created,
+        households=len(new_households),
+        buildings=len(new_buildings),
+        units=len(new_units),
+        rooms=len(new_rooms),
+    )
+
+
+# Running -------------------------------------------------------------------------------------
+
+
+def _set(batch_id: int, **values: Any) -> None:
+    """A committed update of the batch row, seen at once by the progress page."""
+    ResidentImport.objects.filter(pk=batch_id).update(**values)
+
+
+def _finish(batch: ResidentImport, **values: Any) -> None:
+    """The end of an import: its encrypted file goes; the record stays."""
+    if batch.payload:
+        batch.payload.delete(save=False)
+    _set(batch.pk, payload="", finished_at=clock.now(), **values)
+
+
+def _stored_problems(problems: list[Problem]) -> list[dict[str, object]]:
+    stored = [problem.as_dict() for problem in problems[:MAX_STORED_PROBLEMS]]
+    left_out = len(problems) - MAX_STORED_PROBLEMS
+    if left_out > 0:
+        stored.append(
+            _file_problem(
+                f"另有 {left_out} 处问题未列出，请先改正以上问题。",
+                f"{left_out} more problems are not listed; correct the ones above first.",
+            ).as_dict()
+        )
+    return stored
+
+
+ProgressCallback = Callable[[ResidentImport], None]
+
+
+def resident_import_run(
+    batch_id: int,
+    *,
+    on_progress: ProgressCallback | None = None,
+    timings: dict[str, float] | None = None,
+) -> ResidentImport:
+    """Check every row of a queued import, then write them all or none. A batch that is not
+    queued (already run, or running elsewhere) is returned as it is. Never raises for a bad
+    file (the batch is rejected) or a crash (the batch is marked failed with a message)."""
+    claimed = ResidentImport.objects.filter(pk=batch_id, status=ImportStatuses.QUEUED).update(
+        status=ImportStatuses.CHECKING, rows_done=0
+    )
+    batch = ResidentImport.objects.select_related("community__parent", "uploaded_by").get(
+        pk=batch_id
+    )
+    if claimed != 1:
+        return batch
+    try:
+        _run(batch, on_progress, timings if timings is not None else {})
+    except Exception as error:  # a crash must not leave the batch "checking"
+        # The message may quote a cell: log the kind and where, never the text.
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        logger.error("resident import %s failed: %s\n%s", batch_id, type(error).__name__, frames)
+        _finish(
+            batch,
+            status=ImportStatuses.FAILED,
+            problems=[
+                _file_problem(
+                    f"导入意外中断（{type(error).__name__}），未写入任何数据。请重新上传；如仍失败请联系管理员。",
+                    f"The import stopped unexpectedly ({type(error).__name__}); nothing was "
+                    "written. Upload the file again, and tell the administrator if it fails again.",
+                ).as_dict()
+            ],
+        )
+    batch.refresh_from_db()
+    if on_progress is not None:
+        on_progress(batch)
+    return batch
+
+
+def _run(
+    batch: ResidentImport, on_progress: ProgressCallback | None, timings: dict[str, float]
+) -> None:
+    started = clock_seconds()
+    content = decrypt_bytes(batch.payload.read()) if batch.payload else b""
+    if batch.payload:
+        batch.payload.close()
+    read = read_import_file(batch.filename, content)
+    del content
+    timings["read"] = clock_seconds() - started
+    total = len(read.rows)
+    batch.rows_total, batch.rows_done = total, 0
+    _set(batch.pk, rows_total=total)
+    if on_progress is not None:
+        on_progress(batch)
+
+    def progress(done: int) -> None:
+        batch.rows_done = done
+        _set(batch.pk, rows_done=done)
+        if on_progress is not None:
+            on_progress(batch)
+
+    result = (
+        CheckResult(problems=read.problems)
+        if read.problems
+        else check_rows(batch.community, read, progress)
+    )
+    timings["check"] = clock_seconds() - started
+    if result.problems:
+        _finish(
+            batch,
+            status=ImportStatuses.REJECTED,
+            rows_done=total,
+            problems=_stored_problems(result.problems),
+        )
+        return
+    batch.status, batch.rows_done = ImportStatuses.WRITING, total
+    _set(batch.pk, status=ImportStatuses.WRITING, rows_done=total)
+    if on_progress is not None:
+        on_progress(batch)
+    started = clock_seconds()
+    try:
+        with transaction.atomic():
+            counts = _write(batch, result.planned)
+            finished = clock.now()
+            changed = ResidentImport.objects.filter(
+                pk=batch.pk, status=ImportStatuses.WRITING
+            ).update(
+                status=ImportStatuses.IMPORTED,
+                residents_created=counts.residents,
+                households_created=counts.households,
+                finished_at=finished,
+            )
+            if changed != 1:
+                raise RuntimeError("the import batch changed while it was written")
+            record_event(
+                actor=batch.uploaded_by,
+                action="resident_import.complete",
+                obj=batch,
+                changes={
+                    "status": [ImportStatuses.WRITING, ImportStatuses.IMPORTED],
+                    "filename": [None, batch.filename],
+                    "sha256": [None, batch.sha256],
+                    "rows": [None, total],
+                    "residents_created": [0, counts.residents],
+                    "households_created": [0, counts.households],
+                    "buildings_created": [0, counts.buildings],
+                    "units_created": [0, counts.units],
+                    "rooms_created": [0, counts.rooms],
+                },
+            )
+    except IntegrityError:
+        # Someone registered one of these people while the file was checked.
+        _finish(
+            batch,
+            status=ImportStatuses.REJECTED,
+            problems=[
+                _file_problem(
+                    "检查期间本社区又登记了文件中的居民，未写入任何数据。请重新上传以查看重复的行。",
+                    "Someone registered residents of this file while it was checked; nothing was "
+                    "written. Upload it again to see which rows repeat.",
+                ).as_dict()
+            ],
+        )
+        return
+    timings["write"] = clock_seconds() - started
+    _finish(batch)
+
+
+def clock_seconds() -> float:
+    return time.perf_counter()
+
+
+def import_percent(batch: ResidentImport) -> int:
+    if batch.status in (ImportStatuses.IMPORTED, ImportStatuses.REJECTED, ImportStatuses.FAILED):
+        return 100
+    if batch.status == ImportStatuses.WRITING:
+        return 99
+    if not batch.rows_total:
+        return 0
+    return min(98, batch.rows_done * 100 // batch.rows_total)
+
+
+def import_progress(batch: ResidentImport) -> dict[str, object]:
+    """What the progress page polls: numbers and the status, nothing personal."""
+    finished = batch.status not in ACTIVE_STATUSES
+    return {
+        "id": batch.pk,
+        "status": batch.status,
+        "status_label": str(batch.get_status_display()),
+        "rows_total": batch.rows_total,
+        "rows_done": batch.rows_done,
+        "percent": import_percent(batch),
+        "residents_created": batch.residents_created,
+        "households_created": batch.households_created,
+        "problems": len(batch.problems),
+        "finished": finished,
+    }

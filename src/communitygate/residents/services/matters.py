@@ -1,0 +1,934 @@
+"""Writes of residents' matters (民情事项): intake by staff (`matter_receive`) or by a resident
+online without signing in (`matter_submit_public`), then the steps of `residents.workflow`
+(`matter_assign`, `matter_answer`, `matter_close`, `matter_reopen`), the resident's rating
+(`matter_rate`, where "unsatisfied" reopens the matter for review) and the daily escalation of
+overdue matters to the subdistrict (`matters_escalate_overdue`).
+
+Every matter gets a tracking code the resident uses to follow it (`MQ` + 8 Crockford base32
+characters from `secrets`), and an answer-by date: `answer_by_for`, the category's working days
+after the receiving day (`core.workdays`). The phone is stored sealed; audit events record its
+mask only.
+"""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from openpyxl import Workbook
+
+from communitygate.accounts.models import Roles
+from communitygate.accounts.selectors import people_holding
+from communitygate.accounts.services import notifications_send
+from communitygate.audit.recorder import changed_fields, created_fields, record_event
+from communitygate.core import clock, workdays
+from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from communitygate.core.people import AnyUser, acting_user
+from communitygate.core.phones import InvalidPhone, normalise_phone, seal_phone
+from communitygate.core.uploads import check_upload
+from communitygate.orgs.models import Organisation
+from communitygate.orgs.selectors import active_communities
+from communitygate.residents.models import (
+    CareTag,
+    Matter,
+    MatterCategory,
+    MatterChannels,
+    MatterPhoto,
+    MatterStatuses,
+    Ratings,
+    Resident,
+)
+from communitygate.residents.permissions import (
+    can_keep_residents_settings,
+    overseen_subdistrict_paths,
+    staffed_community_ids,
+    works_in,
+)
+from communitygate.residents.selectors.matters import (
+    TRACKING_PREFIX,
+    MatterFilters,
+    matter_by_code,
+    matter_list,
+)
+from communitygate.residents.workflow import (
+    OPEN_STATUSES,
+    RATEABLE_STATUSES,
+    TRANSITIONS,
+    MatterActions,
+    MatterActors,
+    MatterStepNotAllowed,
+    next_status,
+    sources_of,
+)
+
+logger = logging.getLogger(__name__)
+
+TRACKING_LENGTH = 8
+# Crockford's base32: no I, L, O or U, so a code read out over the phone is not misheard.
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+TRACKING_ATTEMPTS = 5
+MAX_PHOTOS = 5
+PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
+STAFF_CHANNELS = frozenset({MatterChannels.VISIT, MatterChannels.CALL, MatterChannels.DOOR_TO_DOOR})
+PUBLIC_CHANNELS = frozenset({MatterChannels.ONLINE, MatterChannels.OPEN311, MatterChannels.API})
+MAX_KEY_LENGTH = 64
+SATURDAY = 5
+
+
+# Rule errors ------------------------------------------------------------------------------------
+
+
+class MatterIdempotencyKeyReused(RuleBroken):
+    code = "idempotency_key_reused"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该 Idempotency-Key 已用于内容不同的另一件事项；新事项请换一个新的 Key。",
+            "This Idempotency-Key was already used for a different matter; use a new key for a "
+            "new matter.",
+        )
+
+
+class MatterNotRateable(RuleBroken):
+    code = "matter_not_rateable"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "事项答复后才能评价，请在社区答复后再来评价。",
+            "A matter can be rated once it has been answered; come back after the community "
+            "answers it.",
+        )
+
+
+class MatterAlreadyRated(RuleBroken):
+    code = "matter_already_rated"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "您已评价过本次答复；社区再次答复后可以重新评价。",
+            "You have already rated this answer; you can rate again after the community answers "
+            "anew.",
+        )
+
+
+# Intake -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatterIntake:
+    community_code: str
+    category_code: str
+    summary: str
+    description: str = ""
+    location: str = ""
+    contact_name: str = ""
+    phone: str = ""
+    resident_id: int | None = None
+    channel: str = MatterChannels.VISIT
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    filename: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class _CheckedPhoto:
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    content: bytes
+
+
+def _weekdays_after(day: dt.date, count: int) -> dt.date:
+    """The count-th Monday-to-Friday day after `day` (the fallback when no calendar is known)."""
+    found = 0
+    while found < count:
+        day += dt.timedelta(days=1)
+        if day.weekday() < SATURDAY:
+            found += 1
+    return day
+
+
+def answer_by_with_fallback(category: MatterCategory, received_on: dt.date) -> tuple[dt.date, bool]:
+    """(answer-by date, whether it was estimated). Estimated means the holiday calendar does not
+    know a year the count reaches into, so Monday to Friday were counted instead."""
+    days = category.answer_within_workdays
+    try:
+        return workdays.add_workdays(received_on, days), False
+    except workdays.HolidayScheduleMissing:
+        return _weekdays_after(received_on, days), True
+
+
+def answer_by_for(category: MatterCategory, received_on: dt.date) -> dt.date:
+    """The category's `answer_within_workdays` working days after the receiving day (2025-09-30
+    with 3 working days → 2025-10-11, the Saturday worked after National Day).
+
+    Residents must always be able to file, so a year the calendar does not know yet does not
+    refuse the matter: Monday to Friday are counted instead, and the receiving service records
+    `answer_by_estimated` in its audit event (docs/residents.md)."""
+    return answer_by_with_fallback(category, received_on)[0]
+
+
+def _tracking_code() -> str:
+    return TRACKING_PREFIX + "".join(secrets.choice(CROCKFORD) for _ in range(TRACKING_LENGTH))
+
+
+def _intake_fingerprint(
+    intake: MatterIntake, photos: Sequence[_CheckedPhoto], actor_id: int | None
+) -> str:
+    body = {
+        "actor": actor_id,
+        "community": intake.community_code,
+        "category": intake.category_code,
+        "summary": intake.summary.strip(),
+        "description": intake.description.strip(),
+        "location": intake.location.strip(),
+        "contact_name": intake.contact_name.strip(),
+        "phone": intake.phone.strip(),
+        "resident": intake.resident_id,
+        "channel": intake.channel,
+        "photos": [photo.sha256 for photo in photos],
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _check_photos(photos: Iterable[PhotoUpload]) -> tuple[list[_CheckedPhoto], list[Problem]]:
+    listed = list(photos)
+    problems: list[Problem] = []
+    if len(listed) > MAX_PHOTOS:
+        problems.append(
+            Problem(
+                f"最多上传 {MAX_PHOTOS} 张照片。",
+                f"Upload at most {MAX_PHOTOS} photos.",
+                field="photos",
+            )
+        )
+        return [], problems
+    checked: list[_CheckedPhoto] = []
+    for photo in listed:
+        try:
+            upload = check_upload(
+                photo.filename,
+                photo.content,
+                max_bytes=int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"]),
+            )
+        except InvalidInput as broken:
+            problems.extend(
+                Problem(p.message_zh, p.message_en, field="photos") for p in broken.problems
+            )
+            continue
+        if upload.content_type not in PHOTO_TYPES:
+            problems.append(
+                Problem(
+                    "照片只接受 PNG 或 JPG 图片。",
+                    "Photos must be PNG or JPG images.",
+                    field="photos",
+                )
+            )
+            continue
+        checked.append(
+            _CheckedPhoto(
+                filename=upload.filename,
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                content=photo.content,
+            )
+        )
+    return checked, problems
+
+
+@dataclass(frozen=True)
+class _Checked:
+    community: Organisation | None
+    category: MatterCategory | None
+    resident: Resident | None
+    phone: str  # normalised, or ""
+    photos: list[_CheckedPhoto]
+    key: str
+
+
+def _check_intake(
+    intake: MatterIntake,
+    photos: Iterable[PhotoUpload],
+    idempotency_key: str,
+    *,
+    channels: frozenset[str],
+    public: bool,
+) -> tuple[_Checked, list[Problem]]:
+    problems: list[Problem] = []
+    community = active_communities(clock.today()).filter(code=intake.community_code.strip()).first()
+    if community is None:
+        problems.append(
+            Problem(
+                "社区代码无效，或该社区已不再受理事项；请选择现有的社区。",
+                "Unknown community, or one that no longer takes matters; choose a current "
+                "community.",
+                field="community",
+            )
+        )
+    category = MatterCategory.objects.filter(code=intake.category_code.strip(), active=True).first()
+    if category is None:
+        problems.append(
+            Problem(
+                "事项类别无效，请从列表中选择。",
+                "Unknown matter category; choose one from the list.",
+                field="category",
+            )
+        )
+    if intake.channel not in channels:
+        problems.append(Problem("受理渠道无法识别。", "Unknown intake channel.", field="channel"))
+    summary = intake.summary.strip()
+    if not summary:
+        problems.append(
+            Problem("请简要写明是什么事。", "Say briefly what the matter is.", field="summary")
+        )
+    elif len(summary) > 200:
+        problems.append(
+            Problem("事项概要不能超过200字。", "Keep the summary to 200 characters.", "summary")
+        )
+    if len(intake.location.strip()) > 200:
+        problems.append(
+            Problem("地点不能超过200字。", "Keep the place to 200 characters.", field="location")
+        )
+    name = intake.contact_name.strip()
+    if len(name) > 50:
+        problems.append(
+            Problem("姓名不能超过50字。", "Keep the name to 50 characters.", field="contact_name")
+        )
+    if public and not name:
+        problems.append(Problem("请填写您的姓名。", "Give your name.", field="contact_name"))
+    phone = ""
+    if intake.phone.strip():
+        try:
+            phone = normalise_phone(intake.phone)
+        except InvalidPhone as broken:
+            problems.extend(broken.problems)
+    elif public:
+        problems.append(
+            Problem(
+                "请填写联系电话，社区将据此答复您；查询进度时需要其后四位。",
+                "Give a phone number: the community answers you on it, and its last four "
+                "digits let you follow the matter.",
+                field="phone",
+            )
+        )
+    resident = None
+    if intake.resident_id is not None:
+        resident = Resident.objects.filter(
+            pk=intake.resident_id,
+            community=community,
+            moved_out_on__isnull=True,
+        ).first()
+        if resident is None:
+            problems.append(
+                Problem(
+                    "所选居民不在本社区的居民档案中。",
+                    "The chosen resident is not in this community's registry.",
+                    field="resident",
+                )
+            )
+    checked_photos, photo_problems = _check_photos(photos)
+    problems.extend(photo_problems)
+    key = idempotency_key.strip()
+    if len(key) > MAX_KEY_LENGTH:
+        problems.append(
+            Problem(
+                "Idempotency-Key 不能超过64个字符。",
+                "The Idempotency-Key is longer than 64 characters.",
+                field="Idempotency-Key",
+            )
+        )
+    return _Checked(community, category, resident, phone, checked_photos, key), problems
+
+
+def _replay(channel: str, key: str, fingerprint: str) -> Matter | None:
+    earlier = Matter.objects.filter(channel=channel, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if earlier.request_hash != fingerprint:
+        raise MatterIdempotencyKeyReused()
+    return earlier
+
+
+def _create(
+    *,
+    user: AnyUser,
+    intake: MatterIntake,
+    checked: _Checked,
+    fingerprint: str,
+) -> Matter:
+    assert checked.community is not None and checked.category is not None
+    now = clock.now()
+    received_on = clock.today()
+    answer_by, estimated = answer_by_with_fallback(checked.category, received_on)
+    ciphertext = digest = masked = ""
+    contact_name = intake.contact_name.strip()
+    if checked.phone:
+        sealed = seal_phone(checked.phone)
+        ciphertext, digest, masked = sealed.ciphertext, sealed.digest, sealed.masked
+    elif checked.resident is not None and checked.resident.phone_ciphertext:
+        # The resident's registry phone, copied sealed as it is: never decrypted here.
+        ciphertext = checked.resident.phone_ciphertext
+        digest = checked.resident.phone_digest
+        masked = checked.resident.phone_masked
+    if checked.resident is not None and not contact_name:
+        contact_name = checked.resident.name
+    for attempt in range(TRACKING_ATTEMPTS):
+        code = _tracking_code()
+        try:
+            with transaction.atomic():
+                matter = Matter.objects.create(
+                    community=checked.community,
+                    tracking_code=code,
+                    channel=intake.channel,
+                    category=checked.category,
+                    summary=intake.summary.strip(),
+                    description=intake.description.strip(),
+                    location=intake.location.strip(),
+                    resident=checked.resident,
+                    contact_name=contact_name,
+                    phone_ciphertext=ciphertext,
+                    phone_digest=digest,
+                    phone_masked=masked,
+                    status=MatterStatuses.RECEIVED,
+                    received_at=now,
+                    received_by=acting_user(user),
+                    answer_by=answer_by,
+                    updated_at=now,
+                    idempotency_key=checked.key,
+                    request_hash=fingerprint,
+                )
+        except IntegrityError:
+            if checked.key and (earlier := _replay(intake.channel, checked.key, fingerprint)):
+                return earlier
+            if (
+                attempt + 1 == TRACKING_ATTEMPTS
+                or not Matter.objects.filter(tracking_code=code).exists()
+            ):
+                raise
+            continue
+        break
+    for photo in checked.photos:
+        item = MatterPhoto(
+            matter=matter,
+            filename=photo.filename,
+            content_type=photo.content_type,
+            size=photo.size,
+            sha256=photo.sha256,
+        )
+        extension = "png" if photo.content_type == "image/png" else "jpg"
+        item.file.save(
+            f"{matter.pk}-{photo.sha256[:12]}.{extension}", ContentFile(photo.content), save=False
+        )
+        item.save()
+    record_event(
+        actor=user,
+        action="matter.receive",
+        obj=matter,
+        changes=created_fields(
+            {
+                "tracking_code": matter.tracking_code,
+                "community": checked.community.code,
+                "category": checked.category.code,
+                "channel": matter.channel,
+                "phone": masked,
+                "resident": checked.resident.pk if checked.resident else None,
+                "answer_by": answer_by,
+                "answer_by_estimated": estimated,
+                "photos": len(checked.photos),
+            }
+        ),
+    )
+    return matter
+
+
+def _intake(
+    *,
+    actor: AnyUser,
+    intake: MatterIntake,
+    photos: Iterable[PhotoUpload],
+    idempotency_key: str,
+    public: bool,
+) -> Matter:
+    checked, problems = _check_intake(
+        intake,
+        photos,
+        idempotency_key,
+        channels=PUBLIC_CHANNELS if public else STAFF_CHANNELS,
+        public=public,
+    )
+    user = acting_user(actor)
+    if not public and (
+        user is None
+        or not staffed_community_ids(user)
+        or (checked.community is not None and not works_in(user, checked.community.pk))
+    ):
+        raise PermissionDenied(
+            "只有本社区的工作人员可以登记本社区的事项。",
+            "Only the community's own staff may record its matters.",
+        )
+    if problems:
+        raise InvalidInput(problems)
+    fingerprint = _intake_fingerprint(intake, checked.photos, user.pk if user else None)
+    if checked.key and (earlier := _replay(intake.channel, checked.key, fingerprint)):
+        return earlier
+    with transaction.atomic():
+        return _create(user=user, intake=intake, checked=checked, fingerprint=fingerprint)
+
+
+def matter_receive(
+    *,
+    actor: AnyUser,
+    intake: MatterIntake,
+    photos: Iterable[PhotoUpload] = (),
+    idempotency_key: str = "",
+) -> Matter:
+    """Staff record a matter (a visit, a call, a door-to-door round) for their own community.
+
+    With an idempotency key, a retry returns the first matter; the same key with a different
+    matter is refused (MatterIdempotencyKeyReused)."""
+    return _intake(
+        actor=actor, intake=intake, photos=photos, idempotency_key=idempotency_key, public=False
+    )
+
+
+def matter_submit_public(
+    *,
+    intake: MatterIntake,
+    photos: Iterable[PhotoUpload] = (),
+    idempotency_key: str = "",
+) -> Matter:
+    """A resident files a matter without signing in (online page, Open311, public API): name
+    and phone are required, the community must be a current one and the category active."""
+    return _intake(
+        actor=None, intake=intake, photos=photos, idempotency_key=idempotency_key, public=True
+    )
+
+
+# Steps ------------------------------------------------------------------------------------------
+
+
+def _require_staff(actor: AnyUser, matter: Matter) -> None:
+    if not works_in(actor, matter.community_id):
+        raise PermissionDenied(
+            "只有本社区的工作人员可以办理本社区的事项。",
+            "Only the community's own staff may act on its matters.",
+        )
+
+
+def _move(
+    *,
+    actor: AnyUser,
+    matter: Matter,
+    action: MatterActions,
+    by: MatterActors,
+    values: dict[str, object],
+    audit: dict[str, object],
+    reason: str = "",
+) -> Matter:
+    """Move the matter with a conditional update from the workflow's source statuses: of two
+    people acting at once, the second finds the status changed and is refused."""
+    transition = TRANSITIONS[action]
+    if by not in transition.actors:
+        raise MatterStepNotAllowed(matter.status, action)
+    target = transition.target
+    now = clock.now()
+    moved = Matter.objects.filter(pk=matter.pk, status__in=sources_of(action)).update(
+        status=target, updated_at=now, revision=F("revision") + 1, **values
+    )
+    if moved != 1:
+        current = Matter.objects.filter(pk=matter.pk).values_list("status", flat=True).first()
+        raise MatterStepNotAllowed(current or matter.status, action)
+    record_event(
+        actor=actor,
+        action=f"matter.{action}",
+        obj=matter,
+        changes={"status": [matter.status, target], **{k: [None, v] for k, v in audit.items()}},
+        reason=reason,
+    )
+    return Matter.objects.select_related("community", "category", "assignee").get(pk=matter.pk)
+
+
+def matter_assign(*, actor: AnyUser, matter: Matter, assignee: AnyUser) -> Matter:
+    """Give the matter to one of the community's staff (the secretary or a worker)."""
+    _require_staff(actor, matter)
+    person = acting_user(assignee)
+    if person is None or not person.is_active or not works_in(person, matter.community_id):
+        raise InvalidInput(
+            [
+                Problem(
+                    "只能交给本社区的工作人员办理。",
+                    "Assign it to one of the community's own staff.",
+                    field="assignee",
+                )
+            ]
+        )
+    with transaction.atomic():
+        return _move(
+            actor=actor,
+            matter=matter,
+            action=MatterActions.ASSIGN,
+            by=MatterActors.STAFF,
+            values={"assignee": person},
+            audit={"assignee": person.get_username()},
+        )
+
+
+def matter_answer(*, actor: AnyUser, matter: Matter, answer: str) -> Matter:
+    """Record the answer given to the resident. The first answer's time is kept for the
+    response rate; a later answer (after reopening) replaces the text."""
+    _require_staff(actor, matter)
+    text = answer.strip()
+    if not text:
+        raise InvalidInput([Problem("请填写答复内容。", "Write the answer given.", field="answer")])
+    user = acting_user(actor)
+    now = clock.now()
+    values: dict[str, object] = {
+        "answer": text,
+        "answered_at": now,
+        "first_answered_at": Coalesce(F("first_answered_at"), now),
+    }
+    if matter.assignee_id is None and user is not None:
+        values["assignee"] = user
+    with transaction.atomic():
+        return _move(
+            actor=actor,
+            matter=matter,
+            action=MatterActions.ANSWER,
+            by=MatterActors.STAFF,
+            values=values,
+            audit={"answer_length": len(text)},
+        )
+
+
+def matter_close(*, actor: AnyUser, matter: Matter) -> Matter:
+    _require_staff(actor, matter)
+    with transaction.atomic():
+        return _move(
+            actor=actor,
+            matter=matter,
+            action=MatterActions.CLOSE,
+            by=MatterActors.STAFF,
+            values={"closed_at": clock.now()},
+            audit={},
+        )
+
+
+def _reopen_values(matter: Matter) -> tuple[dict[str, object], dt.date]:
+    answer_by = answer_by_for(matter.category, clock.today())
+    return (
+        {
+            "answer_by": answer_by,
+            "times_reopened": F("times_reopened") + 1,
+            "closed_at": None,
+            # A new answer-by date: if it passes too, the matter escalates again.
+            "escalated_at": None,
+        },
+        answer_by,
+    )
+
+
+def matter_reopen(*, actor: AnyUser, matter: Matter, reason: str) -> Matter:
+    """Staff reopen an answered or closed matter for review, with a reason; it gets a new
+    answer-by date counted from today."""
+    _require_staff(actor, matter)
+    if not reason.strip():
+        raise InvalidInput(
+            [Problem("请说明重新办理的理由。", "Give the reason for reopening.", field="reason")]
+        )
+    values, answer_by = _reopen_values(matter)
+    with transaction.atomic():
+        return _move(
+            actor=actor,
+            matter=matter,
+            action=MatterActions.REOPEN,
+            by=MatterActors.STAFF,
+            values=values,
+            audit={"answer_by": answer_by.isoformat()},
+            reason=reason.strip(),
+        )
+
+
+# The resident's rating --------------------------------------------------------------------------
+
+
+def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: str = "") -> Matter:
+    """The resident rates the answer (satisfied, neutral, unsatisfied). Only an answered or
+    closed matter can be rated, once per answer: a new answer may be rated again, and that
+    rating replaces the earlier one. "Unsatisfied" reopens the matter for review."""
+    if rating not in Ratings.values:
+        raise InvalidInput(
+            [
+                Problem(
+                    "请选择满意、基本满意或不满意。",
+                    "Choose satisfied, neutral or unsatisfied.",
+                    field="rating",
+                )
+            ]
+        )
+    matter = matter_by_code(tracking_code, phone_last4)
+    if matter.status not in RATEABLE_STATUSES:
+        raise MatterNotRateable()
+    if matter.rated_at is not None and (
+        matter.answered_at is None or matter.rated_at >= matter.answered_at
+    ):
+        raise MatterAlreadyRated()
+    now = clock.now()
+    values: dict[str, object] = {
+        "rating": rating,
+        "rating_comment": comment.strip()[:2000],
+        "rated_at": now,
+        "updated_at": now,
+        "revision": F("revision") + 1,
+    }
+    unsatisfied = rating == Ratings.UNSATISFIED
+    answer_by = None
+    if unsatisfied:
+        reopen, answer_by = _reopen_values(matter)
+        values.update(reopen, status=next_status(matter.status, "reopen", MatterActors.RESIDENT))
+    with transaction.atomic():
+        rated = (
+            Matter.objects.filter(pk=matter.pk, status__in=RATEABLE_STATUSES)
+            .filter(Q(rated_at__isnull=True) | Q(rated_at__lt=F("answered_at")))
+            .update(**values)
+        )
+        if rated != 1:
+            raise MatterAlreadyRated()
+        record_event(
+            actor=None,
+            action="matter.rate",
+            obj=matter,
+            changes={
+                "rating": [matter.rating or None, rating],
+                "phone": [None, matter.phone_masked],
+            },
+        )
+        if unsatisfied:
+            assert answer_by is not None
+            record_event(
+                actor=None,
+                action="matter.reopen",
+                obj=matter,
+                changes={
+                    "status": [matter.status, MatterStatuses.REOPENED],
+                    "answer_by": [matter.answer_by, answer_by],
+                },
+                reason="居民不满意 / The resident is not satisfied",
+            )
+    return Matter.objects.select_related("community", "category").get(pk=matter.pk)
+
+
+# Escalation -------------------------------------------------------------------------------------
+
+
+def matters_escalate_overdue(*, today: dt.date | None = None) -> int:
+    """Escalate every open matter (received, assigned, reopened) whose answer-by date has
+    passed and that is not escalated yet: mark it, record `matter.escalate`, and tell each
+    subdistrict's officers once, with the count of its newly escalated matters. Run daily
+    (`communitygate escalate_overdue_matters`); a second run the same day finds nothing."""
+    day = today or clock.today()
+    now = clock.now()
+    with transaction.atomic():
+        due = list(
+            Matter.objects.select_for_update()
+            .filter(status__in=OPEN_STATUSES, answer_by__lt=day, escalated_at__isnull=True)
+            .select_related("community")
+            .order_by("pk")
+        )
+        escalated: list[Matter] = []
+        for matter in due:
+            moved = Matter.objects.filter(
+                pk=matter.pk, status__in=OPEN_STATUSES, escalated_at__isnull=True
+            ).update(escalated_at=now, updated_at=now)
+            if moved == 1:
+                escalated.append(matter)
+                record_event(
+                    actor=None,
+                    action="matter.escalate",
+                    obj=matter,
+                    changes={
+                        "escalated_at": [None, now],
+                        "answer_by": [None, matter.answer_by],
+                    },
+                )
+        by_subdistrict: dict[int, int] = defaultdict(int)
+        for matter in escalated:
+            if matter.community.parent_id is not None:
+                by_subdistrict[matter.community.parent_id] += 1
+        link = reverse("residents:matters") + "?escalated=1"
+        for subdistrict_id, count in sorted(by_subdistrict.items()):
+            notifications_send(
+                recipients=people_holding([subdistrict_id], [Roles.OFFICER]),
+                key=f"matters-escalated:{subdistrict_id}:{day.isoformat()}",
+                text_zh=f"辖区内有 {count} 件民情事项超过答复期限未答复，已上报街道，请督办。",
+                text_en=f"{count} residents' matter(s) in your communities passed their "
+                "answer-by date unanswered and were escalated to the subdistrict.",
+                link=link,
+            )
+    logger.info("escalated %s overdue matters", len(escalated))
+    return len(escalated)
+
+
+# The export -------------------------------------------------------------------------------------
+
+EXPORT_HEADERS = (
+    "查询码",
+    "社区",
+    "类别",
+    "受理渠道",
+    "概要",
+    "地点",
+    "姓名",
+    "联系电话（脱敏）",
+    "状态",
+    "受理时间",
+    "答复期限",
+    "承办人",
+    "首次答复时间",
+    "答复时间",
+    "办结时间",
+    "评价",
+    "重新办理次数",
+    "上报街道时间",
+)
+EXPORT_CHUNK = 2000
+
+
+def _local(moment: dt.datetime | None) -> str:
+    return (
+        moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M") if moment else ""
+    )
+
+
+def matter_row(matter: Matter) -> list[object]:
+    return [
+        matter.tracking_code,
+        matter.community.name,
+        matter.category.name,
+        str(MatterChannels(matter.channel).label),
+        matter.summary,
+        matter.location,
+        matter.contact_name,
+        matter.phone_masked,
+        str(MatterStatuses(matter.status).label),
+        _local(matter.received_at),
+        matter.answer_by,
+        matter.assignee.get_username() if matter.assignee else "",
+        _local(matter.first_answered_at),
+        _local(matter.answered_at),
+        _local(matter.closed_at),
+        str(Ratings(matter.rating).label) if matter.rating else "",
+        matter.times_reopened,
+        _local(matter.escalated_at),
+    ]
+
+
+def matters_export(*, actor: AnyUser, filters: MatterFilters) -> tuple[bytes, int]:
+    """The matters the person sees, filtered as on the list, as XLSX with masked phones only;
+    the export is recorded (`matter.export`, on the person's community or subdistrict)."""
+    user = acting_user(actor)
+    scope = Organisation.objects.filter(pk__in=staffed_community_ids(user)).first()
+    if scope is None:
+        paths = overseen_subdistrict_paths(user)
+        scope = Organisation.objects.filter(path__in=paths).order_by("path").first()
+    if user is None or scope is None:
+        raise NotFound("事项", "matters")
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title="民情事项")
+    sheet.append(list(EXPORT_HEADERS))
+    count = 0
+    with transaction.atomic():
+        for matter in matter_list(user, filters).iterator(chunk_size=EXPORT_CHUNK):
+            sheet.append(matter_row(matter))
+            count += 1
+        record_event(
+            actor=user,
+            action="matter.export",
+            obj=scope,
+            changes={"filters": [None, filters.as_audit()], "rows": [None, count]},
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue(), count
+
+
+# The office's settings: matter categories and care tags ----------------------------------------
+
+CATEGORY_FIELDS = ("code", "name", "name_en", "answer_within_workdays", "active", "position")
+CARE_TAG_FIELDS = ("code", "name", "name_en", "needs_visits", "active", "position")
+
+
+class BuiltinCareTagCannotBeRetired(RuleBroken):
+    code = "builtin_care_tag_cannot_be_retired"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "内置关爱标签不能停用；可以调整名称或排序。",
+            "A built-in care tag cannot be retired; you may rename or reorder it.",
+        )
+
+
+def _require_settings_keeper(actor: AnyUser) -> None:
+    if not can_keep_residents_settings(actor):
+        raise PermissionDenied(
+            "只有委员会办公室可以修改事项类别和关爱标签。",
+            "Only the committee office may change matter categories and care tags.",
+        )
+
+
+def _setting_save[Setting: MatterCategory | CareTag](
+    *, actor: AnyUser, setting: Setting, fields: tuple[str, ...], kind: str
+) -> Setting:
+    _require_settings_keeper(actor)
+    model = type(setting)
+    before = model.objects.filter(pk=setting.pk).values(*fields).first() if setting.pk else None
+    with transaction.atomic():
+        setting.full_clean()
+        setting.save()
+        after = {field: getattr(setting, field) for field in fields}
+        changes = changed_fields(before or {}, after)
+        if changes:
+            record_event(
+                actor=actor,
+                action=f"{kind}.{'change' if before else 'create'}",
+                obj=setting,
+                changes=changes,
+            )
+    return setting
+
+
+def matter_category_save(*, actor: AnyUser, category: MatterCategory) -> MatterCategory:
+    """Create or change a matter category (the office's setting); every change, above all of
+    the answer-by working days, is recorded. New days apply to matters received from then on;
+    existing answer-by dates stay as they were promised."""
+    return _setting_save(
+        actor=actor, setting=category, fields=CATEGORY_FIELDS, kind="matter_category"
+    )
+
+
+def care_tag_save(*, actor: AnyUser, tag: CareTag) -> CareTag:
+    """Create or change a care tag; a built-in one cannot be retired."""
+    if tag.pk and tag.builtin and not tag.active:
+        raise BuiltinCareTagCannotBeRetired()
+    return _setting_save(actor=actor, setting=tag, fields=CARE_TAG_FIELDS, kind="care_tag")
