@@ -4,6 +4,7 @@ and people with every role (own and other organisation) for the permission grids
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
@@ -60,3 +61,10 @@ def world(db: None) -> World:
 def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     """Tests create many people; a slow hasher would only slow the suite, not test anything."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    """The cache is files shared by every process of a machine: each test starts with none of
+    another test's counters."""
+    cache.clear()

@@ -7,6 +7,7 @@ Environment variables:
   DEBUG          "1"/"true" to turn on; off otherwise
   HTTPS          "1" when served over TLS: secure __Host- cookies, HSTS, SSL redirect
   VAR_DIR        where the SQLite file, the secret key and collected static files live
+  CACHE_DIR      the shared cache's directory (default VAR_DIR/cache)
   COMMUNITYGATE_PI_KEY        base64 of 32 random bytes: the key that encrypts ID numbers and phones
   COMMUNITYGATE_PI_INDEX_KEY  base64 of 32 random bytes: the key of their blind (search) index
                  Both default to keys derived from SECRET_KEY (development, tests, the demo only:
@@ -140,6 +141,15 @@ def database_from_environment() -> dict[str, object]:
 
 
 DATABASES = {"default": database_from_environment()}
+
+# The cache holds short-lived counters (failed public look-ups, residents.throttling) that every
+# server process must share: files under VAR_DIR (CACHE_DIR), one machine, no extra server.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"),
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

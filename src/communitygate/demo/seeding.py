@@ -31,6 +31,7 @@ from communitygate.catalog.services import (
 from communitygate.demo import data
 from communitygate.demo.admission_history import seed_admission_history
 from communitygate.demo.dispatch_traffic import seed_dispatch_traffic
+from communitygate.demo.residents import seed_residents
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
 
@@ -271,4 +272,5 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     catalog_created = seed_catalog(office)
     seed_admission_history()
     seed_dispatch_traffic()
+    seed_residents()
     return password, logins, catalog_created

@@ -1,0 +1,190 @@
+"""The residents' platform in the demo: generated residents with valid (sealed) ID numbers and
+demo phones, a month of matters in every status, a dispute concluded with an agreement, events,
+the after-school club with a waiting list, visits, nothing personal in plaintext, and loading
+twice changes nothing."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from communitygate.audit.selectors import audit_chain_first_break
+from communitygate.core import clock
+from communitygate.core.crypto import unseal
+from communitygate.core.idnumbers import (
+    id_number_birth_date,
+    id_number_sex,
+    is_valid_id_number,
+    mask_id_number,
+)
+from communitygate.core.phones import is_valid_phone, mask_phone
+from communitygate.demo.residents import (
+    CLUB_TITLE,
+    DEMO_NAME,
+    DEMO_PHONE_BLOCK,
+    demo_registry,
+    seed_residents,
+)
+from communitygate.demo.seeding import seed_organisations, seed_users
+from communitygate.orgs.models import Organisation
+from communitygate.residents.models import (
+    Activity,
+    Attendance,
+    Dispute,
+    Enrolment,
+    Household,
+    Matter,
+    MatterStatuses,
+    Programme,
+    Resident,
+    Visit,
+)
+from communitygate.residents.selectors.glance import communities_figures
+
+pytestmark = pytest.mark.django_db
+
+DEMO_COMMUNITIES = ("商邱路社区", "伊春路社区")
+
+
+@pytest.fixture
+def demo() -> None:
+    """Only what the residents' demo needs (the organisations and the demo users), then it."""
+    with transaction.atomic():
+        seed_organisations()
+        seed_users("demo-password-1")
+    assert seed_residents()
+
+
+def test_the_demo_communities_have_generated_residents_with_valid_sealed_numbers(demo) -> None:
+    for name in DEMO_COMMUNITIES:
+        residents = Resident.objects.filter(community__name=name)
+        assert residents.count() >= 300
+        assert Household.objects.filter(community__name=name).count() >= 100
+        for resident in residents:
+            assert resident.name.startswith(DEMO_NAME)
+            number = unseal(resident.id_number_ciphertext)
+            assert is_valid_id_number(number), number
+            assert resident.id_number_masked == mask_id_number(number)
+            assert id_number_birth_date(number) == resident.birth_date
+            assert id_number_sex(number) == resident.sex
+            if resident.phone_ciphertext:
+                phone = unseal(resident.phone_ciphertext)
+                assert phone.startswith(DEMO_PHONE_BLOCK) and is_valid_phone(phone)
+                assert resident.phone_masked == mask_phone(phone)
+    regions = {unseal(r.id_number_ciphertext)[:6] for r in Resident.objects.all()}
+    assert {"370203", "370205"} <= regions
+    assert regions - {"370203", "370204", "370205"}, "migrants' numbers come from elsewhere"
+
+
+def test_care_tags_in_realistic_proportions(demo) -> None:
+    community = Organisation.objects.get(name="商邱路社区")
+    (figures,) = communities_figures(
+        Organisation.objects.filter(pk=community.pk), today=clock.today()
+    )
+    counts = {tag.code: tag.count for tag in figures.tags}
+    assert 0.05 <= (counts["aged-80-plus"] + counts["elderly-alone"]) / figures.residents <= 0.3
+    assert 0 < counts["disability"] <= figures.residents * 0.06
+    assert counts["party-member"] > 0 and counts["subsistence-allowance"] > 0
+
+
+def test_a_month_of_matters_in_every_status(demo) -> None:
+    for name in DEMO_COMMUNITIES:
+        matters = Matter.objects.filter(community__name=name)
+        assert set(matters.values_list("status", flat=True)) == set(MatterStatuses.values)
+        received = matters.values_list("received_at", flat=True)
+        assert str(min(received).date()) >= "2026-10-27"
+        assert str(max(received).date()) <= "2026-11-26"
+        assert matters.filter(channel="online").exists()
+        assert matters.exclude(rating="").exists()
+        assert matters.filter(
+            status__in=["received", "assigned", "reopened"], answer_by__lt=clock.today()
+        ).exists(), "some open matters are overdue"
+
+
+def test_disputes_one_concluded_with_an_agreement(demo) -> None:
+    agreement = Dispute.objects.get(community__name="商邱路社区", outcome="agreement")
+    assert agreement.agreement_terms
+    assert agreement.parties.count() == 2
+    assert agreement.sessions.exists()
+    outcomes = set(Dispute.objects.values_list("outcome", flat=True))
+    assert outcomes >= {"agreement", "referred", ""}
+
+
+def test_events_and_the_after_school_club_with_a_waiting_list(demo) -> None:
+    show = Activity.objects.get(community__name="商邱路社区", title__contains="夏季")
+    assert show.attendance is not None and show.attendance >= 1000
+    club = Programme.objects.get(community__name="商邱路社区", title=CLUB_TITLE)
+    statuses = list(Enrolment.objects.filter(programme=club).values_list("status", flat=True))
+    assert statuses.count("enrolled") == club.capacity
+    assert statuses.count("waiting") >= 1
+    assert statuses.count("withdrawn") == 1
+    assert Enrolment.objects.filter(programme=club, signed_up_online=True).exists()
+    assert club.sessions.count() >= 8
+    assert Attendance.objects.filter(session__programme=club, present=True).exists()
+
+
+def test_visits_of_the_month_and_of_today(demo) -> None:
+    visits = Visit.objects.filter(community__name="商邱路社区")
+    assert visits.filter(done_at__isnull=False).count() >= 20
+    assert visits.filter(planned_on__lt="2026-11-27", done_at__isnull=True).exists()
+    assert visits.filter(planned_on=clock.today()).exists()
+
+
+FULL_ID = re.compile(r"(?<![0-9A-Za-z+/])\d{17}[\dX](?![0-9A-Za-z+/=])")
+FULL_MOBILE = re.compile(r"(?<![0-9A-Za-z+/])1[3-9]\d{9}(?![0-9A-Za-z+/=])")
+TABLES = (
+    "residents_resident",
+    "residents_matter",
+    "residents_disputeparty",
+    "residents_dispute",
+    "residents_enrolment",
+    "residents_visit",
+    "residents_residentimport",
+    "audit_auditevent",
+)
+
+
+def test_no_full_id_number_or_phone_is_stored_in_plaintext(demo) -> None:
+    generated = {
+        value
+        for key in ("shangqiulu", "yichunlu")
+        for person in demo_registry(key).people
+        for value in (person.id_number, person.phone)
+        if value
+    }
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            if table not in existing:
+                continue
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 (a fixed table name)
+            text = "\n".join(" ".join(str(cell) for cell in row) for row in cursor.fetchall())
+            assert not [value for value in generated if value in text], table
+            assert not FULL_ID.search(text), table
+            assert not FULL_MOBILE.search(text), table
+
+
+def test_loading_twice_changes_nothing(demo) -> None:
+    def counts() -> tuple[int, ...]:
+        return (
+            Resident.objects.count(),
+            Household.objects.count(),
+            Matter.objects.count(),
+            Dispute.objects.count(),
+            Activity.objects.count(),
+            Enrolment.objects.count(),
+            Visit.objects.count(),
+        )
+
+    first = counts()
+    assert not seed_residents()
+    assert counts() == first
+    assert audit_chain_first_break() is None
+
+
+def test_seed_demo_loads_the_residents_too() -> None:
+    call_command("seed_demo", password="demo-password-1")
+    assert Resident.objects.filter(community__name="商邱路社区").exists()
+    assert Programme.objects.filter(title=CLUB_TITLE).count() == 2
+    assert audit_chain_first_break() is None
