@@ -54,6 +54,7 @@ def generated_rows(count: int, seed: int = 20261127) -> list[list[str]]:
 
     rng = random.Random(seed)  # noqa: S311 (demo data)
     rows: list[list[str]] = []
+    issued: set[str] = set()
     room_number = 0
     while len(rows) < count:
         estate, rest = divmod(room_number, 20 * 4 * 18 * 4)
@@ -67,6 +68,15 @@ def generated_rows(count: int, seed: int = 20261127) -> list[list[str]]:
             number = len(rows) + 1
             sex = rng.choice(("male", "female"))
             birth = dt.date(1930, 1, 1) + dt.timedelta(days=rng.randrange(0, 32000))
+
+            # 500 sequences a sex, region and day: at 100,000 people some numbers would repeat,
+            # and the import (rightly) refuses a file with one person twice.
+            id_number = ""
+            while not id_number or id_number in issued:
+                id_number = generate_id_number(
+                    rng, region=rng.choice(REGIONS), birth_date=birth, sex=sex
+                )
+            issued.add(id_number)
             values = {
                 "街道": "演示街道",
                 "社区": "BENCH",  # replaced by the community's code when the file is written
@@ -75,9 +85,7 @@ def generated_rows(count: int, seed: int = 20261127) -> list[list[str]]:
                 "单元": f"{unit + 1}单元",
                 "房间号": f"{floor + 1}{door + 1:02d}",
                 "姓名": f"演示居民{number:06d}",
-                "身份证号": generate_id_number(
-                    rng, region=rng.choice(REGIONS), birth_date=birth, sex=sex
-                ),
+                "身份证号": id_number,
                 "性别": "男" if sex == "male" else "女",
                 "出生日期": birth.isoformat() if rng.random() < 0.5 else "",
                 "联系电话": f"139{number:08d}" if rng.random() < 0.7 else "",

@@ -8,7 +8,7 @@ import communitygate
 
 LOCALE = Path(communitygate.__file__).parent / "locale" / "zh_Hans" / "LC_MESSAGES"
 ENTRY = re.compile(
-    r'^(?P<flags>(?:#[^\n]*\n)*)msgid (?P<msgid>"(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)\n'
+    r'^(?P<flags>(?:#[^\n]*\n)*)(?:msgctxt (?P<context>"(?:[^"\\]|\\.)*")\n)?msgid (?P<msgid>"(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*)\n'
     r'(?:msgid_plural [^\n]*(?:\n"[^\n]*")*\n)?'
     r'(?P<strs>(?:msgstr(?:\[\d\])? "(?:[^"\\]|\\.)*"(?:\n"(?:[^"\\]|\\.)*")*\n?)+)',
     re.MULTILINE,
@@ -20,11 +20,17 @@ def unquote(block: str) -> str:
     return "".join(parts).encode("raw_unicode_escape").decode("unicode_escape")
 
 
-def po_entries() -> list[tuple[str, str, str]]:
+def po_entries() -> list[tuple[str, str, str, str]]:
+    """(flags, context, msgid, msgstr) of every entry; the context is "" for most."""
     text = (LOCALE / "django.po").read_text(encoding="utf-8")
     text = "\n".join(line for line in text.splitlines() if not line.startswith("#~")) + "\n"
     return [
-        (m.group("flags"), unquote(m.group("msgid")), unquote(m.group("strs")))
+        (
+            m.group("flags"),
+            unquote(m.group("context") or '""'),
+            unquote(m.group("msgid")),
+            unquote(m.group("strs")),
+        )
         for m in ENTRY.finditer(text)
         if unquote(m.group("msgid"))
     ]
@@ -33,8 +39,8 @@ def po_entries() -> list[tuple[str, str, str]]:
 def test_every_message_is_translated_and_none_is_fuzzy() -> None:
     entries = po_entries()
     assert len(entries) > 250
-    untranslated = [msgid for _flags, msgid, msgstr in entries if not msgstr.strip()]
-    fuzzy = [msgid for flags, msgid, _msgstr in entries if "fuzzy" in flags]
+    untranslated = [msgid for _flags, _context, msgid, msgstr in entries if not msgstr.strip()]
+    fuzzy = [msgid for flags, _context, msgid, _msgstr in entries if "fuzzy" in flags]
     assert untranslated == []
     assert fuzzy == []
 
@@ -48,7 +54,8 @@ def test_the_compiled_catalog_is_up_to_date() -> None:
     }
     stale = [
         msgid
-        for _flags, msgid, msgstr in po_entries()
-        if msgid not in plural_ids and catalog.gettext(msgid) != msgstr
+        for _flags, context, msgid, msgstr in po_entries()
+        if msgid not in plural_ids
+        and (catalog.pgettext(context, msgid) if context else catalog.gettext(msgid)) != msgstr
     ]
     assert stale == [], "run: communitygate compilemessages -l zh_Hans"

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "communitygate.residents.middleware.NoStoreMiddleware",
     "communitygate.api.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "communitygate.core.middleware.RequestContextMiddleware",

@@ -64,6 +64,7 @@ from communitygate.admissions.services import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem, RuleBroken
+from communitygate.core.pages import rule_broken_to_messages
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
@@ -289,18 +290,10 @@ def application_action(request: HttpRequest, application_id: int, action: str) -
         if broken.status == 403:
             # Someone who may see the application but not take this step (no button offered it).
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Done."))
     return redirect("admissions:detail", application_id=application.pk)
-
-
-def _report(request: HttpRequest, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        messages.error(request, problem.message)
-    if not problems:
-        messages.error(request, broken.message)
 
 
 @login_required
@@ -407,7 +400,7 @@ def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Attachment added."))
     return redirect("admissions:detail", application_id=application.pk)
@@ -445,5 +438,5 @@ def attachment_remove(
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     return redirect("admissions:detail", application_id=application.pk)

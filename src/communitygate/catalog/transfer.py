@@ -26,6 +26,7 @@ from communitygate.catalog.labels import (
     code_for,
 )
 from communitygate.core.errors import Problem
+from communitygate.core.spreadsheets import plain_row
 
 LIST_SEPARATORS = ("、", "，", ",", "；", ";")
 
@@ -206,7 +207,7 @@ def export_xlsx(snapshots: Iterable[dict[str, Any]], *, title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "准入目录")
     for row in export_rows(snapshots):
-        sheet.append(row)
+        sheet.append(plain_row(row))  # office-typed text stays text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

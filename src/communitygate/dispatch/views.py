@@ -22,6 +22,7 @@ from communitygate.accounts.models import Roles
 from communitygate.accounts.selectors import Grant, user_grants
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.pages import rule_broken_to_messages
 from communitygate.dispatch.forms import (
     ExtensionForm,
     RefuseForm,
@@ -89,14 +90,6 @@ def _show_rule_error(form: Any, broken: RuleBroken) -> None:
         form.add_error(None, problem.message)
     if not problems:
         form.add_error(None, broken.message)
-
-
-def _report(request: HttpRequest, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        messages.error(request, problem.message)
-    if not problems:
-        messages.error(request, broken.message)
 
 
 def _visible_task(request: HttpRequest, task_id: int) -> Task:
@@ -344,7 +337,7 @@ def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> 
         if broken.status == 403:
             # Someone who may see the assignment but not take this step (no button offered it).
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Done."))
     return redirect(_back(request, assignment))

@@ -1,7 +1,12 @@
 """The residents' list as an XLSX file (居民名册导出): the same scope and filters as the list page,
 masked values only (a full ID number or phone in an export is a known leak path), and an audit
-event `resident.export` naming the filters (searched numbers masked) and the row count."""
+event `resident.export` naming the filters (searched numbers masked) and the row count.
 
+The birth date is given as the year and the age on the day of the export (出生年份, 年龄): the
+masked ID number hides exactly the birth date, so the full date beside it would rebuild the
+number. Text is written as text, never as a formula (`core.spreadsheets.plain_row`)."""
+
+import datetime as dt
 import io
 from collections.abc import Iterable
 
@@ -9,16 +14,16 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from communitygate.audit.recorder import record_event
-from communitygate.core.errors import NotFound
+from communitygate.core import clock
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.orgs.models import Organisation
+from communitygate.core.spreadsheets import plain_row
 from communitygate.residents.models import PopulationKinds, Relations, Resident, Sexes
-from communitygate.residents.permissions import (
-    communities_visible_to,
-    overseen_subdistrict_paths,
-    staffed_community_ids,
+from communitygate.residents.selectors.registry import (
+    ResidentFilters,
+    born,
+    registry_organisation,
+    residents_filtered,
 )
-from communitygate.residents.selectors.registry import ResidentFilters, residents_filtered
 
 EXPORT_HEADERS = (
     "社区",
@@ -28,7 +33,8 @@ EXPORT_HEADERS = (
     "房间号",
     "姓名",
     "性别",
-    "出生日期",
+    "出生年份",
+    "年龄",
     "身份证号（脱敏）",
     "联系电话（脱敏）",
     "人员类别",
@@ -41,66 +47,53 @@ EXPORT_HEADERS = (
 CHUNK = 2000
 
 
-def resident_row(resident: Resident) -> list[object]:
+def resident_row(resident: Resident, today: dt.date) -> list[object]:
     room = resident.household.room
     building = room.unit.building
-    return [
-        resident.community.name,
-        building.estate,
-        building.name,
-        room.unit.name,
-        room.number,
-        resident.name,
-        str(dict(Sexes.choices).get(resident.sex, resident.sex)),
-        resident.birth_date,
-        resident.id_number_masked,
-        resident.phone_masked,
-        str(dict(PopulationKinds.choices).get(resident.population_kind, "")),
-        str(dict(Relations.choices).get(resident.relation, "")),
-        resident.registered_address_masked,
-        "、".join(tag.name for tag in resident.tags.all()),
-        resident.moved_in_on,
-        resident.moved_out_on,
-    ]
+    birth = born(resident.birth_date, today)
+    return plain_row(
+        [
+            resident.community.name,
+            building.estate,
+            building.name,
+            room.unit.name,
+            room.number,
+            resident.name,
+            str(dict(Sexes.choices).get(resident.sex, resident.sex)),
+            birth.year if birth else None,
+            birth.age if birth else None,
+            resident.id_number_masked,
+            resident.phone_masked,
+            str(dict(PopulationKinds.choices).get(resident.population_kind, "")),
+            str(dict(Relations.choices).get(resident.relation, "")),
+            resident.registered_address_masked,
+            "、".join(tag.name for tag in resident.tags.all()),
+            resident.moved_in_on,
+            resident.moved_out_on,
+        ]
+    )
 
 
-def residents_workbook(residents: Iterable[Resident]) -> tuple[bytes, int]:
+def residents_workbook(residents: Iterable[Resident], today: dt.date) -> tuple[bytes, int]:
     """The XLSX bytes and the number of residents written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title="居民名册")
     sheet.append(list(EXPORT_HEADERS))
     count = 0
     for resident in residents:
-        sheet.append(resident_row(resident))
+        sheet.append(resident_row(resident, today))
         count += 1
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue(), count
 
 
-def _exported_organisation(user: AnyUser, filters: ResidentFilters) -> Organisation:
-    """What the export is of, for the audit event: the chosen community, else the person's own
-    community, else the (first) subdistrict they oversee."""
-    visible = communities_visible_to(user)
-    if filters.community:
-        chosen = visible.filter(code=filters.community).first()
-        if chosen is not None:
-            return chosen
-    own = staffed_community_ids(user)
-    if own:
-        return Organisation.objects.get(pk=own[0])
-    paths = overseen_subdistrict_paths(user)
-    if paths:
-        return Organisation.objects.get(path=paths[0])
-    raise NotFound("居民名册", "residents' list")
-
-
 def residents_export(*, actor: AnyUser, filters: ResidentFilters) -> tuple[bytes, int]:
     """The residents the person may see, filtered as on the list, as XLSX; recorded."""
-    exported = _exported_organisation(actor, filters)
+    exported = registry_organisation(actor, filters.community)
     with transaction.atomic():
         rows = residents_filtered(actor, filters).iterator(chunk_size=CHUNK)
-        content, count = residents_workbook(rows)
+        content, count = residents_workbook(rows, clock.today())
         record_event(
             actor=acting_user(actor),
             action="resident.export",

@@ -10,6 +10,7 @@ holds a full ID number or phone in plaintext.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communitygate.orgs.models import Organisation
 
@@ -309,7 +310,7 @@ class ImportStatuses(models.TextChoices):
     CHECKING = "checking", _("Checking")
     WRITING = "writing", _("Writing")
     IMPORTED = "imported", _("Imported")
-    REJECTED = "rejected", _("Rejected")
+    REJECTED = "rejected", pgettext_lazy("import status", "Rejected")
     FAILED = "failed", _("Failed")
 
 
@@ -383,7 +384,7 @@ class MatterChannels(models.TextChoices):
 
 
 class MatterStatuses(models.TextChoices):
-    RECEIVED = "received", _("Received")
+    RECEIVED = "received", pgettext_lazy("matter status", "Received")
     ASSIGNED = "assigned", _("Assigned")
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed")
@@ -549,7 +550,7 @@ class Dispute(models.Model):
 
 
 class PartyRoles(models.TextChoices):
-    APPLICANT = "applicant", _("Applicant")
+    APPLICANT = "applicant", pgettext_lazy("mediation party", "Applicant")
     RESPONDENT = "respondent", _("Respondent")
     OTHER = "other", _("Other party")
 

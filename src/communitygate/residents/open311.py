@@ -8,10 +8,15 @@ The mapping (docs/residents.md, "Open311"):
   every community of the district; first_name/last_name become the contact name, `phone` is
   required (the resident follows the matter with its last four digits), `address_string` or
   lat/long the place; `media_url`, `email`, `device_id`, `account_id` and `api_key` are
-  accepted and ignored (no remote file is ever fetched);
+  accepted and ignored (no remote file is ever fetched); an `Idempotency-Key` header makes a
+  retry answer the first request's id (the same key with another body answers 422);
 - a lookup carries no phone digits, so it answers the status, the category and the dates only:
   no description, no address, no answer (`status_notes` stays null). The answer is read on the
   public status page or the public API with the phone's last four digits.
+
+Every code asked for counts as a failed lookup before the answer (`residents.throttling`), and
+given back when found: a request naming more codes than the address has lookups left answers
+429. A parameter holding a NUL character answers 400.
 
 Errors use Open311's own shape, `[{"code": <HTTP status>, "description": "..."}]`.
 """
@@ -31,7 +36,7 @@ from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.residents.models import Matter, MatterCategory, MatterChannels, MatterStatuses
 from communitygate.residents.selectors.matters import normalise_tracking_code
 from communitygate.residents.services.matters import MatterIntake, matter_submit_public
-from communitygate.residents.throttling import TooManyLookups, lookup_allowed, lookup_failed
+from communitygate.residents.throttling import TooManyLookups, lookups_refund, lookups_reserve
 
 SERVICE_GROUP = "民情事项"
 MAX_IDS = 50
@@ -142,7 +147,26 @@ def requests(request: HttpRequest) -> JsonResponse:
 
 
 def _text(request: HttpRequest, name: str) -> str:
-    return request.POST.get(name, "").replace("\x00", "").strip()
+    return request.POST.get(name, "").strip()
+
+
+def _nul_error(*names: str) -> JsonResponse:
+    return open311_error(
+        400,
+        *(f"{name}: 含有不允许的字符 / holds a character that is not allowed" for name in names),
+    )
+
+
+def _names_holding_nul(params: Any) -> list[str]:
+    """The parameters (a QueryDict) whose name or any value holds a NUL character, which
+    PostgreSQL refuses: they are refused here with 400."""
+    return sorted(
+        {
+            name.replace("\x00", "\\x00")
+            for name, values in params.lists()
+            if "\x00" in name or any("\x00" in value for value in values)
+        }
+    )
 
 
 def _contact_name(first_name: str, last_name: str) -> str:
@@ -153,7 +177,10 @@ def _contact_name(first_name: str, last_name: str) -> str:
 
 
 def _create_request(request: HttpRequest) -> JsonResponse:
-    """POST requests.json (form-encoded): one matter, channel open311."""
+    """POST requests.json (form-encoded): one matter, channel open311. An `Idempotency-Key`
+    header makes a retry answer the first matter."""
+    if holding_nul := _names_holding_nul(request.POST):
+        return _nul_error(*holding_nul)
     jurisdiction = _text(request, "jurisdiction_id")
     service_code = _text(request, "service_code")
     description = _text(request, "description")
@@ -183,7 +210,9 @@ def _create_request(request: HttpRequest) -> JsonResponse:
         channel=MatterChannels.OPEN311,
     )
     try:
-        matter = matter_submit_public(intake=intake)
+        matter = matter_submit_public(
+            intake=intake, idempotency_key=request.headers.get("Idempotency-Key", "")
+        )
     except RuleBroken as broken:
         return _rule_error(broken)
     return _json(
@@ -200,7 +229,10 @@ def _create_request(request: HttpRequest) -> JsonResponse:
 
 def _list_requests(request: HttpRequest) -> JsonResponse:
     """GET requests.json?service_request_id=a,b: those matters. Listing or searching every
-    matter is not offered (it would hand out tracking codes to guess digits for)."""
+    matter is not offered (it would hand out tracking codes to guess digits for). Every code
+    counts against the lookup throttle before the answer; found ones are given back."""
+    if holding_nul := _names_holding_nul(request.GET):
+        return _nul_error(*holding_nul)
     wanted = request.GET.get("service_request_id", "")
     codes = list(
         dict.fromkeys(normalise_tracking_code(code) for code in wanted.split(",") if code.strip())
@@ -214,28 +246,31 @@ def _list_requests(request: HttpRequest) -> JsonResponse:
     if len(codes) > MAX_IDS:
         return open311_error(400, f"service_request_id: 最多 {MAX_IDS} 个 / at most {MAX_IDS}")
     try:
-        lookup_allowed(request)
+        lookups_reserve(request, len(codes))
     except TooManyLookups as broken:
         return _rule_error(broken)
     found = _matters_by_codes(codes)
-    for _missing in range(len(codes) - len(found)):
-        lookup_failed(request)
+    lookups_refund(request, len(found))
     return _json([request_out(matter) for matter in found])
 
 
 @require_GET
 def request_detail(request: HttpRequest, service_request_id: str) -> JsonResponse:
     """GET requests/{id}.json: one matter, as a list of one (as the spec answers)."""
+    if "\x00" in service_request_id:
+        return _nul_error("service_request_id")
+    if holding_nul := _names_holding_nul(request.GET):
+        return _nul_error(*holding_nul)
     try:
-        lookup_allowed(request)
+        lookups_reserve(request)
     except TooManyLookups as broken:
         return _rule_error(broken)
     found = _matters_by_codes([normalise_tracking_code(service_request_id)])
     if not found:
-        lookup_failed(request)
         return open311_error(
             404, f"没有受理编号为 {service_request_id} 的事项 / no request {service_request_id}"
         )
+    lookups_refund(request)
     return _json([request_out(found[0])])
 
 

@@ -13,8 +13,9 @@ from communitygate.accounts.models import Roles
 from communitygate.accounts.permissions import has_role, is_auditor, is_office_staff
 from communitygate.accounts.selectors import user_grants
 from communitygate.core.errors import NotFound
-from communitygate.core.people import AnyUser
+from communitygate.core.people import AnyUser, acting_user
 from communitygate.orgs.models import Organisation, OrganisationKinds
+from communitygate.residents.models import Matter
 
 COMMUNITY_ROLES = frozenset({Roles.SECRETARY, Roles.WORKER})
 
@@ -130,3 +131,17 @@ def access_scoped[Scoped: Model](
     if found is None:
         raise NotFound(what_zh, what_en)
     return found
+
+
+def can_reveal_matter_phone(user: AnyUser, matter: Matter) -> bool:
+    """Who may see a matter's full phone to call the resident back: the community's secretary
+    (as for the registry), and the matter's assignee while they work in its community — the
+    person who must answer the resident. Other workers and the subdistrict see the mask."""
+    if can_reveal_personal_information(user, matter.community_id):
+        return True
+    person = acting_user(user)
+    return (
+        person is not None
+        and matter.assignee_id == person.pk
+        and works_in(person, matter.community_id)
+    )

@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from hypothesis import given
+from hypothesis import strategies as st
 
 from communitygate.core.logmask import MaskPersonalData, mask_personal_data
 
@@ -66,6 +68,82 @@ def test_chinese_text_around_the_numbers_is_kept() -> None:
 
 def test_other_numbers_are_left_alone() -> None:
     text = "task 12345, ts 1732700000000, order 139123456789, code 370203"
+    assert mask_personal_data(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("+8613912345678", "+86139****5678"),
+        ("8613912345678", "86139****5678"),
+        ("008613912345678", "0086139****5678"),
+        ("+86 139 1234 5678", "+86 139****5678"),
+        ("+86-13912345678", "+86-139****5678"),
+        ("139-1234-5678", "139****5678"),
+        ("139 1234 5678", "139****5678"),
+        ("0532-88881234", "0532-****1234"),
+        ("(0532)88881234", "(0532)****1234"),
+        ("（0532）8888-1234", "（0532）****1234"),
+        ("0532 8888 1234", "0532 ****1234"),
+        ("010-62345678", "010-****5678"),
+        ("0755-8888123", "0755-****8123"),
+        ("+86 532 8888 1234", "+86 532 ****1234"),
+        ("申请人电话0532-88881234，", "申请人电话0532-****1234，"),
+    ],
+)
+def test_prefixed_mobiles_and_landlines_are_masked(text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-05-01 08:30-17:00",
+        "营业时间 0900-2100，金额 ¥1,234.50 元，2024年5月1日",
+        "20240501 1030",
+        "合同 0532 号，共 12 份",
+        "order 139123456789",
+        "053288881234",  # a bare 12-digit run is not taken for a landline
+        "1986 年",
+    ],
+)
+def test_dates_times_and_amounts_are_left_alone(text: str) -> None:
+    assert mask_personal_data(text) == text
+
+
+MOBILES = st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True)
+MOBILE_PREFIXES = st.sampled_from(["", "+86", "86", "0086", "+86 ", "+86-", "0086 "])
+AREA_CODES = st.one_of(
+    st.sampled_from(["010", "020", "021", "022", "023", "024", "025", "027", "028", "029"]),
+    st.from_regex(r"0[3-9][0-9]{2}", fullmatch=True),
+)
+SUBSCRIBERS = st.from_regex(r"[2-9][0-9]{6,7}", fullmatch=True)
+SURROUNDINGS = st.sampled_from(["", "电话", "tel: ", "（", "，请回电。", " 转 "])
+
+
+@given(MOBILES, MOBILE_PREFIXES, SURROUNDINGS, SURROUNDINGS)
+def test_any_mobile_with_any_country_prefix_keeps_only_its_ends(
+    mobile: str, prefix: str, before: str, after: str
+) -> None:
+    masked = mask_personal_data(f"{before}{prefix}{mobile}{after}")
+    assert mobile not in masked
+    assert masked == f"{before}{prefix}{mobile[:3]}****{mobile[-4:]}{after}"
+
+
+@given(AREA_CODES, SUBSCRIBERS, st.sampled_from(["{a}-{s}", "({a}){s}", "{a} {s}"]))
+def test_any_landline_with_a_separated_area_code_hides_its_subscriber_number(
+    area: str, subscriber: str, shape: str
+) -> None:
+    masked = mask_personal_data(f"电话 {shape.format(a=area, s=subscriber)} 联系")
+    assert subscriber not in masked
+    assert masked == f"电话 {shape.format(a=area, s='****' + subscriber[-4:])} 联系"
+
+
+@given(st.dates(), st.times(), st.decimals(min_value=0, max_value=10**9, places=2))
+def test_dates_times_and_amounts_are_never_masked(day, moment, amount) -> None:
+    text = (
+        f"{day.isoformat()} {moment.strftime('%H:%M:%S')} {day:%Y年%m月%d日} ¥{amount:,} {amount}"
+    )
     assert mask_personal_data(text) == text
 
 

@@ -168,10 +168,7 @@ def get_rates(
     today = clock.today()
     start = start or today.replace(day=1)
     end = end or today
-    if end < start:
-        raise InvalidInput(
-            [Problem("结束日期早于开始日期。", "The end is before the start.", field="end")]
-        )
+    # Days outside 2000-01-01..2100-12-31, or an end before the start: 422 (matter_rates).
     rows = matter_rates(
         communities=communities_with_figures_for(request.user).order_by("path"),
         start=start,
@@ -189,7 +186,8 @@ def get_rates(
 @router.get("/matters", response=MatterPage)
 def list_matters(request: HttpRequest, query: Query[MatterQuery]) -> dict[str, Any]:
     """The caller's matters (their communities, or their subdistricts' communities), earliest
-    answer-by date first; phones masked."""
+    answer-by date first; phones masked. Received dates outside 2000-01-01..2100-12-31, or an
+    end before the start, answer 422."""
     limit, offset = page_bounds(query.limit, query.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
     matters = matter_list(
         request.user,
@@ -253,7 +251,8 @@ def _intake_community(request: HttpRequest, code: str | None) -> str:
 @router.post("/matters", response={201: MatterOut})
 def receive_matter(request: HttpRequest, payload: MatterIn) -> Status[MatterOut]:
     """Staff record a matter for their community. With an `Idempotency-Key` header a retry
-    answers the first matter; the same key with a different body answers 422."""
+    answers the first matter; the same key with a different body answers 422. Keys are the
+    caller's own: someone else using the same key makes their own matter."""
     matter = matter_receive(
         actor=request.user,
         intake=MatterIntake(

@@ -2,8 +2,10 @@
 and rate the answer. Answers carry nothing personal: no name, no phone, no description, no place.
 
 `POST /public/matters` honours an `Idempotency-Key` header: a retry with the same key and body
-answers 201 with the first matter's code; the same key with another body answers 422. Failed
-lookups are throttled per address (`residents.throttling`: 429 after 10 in 10 minutes)."""
+answers 201 with the first matter's code; the same key with another body answers 422 (keys live
+in the public space of the `api` channel). Failed lookups are throttled per address
+(`residents.throttling`: 429 after 10 in 10 minutes). A NUL character in any text, the
+tracking code in the path included, answers 422."""
 
 import datetime as dt
 from typing import Annotated
@@ -12,7 +14,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
-from communitygate.core.errors import NotFound
 from communitygate.core.inputs import Text
 from communitygate.residents.models import MatterChannels, Ratings
 from communitygate.residents.selectors.matters import PublicMatterStatus, matter_public_status
@@ -21,7 +22,7 @@ from communitygate.residents.services.matters import (
     matter_rate,
     matter_submit_public,
 )
-from communitygate.residents.throttling import lookup_allowed, lookup_failed
+from communitygate.residents.throttling import lookups_refund, lookups_reserve
 
 router = Router(tags=["residents (public)"], auth=None)
 
@@ -97,12 +98,11 @@ def public_matter_out(status: PublicMatterStatus) -> PublicMatterOut:
 
 
 def _lookup(request: HttpRequest, tracking_code: str, phone_last4: str) -> PublicMatterStatus:
-    lookup_allowed(request)
-    try:
-        return matter_public_status(tracking_code, phone_last4)
-    except NotFound:
-        lookup_failed(request)
-        raise
+    """Counted as a failed lookup before it runs, given back when it finds the matter."""
+    lookups_reserve(request)
+    status = matter_public_status(tracking_code, phone_last4)
+    lookups_refund(request)
+    return status
 
 
 @router.post("/public/matters", response={201: TrackingCodeOut})
@@ -127,7 +127,7 @@ def file_matter(request: HttpRequest, payload: PublicMatterIn) -> Status[Trackin
 
 @router.get("/public/matters/{tracking_code}", response=PublicMatterOut)
 def matter_status(
-    request: HttpRequest, tracking_code: str, query: Query[LookupQuery]
+    request: HttpRequest, tracking_code: Text, query: Query[LookupQuery]
 ) -> PublicMatterOut:
     """The matter's status, dates and the community's answer; 404 for a wrong code or wrong
     digits alike."""
@@ -135,7 +135,7 @@ def matter_status(
 
 
 @router.post("/public/matters/{tracking_code}/rating", response=PublicMatterOut)
-def rate_matter(request: HttpRequest, tracking_code: str, payload: RatingIn) -> PublicMatterOut:
+def rate_matter(request: HttpRequest, tracking_code: Text, payload: RatingIn) -> PublicMatterOut:
     """Rate the answer: satisfied, neutral or unsatisfied (which reopens the matter)."""
     status = _lookup(request, tracking_code, payload.phone_last4)
     matter_rate(

@@ -1,6 +1,14 @@
 """Registry API: residents and households, scoped to the caller and masked. A full number is
 never in an answer (the reveal is a page, for the community's secretary only); every answer
-carries `Cache-Control: no-store`."""
+carries `Cache-Control: no-store`.
+
+- A resident's birth date is given as `birth_year` and `age`, never in full: the masked ID
+  number (370203********123X) hides exactly the birth date, so the two together would be the
+  whole number.
+- A full ID number or phone is never taken in a URL (server logs, proxies, history keep URLs):
+  the exact search is `POST /residents/search` with the number in the body, and
+  `GET /residents` answers 422 to `id_number` or `phone` in its query. Each number search is
+  recorded in the audit log (`resident.search`, the number masked), like an export."""
 
 import datetime as dt
 from typing import Any
@@ -9,20 +17,42 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import add_never_cache_headers
 from ninja import Query, Router, Schema
+from pydantic import Field
 
+from communitygate.core import clock
+from communitygate.core.errors import RuleBroken
 from communitygate.core.inputs import Offset, Text
 from communitygate.core.paging import page_bounds
 from communitygate.residents.models import Household, Resident
 from communitygate.residents.selectors.registry import (
     ResidentFilters,
+    born,
     household_get,
     household_residents,
     households_list,
     resident_get,
     residents_filtered,
 )
+from communitygate.residents.services.registry import residents_number_search
 
 router = Router(tags=["residents"])
+NUMBER_PARAMETERS = ("id_number", "phone")
+
+
+class NumberInQuery(RuleBroken):
+    """A full ID number or phone sent as a query parameter: it would be in the URL."""
+
+    code = "number_in_query"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "身份证号码和电话号码不能放在网址（查询参数）中：请改用 POST /api/v1/residents/search，"
+            "在请求正文中发送 id_number 或 phone。",
+            "ID numbers and phones are not taken as query parameters (the URL is kept in logs "
+            "and history): send id_number or phone in the body of POST "
+            "/api/v1/residents/search instead.",
+        )
 
 
 class ResidentOut(Schema):
@@ -31,7 +61,11 @@ class ResidentOut(Schema):
     household: int
     name: str
     sex: str
-    birth_date: dt.date | None
+    birth_year: int | None = Field(
+        description="The year of birth. The full birth date is not given: the masked ID number "
+        "hides exactly it (only the community's secretary sees a full number, on the reveal page)."
+    )
+    age: int | None = Field(description="The age in whole years today.")
     relation: str
     population_kind: str
     id_number_masked: str
@@ -50,8 +84,17 @@ class ResidentPage(Schema):
 class ResidentQuery(Schema):
     q: Text | None = None
     tag: Text | None = None
-    id_number: Text | None = None
-    phone: Text | None = None
+    community: Text | None = None
+    include_moved_out: bool = False
+    limit: int = 50
+    offset: Offset = 0
+
+
+class ResidentSearchIn(Schema):
+    id_number: Text | None = Field(None, description="The full ID number (exact match).")
+    phone: Text | None = Field(None, description="The full phone number (exact match).")
+    q: Text | None = None
+    tag: Text | None = None
     community: Text | None = None
     include_moved_out: bool = False
     limit: int = 50
@@ -87,13 +130,15 @@ class HouseholdQuery(Schema):
 
 
 def resident_out(resident: Resident, community_code: str) -> ResidentOut:
+    birth = born(resident.birth_date, clock.today())
     return ResidentOut(
         id=resident.pk,
         community=community_code,
         household=resident.household_id,
         name=resident.name,
         sex=resident.sex,
-        birth_date=resident.birth_date,
+        birth_year=birth.year if birth else None,
+        age=birth.age if birth else None,
         relation=resident.relation,
         population_kind=resident.population_kind,
         id_number_masked=resident.id_number_masked,
@@ -126,20 +171,50 @@ def list_residents(
     request: HttpRequest, response: HttpResponse, query: Query[ResidentQuery]
 ) -> ResidentPage:
     """The residents the caller may see (their community's, or their subdistrict's
-    communities'), masked. `id_number` and `phone` match exactly; `q` matches part of a name."""
+    communities'), masked. `q` matches part of a name. To find someone by ID number or phone,
+    use `POST /residents/search`: `id_number` or `phone` here answers 422 (a number in a URL
+    is kept in logs and history)."""
     add_never_cache_headers(response)
+    if any(name in request.GET for name in NUMBER_PARAMETERS):
+        raise NumberInQuery()
     limit, offset = page_bounds(query.limit, query.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
     filters = ResidentFilters(
         query=query.q or "",
         tag=query.tag or "",
-        id_number=query.id_number or "",
-        phone=query.phone or "",
         community=query.community or "",
         include_moved_out=query.include_moved_out,
     )
     residents = residents_filtered(request.user, filters)
     return ResidentPage(
         count=residents.count(),
+        items=[resident_out(r, r.community.code) for r in residents[offset : offset + limit]],
+    )
+
+
+@router.post("/residents/search", response=ResidentPage)
+def search_residents(
+    request: HttpRequest, response: HttpResponse, payload: ResidentSearchIn
+) -> ResidentPage:
+    """Find residents by their exact ID number and/or phone, sent in the body (never in the
+    URL), within the caller's scope; the other filters narrow as on `GET /residents`. It
+    changes nothing, and is recorded in the audit log (`resident.search`: the numbers masked,
+    the number of matches). 422 for a number that cannot be one, or when neither is given;
+    404 for a caller who sees no registry."""
+    add_never_cache_headers(response)
+    limit, offset = page_bounds(
+        payload.limit, payload.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"]
+    )
+    filters = ResidentFilters(
+        query=payload.q or "",
+        tag=payload.tag or "",
+        id_number=payload.id_number or "",
+        phone=payload.phone or "",
+        community=payload.community or "",
+        include_moved_out=payload.include_moved_out,
+    )
+    residents, count = residents_number_search(actor=request.user, filters=filters)
+    return ResidentPage(
+        count=count,
         items=[resident_out(r, r.community.code) for r in residents[offset : offset + limit]],
     )
 

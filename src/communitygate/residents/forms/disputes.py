@@ -1,10 +1,16 @@
-"""Forms of the dispute pages: they parse input; the rules live in `services.disputes`."""
+"""Forms of the dispute pages: they parse input; the rules live in `services.disputes`.
+
+Phones are typed into boxes that never write the number back into the page (a form shown again
+with an error asks for it again). The forms that create something carry a one-time token
+(`core.formtokens`): a double submit records one dispute, party or session."""
 
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.residents.forms.widgets import NoEchoInput
 from communitygate.residents.models import DisputeKinds, DisputeOutcomes, PartyRoles
 from communitygate.residents.services.disputes import PartyInput
 
@@ -12,7 +18,16 @@ DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 
-class DisputeForm(forms.Form):
+def phone_field(label: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=30,
+        required=False,
+        widget=NoEchoInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+
+class DisputeForm(OneTimeFormMixin, forms.Form):
     """A new dispute with its applicant and respondent (more parties can be added later)."""
 
     community = forms.ChoiceField(label=_("Community"), choices=())
@@ -20,9 +35,9 @@ class DisputeForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=200)
     facts = forms.CharField(label=_("Facts"), widget=TEXT, required=False)
     applicant_name = forms.CharField(label=_("Applicant"), max_length=50)
-    applicant_phone = forms.CharField(label=_("Applicant's phone"), max_length=30, required=False)
+    applicant_phone = phone_field(_("Applicant's phone"))
     respondent_name = forms.CharField(label=_("Respondent"), max_length=50, required=False)
-    respondent_phone = forms.CharField(label=_("Respondent's phone"), max_length=30, required=False)
+    respondent_phone = phone_field(_("Respondent's phone"))
 
     def __init__(self, *args: Any, communities: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,17 +57,17 @@ class DisputeForm(forms.Form):
         return parties
 
 
-class PartyForm(forms.Form):
+class PartyForm(OneTimeFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=50)
     role = forms.ChoiceField(label=_("Role"), choices=PartyRoles.choices)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = phone_field(_("Phone"))
 
     def party(self) -> PartyInput:
         data = self.cleaned_data
         return PartyInput(data["name"], data["role"], None, data["phone"])
 
 
-class SessionForm(forms.Form):
+class SessionForm(OneTimeFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
     mediators = forms.CharField(label=_("Mediators"), max_length=200)
     notes = forms.CharField(label=_("Notes"), widget=TEXT, required=False)

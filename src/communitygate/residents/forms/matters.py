@@ -1,5 +1,9 @@
-"""Forms of the matters pages: the quick intake, the list's filters, the steps and the rates'
-period. Forms only parse; the services decide."""
+"""Forms of the matters pages: the quick intake and its resident search, the list's filters, the
+steps and the rates' period. Forms only parse; the services decide.
+
+A phone typed into a form is never written back into the page (`NoEchoInput`), and never
+travels in a URL: the resident search takes a phone by POST only. Dates are bounded to
+EARLIEST_DAY..LATEST_DAY (selectors.matters), and Django's text fields refuse NUL characters."""
 
 import calendar
 import datetime as dt
@@ -8,9 +12,11 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from communitygate.residents.forms.widgets import NoEchoInput
 from communitygate.residents.models import MatterChannels, MatterStatuses
-from communitygate.residents.selectors.matters import MatterFilters
+from communitygate.residents.selectors.matters import MatterFilters, period_problems
 from communitygate.residents.services.matters import (
     MAX_PHOTOS,
     STAFF_CHANNELS,
@@ -55,7 +61,12 @@ class IntakeForm(forms.Form):
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
     )
     contact_name = forms.CharField(label=_("Resident's name"), max_length=50, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        widget=NoEchoInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
     description = forms.CharField(
         label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -104,6 +115,40 @@ class IntakeForm(forms.Form):
         ]
 
 
+class IntakeSearchForm(forms.Form):
+    """The quick intake's resident search: a name (by GET or POST) and, by POST only, a phone,
+    within one of the person's own communities."""
+
+    find_community = forms.ChoiceField(label=_("Community"), required=False)
+    find = forms.CharField(label=_("Find a resident by name"), required=False, max_length=50)
+    find_phone = forms.CharField(
+        label=_("and phone (optional)"),
+        required=False,
+        max_length=30,
+        widget=NoEchoInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+
+    def __init__(
+        self, *args: Any, communities: list[tuple[str, str]], by_phone: bool, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["find_community"].choices = communities  # type: ignore[attr-defined]
+        self.fields["find_community"].initial = communities[0][0]
+        if not by_phone:
+            # A phone in a query string would sit in browser history and server logs.
+            del self.fields["find_phone"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("find") or data.get("find_phone")) and not self.errors:
+            raise forms.ValidationError(_("Give a name or a phone to find."))
+        return data
+
+    def community_code(self) -> str:
+        code: str = self.cleaned_data.get("find_community") or ""
+        return code or str(self.fields["find_community"].initial)
+
+
 class MatterFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *MatterStatuses.choices]
@@ -131,6 +176,17 @@ class MatterFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["community"].choices = [("", _("All")), *communities]  # type: ignore[attr-defined]
         self.fields["category"].choices = [("", _("Any")), *categories]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for problem in period_problems(
+            data.get("received_from"),
+            data.get("received_to"),
+            start_field="received_from",
+            end_field="received_to",
+        ):
+            self.add_error(problem.field, problem.message)
+        return data
 
     def filters(self) -> MatterFilters:
         data = self.cleaned_data
@@ -176,7 +232,9 @@ PERIOD_CHOICES = [
 class PeriodForm(forms.Form):
     """The rates' period: a month, a quarter, a year, or any range of days."""
 
-    period = forms.ChoiceField(label=_("Period"), choices=PERIOD_CHOICES, required=False)
+    period = forms.ChoiceField(
+        label=pgettext_lazy("rates", "Period"), choices=PERIOD_CHOICES, required=False
+    )
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12, required=False)
     quarter = forms.IntegerField(label=_("Quarter"), min_value=1, max_value=4, required=False)
@@ -187,14 +245,20 @@ class PeriodForm(forms.Form):
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for problem in period_problems(data.get("start"), data.get("end")):
+            self.add_error(problem.field, problem.message)
+        return data
+
     def bounds(self, today: dt.date) -> tuple[dt.date, dt.date]:
-        """The first and last day of the chosen period (this month when nothing is chosen)."""
+        """The first and last day of the chosen period (this month when nothing is chosen, or
+        when the form has errors: the page shows them)."""
         data = self.cleaned_data if self.is_valid() else {}
         period = data.get("period") or "month"
         year = data.get("year") or today.year
         if period == "custom" and data.get("start") and data.get("end"):
-            start, end = data["start"], data["end"]
-            return (start, end) if start <= end else (end, start)
+            return data["start"], data["end"]
         if period == "year":
             return dt.date(year, 1, 1), dt.date(year, 12, 31)
         if period == "quarter":

@@ -1,4 +1,8 @@
-"""Forms of the activity and programme pages, and of the public sign-up page."""
+"""Forms of the activity and programme pages, and of the public sign-up page.
+
+The staff forms that create something carry a one-time token (`core.formtokens`): a double
+submit creates one activity, programme, session or enrolment. The public sign-up has its own
+signed token (below), remembered by the browser's session."""
 
 from typing import Any
 
@@ -6,6 +10,7 @@ from django import forms
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.residents.services.programmes import ActivityFields, ProgrammeFields
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -15,7 +20,7 @@ SIGNUP_SALT = "residents.public-signup"
 SIGNUP_TOKEN_MAX_AGE = 6 * 3600  # a form left open over an afternoon still submits
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(OneTimeFormMixin, forms.Form):
     community = forms.ChoiceField(label=_("Community"), choices=())
     title = forms.CharField(label=_("Title"), max_length=200)
     held_on = forms.DateField(label=_("Date"), widget=DATE)
@@ -48,7 +53,7 @@ class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=200, required=False)
 
 
-class ProgrammeForm(forms.Form):
+class ProgrammeForm(OneTimeFormMixin, forms.Form):
     community = forms.ChoiceField(label=_("Community"), choices=())
     title = forms.CharField(label=_("Title"), max_length=200)
     place = forms.CharField(label=_("Place"), max_length=200)
@@ -81,7 +86,7 @@ class ProgrammeForm(forms.Form):
         )
 
 
-class ProgrammeSessionForm(forms.Form):
+class ProgrammeSessionForm(OneTimeFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DATE)
     starts_at = forms.TimeField(label=_("Starts at"), widget=TIME, required=False)
     topic = forms.CharField(label=_("Topic"), max_length=200, required=False)
@@ -94,6 +99,10 @@ class SignUpForm(forms.Form):
     child_birth_date = forms.DateField(label=_("Child's birth date"), widget=DATE, required=False)
     guardian_name = forms.CharField(label=_("Guardian's name"), max_length=50)
     guardian_phone = forms.CharField(label=_("Guardian's phone"), max_length=30)
+
+
+class StaffSignUpForm(OneTimeFormMixin, SignUpForm):
+    """A sign-up entered by the programme's staff."""
 
 
 class PublicSignUpForm(SignUpForm):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from communitygate.core import clock
 from communitygate.core.phones import InvalidPhone, normalise_phone
 from communitygate.orgs.selectors import active_communities
+from communitygate.residents.forms.widgets import NoEchoInput
 from communitygate.residents.models import MatterCategory, Ratings
 
 MAX_PHOTOS = 5
@@ -86,7 +87,8 @@ class MatterFileForm(forms.Form):
         label=_("Phone"),
         max_length=30,
         help_text=_("We call you back on it; look your matter up with its last four digits."),
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        # Never written back into the page when the form returns with an error elsewhere.
+        widget=NoEchoInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     category = forms.ChoiceField(label=_("Category"))
     summary = forms.CharField(label=_("What is it about"), max_length=200)

@@ -1,22 +1,20 @@
-"""Forms of the registry pages: they parse input; the rules live in services.registry."""
+"""Forms of the registry pages: they parse input; the rules live in services.registry.
+
+The forms that create something (a resident, a volunteer, a volunteer's hours) carry a one-time
+token (`core.formtokens.FormTokenField`; the views are `@replay_on_resubmit`): a double submit
+records once."""
 
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communitygate.core.formtokens import FormTokenField
+from communitygate.residents.forms.widgets import NoEchoInput
 from communitygate.residents.models import HouseholdKinds, PopulationKinds, Relations, Sexes
 from communitygate.residents.services.registry import ResidentFields
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class NoEchoInput(forms.TextInput):
-    """A text box that never writes its value back into the page: a full ID number or phone
-    typed into a form is not echoed when the form comes back with an error (it is typed again)."""
-
-    def format_value(self, value: Any) -> str | None:
-        return None
 
 
 class ResidentSearchForm(forms.Form):
@@ -56,7 +54,8 @@ class ResidentSearchForm(forms.Form):
 
 class ResidentForm(forms.Form):
     """One resident as typed. On the edit page the ID number, phone and registered residence
-    start empty (the page never holds them in full): left empty, they stay as they are."""
+    start empty (the page never holds them in full): left empty, they stay as they are; the birth
+    date of a resident with an ID number on record is not on the page (it follows the number)."""
 
     name = forms.CharField(label=_("Name"), max_length=50)
     sex = forms.ChoiceField(
@@ -102,7 +101,12 @@ class ResidentForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, tags: list[tuple[str, str]], editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        tags: list[tuple[str, str]],
+        editing: bool = False,
+        birth_date_from_id_number: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tags"].choices = tags  # type: ignore[attr-defined]
@@ -110,13 +114,18 @@ class ResidentForm(forms.Form):
             keep = _("Leave empty to keep the one on record.")
             for name in ("id_number", "phone", "registered_address"):
                 self.fields[name].help_text = keep
+        if birth_date_from_id_number:
+            # The birth date of someone with an ID number on record is the number's: the page
+            # does not show it (beside the masked number it would give the number back), and a
+            # typed date could only be refused as not matching.
+            del self.fields["birth_date"]
 
     def resident_fields(self) -> ResidentFields:
         data = self.cleaned_data
         return ResidentFields(
             name=data["name"],
             sex=data["sex"] or "",
-            birth_date=data["birth_date"],
+            birth_date=data.get("birth_date"),
             id_number=data["id_number"] or "",
             phone=data["phone"] or "",
             relation=data["relation"],
@@ -148,6 +157,7 @@ class NewResidentForm(ResidentForm):
         initial=HouseholdKinds.RESIDENT,
         required=False,
     )
+    form_token = FormTokenField()
 
     field_order = [
         "household",
@@ -189,6 +199,7 @@ class RevealForm(forms.Form):
 
 class VolunteerForm(forms.Form):
     skills = forms.CharField(label=_("Skills"), required=False, max_length=200)
+    form_token = FormTokenField()
 
 
 class VolunteerHoursForm(forms.Form):
@@ -197,3 +208,4 @@ class VolunteerHoursForm(forms.Form):
         label=_("Hours"), max_digits=4, decimal_places=1, min_value=0, max_value=24
     )
     what = forms.CharField(label=_("Service"), max_length=200)
+    form_token = FormTokenField()

@@ -30,7 +30,8 @@ from django.db.models.functions import TruncDate
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_events_for
 from communitygate.core import clock
-from communitygate.core.errors import NotFound
+from communitygate.core.errors import InvalidInput, NotFound, Problem
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser
 from communitygate.core.phones import InvalidPhone, normalise_phone, phone_digest
 from communitygate.orgs.models import Organisation
@@ -40,6 +41,10 @@ from communitygate.residents.workflow import OPEN_STATUSES, RATEABLE_STATUSES
 
 RATE_PLACES = Decimal("0.0001")
 TRACKING_PREFIX = "MQ"
+# The days a filter or a period may name: wide enough for any real question, narrow enough that
+# day arithmetic and the databases' date ranges never overflow (9999-12-31 + 1 day would).
+EARLIEST_DAY = dt.date(2000, 1, 1)
+LATEST_DAY = dt.date(2100, 12, 31)
 
 
 def _zone() -> ZoneInfo:
@@ -48,6 +53,43 @@ def _zone() -> ZoneInfo:
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=_zone())
+
+
+def period_problems(
+    start: dt.date | None,
+    end: dt.date | None,
+    *,
+    start_field: str = "start",
+    end_field: str = "end",
+) -> list[Problem]:
+    """What is wrong with a range of days (either end may be open): each day between
+    EARLIEST_DAY and LATEST_DAY, and the end not before the start."""
+    problems = [
+        Problem(
+            f"日期须在 {EARLIEST_DAY.isoformat()} 至 {LATEST_DAY.isoformat()} 之间。",
+            f"Choose a date from {EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}.",
+            field=name,
+        )
+        for name, day in ((start_field, start), (end_field, end))
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY
+    ]
+    if not problems and start is not None and end is not None and end < start:
+        problems.append(
+            Problem(
+                "结束日期早于开始日期，请调换或改正。",
+                "The end is before the start; swap or correct the dates.",
+                field=end_field,
+            )
+        )
+    return problems
+
+
+def _require_period(
+    start: dt.date | None, end: dt.date | None, *, start_field: str, end_field: str
+) -> None:
+    problems = period_problems(start, end, start_field=start_field, end_field=end_field)
+    if problems:
+        raise InvalidInput(problems)
 
 
 # The staff list ---------------------------------------------------------------------------------
@@ -82,8 +124,13 @@ class MatterFilters:
     text: str = ""
 
     def as_audit(self) -> dict[str, object]:
+        """The filters as the audit log may hold them: typed text with numbers masked."""
         return {
-            key: value.isoformat() if isinstance(value, dt.date) else value
+            key: value.isoformat()
+            if isinstance(value, dt.date)
+            else mask_personal_data(value)
+            if isinstance(value, str)
+            else value
             for key, value in vars(self).items()
             if value
         }
@@ -92,7 +139,30 @@ class MatterFilters:
 def matter_list(
     user: AnyUser, filters: MatterFilters = MatterFilters(), *, today: dt.date | None = None
 ) -> QuerySet[Matter]:
-    """The person's matters, filtered, earliest answer-by date first."""
+    """The person's matters, filtered, earliest answer-by date first. Dates outside
+    EARLIEST_DAY..LATEST_DAY, an end before the start and NUL characters are InvalidInput."""
+    _require_period(
+        filters.received_from,
+        filters.received_to,
+        start_field="received_from",
+        end_field="received_to",
+    )
+    holding_nul = [
+        name
+        for name in ("status", "category", "assignee", "community", "text")
+        if "\x00" in getattr(filters, name)
+    ]
+    if holding_nul:
+        raise InvalidInput(
+            [
+                Problem(
+                    "筛选条件含有不允许的字符，请删去后重试。",
+                    "A filter holds a character that is not allowed; remove it and try again.",
+                    field=name,
+                )
+                for name in holding_nul
+            ]
+        )
     matters = matters_visible_to(user)
     if filters.status:
         matters = matters.filter(status=filters.status)
@@ -144,10 +214,12 @@ def normalise_tracking_code(code: str) -> str:
 def matter_by_code(tracking_code: str, phone_last4: str) -> Matter:
     """The matter with this code whose phone ends in these four digits; a wrong code and wrong
     digits answer the same NotFound, so the lookup tells a stranger nothing."""
+    code = normalise_tracking_code(tracking_code)
     matter = (
-        Matter.objects.select_related("category", "community")
-        .filter(tracking_code=normalise_tracking_code(tracking_code))
-        .first()
+        # PostgreSQL refuses NUL in a query's text: such a code matches nothing.
+        Matter.objects.select_related("category", "community").filter(tracking_code=code).first()
+        if "\x00" not in code
+        else None
     )
     digits = phone_last4.strip()
     if (
@@ -279,7 +351,9 @@ def matter_rates(
     end: dt.date,
     today: dt.date | None = None,
 ) -> list[MatterRates]:
-    """One row per community (zero rows included), counted in one aggregate query."""
+    """One row per community (zero rows included), counted in one aggregate query. A period
+    outside EARLIEST_DAY..LATEST_DAY or ending before it starts is InvalidInput."""
+    _require_period(start, end, start_field="start", end_field="end")
     listed = list(communities)
     day = today or clock.today()
     settled = Q(status__in=RATEABLE_STATUSES)
@@ -371,22 +445,24 @@ INTAKE_SEARCH_LIMIT = 20
 
 
 def residents_for_intake(
-    user: AnyUser, *, community_code: str, name: str, phone: str = ""
+    user: AnyUser, *, community_code: str, name: str = "", phone: str = ""
 ) -> list[Resident]:
     """Current residents of one of the person's own communities whose name contains `name`
-    (and, when a phone is given, whose phone is exactly that number, by its blind index) —
-    at most 20, for the quick intake to pick from. Nothing for a community the person does
-    not work in."""
-    name = name.strip()
-    if not name or "\x00" in name:
+    and, when a phone is given, whose phone is exactly that number (by its blind index) — at
+    most 20, for the quick intake to pick from. A name, a phone or both; nothing for a
+    community the person does not work in. The phone comes only from a POSTed form: it must
+    never travel in a URL (docs/residents.md)."""
+    name, phone = name.strip(), phone.strip()
+    if not (name or phone) or any("\x00" in text for text in (community_code, name, phone)):
         return []
     residents = Resident.objects.filter(
         community_id__in=staffed_community_ids(user),
         community__code=community_code,
         moved_out_on__isnull=True,
-        name__icontains=name,
     )
-    if phone.strip():
+    if name:
+        residents = residents.filter(name__icontains=name)
+    if phone:
         try:
             digits = normalise_phone(phone)
         except InvalidPhone:

@@ -5,17 +5,27 @@ match, with no plaintext stored or compared. A name search matches part of the n
 scope only.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from communitygate.core.errors import NotFound
 from communitygate.core.idnumbers import id_number_digest, mask_id_number, normalise_id_number
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser
 from communitygate.core.phones import mask_phone, normalise_phone, phone_digest
+from communitygate.orgs.models import Organisation
 from communitygate.residents.models import CareTag, Household, Resident, Volunteer
-from communitygate.residents.permissions import access_scoped, visible_to
+from communitygate.residents.permissions import (
+    access_scoped,
+    communities_visible_to,
+    overseen_subdistrict_paths,
+    staffed_community_ids,
+    visible_to,
+)
 
 RESIDENT_RELATED = (
     "community",
@@ -37,16 +47,59 @@ class ResidentFilters:
     community: str = ""
     include_moved_out: bool = False
 
+    @property
+    def by_number(self) -> bool:
+        """An exact search by ID number or phone (recorded; never in a URL)."""
+        return bool(self.id_number.strip() or self.phone.strip())
+
     def as_audit(self) -> dict[str, object]:
-        """The filters as the audit log may hold them: numbers searched for are masked."""
+        """The filters as the audit log may hold them: numbers searched for are masked, and so
+        is anything shaped like an ID number or a mobile in the text typed elsewhere (a number
+        typed into the name box is still a number)."""
         return {
-            "query": self.query,
-            "tag": self.tag,
+            "query": mask_personal_data(self.query),
+            "tag": mask_personal_data(self.tag),
             "id_number": mask_id_number(self.id_number.strip()) if self.id_number.strip() else "",
             "phone": mask_phone(self.phone.strip()) if self.phone.strip() else "",
-            "community": self.community,
+            "community": mask_personal_data(self.community),
             "include_moved_out": self.include_moved_out,
         }
+
+
+@dataclass(frozen=True)
+class Born:
+    """What pages, the API and the export show of a birth date: the year and the age.
+
+    A masked ID number (370203********123X) hides exactly the birth date, so a full birth date
+    beside it gives the whole number back. Only the secretary's reveal shows the full number
+    (and so the date)."""
+
+    year: int
+    age: int
+
+
+def born(birth_date: dt.date | None, today: dt.date) -> Born | None:
+    if birth_date is None:
+        return None
+    before_birthday = (today.month, today.day) < (birth_date.month, birth_date.day)
+    return Born(year=birth_date.year, age=today.year - birth_date.year - before_birthday)
+
+
+def registry_organisation(user: AnyUser, community: str = "") -> Organisation:
+    """What a search or export of the registry is of, for its audit event: the chosen community
+    (when the person sees it), else the person's own community, else the (first) subdistrict
+    they oversee; NotFound for someone who sees no registry."""
+    if community:
+        chosen = communities_visible_to(user).filter(code=community).first()
+        if chosen is not None:
+            return chosen
+    own = staffed_community_ids(user)
+    if own:
+        return Organisation.objects.get(pk=own[0])
+    paths = overseen_subdistrict_paths(user)
+    if paths:
+        return Organisation.objects.get(path=paths[0])
+    raise NotFound("居民档案", "residents' registry")
 
 
 def residents_search(

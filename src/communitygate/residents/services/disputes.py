@@ -4,8 +4,11 @@ with an agreement (the terms, printed as the 人民调解协议书 by `residents
 or referred elsewhere (a court, the police station, arbitration).
 
 Steps (docs/residents-parts/disputes-and-programmes.md): dispute_open → dispute_add_party →
-mediation_session_add → dispute_conclude. A party's phone is sealed like every phone; audit
-events record its mask only.
+mediation_session_add → dispute_conclude, then dispute_agreement_print (the PDF, audited as
+`dispute.agreement_print`). A party's phone is sealed like every phone; audit events record its
+mask only. Free text (summary, facts, session notes, terms) is stored with anything shaped like
+an ID number or a phone masked (`core.logmask.mask_personal_data`): the pages, the printed
+agreement and the audit log show it to people who may not reveal personal information.
 """
 
 import datetime as dt
@@ -17,7 +20,14 @@ from django.db import transaction
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core import clock
 from communitygate.core.crypto import Sealed
-from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
+from communitygate.core.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+)
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import normalise_phone, seal_phone
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -31,7 +41,8 @@ from communitygate.residents.models import (
     PartyRoles,
     Resident,
 )
-from communitygate.residents.permissions import works_in
+from communitygate.residents.permissions import visible_to, works_in
+from communitygate.residents.printing import agreement_number, mediation_agreement_pdf
 
 MIN_PARTIES_FOR_AGREEMENT = 2
 
@@ -78,6 +89,22 @@ class AgreementNeedsMediation(RuleBroken):
             f"An agreement needs at least two parties and one mediation session (there are "
             f"{parties} parties and {sessions} sessions); add them first.",
         )
+
+
+class NoAgreementToPrint(RuleBroken):
+    code = "no_agreement_to_print"
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该纠纷尚未达成调解协议，没有可打印的协议书。",
+            "This dispute has no agreement to print; conclude it with an agreement first.",
+        )
+
+
+def _free_text(value: str) -> str:
+    """Typed text as stored: trimmed, without NUL, ID numbers and phones masked."""
+    return mask_personal_data(value.replace("\x00", "").strip())
 
 
 @dataclass(frozen=True)
@@ -142,7 +169,7 @@ def _new_party(dispute: Dispute, party: PartyInput, phone: Sealed | None) -> Dis
     return DisputeParty(
         dispute=dispute,
         role=party.role,
-        name=party.name.strip(),
+        name=_free_text(party.name),
         resident=party.resident,
         phone_ciphertext=phone.ciphertext if phone else "",
         phone_digest=phone.digest if phone else "",
@@ -198,8 +225,8 @@ def dispute_open(
             community=community,
             matter=matter,
             kind=kind,
-            summary=summary.strip(),
-            facts=facts.strip(),
+            summary=_free_text(summary),
+            facts=_free_text(facts),
             created_by=user,
             created_at=clock.now(),
         )
@@ -269,8 +296,8 @@ def mediation_session_add(
         session = MediationSession.objects.create(
             dispute=dispute,
             held_on=held_on,
-            mediators=mediators.strip(),
-            notes=notes.strip(),
+            mediators=_free_text(mediators),
+            notes=_free_text(notes),
             recorded_by=user,
         )
         record_event(
@@ -322,8 +349,8 @@ def dispute_conclude(
         values = {
             "outcome": outcome,
             "outcome_on": outcome_on,
-            "agreement_terms": terms.strip() if outcome == DisputeOutcomes.AGREEMENT else "",
-            "referred_to": referred_to.strip() if outcome == DisputeOutcomes.REFERRED else "",
+            "agreement_terms": _free_text(terms) if outcome == DisputeOutcomes.AGREEMENT else "",
+            "referred_to": _free_text(referred_to) if outcome == DisputeOutcomes.REFERRED else "",
         }
         # Conditional: of two conclusions at once, one wins and the other is told.
         if not Dispute.objects.filter(pk=dispute.pk, outcome="").update(**values):
@@ -339,3 +366,23 @@ def dispute_conclude(
         )
     dispute.refresh_from_db()
     return dispute
+
+
+def dispute_agreement_print(*, actor: AnyUser, dispute: Dispute) -> bytes:
+    """The mediation agreement (人民调解协议书) as a PDF, for anyone who sees the dispute; each
+    printing is audited (`dispute.agreement_print`: who, when, which agreement — the paper
+    carries the parties' names, so who took a copy is on record)."""
+    user = acting_user(actor)
+    if user is None or not visible_to(actor, Dispute.objects.filter(pk=dispute.pk)).exists():
+        raise NotFound("纠纷", "dispute")
+    if dispute.outcome != DisputeOutcomes.AGREEMENT:
+        raise NoAgreementToPrint()
+    content = mediation_agreement_pdf(dispute)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action="dispute.agreement_print",
+            obj=dispute,
+            changes=created_fields({"agreement": agreement_number(dispute)}),
+        )
+    return content

@@ -35,7 +35,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import QuerySet
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
@@ -53,6 +53,7 @@ from communitygate.core.idnumbers import (
     mask_id_number,
     normalise_id_number,
 )
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import InvalidPhone, mask_phone, normalise_phone, phone_digest
 from communitygate.orgs.models import Organisation
@@ -119,7 +120,7 @@ MAX_LENGTHS = {"小区": 100, "楼栋": 50, "单元": 20, "房间号": 20, "姓�
 
 ACTIVE_STATUSES = (ImportStatuses.QUEUED, ImportStatuses.CHECKING, ImportStatuses.WRITING)
 PROGRESS_EVERY = 1000  # rows between two committed progress updates
-WRITE_CHUNK = 2000  # rows per INSERT statement
+WRITE_CHUNK = 1000  # rows per INSERT statement (fewer when the database takes fewer parameters)
 MAX_STORED_PROBLEMS = 5000  # a file with more problems lists the first ones and a count
 
 
@@ -485,6 +486,8 @@ class _RowChecker:
         self.seen: dict[str, list[tuple[int, str]]] = defaultdict(list)  # digest → rows, masks
         self.today = clock.today()
         self.mobile_blocks: dict[str, InvalidPhone | bool] = {}
+        self.dates: dict[str, dt.date | None] = {}  # None: not a date
+        self.split_tags: dict[str, list[str]] = {}
         self.encrypt = cipher().encrypt
 
     def phone(self, raw: str) -> str:
@@ -506,6 +509,35 @@ class _RowChecker:
             raise known
         return raw
 
+    def phone_mask(self, phone: str) -> str:
+        """mask_phone of a normalised phone, without parsing a mobile of a known block again
+        (mask_phone normalises its argument first: a valid mobile is its own normal form)."""
+        if len(phone) == 11 and self.mobile_blocks.get(phone[:7]) is True:
+            return f"{phone[:3]}****{phone[-4:]}"
+        return mask_phone(phone)
+
+    def date(self, cell: Any) -> dt.date:
+        """parse_import_date, remembered per text (moving-in dates repeat across a file)."""
+        if not isinstance(cell, str):
+            return parse_import_date(cell)
+        if cell not in self.dates:
+            try:
+                self.dates[cell] = parse_import_date(cell)
+            except ValueError:
+                self.dates[cell] = None
+        known = self.dates[cell]
+        if known is None:
+            raise ValueError(cell)
+        return known
+
+    def tag_names(self, text: str) -> list[str]:
+        if not text:
+            return []
+        names = self.split_tags.get(text)
+        if names is None:
+            names = self.split_tags[text] = _split_tags(text)
+        return names
+
     def cell(self, cells: tuple[Any, ...], column: str) -> Any:
         position = self.columns.get(column)
         if position is None or position >= len(cells):
@@ -520,8 +552,16 @@ class _RowChecker:
         def problem(column: str, zh: str, en: str) -> None:
             problems.append(Problem(message_zh=zh, message_en=en, field=column, row=row))
 
+        # Each cell's text once; a column the file lacks (or a short row) reads as "".
+        width = len(cells)
+        texts: dict[str, str] = {}
+        for column, position in self.columns.items():
+            cell = cells[position] if position < width else None
+            # _text, with a plain string (every CSV cell, most XLSX ones) inlined.
+            texts[column] = cell.strip() if type(cell) is str else _text(cell)
+
         def text(column: str) -> str:
-            return _text(self.cell(cells, column))
+            return texts.get(column, "")
 
         def required(column: str) -> str:
             value = text(column)
@@ -595,10 +635,9 @@ class _RowChecker:
                     "性别与身份证号不符（第 17 位奇数为男、偶数为女），请核对。",
                     "The sex does not match the ID number (17th digit odd: male, even: female).",
                 )
-        birth_cell = self.cell(cells, "出生日期")
-        if _text(birth_cell):
+        if text("出生日期"):
             try:
-                written = parse_import_date(birth_cell)
+                written = self.date(self.cell(cells, "出生日期"))
             except ValueError:
                 problem(
                     "出生日期",
@@ -645,7 +684,7 @@ class _RowChecker:
                 "The registered residence has at most 200 characters.",
             )
         tag_ids: list[int] = []
-        for tag_name in _split_tags(text("关爱标签")):
+        for tag_name in self.tag_names(text("关爱标签")):
             tag_id = self.tags.get(tag_name)
             if tag_id is None:
                 problem(
@@ -656,10 +695,9 @@ class _RowChecker:
             elif tag_id not in tag_ids:
                 tag_ids.append(tag_id)
         moved_in_on: dt.date | None = None
-        moved_in_cell = self.cell(cells, "入住日期")
-        if _text(moved_in_cell):
+        if text("入住日期"):
             try:
-                moved_in_on = parse_import_date(moved_in_cell)
+                moved_in_on = self.date(self.cell(cells, "入住日期"))
             except ValueError:
                 problem(
                     "入住日期",
@@ -717,7 +755,7 @@ class _RowChecker:
             id_masked=masked,
             phone_ciphertext=encrypt(phone) if phone else "",
             phone_digest=phone_digest(phone) if phone else "",
-            phone_masked=mask_phone(phone) if phone else "",
+            phone_masked=self.phone_mask(phone) if phone else "",
             address_ciphertext=encrypt(address) if address else "",
             address_masked=mask_address(address) if address else "",
             moved_in_on=moved_in_on,
@@ -777,9 +815,191 @@ class WriteCounts:
     rooms: int
 
 
+def _insert(
+    model: type[models.Model], template: models.Model, varying: tuple[str, ...], rows: list[tuple]
+) -> list[int]:
+    """INSERT `rows` (values of the `varying` fields, in that order) with every other column
+    taken from `template`, many rows per statement, and return the new primary keys in order.
+
+    Not bulk_create: for 100,000 residents it builds 100,000 model objects and prepares each of
+    their twenty fields in Python, which costs several times the insert itself (bench/import.py).
+    Here the columns follow the model as bulk_create would write them: the constant ones are
+    prepared once from the template by their own fields, and a varying field is prepared per
+    value only when it is not a plain text or key column (dates). `RETURNING` gives the keys in
+    the order of the rows, as bulk_create relies on for PostgreSQL and SQLite.
+
+    SQLite takes rows of `VALUES` (a thousand a statement); PostgreSQL takes one array a column
+    through `unnest` (as bulk_create does there), because psycopg rewrites the placeholders of a
+    long statement on every execution, which made a VALUES list cost more than the insert."""
+    if not rows:
+        return []
+    quote = connection.ops.quote_name
+    position = {name: index for index, name in enumerate(varying)}
+    columns: list[str] = []
+    types: list[str] = []  # the columns' database types, for PostgreSQL's casts
+    slots: list[int | None] = []  # the row's index for a varying column, None for a constant
+    constants: list[Any] = []
+    preparers: list[Callable[[Any], Any] | None] = []
+    for model_field in model._meta.concrete_fields:
+        if model_field.primary_key or model_field.column is None:
+            continue
+        columns.append(quote(model_field.column))
+        types.append(str(model_field.db_type(connection)))
+        index = position.get(model_field.attname)
+        slots.append(index)
+        if index is None:
+            prepared = model_field.get_db_prep_save(
+                model_field.pre_save(template, add=True), connection
+            )
+            constants.append(prepared)
+            preparers.append(None)
+        else:
+            constants.append(None)
+            plain = model_field.get_internal_type() in PLAIN_COLUMN_TYPES
+            preparers.append(None if plain else _preparer(model_field))
+    missing = set(varying) - {f.attname for f in model._meta.concrete_fields}
+    if missing:
+        raise ValueError(f"{model.__name__} has no fields {sorted(missing)}")
+    if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
+        raise RuntimeError("the database cannot return the keys of a multi-row INSERT")
+    table = quote(model._meta.db_table)
+    returning = f" RETURNING {quote(model._meta.pk.column or 'id')}"
+    plan = list(zip(slots, constants, preparers, strict=True))
+    if connection.vendor == "postgresql":
+        return _insert_unnest(table, columns, types, plan, rows, returning)
+    width = len(columns)
+    max_params = connection.features.max_query_params or 65535
+    per_statement = max(1, min(WRITE_CHUNK, max_params // width))
+    row_sql = f"({', '.join(['%s'] * width)})"
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608 (names from the model; values are parameters)
+    keys: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            params: list[Any] = []
+            for row in chunk:
+                params += [
+                    constant
+                    if slot is None
+                    else row[slot]
+                    if prepare is None
+                    else prepare(row[slot])
+                    for slot, constant, prepare in plan
+                ]
+            cursor.execute(head + ", ".join([row_sql] * len(chunk)) + returning, params)
+            keys += [key for (key,) in cursor.fetchall()]
+    if len(keys) != len(rows):
+        raise RuntimeError(f"{model.__name__}: {len(rows)} rows inserted, {len(keys)} keys")
+    return keys
+
+
+UNNEST_CHUNK = 20_000  # rows per statement on PostgreSQL (a few parameters, each an array)
+
+
+def _insert_unnest(
+    table: str,
+    columns: list[str],
+    types: list[str],
+    plan: list[tuple[int | None, Any, Callable[[Any], Any] | None]],
+    rows: list[tuple],
+    returning: str,
+) -> list[int]:
+    """PostgreSQL: `INSERT ... SELECT` over `unnest` of one array a varying column, in order."""
+    width = len(rows[0])
+    array_types = [""] * width
+    select: list[str] = []
+    for (slot, _constant, _prepare), column_type in zip(plan, types, strict=True):
+        if slot is None:
+            select.append(f"CAST(%s AS {column_type})")
+        else:
+            select.append(f"u.c{slot}")
+            array_types[slot] = column_type
+    arrays = ", ".join(f"CAST(%s AS {column_type}[])" for column_type in array_types)
+    names = ", ".join(f"c{index}" for index in range(width))
+    statement = (
+        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(select)} "  # noqa: S608 (names and types from the model; values are parameters)
+        f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n) ORDER BY u.n{returning}"
+    )
+    constants = [constant for slot, constant, _prepare in plan if slot is None]
+    preparers: list[Callable[[Any], Any] | None] = [None] * width
+    for slot, _constant, prepare in plan:
+        if slot is not None:
+            preparers[slot] = prepare
+    keys: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UNNEST_CHUNK):
+            chunk = rows[start : start + UNNEST_CHUNK]
+            params: list[Any] = list(constants)
+            for index, prepare in enumerate(preparers):
+                values = [row[index] for row in chunk]
+                params.append(values if prepare is None else [prepare(v) for v in values])
+            cursor.execute(statement, params)
+            keys += [key for (key,) in cursor.fetchall()]
+    if len(keys) != len(rows):
+        raise RuntimeError(f"{table}: {len(rows)} rows inserted, {len(keys)} keys")
+    return keys
+
+
+PLAIN_COLUMN_TYPES = {"CharField", "TextField", "SlugField", "ForeignKey"}
+
+
+def _preparer(model_field: models.Field) -> Callable[[Any], Any]:
+    def prepare(value: Any) -> Any:
+        return model_field.get_db_prep_save(value, connection)
+
+    return prepare
+
+
+def _insert_tag_links(links: list[tuple[int, int]]) -> None:
+    """The (resident, care tag) rows of `Resident.tags`' through table, many per statement."""
+    quote = connection.ops.quote_name
+    tags = Resident._meta.get_field("tags")
+    assert isinstance(tags, models.ManyToManyField)
+    table = quote(tags.m2m_db_table())
+    columns = f"{quote(tags.m2m_column_name())}, {quote(tags.m2m_reverse_name())}"
+    if connection.vendor == "postgresql" and links:
+        through = Resident.tags.through._meta
+        first = through.get_field(tags.m2m_field_name()).db_type(connection)
+        second = through.get_field(tags.m2m_reverse_field_name()).db_type(connection)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) "  # noqa: S608 (names and types from the model)
+                f"SELECT * FROM unnest(CAST(%s AS {first}[]), CAST(%s AS {second}[]))",
+                [[resident for resident, _tag in links], [tag for _resident, tag in links]],
+            )
+        return
+    with connection.cursor() as cursor:
+        for start in range(0, len(links), WRITE_CHUNK):
+            chunk = links[start : start + WRITE_CHUNK]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names from the model)
+                + ", ".join(["(%s, %s)"] * len(chunk)),
+                [value for link in chunk for value in link],
+            )
+
+
+RESIDENT_VARYING = (
+    "household_id",
+    "name",
+    "sex",
+    "birth_date",
+    "relation",
+    "population_kind",
+    "id_number_ciphertext",
+    "id_number_digest",
+    "id_number_masked",
+    "phone_ciphertext",
+    "phone_digest",
+    "phone_masked",
+    "registered_address_ciphertext",
+    "registered_address_masked",
+    "moved_in_on",
+)
+
+
 def _write(batch: ResidentImport, planned: list[PlannedResident]) -> WriteCounts:
-    """All rows in the caller's transaction: one read and one insert per level, then the
-    residents and their tags in chunks."""
+    """All rows in the caller's transaction: one read and one multi-row insert per level
+    (buildings, units, rooms, households), then the residents and their care tags."""
     community = batch.community
     now = clock.now()
     building_keys = {(key[0], key[1]) for key in (p.room_key for p in planned)}
@@ -789,12 +1009,11 @@ def _write(batch: ResidentImport, planned: list[PlannedResident]) -> WriteCounts
             "pk", "estate", "name"
         )
     }
-    new_buildings = [
-        Building(community=community, estate=estate, name=name)
-        for estate, name in sorted(building_keys - set(buildings))
-    ]
-    for building in Building.objects.bulk_create(new_buildings, batch_size=WRITE_CHUNK):
-        buildings[(building.estate, building.name)] = building.pk
+    new_buildings = sorted(building_keys - set(buildings))
+    created_keys = _insert(
+        Building, Building(community=community), ("estate", "name"), new_buildings
+    )
+    buildings.update(zip(new_buildings, created_keys, strict=True))
 
     unit_keys = {(buildings[(key[0], key[1])], key[2]) for key in (p.room_key for p in planned)}
     units = {
@@ -803,9 +1022,9 @@ def _write(batch: ResidentImport, planned: list[PlannedResident]) -> WriteCounts
             "pk", "building_id", "name"
         )
     }
-    new_units = [Unit(building_id=b, name=n) for b, n in sorted(unit_keys - set(units))]
-    for unit in Unit.objects.bulk_create(new_units, batch_size=WRITE_CHUNK):
-        units[(unit.building_id, unit.name)] = unit.pk
+    new_units = sorted(unit_keys - set(units))
+    created_keys = _insert(Unit, Unit(building_id=0), ("building_id", "name"), new_units)
+    units.update(zip(new_units, created_keys, strict=True))
 
     def unit_of(key: tuple[str, str, str, str]) -> int:
         return units[(buildings[(key[0], key[1])], key[2])]
@@ -817,9 +1036,9 @@ def _write(batch: ResidentImport, planned: list[PlannedResident]) -> WriteCounts
             unit__building__community=community
         ).values_list("pk", "unit_id", "number")
     }
-    new_rooms = [Room(unit_id=u, number=n) for u, n in sorted(room_keys - set(rooms))]
-    for new_room in Room.objects.bulk_create(new_rooms, batch_size=WRITE_CHUNK):
-        rooms[(new_room.unit_id, new_room.number)] = new_room.pk
+    new_rooms = sorted(room_keys - set(rooms))
+    created_keys = _insert(Room, Room(unit_id=0), ("unit_id", "number"), new_rooms)
+    rooms.update(zip(new_rooms, created_keys, strict=True))
 
     by_room: dict[int, list[PlannedResident]] = defaultdict(list)
     for resident in planned:
@@ -831,70 +1050,72 @@ def _write(batch: ResidentImport, planned: list[PlannedResident]) -> WriteCounts
         .values_list("pk", "room_id")
     ):
         households.setdefault(room_id, pk)  # the room's oldest current household
-    new_households = []
+    new_households: list[tuple[int, str, dt.date | None]] = []
     for room_id, members in by_room.items():
         if room_id in households:
             continue
         head = next((m for m in members if m.relation == Relations.HEAD), members[0])
         moved_in = [m.moved_in_on for m in members if m.moved_in_on is not None]
         new_households.append(
-            Household(
-                community=community,
-                room_id=room_id,
-                kind=HOUSEHOLD_KIND_OF[PopulationKinds(head.population_kind)],
-                moved_in_on=min(moved_in) if moved_in else None,
-                created_at=now,
+            (
+                room_id,
+                HOUSEHOLD_KIND_OF[PopulationKinds(head.population_kind)],
+                min(moved_in) if moved_in else None,
             )
         )
-    for household in Household.objects.bulk_create(new_households, batch_size=WRITE_CHUNK):
-        households[household.room_id] = household.pk
+    created_keys = _insert(
+        Household,
+        Household(community=community, room_id=0, kind=HouseholdKinds.REGISTERED, created_at=now),
+        ("room_id", "kind", "moved_in_on"),
+        new_households,
+    )
+    households.update(
+        (room_id, pk)
+        for (room_id, _kind, _moved_in), pk in zip(new_households, created_keys, strict=True)
+    )
 
-    tag_links = []
-    Through = Resident.tags.through
-    created = 0
-    ordered = [
-        (households[room_id], member) for room_id, members in by_room.items() for member in members
-    ]
-    for start in range(0, len(ordered), WRITE_CHUNK):
-        chunk = ordered[start : start + WRITE_CHUNK]
-        objects = [
-            Resident(
-                community=community,
-                household_id=household_id,
-                name=p.name,
-                sex=p.sex,
-                birth_date=p.birth_date,
-                relation=p.relation,
-                population_kind=p.population_kind,
-                id_number_ciphertext=p.id_ciphertext,
-                id_number_digest=p.id_digest,
-                id_number_masked=p.id_masked,
-                phone_ciphertext=p.phone_ciphertext,
-                phone_digest=p.phone_digest,
-                phone_masked=p.phone_masked,
-                registered_address_ciphertext=p.address_ciphertext,
-                registered_address_masked=p.address_masked,
-                moved_in_on=p.moved_in_on,
-                import_batch=batch,
-                created_at=now,
-                updated_at=now,
+    ordered = [member for members in by_room.values() for member in members]
+    resident_keys = _insert(
+        Resident,
+        Resident(
+            community=community,
+            household_id=0,
+            import_batch=batch,
+            created_at=now,
+            updated_at=now,
+        ),
+        RESIDENT_VARYING,
+        [
+            (
+                households[room_id],
+                p.name,
+                p.sex,
+                p.birth_date,
+                p.relation,
+                p.population_kind,
+                p.id_ciphertext,
+                p.id_digest,
+                p.id_masked,
+                p.phone_ciphertext,
+                p.phone_digest,
+                p.phone_masked,
+                p.address_ciphertext,
+                p.address_masked,
+                p.moved_in_on,
             )
-            for household_id, p in chunk
-        ]
-        Resident.objects.bulk_create(objects)
-        created += len(objects)
-        for created_resident, (_household_id, planned_row) in zip(objects, chunk, strict=True):
-            tag_links += [
-                Through(resident_id=created_resident.pk, caretag_id=tag)
-                for tag in planned_row.tag_ids
-            ]
-        if len(tag_links) >= WRITE_CHUNK:
-            Through.objects.bulk_create(tag_links)
-            tag_links = []
-    if tag_links:
-        Through.objects.bulk_create(tag_links)
+            for room_id, members in by_room.items()
+            for p in members
+        ],
+    )
+    _insert_tag_links(
+        [
+            (resident_key, tag)
+            for resident_key, p in zip(resident_keys, ordered, strict=True)
+            for tag in p.tag_ids
+        ],
+    )
     return WriteCounts(
-        residents=created,
+        residents=len(resident_keys),
         households=len(new_households),
         buildings=len(new_buildings),
         units=len(new_units),
@@ -917,8 +1138,18 @@ def _finish(batch: ResidentImport, **values: Any) -> None:
     _set(batch.pk, payload="", finished_at=clock.now(), **values)
 
 
+def _masked(problem: Problem) -> dict[str, object]:
+    """A problem as it is stored and shown. Its message may quote a cell or a header (a file
+    without its header row, a number typed in the wrong column), so anything shaped like an ID
+    number or a phone is masked."""
+    return {
+        key: mask_personal_data(value) if isinstance(value, str) else value
+        for key, value in problem.as_dict().items()
+    }
+
+
 def _stored_problems(problems: list[Problem]) -> list[dict[str, object]]:
-    stored = [problem.as_dict() for problem in problems[:MAX_STORED_PROBLEMS]]
+    stored = [_masked(problem) for problem in problems[:MAX_STORED_PROBLEMS]]
     left_out = len(problems) - MAX_STORED_PROBLEMS
     if left_out > 0:
         stored.append(

@@ -7,7 +7,13 @@ overdue matters to the subdistrict (`matters_escalate_overdue`).
 Every matter gets a tracking code the resident uses to follow it (`MQ` + 8 Crockford base32
 characters from `secrets`), and an answer-by date: `answer_by_for`, the category's working days
 after the receiving day (`core.workdays`). The phone is stored sealed; audit events record its
-mask only.
+mask only, and free text (summary, description, place, answer, reasons, the resident's comment)
+is stored with ID-number- and phone-shaped runs masked (`core.logmask.mask_personal_data`). The
+full phone leaves only through `matter_phone_reveal`, for the callback.
+
+Idempotency keys are scoped: a staff member's key is theirs (`u<id>:<key>`), a resident's lives
+in one public space (`public:<key>`), each per channel; so one community can never block
+another's creates by guessing its keys.
 """
 
 import datetime as dt
@@ -18,7 +24,7 @@ import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -34,9 +40,12 @@ from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core import clock, workdays
+from communitygate.core.crypto import blind_index, unseal
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import InvalidPhone, normalise_phone, seal_phone
+from communitygate.core.spreadsheets import plain_row
 from communitygate.core.uploads import check_upload
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.selectors import active_communities
@@ -52,6 +61,7 @@ from communitygate.residents.models import (
 )
 from communitygate.residents.permissions import (
     can_keep_residents_settings,
+    can_reveal_matter_phone,
     overseen_subdistrict_paths,
     staffed_community_ids,
     works_in,
@@ -84,6 +94,9 @@ PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 STAFF_CHANNELS = frozenset({MatterChannels.VISIT, MatterChannels.CALL, MatterChannels.DOOR_TO_DOOR})
 PUBLIC_CHANNELS = frozenset({MatterChannels.ONLINE, MatterChannels.OPEN311, MatterChannels.API})
 MAX_KEY_LENGTH = 64
+# The stored key: "<space>:<key>", or "<space>#<hash>" when that would not fit the column.
+KEY_HASH_LENGTH = 48
+PUBLIC_KEY_SPACE = "public"
 SATURDAY = 5
 
 
@@ -99,6 +112,28 @@ class MatterIdempotencyKeyReused(RuleBroken):
             "该 Idempotency-Key 已用于内容不同的另一件事项；新事项请换一个新的 Key。",
             "This Idempotency-Key was already used for a different matter; use a new key for a "
             "new matter.",
+        )
+
+
+class MatterPhoneRevealNotAllowed(PermissionDenied):
+    code = "matter_phone_reveal_not_allowed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "只有本社区书记和本事项的承办人可以查看完整电话；需要回访时请联系他们。",
+            "Only the community's secretary and the matter's assignee may see the full phone; "
+            "ask one of them to call the resident back.",
+        )
+
+
+class MatterHasNoPhone(RuleBroken):
+    code = "matter_has_no_phone"
+    status = 404
+
+    def __init__(self) -> None:
+        super().__init__(
+            "该事项没有留下联系电话。",
+            "No phone was given for this matter.",
         )
 
 
@@ -187,6 +222,18 @@ def answer_by_for(category: MatterCategory, received_on: dt.date) -> dt.date:
     return answer_by_with_fallback(category, received_on)[0]
 
 
+def free_text(value: str) -> str:
+    """Free text as it is stored: NUL characters dropped (PostgreSQL refuses them), trimmed, and
+    every ID-number- or phone-shaped run masked, so that no full number typed into a summary or
+    an answer reaches pages, exports or the audit log."""
+    return mask_personal_data(value.replace("\x00", "").strip())
+
+
+def _code(value: str) -> str:
+    """A code as typed; one holding NUL matches nothing (and is never sent to the database)."""
+    return "" if "\x00" in value else value.strip()
+
+
 def _tracking_code() -> str:
     return TRACKING_PREFIX + "".join(secrets.choice(CROCKFORD) for _ in range(TRACKING_LENGTH))
 
@@ -208,7 +255,23 @@ def _intake_fingerprint(
         "photos": [photo.sha256 for photo in photos],
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    # Keyed (HMAC): the body holds the full phone, and with the stored mask a plain hash would
+    # give it back after 10,000 guesses.
+    return blind_index("matter-request", canonical)
+
+
+def stored_idempotency_key(key: str, user: AnyUser) -> str:
+    """The key as stored: in the actor's own space (`u<id>:`) for staff, in the public space for
+    residents, so that nobody can take or block another's key. Hashed when too long for the
+    column ("#" marks it, a character a client's key cannot put there after the space)."""
+    if not key:
+        return ""
+    person = acting_user(user)
+    space = f"u{person.pk}" if person is not None else PUBLIC_KEY_SPACE
+    stored = f"{space}:{key}"
+    if len(stored) <= MAX_KEY_LENGTH:
+        return stored
+    return f"{space}#{hashlib.sha256(key.encode()).hexdigest()[:KEY_HASH_LENGTH]}"
 
 
 def _check_photos(photos: Iterable[PhotoUpload]) -> tuple[list[_CheckedPhoto], list[Problem]]:
@@ -276,7 +339,7 @@ def _check_intake(
     public: bool,
 ) -> tuple[_Checked, list[Problem]]:
     problems: list[Problem] = []
-    community = active_communities(clock.today()).filter(code=intake.community_code.strip()).first()
+    community = active_communities(clock.today()).filter(code=_code(intake.community_code)).first()
     if community is None:
         problems.append(
             Problem(
@@ -286,7 +349,7 @@ def _check_intake(
                 field="community",
             )
         )
-    category = MatterCategory.objects.filter(code=intake.category_code.strip(), active=True).first()
+    category = MatterCategory.objects.filter(code=_code(intake.category_code), active=True).first()
     if category is None:
         problems.append(
             Problem(
@@ -297,7 +360,7 @@ def _check_intake(
         )
     if intake.channel not in channels:
         problems.append(Problem("受理渠道无法识别。", "Unknown intake channel.", field="channel"))
-    summary = intake.summary.strip()
+    summary = free_text(intake.summary)
     if not summary:
         problems.append(
             Problem("请简要写明是什么事。", "Say briefly what the matter is.", field="summary")
@@ -306,11 +369,11 @@ def _check_intake(
         problems.append(
             Problem("事项概要不能超过200字。", "Keep the summary to 200 characters.", "summary")
         )
-    if len(intake.location.strip()) > 200:
+    if len(free_text(intake.location)) > 200:
         problems.append(
             Problem("地点不能超过200字。", "Keep the place to 200 characters.", field="location")
         )
-    name = intake.contact_name.strip()
+    name = free_text(intake.contact_name)
     if len(name) > 50:
         problems.append(
             Problem("姓名不能超过50字。", "Keep the name to 50 characters.", field="contact_name")
@@ -318,7 +381,15 @@ def _check_intake(
     if public and not name:
         problems.append(Problem("请填写您的姓名。", "Give your name.", field="contact_name"))
     phone = ""
-    if intake.phone.strip():
+    if "\x00" in intake.phone:
+        problems.append(
+            Problem(
+                "电话号码含有不允许的字符。",
+                "The phone holds a character that is not allowed.",
+                field="phone",
+            )
+        )
+    elif intake.phone.strip():
         try:
             phone = normalise_phone(intake.phone)
         except InvalidPhone as broken:
@@ -358,6 +429,14 @@ def _check_intake(
                 field="Idempotency-Key",
             )
         )
+    elif not key.isprintable():
+        problems.append(
+            Problem(
+                "Idempotency-Key 只能包含可见字符。",
+                "The Idempotency-Key may hold visible characters only.",
+                field="Idempotency-Key",
+            )
+        )
     return _Checked(community, category, resident, phone, checked_photos, key), problems
 
 
@@ -382,7 +461,7 @@ def _create(
     received_on = clock.today()
     answer_by, estimated = answer_by_with_fallback(checked.category, received_on)
     ciphertext = digest = masked = ""
-    contact_name = intake.contact_name.strip()
+    contact_name = free_text(intake.contact_name)
     if checked.phone:
         sealed = seal_phone(checked.phone)
         ciphertext, digest, masked = sealed.ciphertext, sealed.digest, sealed.masked
@@ -402,9 +481,9 @@ def _create(
                     tracking_code=code,
                     channel=intake.channel,
                     category=checked.category,
-                    summary=intake.summary.strip(),
-                    description=intake.description.strip(),
-                    location=intake.location.strip(),
+                    summary=free_text(intake.summary),
+                    description=free_text(intake.description),
+                    location=free_text(intake.location),
                     resident=checked.resident,
                     contact_name=contact_name,
                     phone_ciphertext=ciphertext,
@@ -490,6 +569,7 @@ def _intake(
     if problems:
         raise InvalidInput(problems)
     fingerprint = _intake_fingerprint(intake, checked.photos, user.pk if user else None)
+    checked = replace(checked, key=stored_idempotency_key(checked.key, user))
     if checked.key and (earlier := _replay(intake.channel, checked.key, fingerprint)):
         return earlier
     with transaction.atomic():
@@ -506,7 +586,8 @@ def matter_receive(
     """Staff record a matter (a visit, a call, a door-to-door round) for their own community.
 
     With an idempotency key, a retry returns the first matter; the same key with a different
-    matter is refused (MatterIdempotencyKeyReused)."""
+    matter is refused (MatterIdempotencyKeyReused). Keys are the actor's own: another person
+    using the same key makes their own matter."""
     return _intake(
         actor=actor, intake=intake, photos=photos, idempotency_key=idempotency_key, public=False
     )
@@ -519,7 +600,8 @@ def matter_submit_public(
     idempotency_key: str = "",
 ) -> Matter:
     """A resident files a matter without signing in (online page, Open311, public API): name
-    and phone are required, the community must be a current one and the category active."""
+    and phone are required, the community must be a current one and the category active.
+    Idempotency keys live in one public space per channel."""
     return _intake(
         actor=None, intake=intake, photos=photos, idempotency_key=idempotency_key, public=True
     )
@@ -598,7 +680,7 @@ def matter_answer(*, actor: AnyUser, matter: Matter, answer: str) -> Matter:
     """Record the answer given to the resident. The first answer's time is kept for the
     response rate; a later answer (after reopening) replaces the text."""
     _require_staff(actor, matter)
-    text = answer.strip()
+    text = free_text(answer)
     if not text:
         raise InvalidInput([Problem("请填写答复内容。", "Write the answer given.", field="answer")])
     user = acting_user(actor)
@@ -652,7 +734,8 @@ def matter_reopen(*, actor: AnyUser, matter: Matter, reason: str) -> Matter:
     """Staff reopen an answered or closed matter for review, with a reason; it gets a new
     answer-by date counted from today."""
     _require_staff(actor, matter)
-    if not reason.strip():
+    reason = free_text(reason)
+    if not reason:
         raise InvalidInput(
             [Problem("请说明重新办理的理由。", "Give the reason for reopening.", field="reason")]
         )
@@ -665,8 +748,37 @@ def matter_reopen(*, actor: AnyUser, matter: Matter, reason: str) -> Matter:
             by=MatterActors.STAFF,
             values=values,
             audit={"answer_by": answer_by.isoformat()},
-            reason=reason.strip(),
+            reason=reason,
         )
+
+
+# The phone, for the callback ---------------------------------------------------------------------
+
+
+def matter_phone_reveal(*, actor: AnyUser, matter: Matter) -> str:
+    """The matter's full phone, for the callback. Every reveal is recorded
+    (`matter.reveal_phone`, naming the field, never the value); a refused one too
+    (`matter.reveal_phone_denied`), outside any transaction of ours so that the refusal stays
+    on record."""
+    user = acting_user(actor)
+    if not can_reveal_matter_phone(actor, matter):
+        record_event(
+            actor=user,
+            action="matter.reveal_phone_denied",
+            obj=matter,
+            changes={"field": [None, "phone"]},
+        )
+        raise MatterPhoneRevealNotAllowed()
+    if not matter.phone_ciphertext:
+        raise MatterHasNoPhone()
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action="matter.reveal_phone",
+            obj=matter,
+            changes={"field": [None, "phone"]},
+        )
+    return unseal(matter.phone_ciphertext)
 
 
 # The resident's rating --------------------------------------------------------------------------
@@ -696,7 +808,7 @@ def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: s
     now = clock.now()
     values: dict[str, object] = {
         "rating": rating,
-        "rating_comment": comment.strip()[:2000],
+        "rating_comment": free_text(comment)[:2000],
         "rated_at": now,
         "updated_at": now,
         "revision": F("revision") + 1,
@@ -821,7 +933,8 @@ def _local(moment: dt.datetime | None) -> str:
 
 
 def matter_row(matter: Matter) -> list[object]:
-    return [
+    """One matter as a row of the export; typed text is written as text, never as a formula."""
+    row: list[object] = [
         matter.tracking_code,
         matter.community.name,
         matter.category.name,
@@ -841,6 +954,7 @@ def matter_row(matter: Matter) -> list[object]:
         matter.times_reopened,
         _local(matter.escalated_at),
     ]
+    return plain_row(row)
 
 
 def matters_export(*, actor: AnyUser, filters: MatterFilters) -> tuple[bytes, int]:

@@ -11,7 +11,9 @@ again returns the first enrolment (a retried form enrols nobody twice; a unique 
 guards it). Withdrawing an enrolled child promotes the first waiting child in the same
 transaction. Capacity is never exceeded: every sign-up, withdrawal and promotion first locks
 the programme's row (PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), and a
-promotion is a conditional UPDATE that only succeeds while a place is free.
+promotion is a conditional UPDATE that only succeeds while a place is free. Attendance is one
+row per child and session: two staff recording the same session at once queue on the session's
+row lock, and a row the other one wrote meanwhile is updated in place (an upsert), never a 500.
 """
 
 import datetime as dt
@@ -571,6 +573,14 @@ def _promote_waiting(programme: Programme) -> list[int]:
     return promoted
 
 
+def _attendance_rows(session: ProgrammeSession) -> dict[int, Attendance]:
+    """The session's attendance rows by enrolment, locked for the update that follows."""
+    return {
+        row.enrolment_id: row
+        for row in Attendance.objects.select_for_update().filter(session=session)
+    }
+
+
 def attendance_record(
     *, actor: AnyUser, session: ProgrammeSession, present_enrolment_ids: list[int]
 ) -> list[Attendance]:
@@ -580,6 +590,9 @@ def attendance_record(
     user = _require_staff(actor, programme.community_id)
     present = set(present_enrolment_ids)
     with transaction.atomic():
+        # Two staff at once: the second waits here for the first (PostgreSQL; SQLite's
+        # IMMEDIATE transactions serialise writers), then reads the rows the first wrote.
+        ProgrammeSession.objects.select_for_update().get(pk=session.pk)
         enrolled = set(
             Enrolment.objects.filter(
                 programme=programme, status=EnrolmentStatuses.ENROLLED
@@ -587,10 +600,7 @@ def attendance_record(
         )
         if not present <= enrolled:
             raise ChildNotEnrolled()
-        rows = {
-            row.enrolment_id: row
-            for row in Attendance.objects.select_for_update().filter(session=session)
-        }
+        rows = _attendance_rows(session)
         now = clock.now()
         changed: dict[str, list[object]] = {}
         new_rows, updated_rows = [], []
@@ -612,7 +622,14 @@ def attendance_record(
                 changed[str(enrolment_id)] = [row.present, is_present]
                 row.present, row.recorded_by, row.recorded_at = is_present, user, now
                 updated_rows.append(row)
-        Attendance.objects.bulk_create(new_rows)
+        # Upsert: a row that appeared since the read (a writer the lock did not queue) is
+        # overwritten with this recording, the way a second recording corrects the first.
+        Attendance.objects.bulk_create(
+            new_rows,
+            update_conflicts=True,
+            unique_fields=["session", "enrolment"],
+            update_fields=["present", "recorded_by", "recorded_at"],
+        )
         Attendance.objects.bulk_update(updated_rows, ["present", "recorded_by", "recorded_at"])
         record_event(
             actor=actor,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core import clock
@@ -42,6 +43,11 @@ from communitygate.residents.models import (
     VolunteerService,
 )
 from communitygate.residents.permissions import can_reveal_personal_information, works_in
+from communitygate.residents.selectors.registry import (
+    ResidentFilters,
+    registry_organisation,
+    residents_filtered,
+)
 
 # The blind-index kinds: every module that seals or searches these values uses the same names.
 ADDRESS_KIND = "address"
@@ -434,12 +440,18 @@ def _current_with_id_number(
     return duplicates.first()
 
 
+def _audit_birth_date(birth_date: dt.date | None) -> str | None:
+    """The birth date as the audit log holds it: the year only ("1950-**-**"). The masked ID
+    number beside it hides exactly the birth date, and the log's readers cannot reveal."""
+    return f"{birth_date.year:04d}-**-**" if birth_date is not None else None
+
+
 def _audit_view(resident: Resident, tags: tuple[CareTag, ...] | list[CareTag]) -> dict[str, object]:
     """What the audit log may say about a resident: masked values only."""
     return {
         "name": resident.name,
         "sex": resident.sex,
-        "birth_date": resident.birth_date,
+        "birth_date": _audit_birth_date(resident.birth_date),
         "relation": resident.relation,
         "population_kind": resident.population_kind,
         "id_number": resident.id_number_masked,
@@ -579,6 +591,9 @@ def resident_update(*, actor: AnyUser, resident: Resident, fields: ResidentField
         fresh = Resident.objects.get(pk=resident.pk)
         fresh.tags.set(checked.tags)
         changes = changed_fields(before, _audit_view(fresh, checked.tags))
+        if fresh.birth_date != resident.birth_date and "birth_date" not in changes:
+            # A birth date corrected within its year is a change too (recorded without the day).
+            changes["birth_date"] = [before["birth_date"], _audit_birth_date(fresh.birth_date)]
         # A re-typed identical number seals differently but is no change.
         if changes:
             record_event(
@@ -636,6 +651,37 @@ def resident_tags_set(
                 changes={"tags": [before, after]},
             )
     return resident
+
+
+# Searching by number -------------------------------------------------------------------------
+
+
+def residents_number_search(
+    *, actor: AnyUser, filters: ResidentFilters
+) -> tuple[QuerySet[Resident], int]:
+    """The residents the person may see with exactly this ID number or phone (blind index),
+    and how many. A lookup by number tells where a known person lives, so each one is recorded
+    like an export: `resident.search` with the filters (numbers masked) and the number of
+    matches, on the community searched (or the person's own, or their subdistrict). A number
+    that cannot be one is InvalidIdNumber / InvalidPhone (nothing looked up, nothing recorded);
+    someone who sees no registry gets NotFound."""
+    if not filters.by_number:
+        raise _invalid(
+            "id_number",
+            "按号码精确查找需要填写身份证号码或电话号码。",
+            "An exact search needs an ID number or a phone number.",
+        )
+    searched = registry_organisation(actor, filters.community)
+    residents = residents_filtered(actor, filters)
+    with transaction.atomic():
+        count = residents.count()
+        record_event(
+            actor=acting_user(actor),
+            action="resident.search",
+            obj=searched,
+            changes={"filters": [None, filters.as_audit()], "matches": [None, count]},
+        )
+    return residents, count
 
 
 # Seeing a full number ------------------------------------------------------------------------

@@ -5,7 +5,10 @@ Seeded: in 370203031001 a received matter ({matters_received}) and an answered o
 ({matters_answered}); one received in 370203014001 (the other subdistrict) and one filed online
 in the sibling 370203031002 (which has no staff). A community's staff see and act on their own
 matters; a subdistrict officer reads its communities' matters and acts on none (403); everyone
-else gets 404. The rates are read by the office, supervision, audit, subdistricts and
+else gets 404. A matter's full phone is shown (a 200 page, like the registry's reveal) to the
+community's secretary and to the matter's assignee (community_worker answered
+{matters_answered} on the spot, so it is theirs); the subdistrict and the other worker get 403.
+The rates are read by the office, supervision, audit, subdistricts and
 communities (each their own)."""
 
 from typing import Any
@@ -120,6 +123,24 @@ def new_matter_form(seed: Any) -> dict[str, Any]:
     }
 
 
+def resident_search_form(seed: Any) -> dict[str, Any]:
+    return {"find_community": "370203031001", "find": "网格", "find_phone": "13700001234"}
+
+
+def matter_record(key: str) -> Any:
+    """A reveal changes nothing in the matter (its trace is the audit event, tested apart; a
+    refused one is recorded too, so the events are not this row's effect)."""
+
+    def state(seed: Any) -> object:
+        return tuple(
+            Matter.objects.filter(pk=seed.extra[key]).values_list(
+                "phone_ciphertext", "phone_masked", "status", "revision", "updated_at"
+            )
+        )
+
+    return state
+
+
 def new_matter_json(seed: Any) -> dict[str, Any]:
     return {"community": "370203031001", "category": "consultation", "summary": "网格API事项"}
 
@@ -159,11 +180,17 @@ PART = GridPart(
         ("GET", LIST + "new/?find=网格"): matters_row(EVERY_COMMUNITY_STAFF, PAGE),
         # Another community's secretary is not offered 370203031001: the form again.
         ("POST", LIST + "new/"): matters_row(EVERY_COMMUNITY_STAFF, PAGE, (STAFF, REDIRECT)),
+        # The search by name and phone (POSTed, so no phone enters a URL) changes nothing.
+        ("POST", LIST + "new/find/"): matters_row(EVERY_COMMUNITY_STAFF, PAGE),
         ("GET", RECEIVED): matters_row(SEES, PAGE),
         ("GET", "/residents/matters/{matters_other}/"): matters_row(OTHER_SIDE, PAGE),
         ("GET", "/residents/matters/{matters_sibling}/"): matters_row(
             ("subdistrict_officer",), PAGE
         ),
+        ("POST", RECEIVED + "reveal-phone/"): matters_row(
+            SEES, FORBIDDEN, (("community_secretary",), PAGE)
+        ),
+        ("POST", ANSWERED + "reveal-phone/"): matters_row(SEES, FORBIDDEN, (STAFF, PAGE)),
         ("POST", RECEIVED + "assign/"): matters_row(SEES, FORBIDDEN, (STAFF, REDIRECT)),
         ("POST", RECEIVED + "answer/"): matters_row(SEES, FORBIDDEN, (STAFF, REDIRECT)),
         ("POST", ANSWERED + "close/"): matters_row(SEES, FORBIDDEN, (STAFF, REDIRECT)),
@@ -195,6 +222,9 @@ PART = GridPart(
     },
     payloads={
         ("POST", LIST + "new/"): new_matter_form,
+        ("POST", LIST + "new/find/"): resident_search_form,
+        ("POST", RECEIVED + "reveal-phone/"): lambda seed: {},
+        ("POST", ANSWERED + "reveal-phone/"): lambda seed: {},
         ("POST", RECEIVED + "assign/"): lambda seed: {"assignee": "community_secretary"},
         ("POST", RECEIVED + "answer/"): lambda seed: {"answer": "网格答复"},
         ("POST", ANSWERED + "close/"): lambda seed: {},
@@ -209,6 +239,9 @@ PART = GridPart(
     },
     effects={
         ("POST", LIST + "new/"): new_matters,
+        ("POST", LIST + "new/find/"): new_matters,
+        ("POST", RECEIVED + "reveal-phone/"): matter_record("matters_received"),
+        ("POST", ANSWERED + "reveal-phone/"): matter_record("matters_answered"),
         ("POST", RECEIVED + "assign/"): matter_state("matters_received", "assign"),
         ("POST", RECEIVED + "answer/"): matter_state("matters_received", "answer"),
         ("POST", ANSWERED + "close/"): matter_state("matters_answered", "close"),

@@ -220,7 +220,10 @@ PART = GridPart(
             SEES, FORBIDDEN, (STAFF, REDIRECT)
         ),
         ("GET", "/api/v1/residents"): API_SIGNED_IN,
-        ("GET", "/api/v1/residents?id_number=" + id_number(1)): API_SIGNED_IN,
+        # The exact search by number: the number in the body, never in the URL. It changes
+        # nothing but leaves a `resident.search` event (like an export); someone who sees no
+        # registry has nothing to search (404).
+        ("POST", "/api/v1/residents/search"): registry_row(HAS_A_REGISTRY, PAGE, api=True),
         ("GET", "/api/v1/residents/{registry_resident}"): registry_row(SEES, PAGE, api=True),
         ("GET", "/api/v1/residents/{registry_resident_other}"): registry_row(
             OTHER_SIDE, PAGE, api=True
@@ -236,6 +239,7 @@ PART = GridPart(
     },
     payloads={
         ("POST", PEOPLE): lambda seed: {"id_number": id_number(1)},
+        ("POST", "/api/v1/residents/search"): lambda seed: {"id_number": id_number(1)},
         ("POST", PEOPLE + "new/"): new_resident_form,
         ("POST", RESIDENT + "reveal/"): lambda seed: {"field": "id_number"},
         ("POST", RESIDENT + "edit/"): edit_form,
@@ -250,7 +254,13 @@ PART = GridPart(
         },
     },
     effects={
-        ("POST", PEOPLE): lambda seed: Resident.objects.count(),  # a search changes nothing
+        # A search changes no resident (the page's number search is recorded, tested apart).
+        ("POST", PEOPLE): lambda seed: Resident.objects.count(),
+        # The API's search answers 200 like any allowed API write; what it leaves is its event.
+        ("POST", "/api/v1/residents/search"): lambda seed: (
+            Resident.objects.count(),
+            events("resident.search"),
+        ),
         ("POST", PEOPLE + "new/"): lambda seed: (Resident.objects.count(), events("resident.add")),
         ("POST", RESIDENT + "reveal/"): resident_record,
         ("POST", RESIDENT + "edit/"): lambda seed: (

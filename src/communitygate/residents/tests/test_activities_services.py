@@ -128,3 +128,25 @@ def test_staff_create_an_activity_and_the_list_keeps_its_query_count(
     with django_assert_num_queries(6):
         page = client.get("/residents/activities/")
     assert page.content.decode().count('data-testid="activity-') == 4
+
+
+def test_a_double_submitted_activity_is_created_once(world: World) -> None:
+    import re
+
+    client = signed_in(world, "community_secretary")
+    page = client.get("/residents/activities/new/").content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token, "the form carries a one-time token"
+    data = {
+        "community": "370203031001",
+        "title": "中秋游园会",
+        "held_on": "2026-09-25",
+        "place": "商邱路广场",
+        "capacity": "300",
+        "form_token": token.group(1),
+    }
+    first, second = (client.post("/residents/activities/new/", data) for _ in range(2))
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Activity.objects.filter(title="中秋游园会").count() == 1
+    assert AuditEvent.objects.filter(action="activity.create").count() == 1

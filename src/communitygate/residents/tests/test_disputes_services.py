@@ -353,3 +353,159 @@ def test_the_list_filters_and_keeps_its_query_count(
     assert agreement_only.count('data-testid="dispute-') == 1 + 1
     open_only = client.get("/residents/disputes/?open=on&kind=neighbour").content.decode()
     assert open_only.count('data-testid="dispute-') == 3 + 1
+
+
+# Personal information in forms and free text --------------------------------------------------------
+
+ID_NUMBER = "37020319900101123X"
+FULL_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
+
+
+def test_a_form_shown_again_with_an_error_does_not_echo_the_phones(world: World) -> None:
+    answer = signed_in(world, "community_secretary").post(
+        "/residents/disputes/new/",
+        {
+            "community": "370203031001",
+            "kind": "family",
+            "summary": "",  # missing: the form comes back
+            "applicant_name": "陈老人",
+            "applicant_phone": APPLICANT_PHONE,
+            "respondent_name": "陈大",
+            "respondent_phone": "0532-88881234",
+        },
+    )
+    body = answer.content.decode()
+    assert answer.status_code == 200
+    assert 'name="applicant_phone"' in body
+    assert APPLICANT_PHONE not in body and "88881234" not in body
+    assert "陈老人" in body  # the other fields come back as typed
+
+
+def test_the_party_form_never_writes_a_phone_back() -> None:
+    from communitygate.residents.forms.disputes import PartyForm
+
+    form = PartyForm({"name": "", "role": "other", "phone": APPLICANT_PHONE})
+    assert not form.is_valid()
+    assert APPLICANT_PHONE not in str(form["phone"])
+
+
+def test_numbers_typed_into_the_free_text_are_stored_masked(world: World) -> None:
+    dispute = opened(
+        world,
+        summary=f"王建国（{APPLICANT_PHONE}）反映漏水",
+        facts=f"身份证{ID_NUMBER}，座机0532-88881234，手机+86 {RESPONDENT_PHONE}，2026-11-01 起漏水。",
+    )
+    secretary = world.user("community_secretary")
+    mediation_session_add(
+        actor=secretary,
+        dispute=dispute,
+        held_on=TODAY,
+        mediators="张调解",
+        notes=f"李明留电话 {RESPONDENT_PHONE}。",
+    )
+    dispute_conclude(
+        actor=secretary,
+        dispute=dispute,
+        outcome="agreement",
+        outcome_on=TODAY,
+        terms=f"李明赔偿八百元，打到 {APPLICANT_PHONE} 的微信。",
+    )
+    dispute.refresh_from_db()
+    session = dispute.sessions.get()
+    stored = " ".join([dispute.summary, dispute.facts, session.notes, dispute.agreement_terms])
+    assert not FULL_PHONE.search(stored) and not FULL_ID_NUMBER.search(stored)
+    assert "88881234" not in stored
+    assert dispute.summary == "王建国（139****5678）反映漏水"
+    assert "370203********123X" in dispute.facts and "0532-****1234" in dispute.facts
+    assert "2026-11-01" in dispute.facts  # dates stay as typed
+    assert "139****5678" in dispute.agreement_terms
+    events = str(list(AuditEvent.objects.values_list("changes", "object_repr")))
+    assert not FULL_PHONE.search(events) and not FULL_ID_NUMBER.search(events)
+    text, _reader = pdf_text(mediation_agreement_pdf(dispute))
+    assert not FULL_PHONE.search(text) and "88881234" not in text
+
+
+# The agreement's printing is audited -----------------------------------------------------------------
+
+
+def test_downloading_the_agreement_records_who_printed_it_and_when(world: World) -> None:
+    dispute = agreed(world)
+    answer = signed_in(world, "subdistrict_officer").get(
+        f"/residents/disputes/{dispute.pk}/agreement.pdf"
+    )
+    assert answer.status_code == 200
+    event = AuditEvent.objects.get(action="dispute.agreement_print")
+    assert event.actor == world.user("subdistrict_officer")
+    assert event.occurred_at == clock.now()
+    assert event.object_id == str(dispute.pk)
+    assert "调" in str(event.changes)  # the agreement's number
+    assert not FULL_PHONE.search(str(event.changes)) and "****" not in str(event.changes)
+
+
+def test_no_print_is_recorded_when_there_is_nothing_to_print_or_to_see(world: World) -> None:
+    mediated_only = mediated(world)
+    secretary = signed_in(world, "community_secretary")
+    assert secretary.get(f"/residents/disputes/{mediated_only.pk}/agreement.pdf").status_code == 409
+    concluded = agreed(world)
+    other = signed_in(world, "community_secretary_other")
+    assert other.get(f"/residents/disputes/{concluded.pk}/agreement.pdf").status_code == 404
+    assert not AuditEvent.objects.filter(action="dispute.agreement_print").exists()
+
+
+# Double submits ---------------------------------------------------------------------------------------
+
+
+def form_token(page: str, testid: str = "") -> str:
+    """The one-time token of the form (the first, or the one with `data-testid`)."""
+    if testid:
+        page = page[page.index(f'data-testid="{testid}"') :]
+    match = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert match, "the form carries a one-time token"
+    return match.group(1)
+
+
+def test_a_double_submitted_dispute_is_recorded_once(world: World) -> None:
+    client = signed_in(world, "community_secretary")
+    data = {
+        "community": "370203031001",
+        "kind": "family",
+        "summary": "赡养纠纷",
+        "applicant_name": "陈老人",
+        "form_token": form_token(client.get("/residents/disputes/new/").content.decode()),
+    }
+    first = client.post("/residents/disputes/new/", data)
+    second = client.post("/residents/disputes/new/", data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Dispute.objects.filter(summary="赡养纠纷").count() == 1
+    assert AuditEvent.objects.filter(action="dispute.open").count() == 1
+
+
+def test_a_form_that_failed_keeps_its_token_for_the_corrected_submit(world: World) -> None:
+    client = signed_in(world, "community_secretary")
+    token = form_token(client.get("/residents/disputes/new/").content.decode())
+    data = {"community": "370203031001", "kind": "family", "applicant_name": "陈老人"}
+    failed = client.post("/residents/disputes/new/", {**data, "form_token": token})
+    assert failed.status_code == 200
+    assert form_token(failed.content.decode()) == token
+    fixed = client.post("/residents/disputes/new/", {**data, "summary": "x", "form_token": token})
+    assert fixed.status_code == 302
+    assert Dispute.objects.count() == 1
+
+
+def test_a_double_submitted_party_or_session_is_added_once(world: World) -> None:
+    dispute = opened(world)
+    client = signed_in(world, "community_worker")
+    page = client.get(f"/residents/disputes/{dispute.pk}/").content.decode()
+    party = {"name": "赵物业", "role": "other", "form_token": form_token(page, "party-form")}
+    session = {
+        "held_on": "2026-11-23",
+        "mediators": "张调解",
+        "form_token": form_token(page, "session-form"),
+    }
+    for _ in range(2):
+        assert client.post(f"/residents/disputes/{dispute.pk}/parties/", party).status_code == 302
+        answer = client.post(f"/residents/disputes/{dispute.pk}/sessions/", session)
+        assert answer.status_code == 302
+    assert dispute.parties.count() == 3
+    assert dispute.sessions.count() == 1

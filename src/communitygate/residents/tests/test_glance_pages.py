@@ -252,3 +252,30 @@ def test_the_pages_cost_the_same_queries_for_5_households_as_for_50(
             html(client.get(path))
         counts.append(len(captured.captured_queries))
     assert counts[0] == counts[1], f"{counts[0]} queries for 5 households, {counts[1]} for 50"
+
+
+def test_a_nul_in_the_community_code_is_a_404_not_a_500(registry: World) -> None:
+    client = client_for(registry, "community_secretary")
+    assert client.get("/residents/communities/%00/").status_code == 404
+    assert client.get("/residents/communities/370203031001%00/").status_code == 404
+
+
+def test_a_double_submitted_visit_plan_plans_one_visit(registry: World) -> None:
+    from communitygate.residents.models import Visit
+
+    household = add_household(registry.org("community"), building="3号楼", room="502")
+    client = client_for(registry, "community_worker")
+    page = html(client.get(f"/residents/visits/?household={household.pk}"))
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token, "the plan form carries a one-time token"
+    data = {
+        "community": "370203031001",
+        "household": household.pk,
+        "planned_on": "2026-11-24",
+        "purpose": "入户走访",
+        "form_token": token.group(1),
+    }
+    first, second = (client.post("/residents/visits/", data) for _ in range(2))
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Visit.objects.filter(household=household).count() == 1

@@ -243,3 +243,17 @@ def test_the_command_refuses_someone_outside_the_community(world: World, tmp_pat
         )
     assert refused.value.returncode == 1
     assert not ResidentImport.objects.exists()
+
+
+def test_the_import_pages_progress_and_template_are_never_cached(world: World) -> None:
+    batch = batch_of(world, csv_bytes([person(0)]), run=False)
+    client = signed_in(world)
+    for url in (
+        "/residents/import/",
+        f"/residents/import/{batch.pk}/",
+        f"/residents/import/{batch.pk}/progress.json",
+        "/residents/import/template.xlsx",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert "no-store" in answer["Cache-Control"], url

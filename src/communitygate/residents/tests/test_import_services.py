@@ -25,6 +25,7 @@ from communitygate.residents.models import (
 )
 from communitygate.residents.services import importing
 from communitygate.residents.services.importing import (
+    IMPORT_HEADERS,
     ImportAlreadyRunning,
     NotCommunityStaff,
     decrypt_bytes,
@@ -336,6 +337,21 @@ def test_problems_never_show_a_full_id_number(world: World) -> None:
     assert batch.status == ImportStatuses.REJECTED
     assert len(batch.problems) >= 3
     assert not ID_NUMBER.search(str(batch.problems))
+
+
+def test_cells_quoted_back_in_problems_are_masked(world: World) -> None:
+    """A file without its header row makes a resident's cells the headers, and a number typed in
+    the wrong column is quoted back: the stored problems hold neither number in full."""
+    first, second = person(0), person(1)
+    headerless = csv_bytes([second], headers=[str(first.get(h, "")) for h in IMPORT_HEADERS])
+    wrong_columns = csv_bytes([person(2, 性别=first["身份证号"], 关爱标签=first["联系电话"])])
+    for content in (headerless, wrong_columns):
+        batch = imported(world, content)
+        assert batch.status == ImportStatuses.REJECTED
+        text = str(batch.problems)
+        assert first["身份证号"] not in text
+        assert first["联系电话"] not in text
+        assert mask_id_number(first["身份证号"]) in text
 
 
 # The stored file and the start ------------------------------------------------------------------

@@ -290,6 +290,36 @@ def test_an_update_keeps_blank_numbers_and_records_the_changes_masked(world: Wor
     assert not FULL_MOBILE.search(text) and not FULL_ID.search(text)
 
 
+def test_the_audit_log_holds_the_birth_year_never_the_date_beside_the_mask(
+    world: World,
+) -> None:
+    """The masked number hides exactly the birth date; the log's readers (the audit bureau)
+    cannot reveal, so a full date beside the mask would give them the whole number."""
+    number = id_number(25, birth=dt.date(1950, 3, 8))
+    resident = add(world, number)
+    resident_update(
+        actor=world.user("community_worker"), resident=resident, fields=fields("", name="张改")
+    )
+    for action in ("resident.add", "resident.update"):
+        text = audit_text(action)
+        assert "1950-03-08" not in text and "19500308" not in text, action
+    added = AuditEvent.objects.get(action="resident.add")
+    assert added.changes["birth_date"] == [None, "1950-**-**"]
+    assert added.changes["id_number"][1] == mask_id_number(number)
+
+
+def test_a_birth_date_corrected_within_its_year_is_still_recorded(world: World) -> None:
+    resident = add(world, "", sex="female", birth_date=dt.date(1990, 1, 1))
+    resident_update(
+        actor=world.user("community_worker"),
+        resident=resident,
+        fields=fields("", sex="female", birth_date=dt.date(1990, 5, 6)),
+    )
+    event = AuditEvent.objects.get(action="resident.update")
+    assert event.changes == {"birth_date": ["1990-**-**", "1990-**-**"]}
+    assert Resident.objects.get(pk=resident.pk).birth_date == dt.date(1990, 5, 6)
+
+
 def test_an_update_checks_the_birth_date_against_the_stored_number(world: World) -> None:
     resident = add(world, id_number(22, birth=dt.date(1950, 3, 8)))
     with pytest.raises(BirthDateDoesNotMatchIdNumber):

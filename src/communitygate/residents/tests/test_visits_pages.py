@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from communitygate.accounts.services import membership_grant
 from communitygate.core import clock
@@ -113,9 +114,9 @@ def test_a_visit_is_planned_by_building_unit_and_room(visits: World) -> None:
 
     response = client.post("/residents/visits/", {**data, "room": "999"})
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors() == [
-        "Nobody lives at that building, unit and room now."
-    ]
+    with translation.override("zh-hans"):  # the page's language
+        nobody = translation.gettext("Nobody lives at that building, unit and room now.")
+    assert response.context["form"].non_field_errors() == [nobody]
     assert Visit.objects.count() == 1
 
 

@@ -1,6 +1,7 @@
 """Pages: dispute mediation (矛盾纠纷调解). A community's staff record disputes, add parties and
 sessions and conclude them; the subdistrict reads its communities' disputes. The agreement
-prints as a PDF. Phones show masked only.
+prints as a PDF; each download is audited. Phones show masked only. The forms that create
+something carry a one-time token: a double submit records once (`core.formtokens`).
 
 Views parse input, fetch through the access helpers, call one service or selector, render."""
 
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
+from communitygate.core.pages import rule_broken_to_messages
 from communitygate.residents.forms.disputes import (
     ConcludeForm,
     DisputeFilterForm,
@@ -23,25 +26,17 @@ from communitygate.residents.forms.disputes import (
 )
 from communitygate.residents.models import Dispute, DisputeKinds, DisputeOutcomes
 from communitygate.residents.permissions import works_in
-from communitygate.residents.printing import mediation_agreement_pdf
 from communitygate.residents.selectors.disputes import access_dispute, dispute_list, dispute_record
 from communitygate.residents.selectors.programmes import communities_staffed_by
 from communitygate.residents.services.disputes import (
     dispute_add_party,
+    dispute_agreement_print,
     dispute_conclude,
     dispute_open,
     mediation_session_add,
 )
 
 LIST_LIMIT = 300
-
-
-def _report(request: HttpRequest, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        messages.error(request, problem.message)
-    if not problems:
-        messages.error(request, broken.message)
 
 
 def _visible_dispute(request: HttpRequest, dispute_id: int) -> Dispute:
@@ -78,6 +73,7 @@ def dispute_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def dispute_new(request: HttpRequest) -> HttpResponse:
     communities = {c.code: c for c in communities_staffed_by(request.user)}
     if not communities:
@@ -143,7 +139,7 @@ def _act(request: HttpRequest, dispute_id: int, form_class: type, act: object) -
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Saved."))
     return redirect("residents:dispute", dispute_id=dispute.pk)
@@ -151,6 +147,7 @@ def _act(request: HttpRequest, dispute_id: int, form_class: type, act: object) -
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def dispute_party_add(request: HttpRequest, dispute_id: int) -> HttpResponse:
     return _act(
         request,
@@ -164,6 +161,7 @@ def dispute_party_add(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def dispute_session_add(request: HttpRequest, dispute_id: int) -> HttpResponse:
     return _act(
         request,
@@ -192,11 +190,15 @@ def dispute_conclude_page(request: HttpRequest, dispute_id: int) -> HttpResponse
 @require_GET
 def dispute_agreement_pdf(request: HttpRequest, dispute_id: int) -> HttpResponse:
     dispute = _visible_dispute(request, dispute_id)
-    if dispute.outcome != DisputeOutcomes.AGREEMENT:
+    try:
+        content = dispute_agreement_print(actor=request.user, dispute=dispute)
+    except NotFound:
+        raise Http404 from None
+    except RuleBroken as broken:
         return HttpResponse(
-            _("This dispute has no agreement to print."), status=409, content_type="text/plain"
+            broken.message, status=broken.status, content_type="text/plain; charset=utf-8"
         )
-    response = HttpResponse(mediation_agreement_pdf(dispute), content_type="application/pdf")
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agreement-{dispute.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -6,7 +6,8 @@ communities (each opens to its glance), and the office, supervision and audit, w
 but never people, to the district's counts per subdistrict with a link to the rates. Anyone else
 gets 404: there is no residents' page for them.
 
-Every page here shows residents' data, so none may be cached (`Cache-Control: no-store`)."""
+Every page here shows residents' data, so none may be cached (`Cache-Control: no-store`). The
+visit plan form carries a one-time token: a double submit plans one visit (`core.formtokens`)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -25,6 +26,9 @@ from django.views.decorators.http import require_POST
 from communitygate.accounts.selectors import Grant, user_grants
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
+from communitygate.core.inputs import has_nul
+from communitygate.core.pages import rule_broken_to_messages
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.forms.visits import PlanTaggedForm, VisitPlanForm, VisitRecordForm
 from communitygate.residents.models import Household, Resident, Visit
@@ -73,6 +77,10 @@ HUB_LINKS: tuple[tuple[str, Any, frozenset[str]], ...] = (
     ("/residents/programmes/", gettext_lazy("Programmes"), frozenset({STAFF, OFFICER})),
     ("/residents/volunteers/", gettext_lazy("Volunteers"), frozenset({STAFF, OFFICER})),
 )
+
+
+class VisitPlanTokenForm(OneTimeFormMixin, VisitPlanForm):
+    """The visit plan form with its one-time token."""
 
 
 def no_store[View: Callable[..., HttpResponse]](view: View) -> View:
@@ -198,6 +206,8 @@ def _render_rollup(request: HttpRequest, communities: Any, kinds: set[str]) -> H
 @login_required
 @no_store
 def community_page(request: HttpRequest, code: str) -> HttpResponse:
+    if has_nul(code):  # no community has one, and PostgreSQL refuses it in a query
+        raise Http404
     try:
         community = access_community(request.user, code)
     except NotFound:
@@ -253,6 +263,7 @@ def _show_rule_error(form: Any, broken: RuleBroken) -> None:
 
 @login_required
 @no_store
+@replay_on_resubmit
 def visits_page(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("community") or request.GET.get("community", "")
     community, staff = _visits_community(request, code)
@@ -267,7 +278,7 @@ def visits_page(request: HttpRequest) -> HttpResponse:
     residents = (
         [(r.pk, r.name) for r in household_residents(household)] if household is not None else []
     )
-    form = VisitPlanForm(
+    form = VisitPlanTokenForm(
         request.POST or None,
         buildings=tabs,
         residents=residents,
@@ -344,14 +355,6 @@ def _back(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _report(request: HttpRequest, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        messages.error(request, problem.message)
-    if not problems:
-        messages.error(request, broken.message)
-
-
 @login_required
 @require_POST
 def visit_done(request: HttpRequest, visit_id: int) -> HttpResponse:
@@ -368,7 +371,7 @@ def visit_done(request: HttpRequest, visit_id: int) -> HttpResponse:
         except RuleBroken as broken:
             if broken.status == 403:
                 return HttpResponseForbidden(broken.message)
-            _report(request, broken)
+            rule_broken_to_messages(request, broken)
         else:
             messages.success(request, _("Visit recorded as done."))
     return redirect(_back(request, reverse("residents:visits")))
@@ -391,7 +394,7 @@ def visits_plan_tagged(request: HttpRequest) -> HttpResponse:
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         if planned:
             messages.success(

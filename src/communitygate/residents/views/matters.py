@@ -1,16 +1,21 @@
 """Matters pages (民情事项): the list with its filters, the quick intake (fifty a day must not be a
-chore), a matter's page with its history and steps, the three rates, and the XLSX export.
+chore), a matter's page with its history and steps, the reveal of its phone for the callback,
+the three rates, and the XLSX export.
 
 Community staff act on their own community's matters; a subdistrict's officers read those of
 their communities (escalated ones highlighted) and act on none. Every page here shows personal
 data, so none may be cached (`Cache-Control: no-store`). Views parse input, fetch through the
 scoped selectors, call one service or selector, and render."""
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -20,11 +25,13 @@ from django.views.decorators.http import require_POST
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages
 from communitygate.core.paging import page_bounds
 from communitygate.residents.forms.matters import (
     AnswerForm,
     AssignForm,
     IntakeForm,
+    IntakeSearchForm,
     MatterFilterForm,
     PeriodForm,
     ReopenForm,
@@ -33,6 +40,7 @@ from communitygate.residents.models import Matter, MatterCategory, MatterStatuse
 from communitygate.residents.permissions import (
     COMMUNITY_ROLES,
     can_read_rates,
+    can_reveal_matter_phone,
     communities_visible_to,
     communities_with_figures_for,
     overseen_subdistrict_paths,
@@ -54,6 +62,7 @@ from communitygate.residents.services.matters import (
     matter_answer,
     matter_assign,
     matter_close,
+    matter_phone_reveal,
     matter_receive,
     matter_reopen,
     matters_export,
@@ -65,23 +74,6 @@ STEPS = tuple(action.value for action in MatterActions)
 
 
 # Helpers -----------------------------------------------------------------------------------------
-
-
-def _report(request: HttpRequest, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        messages.error(request, problem.message)
-    if not problems:
-        messages.error(request, broken.message)
-
-
-def _show_rule_error(form: Any, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        field = problem.field if problem.field in form.fields else None
-        form.add_error(field, problem.message)
-    if not problems:
-        form.add_error(None, broken.message)
 
 
 def _matter(request: HttpRequest, matter_id: int) -> Matter:
@@ -107,11 +99,19 @@ def _offset(request: HttpRequest) -> int:
 
 
 def _filters(request: HttpRequest) -> tuple[MatterFilterForm, MatterFilters]:
+    """The list's filters; when they have errors (the form shows them), none."""
     communities = [(c.code, c.name) for c in communities_visible_to(request.user).order_by("code")]
     if not communities:
         raise Http404
     form = MatterFilterForm(request.GET, communities=communities, categories=_category_choices())
     return form, form.filters() if form.is_valid() else MatterFilters()
+
+
+def _posted(request: HttpRequest, name: str) -> str:
+    """A posted text; one holding a NUL character (which PostgreSQL refuses) counts as not
+    given, so the service names what is missing."""
+    value = request.POST.get(name, "")
+    return "" if "\x00" in value else value
 
 
 # The list and the export -------------------------------------------------------------------------
@@ -148,7 +148,11 @@ def matter_list_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def matter_export(request: HttpRequest) -> HttpResponse:
-    _form, filters = _filters(request)
+    form, filters = _filters(request)
+    if not form.is_valid():
+        # Never an unfiltered export in place of the one asked for.
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
     content, _count = matters_export(actor=request.user, filters=filters)
     response = HttpResponse(
         content,
@@ -161,11 +165,7 @@ def matter_export(request: HttpRequest) -> HttpResponse:
 # The quick intake --------------------------------------------------------------------------------
 
 
-@never_cache
-@login_required
-def matter_new(request: HttpRequest) -> HttpResponse:
-    """One short screen: after saving it comes back empty, with the tracking code in the message,
-    ready for the next resident in the queue."""
+def _intake_communities(request: HttpRequest) -> list[tuple[str, str]]:
     communities = [
         (c.code, c.name)
         for c in communities_visible_to(request.user)
@@ -174,7 +174,51 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     ]
     if not communities:
         raise Http404
+    return communities
+
+
+def _intake_page(
+    request: HttpRequest,
+    *,
+    communities: list[tuple[str, str]],
+    form: IntakeForm,
+    search: IntakeSearchForm,
+) -> HttpResponse:
+    """The intake form with the resident search above it, and its results when it ran."""
+    searched = search.is_bound and search.is_valid()
+    found = (
+        residents_for_intake(
+            request.user,
+            community_code=search.community_code(),
+            name=search.cleaned_data.get("find") or "",
+            phone=search.cleaned_data.get("find_phone") or "",
+        )
+        if searched
+        else []
+    )
+    return render(
+        request,
+        "residents/matter_new.html",
+        {
+            "form": form,
+            "search": search,
+            "found": found,
+            "searched": searched,
+            "communities": communities,
+        },
+    )
+
+
+@never_cache
+@login_required
+def matter_new(request: HttpRequest) -> HttpResponse:
+    """One short screen: after saving it comes back empty, with the tracking code in the message,
+    ready for the next resident in the queue. `?find=<name>` (and `find_community`) lists
+    residents of that name; a phone is searched only by POST (`matter_new_find`)."""
+    communities = _intake_communities(request)
     categories = _category_choices()
+    search_data = request.GET if "find" in request.GET else None
+    search = IntakeSearchForm(search_data, communities=communities, by_phone=False)
     if request.method == "POST":
         form = IntakeForm(
             request.POST, request.FILES, communities=communities, categories=categories
@@ -190,7 +234,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
             except RuleBroken as broken:
                 if broken.status == 403:
                     return HttpResponseForbidden(broken.message)
-                _show_rule_error(form, broken)
+                rule_broken_to_form(form, broken)
             else:
                 messages.success(
                     request,
@@ -199,23 +243,23 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("residents:matter_new")
     else:
-        form = IntakeForm(communities=communities, categories=categories)
-    found = residents_for_intake(
-        request.user,
-        community_code=request.GET.get("find_community") or communities[0][0],
-        name=request.GET.get("find", ""),
-        phone=request.GET.get("find_phone", ""),
-    )
-    return render(
-        request,
-        "residents/matter_new.html",
-        {
-            "form": form,
-            "found": found,
-            "searched": bool(request.GET.get("find", "").strip()),
-            "communities": communities,
-        },
-    )
+        initial = {"community": search.community_code()} if search.is_valid() else {}
+        form = IntakeForm(communities=communities, categories=categories, initial=initial)
+    return _intake_page(request, communities=communities, form=form, search=search)
+
+
+@never_cache
+@login_required
+@require_POST
+def matter_new_find(request: HttpRequest) -> HttpResponse:
+    """The resident search by name and/or phone, POSTed so that no phone enters a URL; the
+    page comes back with an empty intake form in the searched community and the residents
+    found to pick from. It changes nothing."""
+    communities = _intake_communities(request)
+    search = IntakeSearchForm(request.POST, communities=communities, by_phone=True)
+    initial = {"community": search.community_code()} if search.is_valid() else {}
+    form = IntakeForm(communities=communities, categories=_category_choices(), initial=initial)
+    return _intake_page(request, communities=communities, form=form, search=search)
 
 
 # One matter --------------------------------------------------------------------------------------
@@ -252,25 +296,45 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
             "answer_form": AnswerForm(initial={"answer": matter.answer}),
             "reopen_form": ReopenForm(),
             "statuses": MatterStatuses,
+            "can_reveal_phone": bool(matter.phone_ciphertext)
+            and can_reveal_matter_phone(request.user, matter),
         },
     )
 
 
+@never_cache
+@login_required
+@require_POST
+def matter_reveal_phone(request: HttpRequest, matter_id: int) -> HttpResponse:
+    """The matter's full phone, shown once on a page no cache keeps, for the callback; the
+    reveal (and a refused one) is recorded."""
+    matter = _matter(request, matter_id)
+    try:
+        phone = matter_phone_reveal(actor=request.user, matter=matter)
+    except RuleBroken as broken:
+        if broken.status == 403:
+            return HttpResponseForbidden(broken.message)
+        if broken.status == 404:
+            raise Http404 from None
+        raise
+    return render(request, "residents/matter_reveal_phone.html", {"matter": matter, "phone": phone})
+
+
 def _act(request: HttpRequest, matter: Matter, action: str) -> None:
     """Run one step's service from its form; RuleBroken propagates as the services raise it."""
-    user, data = request.user, request.POST
+    user = request.user
     if action == MatterActions.ASSIGN:
-        username = data.get("assignee", "")
+        username = _posted(request, "assignee")
         assignee = (
             people_holding([matter.community_id], COMMUNITY_ROLES).filter(username=username).first()
         )
         matter_assign(actor=user, matter=matter, assignee=assignee)
     elif action == MatterActions.ANSWER:
-        matter_answer(actor=user, matter=matter, answer=data.get("answer", ""))
+        matter_answer(actor=user, matter=matter, answer=_posted(request, "answer"))
     elif action == MatterActions.CLOSE:
         matter_close(actor=user, matter=matter)
     else:
-        matter_reopen(actor=user, matter=matter, reason=data.get("reason", ""))
+        matter_reopen(actor=user, matter=matter, reason=_posted(request, "reason"))
 
 
 @never_cache
@@ -286,7 +350,7 @@ def matter_step(request: HttpRequest, matter_id: int, action: str) -> HttpRespon
         if broken.status == 403:
             # Someone who may read the matter but not act on it (the subdistrict, for one).
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Done."))
     return redirect("residents:matter", matter_id=matter.pk)
@@ -323,8 +387,11 @@ def rates_page(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("matters/", matter_list_page, name="matters"),
     path("matters/new/", matter_new, name="matter_new"),
+    path("matters/new/find/", matter_new_find, name="matter_new_find"),
     path("matters/export.xlsx", matter_export, name="matter_export"),
     path("matters/<int:matter_id>/", matter_detail, name="matter"),
+    # Before the steps' pattern, which would take "reveal-phone" for a step.
+    path("matters/<int:matter_id>/reveal-phone/", matter_reveal_phone, name="matter_reveal_phone"),
     path("matters/<int:matter_id>/<str:action>/", matter_step, name="matter_step"),
     path("rates/", rates_page, name="rates"),
 ]

@@ -5,7 +5,8 @@ The public pages list the programmes open for online sign-up and take a sign-up 
 signing in: the confirmation says enrolled or the waiting-list position, and nothing else.
 Each public form carries a one-time token; the browser's session remembers which sign-up a
 token made, so a double submit shows the first sign-up (and the service itself returns the
-existing enrolment for the same child and guardian phone)."""
+existing enrolment for the same child and guardian phone). The staff forms that create something
+carry a one-time token too (`core.formtokens`, `@replay_on_resubmit`)."""
 
 from typing import Any
 
@@ -18,7 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
+from communitygate.core.inputs import has_nul
+from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages
 from communitygate.residents.forms.programmes import (
     ActivityForm,
     AttendanceCountForm,
@@ -27,7 +31,7 @@ from communitygate.residents.forms.programmes import (
     ProgrammeForm,
     ProgrammeSessionForm,
     PublicSignUpForm,
-    SignUpForm,
+    StaffSignUpForm,
 )
 from communitygate.residents.models import Enrolment, EnrolmentStatuses, Programme
 from communitygate.residents.permissions import works_in
@@ -64,23 +68,6 @@ SIGNUPS_KEY = "residents_public_signups"  # token → enrolment id, for this bro
 SIGNUPS_KEEP = 20
 
 
-def _report(request: HttpRequest, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        messages.error(request, problem.message)
-    if not problems:
-        messages.error(request, broken.message)
-
-
-def _form_error(form: Any, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        field = problem.field if problem.field in form.fields else None
-        form.add_error(field, problem.message)
-    if not problems:
-        form.add_error(None, broken.message)
-
-
 def _form_errors_to_messages(request: HttpRequest, form: Any) -> None:
     for errors in form.errors.values():
         for error in errors:
@@ -102,7 +89,7 @@ def _run(request: HttpRequest, act: Any, back: HttpResponse) -> HttpResponse:
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Saved."))
     return back
@@ -127,6 +114,7 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def activity_new(request: HttpRequest) -> HttpResponse:
     communities = _community_choices(request)
     if not communities:
@@ -142,7 +130,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
                 fields=form.activity_fields(),
             )
         except RuleBroken as broken:
-            _form_error(form, broken)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(request, _("Activity created."))
             return redirect("residents:activity", activity_id=activity.pk)
@@ -220,6 +208,7 @@ def programme_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def programme_new(request: HttpRequest) -> HttpResponse:
     communities = _community_choices(request)
     if not communities:
@@ -237,7 +226,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
                 fields=form.programme_fields(),
             )
         except RuleBroken as broken:
-            _form_error(form, broken)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(request, _("Programme created."))
             return redirect("residents:programme", programme_id=programme.pk)
@@ -259,7 +248,7 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
             "grid": grid,
             "can_act": works_in(request.user, programme.community_id) and not programme.closed,
             "session_form": ProgrammeSessionForm(),
-            "signup_form": SignUpForm(),
+            "signup_form": StaffSignUpForm(),
         },
     )
 
@@ -271,6 +260,7 @@ def _programme_action(request: HttpRequest, programme_id: int) -> tuple[Programm
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def programme_session_add(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme, back = _programme_action(request, programme_id)
     form = ProgrammeSessionForm(request.POST)
@@ -286,9 +276,10 @@ def programme_session_add(request: HttpRequest, programme_id: int) -> HttpRespon
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def programme_enrol(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme, back = _programme_action(request, programme_id)
-    form = SignUpForm(request.POST)
+    form = StaffSignUpForm(request.POST)
     if not form.is_valid():
         _form_errors_to_messages(request, form)
         return back
@@ -351,6 +342,8 @@ def enrolment_withdraw_page(request: HttpRequest, enrolment_id: int) -> HttpResp
 @require_GET
 def public_programme_list(request: HttpRequest) -> HttpResponse:
     community = request.GET.get("community", "")[:20]
+    if has_nul(community):  # no community has one, and PostgreSQL refuses it in a query
+        raise Http404
     programmes = list(programmes_open_for_signup(community_code=community)[:LIST_LIMIT])
     return render(
         request,
@@ -390,7 +383,7 @@ def public_programme_signup(request: HttpRequest, programme_id: int) -> HttpResp
                 online=True,
             )
         except RuleBroken as broken:
-            _form_error(form, broken)
+            rule_broken_to_form(form, broken)
         else:
             remembered[data["token"]] = enrolment.pk
             request.session[SIGNUPS_KEY] = dict(list(remembered.items())[-SIGNUPS_KEEP:])

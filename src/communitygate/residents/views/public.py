@@ -3,10 +3,9 @@ tracking code and the last four digits of the phone they gave, and rates the ans
 
 The status page shows nothing personal: no name, no phone, no description — only the category,
 the dates, the status and the community's answer. A wrong code and wrong digits answer the same
-"not found", and failed lookups are throttled per address (`residents.throttling`). Filing
-carries a one-time form token as its idempotency key, so a double submit files one matter."""
-
-from typing import Any
+"not found", and failed lookups are throttled per address (`residents.throttling`: each lookup
+counts before it runs and is given back when it finds the matter). Filing carries a one-time
+form token as its idempotency key, so a double submit files one matter."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.pages import rule_broken_to_form
 from communitygate.residents.forms.public import MatterFileForm, RateForm, TrackForm, new_form_token
 from communitygate.residents.models import MatterChannels, Ratings
 from communitygate.residents.selectors.matters import (
@@ -30,22 +30,13 @@ from communitygate.residents.services.matters import (
     matter_rate,
     matter_submit_public,
 )
-from communitygate.residents.throttling import TooManyLookups, lookup_allowed, lookup_failed
+from communitygate.residents.throttling import TooManyLookups, lookups_refund, lookups_reserve
 
 # The session remembers what this browser has proven: the code it filed, and the codes it has
 # looked up with the right digits (so that a redirect after rating can show the status again).
 FILED_KEY = "residents_public_filed"
 PROVEN_KEY = "residents_public_proven"
 PROVEN_KEEP = 20
-
-
-def _show_rule_error(form: Any, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        field = problem.field if problem.field in form.fields else None
-        form.add_error(field, problem.message)
-    if not problems:
-        form.add_error(None, broken.message)
 
 
 def _remember(request: HttpRequest, tracking_code: str, phone_last4: str) -> None:
@@ -117,7 +108,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 intake=intake, photos=photos, idempotency_key=data["form_token"]
             )
         except RuleBroken as broken:
-            _show_rule_error(form, broken)
+            rule_broken_to_form(form, broken)
             if broken.code == "idempotency_key_reused":
                 # This form was sent before with other content: the next send is a new matter.
                 renewed = request.POST.copy()
@@ -159,18 +150,19 @@ def matter_track(request: HttpRequest) -> HttpResponse:
         return render(request, "residents/public_track.html", {"form": form})
     form = TrackForm(request.POST)
     try:
-        lookup_allowed(request)
+        lookups_reserve(request)
     except TooManyLookups as broken:
         return _too_many(request, form, broken)
     if not form.is_valid():
+        lookups_refund(request)  # nothing was looked up
         return render(request, "residents/public_track.html", {"form": form})
     code, phone_last4 = form.cleaned_data["tracking_code"], form.cleaned_data["phone_last4"]
     try:
         status = matter_public_status(code, phone_last4)
     except NotFound:
-        lookup_failed(request)
         form.add_error(None, _not_found_message())
         return render(request, "residents/public_track.html", {"form": form})
+    lookups_refund(request)
     _remember(request, status.tracking_code, phone_last4)
     return _status_page(request, status, phone_last4)
 
@@ -180,10 +172,11 @@ def matter_rate_view(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST)
     track_form = TrackForm(request.POST)
     try:
-        lookup_allowed(request)
+        lookups_reserve(request)
     except TooManyLookups as broken:
         return _too_many(request, track_form, broken)
     if not track_form.is_valid():
+        lookups_refund(request)  # nothing was looked up
         return render(request, "residents/public_track.html", {"form": track_form})
     code, phone_last4 = (
         track_form.cleaned_data["tracking_code"],
@@ -192,9 +185,9 @@ def matter_rate_view(request: HttpRequest) -> HttpResponse:
     try:
         status = matter_public_status(code, phone_last4)
     except NotFound:
-        lookup_failed(request)
         track_form.add_error(None, _not_found_message())
         return render(request, "residents/public_track.html", {"form": track_form})
+    lookups_refund(request)
     code = status.tracking_code
     _remember(request, code, phone_last4)
     if not form.is_valid():

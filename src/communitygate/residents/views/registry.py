@@ -14,11 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidde
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.formtokens import new_form_token, replay_on_resubmit
+from communitygate.core.inputs import MAX_OFFSET
+from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.models import Organisation
 from communitygate.residents.exports import residents_export
@@ -39,7 +43,9 @@ from communitygate.residents.permissions import (
     works_in,
 )
 from communitygate.residents.selectors.registry import (
+    Born,
     ResidentFilters,
+    born,
     care_tags_active,
     household_get,
     household_residents,
@@ -55,11 +61,19 @@ from communitygate.residents.services.registry import (
     resident_add_with_household,
     resident_move_out,
     resident_update,
+    residents_number_search,
     volunteer_hours_record,
     volunteer_register,
 )
 
 PAGE_SIZE = 50
+# What a search submitted to the list keeps in its links (paging, export): never a number.
+NOT_IN_LINKS = ("offset", "id_number", "phone", "csrfmiddlewaretoken")
+
+
+NUMBER_BY_FORM_ONLY = gettext_lazy(
+    "Search by ID number or phone with the search form: a number in a web address is not used."
+)
 
 # Helpers -----------------------------------------------------------------------------------------
 
@@ -106,38 +120,49 @@ def _forbidden_unless_staff(request: HttpRequest, community_id: int) -> HttpResp
     )
 
 
-def _show_rule_error(form: Any, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        field = problem.field if problem.field in form.fields else None
-        form.add_error(field, problem.message)
-    if not problems:
-        form.add_error(None, broken.message)
-
-
-def _report(request: HttpRequest, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        messages.error(request, problem.message)
-    if not problems:
-        messages.error(request, broken.message)
-
-
 def _offset(request: HttpRequest) -> int:
     try:
         offset = int(request.GET.get("offset", "0"))
         _limit, offset = page_bounds(PAGE_SIZE, offset, PAGE_SIZE)
     except (ValueError, InvalidInput):
         return 0
-    return offset
+    return min(offset, MAX_OFFSET)  # no database takes an OFFSET beyond 64 bits
+
+
+def _with_birth(residents: list[Resident]) -> list[tuple[Resident, Born | None]]:
+    """Each resident with the birth year and age the page shows instead of the birth date."""
+    today = clock.today()
+    return [(resident, born(resident.birth_date, today)) for resident in residents]
+
+
+def _list_query(submitted: Any) -> str:
+    """The list's filters for its links (paging, export), without any number typed."""
+    query = submitted.copy()
+    for name in NOT_IN_LINKS:
+        query.pop(name, None)
+    return str(query.urlencode())
+
+
+def _number_in_address(request: HttpRequest) -> HttpResponse | None:
+    """A GET carrying an ID number or phone (an old bookmark, a hand-made link) goes back to the
+    list without it: the page would otherwise hold the address, number and all (the language
+    switch's return address), and ignoring the number silently would list everyone."""
+    if request.method == "POST":
+        return None
+    if not any(request.GET.get(name, "").strip() for name in ("id_number", "phone")):
+        return None
+    messages.error(request, NUMBER_BY_FORM_ONLY)
+    return redirect(f"{reverse('residents:people')}?{_list_query(request.GET)}")
 
 
 def _search(
     request: HttpRequest, communities: list[Organisation]
 ) -> tuple[ResidentSearchForm, ResidentFilters | None]:
     """The list's form and the filters it gives (None when what was typed cannot match)."""
-    # An exact ID number or phone comes by POST, so that it is never in a URL (server logs,
-    # history, the language switch's return address); the other filters come by GET.
+    # An exact ID number or phone comes by POST only, so that it is never in a URL (server
+    # logs, history, the language switch's return address); the other filters come by GET too.
+    # A number in a GET (an old bookmark, a hand-made link) is refused rather than ignored:
+    # ignoring it would list everyone as if they matched.
     form = ResidentSearchForm(
         request.POST if request.method == "POST" else request.GET,
         tags=_tag_choices(),
@@ -146,6 +171,9 @@ def _search(
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
+    if request.method != "POST" and (data["id_number"] or data["phone"]):
+        form.add_error(None, NUMBER_BY_FORM_ONLY)
+        return form, None
     return form, ResidentFilters(
         query=data["q"] or "",
         tag=data["tag"] or "",
@@ -164,25 +192,31 @@ def _search(
 @require_http_methods(["GET", "POST"])
 def people_list(request: HttpRequest) -> HttpResponse:
     communities = _communities(request)
+    refused = _number_in_address(request)
+    if refused:
+        return refused
     form, filters = _search(request, communities)
     rows: list[Resident] = []
     count = 0
-    offset = _offset(request)
+    number_search = filters is not None and filters.by_number
+    # A number search has no paging (it finds one person, or a household sharing a phone).
+    offset = 0 if number_search else _offset(request)
     if filters is not None:
         try:
-            residents = residents_filtered(request.user, filters)
-            count = residents.count()
+            if number_search:
+                residents, count = residents_number_search(actor=request.user, filters=filters)
+            else:
+                residents = residents_filtered(request.user, filters)
+                count = residents.count()
             rows = list(residents[offset : offset + PAGE_SIZE])
         except InvalidInput as invalid:
-            _show_rule_error(form, invalid)
+            rule_broken_to_form(form, invalid)
     # A full number typed into the search is not written back into the page (neither the
-    # form nor the links): the page shows its mask, and a number search needs no paging.
+    # form nor the links): the page shows its mask.
     searched = filters.as_audit() if filters is not None else {}
-    number_search = bool(searched.get("id_number") or searched.get("phone"))
     submitted = request.POST if request.method == "POST" else request.GET
-    query, shown = submitted.copy(), submitted.copy()
-    for name in ("offset", "id_number", "phone", "csrfmiddlewaretoken"):
-        query.pop(name, None)
+    shown = submitted.copy()
+    for name in NOT_IN_LINKS:
         shown.pop(name, None)
     form.data = shown
     return render(
@@ -190,12 +224,12 @@ def people_list(request: HttpRequest) -> HttpResponse:
         "residents/registry_list.html",
         {
             "form": form,
-            "residents": rows,
+            "residents": _with_birth(rows),
             "count": count,
             "offset": offset,
             "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
             "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
-            "query": query.urlencode(),
+            "query": _list_query(submitted),
             "searched": searched,
             "number_search": number_search,
             "can_add": bool(staffed_community_ids(request.user)),
@@ -206,17 +240,26 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_GET
 def people_export(request: HttpRequest) -> HttpResponse:
+    """The list as XLSX, filtered by the link's filters. A number search offers no export (its
+    number would have to be in the link); a link with a number goes back to the list without it."""
     communities = _communities(request)
-    _form, filters = _search(request, communities)
-    if filters is None:
+    refused = _number_in_address(request)
+    if refused:
+        return refused
+    form, filters = _search(request, communities)
+    back = f"{reverse('residents:people')}?{_list_query(request.GET)}"
+    if filters is None or filters.by_number:
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
         messages.error(request, _("Correct the search before exporting."))
-        return redirect(f"{reverse('residents:people')}?{request.GET.urlencode()}")
+        return redirect(back)
     try:
         content, _count = residents_export(actor=request.user, filters=filters)
     except InvalidInput as invalid:
-        _report(request, invalid)
-        return redirect(f"{reverse('residents:people')}?{request.GET.urlencode()}")
+        rule_broken_to_messages(request, invalid)
+        return redirect(back)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -239,6 +282,7 @@ def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
         "residents/registry_detail.html",
         {
             "resident": resident,
+            "birth": born(resident.birth_date, clock.today()),
             "household": resident.household,
             "volunteer": volunteer_of(resident),
             "can_reveal": can_reveal_personal_information(request.user, resident.community_id),
@@ -278,6 +322,7 @@ def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
 
 @never_cache
 @login_required
+@replay_on_resubmit
 def resident_new(request: HttpRequest) -> HttpResponse:
     own = staffed_community_ids(request.user)
     if not own:
@@ -300,7 +345,7 @@ def resident_new(request: HttpRequest) -> HttpResponse:
         except RuleBroken as broken:
             if broken.status == 403:
                 return HttpResponseForbidden(broken.message)
-            _show_rule_error(form, broken)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(request, _("Resident registered."))
             return redirect("residents:resident", resident_id=resident.pk)
@@ -335,23 +380,31 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
     forbidden = _forbidden_unless_staff(request, resident.community_id)
     if forbidden:
         return forbidden
+    # With an ID number on record the birth date is the number's and is not on the page.
+    from_number = bool(resident.id_number_masked)
     initial = {
         "name": resident.name,
         "sex": resident.sex,
-        "birth_date": resident.birth_date,
+        "birth_date": None if from_number else resident.birth_date,
         "relation": resident.relation,
         "population_kind": resident.population_kind,
         "moved_in_on": resident.moved_in_on,
         "tags": [tag.code for tag in resident.tags.all()],
     }
-    form = ResidentForm(request.POST or None, tags=_tag_choices(), editing=True, initial=initial)
+    form = ResidentForm(
+        request.POST or None,
+        tags=_tag_choices(),
+        editing=True,
+        birth_date_from_id_number=from_number,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             resident_update(actor=request.user, resident=resident, fields=form.resident_fields())
         except RuleBroken as broken:
             if broken.status == 403:
                 return HttpResponseForbidden(broken.message)
-            _show_rule_error(form, broken)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(request, _("Record saved."))
             return redirect("residents:resident", resident_id=resident.pk)
@@ -374,7 +427,7 @@ def resident_move_out_view(request: HttpRequest, resident_id: int) -> HttpRespon
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("The resident is recorded as moved out."))
     return redirect("residents:resident", resident_id=resident.pk)
@@ -382,6 +435,7 @@ def resident_move_out_view(request: HttpRequest, resident_id: int) -> HttpRespon
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def resident_volunteer(request: HttpRequest, resident_id: int) -> HttpResponse:
     resident = _resident(request, resident_id)
     forbidden = _forbidden_unless_staff(request, resident.community_id)
@@ -396,7 +450,7 @@ def resident_volunteer(request: HttpRequest, resident_id: int) -> HttpResponse:
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Registered as a volunteer."))
     return redirect("residents:resident", resident_id=resident.pk)
@@ -414,7 +468,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
         "residents/registry_household.html",
         {
             "household": household,
-            "residents": list(household_residents(household)),
+            "residents": _with_birth(list(household_residents(household))),
             "can_add": works_in(request.user, household.community_id)
             and household.moved_out_on is None,
         },
@@ -432,7 +486,12 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
         request,
         "residents/registry_volunteers.html",
         {
-            "volunteers": list(volunteers[offset : offset + PAGE_SIZE]),
+            # Each row's form has its own one-time token: one shared token would make the
+            # second row's hours a replay of the first row's.
+            "volunteers": [
+                (volunteer, new_form_token())
+                for volunteer in volunteers[offset : offset + PAGE_SIZE]
+            ],
             "count": count,
             "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
             "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
@@ -445,6 +504,7 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     volunteer = _volunteer(request, volunteer_id)
     forbidden = _forbidden_unless_staff(request, volunteer.community_id)
@@ -468,7 +528,7 @@ def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _report(request, broken)
+        rule_broken_to_messages(request, broken)
     else:
         messages.success(request, _("Hours recorded."))
     return redirect("residents:volunteers")

@@ -1,0 +1,236 @@
+"""Odd input on the matters' side answers 4xx or a form error in Chinese and English, never a
+500: dates outside 2000-01-01..2100-12-31 or an end before the start (the list, the export, the
+API, the rates), and NUL characters, which PostgreSQL refuses, in every text parameter."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from communitygate.audit.models import AuditEvent
+from communitygate.core.errors import InvalidInput
+from communitygate.orgs.models import Organisation
+from communitygate.residents.models import Matter, MatterStatuses
+from communitygate.residents.selectors.matters import (
+    MatterFilters,
+    matter_list,
+    matter_rates,
+)
+from communitygate.residents.services.matters import matter_receive
+from communitygate.residents.tests.test_matters_services import intake
+from communitygate.testing import World
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/residents/matters/"
+API = "/api/v1/matters"
+
+
+def signed_in(world: World, person: str) -> Client:
+    client = Client(raise_request_exception=True)
+    client.force_login(world.user(person))
+    return client
+
+
+def received(world: World) -> Matter:
+    return matter_receive(actor=world.user("community_worker"), intake=intake())
+
+
+def assert_problem(answer: Any, field: str) -> None:
+    body = answer.json()
+    assert answer.status_code == 422, body
+    assert body["code"] == "invalid_input"
+    (problem,) = [p for p in body["problems"] if p["column"] == field]
+    assert problem["message_zh"] and problem["message_en"]
+
+
+# Dates -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("received_to=9999-12-31", "received_to"),
+        ("received_from=0001-01-01", "received_from"),
+        ("received_from=1999-12-31", "received_from"),
+        ("received_to=2101-01-01", "received_to"),
+        ("received_from=2025-09-10&received_to=2025-09-01", "received_to"),
+    ],
+)
+def test_the_list_shows_a_date_error_instead_of_failing(
+    world: World, query: str, field: str
+) -> None:
+    received(world)
+    response = signed_in(world, "community_worker").get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert any("2000-01-01" in e or "before the start" in e for e in errors), errors
+    assert any(" / " in e for e in errors), "the message is in Chinese and English"
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("received_to=9999-12-31", "received_to"),
+        ("received_from=0001-01-01", "received_from"),
+        ("received_from=2025-09-10&received_to=2025-09-01", "received_to"),
+    ],
+)
+def test_the_api_answers_422_for_dates_out_of_range(world: World, query: str, field: str) -> None:
+    assert_problem(signed_in(world, "community_worker").get(f"{API}?{query}"), field)
+
+
+def test_the_bounds_themselves_are_accepted(world: World) -> None:
+    received(world)
+    client = signed_in(world, "community_worker")
+    query = "received_from=2000-01-01&received_to=2100-12-31"
+    assert client.get(f"{API}?{query}").json()["count"] == 1
+    assert client.get(f"{LIST}?{query}").context["count"] == 1
+
+
+def test_the_export_refuses_bad_dates_rather_than_export_everything(world: World) -> None:
+    received(world)
+    response = signed_in(world, "community_worker").get(f"{LIST}export.xlsx?received_to=9999-12-31")
+    assert response.status_code == 400
+    assert "2100-12-31" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="matter.export").exists()
+
+
+def test_the_selectors_refuse_days_out_of_range(world: World) -> None:
+    worker = world.user("community_worker")
+    with pytest.raises(InvalidInput):
+        list(matter_list(worker, MatterFilters(received_to=dt.date(9999, 12, 31))))
+    with pytest.raises(InvalidInput):
+        list(matter_list(worker, MatterFilters(received_from=dt.date(1, 1, 1))))
+    communities = Organisation.objects.filter(code="370203031001")
+    with pytest.raises(InvalidInput):
+        matter_rates(communities=communities, start=dt.date(2025, 1, 1), end=dt.date(9999, 12, 31))
+    with pytest.raises(InvalidInput):
+        matter_rates(communities=communities, start=dt.date(2025, 2, 1), end=dt.date(2025, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("start=2025-01-01&end=9999-12-31", "end"),
+        ("start=0001-01-01&end=2025-01-01", "start"),
+        ("start=2025-09-30&end=2025-09-01", "end"),
+    ],
+)
+def test_the_api_rates_answer_422_for_a_bad_period(world: World, query: str, field: str) -> None:
+    assert_problem(signed_in(world, "office_officer").get(f"{API}/rates?{query}"), field)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("period=custom&start=2025-01-01&end=9999-12-31", "end"),
+        ("period=custom&start=0001-01-01&end=2025-01-01", "start"),
+        ("period=custom&start=2025-09-30&end=2025-09-01", "end"),
+    ],
+)
+def test_the_rates_page_shows_a_period_error(world: World, query: str, field: str) -> None:
+    response = signed_in(world, "office_officer").get(f"/residents/rates/?{query}")
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'data-testid="period-errors"' in response.content.decode()
+
+
+# NUL characters ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "text=%00",
+        "assignee=a%00",
+        "community=%00",
+        "category=%00",
+        "status=%00",
+    ],
+)
+def test_nul_in_the_list_filters_is_a_form_error(world: World, query: str) -> None:
+    client = signed_in(world, "community_worker")
+    response = client.get(f"{LIST}?{query}")
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert client.get(f"{LIST}export.xlsx?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("query", ["q=%00", "assignee=a%00", "community=%00", "category=%00"])
+def test_nul_in_the_api_filters_answers_422(world: World, query: str) -> None:
+    assert signed_in(world, "community_worker").get(f"{API}?{query}").status_code == 422
+
+
+def test_nul_in_the_selector_filters_is_invalid_input(world: World) -> None:
+    with pytest.raises(InvalidInput):
+        matter_list(world.user("community_worker"), MatterFilters(assignee="a\x00"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "find=张&find_community=%00",
+        "find=%00",
+        "find=张%00",
+    ],
+)
+def test_nul_in_the_intake_search_is_a_form_error(world: World, query: str) -> None:
+    response = signed_in(world, "community_worker").get(f"{LIST}new/?{query}")
+    assert response.status_code == 200
+    assert response.context["search"].errors
+    assert response.context["found"] == []
+
+
+def test_nul_in_the_posted_intake_search_is_a_form_error(world: World) -> None:
+    response = signed_in(world, "community_worker").post(
+        f"{LIST}new/find/",
+        {"find_community": "370203031001", "find": "张", "find_phone": "138\x0000001111"},
+    )
+    assert response.status_code == 200
+    assert response.context["search"].errors
+
+
+def test_nul_in_the_intake_form_is_a_form_error(world: World) -> None:
+    response = signed_in(world, "community_worker").post(
+        f"{LIST}new/",
+        {
+            "community": "370203031001",
+            "channel": "visit",
+            "category": "repair",
+            "summary": "电梯\x00停运",
+            "phone": "1380000\x001111",
+            "client_token": "nul-1",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Matter.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("step", "data"),
+    [
+        ("assign", {"assignee": "community_secretary\x00"}),
+        ("answer", {"answer": "已\x00处理"}),
+    ],
+)
+def test_nul_in_a_step_is_refused_with_a_message(world: World, step: str, data: dict) -> None:
+    matter = received(world)
+    client = signed_in(world, "community_worker")
+    response = client.post(f"{LIST}{matter.pk}/{step}/", data, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]]
+    matter.refresh_from_db()
+    assert matter.status == MatterStatuses.RECEIVED
+
+
+def test_nul_in_the_api_intake_answers_422(world: World) -> None:
+    answer = signed_in(world, "community_worker").post(
+        API,
+        {"category": "repair\x00", "summary": "电梯停运"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422
+    assert not Matter.objects.exists()
