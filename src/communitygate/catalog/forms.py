@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.catalog.services import ItemFields
 from communitygate.catalog.transfer import split_list
+from communitygate.core.widgets import IsoDateInput
 
 
 class ItemForm(forms.Form):
@@ -41,12 +42,8 @@ class ItemForm(forms.Form):
         decimal_places=2,
         required=False,
     )
-    valid_from = forms.DateField(
-        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    valid_to = forms.DateField(
-        label=_("Valid to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=IsoDateInput())
+    valid_to = forms.DateField(label=_("Valid to"), required=False, widget=IsoDateInput())
     application_ref = forms.CharField(
         label=_("Admitting application"), max_length=40, required=False
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from communitygate.catalog.labels import (
@@ -26,7 +26,7 @@ from communitygate.catalog.labels import (
     code_for,
 )
 from communitygate.core.errors import Problem
-from communitygate.core.spreadsheets import plain_row
+from communitygate.core.spreadsheets import xlsx_bytes
 
 LIST_SEPARATORS = ("、", "，", ",", "；", ";")
 
@@ -204,13 +204,11 @@ def export_rows(snapshots: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
 
 
 def export_xlsx(snapshots: Iterable[dict[str, Any]], *, title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "准入目录")
-    for row in export_rows(snapshots):
-        sheet.append(plain_row(row))  # office-typed text stays text, never a formula
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    rows = export_rows(snapshots)
+    headers = next(rows)
+    # Office-typed text stays text, never a formula (`xlsx_bytes` writes plain cells).
+    content, _count = xlsx_bytes(title[:31] or "准入目录", headers, rows)
+    return content
 
 
 def export_csv(snapshots: Iterable[dict[str, Any]]) -> bytes:

@@ -64,6 +64,7 @@ from communitygate.catalog.services import (
 from communitygate.catalog.transfer import export_csv, export_xlsx
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
 from communitygate.core.inputs import has_nul
+from communitygate.core.spreadsheets import xlsx_response
 from communitygate.orgs.selectors import catalog_owners
 
 
@@ -196,12 +197,10 @@ def catalog_export(request: HttpRequest, file_format: str) -> HttpResponse:
     ]
     filename = f"catalog-edition-{edition.number}.{file_format}"
     if file_format == "xlsx":
-        content = export_xlsx(snapshots, title=f"准入目录第{edition.number}版")
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content = export_csv(snapshots)
-        content_type = "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
+        return xlsx_response(
+            export_xlsx(snapshots, title=f"准入目录第{edition.number}版"), filename
+        )
+    response = HttpResponse(export_csv(snapshots), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -1,12 +1,17 @@
-"""What a page does with a broken rule: every problem the service listed reaches the person, as
-a message on the next page or as an error beside the form field it names."""
+"""What a page does with its input and its answers: every problem a service or a form listed
+reaches the person (a message on the next page, or an error beside the form field it names), a
+list's offset stays within what a database takes, and a "go back to" address stays on this site."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from communitygate.core.errors import InvalidInput, RuleBroken
+from communitygate.core.inputs import MAX_OFFSET
+from communitygate.core.paging import page_bounds
 
 
 def _problems_of(broken: RuleBroken) -> list[tuple[str | None, str]]:
@@ -25,3 +30,51 @@ def rule_broken_to_form(form: Any, broken: RuleBroken) -> None:
     """Each problem beside its field when the form has that field, else above the form."""
     for field, message in _problems_of(broken):
         form.add_error(field if field in form.fields else None, message)
+
+
+def form_errors_to_messages(request: HttpRequest, form: Any) -> None:
+    """Every error of a form that is not shown again (a small form posted from another page),
+    as a message on the page the person goes back to."""
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+
+
+@dataclass(frozen=True)
+class PageWindow:
+    """Where one page of a list starts, and where the previous and next pages start (None when
+    there is none)."""
+
+    offset: int
+    previous_offset: int | None
+    next_offset: int | None
+
+
+def page_window(request: HttpRequest, count: int, size: int, *, paged: bool = True) -> PageWindow:
+    """The page `?offset=` asks for among `count` rows, `size` a page. An offset that is not a
+    number or is negative is the first page; one beyond `MAX_OFFSET` is `MAX_OFFSET` (no database
+    takes an OFFSET beyond 64 bits: an unbounded one would be a 500). A list that is not paged
+    (`paged=False`) is always its first page."""
+    offset = 0
+    if paged:
+        try:
+            _limit, offset = page_bounds(size, int(request.GET.get("offset", "0")), size)
+        except (ValueError, InvalidInput):
+            offset = 0
+        offset = min(offset, MAX_OFFSET)
+    return PageWindow(
+        offset=offset,
+        previous_offset=max(offset - size, 0) if offset else None,
+        next_offset=offset + size if offset + size < count else None,
+    )
+
+
+def safe_next(request: HttpRequest, fallback: str) -> str:
+    """Where a step posted from a page returns to: the posted `next` when it is a path of this
+    site, else `fallback` (never another site: an open redirect)."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +21,7 @@ from communitygate.accounts.models import Roles
 from communitygate.accounts.selectors import Grant, user_grants
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
-from communitygate.core.pages import rule_broken_to_messages
+from communitygate.core.pages import rule_broken_to_messages, safe_next
 from communitygate.dispatch.forms import (
     ExtensionForm,
     RefuseForm,
@@ -157,12 +156,7 @@ def _offered(request: HttpRequest, assignment: Assignment, *, is_sender: bool) -
 def _back(request: HttpRequest, assignment: Assignment) -> str:
     """Where a step returns to: the page it was taken on (a path of this site), else the
     assignment's page."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("dispatch:assignment", args=[assignment.pk])
+    return safe_next(request, reverse("dispatch:assignment", args=[assignment.pk]))
 
 
 def _stored_name(name: str) -> str:

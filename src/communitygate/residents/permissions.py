@@ -29,6 +29,14 @@ def staffed_community_ids(user: AnyUser) -> list[int]:
     ]
 
 
+def communities_staffed_by(user: AnyUser) -> QuerySet[Organisation]:
+    """The communities where the person works (secretary or worker): where they may record and
+    act, not only read. Unordered; a page orders them as it lists them."""
+    return Organisation.objects.filter(
+        pk__in=staffed_community_ids(user), kind=OrganisationKinds.COMMUNITY
+    )
+
+
 def overseen_subdistrict_paths(user: AnyUser) -> list[str]:
     """The paths of the subdistricts whose officer the person is."""
     return [

@@ -3,6 +3,7 @@ area code, one digits-only form, and masks that hide the middle."""
 
 import pytest
 
+from communitygate.core import phones
 from communitygate.core.phones import (
     InvalidPhone,
     is_valid_phone,
@@ -77,3 +78,48 @@ def test_anything_else_keeps_only_its_last_four_characters() -> None:
 def test_last_four_digits() -> None:
     assert phone_last4("13912345678") == "5678"
     assert phone_last4("0532-8888 1234") == "1234"
+
+
+def test_masks_keep_the_area_code_of_big_cities() -> None:
+    assert mask_phone("02112345678") == "021****5678"
+    assert mask_phone("+86 21 1234 5678") == "021****5678"
+
+
+def test_masking_a_phone_does_not_parse_it_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Sealing masks a phone normalise_phone has just checked: the mask goes by its shape.
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("mask_phone parsed the number")
+
+    monkeypatch.setattr(phones.phonenumbers, "parse", no_parsing)
+    assert mask_phone("13912345678") == "139****5678"
+    assert mask_phone("053288881234") == "0532****1234"
+    assert mask_phone("01012345678") == "010****5678"
+
+
+def test_a_mobile_block_is_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    phones._mobile_block_exists.cache_clear()
+    parsed: list[str] = []
+    parse = phones.phonenumbers.parse
+
+    def counting_parse(number: str, region: str) -> object:
+        parsed.append(number)
+        return parse(number, region)
+
+    monkeypatch.setattr(phones.phonenumbers, "parse", counting_parse)
+    assert normalise_phone("13912345678") == "13912345678"
+    assert normalise_phone("139 1234 0001") == "13912340001"
+    assert len(parsed) == 1
+    for _ in range(2):
+        with pytest.raises(InvalidPhone):
+            normalise_phone("14812345678")
+    assert len(parsed) == 2
+
+
+def test_whether_a_mobile_exists_depends_on_its_block_only() -> None:
+    # The block cache relies on libphonenumber deciding mobile ranges by at most seven digits.
+    for block in ("1391234", "1481234", "1610123", "1740512", "1740612", "1920000"):
+        answers = {
+            phones._is_valid_china_number(block + tail, phones._MOBILE_TYPES)
+            for tail in ("0000", "1234", "5678", "9999")
+        }
+        assert answers == {phones._mobile_block_exists(block)}

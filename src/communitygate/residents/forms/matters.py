@@ -14,7 +14,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communitygate.residents.forms.widgets import NoEchoInput
+from communitygate.residents.forms.widgets import IsoDateInput, NoEchoInput
 from communitygate.residents.models import MatterChannels, MatterStatuses
 from communitygate.residents.selectors.matters import MatterFilters, period_problems
 from communitygate.residents.services.matters import (
@@ -158,12 +158,8 @@ class MatterFilterForm(forms.Form):
     assignee = forms.CharField(label=_("Assigned to (username)"), required=False, max_length=150)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
-    received_from = forms.DateField(
-        label=_("Received from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    received_to = forms.DateField(
-        label=_("Received until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    received_from = forms.DateField(label=_("Received from"), required=False, widget=IsoDateInput())
+    received_to = forms.DateField(label=_("Received until"), required=False, widget=IsoDateInput())
     text = forms.CharField(label=_("Text or tracking code"), required=False, max_length=100)
 
     def __init__(
@@ -199,7 +195,7 @@ class MatterFilterForm(forms.Form):
             escalated=bool(data.get("escalated")),
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
-            text=(data.get("text") or "").replace("\x00", ""),
+            text=data.get("text") or "",
         )
 
 
@@ -238,12 +234,8 @@ class PeriodForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
     month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12, required=False)
     quarter = forms.IntegerField(label=_("Quarter"), min_value=1, max_value=4, required=False)
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=IsoDateInput())
+    end = forms.DateField(label=_("Until"), required=False, widget=IsoDateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -11,9 +11,10 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.residents.forms.widgets import IsoDateInput
 from communitygate.residents.services.programmes import ActivityFields, ProgrammeFields
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 TIME = forms.TimeInput(attrs={"type": "time"})
 TEXT = forms.Textarea(attrs={"rows": 3})
 SIGNUP_SALT = "residents.public-signup"

@@ -10,11 +10,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.core.formtokens import FormTokenField
-from communitygate.residents.forms.widgets import NoEchoInput
+from communitygate.residents.forms.widgets import IsoDateInput, NoEchoInput
 from communitygate.residents.models import HouseholdKinds, PopulationKinds, Relations, Sexes
 from communitygate.residents.services.registry import ResidentFields
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = IsoDateInput()
 
 
 class ResidentSearchForm(forms.Form):

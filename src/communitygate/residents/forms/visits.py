@@ -6,7 +6,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+from communitygate.residents.forms.widgets import IsoDateInput
+
+DATE = IsoDateInput()
 
 
 class VisitPlanForm(forms.Form):

@@ -4,6 +4,10 @@ from typing import Any
 
 from django import forms
 
+from communitygate.core.widgets import IsoDateInput
+
+__all__ = ["IsoDateInput", "NoEchoInput"]
+
 
 class NoEchoInput(forms.TextInput):
     """A text box that never writes its value back into the page: a full ID number or phone

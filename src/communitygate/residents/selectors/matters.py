@@ -233,6 +233,14 @@ def matter_by_code(tracking_code: str, phone_last4: str) -> Matter:
     return matter
 
 
+def rated_this_answer(matter: Matter) -> bool:
+    """Whether the resident has rated the matter's current answer: a rating counts once per
+    answer, so a new answer (after a reopening) may be rated again."""
+    return matter.rated_at is not None and (
+        matter.answered_at is None or matter.rated_at >= matter.answered_at
+    )
+
+
 @dataclass(frozen=True)
 class PublicMatterStatus:
     """What anyone holding the tracking code and the phone's last four digits may read: no name,
@@ -261,9 +269,6 @@ def _local_date(moment: dt.datetime | None) -> dt.date | None:
 def matter_public_status(tracking_code: str, phone_last4: str) -> PublicMatterStatus:
     """The matter's status for the resident; NotFound for a wrong code or wrong digits alike."""
     matter = matter_by_code(tracking_code, phone_last4)
-    rated_this_answer = matter.rated_at is not None and (
-        matter.answered_at is None or matter.rated_at >= matter.answered_at
-    )
     received_on = _local_date(matter.received_at)
     assert received_on is not None
     return PublicMatterStatus(
@@ -280,7 +285,7 @@ def matter_public_status(tracking_code: str, phone_last4: str) -> PublicMatterSt
         answer=matter.answer if matter.answered_at is not None else "",
         rating=matter.rating,
         rating_label=str(Ratings(matter.rating).label) if matter.rating else "",
-        can_rate=matter.status in RATEABLE_STATUSES and not rated_this_answer,
+        can_rate=matter.status in RATEABLE_STATUSES and not rated_this_answer(matter),
     )
 
 

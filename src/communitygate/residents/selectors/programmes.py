@@ -10,7 +10,6 @@ from django.db.models import Count, Q, QuerySet
 from communitygate.core import clock
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
-from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.models import (
     Activity,
     Attendance,
@@ -19,17 +18,7 @@ from communitygate.residents.models import (
     Programme,
     ProgrammeSession,
 )
-from communitygate.residents.permissions import access_scoped, staffed_community_ids, visible_to
-
-
-def communities_staffed_by(user: AnyUser) -> list[Organisation]:
-    """The communities the person works in (where they may record and run things)."""
-    return list(
-        Organisation.objects.filter(
-            pk__in=staffed_community_ids(user), kind=OrganisationKinds.COMMUNITY
-        ).order_by("path")
-    )
-
+from communitygate.residents.permissions import access_scoped, visible_to
 
 # Activities ----------------------------------------------------------------------------------------
 

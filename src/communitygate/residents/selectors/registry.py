@@ -195,12 +195,6 @@ def households_list(user: AnyUser, *, community: str = "") -> QuerySet[Household
     )
 
 
-def households_with_residents(households: QuerySet[Household]) -> QuerySet[Household]:
-    return households.prefetch_related(
-        Prefetch("residents", queryset=Resident.objects.order_by("pk"), to_attr="people")
-    )
-
-
 HOURS = DecimalField(max_digits=9, decimal_places=1)
 
 

@@ -485,36 +485,9 @@ class _RowChecker:
         )
         self.seen: dict[str, list[tuple[int, str]]] = defaultdict(list)  # digest → rows, masks
         self.today = clock.today()
-        self.mobile_blocks: dict[str, InvalidPhone | bool] = {}
         self.dates: dict[str, dt.date | None] = {}  # None: not a date
         self.split_tags: dict[str, list[str]] = {}
         self.encrypt = cipher().encrypt
-
-    def phone(self, raw: str) -> str:
-        """normalise_phone, remembered per number block for plain 11-digit mobiles: whether a
-        mobile number exists is decided by its first seven digits (the 号段 and H code), and
-        libphonenumber's parse is the slowest step of a row."""
-        if len(raw) != 11 or not (raw.isascii() and raw.isdigit()) or raw[0] != "1":
-            return normalise_phone(raw)
-        block = raw[:7]
-        known = self.mobile_blocks.get(block)
-        if known is None:
-            try:
-                normalise_phone(raw)
-            except InvalidPhone as invalid:
-                self.mobile_blocks[block] = invalid
-                raise
-            self.mobile_blocks[block] = True
-        elif isinstance(known, InvalidPhone):
-            raise known
-        return raw
-
-    def phone_mask(self, phone: str) -> str:
-        """mask_phone of a normalised phone, without parsing a mobile of a known block again
-        (mask_phone normalises its argument first: a valid mobile is its own normal form)."""
-        if len(phone) == 11 and self.mobile_blocks.get(phone[:7]) is True:
-            return f"{phone[:3]}****{phone[-4:]}"
-        return mask_phone(phone)
 
     def date(self, cell: Any) -> dt.date:
         """parse_import_date, remembered per text (moving-in dates repeat across a file)."""
@@ -656,7 +629,7 @@ class _RowChecker:
         raw_phone = text("联系电话")
         if raw_phone:
             try:
-                phone = self.phone(raw_phone)
+                phone = normalise_phone(raw_phone)
             except InvalidPhone as invalid:
                 problem("联系电话", invalid.message_zh, invalid.message_en)
 
@@ -755,7 +728,7 @@ class _RowChecker:
             id_masked=masked,
             phone_ciphertext=encrypt(phone) if phone else "",
             phone_digest=phone_digest(phone) if phone else "",
-            phone_masked=self.phone_mask(phone) if phone else "",
+            phone_masked=mask_phone(phone) if phone else "",
             address_ciphertext=encrypt(address) if address else "",
             address_masked=mask_address(address) if address else "",
             moved_in_on=moved_in_on,

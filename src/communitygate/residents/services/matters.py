@@ -18,7 +18,6 @@ another's creates by guessing its keys.
 
 import datetime as dt
 import hashlib
-import io
 import json
 import logging
 import secrets
@@ -33,7 +32,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from openpyxl import Workbook
 
 from communitygate.accounts.models import Roles
 from communitygate.accounts.selectors import people_holding
@@ -45,7 +43,7 @@ from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, 
 from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import InvalidPhone, normalise_phone, seal_phone
-from communitygate.core.spreadsheets import plain_row
+from communitygate.core.spreadsheets import xlsx_bytes
 from communitygate.core.uploads import check_upload
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.selectors import active_communities
@@ -71,6 +69,7 @@ from communitygate.residents.selectors.matters import (
     MatterFilters,
     matter_by_code,
     matter_list,
+    rated_this_answer,
 )
 from communitygate.residents.workflow import (
     OPEN_STATUSES,
@@ -801,9 +800,7 @@ def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: s
     matter = matter_by_code(tracking_code, phone_last4)
     if matter.status not in RATEABLE_STATUSES:
         raise MatterNotRateable()
-    if matter.rated_at is not None and (
-        matter.answered_at is None or matter.rated_at >= matter.answered_at
-    ):
+    if rated_this_answer(matter):
         raise MatterAlreadyRated()
     now = clock.now()
     values: dict[str, object] = {
@@ -954,7 +951,7 @@ def matter_row(matter: Matter) -> list[object]:
         matter.times_reopened,
         _local(matter.escalated_at),
     ]
-    return plain_row(row)
+    return row  # written as plain cells by `xlsx_bytes`
 
 
 def matters_export(*, actor: AnyUser, filters: MatterFilters) -> tuple[bytes, int]:
@@ -967,23 +964,18 @@ def matters_export(*, actor: AnyUser, filters: MatterFilters) -> tuple[bytes, in
         scope = Organisation.objects.filter(path__in=paths).order_by("path").first()
     if user is None or scope is None:
         raise NotFound("事项", "matters")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title="民情事项")
-    sheet.append(list(EXPORT_HEADERS))
-    count = 0
     with transaction.atomic():
-        for matter in matter_list(user, filters).iterator(chunk_size=EXPORT_CHUNK):
-            sheet.append(matter_row(matter))
-            count += 1
+        matters = matter_list(user, filters).iterator(chunk_size=EXPORT_CHUNK)
+        content, count = xlsx_bytes(
+            "民情事项", EXPORT_HEADERS, (matter_row(matter) for matter in matters)
+        )
         record_event(
             actor=user,
             action="matter.export",
             obj=scope,
             changes={"filters": [None, filters.as_audit()], "rows": [None, count]},
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue(), count
+    return content, count
 
 
 # The office's settings: matter categories and care tags ----------------------------------------

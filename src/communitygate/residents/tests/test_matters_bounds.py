@@ -234,3 +234,23 @@ def test_nul_in_the_api_intake_answers_422(world: World) -> None:
     )
     assert answer.status_code == 422
     assert not Matter.objects.exists()
+
+
+# Offsets -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("offset", ["99999999999999999999", str(10**30), "-3", "x", ""])
+def test_an_odd_offset_on_the_list_is_a_page_not_an_error(world: World, offset: str) -> None:
+    """An offset beyond what a database takes (64 bits) used to be a 500 here."""
+    received(world)
+    response = signed_in(world, "community_worker").get(f"{LIST}?offset={offset}")
+    assert response.status_code == 200
+    assert response.context["offset"] in (0, 1_000_000_000)
+
+
+def test_an_offset_beyond_the_matters_shows_the_way_back(world: World) -> None:
+    received(world)
+    response = signed_in(world, "community_worker").get(f"{LIST}?offset={10**30}")
+    assert response.context["rows"] == []
+    assert response.context["previous_offset"] == 1_000_000_000 - 50
+    assert response.context["next_offset"] is None

@@ -19,7 +19,7 @@ from communitygate.residents.models import (
     MatterPhoto,
     MatterStatuses,
 )
-from communitygate.residents.selectors.matters import matter_public_status
+from communitygate.residents.selectors.matters import matter_public_status, rated_this_answer
 from communitygate.residents.services.matters import (
     CROCKFORD,
     MatterAlreadyRated,
@@ -413,6 +413,25 @@ def test_unsatisfied_reopens_and_a_new_answer_may_be_rated_again(world: World) -
     assert status.can_rate
     again = matter_rate(tracking_code=matter.tracking_code, phone_last4="5678", rating="satisfied")
     assert again.rating == "satisfied"
+
+
+def test_a_rating_counts_for_the_answer_it_follows() -> None:
+    answered_at = dt.datetime(2025, 9, 1, 10, tzinfo=dt.UTC)
+    later = answered_at + dt.timedelta(hours=1)
+    assert not rated_this_answer(Matter(answered_at=answered_at, rated_at=None))
+    assert rated_this_answer(Matter(answered_at=answered_at, rated_at=answered_at))
+    assert rated_this_answer(Matter(answered_at=answered_at, rated_at=later))
+    assert not rated_this_answer(Matter(answered_at=later, rated_at=answered_at))
+    assert rated_this_answer(Matter(answered_at=None, rated_at=answered_at))
+
+
+def test_the_public_status_and_the_rating_agree_on_a_rated_answer(world: World) -> None:
+    matter = answered(world)
+    assert matter_public_status(matter.tracking_code, "5678").can_rate
+    matter_rate(tracking_code=matter.tracking_code, phone_last4="5678", rating="neutral")
+    assert not matter_public_status(matter.tracking_code, "5678").can_rate
+    with pytest.raises(MatterAlreadyRated):
+        matter_rate(tracking_code=matter.tracking_code, phone_last4="5678", rating="neutral")
 
 
 def test_the_public_status_holds_nothing_personal(world: World) -> None:

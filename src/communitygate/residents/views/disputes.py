@@ -14,9 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
-from communitygate.core.pages import rule_broken_to_messages
+from communitygate.core.pages import (
+    form_errors_to_messages,
+    rule_broken_to_form,
+    rule_broken_to_messages,
+)
 from communitygate.residents.forms.disputes import (
     ConcludeForm,
     DisputeFilterForm,
@@ -25,9 +29,12 @@ from communitygate.residents.forms.disputes import (
     SessionForm,
 )
 from communitygate.residents.models import Dispute, DisputeKinds, DisputeOutcomes
-from communitygate.residents.permissions import works_in
+from communitygate.residents.permissions import (
+    communities_staffed_by,
+    staffed_community_ids,
+    works_in,
+)
 from communitygate.residents.selectors.disputes import access_dispute, dispute_list, dispute_record
-from communitygate.residents.selectors.programmes import communities_staffed_by
 from communitygate.residents.services.disputes import (
     dispute_add_party,
     dispute_agreement_print,
@@ -65,7 +72,7 @@ def dispute_list_page(request: HttpRequest) -> HttpResponse:
         {
             "disputes": disputes,
             "filters": filters,
-            "can_open": bool(communities_staffed_by(request.user)),
+            "can_open": bool(staffed_community_ids(request.user)),
             "kinds": DisputeKinds.choices,
             "outcomes": DisputeOutcomes.choices,
         },
@@ -75,7 +82,7 @@ def dispute_list_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @replay_on_resubmit
 def dispute_new(request: HttpRequest) -> HttpResponse:
-    communities = {c.code: c for c in communities_staffed_by(request.user)}
+    communities = {c.code: c for c in communities_staffed_by(request.user).order_by("path")}
     if not communities:
         raise Http404
     form = DisputeForm(
@@ -92,11 +99,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
                 parties=form.parties(),
             )
         except RuleBroken as broken:
-            problems = broken.problems if isinstance(broken, InvalidInput) else []
-            for problem in problems:
-                form.add_error(None, problem.message)
-            if not problems:
-                form.add_error(None, broken.message)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(request, _("Dispute recorded."))
             return redirect("residents:dispute", dispute_id=dispute.pk)
@@ -130,9 +133,7 @@ def _act(request: HttpRequest, dispute_id: int, form_class: type, act: object) -
     dispute = _visible_dispute(request, dispute_id)
     form = form_class(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors_to_messages(request, form)
         return redirect("residents:dispute", dispute_id=dispute.pk)
     try:
         act(dispute, form)  # type: ignore[operator]

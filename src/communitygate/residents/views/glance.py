@@ -16,26 +16,24 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from communitygate.accounts.selectors import Grant, user_grants
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
 from communitygate.core.inputs import has_nul
-from communitygate.core.pages import rule_broken_to_messages
+from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.forms.visits import PlanTaggedForm, VisitPlanForm, VisitRecordForm
 from communitygate.residents.models import Household, Resident, Visit
 from communitygate.residents.permissions import (
-    COMMUNITY_ROLES,
     access_community,
     access_scoped,
+    communities_staffed_by,
     communities_visible_to,
     overseen_subdistrict_paths,
     reads_district_figures,
@@ -89,10 +87,7 @@ def no_store[View: Callable[..., HttpResponse]](view: View) -> View:
 
 
 def _rates_url() -> str:
-    try:
-        return reverse("residents:rates")
-    except NoReverseMatch:
-        return "/residents/rates/"
+    return reverse("residents:rates")
 
 
 def _links(kinds: set[str]) -> list[dict[str, Any]]:
@@ -105,13 +100,9 @@ def _links(kinds: set[str]) -> list[dict[str, Any]]:
     return links
 
 
-def _staff_grants(request: HttpRequest) -> list[Grant]:
+def _staffed(request: HttpRequest) -> list[Organisation]:
     """The person's communities as staff (secretary or worker), each once, in path order."""
-    seen: dict[int, Grant] = {}
-    for grant in user_grants(request.user):
-        if grant.kind == OrganisationKinds.COMMUNITY and grant.role in COMMUNITY_ROLES:
-            seen.setdefault(grant.organisation_id, grant)
-    return list(seen.values())
+    return list(communities_staffed_by(request.user).order_by("path"))
 
 
 def _building_id(request: HttpRequest) -> int | None:
@@ -156,13 +147,13 @@ def _render_glance(request: HttpRequest, community: Organisation, kinds: set[str
 def residents_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = clock.today()
-    staff = _staff_grants(request)
+    staff = _staffed(request)
     if overseen_subdistrict_paths(user):
         return _render_rollup(
             request, communities_visible_to(user), {OFFICER, *([STAFF] if staff else [])}
         )
     if len(staff) == 1:
-        return _render_glance(request, access_community(user, staff[0].organisation_code), {STAFF})
+        return _render_glance(request, staff[0], {STAFF})
     if staff:
         return _render_rollup(request, communities_visible_to(user), {STAFF})
     if reads_district_figures(user):
@@ -219,19 +210,19 @@ def community_page(request: HttpRequest, code: str) -> HttpResponse:
 # Visits ------------------------------------------------------------------------------------------
 
 
-def _visits_community(request: HttpRequest, code: str) -> tuple[Organisation, list[Grant]]:
+def _visits_community(request: HttpRequest, code: str) -> tuple[Organisation, list[Organisation]]:
     """The community whose visits are shown: the one asked for among the person's own, else
-    their first. Only community staff have a visits page."""
-    staff = _staff_grants(request)
-    chosen = next((g for g in staff if g.organisation_code == code), None) if code else None
+    their first; and all the person's own. Only community staff have a visits page."""
+    staff = _staffed(request)
+    chosen = next((c for c in staff if c.code == code), None) if code else None
     if chosen is None and not code and staff:
         chosen = staff[0]
     if chosen is None:
         raise Http404
-    return access_community(request.user, chosen.organisation_code), staff
+    return chosen, staff
 
 
-def _visits_url(community: Organisation, staff: list[Grant]) -> str:
+def _visits_url(community: Organisation, staff: list[Organisation]) -> str:
     url = reverse("residents:visits")
     return f"{url}?community={community.code}" if len(staff) > 1 else url
 
@@ -251,14 +242,6 @@ def _household_of_form(
         )
     except NotFound:
         raise Http404 from None
-
-
-def _show_rule_error(form: Any, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        form.add_error(None, problem.message)
-    if not problems:
-        form.add_error(None, broken.message)
 
 
 @login_required
@@ -288,7 +271,7 @@ def visits_page(request: HttpRequest) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        response = _plan(request, form, community, household)
+        response = _plan(request, form, community, household, back=_visits_url(community, staff))
         if response is not None:
             return response
     return render(
@@ -311,10 +294,15 @@ def visits_page(request: HttpRequest) -> HttpResponse:
 
 
 def _plan(
-    request: HttpRequest, form: VisitPlanForm, community: Organisation, household: Household | None
+    request: HttpRequest,
+    form: VisitPlanForm,
+    community: Organisation,
+    household: Household | None,
+    *,
+    back: str,
 ) -> HttpResponse | None:
-    """Plan the visit the form describes: the answer to send, or None when the form shows why
-    not."""
+    """Plan the visit the form describes: the answer to send (back to `back`), or None when the
+    form shows why not."""
     data = form.cleaned_data
     if household is None:
         household = household_at(
@@ -340,19 +328,10 @@ def _plan(
     except RuleBroken as broken:
         if broken.status == 403:
             return HttpResponseForbidden(broken.message)
-        _show_rule_error(form, broken)
+        rule_broken_to_form(form, broken)
         return None
     messages.success(request, _("Visit planned."))
-    return redirect(_visits_url(community, _staff_grants(request)))
-
-
-def _back(request: HttpRequest, fallback: str) -> str:
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return redirect(back)
 
 
 @login_required
@@ -374,7 +353,7 @@ def visit_done(request: HttpRequest, visit_id: int) -> HttpResponse:
             rule_broken_to_messages(request, broken)
         else:
             messages.success(request, _("Visit recorded as done."))
-    return redirect(_back(request, reverse("residents:visits")))
+    return redirect(safe_next(request, reverse("residents:visits")))
 
 
 @login_required
@@ -408,11 +387,7 @@ def visits_plan_tagged(request: HttpRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("Every household that needs a visit has one already."))
-    target = reverse("residents:visits")
-    staff = _staff_grants(request)
-    if len(staff) > 1:
-        target = f"{target}?community={community.code}"
-    return redirect(target)
+    return redirect(_visits_url(community, _staffed(request)))
 
 
 urlpatterns: list[URLPattern] = [

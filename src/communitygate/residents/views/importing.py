@@ -17,8 +17,10 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.idnumbers import generate_id_number
+from communitygate.core.pages import rule_broken_to_form
+from communitygate.core.spreadsheets import xlsx_response
 from communitygate.residents.forms.importing import ResidentImportForm
 from communitygate.residents.models import ResidentImport
 from communitygate.residents.services.importing import (
@@ -36,7 +38,6 @@ from communitygate.residents.services.importing import (
 
 LIST_LIMIT = 50
 PROBLEMS_PER_PAGE = 100
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _own_batch(request: HttpRequest, batch_id: int) -> ResidentImport:
@@ -66,11 +67,8 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 filename=upload.name,
                 content=upload.read(),
             )
-        except InvalidInput as invalid:
-            for problem in invalid.problems:
-                form.add_error(None, problem.message)
         except RuleBroken as broken:
-            form.add_error(None, broken.message)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(
                 request, _("The file is queued; every row is checked before anything is written.")
@@ -171,11 +169,7 @@ def template_workbook() -> bytes:
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
     _communities_or_404(request)
-    answer = HttpResponse(template_workbook(), content_type=XLSX)
-    answer["Content-Disposition"] = (
-        "attachment; filename*=UTF-8''%E5%B1%85%E6%B0%91%E4%BF%A1%E6%81%AF%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
-    )
-    return answer
+    return xlsx_response(template_workbook(), "居民信息导入模板.xlsx")
 
 
 urlpatterns: list[URLPattern] = [

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_POST
 
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
-from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages
-from communitygate.core.paging import page_bounds
+from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.pages import page_window, rule_broken_to_form, rule_broken_to_messages
+from communitygate.core.spreadsheets import xlsx_response
 from communitygate.residents.forms.matters import (
     AnswerForm,
     AssignForm,
@@ -41,6 +41,7 @@ from communitygate.residents.permissions import (
     COMMUNITY_ROLES,
     can_read_rates,
     can_reveal_matter_phone,
+    communities_staffed_by,
     communities_visible_to,
     communities_with_figures_for,
     overseen_subdistrict_paths,
@@ -90,14 +91,6 @@ def _category_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _offset(request: HttpRequest) -> int:
-    try:
-        _limit, offset = page_bounds(PAGE_SIZE, int(request.GET.get("offset", "0")), 10**9)
-    except (ValueError, InvalidInput):
-        return 0
-    return offset
-
-
 def _filters(request: HttpRequest) -> tuple[MatterFilterForm, MatterFilters]:
     """The list's filters; when they have errors (the form shows them), none."""
     communities = [(c.code, c.name) for c in communities_visible_to(request.user).order_by("code")]
@@ -124,8 +117,8 @@ def matter_list_page(request: HttpRequest) -> HttpResponse:
     today = clock.today()
     matters = matter_list(request.user, filters, today=today)
     count = matters.count()
-    offset = _offset(request)
-    rows = list(matters[offset : offset + PAGE_SIZE])
+    window = page_window(request, count, PAGE_SIZE)
+    rows = list(matters[window.offset : window.offset + PAGE_SIZE])
     query = request.GET.copy()
     query.pop("offset", None)
     return render(
@@ -135,9 +128,9 @@ def matter_list_page(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rows": [(matter, is_overdue(matter, today)) for matter in rows],
             "count": count,
-            "offset": offset,
-            "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
-            "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
+            "offset": window.offset,
+            "previous_offset": window.previous_offset,
+            "next_offset": window.next_offset,
             "query": query.urlencode(),
             "can_receive": bool(staffed_community_ids(request.user)),
             "oversees": bool(overseen_subdistrict_paths(request.user)),
@@ -154,24 +147,14 @@ def matter_export(request: HttpRequest) -> HttpResponse:
         errors = [str(error) for errors in form.errors.values() for error in errors]
         return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
     content, _count = matters_export(actor=request.user, filters=filters)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="matters-{clock.today():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(content, f"matters-{clock.today():%Y%m%d}.xlsx")
 
 
 # The quick intake --------------------------------------------------------------------------------
 
 
 def _intake_communities(request: HttpRequest) -> list[tuple[str, str]]:
-    communities = [
-        (c.code, c.name)
-        for c in communities_visible_to(request.user)
-        .filter(pk__in=staffed_community_ids(request.user))
-        .order_by("code")
-    ]
+    communities = [(c.code, c.name) for c in communities_staffed_by(request.user).order_by("code")]
     if not communities:
         raise Http404
     return communities

@@ -22,7 +22,11 @@ from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.inputs import has_nul
-from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages
+from communitygate.core.pages import (
+    form_errors_to_messages,
+    rule_broken_to_form,
+    rule_broken_to_messages,
+)
 from communitygate.residents.forms.programmes import (
     ActivityForm,
     AttendanceCountForm,
@@ -34,14 +38,17 @@ from communitygate.residents.forms.programmes import (
     StaffSignUpForm,
 )
 from communitygate.residents.models import Enrolment, EnrolmentStatuses, Programme
-from communitygate.residents.permissions import works_in
+from communitygate.residents.permissions import (
+    communities_staffed_by,
+    staffed_community_ids,
+    works_in,
+)
 from communitygate.residents.selectors.programmes import (
     access_activity,
     access_enrolment,
     access_programme,
     activity_list,
     activity_over_capacity,
-    communities_staffed_by,
     enrolled_ids,
     enrolment_of,
     programme_list,
@@ -68,12 +75,6 @@ SIGNUPS_KEY = "residents_public_signups"  # token → enrolment id, for this bro
 SIGNUPS_KEEP = 20
 
 
-def _form_errors_to_messages(request: HttpRequest, form: Any) -> None:
-    for errors in form.errors.values():
-        for error in errors:
-            messages.error(request, error)
-
-
 def _visible(fetch: Any, request: HttpRequest, pk: int) -> Any:
     try:
         return fetch(request.user, pk)
@@ -96,7 +97,7 @@ def _run(request: HttpRequest, act: Any, back: HttpResponse) -> HttpResponse:
 
 
 def _community_choices(request: HttpRequest) -> dict[str, Any]:
-    return {c.code: c for c in communities_staffed_by(request.user)}
+    return {c.code: c for c in communities_staffed_by(request.user).order_by("path")}
 
 
 # Activities ----------------------------------------------------------------------------------------
@@ -109,7 +110,7 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "residents/activity_list.html",
-        {"activities": activities, "can_create": bool(_community_choices(request))},
+        {"activities": activities, "can_create": bool(staffed_community_ids(request.user))},
     )
 
 
@@ -162,7 +163,7 @@ def activity_attendance(request: HttpRequest, activity_id: int) -> HttpResponse:
     back = redirect("residents:activity", activity_id=activity.pk)
     form = AttendanceCountForm(request.POST)
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
         return back
     response = _run(
         request,
@@ -203,7 +204,7 @@ def programme_list_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "residents/programme_list.html",
-        {"programmes": programmes, "can_create": bool(_community_choices(request))},
+        {"programmes": programmes, "can_create": bool(staffed_community_ids(request.user))},
     )
 
 
@@ -265,7 +266,7 @@ def programme_session_add(request: HttpRequest, programme_id: int) -> HttpRespon
     programme, back = _programme_action(request, programme_id)
     form = ProgrammeSessionForm(request.POST)
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
         return back
     return _run(
         request,
@@ -281,7 +282,7 @@ def programme_enrol(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme, back = _programme_action(request, programme_id)
     form = StaffSignUpForm(request.POST)
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
         return back
     return _run(
         request,
@@ -312,7 +313,7 @@ def programme_attendance(request: HttpRequest, programme_id: int, session_id: in
         enrolment_ids=enrolled_ids(programme),
     )
     if not form.is_valid():
-        _form_errors_to_messages(request, form)
+        form_errors_to_messages(request, form)
         return back
     return _run(
         request,

@@ -21,9 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
-from communitygate.core.inputs import MAX_OFFSET
-from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages
-from communitygate.core.paging import page_bounds
+from communitygate.core.pages import (
+    form_errors_to_messages,
+    page_window,
+    rule_broken_to_form,
+    rule_broken_to_messages,
+)
+from communitygate.core.spreadsheets import xlsx_response
 from communitygate.orgs.models import Organisation
 from communitygate.residents.exports import residents_export
 from communitygate.residents.forms.registry import (
@@ -38,6 +42,7 @@ from communitygate.residents.forms.registry import (
 from communitygate.residents.models import Household, HouseholdKinds, Resident, Volunteer
 from communitygate.residents.permissions import (
     can_reveal_personal_information,
+    communities_staffed_by,
     communities_visible_to,
     staffed_community_ids,
     works_in,
@@ -120,15 +125,6 @@ def _forbidden_unless_staff(request: HttpRequest, community_id: int) -> HttpResp
     )
 
 
-def _offset(request: HttpRequest) -> int:
-    try:
-        offset = int(request.GET.get("offset", "0"))
-        _limit, offset = page_bounds(PAGE_SIZE, offset, PAGE_SIZE)
-    except (ValueError, InvalidInput):
-        return 0
-    return min(offset, MAX_OFFSET)  # no database takes an OFFSET beyond 64 bits
-
-
 def _with_birth(residents: list[Resident]) -> list[tuple[Resident, Born | None]]:
     """Each resident with the birth year and age the page shows instead of the birth date."""
     today = clock.today()
@@ -161,8 +157,8 @@ def _search(
     """The list's form and the filters it gives (None when what was typed cannot match)."""
     # An exact ID number or phone comes by POST only, so that it is never in a URL (server
     # logs, history, the language switch's return address); the other filters come by GET too.
-    # A number in a GET (an old bookmark, a hand-made link) is refused rather than ignored:
-    # ignoring it would list everyone as if they matched.
+    # A number in a GET (an old bookmark, a hand-made link) never reaches here: the callers send
+    # it back to the list first (`_number_in_address`).
     form = ResidentSearchForm(
         request.POST if request.method == "POST" else request.GET,
         tags=_tag_choices(),
@@ -171,9 +167,6 @@ def _search(
     if not form.is_valid():
         return form, None
     data = form.cleaned_data
-    if request.method != "POST" and (data["id_number"] or data["phone"]):
-        form.add_error(None, NUMBER_BY_FORM_ONLY)
-        return form, None
     return form, ResidentFilters(
         query=data["q"] or "",
         tag=data["tag"] or "",
@@ -196,11 +189,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
     if refused:
         return refused
     form, filters = _search(request, communities)
-    rows: list[Resident] = []
+    residents = Resident.objects.none()
     count = 0
     number_search = filters is not None and filters.by_number
-    # A number search has no paging (it finds one person, or a household sharing a phone).
-    offset = 0 if number_search else _offset(request)
     if filters is not None:
         try:
             if number_search:
@@ -208,9 +199,12 @@ def people_list(request: HttpRequest) -> HttpResponse:
             else:
                 residents = residents_filtered(request.user, filters)
                 count = residents.count()
-            rows = list(residents[offset : offset + PAGE_SIZE])
         except InvalidInput as invalid:
             rule_broken_to_form(form, invalid)
+            residents, count = Resident.objects.none(), 0
+    # A number search has no paging (it finds one person, or a household sharing a phone).
+    window = page_window(request, count, PAGE_SIZE, paged=not number_search)
+    rows = list(residents[window.offset : window.offset + PAGE_SIZE])
     # A full number typed into the search is not written back into the page (neither the
     # form nor the links): the page shows its mask.
     searched = filters.as_audit() if filters is not None else {}
@@ -226,9 +220,9 @@ def people_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "residents": _with_birth(rows),
             "count": count,
-            "offset": offset,
-            "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
-            "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
+            "offset": window.offset,
+            "previous_offset": window.previous_offset,
+            "next_offset": window.next_offset,
             "query": _list_query(submitted),
             "searched": searched,
             "number_search": number_search,
@@ -260,13 +254,7 @@ def people_export(request: HttpRequest) -> HttpResponse:
     except InvalidInput as invalid:
         rule_broken_to_messages(request, invalid)
         return redirect(back)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    filename = f"residents-{clock.today():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, f"residents-{clock.today():%Y%m%d}.xlsx")
 
 
 # One resident ------------------------------------------------------------------------------------
@@ -324,12 +312,9 @@ def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
 @login_required
 @replay_on_resubmit
 def resident_new(request: HttpRequest) -> HttpResponse:
-    own = staffed_community_ids(request.user)
-    if not own:
+    communities = [(c.code, c.name) for c in communities_staffed_by(request.user).order_by("code")]
+    if not communities:
         raise Http404
-    communities = [
-        (c.code, c.name) for c in Organisation.objects.filter(pk__in=own).order_by("code")
-    ]
     form = NewResidentForm(
         request.POST or None,
         tags=_tag_choices(),
@@ -356,9 +341,7 @@ def _add(request: HttpRequest, data: dict[str, Any], form: NewResidentForm) -> R
     if data["household"]:
         household = household_get(request.user, data["household"])
         return resident_add(actor=request.user, household=household, fields=form.resident_fields())
-    community = Organisation.objects.filter(
-        code=data["community"], pk__in=staffed_community_ids(request.user)
-    ).first()
+    community = communities_staffed_by(request.user).filter(code=data["community"]).first()
     if community is None:
         raise NotFound("社区", "community")
     return resident_add_with_household(
@@ -479,9 +462,9 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
 @login_required
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     communities = _communities(request)
-    offset = _offset(request)
     volunteers = volunteers_list(request.user)
     count = volunteers.count()
+    window = page_window(request, count, PAGE_SIZE)
     return render(
         request,
         "residents/registry_volunteers.html",
@@ -490,11 +473,11 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
             # second row's hours a replay of the first row's.
             "volunteers": [
                 (volunteer, new_form_token())
-                for volunteer in volunteers[offset : offset + PAGE_SIZE]
+                for volunteer in volunteers[window.offset : window.offset + PAGE_SIZE]
             ],
             "count": count,
-            "previous_offset": max(offset - PAGE_SIZE, 0) if offset else None,
-            "next_offset": offset + PAGE_SIZE if offset + PAGE_SIZE < count else None,
+            "previous_offset": window.previous_offset,
+            "next_offset": window.next_offset,
             "staffed": set(staffed_community_ids(request.user)),
             "hours_form": VolunteerHoursForm(auto_id=False, initial={"served_on": clock.today()}),
             "many_communities": len(communities) > 1,
@@ -512,9 +495,7 @@ def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
         return forbidden
     form = VolunteerHoursForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        form_errors_to_messages(request, form)
         return redirect("residents:volunteers")
     data = form.cleaned_data
     try:

@@ -1,0 +1,100 @@
+"""What pages share: a list's offset stays within what a database takes, a "go back to" address
+stays on this site, and every error of a form or a broken rule reaches the person."""
+
+from typing import Any
+
+import pytest
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.http import HttpRequest
+from django.test import RequestFactory
+
+from communitygate.core.errors import InvalidInput, Problem
+from communitygate.core.inputs import MAX_OFFSET
+from communitygate.core.pages import (
+    PageWindow,
+    form_errors_to_messages,
+    page_window,
+    rule_broken_to_form,
+    safe_next,
+)
+
+factory = RequestFactory()
+
+
+def with_messages(request: HttpRequest) -> HttpRequest:
+    request.session = {}  # type: ignore[assignment]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+@pytest.mark.parametrize(
+    ("query", "count", "expected"),
+    [
+        ("", 120, PageWindow(0, None, 50)),
+        ("?offset=0", 50, PageWindow(0, None, None)),
+        ("?offset=50", 120, PageWindow(50, 0, 100)),
+        ("?offset=100", 120, PageWindow(100, 50, None)),
+        ("?offset=30", 120, PageWindow(30, 0, 80)),
+        ("?offset=-3", 120, PageWindow(0, None, 50)),
+        ("?offset=x", 120, PageWindow(0, None, 50)),
+        ("?offset=", 120, PageWindow(0, None, 50)),
+        (f"?offset={10**30}", 120, PageWindow(MAX_OFFSET, MAX_OFFSET - 50, None)),
+        ("?offset=99999999999999999999", 0, PageWindow(MAX_OFFSET, MAX_OFFSET - 50, None)),
+    ],
+)
+def test_the_page_window_bounds_the_offset(query: str, count: int, expected: PageWindow) -> None:
+    assert page_window(factory.get(f"/list/{query}"), count, 50) == expected
+
+
+def test_a_list_that_is_not_paged_is_its_first_page() -> None:
+    window = page_window(factory.get("/list/?offset=50"), 120, 50, paged=False)
+    assert window == PageWindow(0, None, 50)
+
+
+@pytest.mark.parametrize(
+    ("posted", "expected"),
+    [
+        ("/residents/visits/?community=1", "/residents/visits/?community=1"),
+        ("", "/fallback/"),
+        ("https://evil.example/", "/fallback/"),
+        ("//evil.example/", "/fallback/"),
+        ("/\\evil.example/", "/fallback/"),
+        ("javascript:alert(1)", "/fallback/"),
+    ],
+)
+def test_safe_next_stays_on_this_site(posted: str, expected: str) -> None:
+    request = factory.post("/step/", {"next": posted})
+    assert safe_next(request, "/fallback/") == expected
+
+
+class DayForm(forms.Form):
+    day = forms.DateField()
+    note = forms.CharField(max_length=3)
+
+
+def test_every_form_error_becomes_a_message() -> None:
+    request = with_messages(factory.post("/step/"))
+    form = DayForm({"day": "not a day", "note": "too long"})
+    assert not form.is_valid()
+    form_errors_to_messages(request, form)
+    shown = [str(message) for message in get_messages(request)]
+    assert len(shown) == 2
+    assert all(isinstance(text, str) and text for text in shown)
+
+
+def test_a_broken_rule_goes_beside_its_field_or_above_the_form() -> None:
+    form: Any = DayForm({"day": "2026-11-23", "note": "ok"})
+    assert form.is_valid()
+    rule_broken_to_form(
+        form,
+        InvalidInput(
+            [
+                Problem("日期不对。", "Wrong day.", field="day"),
+                Problem("别的问题。", "Another problem.", field="elsewhere"),
+            ]
+        ),
+    )
+    assert form.errors["day"]
+    assert len(form.non_field_errors()) == 1
