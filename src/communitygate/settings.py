@@ -9,9 +9,13 @@ Environment variables:
   VAR_DIR        where the SQLite file, the secret key and collected static files live
   CACHE_DIR      the shared cache's directory (default VAR_DIR/cache)
   COMMUNITYGATE_PI_KEY        base64 of 32 random bytes: the key that encrypts ID numbers and phones
+  COMMUNITYGATE_PI_KEY_ID     its id, written in every token it seals (default "k1")
+  COMMUNITYGATE_PI_OLD_KEYS   keys still readable after a rotation: "k0:<base64>,k00:<base64>"
   COMMUNITYGATE_PI_INDEX_KEY  base64 of 32 random bytes: the key of their blind (search) index
-                 Both default to keys derived from SECRET_KEY (development, tests, the demo only:
-                 rotating SECRET_KEY would then lose the data); production must set them.
+                 Both keys default to keys derived from SECRET_KEY (development, tests, the demo
+                 only: rotating SECRET_KEY would then lose the data); with DEBUG off and no demo
+                 the server refuses to start without them.
+  COMMUNITYGATE_DEMO  "1"/"true" when this installation is the demo (off otherwise)
 """
 
 import os
@@ -233,10 +237,14 @@ COMMUNITYGATE: dict[str, Any] = {
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     # The class that encrypts personal information (core.crypto); an SM4 one may replace it.
     "PI_CIPHER": "communitygate.core.crypto.AesGcmCipher",
+    # This installation is the demo (illustrative data; development keys are acceptable).
+    "DEMO": env_flag("COMMUNITYGATE_DEMO"),
 }
 
 # Personal information keys (core.crypto). Empty: derived from SECRET_KEY, for development only.
 PI_ENCRYPTION_KEY = os.environ.get("COMMUNITYGATE_PI_KEY", "")
+PI_KEY_ID = os.environ.get("COMMUNITYGATE_PI_KEY_ID", "k1")
+PI_OLD_KEYS = os.environ.get("COMMUNITYGATE_PI_OLD_KEYS", "")
 PI_INDEX_KEY = os.environ.get("COMMUNITYGATE_PI_INDEX_KEY", "")
 
 LOGGING = {

@@ -87,6 +87,44 @@ def record_event(
     reason: str = "",
 ) -> AuditEvent:
     """Append one event to the chain, in the caller's transaction."""
+    return _append(
+        actor=actor,
+        action=action,
+        object_type=object_type_of(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj),
+        changes=changes,
+        reason=reason,
+    )
+
+
+def record_operation_event(
+    *, action: str, subject: str, subject_id: str, changes: Changes | None = None
+) -> AuditEvent:
+    """Append one event about an operation on the installation rather than on one row (a key
+    rotation): `subject` stands for the object type ("core.personal_data_keys"), run by no
+    signed-in person (a command on the server)."""
+    return _append(
+        actor=None,
+        action=action,
+        object_type=subject,
+        object_id=subject_id,
+        object_repr=subject,
+        changes=changes,
+        reason="",
+    )
+
+
+def _append(
+    *,
+    actor: AnyUser,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    changes: Changes | None,
+    reason: str,
+) -> AuditEvent:
     meta = current_request_meta()
     user = acting_user(actor)
     with transaction.atomic():
@@ -97,9 +135,9 @@ def record_event(
             actor=user,
             actor_username=user.get_username() if user else "",
             action=action,
-            object_type=object_type_of(obj),
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:300],
+            object_type=object_type,
+            object_id=object_id,
+            object_repr=object_repr[:300],
             changes=to_json_value(changes or {}),
             reason=reason,
             request_id=meta.request_id,

@@ -2,8 +2,9 @@
 households → residents, with care tags), residents' matters with answer-by dates and public
 tracking, dispute mediation, activities and programmes.
 
-Personal information is sealed: an ID number or a phone is stored as ciphertext (the cipher in
-`core.crypto`), a keyed digest for exact-match search, and its mask for display. Nothing here
+Personal information is sealed: an ID number or a phone is stored as ciphertext (a
+`SealedTextField` naming its kind, the cipher in `core.crypto`), a keyed digest for exact-match
+search, and its mask for display. Nothing here
 holds a full ID number or phone in plaintext.
 """
 
@@ -12,9 +13,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communitygate.core.crypto import SealedTextField
+from communitygate.core.idnumbers import ID_NUMBER_KIND
+from communitygate.core.phones import PHONE_KIND
 from communitygate.orgs.models import Organisation
 
 USER = settings.AUTH_USER_MODEL
+ADDRESS_KIND = "address"  # a registered residence's kind: blind index and associated data
 
 
 def community_key(related_name: str) -> models.ForeignKey[Organisation, Organisation]:
@@ -177,14 +182,16 @@ class Resident(models.Model):
         choices=PopulationKinds.choices,
         default=PopulationKinds.REGISTERED,
     )
-    id_number_ciphertext = models.TextField(_("ID number (encrypted)"), blank=True)
+    id_number_ciphertext = SealedTextField(
+        _("ID number (encrypted)"), blank=True, kind=ID_NUMBER_KIND
+    )
     id_number_digest = models.CharField(_("ID number digest"), max_length=64, blank=True)
     id_number_masked = models.CharField(_("ID number"), max_length=20, blank=True)
-    phone_ciphertext = models.TextField(_("phone (encrypted)"), blank=True)
+    phone_ciphertext = SealedTextField(_("phone (encrypted)"), blank=True, kind=PHONE_KIND)
     phone_digest = models.CharField(_("phone digest"), max_length=64, blank=True)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
-    registered_address_ciphertext = models.TextField(
-        _("registered residence (encrypted)"), blank=True
+    registered_address_ciphertext = SealedTextField(
+        _("registered residence (encrypted)"), blank=True, kind=ADDRESS_KIND
     )
     registered_address_masked = models.CharField(
         _("registered residence"), max_length=60, blank=True
@@ -418,7 +425,7 @@ class Matter(models.Model):
         verbose_name=_("resident"),
     )
     contact_name = models.CharField(_("name"), max_length=50, blank=True)
-    phone_ciphertext = models.TextField(_("phone (encrypted)"), blank=True)
+    phone_ciphertext = SealedTextField(_("phone (encrypted)"), blank=True, kind=PHONE_KIND)
     phone_digest = models.CharField(_("phone digest"), max_length=64, blank=True)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
     status = models.CharField(
@@ -569,7 +576,7 @@ class DisputeParty(models.Model):
         related_name="+",
         verbose_name=_("resident"),
     )
-    phone_ciphertext = models.TextField(_("phone (encrypted)"), blank=True)
+    phone_ciphertext = SealedTextField(_("phone (encrypted)"), blank=True, kind=PHONE_KIND)
     phone_digest = models.CharField(_("phone digest"), max_length=64, blank=True)
     phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
 
@@ -697,7 +704,7 @@ class Enrolment(models.Model):
     child_name = models.CharField(_("child"), max_length=50)
     child_birth_date = models.DateField(_("child's birth date"), null=True, blank=True)
     guardian_name = models.CharField(_("guardian"), max_length=50)
-    guardian_phone_ciphertext = models.TextField(_("guardian's phone (encrypted)"))
+    guardian_phone_ciphertext = SealedTextField(_("guardian's phone (encrypted)"), kind=PHONE_KIND)
     guardian_phone_digest = models.CharField(_("guardian's phone digest"), max_length=64)
     guardian_phone_masked = models.CharField(_("guardian's phone"), max_length=20)
     status = models.CharField(_("status"), max_length=10, choices=EnrolmentStatuses.choices)

@@ -13,12 +13,13 @@ from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.core import clock
 from communitygate.core.crypto import unseal
 from communitygate.core.idnumbers import (
+    ID_NUMBER_KIND,
     id_number_birth_date,
     id_number_sex,
     is_valid_id_number,
     mask_id_number,
 )
-from communitygate.core.phones import is_valid_phone, mask_phone
+from communitygate.core.phones import PHONE_KIND, is_valid_phone, mask_phone
 from communitygate.demo.residents import (
     CLUB_TITLE,
     DEMO_NAME,
@@ -63,16 +64,16 @@ def test_the_demo_communities_have_generated_residents_with_valid_sealed_numbers
         assert Household.objects.filter(community__name=name).count() >= 100
         for resident in residents:
             assert resident.name.startswith(DEMO_NAME)
-            number = unseal(resident.id_number_ciphertext)
+            number = unseal(ID_NUMBER_KIND, resident.id_number_ciphertext)
             assert is_valid_id_number(number), number
             assert resident.id_number_masked == mask_id_number(number)
             assert id_number_birth_date(number) == resident.birth_date
             assert id_number_sex(number) == resident.sex
             if resident.phone_ciphertext:
-                phone = unseal(resident.phone_ciphertext)
+                phone = unseal(PHONE_KIND, resident.phone_ciphertext)
                 assert phone.startswith(DEMO_PHONE_BLOCK) and is_valid_phone(phone)
                 assert resident.phone_masked == mask_phone(phone)
-    regions = {unseal(r.id_number_ciphertext)[:6] for r in Resident.objects.all()}
+    regions = {unseal(ID_NUMBER_KIND, r.id_number_ciphertext)[:6] for r in Resident.objects.all()}
     assert {"370203", "370205"} <= regions
     assert regions - {"370203", "370204", "370205"}, "migrants' numbers come from elsewhere"
 

@@ -43,9 +43,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from communitygate.audit.recorder import record_event
 from communitygate.core import clock
-from communitygate.core.crypto import cipher
+from communitygate.core.crypto import encrypt, unseal
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
 from communitygate.core.idnumbers import (
+    ID_NUMBER_KIND,
     InvalidIdNumber,
     id_number_birth_date,
     id_number_digest,
@@ -55,9 +56,16 @@ from communitygate.core.idnumbers import (
 )
 from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.core.phones import InvalidPhone, mask_phone, normalise_phone, phone_digest
+from communitygate.core.phones import (
+    PHONE_KIND,
+    InvalidPhone,
+    mask_phone,
+    normalise_phone,
+    phone_digest,
+)
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import (
+    ADDRESS_KIND,
     Building,
     CareTag,
     Household,
@@ -157,13 +165,16 @@ class NotCommunityStaff(PermissionDenied):
 # The stored file: ciphertext only ------------------------------------------------------------
 
 
+IMPORT_FILE_KIND = "resident_import_file"  # the stored file's associated data (core.crypto)
+
+
 def encrypt_bytes(content: bytes) -> bytes:
     """The file as one cipher token (base64 of the bytes, encrypted with the PI key)."""
-    return cipher().encrypt(base64.b64encode(content).decode("ascii")).encode("ascii")
+    return encrypt(IMPORT_FILE_KIND, base64.b64encode(content).decode("ascii")).encode("ascii")
 
 
 def decrypt_bytes(token: bytes) -> bytes:
-    return base64.b64decode(cipher().decrypt(token.decode("ascii")))
+    return base64.b64decode(unseal(IMPORT_FILE_KIND, token.decode("ascii")))
 
 
 # Who sees which imports ----------------------------------------------------------------------
@@ -487,7 +498,6 @@ class _RowChecker:
         self.today = clock.today()
         self.dates: dict[str, dt.date | None] = {}  # None: not a date
         self.split_tags: dict[str, list[str]] = {}
-        self.encrypt = cipher().encrypt
 
     def date(self, cell: Any) -> dt.date:
         """parse_import_date, remembered per text (moving-in dates repeat across a file)."""
@@ -714,7 +724,6 @@ class _RowChecker:
         if len(problems) > start:
             return None
         assert birth_date is not None  # a valid number gives the birth date
-        encrypt = self.encrypt
         return PlannedResident(
             row=row,
             room_key=(estate, building, unit, room),
@@ -723,13 +732,13 @@ class _RowChecker:
             birth_date=birth_date,
             relation=relation,
             population_kind=population,
-            id_ciphertext=encrypt(number),
+            id_ciphertext=encrypt(ID_NUMBER_KIND, number),
             id_digest=digest,
             id_masked=masked,
-            phone_ciphertext=encrypt(phone) if phone else "",
+            phone_ciphertext=encrypt(PHONE_KIND, phone) if phone else "",
             phone_digest=phone_digest(phone) if phone else "",
             phone_masked=mask_phone(phone) if phone else "",
-            address_ciphertext=encrypt(address) if address else "",
+            address_ciphertext=encrypt(ADDRESS_KIND, address) if address else "",
             address_masked=mask_address(address) if address else "",
             moved_in_on=moved_in_on,
             tag_ids=tuple(tag_ids),

@@ -42,7 +42,7 @@ from communitygate.core.crypto import blind_index, unseal
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
 from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.core.phones import InvalidPhone, normalise_phone, seal_phone
+from communitygate.core.phones import PHONE_KIND, InvalidPhone, normalise_phone, seal_phone
 from communitygate.core.spreadsheets import xlsx_bytes
 from communitygate.core.uploads import check_upload
 from communitygate.orgs.models import Organisation
@@ -465,7 +465,8 @@ def _create(
         sealed = seal_phone(checked.phone)
         ciphertext, digest, masked = sealed.ciphertext, sealed.digest, sealed.masked
     elif checked.resident is not None and checked.resident.phone_ciphertext:
-        # The resident's registry phone, copied sealed as it is: never decrypted here.
+        # The resident's registry phone, copied sealed as it is: never decrypted here (both
+        # columns are of the phone kind, so the token reads in either).
         ciphertext = checked.resident.phone_ciphertext
         digest = checked.resident.phone_digest
         masked = checked.resident.phone_masked
@@ -777,7 +778,7 @@ def matter_phone_reveal(*, actor: AnyUser, matter: Matter) -> str:
             obj=matter,
             changes={"field": [None, "phone"]},
         )
-    return unseal(matter.phone_ciphertext)
+    return unseal(PHONE_KIND, matter.phone_ciphertext)
 
 
 # The resident's rating --------------------------------------------------------------------------

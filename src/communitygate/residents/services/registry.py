@@ -20,15 +20,17 @@ from communitygate.core import clock
 from communitygate.core.crypto import Sealed, seal, unseal
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
 from communitygate.core.idnumbers import (
+    ID_NUMBER_KIND,
     id_number_birth_date,
     id_number_sex,
     normalise_id_number,
     seal_id_number,
 )
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.core.phones import normalise_phone, seal_phone
+from communitygate.core.phones import PHONE_KIND, normalise_phone, seal_phone
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.models import (
+    ADDRESS_KIND,
     Building,
     CareTag,
     Household,
@@ -49,9 +51,12 @@ from communitygate.residents.selectors.registry import (
     residents_filtered,
 )
 
-# The blind-index kinds: every module that seals or searches these values uses the same names.
-ADDRESS_KIND = "address"
-REVEALABLE_FIELDS = ("id_number", "phone", "registered_address")
+# The fields a secretary may reveal, with the kind each is sealed as (core.crypto).
+REVEALABLE_FIELDS = {
+    "id_number": ID_NUMBER_KIND,
+    "phone": PHONE_KIND,
+    "registered_address": ADDRESS_KIND,
+}
 ADDRESS_VISIBLE_CHARACTERS = 6
 
 # Named rules ---------------------------------------------------------------------------------
@@ -527,7 +532,9 @@ def resident_update(*, actor: AnyUser, resident: Resident, fields: ResidentField
     full); the audit event lists the changed fields, masked."""
     _require_staff(actor, resident.community_id)
     stored_id_number = (
-        unseal(resident.id_number_ciphertext) if resident.id_number_ciphertext else ""
+        unseal(ID_NUMBER_KIND, resident.id_number_ciphertext)
+        if resident.id_number_ciphertext
+        else ""
     )
     checked = resident_fields_check(fields, stored_id_number=stored_id_number)
     with transaction.atomic():
@@ -714,7 +721,7 @@ def personal_information_reveal(*, actor: AnyUser, resident: Resident, field: st
             obj=resident,
             changes={"field": [None, field]},
         )
-    return unseal(ciphertext)
+    return unseal(REVEALABLE_FIELDS[field], ciphertext)
 
 
 # Volunteers ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from communitygate.core import clock
 from communitygate.core.crypto import unseal
 from communitygate.core.errors import InvalidInput, PermissionDenied
 from communitygate.core.pdf import MISSING_MARK
+from communitygate.core.phones import PHONE_KIND
 from communitygate.residents.models import Dispute, DisputeParty
 from communitygate.residents.printing import NoAgreement, mediation_agreement_pdf
 from communitygate.residents.services.disputes import (
@@ -99,7 +100,7 @@ def test_a_dispute_seals_its_parties_phones_and_audits_them_masked(world: World)
     parties = list(dispute.parties.order_by("pk"))
     assert [p.name for p in parties] == ["王建国", "李明"]
     assert parties[0].phone_masked == "139****5678"
-    assert unseal(parties[0].phone_ciphertext) == APPLICANT_PHONE
+    assert unseal(PHONE_KIND, parties[0].phone_ciphertext) == APPLICANT_PHONE
     assert APPLICANT_PHONE not in parties[0].phone_ciphertext
     event = AuditEvent.objects.get(action="dispute.open")
     assert not FULL_PHONE.search(str(event.changes))

@@ -12,7 +12,8 @@ from django.db import connection
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core.crypto import blind_index, unseal
-from communitygate.core.idnumbers import mask_id_number
+from communitygate.core.idnumbers import ID_NUMBER_KIND, mask_id_number
+from communitygate.core.phones import PHONE_KIND
 from communitygate.residents.models import (
     Building,
     CareTag,
@@ -97,10 +98,10 @@ def test_a_valid_file_creates_the_registry_with_sealed_values(world: World) -> N
     first = Resident.objects.get(name="演示居民0000")
     assert first.import_batch_id == batch.pk
     assert first.relation == "head" and first.sex == "female"
-    assert unseal(first.id_number_ciphertext) == rows[0]["身份证号"]
+    assert unseal(ID_NUMBER_KIND, first.id_number_ciphertext) == rows[0]["身份证号"]
     assert first.id_number_digest == blind_index("id_number", rows[0]["身份证号"])
     assert first.id_number_masked == mask_id_number(rows[0]["身份证号"])
-    assert unseal(first.phone_ciphertext) == "13900000000"
+    assert unseal(PHONE_KIND, first.phone_ciphertext) == "13900000000"
     assert first.phone_masked == "139****0000"
     assert first.moved_in_on == dt.date(2015, 3, 1)
     assert set(first.tags.values_list("code", flat=True)) == {"elderly-alone", "party-member"}
@@ -146,7 +147,7 @@ def test_a_fifteen_digit_number_is_upgraded(world: World) -> None:
     batch = imported(world, csv_bytes([row]))
     assert batch.status == ImportStatuses.IMPORTED, batch.problems
     resident = Resident.objects.get()
-    assert unseal(resident.id_number_ciphertext) == "130503196704010016"
+    assert unseal(ID_NUMBER_KIND, resident.id_number_ciphertext) == "130503196704010016"
     assert resident.birth_date == dt.date(1967, 4, 1)
 
 

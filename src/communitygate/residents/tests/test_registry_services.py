@@ -14,8 +14,16 @@ from django.db import connection
 from communitygate.audit.models import AuditEvent
 from communitygate.core.crypto import blind_index, unseal
 from communitygate.core.errors import InvalidInput, PermissionDenied
-from communitygate.core.idnumbers import mask_id_number, upgrade_legacy_id_number
-from communitygate.residents.models import Building, Household, Resident, Room, VolunteerService
+from communitygate.core.idnumbers import ID_NUMBER_KIND, mask_id_number, upgrade_legacy_id_number
+from communitygate.core.phones import PHONE_KIND
+from communitygate.residents.models import (
+    ADDRESS_KIND,
+    Building,
+    Household,
+    Resident,
+    Room,
+    VolunteerService,
+)
 from communitygate.residents.services.registry import (
     BirthDateDoesNotMatchIdNumber,
     NotCommunityStaff,
@@ -152,9 +160,9 @@ def test_a_resident_is_stored_sealed_and_shown_masked(world: World) -> None:
     assert resident.registered_address_masked == "山东省青岛市****"
     assert resident.id_number_digest == blind_index("id_number", number)
     assert resident.phone_digest == blind_index("phone", PHONE)
-    assert unseal(resident.id_number_ciphertext) == number
-    assert unseal(resident.phone_ciphertext) == PHONE
-    assert unseal(resident.registered_address_ciphertext) == ADDRESS
+    assert unseal(ID_NUMBER_KIND, resident.id_number_ciphertext) == number
+    assert unseal(PHONE_KIND, resident.phone_ciphertext) == PHONE
+    assert unseal(ADDRESS_KIND, resident.registered_address_ciphertext) == ADDRESS
     # Birth date and sex come from the number when left empty.
     assert resident.birth_date == dt.date(1948, 2, 29)
     assert resident.sex == "female"
@@ -172,7 +180,7 @@ def test_a_15_digit_number_is_upgraded_and_stored_as_18(world: World) -> None:
     upgraded = upgrade_legacy_id_number(legacy)
     resident = add(world, legacy)
     assert len(upgraded) == 18
-    assert unseal(resident.id_number_ciphertext) == upgraded
+    assert unseal(ID_NUMBER_KIND, resident.id_number_ciphertext) == upgraded
     assert resident.id_number_digest == blind_index("id_number", upgraded)
     assert resident.id_number_masked == mask_id_number(upgraded)
     assert resident.birth_date == dt.date(1950, 3, 8)
@@ -281,9 +289,9 @@ def test_an_update_keeps_blank_numbers_and_records_the_changes_masked(world: Wor
         fields=fields("", name="张改名", phone=new_phone, registered_address="", tag_codes=()),
     )
     assert updated.name == "张改名"
-    assert unseal(updated.id_number_ciphertext) == number  # kept
-    assert unseal(updated.phone_ciphertext) == new_phone
-    assert unseal(updated.registered_address_ciphertext) == ADDRESS  # kept
+    assert unseal(ID_NUMBER_KIND, updated.id_number_ciphertext) == number  # kept
+    assert unseal(PHONE_KIND, updated.phone_ciphertext) == new_phone
+    assert unseal(ADDRESS_KIND, updated.registered_address_ciphertext) == ADDRESS  # kept
     assert list(updated.tags.all()) == []
     text = audit_text("resident.update")
     assert "138****8000" in text and "张改名" in text

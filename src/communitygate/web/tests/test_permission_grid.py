@@ -28,7 +28,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
@@ -75,7 +74,7 @@ from communitygate.catalog.services import (
 )
 from communitygate.catalog.transfer import export_csv
 from communitygate.core import clock
-from communitygate.core.crypto import unseal
+from communitygate.core.crypto import sealed_columns, unseal
 from communitygate.core.idnumbers import is_valid_id_number
 from communitygate.core.models import CalendarOverride
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
@@ -1360,10 +1359,9 @@ def sealed_secrets() -> frozenset[str]:
     """Every ID number, phone and address the residents' tables hold sealed, unsealed: what no
     page, API answer or export may show in full."""
     secrets: set[str] = set()
-    for model in apps.get_app_config("residents").get_models():
-        columns = [f.name for f in model._meta.fields if f.name.endswith("_ciphertext")]
-        for values in model._default_manager.values_list(*columns) if columns else ():
-            secrets.update(unseal(value) for value in values if value)
+    for model, column in sealed_columns():
+        values = model._default_manager.values_list(column.attname, flat=True)
+        secrets.update(unseal(column.kind, value) for value in values if value)
     return frozenset(secrets)
 
 
