@@ -1,4 +1,6 @@
-"""Production settings pass Django's deployment checks, with no warning (SECURITY check 1)."""
+"""Production settings pass Django's deployment checks, with no warning (SECURITY check 1), and
+production without personal data keys is an error: the check reports it and the WSGI
+application does not start (SECURITY check 11)."""
 
 import base64
 import os
@@ -20,6 +22,7 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
         "COMMUNITYGATE_PI_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     env.pop("SECRET_KEY", None)  # the generated per-installation key must itself pass
+    env.pop("COMMUNITYGATE_DEMO", None)  # production is not the demo
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; never in production
     return env
 
@@ -42,14 +45,50 @@ def test_check_deploy_passes_with_production_environment(tmp_path) -> None:
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0, "the key file is private"
 
 
-def test_check_deploy_warns_when_personal_data_keys_are_not_set(tmp_path) -> None:
+def test_check_deploy_fails_when_personal_data_keys_are_not_set(tmp_path) -> None:
     env = production_environment(tmp_path)
     del env["COMMUNITYGATE_PI_KEY"]
     del env["COMMUNITYGATE_PI_INDEX_KEY"]
     result = check_deploy(env)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
-    assert "communitygate.W001" in output
+    assert "ERRORS" in output
+    assert "communitygate.E002" in output
     assert "COMMUNITYGATE_PI_KEY" in output
-    assert "communitygate.W002" in output
+    assert "communitygate.E003" in output
     assert "COMMUNITYGATE_PI_INDEX_KEY" in output
+
+
+def load_wsgi_application(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """What gunicorn does first: import communitygate.wsgi (it runs no system checks)."""
+    return subprocess.run(
+        [sys.executable, "-c", "import communitygate.wsgi"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_without_the_encryption_key_does_not_start(tmp_path) -> None:
+    env = production_environment(tmp_path)
+    del env["COMMUNITYGATE_PI_KEY"]
+    result = load_wsgi_application(env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "COMMUNITYGATE_PI_KEY is not set" in result.stderr
+    assert "未设置个人信息密钥" in result.stderr
+
+
+def test_production_with_its_keys_starts(tmp_path) -> None:
+    result = load_wsgi_application(production_environment(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_starts_without_keys(tmp_path) -> None:
+    env = production_environment(tmp_path)
+    del env["COMMUNITYGATE_PI_KEY"]
+    del env["COMMUNITYGATE_PI_INDEX_KEY"]
+    result = load_wsgi_application({**env, "COMMUNITYGATE_DEMO": "1"})
+    assert result.returncode == 0, result.stderr

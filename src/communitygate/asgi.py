@@ -7,8 +7,8 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "communitygate.settings")
 application = get_asgi_application()
 
-# After setup, before serving: gunicorn runs no system checks, so a production configuration
-# without personal data keys stops here (ImproperlyConfigured naming the variable to set).
+# After setup, before serving: an ASGI server runs no system checks, so a production
+# configuration without personal data keys stops here (ImproperlyConfigured naming the variable).
 from communitygate.core.crypto import require_personal_data_keys  # noqa: E402
 
 require_personal_data_keys()

@@ -416,10 +416,9 @@ def rotate_sealed_values(
                     except CipherError:
                         report.unreadable.append(f"{label}#{pk}")
                         continue
-                    written = (
-                        model._base_manager.filter(pk=pk, **{column.attname: token})
-                        .update(**{column.attname: fresh})
-                    )  # fmt: skip
+                    # Only if the column still holds what was read: an edit meanwhile wins.
+                    unchanged = model._base_manager.filter(pk=pk, **{column.attname: token})
+                    written = unchanged.update(**{column.attname: fresh})
                     if written:
                         report.resealed[label] = report.resealed.get(label, 0) + 1
                     else:

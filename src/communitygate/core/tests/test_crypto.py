@@ -6,6 +6,7 @@ without keys of its own."""
 
 import base64
 import os
+from collections.abc import Iterator
 from typing import ClassVar
 
 import pytest
@@ -45,7 +46,7 @@ def aes() -> AesGcmCipher:
 
 
 @pytest.fixture(autouse=True)
-def fresh_keys() -> None:
+def fresh_keys() -> Iterator[None]:
     reset_cipher_cache()
     yield
     reset_cipher_cache()
