@@ -152,6 +152,11 @@ class SealedTextField(models.TextField[str, str]):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.TextField", args, kwargs
 
+    def clone(self) -> "SealedTextField":
+        copy: SealedTextField = super().clone()
+        copy.kind = self.kind
+        return copy
+
 
 # Sealing and reading ------------------------------------------------------------------------
 
@@ -260,13 +265,17 @@ def reset_cipher_cache() -> None:
 @functools.cache
 def keyring() -> Keyring:
     """COMMUNITYGATE_PI_KEY under COMMUNITYGATE_PI_KEY_ID, and COMMUNITYGATE_PI_OLD_KEYS."""
-    current_id = getattr(settings, "PI_KEY_ID", "") or DEFAULT_KEY_ID
-    if not KEY_ID_SHAPE.fullmatch(current_id):
+    keys = {**old_keys(), current_key_id(): encryption_key()}
+    return Keyring(current_id=current_key_id(), keys=keys)
+
+
+def current_key_id() -> str:
+    key_id = _setting("PI_KEY_ID") or DEFAULT_KEY_ID
+    if not KEY_ID_SHAPE.fullmatch(key_id):
         raise ImproperlyConfigured(
-            f"COMMUNITYGATE_PI_KEY_ID {current_id!r} must be 1-16 lower-case letters and digits"
+            f"COMMUNITYGATE_PI_KEY_ID {key_id!r} must be 1-16 lower-case letters and digits"
         )
-    keys = {**old_keys(), current_id: encryption_key()}
-    return Keyring(current_id=current_id, keys=keys)
+    return key_id
 
 
 def old_keys() -> dict[str, bytes]:
@@ -349,10 +358,11 @@ def check_personal_data_keys(app_configs: Any = None, **kwargs: Any) -> list[Che
                     id="communitygate.E001",
                 )
             )
-    try:
-        keyring()
-    except ImproperlyConfigured as error:
-        messages.append(CheckError(str(error), id="communitygate.E004"))
+    for read in (current_key_id, old_keys):
+        try:
+            read()
+        except ImproperlyConfigured as error:
+            messages.append(CheckError(str(error), id="communitygate.E004"))
     return messages
 
 
@@ -376,7 +386,7 @@ class RotationReport:
 
 def sealed_columns() -> Iterator[tuple[type[models.Model], SealedTextField]]:
     for model in apps.get_models():
-        for column in model._meta.concrete_fields:
+        for column in model._meta.local_concrete_fields:
             if isinstance(column, SealedTextField):
                 yield model, column
 
@@ -449,7 +459,7 @@ def _unseal_legacy(token: str) -> str:
     """A v1 token: AES-GCM without associated data, under the current key or an old one."""
     sealed = _token_bytes(token[len(LEGACY_PREFIX) :])
     ring = keyring()
-    for key_id in (ring.current_id, *(k for k in ring.keys if k != ring.current_id)):
+    for key_id in sorted(ring.keys, key=lambda k: k != ring.current_id):  # the current first
         try:
             plaintext = AesGcmCipher(ring.keys[key_id]).decrypt(sealed, None)
         except CipherError:

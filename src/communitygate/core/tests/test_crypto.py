@@ -319,13 +319,13 @@ def test_the_deploy_check_is_silent_with_both_keys_set() -> None:
 def test_the_deploy_check_reports_a_malformed_key() -> None:
     with override_settings(PI_ENCRYPTION_KEY="not base64!", PI_INDEX_KEY=random_key_text()):
         ids = [message.id for message in check_personal_data_keys()]
-    assert "communitygate.E001" in ids
+    assert ids == ["communitygate.E001"]
 
 
-def test_the_deploy_check_reports_malformed_old_keys() -> None:
-    with override_settings(
-        PI_ENCRYPTION_KEY=random_key_text(), PI_INDEX_KEY=random_key_text(), PI_OLD_KEYS="k0:x"
-    ):
+@pytest.mark.parametrize("setting", [{"PI_OLD_KEYS": "k0:x"}, {"PI_KEY_ID": "Key 2"}])
+def test_the_deploy_check_reports_malformed_old_keys_or_key_id(setting: dict[str, str]) -> None:
+    keys = {"PI_ENCRYPTION_KEY": random_key_text(), "PI_INDEX_KEY": random_key_text()}
+    with override_settings(**keys, **setting):
         ids = [message.id for message in check_personal_data_keys()]
     assert ids == ["communitygate.E004"]
 
