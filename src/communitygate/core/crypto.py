@@ -134,10 +134,6 @@ class Keyring:
     current_id: str
     keys: Mapping[str, bytes]
 
-    @property
-    def current_key(self) -> bytes:
-        return self.keys[self.current_id]
-
 
 class SealedTextField(models.TextField[str, str]):
     """A column of sealed tokens of one kind: `rotate_pi_keys` finds every such column.

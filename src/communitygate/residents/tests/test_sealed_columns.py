@@ -32,6 +32,7 @@ from communitygate.core.crypto import (
 )
 from communitygate.core.idnumbers import ID_NUMBER_KIND
 from communitygate.core.phones import PHONE_KIND
+from communitygate.demo.management.commands import seed_demo as seed_demo_command
 from communitygate.residents.models import ADDRESS_KIND, Resident
 from communitygate.residents.services.registry import personal_information_reveal
 from communitygate.residents.tests.grid_registry import id_number
@@ -63,6 +64,13 @@ def under_k2() -> override_settings:
 def tokens(resident: Resident) -> dict[str, str]:
     resident.refresh_from_db()
     return {column: getattr(resident, column) for column in COLUMNS}
+
+
+def first_format_token(plaintext: str) -> str:
+    """A token as sealed before key ids: "v1:" + base64url(nonce + ct), no associated data."""
+    nonce = os.urandom(12)
+    sealed = nonce + AESGCM(encryption_key()).encrypt(nonce, plaintext.encode(), None)
+    return "v1:" + base64.urlsafe_b64encode(sealed).decode()
 
 
 def rotate(**options: Any) -> str:
@@ -186,9 +194,7 @@ def test_an_edit_made_while_a_value_is_resealed_is_kept(
 
 def test_a_value_in_the_first_format_reads_until_the_rotation_migrates_it(world: World) -> None:
     resident = add(world, id_number(27))
-    nonce = os.urandom(12)
-    sealed = nonce + AESGCM(encryption_key()).encrypt(nonce, PHONE.encode(), None)
-    legacy = "v1:" + base64.urlsafe_b64encode(sealed).decode()
+    legacy = first_format_token(PHONE)
     Resident.objects.filter(pk=resident.pk).update(phone_ciphertext=legacy)
     resident.refresh_from_db()
     secretary = world.user("community_secretary")
@@ -218,3 +224,21 @@ def test_a_value_under_an_unknown_key_is_named_and_left_alone(world: World) -> N
 def test_the_batch_size_must_be_positive() -> None:
     with pytest.raises(CommandError, match="batch-size"):
         rotate(batch_size=0)
+
+
+def test_seed_demo_migrates_a_demo_loaded_in_the_first_format(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    resident = add(world, id_number(29))
+    legacy = first_format_token(PHONE)
+    Resident.objects.filter(pk=resident.pk).update(phone_ciphertext=legacy)
+    # The demo itself is already loaded: only the migration is under test here.
+    monkeypatch.setattr(seed_demo_command, "seed_demo", lambda password: ("pw", [], False))
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "re-sealed 1 value(s) under key k1" in out.getvalue()
+    assert tokens(resident)["phone_ciphertext"].startswith("v2:aesgcm:k1:")
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "re-sealed" not in out.getvalue()  # nothing to migrate: no rotation, no event
+    assert AuditEvent.objects.filter(action="personal_data.keys_rotated").count() == 1
