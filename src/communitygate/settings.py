@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "communitygate.audit",
     "communitygate.orgs",
     "communitygate.accounts",
+    "communitygate.workcalendar",
     "communitygate.catalog",
     "communitygate.admissions",
     "communitygate.dispatch",

@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from communitygate.core.models import CalendarOverride, CalendarYear
 from communitygate.core.workdays import (
     LIBRARY_LAST_YEAR,
     HolidayScheduleMissing,
@@ -22,6 +21,7 @@ from communitygate.core.workdays import (
     workdays_between,
     year_is_covered,
 )
+from communitygate.workcalendar.models import CalendarOverride, CalendarYear
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from communitygate.accounts.models import Notification
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied
-from communitygate.core.models import CalendarOverride
+from communitygate.workcalendar.models import CalendarOverride
 from communitygate.residents.models import (
     Matter,
     MatterCategory,
