@@ -6,11 +6,13 @@ from typing import Any
 
 import chinese_calendar
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from communitygate.core import workdays
 from communitygate.core.workdays import (
     LIBRARY_LAST_YEAR,
     CountedDate,
@@ -323,3 +325,11 @@ def test_a_complete_year_makes_the_estimate_exact() -> None:
     enter_2027()
     assert add_workdays_or_estimate(D(2026, 12, 30), 3) == CountedDate(D(2027, 1, 5), False)
     assert add_workdays(D(2026, 12, 30), 3) == D(2027, 1, 5)
+
+
+def test_without_the_offices_calendar_nothing_is_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """core imports none of our apps: the office's entries come from the calendar that the
+    workcalendar app registers, and counting without it would ignore them silently."""
+    monkeypatch.setattr(workdays, "_office_calendars", [])
+    with pytest.raises(ImproperlyConfigured):
+        is_workday(D(2026, 11, 25))
