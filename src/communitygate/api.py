@@ -20,7 +20,7 @@ from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.api import router as dispatch_router
 from communitygate.orgs.api import router as orgs_router
 from communitygate.residents.api import router as residents_router
-from communitygate.web.calendar_api import router as calendar_router
+from communitygate.workcalendar.api import router as calendar_router
 
 api = NinjaAPI(
     title="CommunityGate API",

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "communitygate.audit",
     "communitygate.orgs",
     "communitygate.accounts",
+    "communitygate.workcalendar",
     "communitygate.catalog",
     "communitygate.admissions",
     "communitygate.dispatch",

@@ -11,6 +11,7 @@ from communitygate.api import api, api_not_found
 
 urlpatterns = [
     path("", include("communitygate.web.urls")),
+    path("calendar/", include("communitygate.workcalendar.urls")),
     path("catalog/", include("communitygate.catalog.urls")),
     path("admissions/", include("communitygate.admissions.urls")),
     path("decisions/", include("communitygate.admissions.public_urls")),

@@ -1,24 +1,31 @@
 """Working days (工作日): the one source of "is this a working day" and of working-day arithmetic.
 
-A day's status comes, in order, from the office's entries (`CalendarOverride`), then from the
-chinesecalendar package for the years it knows (public holidays and make-up working days, 调休),
-then, for a year the office has entered completely (`CalendarYear.complete`), from the weekday.
+A day's status comes, in order, from the office's entries (a day the office entered), then from
+the chinesecalendar package for the years it knows (public holidays and make-up working days,
+调休), then, for a year the office has entered completely, from the weekday. The office's entries
+live in the `workcalendar` app, which registers them here as an `OfficeCalendar` when Django
+starts (core imports none of our apps).
+
 For a year known neither way every calculation that needs one of its days raises
-`HolidayScheduleMissing`: a Monday-to-Friday guess would silently misdate urgent filings and
-answer-by dates around the Spring Festival and National Day.
+`HolidayScheduleMissing`: a Monday-to-Friday guess would silently misdate urgent filings around
+the Spring Festival and National Day. The one exception is `add_workdays_or_estimate`, for a
+date that must exist before the office enters the year (a resident's answer-by date): it counts
+the unknown days Monday to Friday and says so (`CountedDate.estimated`); the caller stores the
+flag and recounts when the year is entered.
 
 Nothing the office can change is cached: each call reads the overrides of the days it needs in
 one query (and the entered years in one more, only when it reaches beyond the package's years).
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 import chinese_calendar
+from django.core.exceptions import ImproperlyConfigured
 
 from communitygate.core.errors import RuleBroken
-from communitygate.core.models import CalendarOverride, CalendarYear
 
 ONE_DAY = dt.timedelta(days=1)
 # The years the installed package has data for; the package's data never changes at run time.
@@ -50,6 +57,43 @@ class HolidayScheduleMissing(RuleBroken):
         return {**super().as_dict(), "year": self.year}
 
 
+class OfficeCalendar(Protocol):
+    """What the committee office entered: the only calendar data not in the package."""
+
+    def entered_days(self, first: dt.date, last: dt.date) -> dict[dt.date, bool]:
+        """The days from `first` to `last` the office entered: date → is it a working day."""
+        ...
+
+    def complete_years(self, years: Collection[int]) -> frozenset[int]:
+        """Those of `years` whose whole schedule the office has entered."""
+        ...
+
+
+_office_calendars: list[OfficeCalendar] = []
+
+
+def register_office_calendar(calendar: OfficeCalendar) -> None:
+    """Called once, by the workcalendar app's `ready()`; a second call replaces the first."""
+    _office_calendars[:] = [calendar]
+
+
+def _office() -> OfficeCalendar:
+    if not _office_calendars:
+        raise ImproperlyConfigured(
+            "core.workdays has no office calendar: add communitygate.workcalendar to INSTALLED_APPS."
+        )
+    return _office_calendars[0]
+
+
+@dataclass(frozen=True)
+class CountedDate:
+    """A date counted in working days; `estimated` when some day of the count was in a year
+    whose schedule nobody has entered, and was counted as a working day if Monday to Friday."""
+
+    date: dt.date
+    estimated: bool
+
+
 def library_covers(year: int) -> bool:
     """Whether the chinesecalendar package knows this year's holidays and make-up days."""
     return LIBRARY_FIRST_YEAR <= year <= LIBRARY_LAST_YEAR
@@ -59,7 +103,7 @@ def year_is_covered(year: int) -> bool:
     """Whether every day of the year has a known status (the package, or the office's entry)."""
     if library_covers(year):
         return True
-    return CalendarYear.objects.filter(year=year, complete=True).exists()
+    return year in _office().complete_years([year])
 
 
 def uncovered_next_year(today: dt.date) -> int | None:
@@ -87,7 +131,8 @@ class _Schedule:
     overrides: dict[dt.date, bool]
     entered_years: frozenset[int]
 
-    def is_workday(self, day: dt.date) -> bool:
+    def known(self, day: dt.date) -> bool | None:
+        """Whether `day` is a working day, or None when nobody knows its year's schedule."""
         assert self.first <= day <= self.last, (day, self.first, self.last)
         entered = self.overrides.get(day)
         if entered is not None:
@@ -96,23 +141,22 @@ class _Schedule:
             return _library_is_workday(day)
         if day.year in self.entered_years:
             return day.weekday() < SATURDAY
-        raise HolidayScheduleMissing(day.year)
+        return None
+
+    def is_workday(self, day: dt.date) -> bool:
+        known = self.known(day)
+        if known is None:
+            raise HolidayScheduleMissing(day.year)
+        return known
 
 
 def _schedule(first: dt.date, last: dt.date) -> _Schedule:
-    overrides = dict(
-        CalendarOverride.objects.filter(
-            date__range=(first, last), withdrawn_at__isnull=True
-        ).values_list("date", "is_workday")
-    )
+    office = _office()
+    overrides = office.entered_days(first, last)
     beyond_library = [year for year in range(first.year, last.year + 1) if not library_covers(year)]
     entered_years: frozenset[int] = frozenset()
     if beyond_library:
-        entered_years = frozenset(
-            CalendarYear.objects.filter(year__in=beyond_library, complete=True).values_list(
-                "year", flat=True
-            )
-        )
+        entered_years = office.complete_years(beyond_library)
     return _Schedule(first, last, overrides, entered_years)
 
 
@@ -128,22 +172,31 @@ def _days_ahead(day: dt.date, days: int) -> dt.date:
     return day + dt.timedelta(days=min(days, remaining))
 
 
-def _nth_workday_from(first: dt.date, count: int) -> dt.date:
-    """The count-th working day (count ≥ 1) counting from `first`, itself included.
+def _nth_workday_from(first: dt.date, count: int, *, estimate: bool = False) -> CountedDate:
+    """The count-th working day (count ≥ 1) counting from `first`, itself included. A day of a
+    year nobody has entered raises HolidayScheduleMissing, or, with `estimate`, counts as a
+    working day from Monday to Friday and marks the answer estimated.
 
     The overrides are read for a window long enough for any real schedule (the longest break,
     the Spring Festival, is nine days); a longer run of rest days reads the next window."""
     found = 0
+    estimated = False
     window_start = first
     while True:
         window_end = _days_ahead(window_start, 2 * count + 14)
         schedule = _schedule(window_start, window_end)
         day = window_start
         while True:
-            if schedule.is_workday(day):
+            known = schedule.known(day)
+            if known is None:
+                if not estimate:
+                    raise HolidayScheduleMissing(day.year)
+                known = day.weekday() < SATURDAY
+                estimated = True
+            if known:
                 found += 1
                 if found == count:
-                    return day
+                    return CountedDate(day, estimated)
             if day == window_end:
                 break
             day += ONE_DAY
@@ -164,11 +217,26 @@ def add_workdays(day: dt.date, n: int) -> dt.date:
     starts at `day` whatever it is, so that exactly n - 1 working days lie strictly between
     `day` and the answer (filed on a Saturday → the third working day is Wednesday, not
     Thursday)."""
+    return _count_forwards(day, n, estimate=False).date
+
+
+def add_workdays_or_estimate(day: dt.date, n: int) -> CountedDate:
+    """`add_workdays(day, n)`, except that the days of a year nobody has entered yet count as
+    working days from Monday to Friday instead of refusing, and the answer is then marked
+    `estimated` (the office's entries for such a year still count).
+
+    Only for a date that must exist before the office enters the year — a resident's matter
+    gets an answer-by date whatever the calendar knows. The urgent path and every other
+    calculation use the functions that raise HolidayScheduleMissing."""
+    return _count_forwards(day, n, estimate=True)
+
+
+def _count_forwards(day: dt.date, n: int, *, estimate: bool) -> CountedDate:
     if n < 0:
         raise ValueError("add_workdays counts forwards only (n ≥ 0)")
     if n == 0:
-        return _nth_workday_from(day, 1)
-    return _nth_workday_from(_day_after(day), n)
+        return _nth_workday_from(day, 1, estimate=estimate)
+    return _nth_workday_from(_day_after(day), n, estimate=estimate)
 
 
 def earliest_urgent_start(filed: dt.date) -> dt.date:

@@ -10,5 +10,10 @@ class ResidentsConfig(AppConfig):
 
     def ready(self) -> None:
         from communitygate.residents.builtins import builtins_ensure
+        from communitygate.residents.receivers import recount_answer_by_on_year_entered
+        from communitygate.workcalendar.signals import calendar_year_entered
 
         post_migrate.connect(builtins_ensure, sender=self)
+        calendar_year_entered.connect(
+            recount_answer_by_on_year_entered, dispatch_uid="residents.recount_answer_by"
+        )

@@ -441,6 +441,20 @@ class Matter(models.Model):
         verbose_name=_("received by"),
     )
     answer_by = models.DateField(_("answer by"))
+    answer_by_estimated = models.BooleanField(
+        _("answer-by date estimated"),
+        default=False,
+        help_text=_(
+            "The holiday schedule of a year the count reaches was not entered: Monday to Friday "
+            "were counted. Recounted when the office enters the year."
+        ),
+    )
+    answer_by_counted_from = models.DateField(
+        _("answer-by date counted from"),
+        null=True,
+        blank=True,
+        help_text=_("The day the working days were counted from: received, or last reopened."),
+    )
     assignee = models.ForeignKey(
         USER,
         on_delete=models.PROTECT,

@@ -7,7 +7,7 @@ from communitygate.accounts.permissions import can_read_audit_log, can_use_admin
 from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.catalog.permissions import can_manage_catalog
 from communitygate.residents.permissions import can_read_rates
-from communitygate.web.calendar_services import calendar_warning
+from communitygate.workcalendar.selectors import calendar_warning
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

@@ -6,22 +6,26 @@ from typing import Any
 
 import chinese_calendar
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from communitygate.core.models import CalendarOverride, CalendarYear
+from communitygate.core import workdays
 from communitygate.core.workdays import (
     LIBRARY_LAST_YEAR,
+    CountedDate,
     HolidayScheduleMissing,
     add_workdays,
+    add_workdays_or_estimate,
     earliest_urgent_start,
     is_workday,
     uncovered_next_year,
     workdays_between,
     year_is_covered,
 )
+from communitygate.workcalendar.models import CalendarOverride, CalendarYear
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +295,41 @@ def test_filed_on_a_rest_day_counts_from_the_filing_day() -> None:
     (chinesecalendar's find_workday(3, …) would first move to Monday and answer Thursday)."""
     assert earliest_urgent_start(D(2026, 11, 21)) == D(2026, 11, 25)
     assert chinese_calendar.find_workday(3, D(2026, 11, 21)) == D(2026, 11, 26)
+
+
+# Estimates: the one counting that answers for a year nobody has entered --------------------------
+
+
+def test_an_estimate_in_a_known_year_is_the_exact_count() -> None:
+    assert add_workdays_or_estimate(D(2026, 9, 28), 3) == CountedDate(D(2026, 10, 8), False)
+    assert add_workdays_or_estimate(D(2026, 1, 1), 0) == CountedDate(D(2026, 1, 4), False)
+
+
+def test_an_unknown_year_is_counted_monday_to_friday_and_marked() -> None:
+    # Wednesday 2026-12-30 + 3: Thursday 31 (known), then 2027 unknown: Friday 1, Monday 4.
+    assert add_workdays_or_estimate(D(2026, 12, 30), 3) == CountedDate(D(2027, 1, 4), True)
+    # The urgent path, and every other calculation, still refuses.
+    with pytest.raises(HolidayScheduleMissing):
+        add_workdays(D(2026, 12, 30), 3)
+    with pytest.raises(HolidayScheduleMissing):
+        earliest_urgent_start(D(2026, 12, 30))
+
+
+def test_an_estimate_keeps_the_days_the_office_entered() -> None:
+    CalendarYear.objects.create(year=2027, complete=False)
+    CalendarOverride.objects.create(date=D(2027, 1, 1), is_workday=False, name="元旦", source="x")
+    assert add_workdays_or_estimate(D(2026, 12, 30), 3) == CountedDate(D(2027, 1, 5), True)
+
+
+def test_a_complete_year_makes_the_estimate_exact() -> None:
+    enter_2027()
+    assert add_workdays_or_estimate(D(2026, 12, 30), 3) == CountedDate(D(2027, 1, 5), False)
+    assert add_workdays(D(2026, 12, 30), 3) == D(2027, 1, 5)
+
+
+def test_without_the_offices_calendar_nothing_is_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """core imports none of our apps: the office's entries come from the calendar that the
+    workcalendar app registers, and counting without it would ignore them silently."""
+    monkeypatch.setattr(workdays, "_office_calendars", [])
+    with pytest.raises(ImproperlyConfigured):
+        is_workday(D(2026, 11, 25))

@@ -57,6 +57,7 @@ class MatterOut(Schema):
     status: str
     received_at: dt.datetime
     answer_by: dt.date
+    answer_by_estimated: bool  # the holiday schedule of a year it reaches is not entered yet
     overdue: bool
     assignee: str | None
     answer: str
@@ -102,6 +103,7 @@ def matter_out(matter: Matter, today: dt.date) -> MatterOut:
         status=matter.status,
         received_at=matter.received_at,
         answer_by=matter.answer_by,
+        answer_by_estimated=matter.answer_by_estimated,
         overdue=is_overdue(matter, today),
         assignee=matter.assignee.get_username() if matter.assignee else None,
         answer=matter.answer,

@@ -55,6 +55,7 @@ class PublicMatterOut(Schema):
     category_name: str
     received_on: dt.date
     answer_by: dt.date
+    answer_by_estimated: bool
     answered_on: dt.date | None
     closed_on: dt.date | None
     answer: str
@@ -89,6 +90,7 @@ def public_matter_out(status: PublicMatterStatus) -> PublicMatterOut:
         category_name=status.category_name,
         received_on=status.received_on,
         answer_by=status.answer_by,
+        answer_by_estimated=status.answer_by_estimated,
         answered_on=status.answered_on,
         closed_on=status.closed_on,
         answer=status.answer,

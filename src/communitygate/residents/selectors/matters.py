@@ -254,6 +254,7 @@ class PublicMatterStatus:
     category_name_en: str
     received_on: dt.date
     answer_by: dt.date
+    answer_by_estimated: bool
     answered_on: dt.date | None
     closed_on: dt.date | None
     answer: str
@@ -280,6 +281,7 @@ def matter_public_status(tracking_code: str, phone_last4: str) -> PublicMatterSt
         category_name_en=matter.category.name_en,
         received_on=received_on,
         answer_by=matter.answer_by,
+        answer_by_estimated=matter.answer_by_estimated,
         answered_on=_local_date(matter.answered_at),
         closed_on=_local_date(matter.closed_at),
         answer=matter.answer if matter.answered_at is not None else "",

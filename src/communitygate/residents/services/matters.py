@@ -6,7 +6,9 @@ overdue matters to the subdistrict (`matters_escalate_overdue`).
 
 Every matter gets a tracking code the resident uses to follow it (`MQ` + 8 Crockford base32
 characters from `secrets`), and an answer-by date: `answer_by_for`, the category's working days
-after the receiving day (`core.workdays`). The phone is stored sealed; audit events record its
+after the receiving day (`core.workdays`). Where a year's holiday schedule is not entered yet the
+date is core.workdays' estimate, stored with `answer_by_estimated`; entering the year recounts it
+(`matters_recount_estimated_answer_by`, on the calendar's `calendar_year_entered` signal). The phone is stored sealed; audit events record its
 mask only, and free text (summary, description, place, answer, reasons, the resident's comment)
 is stored with ID-number- and phone-shaped runs masked (`core.logmask.mask_personal_data`). The
 full phone leaves only through `matter_phone_reveal`, for the callback.
@@ -96,7 +98,6 @@ MAX_KEY_LENGTH = 64
 # The stored key: "<space>:<key>", or "<space>#<hash>" when that would not fit the column.
 KEY_HASH_LENGTH = 48
 PUBLIC_KEY_SPACE = "public"
-SATURDAY = 5
 
 
 # Rule errors ------------------------------------------------------------------------------------
@@ -191,34 +192,15 @@ class _CheckedPhoto:
     content: bytes
 
 
-def _weekdays_after(day: dt.date, count: int) -> dt.date:
-    """The count-th Monday-to-Friday day after `day` (the fallback when no calendar is known)."""
-    found = 0
-    while found < count:
-        day += dt.timedelta(days=1)
-        if day.weekday() < SATURDAY:
-            found += 1
-    return day
-
-
-def answer_by_with_fallback(category: MatterCategory, received_on: dt.date) -> tuple[dt.date, bool]:
-    """(answer-by date, whether it was estimated). Estimated means the holiday calendar does not
-    know a year the count reaches into, so Monday to Friday were counted instead."""
-    days = category.answer_within_workdays
-    try:
-        return workdays.add_workdays(received_on, days), False
-    except workdays.HolidayScheduleMissing:
-        return _weekdays_after(received_on, days), True
-
-
-def answer_by_for(category: MatterCategory, received_on: dt.date) -> dt.date:
-    """The category's `answer_within_workdays` working days after the receiving day (2025-09-30
-    with 3 working days → 2025-10-11, the Saturday worked after National Day).
+def answer_by_for(category: MatterCategory, counted_from: dt.date) -> workdays.CountedDate:
+    """The category's `answer_within_workdays` working days after `counted_from`, the receiving
+    (or reopening) day: 2025-09-30 with 3 working days → 2025-10-11, the Saturday worked after
+    National Day.
 
     Residents must always be able to file, so a year the calendar does not know yet does not
-    refuse the matter: Monday to Friday are counted instead, and the receiving service records
-    `answer_by_estimated` in its audit event (docs/residents.md)."""
-    return answer_by_with_fallback(category, received_on)[0]
+    refuse the matter: core.workdays estimates (Monday to Friday) and says so; the matter stores
+    the flag and pages show the date as an estimate (docs/residents.md)."""
+    return workdays.add_workdays_or_estimate(counted_from, category.answer_within_workdays)
 
 
 def free_text(value: str) -> str:
@@ -458,7 +440,7 @@ def _create(
     assert checked.community is not None and checked.category is not None
     now = clock.now()
     received_on = clock.today()
-    answer_by, estimated = answer_by_with_fallback(checked.category, received_on)
+    answer_by = answer_by_for(checked.category, received_on)
     ciphertext = digest = masked = ""
     contact_name = free_text(intake.contact_name)
     if checked.phone:
@@ -492,7 +474,9 @@ def _create(
                     status=MatterStatuses.RECEIVED,
                     received_at=now,
                     received_by=acting_user(user),
-                    answer_by=answer_by,
+                    answer_by=answer_by.date,
+                    answer_by_estimated=answer_by.estimated,
+                    answer_by_counted_from=received_on,
                     updated_at=now,
                     idempotency_key=checked.key,
                     request_hash=fingerprint,
@@ -532,8 +516,8 @@ def _create(
                 "channel": matter.channel,
                 "phone": masked,
                 "resident": checked.resident.pk if checked.resident else None,
-                "answer_by": answer_by,
-                "answer_by_estimated": estimated,
+                "answer_by": answer_by.date,
+                "answer_by_estimated": answer_by.estimated,
                 "photos": len(checked.photos),
             }
         ),
@@ -717,16 +701,19 @@ def matter_close(*, actor: AnyUser, matter: Matter) -> Matter:
 
 
 def _reopen_values(matter: Matter) -> tuple[dict[str, object], dt.date]:
-    answer_by = answer_by_for(matter.category, clock.today())
+    today = clock.today()
+    answer_by = answer_by_for(matter.category, today)
     return (
         {
-            "answer_by": answer_by,
+            "answer_by": answer_by.date,
+            "answer_by_estimated": answer_by.estimated,
+            "answer_by_counted_from": today,
             "times_reopened": F("times_reopened") + 1,
             "closed_at": None,
             # A new answer-by date: if it passes too, the matter escalates again.
             "escalated_at": None,
         },
-        answer_by,
+        answer_by.date,
     )
 
 
@@ -897,6 +884,58 @@ def matters_escalate_overdue(*, today: dt.date | None = None) -> int:
             )
     logger.info("escalated %s overdue matters", len(escalated))
     return len(escalated)
+
+
+# Estimated answer-by dates ----------------------------------------------------------------------
+
+
+def matters_recount_estimated_answer_by(*, actor: AnyUser, year: int) -> int:
+    """Recount the answer-by date of every open matter whose date is an estimate whose count
+    touches `year`, now that the office has entered that year's holiday schedule; record
+    `matter.recount_answer_by` for each date or flag that changed. Called in the transaction
+    that enters the year (residents.receivers), so the year and the dates change together.
+    Returns how many matters changed."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    now = clock.now()
+    changed = 0
+    with transaction.atomic():
+        estimated = list(
+            Matter.objects.select_for_update()
+            .filter(
+                status__in=OPEN_STATUSES,
+                answer_by_estimated=True,
+                answer_by_counted_from__lte=last,
+                answer_by__gte=first,
+            )
+            .select_related("category")
+            .order_by("pk")
+        )
+        for matter in estimated:
+            assert matter.answer_by_counted_from is not None
+            recounted = answer_by_for(matter.category, matter.answer_by_counted_from)
+            if (recounted.date, recounted.estimated) == (matter.answer_by, True):
+                continue
+            moved = Matter.objects.filter(
+                pk=matter.pk, answer_by=matter.answer_by, answer_by_estimated=True
+            ).update(
+                answer_by=recounted.date,
+                answer_by_estimated=recounted.estimated,
+                updated_at=now,
+            )
+            if moved != 1:
+                continue
+            changed += 1
+            record_event(
+                actor=actor,
+                action="matter.recount_answer_by",
+                obj=matter,
+                changes=changed_fields(
+                    {"answer_by": matter.answer_by, "answer_by_estimated": True},
+                    {"answer_by": recounted.date, "answer_by_estimated": recounted.estimated},
+                ),
+            )
+    logger.info("recounted %s estimated answer-by dates for %s", changed, year)
+    return changed
 
 
 # The export -------------------------------------------------------------------------------------

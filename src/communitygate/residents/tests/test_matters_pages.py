@@ -284,3 +284,20 @@ def test_changing_a_categorys_working_days_is_audited(world: World) -> None:
     event = AuditEvent.objects.get(action="matter_category.change")
     assert event.changes == {"answer_within_workdays": [3, 2]}
     assert event.actor == world.user("office_officer")
+
+
+def test_an_estimated_answer_by_date_is_marked_on_the_pages_and_in_the_api(world: World) -> None:
+    # Filed Wednesday 2026-12-30: the count reaches 2027, whose holidays nobody has entered.
+    pin_day(dt.date(2026, 12, 30))
+    estimated = matter_receive(actor=world.user("community_worker"), intake=intake())
+    pin_day(dt.date(2026, 12, 1))
+    exact = matter_receive(actor=world.user("community_worker"), intake=intake(summary="精确"))
+    client = signed_in(world, "community_worker")
+    detail = client.get(f"/residents/matters/{estimated.pk}/").content.decode()
+    assert "约 2027年1月4日（预估）" in detail
+    assert "预估" not in client.get(f"/residents/matters/{exact.pk}/").content.decode()
+    listing = client.get("/residents/matters/").content.decode()
+    assert listing.count('data-testid="answer-by-estimated"') == 1
+    api = client.get(f"/api/v1/matters/{estimated.pk}").json()
+    assert (api["answer_by"], api["answer_by_estimated"]) == ("2027-01-04", True)
+    assert client.get(f"/api/v1/matters/{exact.pk}").json()["answer_by_estimated"] is False

@@ -11,7 +11,7 @@ from communitygate.accounts.models import Notification
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied
-from communitygate.core.models import CalendarOverride
+from communitygate.core.workdays import CountedDate, HolidayScheduleMissing, earliest_urgent_start
 from communitygate.residents.models import (
     Matter,
     MatterCategory,
@@ -39,6 +39,8 @@ from communitygate.residents.services.matters import (
 )
 from communitygate.residents.workflow import MatterStepNotAllowed
 from communitygate.testing import World
+from communitygate.workcalendar.models import CalendarOverride
+from communitygate.workcalendar.services import calendar_year_enter, schedule_lines_from_text
 
 pytestmark = pytest.mark.django_db
 
@@ -83,13 +85,13 @@ def public(**overrides: object) -> Matter:
 def test_answer_by_skips_national_day_and_counts_the_saturday_worked_after_it() -> None:
     # 2025-09-30 (Tue) + 3 working days: 1-8 October are holidays; 9 (Thu), 10 (Fri), and 11
     # (Sat) is a make-up working day.
-    assert answer_by_for(category(), dt.date(2025, 9, 30)) == dt.date(2025, 10, 11)
+    assert answer_by_for(category(), dt.date(2025, 9, 30)).date == dt.date(2025, 10, 11)
 
 
 def test_answer_by_counts_the_sunday_made_a_working_day() -> None:
     one_day = MatterCategory(answer_within_workdays=1)
     # 2025-09-26 is a Friday; Sunday 2025-09-28 is worked (调休) — the next working day.
-    assert answer_by_for(one_day, dt.date(2025, 9, 26)) == dt.date(2025, 9, 28)
+    assert answer_by_for(one_day, dt.date(2025, 9, 26)).date == dt.date(2025, 9, 28)
 
 
 def test_answer_by_follows_the_offices_calendar_overrides(world: World) -> None:
@@ -99,7 +101,7 @@ def test_answer_by_follows_the_offices_calendar_overrides(world: World) -> None:
         name="测试停工",
     )
     # Monday 2 June + 1 working day: Tuesday 3 June is declared a rest day → Wednesday.
-    assert answer_by_for(MatterCategory(answer_within_workdays=1), dt.date(2025, 6, 2)) == (
+    assert answer_by_for(MatterCategory(answer_within_workdays=1), dt.date(2025, 6, 2)).date == (
         dt.date(2025, 6, 4)
     )
 
@@ -108,12 +110,81 @@ def test_answer_by_in_a_year_the_calendar_does_not_know_counts_weekdays_and_says
     world: World,
 ) -> None:
     # 2099-03-06 is a Friday: three weekdays later is Wednesday 11 March.
-    assert answer_by_for(category(), dt.date(2099, 3, 6)) == dt.date(2099, 3, 11)
+    assert answer_by_for(category(), dt.date(2099, 3, 6)) == CountedDate(dt.date(2099, 3, 11), True)
     pin_day(dt.date(2099, 3, 6))
     matter = received(world)
     assert matter.answer_by == dt.date(2099, 3, 11)
+    assert matter.answer_by_estimated
+    assert matter.answer_by_counted_from == dt.date(2099, 3, 6)
     event = AuditEvent.objects.get(action="matter.receive", object_id=str(matter.pk))
     assert event.changes["answer_by_estimated"] == [None, True]
+
+
+def enter_2027(world: World, lines: str = "2027-01-01 休 元旦") -> None:
+    calendar_year_enter(
+        actor=world.user("office_officer"),
+        year=2027,
+        lines=schedule_lines_from_text(lines),
+        source="国办发明电〔2026〕X号",
+        complete=True,
+    )
+
+
+def test_a_matter_filed_late_in_the_year_gets_an_estimate_that_entering_the_year_corrects(
+    world: World,
+) -> None:
+    # Wednesday 2026-12-30 + 3 working days: Thursday 31, then 2027, not entered: Friday 1 January
+    # counted as a working day → Monday 4 January, an estimate.
+    pin_day(dt.date(2026, 12, 30))
+    matter = received(world)
+    assert (matter.answer_by, matter.answer_by_estimated) == (dt.date(2027, 1, 4), True)
+    worker = world.user("community_worker")
+    closed = matter_answer(actor=worker, matter=received(world), answer="已处理")
+    closed = matter_close(actor=worker, matter=closed)
+    # The urgent path does not estimate.
+    with pytest.raises(HolidayScheduleMissing):
+        earliest_urgent_start(dt.date(2026, 12, 30))
+
+    enter_2027(world)  # 元旦 is a holiday: 31 December, then 4 and 5 January
+
+    matter.refresh_from_db()
+    assert (matter.answer_by, matter.answer_by_estimated) == (dt.date(2027, 1, 5), False)
+    event = AuditEvent.objects.get(action="matter.recount_answer_by", object_id=str(matter.pk))
+    assert event.actor == world.user("office_officer")
+    assert event.changes == {
+        "answer_by": ["2027-01-04", "2027-01-05"],
+        "answer_by_estimated": [True, False],
+    }
+    closed.refresh_from_db()  # a closed matter keeps the date it was answered against
+    assert (closed.answer_by, closed.answer_by_estimated) == (dt.date(2027, 1, 4), True)
+
+
+def test_a_reopened_estimate_is_recounted_from_the_day_it_was_reopened(world: World) -> None:
+    pin_day(dt.date(2026, 12, 1))
+    matter = received(world)
+    worker = world.user("community_worker")
+    matter = matter_answer(actor=worker, matter=matter, answer="已处理")
+    pin_day(dt.date(2026, 12, 31))
+    matter = matter_reopen(actor=worker, matter=matter, reason="居民补充情况")
+    # Thursday 31 + 3: Friday 1, Monday 4, Tuesday 5 January — an estimate.
+    assert (matter.answer_by, matter.answer_by_estimated) == (dt.date(2027, 1, 5), True)
+    enter_2027(world)  # 元旦 is a holiday: 4, 5 and 6 January
+    matter.refresh_from_db()
+    assert (matter.answer_by, matter.answer_by_estimated) == (dt.date(2027, 1, 6), False)
+
+
+def test_a_schedule_entered_in_part_keeps_the_estimate_marked(world: World) -> None:
+    pin_day(dt.date(2026, 12, 30))
+    matter = received(world)
+    calendar_year_enter(
+        actor=world.user("office_officer"),
+        year=2027,
+        lines=schedule_lines_from_text("2027-01-01 休 元旦"),
+        source="国办发明电〔2026〕X号",
+        complete=False,
+    )
+    matter.refresh_from_db()
+    assert (matter.answer_by, matter.answer_by_estimated) == (dt.date(2027, 1, 5), True)
 
 
 def test_a_received_matter_is_due_by_its_categorys_working_days(world: World) -> None:

@@ -147,6 +147,7 @@ class TestStatus:
             status["received_on"] == matter.received_at.date().isoformat() or status["received_on"]
         )
         assert status["answer_by"] == matter.answer_by.isoformat()
+        assert status["answer_by_estimated"] is False
         assert status["answered_on"] and status["closed_on"] is None
         assert status["answer"] == ANSWER
         assert status["rating"] == "" and status["can_rate"] is True

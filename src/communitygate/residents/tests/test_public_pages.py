@@ -2,6 +2,7 @@
 at most five photos), looks it up by tracking code and the phone's last four digits (nothing
 personal shown; a wrong code and wrong digits answer alike) and rates the answer."""
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -12,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from communitygate.audit.models import AuditEvent
+from communitygate.core import clock
 from communitygate.residents.models import Matter, MatterChannels, MatterPhoto, MatterStatuses
 from communitygate.residents.services.matters import (
     MatterIntake,
@@ -238,6 +240,14 @@ class TestTracking:
         assert "报修" in html  # the category
         assert 'data-status="answered"' in html
         assert_nothing_personal(html)
+
+    def test_an_estimated_answer_by_date_says_so(self, world: World, client: Client) -> None:
+        clock.pin(dt.datetime(2026, 12, 30, 2, tzinfo=dt.UTC))  # 10:00 in Shanghai
+        matter = filed()
+        assert matter.answer_by_estimated
+        page = client.post(TRACK, {"tracking_code": matter.tracking_code, "phone_last4": LAST4})
+        assert 'data-testid="answer-by-estimated"' in page.content.decode()
+        assert "（预估）" in page.content.decode()
 
     def test_a_code_typed_in_lower_case_with_spaces_is_found(
         self, world: World, client: Client

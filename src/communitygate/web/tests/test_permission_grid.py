@@ -76,7 +76,6 @@ from communitygate.catalog.transfer import export_csv
 from communitygate.core import clock
 from communitygate.core.crypto import sealed_columns, unseal
 from communitygate.core.idnumbers import is_valid_id_number
-from communitygate.core.models import CalendarOverride
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.dispatch.services import (
     EvidenceFile,
@@ -136,6 +135,7 @@ from communitygate.web.tests.grid import (
     Outcome,
     row,
 )
+from communitygate.workcalendar.models import CalendarOverride
 
 pytestmark = pytest.mark.django_db
 

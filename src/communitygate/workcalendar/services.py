@@ -1,35 +1,36 @@
-"""The office's holiday calendar (节假日安排): entering a year's schedule, and reading it back.
+"""The office's holiday calendar (节假日安排): entering a year's schedule (reads: selectors).
 
 The State Council publishes each year's holidays and make-up working days (调休) late in the
 year before; until the chinesecalendar package knows that year, the committee office enters
 it here, one line per day, and marks the year complete. `core.workdays` then counts with it.
 An entry is the year's whole schedule: it replaces what was entered for that year before, and
-the audit event records every day added, changed or removed.
+the audit event records every day added, changed or removed. In the same transaction the
+`calendar_year_entered` signal tells the apps above (residents recount estimated answer-by
+dates).
 """
 
 import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.urls import reverse
 
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.audit.recorder import changed_fields, record_event
 from communitygate.core import clock, workdays
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem
 from communitygate.core.inputs import has_nul
-from communitygate.core.models import CalendarOverride, CalendarYear
 from communitygate.core.people import AnyUser
+from communitygate.workcalendar.models import CalendarOverride, CalendarYear
+from communitygate.workcalendar.selectors import HOLIDAY, WORKDAY, ScheduleDay
+from communitygate.workcalendar.signals import calendar_year_entered
 
 FIRST_ENTERABLE_YEAR = 2000
 LAST_ENTERABLE_YEAR = 2099
 MAX_SCHEDULE_LINES = 400  # a year has about forty entries; more is a wrong file
-HOLIDAY = "休"
-WORKDAY = "班"
 KINDS = {HOLIDAY: False, WORKDAY: True}
 NAME_MAX_LENGTH = CalendarOverride._meta.get_field("name").max_length or 100
 SOURCE_MAX_LENGTH = CalendarYear._meta.get_field("source").max_length or 300
@@ -46,18 +47,6 @@ class ScheduleLine:
 
     number: int
     parts: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ScheduleDay:
-    """One checked line: a holiday (is_workday False) or a make-up working day."""
-
-    date: dt.date
-    is_workday: bool
-    name: str
-
-    def as_line(self) -> str:
-        return f"{self.date.isoformat()} {WORKDAY if self.is_workday else HOLIDAY} {self.name}"
 
 
 # Reading what the office typed or uploaded -------------------------------------------------------
@@ -314,77 +303,5 @@ def calendar_year_enter(
             obj=calendar_year,
             changes=changed_fields(before, after),
         )
+        calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
     return calendar_year
-
-
-# Reading ------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CalendarOverview:
-    """What the office's calendar page shows: the package's years, the entered years and
-    every entered day."""
-
-    library_first_year: int
-    library_last_year: int
-    years: list[CalendarYear]
-    overrides: list[CalendarOverride]
-
-
-def calendar_overview() -> CalendarOverview:
-    return CalendarOverview(
-        library_first_year=workdays.LIBRARY_FIRST_YEAR,
-        library_last_year=workdays.LIBRARY_LAST_YEAR,
-        years=list(CalendarYear.objects.order_by("year")),
-        overrides=list(CalendarOverride.objects.filter(withdrawn_at__isnull=True).order_by("date")),
-    )
-
-
-@dataclass(frozen=True)
-class YearSchedule:
-    """A year as the entry page shows it: what was entered, and who else knows the year."""
-
-    year: int
-    entered: CalendarYear | None
-    days: list[ScheduleDay]
-    library_covers: bool
-
-    @property
-    def text(self) -> str:
-        return "\n".join(day.as_line() for day in self.days)
-
-
-def calendar_year_schedule(year: int) -> YearSchedule:
-    overrides = CalendarOverride.objects.filter(
-        date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)), withdrawn_at__isnull=True
-    ).order_by("date")
-    return YearSchedule(
-        year=year,
-        entered=CalendarYear.objects.filter(year=year).first(),
-        days=[ScheduleDay(o.date, o.is_workday, o.name) for o in overrides],
-        library_covers=workdays.library_covers(year),
-    )
-
-
-# The reminder ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CalendarWarning:
-    year: int
-    url: str
-
-
-def calendar_warning(user: AnyUser) -> CalendarWarning | None:
-    """From 1 November, tell the office when next year's schedule is not entered yet."""
-    if not is_office_staff(user):
-        return None
-    year = workdays.uncovered_next_year(clock.today())
-    if year is None:
-        return None
-    return CalendarWarning(year=year, url=reverse("web:calendar_year", args=[year]))
-
-
-def years_to_offer(today: dt.date, entered: Iterable[CalendarYear]) -> list[int]:
-    """The years the overview links to for entry: this year, next year, and any entered."""
-    return sorted({today.year, today.year + 1, *(entry.year for entry in entered)})

@@ -5,6 +5,9 @@ up to the last year it was released for. `CalendarOverride` records one day the 
 from the State Council's notice (国务院办公厅关于…部分节假日安排的通知); it takes precedence over
 the package. `CalendarYear` records that the office has entered a whole year, so that
 `core.workdays` may count that year's remaining days as ordinary weekdays and weekends.
+
+Only `workcalendar.services` writes these rows; `core.workdays` reads them through the
+`OfficeCalendar` this app registers (`workcalendar.selectors.OFFICE_CALENDAR`).
 """
 
 from django.db import models

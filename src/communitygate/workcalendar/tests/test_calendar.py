@@ -15,12 +15,12 @@ from django.test import Client
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock, workdays
 from communitygate.core.errors import InvalidInput, PermissionDenied
-from communitygate.core.models import CalendarOverride, CalendarYear
 from communitygate.core.workdays import earliest_urgent_start, is_workday
 from communitygate.testing import World
-from communitygate.web.calendar_services import (
+from communitygate.workcalendar.models import CalendarOverride, CalendarYear
+from communitygate.workcalendar.selectors import calendar_warning
+from communitygate.workcalendar.services import (
     ScheduleLine,
-    calendar_warning,
     calendar_year_enter,
     schedule_lines_from_csv,
     schedule_lines_from_text,
@@ -139,7 +139,7 @@ def test_entering_records_one_audit_event_with_the_changes(world: World) -> None
     enter(client)
     (event,) = AuditEvent.objects.filter(action="calendar_year.enter")
     assert event.actor == officer
-    assert event.object_type == "core.calendaryear"
+    assert event.object_type == "workcalendar.calendaryear"
     assert event.object_repr == "2027"
     assert event.changes["2027-01-01"] == [None, "休 元旦"]
     assert event.changes["2027-02-20"] == [None, "班 春节调休上班"]

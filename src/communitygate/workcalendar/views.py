@@ -1,37 +1,37 @@
 """The committee office's holiday calendar pages (节假日安排): which years are known, and the
 page where the office enters a whole year's holidays and make-up working days (or uploads them).
 
-Views parse input and call calendar_services; every bad line comes back listed on the page.
+Views parse input and call the services; every bad line comes back listed on the page.
 """
 
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
-from communitygate.web.calendar_services import (
+from communitygate.workcalendar.forms import YearScheduleForm
+from communitygate.workcalendar.selectors import (
+    calendar_overview,
+    calendar_year_schedule,
+    years_to_offer,
+)
+from communitygate.workcalendar.services import (
     FIRST_ENTERABLE_YEAR,
     LAST_ENTERABLE_YEAR,
-    calendar_overview,
     calendar_year_enter,
-    calendar_year_schedule,
     schedule_lines_from_csv,
     schedule_lines_from_text,
-    years_to_offer,
 )
 
 View = Callable[..., HttpResponse]
-TEXT_MAX_LENGTH = 40_000
 
 
 def office_staff_only(view: View) -> View:
@@ -46,36 +46,6 @@ def office_staff_only(view: View) -> View:
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
-
-
-class YearScheduleForm(forms.Form):
-    lines = forms.CharField(
-        label=gettext_lazy("Holidays and make-up working days, one per line"),
-        help_text=gettext_lazy(
-            "YYYY-MM-DD 休 名称 for a holiday, YYYY-MM-DD 班 名称 for a make-up working day."
-        ),
-        widget=forms.Textarea(attrs={"rows": 24, "cols": 48}),
-        required=False,
-        max_length=TEXT_MAX_LENGTH,
-    )
-    file = forms.FileField(
-        label=gettext_lazy("Or upload a CSV file (columns 日期,类型,名称)"),
-        help_text=gettext_lazy("If you upload a file, its rows are used instead of the text."),
-        required=False,
-    )
-    source = forms.CharField(
-        label=gettext_lazy("Source (the notice's number or address)"),
-        max_length=300,
-        required=False,
-    )
-    complete = forms.BooleanField(
-        label=gettext_lazy("This is the whole year's schedule"),
-        help_text=gettext_lazy(
-            "Days not listed then count as ordinary weekdays and weekends. "
-            "Leave it unticked while the schedule is incomplete."
-        ),
-        required=False,
-    )
 
 
 def _too_big(size: int) -> InvalidInput:
@@ -96,7 +66,7 @@ def calendar_overview_page(request: HttpRequest) -> HttpResponse:
     overview = calendar_overview()
     return render(
         request,
-        "web/calendar_overview.html",
+        "workcalendar/overview.html",
         {
             "overview": overview,
             "offered_years": years_to_offer(clock.today(), overview.years),
@@ -143,9 +113,9 @@ def calendar_year_page(request: HttpRequest, year: int) -> HttpResponse:
             messages.success(
                 request, _("The %(year)s holiday schedule has been saved.") % {"year": year}
             )
-            return redirect("web:calendar")
+            return redirect("workcalendar:overview")
     return render(
         request,
-        "web/calendar_year.html",
+        "workcalendar/year.html",
         {"form": form, "schedule": schedule, "problems": problems},
     )
