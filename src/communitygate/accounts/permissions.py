@@ -1,4 +1,10 @@
-"""Access helpers: every app asks these questions instead of reading memberships itself.
+"""Who sees what: the one module of scope rules every app's access helpers are built from.
+
+A person's reach follows their active roles (`user_grants`): a community's staff work in their
+own community; a subdistrict's officer oversees the communities under it; a department's clerk
+or head acts for their department; the committee office, the supervision offices and the audit
+bureau oversee the whole district. Apps build their `<noun>s_visible_to(user)` lists and
+`access_<noun>(user, id)` fetches from these rules and never read grants themselves.
 
 Each predicate names one capability and lists its conditions one per line, so that the
 permission-grid tests exercise every branch.
@@ -6,15 +12,28 @@ permission-grid tests exercise every branch.
 
 from collections.abc import Iterable
 
+from django.db.models import Q
+
 from communitygate.accounts.models import Roles
-from communitygate.accounts.selectors import user_grants
+from communitygate.accounts.selectors import Grant, user_grants
 from communitygate.core.people import AnyUser
 from communitygate.orgs.models import OrganisationKinds
 
+COMMUNITY_STAFF_ROLES = frozenset({Roles.SECRETARY, Roles.WORKER})
+DEPARTMENT_STAFF_ROLES = frozenset({Roles.CLERK, Roles.HEAD})
+
 
 def has_role(user: AnyUser, kind: str, roles: Iterable[str]) -> bool:
+    return bool(grants_of(user, kind, roles))
+
+
+def grants_of(user: AnyUser, kind: str, roles: Iterable[str]) -> list[Grant]:
+    """The person's active grants in organisations of `kind` with one of `roles`."""
     wanted = set(roles)
-    return any(grant.kind == kind and grant.role in wanted for grant in user_grants(user))
+    return [grant for grant in user_grants(user) if grant.kind == kind and grant.role in wanted]
+
+
+# Roles -------------------------------------------------------------------------------------------
 
 
 def is_office_staff(user: AnyUser) -> bool:
@@ -30,6 +49,70 @@ def is_auditor(user: AnyUser) -> bool:
     return has_role(user, OrganisationKinds.AUDIT_BUREAU, {Roles.AUDITOR})
 
 
+def is_inspector(user: AnyUser) -> bool:
+    """An inspector of a supervision office (区委督查室, 区政府督查室)."""
+    return has_role(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.INSPECTOR})
+
+
+def is_committee_member(user: AnyUser) -> bool:
+    return has_role(user, OrganisationKinds.COMMITTEE, {Roles.MEMBER})
+
+
+def oversees_district(user: AnyUser) -> bool:
+    """The office, supervision and audit read the whole district's work and figures (never a
+    resident's personal information: that stays with the community)."""
+    if is_office_staff(user):
+        return True
+    if is_inspector(user):
+        return True
+    return is_auditor(user)
+
+
+# Organisations a person works in or oversees -----------------------------------------------------
+
+
+def staffed_community_grants(user: AnyUser) -> list[Grant]:
+    """The communities where the person works (secretary or worker)."""
+    return grants_of(user, OrganisationKinds.COMMUNITY, COMMUNITY_STAFF_ROLES)
+
+
+def staffed_community_ids(user: AnyUser) -> list[int]:
+    return [grant.organisation_id for grant in staffed_community_grants(user)]
+
+
+def overseen_subdistrict_grants(user: AnyUser) -> list[Grant]:
+    """The subdistricts whose officer the person is."""
+    return grants_of(user, OrganisationKinds.SUBDISTRICT, {Roles.OFFICER})
+
+
+def overseen_subdistrict_paths(user: AnyUser) -> list[str]:
+    return [grant.path for grant in overseen_subdistrict_grants(user)]
+
+
+def department_staff_grants(user: AnyUser) -> list[Grant]:
+    """The departments the person acts for (clerk or head)."""
+    return grants_of(user, OrganisationKinds.DEPARTMENT, DEPARTMENT_STAFF_ROLES)
+
+
+def department_staff_ids(user: AnyUser) -> list[int]:
+    return [grant.organisation_id for grant in department_staff_grants(user)]
+
+
+def community_condition(user: AnyUser, field: str = "community") -> Q:
+    """The filter on `field` (a community foreign key) for the communities within the person's
+    reach: their own and those under their subdistricts. Matches nothing for anyone else."""
+    condition = Q(pk__in=[])
+    own = staffed_community_ids(user)
+    if own:
+        condition |= Q(**{f"{field}_id__in": own})
+    for path in overseen_subdistrict_paths(user):
+        condition |= Q(**{f"{field}__path__startswith": f"{path}/"})
+    return condition
+
+
+# What a person may do with the system itself -------------------------------------------------------
+
+
 def can_use_admin_site(user: AnyUser) -> bool:
     """The Django admin is the committee office's tool (users, organisations, memberships)."""
     return is_office_staff(user)
@@ -43,7 +126,3 @@ def can_read_audit_log(user: AnyUser) -> bool:
     """Only the audit bureau: the people who run the system do not read its audit records
     (separation of system and audit administration, MLPS level 3)."""
     return is_auditor(user)
-
-
-def organisation_ids_of(user: AnyUser) -> frozenset[int]:
-    return frozenset(grant.organisation_id for grant in user_grants(user))

@@ -3,22 +3,24 @@
 from django.db.models import Q, QuerySet
 
 from communitygate.accounts.models import Roles
-from communitygate.accounts.permissions import has_role, is_auditor, is_office_staff
+from communitygate.accounts.permissions import (
+    COMMUNITY_STAFF_ROLES,
+    department_staff_ids,
+    is_auditor,
+    is_committee_member,
+    is_inspector,
+    is_office_staff,
+)
 from communitygate.accounts.selectors import user_grants
 from communitygate.admissions.models import Application
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
-APPLICANT_ROLES = {Roles.CLERK, Roles.HEAD}
-VOTER_ROLES: dict[str, set[str]] = {
-    OrganisationKinds.COMMUNITY: {Roles.SECRETARY, Roles.WORKER},
-    OrganisationKinds.SUBDISTRICT: {Roles.OFFICER},
+VOTER_ROLES: dict[str, frozenset[str]] = {
+    OrganisationKinds.COMMUNITY: COMMUNITY_STAFF_ROLES,
+    OrganisationKinds.SUBDISTRICT: frozenset({Roles.OFFICER}),
 }
-
-
-def is_committee_member(user: AnyUser) -> bool:
-    return has_role(user, OrganisationKinds.COMMITTEE, {Roles.MEMBER})
 
 
 def sees_every_application(user: AnyUser) -> bool:
@@ -28,19 +30,16 @@ def sees_every_application(user: AnyUser) -> bool:
         return True
     if is_auditor(user):
         return True
-    return has_role(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.INSPECTOR})
+    return is_inspector(user)
 
 
 def can_file_for(user: AnyUser, applicant: Organisation) -> bool:
     """A department's clerk or head files and manages its applications."""
-    return any(
-        grant.organisation_id == applicant.pk and grant.role in APPLICANT_ROLES
-        for grant in user_grants(user)
-    )
+    return applicant.pk in department_staff_ids(user)
 
 
 def can_vote_for(user: AnyUser, body: Organisation) -> bool:
-    allowed = VOTER_ROLES.get(body.kind, set())
+    allowed = VOTER_ROLES.get(body.kind, frozenset())
     return any(
         grant.organisation_id == body.pk and grant.role in allowed for grant in user_grants(user)
     )
@@ -50,7 +49,7 @@ def voting_bodies_of(user: AnyUser) -> list[int]:
     return [
         grant.organisation_id
         for grant in user_grants(user)
-        if grant.role in VOTER_ROLES.get(grant.kind, set())
+        if grant.role in VOTER_ROLES.get(grant.kind, frozenset())
     ]
 
 
@@ -60,9 +59,7 @@ def applications_visible_to(user: AnyUser) -> QuerySet[Application]:
     applications = Application.objects.all()
     if sees_every_application(user):
         return applications
-    own_departments = [
-        grant.organisation_id for grant in user_grants(user) if grant.role in APPLICANT_ROLES
-    ]
+    own_departments = department_staff_ids(user)
     consulted_in = voting_bodies_of(user)
     if not own_departments and not consulted_in:
         return applications.none()

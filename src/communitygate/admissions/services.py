@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 
-from communitygate.accounts.permissions import is_office_staff
+from communitygate.accounts.permissions import is_committee_member, is_office_staff
 from communitygate.admissions import tasks, workflow
 from communitygate.admissions.models import (
     Application,
@@ -30,7 +30,6 @@ from communitygate.admissions.models import (
 from communitygate.admissions.permissions import (
     can_file_for,
     can_vote_for,
-    is_committee_member,
 )
 from communitygate.admissions.selectors import application_tally, consultation_is_open
 from communitygate.audit.recorder import changed_fields, created_fields, record_event

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communitygate.accounts.models import Roles
+from communitygate.accounts.permissions import DEPARTMENT_STAFF_ROLES
 from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
 from communitygate.admissions.models import Application, Ballot, ReviewRound, RoundStatuses
-from communitygate.admissions.permissions import APPLICANT_ROLES
 from communitygate.core import clock, workdays
 
 VOTER_ROLES = (Roles.SECRETARY, Roles.WORKER, Roles.OFFICER)
@@ -50,7 +50,7 @@ def notify_consultation_opened(round_id: int) -> int:
 def notify_returned(application_id: int) -> int:
     application = Application.objects.select_related("applicant").get(pk=application_id)
     return notifications_send(
-        recipients=people_holding([application.applicant_id], APPLICANT_ROLES),
+        recipients=people_holding([application.applicant_id], DEPARTMENT_STAFF_ROLES),
         key=f"returned:{application.pk}:{application.revision}",
         text_zh=f"申请 {application.number} 被退回修改：{application.office_opinion}",
         text_en=f"Application {application.number} was returned for revision.",
@@ -62,7 +62,7 @@ def notify_returned(application_id: int) -> int:
 def notify_decided(application_id: int) -> int:
     application = Application.objects.select_related("applicant").get(pk=application_id)
     return notifications_send(
-        recipients=people_holding([application.applicant_id], APPLICANT_ROLES),
+        recipients=people_holding([application.applicant_id], DEPARTMENT_STAFF_ROLES),
         key=f"decided:{application.pk}",
         text_zh=f"申请 {application.number} 已有结果：{application.get_status_display()}。",
         text_en=f"Application {application.number} has been decided: {application.status}.",

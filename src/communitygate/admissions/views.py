@@ -12,8 +12,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communitygate.accounts.permissions import is_office_staff
-from communitygate.accounts.selectors import user_grants
+from communitygate.accounts.permissions import (
+    department_staff_grants,
+    is_committee_member,
+    is_office_staff,
+)
 from communitygate.admissions import workflow
 from communitygate.admissions.attachments import (
     attachment_add,
@@ -31,11 +34,9 @@ from communitygate.admissions.forms import (
 )
 from communitygate.admissions.models import Application, ApplicationStatuses
 from communitygate.admissions.permissions import (
-    APPLICANT_ROLES,
     access_application,
     applications_visible_to,
     can_file_for,
-    is_committee_member,
     voting_bodies_of,
 )
 from communitygate.admissions.printing import application_form_pdf
@@ -86,8 +87,7 @@ def _visible(request: HttpRequest, application_id: int) -> Application:
 def _applicant_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return [
         (grant.organisation_code, grant.organisation_name)
-        for grant in user_grants(request.user)
-        if grant.kind == OrganisationKinds.DEPARTMENT and grant.role in APPLICANT_ROLES
+        for grant in department_staff_grants(request.user)
     ]
 
 

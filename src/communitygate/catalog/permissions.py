@@ -1,11 +1,9 @@
 """Who may do what with the catalog. Reading the published catalog is public."""
 
-from communitygate.accounts.models import Roles
-from communitygate.accounts.permissions import has_role, is_office_staff
+from communitygate.accounts.permissions import is_committee_member, is_office_staff
 from communitygate.catalog.models import CatalogImport
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
-from communitygate.orgs.models import OrganisationKinds
 
 
 def can_manage_catalog(user: AnyUser) -> bool:
@@ -17,7 +15,7 @@ def can_admit_into_catalog(user: AnyUser) -> bool:
     """Publishing a decided admission: the committee (its decision) or the office (urgent path)."""
     if is_office_staff(user):
         return True
-    return has_role(user, OrganisationKinds.COMMITTEE, {Roles.MEMBER})
+    return is_committee_member(user)
 
 
 def access_catalog_import(user: AnyUser, batch_id: int) -> CatalogImport:

@@ -6,6 +6,7 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from communitygate.core.inputs import Text
@@ -14,7 +15,6 @@ from communitygate.dispatch.permissions import (
     access_assignment,
     access_task,
     assignments_visible_to,
-    communities_of,
     sending_departments,
 )
 from communitygate.dispatch.selectors import inbox, task_assignments
@@ -202,7 +202,7 @@ def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
 @router.get("/inbox", response=InboxOut)
 def get_inbox(request: HttpRequest) -> dict[str, Any]:
     """The caller's community's assignments (all of the caller's communities)."""
-    rows = inbox(communities_of(request.user), clock.today())
+    rows = inbox(staffed_community_ids(request.user), clock.today())
     return {"count": len(rows), "items": [assignment_out(row.assignment) for row in rows]}
 
 
@@ -286,7 +286,7 @@ def _reporting_community(request: HttpRequest, code: str | None) -> Organisation
         if named is None:
             raise NotFound("社区", "community")
         return named
-    mine = list(Organisation.objects.filter(pk__in=communities_of(request.user)))
+    mine = list(Organisation.objects.filter(pk__in=staffed_community_ids(request.user)))
     if not mine:
         raise PermissionDenied("只有本社区可以报告。", "Only the community itself may report.")
     if len(mine) != 1:

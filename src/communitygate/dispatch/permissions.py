@@ -5,86 +5,43 @@ the audit bureau everything."""
 from django.db.models import Q, QuerySet
 
 from communitygate.accounts.models import Roles
-from communitygate.accounts.permissions import has_role, is_auditor, is_office_staff
-from communitygate.accounts.selectors import user_grants
+from communitygate.accounts.permissions import (
+    community_condition,
+    department_staff_ids,
+    grants_of,
+    oversees_district,
+    staffed_community_ids,
+)
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
 from communitygate.dispatch.models import Assignment, OffPlatformReport, Task
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
-SENDER_ROLES = {Roles.CLERK, Roles.HEAD}
-COMMUNITY_ROLES = {Roles.SECRETARY, Roles.WORKER}
-
-
-def is_inspector(user: AnyUser) -> bool:
-    return has_role(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.INSPECTOR})
-
-
-def sees_everything(user: AnyUser) -> bool:
-    if is_office_staff(user):
-        return True
-    if is_inspector(user):
-        return True
-    return is_auditor(user)
-
 
 def sending_departments(user: AnyUser) -> list[Organisation]:
     """The organisations the person may send tasks for: their departments, and the committee
     office for its staff."""
-    ids = [
-        grant.organisation_id
-        for grant in user_grants(user)
-        if (grant.kind == OrganisationKinds.DEPARTMENT and grant.role in SENDER_ROLES)
-        or (grant.kind == OrganisationKinds.COMMITTEE_OFFICE)
-    ]
+    office = grants_of(user, OrganisationKinds.COMMITTEE_OFFICE, {Roles.OFFICER, Roles.ADMIN})
+    ids = department_staff_ids(user) + [grant.organisation_id for grant in office]
     return list(Organisation.objects.filter(pk__in=ids).order_by("code"))
-
-
-def communities_of(user: AnyUser) -> list[int]:
-    return [
-        grant.organisation_id
-        for grant in user_grants(user)
-        if grant.kind == OrganisationKinds.COMMUNITY and grant.role in COMMUNITY_ROLES
-    ]
-
-
-def _subdistrict_paths(user: AnyUser) -> list[str]:
-    return [
-        grant.path
-        for grant in user_grants(user)
-        if grant.kind == OrganisationKinds.SUBDISTRICT and grant.role == Roles.OFFICER
-    ]
-
-
-def _department_ids(user: AnyUser) -> list[int]:
-    return [
-        grant.organisation_id
-        for grant in user_grants(user)
-        if grant.kind == OrganisationKinds.DEPARTMENT and grant.role in SENDER_ROLES
-    ]
 
 
 def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
     assignments = Assignment.objects.all()
-    if sees_everything(user):
+    if oversees_district(user):
         return assignments
-    condition = Q(pk__in=[])
-    for path in _subdistrict_paths(user):
-        condition |= Q(community__path__startswith=f"{path}/")
-    departments = _department_ids(user)
+    condition = community_condition(user)
+    departments = department_staff_ids(user)
     if departments:
         condition |= Q(task__department_id__in=departments)
-    communities = communities_of(user)
-    if communities:
-        condition |= Q(community_id__in=communities)
     return assignments.filter(condition)
 
 
 def tasks_visible_to(user: AnyUser) -> QuerySet[Task]:
     tasks = Task.objects.all()
-    if sees_everything(user):
+    if oversees_district(user):
         return tasks
-    departments = _department_ids(user)
+    departments = department_staff_ids(user)
     visible_assignments = assignments_visible_to(user).values("task_id")
     return tasks.filter(Q(department_id__in=departments) | Q(pk__in=visible_assignments))
 
@@ -109,7 +66,7 @@ def access_assignment(user: AnyUser, assignment_id: int) -> Assignment:
 
 
 def can_act_for_community(user: AnyUser, assignment: Assignment) -> bool:
-    return assignment.community_id in communities_of(user)
+    return assignment.community_id in staffed_community_ids(user)
 
 
 def can_act_for_department(user: AnyUser, task: Task) -> bool:
@@ -118,12 +75,10 @@ def can_act_for_department(user: AnyUser, task: Task) -> bool:
 
 def reports_visible_to(user: AnyUser) -> QuerySet[OffPlatformReport]:
     reports = OffPlatformReport.objects.all()
-    if sees_everything(user):
+    if oversees_district(user):
         return reports
-    condition = Q(community_id__in=communities_of(user))
-    for path in _subdistrict_paths(user):
-        condition |= Q(community__path__startswith=f"{path}/")
-    departments = _department_ids(user)
+    condition = community_condition(user)
+    departments = department_staff_ids(user)
     if departments:
         condition |= Q(department_id__in=departments)
     return reports.filter(condition)

@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.admissions.selectors import admitted_scope, commitments_covering
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.catalog.models import (
@@ -47,7 +48,6 @@ from communitygate.dispatch.models import (
 from communitygate.dispatch.permissions import (
     can_act_for_community,
     can_act_for_department,
-    communities_of,
     sending_departments,
 )
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -606,7 +606,7 @@ def off_platform_report_create(
 ) -> OffPlatformReport:
     """A community records work pushed at it outside the platform; it joins the supervision queue."""
     user = acting_user(actor)
-    if user is None or community.pk not in communities_of(actor):
+    if user is None or community.pk not in staffed_community_ids(actor):
         raise PermissionDenied("只有本社区可以报告。", "Only the community itself may report.")
     problems = []
     if department is not None and department.kind != OrganisationKinds.DEPARTMENT:

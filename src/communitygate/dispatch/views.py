@@ -17,8 +17,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communitygate.accounts.models import Roles
-from communitygate.accounts.selectors import Grant, user_grants
+from communitygate.accounts.permissions import (
+    overseen_subdistrict_grants,
+    oversees_district,
+    staffed_community_grants,
+    staffed_community_ids,
+)
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
 from communitygate.core.pages import rule_broken_to_messages, safe_next
@@ -39,16 +43,13 @@ from communitygate.dispatch.models import (
     Task,
 )
 from communitygate.dispatch.permissions import (
-    COMMUNITY_ROLES,
     access_assignment,
     access_report,
     access_task,
     assignments_visible_to,
     can_act_for_community,
     can_act_for_department,
-    communities_of,
     reports_visible_to,
-    sees_everything,
     sending_departments,
     tasks_visible_to,
 )
@@ -112,19 +113,10 @@ def _visible_report(request: HttpRequest, report_id: int) -> OffPlatformReport:
         raise Http404 from None
 
 
-def _subdistricts(request: HttpRequest) -> list[Grant]:
-    return [
-        grant
-        for grant in user_grants(request.user)
-        if grant.kind == OrganisationKinds.SUBDISTRICT and grant.role == Roles.OFFICER
-    ]
-
-
 def _community_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return [
         (grant.organisation_code, grant.organisation_name)
-        for grant in user_grants(request.user)
-        if grant.kind == OrganisationKinds.COMMUNITY and grant.role in COMMUNITY_ROLES
+        for grant in staffed_community_grants(request.user)
     ]
 
 
@@ -172,13 +164,13 @@ def dispatch_home(request: HttpRequest) -> HttpResponse:
     """The navigation's one link: a community's inbox, the supervision page, a department's
     tasks or a subdistrict's overview, whichever the person has (in that order)."""
     user = request.user
-    if communities_of(user):
+    if staffed_community_ids(user):
         return redirect("dispatch:inbox")
-    if sees_everything(user):
+    if oversees_district(user):
         return redirect("dispatch:supervision")
     if sending_departments(user):
         return redirect("dispatch:tasks")
-    if _subdistricts(request):
+    if overseen_subdistrict_grants(request.user):
         return redirect("dispatch:subdistrict")
     return render(request, "dispatch/home.html")
 
@@ -354,7 +346,7 @@ def deliverable_download(request: HttpRequest, assignment_id: int) -> FileRespon
 
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
-    communities = communities_of(request.user)
+    communities = staffed_community_ids(request.user)
     if not communities:
         raise Http404
     rows = inbox(communities, clock.today())
@@ -438,7 +430,7 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
 @login_required
 def subdistrict_page(request: HttpRequest) -> HttpResponse:
     """Everything sent to the communities of the person's subdistricts."""
-    subdistricts = _subdistricts(request)
+    subdistricts = overseen_subdistrict_grants(request.user)
     if not subdistricts:
         raise Http404
     under = Q(pk__in=[])
@@ -466,7 +458,7 @@ def subdistrict_page(request: HttpRequest) -> HttpResponse:
 def supervision_page(request: HttpRequest) -> HttpResponse:
     """The violation candidates: unadmitted tasks (refusals included) and off-platform reports,
     grouped by department."""
-    if not sees_everything(request.user):
+    if not oversees_district(request.user):
         raise Http404
     tasks = tasks_visible_to(request.user)
     reports = reports_visible_to(request.user)

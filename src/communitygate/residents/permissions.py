@@ -10,23 +10,18 @@ own community, and every reveal is recorded (`services.registry.personal_informa
 from django.db.models import Model, Q, QuerySet
 
 from communitygate.accounts.models import Roles
-from communitygate.accounts.permissions import has_role, is_auditor, is_office_staff
+from communitygate.accounts.permissions import (
+    community_condition,
+    is_office_staff,
+    overseen_subdistrict_paths,
+    oversees_district,
+    staffed_community_ids,
+)
 from communitygate.accounts.selectors import user_grants
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.models import Matter
-
-COMMUNITY_ROLES = frozenset({Roles.SECRETARY, Roles.WORKER})
-
-
-def staffed_community_ids(user: AnyUser) -> list[int]:
-    """The communities where the person works (secretary or worker)."""
-    return [
-        grant.organisation_id
-        for grant in user_grants(user)
-        if grant.kind == OrganisationKinds.COMMUNITY and grant.role in COMMUNITY_ROLES
-    ]
 
 
 def communities_staffed_by(user: AnyUser) -> QuerySet[Organisation]:
@@ -35,41 +30,6 @@ def communities_staffed_by(user: AnyUser) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         pk__in=staffed_community_ids(user), kind=OrganisationKinds.COMMUNITY
     )
-
-
-def overseen_subdistrict_paths(user: AnyUser) -> list[str]:
-    """The paths of the subdistricts whose officer the person is."""
-    return [
-        grant.path
-        for grant in user_grants(user)
-        if grant.kind == OrganisationKinds.SUBDISTRICT and grant.role == Roles.OFFICER
-    ]
-
-
-def is_inspector(user: AnyUser) -> bool:
-    return has_role(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.INSPECTOR})
-
-
-def reads_district_figures(user: AnyUser) -> bool:
-    """The office, supervision and audit read every community's rates and counts."""
-    if is_office_staff(user):
-        return True
-    if is_inspector(user):
-        return True
-    return is_auditor(user)
-
-
-def community_condition(user: AnyUser, field: str = "community") -> Q:
-    """The filter on `field` (a community foreign key) for the communities the person may see
-    residents' data of: their own and those under their subdistricts. Matches nothing for
-    anyone else."""
-    condition = Q(pk__in=[])
-    own = staffed_community_ids(user)
-    if own:
-        condition |= Q(**{f"{field}_id__in": own})
-    for path in overseen_subdistrict_paths(user):
-        condition |= Q(**{f"{field}__path__startswith": f"{path}/"})
-    return condition
 
 
 def visible_to[Scoped: Model](
@@ -90,7 +50,7 @@ def communities_visible_to(user: AnyUser) -> QuerySet[Organisation]:
 def communities_with_figures_for(user: AnyUser) -> QuerySet[Organisation]:
     """The communities whose rates and counts the person may read."""
     communities = Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY)
-    if reads_district_figures(user):
+    if oversees_district(user):
         return communities
     return communities_visible_to(user)
 
@@ -119,7 +79,7 @@ def can_reveal_personal_information(user: AnyUser, community_id: int) -> bool:
 
 
 def can_read_rates(user: AnyUser) -> bool:
-    if reads_district_figures(user):
+    if oversees_district(user):
         return True
     if overseen_subdistrict_paths(user):
         return True

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from communitygate.accounts.permissions import COMMUNITY_STAFF_ROLES, staffed_community_ids
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem
@@ -16,12 +17,7 @@ from communitygate.core.inputs import Offset, Text
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import Matter
-from communitygate.residents.permissions import (
-    COMMUNITY_ROLES,
-    can_read_rates,
-    communities_with_figures_for,
-    staffed_community_ids,
-)
+from communitygate.residents.permissions import can_read_rates, communities_with_figures_for
 from communitygate.residents.selectors.matters import (
     MatterFilters,
     MatterRates,
@@ -286,7 +282,7 @@ class AnswerIn(Schema):
 def assign(request: HttpRequest, matter_id: int, payload: AssignIn) -> MatterOut:
     matter = matter_access(request.user, matter_id)
     assignee = (
-        people_holding([matter.community_id], COMMUNITY_ROLES)
+        people_holding([matter.community_id], COMMUNITY_STAFF_ROLES)
         .filter(username=payload.assignee)
         .first()
     )

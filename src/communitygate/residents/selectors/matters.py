@@ -27,6 +27,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_events_for
 from communitygate.core import clock
@@ -36,7 +37,7 @@ from communitygate.core.people import AnyUser
 from communitygate.core.phones import InvalidPhone, normalise_phone, phone_digest
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import Matter, MatterStatuses, Ratings, Resident
-from communitygate.residents.permissions import access_scoped, staffed_community_ids, visible_to
+from communitygate.residents.permissions import access_scoped, visible_to
 from communitygate.residents.workflow import OPEN_STATUSES, RATEABLE_STATUSES
 
 RATE_PLACES = Decimal("0.0001")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
+from communitygate.accounts.permissions import overseen_subdistrict_paths, staffed_community_ids
 from communitygate.core.errors import NotFound
 from communitygate.core.idnumbers import id_number_digest, mask_id_number, normalise_id_number
 from communitygate.core.logmask import mask_personal_data
@@ -19,13 +20,7 @@ from communitygate.core.people import AnyUser
 from communitygate.core.phones import mask_phone, normalise_phone, phone_digest
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import CareTag, Household, Resident, Volunteer
-from communitygate.residents.permissions import (
-    access_scoped,
-    communities_visible_to,
-    overseen_subdistrict_paths,
-    staffed_community_ids,
-    visible_to,
-)
+from communitygate.residents.permissions import access_scoped, communities_visible_to, visible_to
 
 RESIDENT_RELATED = (
     "community",

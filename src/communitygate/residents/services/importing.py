@@ -41,6 +41,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.audit.recorder import record_event
 from communitygate.core import clock
 from communitygate.core.crypto import encrypt, unseal
@@ -79,7 +80,7 @@ from communitygate.residents.models import (
     Sexes,
     Unit,
 )
-from communitygate.residents.permissions import staffed_community_ids, works_in
+from communitygate.residents.permissions import works_in
 from communitygate.residents.services.registry import mask_address
 
 logger = logging.getLogger(__name__)

@@ -36,6 +36,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from communitygate.accounts.models import Roles
+from communitygate.accounts.permissions import overseen_subdistrict_paths, staffed_community_ids
 from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
@@ -62,8 +63,6 @@ from communitygate.residents.models import (
 from communitygate.residents.permissions import (
     can_keep_residents_settings,
     can_reveal_matter_phone,
-    overseen_subdistrict_paths,
-    staffed_community_ids,
     works_in,
 )
 from communitygate.residents.selectors.matters import (

@@ -13,6 +13,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
@@ -29,11 +30,7 @@ from communitygate.residents.forms.disputes import (
     SessionForm,
 )
 from communitygate.residents.models import Dispute, DisputeKinds, DisputeOutcomes
-from communitygate.residents.permissions import (
-    communities_staffed_by,
-    staffed_community_ids,
-    works_in,
-)
+from communitygate.residents.permissions import communities_staffed_by, works_in
 from communitygate.residents.selectors.disputes import access_dispute, dispute_list, dispute_record
 from communitygate.residents.services.disputes import (
     dispute_add_party,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from communitygate.accounts.permissions import overseen_subdistrict_paths, oversees_district
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
@@ -35,8 +36,6 @@ from communitygate.residents.permissions import (
     access_scoped,
     communities_staffed_by,
     communities_visible_to,
-    overseen_subdistrict_paths,
-    reads_district_figures,
     works_in,
 )
 from communitygate.residents.selectors.glance import (
@@ -156,7 +155,7 @@ def residents_home(request: HttpRequest) -> HttpResponse:
         return _render_glance(request, staff[0], {STAFF})
     if staff:
         return _render_rollup(request, communities_visible_to(user), {STAFF})
-    if reads_district_figures(user):
+    if oversees_district(user):
         tags = care_tags_active()
         figures = communities_figures(
             Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY), today=today, tags=tags

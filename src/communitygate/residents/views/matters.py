@@ -22,6 +22,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from communitygate.accounts.permissions import (
+    COMMUNITY_STAFF_ROLES,
+    overseen_subdistrict_paths,
+    staffed_community_ids,
+)
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
@@ -38,14 +43,11 @@ from communitygate.residents.forms.matters import (
 )
 from communitygate.residents.models import Matter, MatterCategory, MatterStatuses
 from communitygate.residents.permissions import (
-    COMMUNITY_ROLES,
     can_read_rates,
     can_reveal_matter_phone,
     communities_staffed_by,
     communities_visible_to,
     communities_with_figures_for,
-    overseen_subdistrict_paths,
-    staffed_community_ids,
     works_in,
 )
 from communitygate.residents.selectors.matters import (
@@ -257,7 +259,7 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
     staff = (
         [
             (person.get_username(), person.get_full_name() or person.get_username())
-            for person in people_holding([matter.community_id], COMMUNITY_ROLES).order_by(
+            for person in people_holding([matter.community_id], COMMUNITY_STAFF_ROLES).order_by(
                 "username"
             )
         ]
@@ -309,7 +311,9 @@ def _act(request: HttpRequest, matter: Matter, action: str) -> None:
     if action == MatterActions.ASSIGN:
         username = _posted(request, "assignee")
         assignee = (
-            people_holding([matter.community_id], COMMUNITY_ROLES).filter(username=username).first()
+            people_holding([matter.community_id], COMMUNITY_STAFF_ROLES)
+            .filter(username=username)
+            .first()
         )
         matter_assign(actor=user, matter=matter, assignee=assignee)
     elif action == MatterActions.ANSWER:

@@ -18,6 +18,7 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
@@ -38,11 +39,7 @@ from communitygate.residents.forms.programmes import (
     StaffSignUpForm,
 )
 from communitygate.residents.models import Enrolment, EnrolmentStatuses, Programme
-from communitygate.residents.permissions import (
-    communities_staffed_by,
-    staffed_community_ids,
-    works_in,
-)
+from communitygate.residents.permissions import communities_staffed_by, works_in
 from communitygate.residents.selectors.programmes import (
     access_activity,
     access_enrolment,

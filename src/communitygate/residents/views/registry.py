@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
@@ -44,7 +45,6 @@ from communitygate.residents.permissions import (
     can_reveal_personal_information,
     communities_staffed_by,
     communities_visible_to,
-    staffed_community_ids,
     works_in,
 )
 from communitygate.residents.selectors.registry import (
