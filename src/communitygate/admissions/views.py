@@ -64,7 +64,7 @@ from communitygate.admissions.services import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem, RuleBroken
-from communitygate.core.pages import rule_broken_to_messages
+from communitygate.http.pages import rule_broken_to_messages
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 

@@ -21,7 +21,7 @@ from communitygate.accounts.models import Roles
 from communitygate.accounts.selectors import Grant, user_grants
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
-from communitygate.core.pages import rule_broken_to_messages, safe_next
+from communitygate.http.pages import rule_broken_to_messages, safe_next
 from communitygate.dispatch.forms import (
     ExtensionForm,
     RefuseForm,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
-from communitygate.core.pages import (
+from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
     rule_broken_to_messages,

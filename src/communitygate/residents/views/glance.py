@@ -26,7 +26,7 @@ from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
 from communitygate.core.inputs import has_nul
-from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
+from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.forms.visits import PlanTaggedForm, VisitPlanForm, VisitRecordForm
 from communitygate.residents.models import Household, Resident, Visit

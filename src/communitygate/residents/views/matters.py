@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
-from communitygate.core.pages import page_window, rule_broken_to_form, rule_broken_to_messages
+from communitygate.http.pages import page_window, rule_broken_to_form, rule_broken_to_messages
 from communitygate.core.spreadsheets import xlsx_response
 from communitygate.residents.forms.matters import (
     AnswerForm,

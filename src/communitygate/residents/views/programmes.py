@@ -22,7 +22,7 @@ from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.inputs import has_nul
-from communitygate.core.pages import (
+from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
     rule_broken_to_messages,

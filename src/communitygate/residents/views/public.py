@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communitygate.core.errors import NotFound, RuleBroken
-from communitygate.core.pages import rule_broken_to_form
+from communitygate.http.pages import rule_broken_to_form
 from communitygate.residents.forms.public import MatterFileForm, RateForm, TrackForm, new_form_token
 from communitygate.residents.models import MatterChannels, Ratings
 from communitygate.residents.selectors.matters import (

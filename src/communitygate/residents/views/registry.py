@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
-from communitygate.core.pages import (
+from communitygate.http.pages import (
     form_errors_to_messages,
     page_window,
     rule_broken_to_form,

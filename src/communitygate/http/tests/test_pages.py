@@ -12,7 +12,7 @@ from django.test import RequestFactory
 
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.inputs import MAX_OFFSET
-from communitygate.core.pages import (
+from communitygate.http.pages import (
     PageWindow,
     form_errors_to_messages,
     page_window,
