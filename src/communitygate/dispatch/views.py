@@ -163,7 +163,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
                 idempotency_key=form.cleaned_data["client_token"] or "",
             )
         except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
+            rule_broken_to_form(form, broken, beside_fields=False)
         else:
             if task.admitted:
                 messages.success(request, _("Task sent. The gate admitted it."))
@@ -356,7 +356,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 evidence=form.evidence_files(),
             )
         except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
+            rule_broken_to_form(form, broken, beside_fields=False)
         else:
             messages.success(
                 request,

@@ -43,10 +43,11 @@ def rule_broken_to_messages(request: HttpRequest, broken: RuleBroken) -> None:
         messages.error(request, message)
 
 
-def rule_broken_to_form(form: Any, broken: RuleBroken) -> None:
-    """Each problem beside its field when the form has that field, else above the form."""
+def rule_broken_to_form(form: Any, broken: RuleBroken, *, beside_fields: bool = True) -> None:
+    """Each problem beside its field when the form has that field, else above the form (every
+    problem above the form with `beside_fields=False`: a form that lists them in one place)."""
     for field, message in _problems_of(broken):
-        form.add_error(field if field in form.fields else None, message)
+        form.add_error(field if beside_fields and field in form.fields else None, message)
 
 
 def form_errors_to_messages(request: HttpRequest, form: Any) -> None:

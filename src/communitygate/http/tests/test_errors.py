@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client, RequestFactory
 from django.urls import path
 
@@ -72,9 +73,10 @@ def english(client: Client) -> Client:
     return client
 
 
-def assert_site_page(answer: HttpResponse, status: int) -> str:
+def assert_site_page(answer: HttpResponseBase, status: int) -> str:
     assert answer.status_code == status
     assert answer["Content-Type"].startswith("text/html")
+    assert isinstance(answer, HttpResponse)
     page = answer.content.decode()
     assert 'class="site-header"' in page and 'class="main-nav"' in page
     assert 'data-testid="error-page"' in page

@@ -120,3 +120,16 @@ def test_found_or_none_answers_none_for_what_is_missing_or_hidden() -> None:
 
     assert found_or_none(fetch, 1) == 1
     assert found_or_none(fetch, 2) is None
+
+
+def test_every_problem_above_the_form_when_asked() -> None:
+    class Titled(forms.Form):
+        title = forms.CharField(required=False)
+
+    form = Titled(data={})
+    assert form.is_valid()
+    rule_broken_to_form(
+        form, InvalidInput([Problem("标题", "title", field="title")]), beside_fields=False
+    )
+    assert form.non_field_errors() == ["标题 / title"]
+    assert "title" not in form.errors
