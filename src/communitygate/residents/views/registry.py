@@ -28,6 +28,7 @@ from communitygate.http.pages import (
     rule_broken_to_form,
     rule_broken_to_messages,
 )
+from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation
 from communitygate.residents.exports import residents_export
 from communitygate.residents.forms.registry import (
@@ -368,13 +369,14 @@ def resident_move_out_view(request: HttpRequest, resident_id: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("Enter the date the resident moved out."))
         return redirect("residents:resident", resident_id=resident.pk)
-    try:
-        resident_move_out(actor=request.user, resident=resident, on=form.cleaned_data["on"])
-    except RuleBroken as broken:
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("The resident is recorded as moved out."))
-    return redirect("residents:resident", resident_id=resident.pk)
+    return run_step(
+        request,
+        lambda: resident_move_out(
+            actor=request.user, resident=resident, on=form.cleaned_data["on"]
+        ),
+        back=reverse("residents:resident", args=[resident.pk]),
+        done=_("The resident is recorded as moved out."),
+    )
 
 
 @login_required
@@ -385,15 +387,14 @@ def resident_volunteer(request: HttpRequest, resident_id: int) -> HttpResponse:
     _require_staff(request, resident.community_id)
     form = VolunteerForm(request.POST)
     form.is_valid()
-    try:
-        volunteer_register(
+    return run_step(
+        request,
+        lambda: volunteer_register(
             actor=request.user, resident=resident, skills=form.cleaned_data.get("skills", "")
-        )
-    except RuleBroken as broken:
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Registered as a volunteer."))
-    return redirect("residents:resident", resident_id=resident.pk)
+        ),
+        back=reverse("residents:resident", args=[resident.pk]),
+        done=_("Registered as a volunteer."),
+    )
 
 
 # Households and volunteers -----------------------------------------------------------------------
@@ -451,19 +452,18 @@ def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
         form_errors_to_messages(request, form)
         return redirect("residents:volunteers")
     data = form.cleaned_data
-    try:
-        volunteer_hours_record(
+    return run_step(
+        request,
+        lambda: volunteer_hours_record(
             actor=request.user,
             volunteer=volunteer,
             served_on=data["served_on"],
             hours=data["hours"],
             what=data["what"],
-        )
-    except RuleBroken as broken:
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Hours recorded."))
-    return redirect("residents:volunteers")
+        ),
+        back=reverse("residents:volunteers"),
+        done=_("Hours recorded."),
+    )
 
 
 urlpatterns = [
