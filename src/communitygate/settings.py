@@ -89,7 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "communitygate.residents.middleware.NoStoreMiddleware",
+    "communitygate.http.nostore.NoStoreMiddleware",
     "communitygate.api.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "communitygate.core.middleware.RequestContextMiddleware",
@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "communitygate.http.errors.DomainErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "communitygate.urls"

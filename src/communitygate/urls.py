@@ -4,10 +4,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
-from django.views.defaults import page_not_found
 from django.views.i18n import set_language
 
 from communitygate.api import api, api_not_found
+from communitygate.http import errors
 
 urlpatterns = [
     path("", include("communitygate.web.urls")),
@@ -29,7 +29,11 @@ urlpatterns = [
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """JSON for API paths (the API's one error shape), the normal page elsewhere."""
-    if request.path.startswith("/api/"):
+    """JSON for API paths (the API's one error shape), the site's error page elsewhere."""
+    if errors.is_api_path(request.path):
         return api_not_found(request, exception)
-    return page_not_found(request, exception)
+    return errors.page_not_found(request, exception)
+
+
+handler403 = errors.permission_denied
+handler400 = errors.bad_request

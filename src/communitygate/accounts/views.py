@@ -1,13 +1,12 @@
 """A person's own pages: their notifications."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from communitygate.accounts.selectors import notifications_of
 from communitygate.accounts.services import notification_mark_read
-from communitygate.core.errors import NotFound
 
 
 @login_required
@@ -20,8 +19,5 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
-    try:
-        notification_mark_read(actor=request.user, notification_id=notification_id)
-    except NotFound:
-        raise Http404 from None
+    notification_mark_read(actor=request.user, notification_id=notification_id)
     return redirect("accounts:notifications")

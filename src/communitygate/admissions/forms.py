@@ -11,7 +11,7 @@ from communitygate.admissions.models import Votes
 from communitygate.admissions.services import ApplicationFields
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.catalog.transfer import split_list
-from communitygate.core.widgets import IsoDateInput
+from communitygate.http.widgets import IsoDateInput
 
 DATE = IsoDateInput()
 TEXT = forms.Textarea(attrs={"rows": 3})

@@ -80,9 +80,8 @@ class ConsultationClosed(RuleBroken):
         )
 
 
-class NotConsulted(RuleBroken):
+class NotConsulted(PermissionDenied):
     code = "not_consulted"
-    status = 403
 
     def __init__(self) -> None:
         super().__init__(

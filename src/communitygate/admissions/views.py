@@ -7,8 +7,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,8 +65,9 @@ from communitygate.admissions.services import (
     round_open_consultation,
 )
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, Problem, RuleBroken
-from communitygate.core.pages import rule_broken_to_messages
+from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.http.pages import found_or_none, rule_broken_to_messages
+from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
@@ -75,13 +77,6 @@ def _show_rule_error(request: HttpRequest, form: Any, broken: RuleBroken) -> Non
             form.add_error(None, problem.message)
     else:
         messages.error(request, broken.message)
-
-
-def _visible(request: HttpRequest, application_id: int) -> Application:
-    try:
-        return access_application(request.user, application_id)
-    except NotFound:
-        raise Http404 from None
 
 
 def _applicant_choices(request: HttpRequest) -> list[tuple[str, str]]:
@@ -138,7 +133,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _visible(request, application_id)
+    application = access_application(request.user, application_id)
     if not can_file_for(request.user, application.applicant):
         raise Http404
     initial = {
@@ -213,7 +208,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
 
 @login_required
 def application_detail(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _visible(request, application_id)
+    application = access_application(request.user, application_id)
     return render(
         request, "admissions/application_detail.html", _detail_context(request, application)
     )
@@ -221,7 +216,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 
 @login_required
 def application_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _visible(request, application_id)
+    application = access_application(request.user, application_id)
     content = application_form_pdf(application, application_tally(application))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
@@ -283,17 +278,13 @@ def _act(request: HttpRequest, application: Application, action: str) -> None:
 @login_required
 @require_POST
 def application_action(request: HttpRequest, application_id: int, action: str) -> HttpResponse:
-    application = _visible(request, application_id)
-    try:
-        _act(request, application, action)
-    except RuleBroken as broken:
-        if broken.status == 403:
-            # Someone who may see the application but not take this step (no button offered it).
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("admissions:detail", application_id=application.pk)
+    application = access_application(request.user, application_id)
+    return run_step(
+        request,
+        lambda: _act(request, application, action),
+        back=reverse("admissions:detail", args=[application.pk]),
+        done=_("Done."),
+    )
 
 
 @login_required
@@ -307,10 +298,7 @@ def rounds_page(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
-    try:
-        review_round = round_get(round_id)
-    except NotFound:
-        raise Http404 from None
+    review_round = round_get(round_id)
     applications = list(
         applications_visible_to(request.user)
         .filter(review_round=review_round)
@@ -333,10 +321,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
-    try:
-        review_round = round_get(round_id)
-    except NotFound:
-        raise Http404 from None
+    review_round = round_get(round_id)
     if not is_office_staff(request.user):
         raise Http404
     try:
@@ -372,9 +357,8 @@ def decisions_page(request: HttpRequest) -> HttpResponse:
 
 
 def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        application = public_decision_get(number)
-    except NotFound:
+    application = found_or_none(public_decision_get, number)
+    if application is None:
         return render(request, "admissions/decision_missing.html", {"number": number}, status=404)
     return render(
         request,
@@ -386,9 +370,10 @@ def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = _visible(request, application_id)
+    application = access_application(request.user, application_id)
     upload = request.FILES.get("file")
-    try:
+
+    def add() -> None:
         if upload is None:
             raise InvalidInput([Problem("请选择文件。", "Choose a file.", field="file")])
         attachment_add(
@@ -397,24 +382,21 @@ def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse
             filename=upload.name or "",
             content=upload.read(),
         )
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Attachment added."))
-    return redirect("admissions:detail", application_id=application.pk)
+
+    return run_step(
+        request,
+        add,
+        back=reverse("admissions:detail", args=[application.pk]),
+        done=_("Attachment added."),
+    )
 
 
 @login_required
 def attachment_download(
     request: HttpRequest, application_id: int, attachment_id: int
 ) -> FileResponse:
-    application = _visible(request, application_id)
-    try:
-        attachment = attachment_of(application, attachment_id)
-    except NotFound:
-        raise Http404 from None
+    application = access_application(request.user, application_id)
+    attachment = attachment_of(application, attachment_id)
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -428,15 +410,10 @@ def attachment_download(
 def attachment_remove(
     request: HttpRequest, application_id: int, attachment_id: int
 ) -> HttpResponse:
-    application = _visible(request, application_id)
+    application = access_application(request.user, application_id)
+    attachment = attachment_of(application, attachment_id)
     try:
-        attachment_withdraw(
-            actor=request.user, attachment=attachment_of(application, attachment_id)
-        )
-    except NotFound:
-        raise Http404 from None
+        attachment_withdraw(actor=request.user, attachment=attachment)
     except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
         rule_broken_to_messages(request, broken)
     return redirect("admissions:detail", application_id=application.pk)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.catalog.services import ItemFields
 from communitygate.catalog.transfer import split_list
-from communitygate.core.widgets import IsoDateInput
+from communitygate.http.widgets import IsoDateInput
 
 
 class ItemForm(forms.Form):

@@ -28,7 +28,6 @@ from communitygate.catalog.importing import (
     catalog_import_confirm,
 )
 from communitygate.catalog.models import (
-    CatalogImport,
     CertificateVerdicts,
     Domains,
     Frequencies,
@@ -62,7 +61,7 @@ from communitygate.catalog.services import (
     item_fields_of,
 )
 from communitygate.catalog.transfer import export_csv, export_xlsx
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.inputs import has_nul
 from communitygate.core.spreadsheets import xlsx_response
 from communitygate.orgs.selectors import catalog_owners
@@ -93,10 +92,7 @@ def _filters_from(request: HttpRequest) -> ItemFilters:
 
 
 def _edition_from(request: HttpRequest) -> Any:
-    try:
-        return edition_or_latest(_int_or_none(request.GET.get("edition")))
-    except NotFound:
-        raise Http404 from None
+    return edition_or_latest(_int_or_none(request.GET.get("edition")))
 
 
 def catalog_list(request: HttpRequest) -> HttpResponse:
@@ -127,10 +123,7 @@ def catalog_list(request: HttpRequest) -> HttpResponse:
 
 
 def catalog_item(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        page = item_page(code)
-    except NotFound:
-        raise Http404 from None
+    page = item_page(code)
     return render(
         request,
         "catalog/item_detail.html",
@@ -175,10 +168,7 @@ def edition_compare(request: HttpRequest) -> HttpResponse:
         older_id = editions[1].pk
     diff = newer = older = None
     if newer_id is not None and older_id is not None:
-        try:
-            newer, older = edition_get(newer_id), edition_get(older_id)
-        except NotFound:
-            raise Http404 from None
+        newer, older = edition_get(newer_id), edition_get(older_id)
         diff = edition_diff(newer, older)
     return render(
         request,
@@ -271,10 +261,7 @@ def office_item_new(request: HttpRequest) -> HttpResponse:
 
 @office_only
 def office_item_edit(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        item = working_item_get(code)
-    except NotFound:
-        raise Http404 from None
+    item = working_item_get(code)
     initial = item_form_initial(item_fields_of(item), item.revision)
     form = ItemForm(request.POST or None, initial=initial, departments=_department_choices())
     if request.method == "POST" and form.is_valid():
@@ -319,10 +306,7 @@ def office_item_status(request: HttpRequest, code: str, action: str) -> HttpResp
     service = STATUS_SERVICES.get(action)
     if service is None:
         raise Http404
-    try:
-        item = working_item_get(code)
-    except NotFound:
-        raise Http404 from None
+    item = working_item_get(code)
     form = ReasonForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason.") + " / Give a reason.")
@@ -371,23 +355,16 @@ def office_import(request: HttpRequest) -> HttpResponse:
     return render(request, "catalog/office_import.html", {"form": form})
 
 
-def _own_batch(request: HttpRequest, batch_id: int) -> CatalogImport:
-    try:
-        return access_catalog_import(request.user, batch_id)
-    except NotFound:
-        raise Http404 from None
-
-
 @office_only
 def office_import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = _own_batch(request, batch_id)
+    batch = access_catalog_import(request.user, batch_id)
     return render(request, "catalog/office_import_preview.html", {"batch": batch})
 
 
 @office_only
 @require_POST
 def office_import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = _own_batch(request, batch_id)
+    batch = access_catalog_import(request.user, batch_id)
     try:
         if request.POST.get("decision") == "cancel":
             catalog_import_cancel(actor=request.user, batch=batch)

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from communitygate.catalog.models import TaskTypes
 from communitygate.catalog.transfer import split_list
-from communitygate.core.widgets import IsoDateInput
 from communitygate.dispatch.models import Channels, Deliverables, TargetModes
 from communitygate.dispatch.services import EvidenceFile, Targets, TaskRequest
+from communitygate.http.widgets import IsoDateInput
 
 DATE = IsoDateInput()
 TEXT = forms.Textarea(attrs={"rows": 3})

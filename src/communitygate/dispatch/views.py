@@ -6,12 +6,11 @@ offices see every unadmitted task and off-platform report, by department.
 Views parse input, fetch through the access helpers, call one service or selector, and render."""
 
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,8 +23,7 @@ from communitygate.accounts.permissions import (
     staffed_community_ids,
 )
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
-from communitygate.core.pages import rule_broken_to_messages, safe_next
+from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.forms import (
     ExtensionForm,
     RefuseForm,
@@ -39,8 +37,6 @@ from communitygate.dispatch.models import (
     AssignmentStates,
     Evidence,
     ExtensionStates,
-    OffPlatformReport,
-    Task,
 )
 from communitygate.dispatch.permissions import (
     access_assignment,
@@ -72,6 +68,8 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
+from communitygate.http.pages import rule_broken_to_form
+from communitygate.http.steps import run_step
 from communitygate.orgs.models import OrganisationKinds
 from communitygate.orgs.selectors import organisation_get, organisations_of_kind
 
@@ -84,33 +82,6 @@ DEPARTMENT_ACTIONS = ("confirm", "return", "grant", "decline")
 # Helpers -----------------------------------------------------------------------------------------
 
 
-def _show_rule_error(form: Any, broken: RuleBroken) -> None:
-    problems = broken.problems if isinstance(broken, InvalidInput) else []
-    for problem in problems:
-        form.add_error(None, problem.message)
-    if not problems:
-        form.add_error(None, broken.message)
-
-
-def _visible_task(request: HttpRequest, task_id: int) -> Task:
-    try:
-        return access_task(request.user, task_id)
-    except NotFound:
-        raise Http404 from None
-
-
-def _visible_assignment(request: HttpRequest, assignment_id: int) -> Assignment:
-    try:
-        return access_assignment(request.user, assignment_id)
-    except NotFound:
-        raise Http404 from None
-
-
-def _visible_report(request: HttpRequest, report_id: int) -> OffPlatformReport:
-    try:
-        return access_report(request.user, report_id)
-    except NotFound:
-        raise Http404 from None
 
 
 def _community_choices(request: HttpRequest) -> list[tuple[str, str]]:
@@ -143,12 +114,6 @@ def _offered(request: HttpRequest, assignment: Assignment, *, is_sender: bool) -
         if assignment.extension_state == ExtensionStates.REQUESTED:
             offered.update({"grant", "decline"})
     return offered
-
-
-def _back(request: HttpRequest, assignment: Assignment) -> str:
-    """Where a step returns to: the page it was taken on (a path of this site), else the
-    assignment's page."""
-    return safe_next(request, reverse("dispatch:assignment", args=[assignment.pk]))
 
 
 def _stored_name(name: str) -> str:
@@ -192,9 +157,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
                 idempotency_key=form.cleaned_data["client_token"] or "",
             )
         except RuleBroken as broken:
-            if broken.status == 403:
-                return HttpResponseForbidden(broken.message)
-            _show_rule_error(form, broken)
+            rule_broken_to_form(form, broken, beside_fields=False)
         else:
             if task.admitted:
                 messages.success(request, _("Task sent. The gate admitted it."))
@@ -231,7 +194,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
-    task = _visible_task(request, task_id)
+    task = access_task(request.user, task_id)
     visible = assignments_visible_to(request.user).filter(task=task)
     assignments = list(visible.select_related("community").order_by("community__path"))
     is_sender = can_act_for_department(request.user, task)
@@ -254,7 +217,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 
 @login_required
 def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _visible_assignment(request, assignment_id)
+    assignment = access_assignment(request.user, assignment_id)
     return render(
         request,
         "dispatch/assignment_detail.html",
@@ -316,22 +279,19 @@ def _act(request: HttpRequest, assignment: Assignment, action: str) -> None:
 def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> HttpResponse:
     if action not in (*COMMUNITY_ACTIONS, *DEPARTMENT_ACTIONS):
         raise Http404
-    assignment = _visible_assignment(request, assignment_id)
-    try:
-        _act(request, assignment, action)
-    except RuleBroken as broken:
-        if broken.status == 403:
-            # Someone who may see the assignment but not take this step (no button offered it).
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Done."))
-    return redirect(_back(request, assignment))
+    assignment = access_assignment(request.user, assignment_id)
+    return run_step(
+        request,
+        lambda: _act(request, assignment, action),
+        back=reverse("dispatch:assignment", args=[assignment.pk]),
+        done=_("Done."),
+        follow_next=True,
+    )
 
 
 @login_required
 def deliverable_download(request: HttpRequest, assignment_id: int) -> FileResponse:
-    assignment = _visible_assignment(request, assignment_id)
+    assignment = access_assignment(request.user, assignment_id)
     if not assignment.deliverable_file:
         raise Http404
     return FileResponse(
@@ -390,9 +350,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 evidence=form.evidence_files(),
             )
         except RuleBroken as broken:
-            if broken.status == 403:
-                return HttpResponseForbidden(broken.message)
-            _show_rule_error(form, broken)
+            rule_broken_to_form(form, broken, beside_fields=False)
         else:
             messages.success(
                 request,
@@ -404,13 +362,13 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
-    report = _visible_report(request, report_id)
+    report = access_report(request.user, report_id)
     return render(request, "dispatch/report_detail.html", {"report": report})
 
 
 @login_required
 def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
-    report = _visible_report(request, report_id)
+    report = access_report(request.user, report_id)
     evidence: Evidence | None = next(
         (item for item in report.evidence.all() if item.pk == evidence_id), None
     )

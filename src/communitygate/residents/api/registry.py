@@ -1,6 +1,6 @@
 """Registry API: residents and households, scoped to the caller and masked. A full number is
 never in an answer (the reveal is a page, for the community's secretary only); every answer
-carries `Cache-Control: no-store`.
+carries `Cache-Control: no-store` (`http.nostore`).
 
 - A resident's birth date is given as `birth_year` and `age`, never in full: the masked ID
   number (370203********123X) hides exactly the birth date, so the two together would be the
@@ -14,8 +14,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -167,14 +166,11 @@ def household_fields(household: Household, current_residents: int) -> dict[str, 
 
 
 @router.get("/residents", response=ResidentPage)
-def list_residents(
-    request: HttpRequest, response: HttpResponse, query: Query[ResidentQuery]
-) -> ResidentPage:
+def list_residents(request: HttpRequest, query: Query[ResidentQuery]) -> ResidentPage:
     """The residents the caller may see (their community's, or their subdistrict's
     communities'), masked. `q` matches part of a name. To find someone by ID number or phone,
     use `POST /residents/search`: `id_number` or `phone` here answers 422 (a number in a URL
     is kept in logs and history)."""
-    add_never_cache_headers(response)
     if any(name in request.GET for name in NUMBER_PARAMETERS):
         raise NumberInQuery()
     limit, offset = page_bounds(query.limit, query.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
@@ -192,15 +188,12 @@ def list_residents(
 
 
 @router.post("/residents/search", response=ResidentPage)
-def search_residents(
-    request: HttpRequest, response: HttpResponse, payload: ResidentSearchIn
-) -> ResidentPage:
+def search_residents(request: HttpRequest, payload: ResidentSearchIn) -> ResidentPage:
     """Find residents by their exact ID number and/or phone, sent in the body (never in the
     URL), within the caller's scope; the other filters narrow as on `GET /residents`. It
     changes nothing, and is recorded in the audit log (`resident.search`: the numbers masked,
     the number of matches). 422 for a number that cannot be one, or when neither is given;
     404 for a caller who sees no registry."""
-    add_never_cache_headers(response)
     limit, offset = page_bounds(
         payload.limit, payload.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"]
     )
@@ -220,17 +213,13 @@ def search_residents(
 
 
 @router.get("/residents/{resident_id}", response=ResidentOut)
-def get_resident(request: HttpRequest, response: HttpResponse, resident_id: int) -> ResidentOut:
-    add_never_cache_headers(response)
+def get_resident(request: HttpRequest, resident_id: int) -> ResidentOut:
     resident = resident_get(request.user, resident_id)
     return resident_out(resident, resident.community.code)
 
 
 @router.get("/households", response=HouseholdPage)
-def list_households(
-    request: HttpRequest, response: HttpResponse, query: Query[HouseholdQuery]
-) -> HouseholdPage:
-    add_never_cache_headers(response)
+def list_households(request: HttpRequest, query: Query[HouseholdQuery]) -> HouseholdPage:
     limit, offset = page_bounds(query.limit, query.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
     households = households_list(request.user, community=query.community or "")
     return HouseholdPage(
@@ -243,11 +232,8 @@ def list_households(
 
 
 @router.get("/households/{household_id}", response=HouseholdDetailOut)
-def get_household(
-    request: HttpRequest, response: HttpResponse, household_id: int
-) -> HouseholdDetailOut:
+def get_household(request: HttpRequest, household_id: int) -> HouseholdDetailOut:
     """A household with everyone in it (those who moved out too), masked."""
-    add_never_cache_headers(response)
     household = household_get(request.user, household_id)
     residents = list(household_residents(household))
     current = sum(1 for r in residents if r.moved_out_on is None)

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from communitygate.core.widgets import IsoDateInput
+from communitygate.http.widgets import IsoDateInput
 
 __all__ = ["IsoDateInput", "NoEchoInput"]
 

@@ -7,21 +7,21 @@ Views parse input, fetch through the access helpers, call one service or selecto
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
-from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
-from communitygate.core.pages import (
+from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
-    rule_broken_to_messages,
 )
+from communitygate.http.steps import run_step
 from communitygate.residents.forms.disputes import (
     ConcludeForm,
     DisputeFilterForm,
@@ -29,7 +29,7 @@ from communitygate.residents.forms.disputes import (
     PartyForm,
     SessionForm,
 )
-from communitygate.residents.models import Dispute, DisputeKinds, DisputeOutcomes
+from communitygate.residents.models import DisputeKinds, DisputeOutcomes
 from communitygate.residents.permissions import communities_staffed_by, works_in
 from communitygate.residents.selectors.disputes import access_dispute, dispute_list, dispute_record
 from communitygate.residents.services.disputes import (
@@ -41,13 +41,6 @@ from communitygate.residents.services.disputes import (
 )
 
 LIST_LIMIT = 300
-
-
-def _visible_dispute(request: HttpRequest, dispute_id: int) -> Dispute:
-    try:
-        return access_dispute(request.user, dispute_id)
-    except NotFound:
-        raise Http404 from None
 
 
 @login_required
@@ -106,7 +99,7 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    dispute = _visible_dispute(request, dispute_id)
+    dispute = access_dispute(request.user, dispute_id)
     can_act = works_in(request.user, dispute.community_id)
     concluded = bool(dispute.outcome)
     return render(
@@ -125,22 +118,20 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, dispute_id: int, form_class: type, act: object) -> HttpResponse:
-    """The three actions share one shape: fetch (404), parse, run the service (403 when the
-    person may not act), report, back to the dispute."""
-    dispute = _visible_dispute(request, dispute_id)
+    """The three actions share one shape: fetch (404), parse, run the step (403 when the
+    person may not act), back to the dispute."""
+    dispute = access_dispute(request.user, dispute_id)
+    back = reverse("residents:dispute", args=[dispute.pk])
     form = form_class(request.POST)
     if not form.is_valid():
         form_errors_to_messages(request, form)
-        return redirect("residents:dispute", dispute_id=dispute.pk)
-    try:
-        act(dispute, form)  # type: ignore[operator]
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("residents:dispute", dispute_id=dispute.pk)
+        return redirect(back)
+    return run_step(
+        request,
+        lambda: act(dispute, form),  # type: ignore[operator]
+        back=back,
+        done=_("Saved."),
+    )
 
 
 @login_required
@@ -187,18 +178,10 @@ def dispute_conclude_page(request: HttpRequest, dispute_id: int) -> HttpResponse
 @login_required
 @require_GET
 def dispute_agreement_pdf(request: HttpRequest, dispute_id: int) -> HttpResponse:
-    dispute = _visible_dispute(request, dispute_id)
-    try:
-        content = dispute_agreement_print(actor=request.user, dispute=dispute)
-    except NotFound:
-        raise Http404 from None
-    except RuleBroken as broken:
-        return HttpResponse(
-            broken.message, status=broken.status, content_type="text/plain; charset=utf-8"
-        )
+    dispute = access_dispute(request.user, dispute_id)
+    content = dispute_agreement_print(actor=request.user, dispute=dispute)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="agreement-{dispute.pk}.pdf"'
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

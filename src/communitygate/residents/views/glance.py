@@ -6,28 +6,27 @@ communities (each opens to its glance), and the office, supervision and audit, w
 but never people, to the district's counts per subdistrict with a link to the rates. Anyone else
 gets 404: there is no residents' page for them.
 
-Every page here shows residents' data, so none may be cached (`Cache-Control: no-store`). The
+Every page here shows residents' data, so none may be cached (`http.nostore` covers /residents/). The
 visit plan form carries a one-time token: a double submit plans one visit (`core.formtokens`)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import overseen_subdistrict_paths, oversees_district
 from communitygate.core import clock
-from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
 from communitygate.core.inputs import has_nul
-from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
+from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
+from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.forms.visits import PlanTaggedForm, VisitPlanForm, VisitRecordForm
 from communitygate.residents.models import Household, Resident, Visit
@@ -78,11 +77,6 @@ HUB_LINKS: tuple[tuple[str, Any, frozenset[str]], ...] = (
 
 class VisitPlanTokenForm(OneTimeFormMixin, VisitPlanForm):
     """The visit plan form with its one-time token."""
-
-
-def no_store[View: Callable[..., HttpResponse]](view: View) -> View:
-    """The page shows residents' data: browsers and proxies must not keep a copy."""
-    return never_cache(view)
 
 
 def _rates_url() -> str:
@@ -142,7 +136,6 @@ def _render_glance(request: HttpRequest, community: Organisation, kinds: set[str
 
 
 @login_required
-@no_store
 def residents_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = clock.today()
@@ -194,14 +187,10 @@ def _render_rollup(request: HttpRequest, communities: Any, kinds: set[str]) -> H
 
 
 @login_required
-@no_store
 def community_page(request: HttpRequest, code: str) -> HttpResponse:
     if has_nul(code):  # no community has one, and PostgreSQL refuses it in a query
         raise Http404
-    try:
-        community = access_community(request.user, code)
-    except NotFound:
-        raise Http404 from None
+    community = access_community(request.user, code)
     staff = works_in(request.user, community.pk)
     return _render_glance(request, community, {STAFF} if staff else {OFFICER})
 
@@ -231,20 +220,16 @@ def _household_of_form(
 ) -> Household | None:
     if household_id is None:
         return None
-    try:
-        return access_scoped(
-            request.user,
-            current_households().filter(community=community).select_related("room__unit__building"),
-            household_id,
-            "住户",
-            "household",
-        )
-    except NotFound:
-        raise Http404 from None
+    return access_scoped(
+        request.user,
+        current_households().filter(community=community).select_related("room__unit__building"),
+        household_id,
+        "住户",
+        "household",
+    )
 
 
 @login_required
-@no_store
 @replay_on_resubmit
 def visits_page(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("community") or request.GET.get("community", "")
@@ -325,8 +310,6 @@ def _plan(
             purpose=data["purpose"],
         )
     except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
         rule_broken_to_form(form, broken)
         return None
     messages.success(request, _("Visit planned."))
@@ -336,23 +319,19 @@ def _plan(
 @login_required
 @require_POST
 def visit_done(request: HttpRequest, visit_id: int) -> HttpResponse:
-    try:
-        visit = access_scoped(request.user, Visit.objects.all(), visit_id, "走访", "visit")
-    except NotFound:
-        raise Http404 from None
+    visit = access_scoped(request.user, Visit.objects.all(), visit_id, "走访", "visit")
     form = VisitRecordForm(request.POST)
+    back = reverse("residents:visits")
     if not form.is_valid():
         messages.error(request, _("The note is too long."))
-    else:
-        try:
-            visit_record(actor=request.user, visit=visit, note=form.cleaned_data["note"])
-        except RuleBroken as broken:
-            if broken.status == 403:
-                return HttpResponseForbidden(broken.message)
-            rule_broken_to_messages(request, broken)
-        else:
-            messages.success(request, _("Visit recorded as done."))
-    return redirect(safe_next(request, reverse("residents:visits")))
+        return redirect(safe_next(request, back))
+    return run_step(
+        request,
+        lambda: visit_record(actor=request.user, visit=visit, note=form.cleaned_data["note"]),
+        back=back,
+        done=_("Visit recorded as done."),
+        follow_next=True,
+    )
 
 
 @login_required
@@ -361,17 +340,12 @@ def visits_plan_tagged(request: HttpRequest) -> HttpResponse:
     form = PlanTaggedForm(request.POST)
     if not form.is_valid():
         raise Http404
-    try:
-        community = access_community(request.user, form.cleaned_data["community"])
-    except NotFound:
-        raise Http404 from None
+    community = access_community(request.user, form.cleaned_data["community"])
     try:
         planned = visits_plan_for_tagged(
             actor=request.user, community=community, planned_on=form.cleaned_data["planned_on"]
         )
     except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
         rule_broken_to_messages(request, broken)
     else:
         if planned:

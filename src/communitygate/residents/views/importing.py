@@ -17,12 +17,11 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.errors import RuleBroken
 from communitygate.core.idnumbers import generate_id_number
-from communitygate.core.pages import rule_broken_to_form
 from communitygate.core.spreadsheets import xlsx_response
+from communitygate.http.pages import rule_broken_to_form
 from communitygate.residents.forms.importing import ResidentImportForm
-from communitygate.residents.models import ResidentImport
 from communitygate.residents.services.importing import (
     ACTIVE_STATUSES,
     EXAMPLE_MARK,
@@ -38,13 +37,6 @@ from communitygate.residents.services.importing import (
 
 LIST_LIMIT = 50
 PROBLEMS_PER_PAGE = 100
-
-
-def _own_batch(request: HttpRequest, batch_id: int) -> ResidentImport:
-    try:
-        return access_resident_import(request.user, batch_id)
-    except NotFound:
-        raise Http404 from None
 
 
 def _communities_or_404(request: HttpRequest) -> list[Any]:
@@ -91,7 +83,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = _own_batch(request, batch_id)
+    batch = access_resident_import(request.user, batch_id)
     problems = Paginator(batch.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -107,10 +99,8 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 def import_progress_json(request: HttpRequest, batch_id: int) -> JsonResponse:
-    batch = _own_batch(request, batch_id)
-    answer = JsonResponse(import_progress(batch))
-    answer["Cache-Control"] = "no-store"
-    return answer
+    batch = access_resident_import(request.user, batch_id)
+    return JsonResponse(import_progress(batch))
 
 
 def template_workbook() -> bytes:

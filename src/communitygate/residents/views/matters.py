@@ -4,7 +4,7 @@ the three rates, and the XLSX export.
 
 Community staff act on their own community's matters; a subdistrict's officers read those of
 their communities (escalated ones highlighted) and act on none. Every page here shows personal
-data, so none may be cached (`Cache-Control: no-store`). Views parse input, fetch through the
+data, so none may be cached (`http.nostore` covers /residents/). Views parse input, fetch through the
 scoped selectors, call one service or selector, and render."""
 
 from django.contrib import messages
@@ -14,12 +14,10 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
-    HttpResponseForbidden,
 )
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import (
@@ -29,9 +27,10 @@ from communitygate.accounts.permissions import (
 )
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
-from communitygate.core.errors import NotFound, RuleBroken
-from communitygate.core.pages import page_window, rule_broken_to_form, rule_broken_to_messages
+from communitygate.core.errors import RuleBroken
 from communitygate.core.spreadsheets import xlsx_response
+from communitygate.http.pages import page_window, rule_broken_to_form
+from communitygate.http.steps import run_step
 from communitygate.residents.forms.matters import (
     AnswerForm,
     AssignForm,
@@ -79,13 +78,6 @@ STEPS = tuple(action.value for action in MatterActions)
 # Helpers -----------------------------------------------------------------------------------------
 
 
-def _matter(request: HttpRequest, matter_id: int) -> Matter:
-    try:
-        return matter_access(request.user, matter_id)
-    except NotFound:
-        raise Http404 from None
-
-
 def _category_choices() -> list[tuple[str, str]]:
     return [
         (category.code, category.name)
@@ -112,7 +104,6 @@ def _posted(request: HttpRequest, name: str) -> str:
 # The list and the export -------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 def matter_list_page(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
@@ -140,7 +131,6 @@ def matter_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
 @login_required
 def matter_export(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
@@ -194,7 +184,6 @@ def _intake_page(
     )
 
 
-@never_cache
 @login_required
 def matter_new(request: HttpRequest) -> HttpResponse:
     """One short screen: after saving it comes back empty, with the tracking code in the message,
@@ -217,8 +206,6 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                     idempotency_key=form.cleaned_data["client_token"] or "",
                 )
             except RuleBroken as broken:
-                if broken.status == 403:
-                    return HttpResponseForbidden(broken.message)
                 rule_broken_to_form(form, broken)
             else:
                 messages.success(
@@ -233,7 +220,6 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     return _intake_page(request, communities=communities, form=form, search=search)
 
 
-@never_cache
 @login_required
 @require_POST
 def matter_new_find(request: HttpRequest) -> HttpResponse:
@@ -250,10 +236,9 @@ def matter_new_find(request: HttpRequest) -> HttpResponse:
 # One matter --------------------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
-    matter = _matter(request, matter_id)
+    matter = matter_access(request.user, matter_id)
     is_staff = works_in(request.user, matter.community_id)
     offered = actions_from(matter.status, MatterActors.STAFF) if is_staff else []
     staff = (
@@ -287,21 +272,13 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
     )
 
 
-@never_cache
 @login_required
 @require_POST
 def matter_reveal_phone(request: HttpRequest, matter_id: int) -> HttpResponse:
     """The matter's full phone, shown once on a page no cache keeps, for the callback; the
     reveal (and a refused one) is recorded."""
-    matter = _matter(request, matter_id)
-    try:
-        phone = matter_phone_reveal(actor=request.user, matter=matter)
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        if broken.status == 404:
-            raise Http404 from None
-        raise
+    matter = matter_access(request.user, matter_id)
+    phone = matter_phone_reveal(actor=request.user, matter=matter)
     return render(request, "residents/matter_reveal_phone.html", {"matter": matter, "phone": phone})
 
 
@@ -324,29 +301,23 @@ def _act(request: HttpRequest, matter: Matter, action: str) -> None:
         matter_reopen(actor=user, matter=matter, reason=_posted(request, "reason"))
 
 
-@never_cache
 @login_required
 @require_POST
 def matter_step(request: HttpRequest, matter_id: int, action: str) -> HttpResponse:
     if action not in STEPS:
         raise Http404
-    matter = _matter(request, matter_id)
-    try:
-        _act(request, matter, action)
-    except RuleBroken as broken:
-        if broken.status == 403:
-            # Someone who may read the matter but not act on it (the subdistrict, for one).
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Done."))
-    return redirect("residents:matter", matter_id=matter.pk)
+    matter = matter_access(request.user, matter_id)
+    return run_step(
+        request,
+        lambda: _act(request, matter, action),
+        back=reverse("residents:matter", args=[matter.pk]),
+        done=_("Done."),
+    )
 
 
 # The three rates ---------------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 def rates_page(request: HttpRequest) -> HttpResponse:
     """Response, on-time and satisfaction rates per community, per subdistrict and in total,

@@ -12,22 +12,22 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
-from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.inputs import has_nul
-from communitygate.core.pages import (
+from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
-    rule_broken_to_messages,
 )
+from communitygate.http.steps import run_step
 from communitygate.residents.forms.programmes import (
     ActivityForm,
     AttendanceCountForm,
@@ -72,25 +72,9 @@ SIGNUPS_KEY = "residents_public_signups"  # token → enrolment id, for this bro
 SIGNUPS_KEEP = 20
 
 
-def _visible(fetch: Any, request: HttpRequest, pk: int) -> Any:
-    try:
-        return fetch(request.user, pk)
-    except NotFound:
-        raise Http404 from None
-
-
-def _run(request: HttpRequest, act: Any, back: HttpResponse) -> HttpResponse:
-    """Run one service: 403 when the person sees the object but may not act; a broken rule
-    goes back with its message."""
-    try:
-        act()
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Saved."))
-    return back
+def _run(request: HttpRequest, act: Any, back: str) -> HttpResponse:
+    """Run one service from a page: "Saved." or the broken rule's message, back to `back`."""
+    return run_step(request, act, back=back, done=_("Saved."))
 
 
 def _community_choices(request: HttpRequest) -> dict[str, Any]:
@@ -138,7 +122,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = _visible(access_activity, request, activity_id)
+    activity = access_activity(request.user, activity_id)
     return render(
         request,
         "residents/activity_detail.html",
@@ -156,12 +140,12 @@ def activity_detail(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def activity_attendance(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = _visible(access_activity, request, activity_id)
-    back = redirect("residents:activity", activity_id=activity.pk)
+    activity = access_activity(request.user, activity_id)
+    back = reverse("residents:activity", args=[activity.pk])
     form = AttendanceCountForm(request.POST)
     if not form.is_valid():
         form_errors_to_messages(request, form)
-        return back
+        return redirect(back)
     response = _run(
         request,
         lambda: activity_record_attendance(
@@ -170,7 +154,7 @@ def activity_attendance(request: HttpRequest, activity_id: int) -> HttpResponse:
         back,
     )
     activity.refresh_from_db()
-    if response is back and activity_over_capacity(activity):
+    if activity_over_capacity(activity):
         messages.warning(
             request,
             _("More people came than the planned capacity; check the place was safe for them."),
@@ -181,13 +165,13 @@ def activity_attendance(request: HttpRequest, activity_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def activity_cancel_page(request: HttpRequest, activity_id: int) -> HttpResponse:
-    activity = _visible(access_activity, request, activity_id)
+    activity = access_activity(request.user, activity_id)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _run(
         request,
         lambda: activity_cancel(actor=request.user, activity=activity, reason=reason),
-        redirect("residents:activity", activity_id=activity.pk),
+        reverse("residents:activity", args=[activity.pk]),
     )
 
 
@@ -234,7 +218,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
-    programme = _visible(access_programme, request, programme_id)
+    programme = access_programme(request.user, programme_id)
     roster = programme_roster(programme)
     grid = [(session, roster.attendance_of(session.pk)) for session in roster.sessions]
     return render(
@@ -251,9 +235,9 @@ def programme_detail(request: HttpRequest, programme_id: int) -> HttpResponse:
     )
 
 
-def _programme_action(request: HttpRequest, programme_id: int) -> tuple[Programme, HttpResponse]:
-    programme = _visible(access_programme, request, programme_id)
-    return programme, redirect("residents:programme", programme_id=programme.pk)
+def _programme_action(request: HttpRequest, programme_id: int) -> tuple[Programme, str]:
+    programme = access_programme(request.user, programme_id)
+    return programme, reverse("residents:programme", args=[programme.pk])
 
 
 @login_required
@@ -264,7 +248,7 @@ def programme_session_add(request: HttpRequest, programme_id: int) -> HttpRespon
     form = ProgrammeSessionForm(request.POST)
     if not form.is_valid():
         form_errors_to_messages(request, form)
-        return back
+        return redirect(back)
     return _run(
         request,
         lambda: session_add(actor=request.user, programme=programme, **form.cleaned_data),
@@ -280,7 +264,7 @@ def programme_enrol(request: HttpRequest, programme_id: int) -> HttpResponse:
     form = StaffSignUpForm(request.POST)
     if not form.is_valid():
         form_errors_to_messages(request, form)
-        return back
+        return redirect(back)
     return _run(
         request,
         lambda: enrolment_sign_up(
@@ -301,17 +285,14 @@ def programme_close_page(request: HttpRequest, programme_id: int) -> HttpRespons
 @require_POST
 def programme_attendance(request: HttpRequest, programme_id: int, session_id: int) -> HttpResponse:
     programme, back = _programme_action(request, programme_id)
-    try:
-        session = session_of(programme, session_id)
-    except NotFound:
-        raise Http404 from None
+    session = session_of(programme, session_id)
     form = AttendanceForm(
         request.POST,
         enrolment_ids=enrolled_ids(programme),
     )
     if not form.is_valid():
         form_errors_to_messages(request, form)
-        return back
+        return redirect(back)
     return _run(
         request,
         lambda: attendance_record(
@@ -326,11 +307,11 @@ def programme_attendance(request: HttpRequest, programme_id: int, session_id: in
 @login_required
 @require_POST
 def enrolment_withdraw_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
-    enrolment: Enrolment = _visible(access_enrolment, request, enrolment_id)
+    enrolment: Enrolment = access_enrolment(request.user, enrolment_id)
     return _run(
         request,
         lambda: enrolment_withdraw(actor=request.user, enrolment=enrolment),
-        redirect("residents:programme", programme_id=enrolment.programme_id),
+        reverse("residents:programme", args=[enrolment.programme_id]),
     )
 
 
@@ -351,10 +332,7 @@ def public_programme_list(request: HttpRequest) -> HttpResponse:
 
 
 def _public_programme(programme_id: int) -> Programme:
-    try:
-        return public_programme_get(programme_id)
-    except NotFound:
-        raise Http404 from None
+    return public_programme_get(programme_id)
 
 
 def _signed_up(request: HttpRequest) -> dict[str, int]:

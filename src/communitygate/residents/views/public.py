@@ -15,8 +15,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from communitygate.core.errors import NotFound, RuleBroken
-from communitygate.core.pages import rule_broken_to_form
+from communitygate.core.errors import RuleBroken
+from communitygate.http.pages import found_or_none, rule_broken_to_form
 from communitygate.residents.forms.public import MatterFileForm, RateForm, TrackForm, new_form_token
 from communitygate.residents.models import MatterChannels, Ratings
 from communitygate.residents.selectors.matters import (
@@ -142,10 +142,10 @@ def matter_track(request: HttpRequest) -> HttpResponse:
         code = normalise_tracking_code(request.GET.get("code", ""))
         phone_last4 = dict(request.session.get(PROVEN_KEY, {})).get(code)
         if phone_last4:
-            try:
-                return _status_page(request, matter_public_status(code, phone_last4), phone_last4)
-            except NotFound:
-                pass  # proven earlier, yet gone now: ask again
+            proven = found_or_none(matter_public_status, code, phone_last4)
+            if proven is not None:
+                return _status_page(request, proven, phone_last4)
+            # proven earlier, yet gone now: ask again
         form = TrackForm(initial={"tracking_code": code})
         return render(request, "residents/public_track.html", {"form": form})
     form = TrackForm(request.POST)
@@ -157,9 +157,8 @@ def matter_track(request: HttpRequest) -> HttpResponse:
         lookups_refund(request)  # nothing was looked up
         return render(request, "residents/public_track.html", {"form": form})
     code, phone_last4 = form.cleaned_data["tracking_code"], form.cleaned_data["phone_last4"]
-    try:
-        status = matter_public_status(code, phone_last4)
-    except NotFound:
+    status = found_or_none(matter_public_status, code, phone_last4)
+    if status is None:
         form.add_error(None, _not_found_message())
         return render(request, "residents/public_track.html", {"form": form})
     lookups_refund(request)
@@ -182,9 +181,8 @@ def matter_rate_view(request: HttpRequest) -> HttpResponse:
         track_form.cleaned_data["tracking_code"],
         track_form.cleaned_data["phone_last4"],
     )
-    try:
-        status = matter_public_status(code, phone_last4)
-    except NotFound:
+    status = found_or_none(matter_public_status, code, phone_last4)
+    if status is None:
         track_form.add_error(None, _not_found_message())
         return render(request, "residents/public_track.html", {"form": track_form})
     lookups_refund(request)

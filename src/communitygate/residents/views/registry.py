@@ -2,33 +2,34 @@
 resident's record, adding and editing, moving out, households, volunteers and their hours, the
 XLSX export, and the reveal of one full number for the community's secretary.
 
-Every page that shows personal data answers `Cache-Control: no-store` (`never_cache`), so that
-no browser or proxy keeps a copy. Views parse input, fetch through the scoped selectors, call
+Every page that shows personal data answers `Cache-Control: no-store` (`http.nostore` covers
+/residents/), so that no browser or proxy keeps a copy. Views parse input, fetch through the scoped selectors, call
 one service or selector, and render."""
 
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.errors import InvalidInput, PermissionDenied, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
-from communitygate.core.pages import (
+from communitygate.core.spreadsheets import xlsx_response
+from communitygate.http.pages import (
     form_errors_to_messages,
+    found_or_none,
     page_window,
     rule_broken_to_form,
     rule_broken_to_messages,
 )
-from communitygate.core.spreadsheets import xlsx_response
+from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation
 from communitygate.residents.exports import residents_export
 from communitygate.residents.forms.registry import (
@@ -40,7 +41,7 @@ from communitygate.residents.forms.registry import (
     VolunteerForm,
     VolunteerHoursForm,
 )
-from communitygate.residents.models import Household, HouseholdKinds, Resident, Volunteer
+from communitygate.residents.models import HouseholdKinds, Resident
 from communitygate.residents.permissions import (
     can_reveal_personal_information,
     communities_staffed_by,
@@ -95,34 +96,14 @@ def _tag_choices() -> list[tuple[str, str]]:
     return [(tag.code, tag.name) for tag in care_tags_active()]
 
 
-def _resident(request: HttpRequest, resident_id: int) -> Resident:
-    try:
-        return resident_get(request.user, resident_id)
-    except NotFound:
-        raise Http404 from None
-
-
-def _household(request: HttpRequest, household_id: int) -> Household:
-    try:
-        return household_get(request.user, household_id)
-    except NotFound:
-        raise Http404 from None
-
-
-def _volunteer(request: HttpRequest, volunteer_id: int) -> Volunteer:
-    try:
-        return volunteer_get(request.user, volunteer_id)
-    except NotFound:
-        raise Http404 from None
-
-
-def _forbidden_unless_staff(request: HttpRequest, community_id: int) -> HttpResponse | None:
-    """Someone who sees the record but does not work in its community may not change it."""
-    if works_in(request.user, community_id):
-        return None
-    return HttpResponseForbidden(
-        _("Only the community's own secretary and workers may change its registry.")
-    )
+def _require_staff(request: HttpRequest, community_id: int) -> None:
+    """Someone who sees the record but does not work in its community may not change it (the
+    403 page)."""
+    if not works_in(request.user, community_id):
+        raise PermissionDenied(
+            "只有本社区的书记和社区工作者可以修改本社区的居民档案。",
+            "Only the community's own secretary and workers may change its registry.",
+        )
 
 
 def _with_birth(residents: list[Resident]) -> list[tuple[Resident, Born | None]]:
@@ -180,7 +161,6 @@ def _search(
 # The list and the export -------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def people_list(request: HttpRequest) -> HttpResponse:
@@ -232,7 +212,6 @@ def people_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@never_cache
 @login_required
 @require_GET
 def people_export(request: HttpRequest) -> HttpResponse:
@@ -260,10 +239,9 @@ def people_export(request: HttpRequest) -> HttpResponse:
 # One resident ------------------------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = _resident(request, resident_id)
+    resident = resident_get(request.user, resident_id)
     staff = works_in(request.user, resident.community_id)
     return render(
         request,
@@ -282,24 +260,16 @@ def resident_detail(request: HttpRequest, resident_id: int) -> HttpResponse:
     )
 
 
-@never_cache
 @login_required
 @require_POST
 def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
     """One full number, shown once on a page no cache keeps; the reveal is recorded."""
-    resident = _resident(request, resident_id)
+    resident = resident_get(request.user, resident_id)
     form = RevealForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose what to reveal."), status=400)
     field = form.cleaned_data["field"]
-    try:
-        value = personal_information_reveal(actor=request.user, resident=resident, field=field)
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        if broken.status == 404:
-            raise Http404 from None
-        raise
+    value = personal_information_reveal(actor=request.user, resident=resident, field=field)
     labels = dict(RevealForm.LABELS)
     return render(
         request,
@@ -308,7 +278,6 @@ def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
     )
 
 
-@never_cache
 @login_required
 @replay_on_resubmit
 def resident_new(request: HttpRequest) -> HttpResponse:
@@ -325,25 +294,27 @@ def resident_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             resident = _add(request, data, form)
-        except NotFound:
-            form.add_error("household", _("No such household in your community."))
         except RuleBroken as broken:
-            if broken.status == 403:
-                return HttpResponseForbidden(broken.message)
             rule_broken_to_form(form, broken)
         else:
-            messages.success(request, _("Resident registered."))
-            return redirect("residents:resident", resident_id=resident.pk)
+            if resident is not None:
+                messages.success(request, _("Resident registered."))
+                return redirect("residents:resident", resident_id=resident.pk)
+            form.add_error("household", _("No such household in your community."))
     return render(request, "residents/registry_form.html", {"form": form, "resident": None})
 
 
-def _add(request: HttpRequest, data: dict[str, Any], form: NewResidentForm) -> Resident:
+def _add(request: HttpRequest, data: dict[str, Any], form: NewResidentForm) -> Resident | None:
+    """The resident added, or None when the household (or community) named is not one of the
+    person's."""
     if data["household"]:
-        household = household_get(request.user, data["household"])
+        household = found_or_none(household_get, request.user, data["household"])
+        if household is None:
+            return None
         return resident_add(actor=request.user, household=household, fields=form.resident_fields())
     community = communities_staffed_by(request.user).filter(code=data["community"]).first()
     if community is None:
-        raise NotFound("社区", "community")
+        return None
     return resident_add_with_household(
         actor=request.user,
         community=community,
@@ -356,13 +327,10 @@ def _add(request: HttpRequest, data: dict[str, Any], form: NewResidentForm) -> R
     )
 
 
-@never_cache
 @login_required
 def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = _resident(request, resident_id)
-    forbidden = _forbidden_unless_staff(request, resident.community_id)
-    if forbidden:
-        return forbidden
+    resident = resident_get(request.user, resident_id)
+    _require_staff(request, resident.community_id)
     # With an ID number on record the birth date is the number's and is not on the page.
     from_number = bool(resident.id_number_masked)
     initial = {
@@ -385,8 +353,6 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
         try:
             resident_update(actor=request.user, resident=resident, fields=form.resident_fields())
         except RuleBroken as broken:
-            if broken.status == 403:
-                return HttpResponseForbidden(broken.message)
             rule_broken_to_form(form, broken)
         else:
             messages.success(request, _("Record saved."))
@@ -397,55 +363,46 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def resident_move_out_view(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = _resident(request, resident_id)
-    forbidden = _forbidden_unless_staff(request, resident.community_id)
-    if forbidden:
-        return forbidden
+    resident = resident_get(request.user, resident_id)
+    _require_staff(request, resident.community_id)
     form = MoveOutForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Enter the date the resident moved out."))
         return redirect("residents:resident", resident_id=resident.pk)
-    try:
-        resident_move_out(actor=request.user, resident=resident, on=form.cleaned_data["on"])
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("The resident is recorded as moved out."))
-    return redirect("residents:resident", resident_id=resident.pk)
+    return run_step(
+        request,
+        lambda: resident_move_out(
+            actor=request.user, resident=resident, on=form.cleaned_data["on"]
+        ),
+        back=reverse("residents:resident", args=[resident.pk]),
+        done=_("The resident is recorded as moved out."),
+    )
 
 
 @login_required
 @require_POST
 @replay_on_resubmit
 def resident_volunteer(request: HttpRequest, resident_id: int) -> HttpResponse:
-    resident = _resident(request, resident_id)
-    forbidden = _forbidden_unless_staff(request, resident.community_id)
-    if forbidden:
-        return forbidden
+    resident = resident_get(request.user, resident_id)
+    _require_staff(request, resident.community_id)
     form = VolunteerForm(request.POST)
     form.is_valid()
-    try:
-        volunteer_register(
+    return run_step(
+        request,
+        lambda: volunteer_register(
             actor=request.user, resident=resident, skills=form.cleaned_data.get("skills", "")
-        )
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Registered as a volunteer."))
-    return redirect("residents:resident", resident_id=resident.pk)
+        ),
+        back=reverse("residents:resident", args=[resident.pk]),
+        done=_("Registered as a volunteer."),
+    )
 
 
 # Households and volunteers -----------------------------------------------------------------------
 
 
-@never_cache
 @login_required
 def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
-    household = _household(request, household_id)
+    household = household_get(request.user, household_id)
     return render(
         request,
         "residents/registry_household.html",
@@ -458,7 +415,6 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
-@never_cache
 @login_required
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     communities = _communities(request)
@@ -489,30 +445,25 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 @replay_on_resubmit
 def volunteer_hours(request: HttpRequest, volunteer_id: int) -> HttpResponse:
-    volunteer = _volunteer(request, volunteer_id)
-    forbidden = _forbidden_unless_staff(request, volunteer.community_id)
-    if forbidden:
-        return forbidden
+    volunteer = volunteer_get(request.user, volunteer_id)
+    _require_staff(request, volunteer.community_id)
     form = VolunteerHoursForm(request.POST)
     if not form.is_valid():
         form_errors_to_messages(request, form)
         return redirect("residents:volunteers")
     data = form.cleaned_data
-    try:
-        volunteer_hours_record(
+    return run_step(
+        request,
+        lambda: volunteer_hours_record(
             actor=request.user,
             volunteer=volunteer,
             served_on=data["served_on"],
             hours=data["hours"],
             what=data["what"],
-        )
-    except RuleBroken as broken:
-        if broken.status == 403:
-            return HttpResponseForbidden(broken.message)
-        rule_broken_to_messages(request, broken)
-    else:
-        messages.success(request, _("Hours recorded."))
-    return redirect("residents:volunteers")
+        ),
+        back=reverse("residents:volunteers"),
+        done=_("Hours recorded."),
+    )
 
 
 urlpatterns = [

@@ -1,7 +1,13 @@
 """What a page does with its input and its answers: every problem a service or a form listed
 reaches the person (a message on the next page, or an error beside the form field it names), a
-list's offset stays within what a database takes, and a "go back to" address stays on this site."""
+list's offset stays within what a database takes, and a "go back to" address stays on this site.
 
+A refusal of the person (`PermissionDenied`: they may see the object but not take this step) is
+never a message or a form error: the helpers let it through to the 403 page (`http.errors`).
+A page that answers "not found" on the page itself (a form error, its own page) asks
+`found_or_none` instead of catching NotFound."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,13 +15,24 @@ from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from communitygate.core.errors import InvalidInput, RuleBroken
+from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, RuleBroken
 from communitygate.core.inputs import MAX_OFFSET
 from communitygate.core.paging import page_bounds
 
 
+def found_or_none[T](fetch: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+    """What `fetch` finds, or None when it raises NotFound (missing, or not visible)."""
+    try:
+        return fetch(*args, **kwargs)
+    except NotFound:
+        return None
+
+
 def _problems_of(broken: RuleBroken) -> list[tuple[str | None, str]]:
-    """(field, message) for each problem; the rule's own message when it lists none."""
+    """(field, message) for each problem; the rule's own message when it lists none. A
+    refusal of the person propagates (the 403 page)."""
+    if isinstance(broken, PermissionDenied):
+        raise broken
     if isinstance(broken, InvalidInput) and broken.problems:
         return [(problem.field, problem.message) for problem in broken.problems]
     return [(None, broken.message)]
@@ -26,10 +43,11 @@ def rule_broken_to_messages(request: HttpRequest, broken: RuleBroken) -> None:
         messages.error(request, message)
 
 
-def rule_broken_to_form(form: Any, broken: RuleBroken) -> None:
-    """Each problem beside its field when the form has that field, else above the form."""
+def rule_broken_to_form(form: Any, broken: RuleBroken, *, beside_fields: bool = True) -> None:
+    """Each problem beside its field when the form has that field, else above the form (every
+    problem above the form with `beside_fields=False`: a form that lists them in one place)."""
     for field, message in _problems_of(broken):
-        form.add_error(field if field in form.fields else None, message)
+        form.add_error(field if beside_fields and field in form.fields else None, message)
 
 
 def form_errors_to_messages(request: HttpRequest, form: Any) -> None:

@@ -10,13 +10,15 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from communitygate.core.errors import InvalidInput, Problem
+from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from communitygate.core.inputs import MAX_OFFSET
-from communitygate.core.pages import (
+from communitygate.http.pages import (
     PageWindow,
     form_errors_to_messages,
+    found_or_none,
     page_window,
     rule_broken_to_form,
+    rule_broken_to_messages,
     safe_next,
 )
 
@@ -98,3 +100,36 @@ def test_a_broken_rule_goes_beside_its_field_or_above_the_form() -> None:
     )
     assert form.errors["day"]
     assert len(form.non_field_errors()) == 1
+
+
+def test_a_refusal_of_the_person_is_never_a_message_or_a_form_error() -> None:
+    request = with_messages(factory.post("/"))
+    with pytest.raises(PermissionDenied):
+        rule_broken_to_messages(request, PermissionDenied())
+    form = forms.Form(data={})
+    with pytest.raises(PermissionDenied):
+        rule_broken_to_form(form, PermissionDenied())
+    assert list(get_messages(request)) == []
+
+
+def test_found_or_none_answers_none_for_what_is_missing_or_hidden() -> None:
+    def fetch(pk: int) -> int:
+        if pk > 1:
+            raise NotFound()
+        return pk
+
+    assert found_or_none(fetch, 1) == 1
+    assert found_or_none(fetch, 2) is None
+
+
+def test_every_problem_above_the_form_when_asked() -> None:
+    class Titled(forms.Form):
+        title = forms.CharField(required=False)
+
+    form = Titled(data={})
+    assert form.is_valid()
+    rule_broken_to_form(
+        form, InvalidInput([Problem("标题", "title", field="title")]), beside_fields=False
+    )
+    assert form.non_field_errors() == ["标题 / title"]
+    assert "title" not in form.errors

@@ -7,7 +7,7 @@ import pytest
 from django import forms
 from django.utils import translation
 
-from communitygate.core.widgets import IsoDateInput
+from communitygate.http.widgets import IsoDateInput
 
 
 class DayForm(forms.Form):
