@@ -191,6 +191,33 @@ def seed_catalog(office: User) -> bool:
     return True
 
 
+DEMO_DATABASE_MARKERS = ("demo", "test")
+
+
+def production_refusal(*, demo: bool, vendor: str, database_name: str) -> str | None:
+    """Why `seed_demo` must not run here (in Chinese and English), or None on a demo installation.
+
+    Production is any installation that is not a demo one (COMMUNITYGATE_DEMO off), and any
+    PostgreSQL database whose name says neither "demo" nor "test" (SQLite is a developer's)."""
+    if not demo:
+        return (
+            "本系统不是演示安装（COMMUNITYGATE_DEMO 未开启），不载入演示数据；"
+            "确需载入请加 --allow-production。 / "
+            "This is not a demo installation (COMMUNITYGATE_DEMO is off), so the demo is not "
+            "loaded; add --allow-production if you really mean to."
+        )
+    named_for_demo = any(marker in database_name.lower() for marker in DEMO_DATABASE_MARKERS)
+    if vendor == "postgresql" and not named_for_demo:
+        return (
+            f"数据库“{database_name}”看起来是正式数据库（名称中没有 demo 或 test），"
+            "不载入演示数据；确需载入请加 --allow-production。 / "
+            f"The database '{database_name}' looks like a production one (its name has neither "
+            "'demo' nor 'test'), so the demo is not loaded; add --allow-production if you really "
+            "mean to."
+        )
+    return None
+
+
 def generate_password() -> str:
     return f"demo-{secrets.token_urlsafe(9)}"
 

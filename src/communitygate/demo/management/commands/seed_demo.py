@@ -1,10 +1,13 @@
-"""`communitygate seed_demo [--password P]`: load the Shibei demo (safe to run twice)."""
+"""`communitygate seed_demo [--password P] [--allow-production]`: load the Shibei demo (safe to
+run twice). It refuses a production configuration (`seeding.production_refusal`) unless told."""
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
-from communitygate.demo.seeding import seed_demo
+from communitygate.demo.seeding import production_refusal, seed_demo
 
 
 class Command(BaseCommand):
@@ -12,8 +15,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", help="password for every demo user (default: generated)")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo even where the configuration looks like production",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refusal = production_refusal(
+            demo=settings.COMMUNITYGATE["DEMO"],
+            vendor=connection.vendor,
+            database_name=str(connection.settings_dict["NAME"]),
+        )
+        if refusal and not options["allow_production"]:
+            raise CommandError(refusal)
         password, logins, catalog_created = seed_demo(options["password"])
         if catalog_created:
             self.stdout.write("已载入市北区演示数据 / Shibei demo loaded.")
