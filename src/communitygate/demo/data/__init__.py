@@ -2,7 +2,7 @@
 
 The files (UTF-8 CSV, one record a line, so they diff well):
 
-* ``catalog-2014-survey.csv``, ``catalog-2015-reform.csv`` — the catalog's history, in the
+* ``catalog-2014-survey.csv``, ``catalog-2014-reform.csv`` — the catalog's history, in the
   catalog's own import format (docs/catalog.md), loaded through the office's import;
 * ``editions.json`` — which catalog file makes which edition, its title, note and date, and the
   reason given for retiring the items a reformed edition no longer lists;
