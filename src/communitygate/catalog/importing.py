@@ -345,11 +345,11 @@ def _unchanged(item: CatalogItem, fields: ItemFields) -> bool:
     current = item_fields_of(item)
     same_ledgers = set(current.ledger_codes) == set(fields.ledger_codes)
     same_plaques = set(current.plaque_codes) == set(fields.plaque_codes)
-    unordered = {"ledger_codes": (), "plaque_codes": ()}
     return (
         same_ledgers
         and same_plaques
-        and replace(current, **unordered) == replace(fields, **unordered)
+        and replace(current, ledger_codes=(), plaque_codes=())
+        == replace(fields, ledger_codes=(), plaque_codes=())
     )
 
 
