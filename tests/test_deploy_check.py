@@ -24,6 +24,7 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
     env.pop("SECRET_KEY", None)  # the generated per-installation key must itself pass
     env.pop("COMMUNITYGATE_DEMO", None)  # production is not the demo
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests; never in production
+    env.pop("COMMUNITYGATE_DEMO", None)  # set for the test suite (communitygate.pytest_demo)
     return env
 
 

@@ -5,6 +5,8 @@ Environment variables:
   SECRET_KEY     default: generated once and kept in var/secret_key (never a literal in the code)
   ALLOWED_HOSTS  comma-separated, default "localhost,127.0.0.1"
   DEBUG          "1"/"true" to turn on; off otherwise
+  COMMUNITYGATE_DEMO  "1"/"true": a demo installation (the Shibei demo app and its `seed_demo`
+                 command are installed); off otherwise. `./dev start` and the test suite turn it on.
   HTTPS          "1" when served over TLS: secure __Host- cookies, HSTS, SSL redirect
   VAR_DIR        where the SQLite file, the secret key and collected static files live
   CACHE_DIR      the shared cache's directory (default VAR_DIR/cache)
@@ -15,7 +17,6 @@ Environment variables:
                  Both keys default to keys derived from SECRET_KEY (development, tests, the demo
                  only: rotating SECRET_KEY would then lose the data); with DEBUG off and no demo
                  the server refuses to start without them.
-  COMMUNITYGATE_DEMO  "1"/"true" when this installation is the demo (off otherwise)
 """
 
 import os
@@ -62,6 +63,7 @@ def read_or_create_secret_key(path: Path) -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or read_or_create_secret_key(VAR_DIR / "secret_key")
 DEBUG = env_flag("DEBUG")
+DEMO = env_flag("COMMUNITYGATE_DEMO")
 HTTPS = env_flag("HTTPS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 
@@ -84,7 +86,8 @@ INSTALLED_APPS = [
     "communitygate.dispatch",
     "communitygate.residents",
     "communitygate.web",
-    "communitygate.demo",
+    # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
+    *(["communitygate.demo"] if DEMO else []),
 ]
 
 MIDDLEWARE = [
@@ -229,6 +232,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Product rules that a district may tune.
 COMMUNITYGATE: dict[str, Any] = {
+    # A demo installation (env COMMUNITYGATE_DEMO): the demo app is installed, `seed_demo` runs.
+    "DEMO": DEMO,
     "DISTRICT_NAME": _("Shibei District"),
     "CATALOG_PAGE_SIZE": 50,
     "API_MAX_LIMIT": 500,
@@ -239,8 +244,6 @@ COMMUNITYGATE: dict[str, Any] = {
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     # The class that encrypts personal information (core.crypto); an SM4 one may replace it.
     "PI_CIPHER": "communitygate.core.crypto.AesGcmCipher",
-    # This installation is the demo (illustrative data; development keys are acceptable).
-    "DEMO": env_flag("COMMUNITYGATE_DEMO"),
 }
 
 # Personal information keys (core.crypto). Empty: derived from SECRET_KEY, for development only.

@@ -6,6 +6,7 @@
 them all in one transaction, or none. Codes not in the file are left as they are.
 """
 
+import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import replace
@@ -26,6 +27,7 @@ from communitygate.catalog.models import (
     ItemStatuses,
     Ledger,
     LedgerMedia,
+    Plaque,
 )
 from communitygate.catalog.services import (
     ItemFields,
@@ -50,6 +52,9 @@ from communitygate.core.people import AnyUser, acting_user
 from communitygate.orgs.models import Organisation
 
 NEW_LEDGER_PREFIX = "TZ-IMP-"
+APPLICATION_REF_MAX_LENGTH = CatalogItem._meta.get_field("application_ref").max_length or 40
+# The item's fields an import sets only when the file has their column.
+OPTIONAL_FIELDS = ("plaque_codes", "valid_from", "valid_to", "application_ref")
 
 
 class ImportNotReady(RuleBroken):
@@ -80,6 +85,14 @@ def _ledger_lookup() -> dict[str, list[str]]:
     return lookup
 
 
+def _plaque_lookup() -> dict[str, list[str]]:
+    lookup: dict[str, list[str]] = {}
+    for code, name in Plaque.objects.values_list("code", "name"):
+        lookup.setdefault(code, []).append(code)
+        lookup.setdefault(name, []).append(code)
+    return lookup
+
+
 def _row_problem(row: int, column: str, zh: str, en: str) -> Problem:
     return file_problem(zh, en, row=row, column=column)
 
@@ -88,8 +101,12 @@ def _row_fields(
     parsed: ParsedRow,
     departments: dict[str, str],
     ledgers: dict[str, list[str]],
+    plaques: dict[str, list[str]],
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """One row as plain values for ItemFields (ledgers by code or new name), and its problems."""
+    """One row as plain values for ItemFields (ledgers by code or new name), and its problems.
+
+    The optional columns (牌子, 有效期起, 有效期止, 准入文号) give values only when the file has
+    them; an item the file revises keeps what the file does not carry."""
     values, row = parsed.values, parsed.row
     problems: list[Problem] = []
 
@@ -154,6 +171,7 @@ def _row_fields(
         else:
             new_ledgers.append(name)
     fields = {
+        **_optional_fields(parsed, plaques, problems),
         "code": values.get("编码", ""),
         "name": values.get("事项名称", ""),
         "item_class": choice("类别", CLASS_ZH),
@@ -170,8 +188,67 @@ def _row_fields(
     return fields, problems
 
 
+def _optional_fields(
+    parsed: ParsedRow, plaques: dict[str, list[str]], problems: list[Problem]
+) -> dict[str, Any]:
+    values, row = parsed.values, parsed.row
+    fields: dict[str, Any] = {}
+    if "牌子" in values:
+        fields["plaque_codes"] = []
+        for name in split_list(values["牌子"]):
+            matches = plaques.get(name, [])
+            if len(matches) == 1:
+                fields["plaque_codes"].append(matches[0])
+                continue
+            problems.append(
+                _row_problem(
+                    row,
+                    "牌子",
+                    f"牌子名称“{name}”对应多块牌子，请改填牌子编码。"
+                    if matches
+                    else f"牌子“{name}”不是已登记的牌子。",
+                    f"Several plaques are named '{name}'; use the plaque code."
+                    if matches
+                    else f"'{name}' is not a registered plaque.",
+                )
+            )
+    for column, key in (("有效期起", "valid_from"), ("有效期止", "valid_to")):
+        if column not in values:
+            continue
+        try:
+            fields[key] = dt.date.fromisoformat(values[column]) if values[column] else None
+        except ValueError:
+            fields[key] = None
+            problems.append(
+                _row_problem(
+                    row,
+                    column,
+                    f"“{values[column]}”不是日期，请写成 2015-01-01 的样式。",
+                    f"'{values[column]}' is not a date; write it as 2015-01-01.",
+                )
+            )
+    if "准入文号" in values:
+        fields["application_ref"] = values["准入文号"]
+        if len(values["准入文号"]) > APPLICATION_REF_MAX_LENGTH:
+            problems.append(
+                _row_problem(
+                    row,
+                    "准入文号",
+                    f"准入文号不超过{APPLICATION_REF_MAX_LENGTH}字。",
+                    f"The admitting decision is at most {APPLICATION_REF_MAX_LENGTH} characters.",
+                )
+            )
+    return fields
+
+
+def _date(value: dt.date | str | None) -> dt.date | None:
+    """A date as planned (a date) or as stored in the import's JSON (ISO text)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value) if value else None
+    return value
+
+
 def _as_item_fields(values: dict[str, Any], existing: CatalogItem | None) -> ItemFields:
-    base = item_fields_of(existing) if existing else None
     fields = ItemFields(
         code=values["code"],
         name=values["name"],
@@ -188,23 +265,22 @@ def _as_item_fields(values: dict[str, Any], existing: CatalogItem | None) -> Ite
             if values["funding_per_community"] in (None, "")
             else Decimal(str(values["funding_per_community"]))
         ),
+        plaque_codes=tuple(values.get("plaque_codes", ())),
+        valid_from=_date(values.get("valid_from")),
+        valid_to=_date(values.get("valid_to")),
+        application_ref=values.get("application_ref", ""),
     )
-    if base is None:
+    if existing is None:
         return fields
     # Fields the file does not carry keep their current values.
-    return replace(
-        fields,
-        name_en=base.name_en,
-        plaque_codes=base.plaque_codes,
-        valid_from=base.valid_from,
-        valid_to=base.valid_to,
-        application_ref=base.application_ref,
-    )
+    base = item_fields_of(existing)
+    kept = {name: getattr(base, name) for name in OPTIONAL_FIELDS if name not in values}
+    return replace(fields, name_en=base.name_en, **kept)
 
 
 def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[Problem]]:
     """Check every row against the catalog as it is now; the planned action per row."""
-    departments, ledgers = _department_lookup(), _ledger_lookup()
+    departments, ledgers, plaques = _department_lookup(), _ledger_lookup(), _plaque_lookup()
     codes = [row.values.get("编码", "") for row in parsed_rows]
     code_counts = Counter(codes)
     existing = {
@@ -217,7 +293,7 @@ def plan_rows(parsed_rows: list[ParsedRow]) -> tuple[list[dict[str, Any]], list[
     planned: list[dict[str, Any]] = []
     problems: list[Problem] = []
     for parsed in parsed_rows:
-        values, row_problems = _row_fields(parsed, departments, ledgers)
+        values, row_problems = _row_fields(parsed, departments, ledgers, plaques)
         unreadable = {problem.field for problem in row_problems}
         code = values["code"]
         if code_counts[code] > 1:
@@ -265,10 +341,16 @@ def _action(item: CatalogItem | None, fields: ItemFields, values: dict[str, Any]
 
 
 def _unchanged(item: CatalogItem, fields: ItemFields) -> bool:
-    """The file lists ledgers in any order; a different order is not a change."""
+    """The file lists ledgers and plaques in any order; a different order is not a change."""
     current = item_fields_of(item)
     same_ledgers = set(current.ledger_codes) == set(fields.ledger_codes)
-    return same_ledgers and replace(current, ledger_codes=()) == replace(fields, ledger_codes=())
+    same_plaques = set(current.plaque_codes) == set(fields.plaque_codes)
+    return (
+        same_ledgers
+        and same_plaques
+        and replace(current, ledger_codes=(), plaque_codes=())
+        == replace(fields, ledger_codes=(), plaque_codes=())
+    )
 
 
 def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
@@ -276,6 +358,9 @@ def _json_ready(values: dict[str, Any]) -> dict[str, Any]:
     ready["estimated_hours"] = str(values["estimated_hours"])
     funding = values["funding_per_community"]
     ready["funding_per_community"] = None if funding is None else str(funding)
+    for key in ("valid_from", "valid_to"):
+        if isinstance(values.get(key), dt.date):
+            ready[key] = values[key].isoformat()
     return ready
 
 

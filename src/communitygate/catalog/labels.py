@@ -20,6 +20,10 @@ HEADERS = (
     "经费",
 )
 REQUIRED_HEADERS = ("编码", "事项名称", "类别", "领域", "责任部门")
+# Read by the import when present (an item's plaques, validity and admitting decision), so a
+# catalog's history can be loaded; absent, an item keeps what it has. The export leaves them out.
+OPTIONAL_HEADERS = ("牌子", "有效期起", "有效期止", "准入文号")
+IMPORT_HEADERS = HEADERS + OPTIONAL_HEADERS
 
 CLASS_ZH: dict[str, str] = {
     ItemClasses.STATUTORY: "法定日常工作",

@@ -1,8 +1,9 @@
 """Catalog files: export an edition, and read an uploaded file into checked rows.
 
 The file format is the one offices already use: Chinese headers (序号, 编码, 事项名称, 类别, 领域,
-依据, 责任部门, 社区职责, 频次, 台账, 预计工时, 经费), in XLSX (openpyxl) or CSV (UTF-8; GB18030
-as saved by Excel on Chinese Windows is accepted too). Reading never writes: it returns rows and
+依据, 责任部门, 社区职责, 频次, 台账, 预计工时, 经费; the import also reads 牌子, 有效期起, 有效期止,
+准入文号 when present), in XLSX (openpyxl) or CSV (UTF-8; GB18030 as saved by Excel on Chinese
+Windows is accepted too). Reading never writes: it returns rows and
 every problem found, by row and column.
 """
 
@@ -22,6 +23,7 @@ from communitygate.catalog.labels import (
     DOMAIN_ZH,
     FREQUENCY_ZH,
     HEADERS,
+    IMPORT_HEADERS,
     REQUIRED_HEADERS,
     code_for,
 )
@@ -139,13 +141,13 @@ def _header_problems(header: list[str]) -> list[Problem]:
     ]
     problems += [
         file_problem(
-            f"无法识别的列“{name}”；可用的列：{'、'.join(HEADERS)}。",
+            f"无法识别的列“{name}”；可用的列：{'、'.join(IMPORT_HEADERS)}。",
             f"Unknown column '{name}'.",
             row=1,
             column=name,
         )
         for name in header
-        if name and name not in HEADERS
+        if name and name not in IMPORT_HEADERS
     ]
     duplicates = sorted({name for name in header if name and header.count(name) > 1})
     problems += [

@@ -6,24 +6,19 @@ every run (and printed), since a stored password cannot be shown again.
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass, replace
-from decimal import Decimal
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
 
 from communitygate.accounts.models import Membership, Roles
 from communitygate.accounts.services import membership_grant, user_create, user_set_password
-from communitygate.catalog.models import CatalogEdition, CatalogItem, CertificateVerdicts
+from communitygate.catalog.importing import catalog_import_check, catalog_import_confirm
+from communitygate.catalog.models import CatalogEdition, CatalogItem, ImportStatuses, ItemStatuses
 from communitygate.catalog.services import (
-    ItemFields,
-    catalog_item_create,
     catalog_item_retire,
-    catalog_item_revise,
     catalog_publish,
     certificate_rule_create,
-    item_fields_of,
     ledger_create,
     negative_list_entry_create,
     plaque_create,
@@ -34,16 +29,6 @@ from communitygate.demo.dispatch_traffic import seed_dispatch_traffic
 from communitygate.demo.residents import seed_residents
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-SURVEY_PUBLISHED = dt.datetime(2014, 6, 30, 10, 0, tzinfo=SHANGHAI)
-REFORM_PUBLISHED = dt.datetime(2014, 12, 1, 10, 0, tzinfo=SHANGHAI)
-SURVEY_VALID_FROM = dt.date(2014, 1, 1)
-SURVEY_VALID_TO = dt.date(2014, 12, 31)
-REFORM_VALID_FROM = dt.date(2015, 1, 1)
-REFORM_REASON = (
-    "社区减负：实行社区工作准入制度，清理不属于社区的工作 / community work access reform"
-)
 
 
 @dataclass(frozen=True)
@@ -70,20 +55,10 @@ DEMO_USERS = (
 )
 
 
-def all_org_specs() -> list[data.OrgSpec]:
-    return [
-        data.DISTRICT,
-        *data.SUBDISTRICTS,
-        *data.DEPARTMENTS,
-        *data.OTHER_BODIES,
-        *data.COMMUNITIES,
-    ]
-
-
 def seed_organisations() -> int:
     """Create the missing organisations, parents before children."""
     existing = dict(Organisation.objects.values_list("code", "pk"))
-    pending = [spec for spec in all_org_specs() if spec.code not in existing]
+    pending = [spec for spec in data.ORGANISATIONS if spec.code not in existing]
     created = 0
     while pending:
         ready = [spec for spec in pending if spec.parent is None or spec.parent in existing]
@@ -141,25 +116,6 @@ def seed_users(password: str) -> list[tuple[str, str]]:
     return logins
 
 
-def _survey_fields(spec: data.ItemSpec) -> ItemFields:
-    return ItemFields(
-        code=spec.code,
-        name=spec.name,
-        item_class=spec.item_class,
-        domain=spec.domain,
-        department_code=spec.department,
-        legal_basis=spec.legal_basis,
-        community_duty=spec.community_duty,
-        frequency=spec.frequency,
-        ledger_codes=spec.ledgers,
-        plaque_codes=spec.plaques,
-        estimated_hours=Decimal(spec.estimated_hours),
-        funding_per_community=Decimal(spec.funding) if spec.funding else None,
-        valid_from=SURVEY_VALID_FROM,
-        valid_to=SURVEY_VALID_TO,
-    )
-
-
 def _records(office: User) -> None:
     departments = {org.code: org for org in Organisation.objects.filter(kind="department")}
     for ledger in data.LEDGERS:
@@ -179,26 +135,19 @@ def _records(office: User) -> None:
         )
 
 
-def _reform(office: User) -> None:
-    """The 2014 reform: keep 55 statutory tasks, 6 funded delegated tasks and the allowed
-    certificates; retire everything else."""
-    delegated = {kept.code: kept for kept in data.REFORMED_DELEGATED}
-    kept_codes = set(data.REFORMED_STATUTORY) | set(delegated) | set(data.REFORMED_CERTIFICATES)
-    items = CatalogItem.objects.select_related("department").prefetch_related("ledgers", "plaques")
-    for item in items.order_by("code"):
-        if item.code not in kept_codes:
-            catalog_item_retire(actor=office, item=item, reason=REFORM_REASON)
-            continue
-        fields = replace(item_fields_of(item), valid_from=REFORM_VALID_FROM, valid_to=None)
-        if item.code in delegated:
-            kept = delegated[item.code]
-            fields = replace(
-                fields,
-                funding_per_community=Decimal(kept.funding),
-                department_code=kept.department,
-                application_ref=f"市北准入〔2014〕{kept.code[-3:]}号",
-            )
-        catalog_item_revise(actor=office, item=item, fields=fields, reason=REFORM_REASON)
+def _import_catalog_file(office: User, name: str) -> set[str]:
+    """Load one catalog file the way an office upload is loaded: check, then confirm."""
+    batch = catalog_import_check(actor=office, filename=name, content=data.read_bytes(name))
+    if batch.status != ImportStatuses.READY:
+        raise RuntimeError(f"the demo's catalog file {name} does not import: {batch.problems[:3]}")
+    catalog_import_confirm(actor=office, batch=batch)
+    return {row["code"] for row in batch.rows}
+
+
+def _retire_unlisted(office: User, listed: set[str], reason: str) -> None:
+    in_force = CatalogItem.objects.exclude(status=ItemStatuses.RETIRED).exclude(code__in=listed)
+    for item in in_force.order_by("code"):
+        catalog_item_retire(actor=office, item=item, reason=reason)
 
 
 def _lists(office: User) -> None:
@@ -206,57 +155,67 @@ def _lists(office: User) -> None:
         negative_list_entry_create(
             actor=office, code=entry.code, name=entry.name, reason=entry.reason, basis=entry.basis
         )
-    allowed_items = dict(
-        zip(
-            [spec.code for spec in data.CERTIFICATES_ALLOWED],
-            data.REFORMED_CERTIFICATES,
-            strict=True,
-        )
-    )
-    for spec in data.CERTIFICATES_ALLOWED:
+    for spec in data.CERTIFICATES:
         certificate_rule_create(
             actor=office,
             code=spec.code,
             name=spec.name,
-            verdict=CertificateVerdicts.MAY_ISSUE,
+            verdict=spec.verdict,
             basis=spec.basis,
             note=spec.note,
-            catalog_item=CatalogItem.objects.get(code=allowed_items[spec.code]),
-        )
-    for spec in data.CERTIFICATES_FORBIDDEN:
-        certificate_rule_create(
-            actor=office,
-            code=spec.code,
-            name=spec.name,
-            verdict=CertificateVerdicts.MAY_NOT_ISSUE,
-            basis=spec.basis,
-            note=spec.note,
+            catalog_item=(
+                CatalogItem.objects.get(code=spec.catalog_item) if spec.catalog_item else None
+            ),
         )
 
 
 def seed_catalog(office: User) -> bool:
-    """The catalog's history: the 2014 survey edition, then the reformed edition."""
+    """The catalog's history, as data/editions.json lists it: each edition's catalog file
+    imported through the office's import, the items it no longer lists retired, then published;
+    then the negative list and the certificate lists (which editions do not record)."""
     if CatalogEdition.objects.exists():
         return False
     with transaction.atomic():
         _records(office)
-        for spec in data.SURVEY_ITEMS:
-            catalog_item_create(actor=office, fields=_survey_fields(spec))
-        catalog_publish(
-            actor=office,
-            title="2014年社区工作事项调查（改革前）",
-            note="市北区对5个街道、50个社区的调查：475项工作，97块牌子，249本台账。",
-            published_at=SURVEY_PUBLISHED,
-        )
-        _reform(office)
+        for edition in data.EDITIONS:
+            listed = _import_catalog_file(office, edition.file)
+            if edition.retire_unlisted_reason:
+                _retire_unlisted(office, listed, edition.retire_unlisted_reason)
+            catalog_publish(
+                actor=office,
+                title=edition.title,
+                note=edition.note,
+                published_at=edition.published_at,
+            )
         _lists(office)
-        catalog_publish(
-            actor=office,
-            title="社区工作准入目录（改革后）",
-            note="法定日常工作55项；委托办理事项由150项减为6项，谁委托谁出钱。",
-            published_at=REFORM_PUBLISHED,
-        )
     return True
+
+
+DEMO_DATABASE_MARKERS = ("demo", "test")
+
+
+def production_refusal(*, demo: bool, vendor: str, database_name: str) -> str | None:
+    """Why `seed_demo` must not run here (in Chinese and English), or None on a demo installation.
+
+    Production is any installation that is not a demo one (COMMUNITYGATE_DEMO off), and any
+    PostgreSQL database whose name says neither "demo" nor "test" (SQLite is a developer's)."""
+    if not demo:
+        return (
+            "本系统不是演示安装（COMMUNITYGATE_DEMO 未开启），不载入演示数据；"
+            "确需载入请加 --allow-production。 / "
+            "This is not a demo installation (COMMUNITYGATE_DEMO is off), so the demo is not "
+            "loaded; add --allow-production if you really mean to."
+        )
+    named_for_demo = any(marker in database_name.lower() for marker in DEMO_DATABASE_MARKERS)
+    if vendor == "postgresql" and not named_for_demo:
+        return (
+            f"数据库“{database_name}”看起来是正式数据库（名称中没有 demo 或 test），"
+            "不载入演示数据；确需载入请加 --allow-production。 / "
+            f"The database '{database_name}' looks like a production one (its name has neither "
+            "'demo' nor 'test'), so the demo is not loaded; add --allow-production if you really "
+            "mean to."
+        )
+    return None
 
 
 def generate_password() -> str:

@@ -26,6 +26,7 @@ from communitygate.catalog.services import (
     catalog_item_suspend,
     catalog_publish,
     ledger_create,
+    plaque_create,
 )
 from communitygate.catalog.snapshots import item_snapshot
 from communitygate.core.errors import InvalidInput, PermissionDenied
@@ -432,6 +433,70 @@ def test_unknown_ledger_names_are_listed_at_check_and_created_at_confirm(catalog
         "走访台账"
     ]
     assert AuditEvent.objects.filter(action="ledger.create").count() == 3
+
+
+HISTORY_HEADERS = [*HEADERS, "牌子", "有效期起", "有效期止", "准入文号"]
+
+
+def test_optional_columns_carry_plaques_validity_and_the_admitting_decision(
+    catalog: World,
+) -> None:
+    """A catalog's history imports: an unfunded delegated item of a past year, and an item
+    revised with its plaques, dates and decision. Without those columns an item keeps them."""
+    office = catalog.user("office_officer")
+    plaque_create(actor=office, code="PZ-1", name="社区救助工作站", department=None)
+    history = [
+        [
+            *row(1, "MZ-001", ledgers="低保台账"),
+            "社区救助工作站",
+            "2015-01-01",
+            "",
+            "准入〔2014〕1号",
+        ],
+        [
+            *row(2, "OLD-001", name="协助开展入户调查", item_class="委托办理"),
+            "PZ-1",
+            "2014-01-01",
+            "2014-12-31",
+            "",
+        ],
+    ]
+    batch = check(catalog, "历史.csv", csv_file(history, "utf-8", HISTORY_HEADERS))
+    assert batch.status == "ready", batch.problems
+    assert actions(batch) == {"MZ-001": "revise", "OLD-001": "create"}
+    catalog_import_confirm(actor=office, batch=batch)
+
+    revised = CatalogItem.objects.get(code="MZ-001")
+    assert [plaque.code for plaque in revised.plaques.all()] == ["PZ-1"]
+    assert (str(revised.valid_from), revised.valid_to) == ("2015-01-01", None)
+    assert revised.application_ref == "准入〔2014〕1号"
+    past = CatalogItem.objects.get(code="OLD-001")
+    assert (str(past.valid_from), str(past.valid_to)) == ("2014-01-01", "2014-12-31")
+    assert past.funding_per_community is None
+
+    without_columns = check(
+        catalog, "目录.csv", csv_file([row(1, "MZ-001", ledgers="低保台账")], "utf-8")
+    )
+    assert actions(without_columns) == {"MZ-001": "unchanged"}
+
+
+def test_optional_columns_report_unknown_plaques_bad_dates_and_unfunded_present_work(
+    catalog: World,
+) -> None:
+    rows = [
+        [*row(1, "MZ-001"), "无此牌子", "2015-13-01", "", ""],
+        [*row(2, "NEW-001", item_class="委托办理"), "", "2015-01-01", "", "文" * 41],
+        [*row(3, "NEW-002"), "", "2015-01-01", "2014-01-01", ""],
+    ]
+    batch = check(catalog, "历史.csv", csv_file(rows, "utf-8", HISTORY_HEADERS))
+    assert batch.status == "invalid"
+    assert located(batch) == [
+        (2, "有效期起"),
+        (2, "牌子"),
+        (3, "准入文号"),
+        (3, "经费"),
+        (4, "有效期"),
+    ]
 
 
 def test_the_order_of_ledgers_in_the_file_does_not_make_a_revision(catalog: World) -> None:

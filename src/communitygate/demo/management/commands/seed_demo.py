@@ -1,4 +1,5 @@
-"""`communitygate seed_demo [--password P]`: load the Shibei demo (safe to run twice).
+"""`communitygate seed_demo [--password P] [--allow-production]`: load the Shibei demo (safe to
+run twice). It refuses a production configuration (`seeding.production_refusal`) unless told.
 
 A demo loaded earlier may hold personal values sealed in an older format or under an older
 key: they are re-sealed under the current key (`rotate_pi_keys`, audited) before anything else.
@@ -6,11 +7,13 @@ key: they are re-sealed under the current key (`rotate_pi_keys`, audited) before
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from communitygate.core.crypto import count_not_current
-from communitygate.demo.seeding import seed_demo
+from communitygate.demo.seeding import production_refusal, seed_demo
 
 
 class Command(BaseCommand):
@@ -18,8 +21,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", help="password for every demo user (default: generated)")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="load the demo even where the configuration looks like production",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        refusal = production_refusal(
+            demo=settings.COMMUNITYGATE["DEMO"],
+            vendor=connection.vendor,
+            database_name=str(connection.settings_dict["NAME"]),
+        )
+        if refusal and not options["allow_production"]:
+            raise CommandError(refusal)
         if count_not_current():
             call_command("rotate_pi_keys", stdout=self.stdout)
         password, logins, catalog_created = seed_demo(options["password"])
