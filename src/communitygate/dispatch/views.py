@@ -82,8 +82,6 @@ DEPARTMENT_ACTIONS = ("confirm", "return", "grant", "decline")
 # Helpers -----------------------------------------------------------------------------------------
 
 
-
-
 def _community_choices(request: HttpRequest) -> list[tuple[str, str]]:
     return [
         (grant.organisation_code, grant.organisation_name)
