@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
-from communitygate.core.inputs import has_nul
 from communitygate.core.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.residents.forms.visits import PlanTaggedForm, VisitPlanForm, VisitRecordForm
@@ -197,8 +196,6 @@ def _render_rollup(request: HttpRequest, communities: Any, kinds: set[str]) -> H
 @login_required
 @no_store
 def community_page(request: HttpRequest, code: str) -> HttpResponse:
-    if has_nul(code):  # no community has one, and PostgreSQL refuses it in a query
-        raise Http404
     try:
         community = access_community(request.user, code)
     except NotFound:

@@ -27,7 +27,7 @@ from communitygate.core.pages import (
     rule_broken_to_form,
     rule_broken_to_messages,
 )
-from communitygate.core.spreadsheets import xlsx_response
+from communitygate.core.tabular import xlsx_response
 from communitygate.orgs.models import Organisation
 from communitygate.residents.exports import residents_export
 from communitygate.residents.forms.registry import (
