@@ -49,11 +49,10 @@ from openpyxl.cell.rich_text import CellRichText
 from python_calamine import CalamineError, CalamineWorkbook
 
 from communitygate.core.errors import Problem
+from communitygate.core.inputs import CONTROL_CHARACTERS
 
 # What makes a spreadsheet program read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# C0 control characters other than tab, line feed and carriage return.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 UNDECODED = re.compile(r"[\udc80-\udcff]")  # bytes kept by the surrogateescape error handler
 REPLACEMENT = "\ufffd"
 UTF8_BOM = b"\xef\xbb\xbf"

@@ -201,7 +201,7 @@ def test_a_nul_or_bad_bytes_in_a_cell_are_reported_by_row_and_column(world: Worl
     nul["姓名"] = "演示\x00居民"
     content = csv_bytes([person(0), nul]) + "演示街道,".encode() + b"\xff\xfe\n"
     batch = imported(world, content)
-    assert batch.status == ImportStatuses.FAILED
+    assert batch.status == ImportStatuses.REJECTED
     located = [(problem["row"], problem["column"]) for problem in batch.problems]
     assert located == [(3, "姓名"), (4, "社区")]
     assert not Resident.objects.exists()
