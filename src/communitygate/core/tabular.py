@@ -53,6 +53,7 @@ from communitygate.core.inputs import CONTROL_CHARACTERS
 
 # What makes a spreadsheet program read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRSTS = frozenset(FORMULA_STARTS)
 UNDECODED = re.compile(r"[\udc80-\udcff]")  # bytes kept by the surrogateescape error handler
 REPLACEMENT = "\ufffd"
 UTF8_BOM = b"\xef\xbb\xbf"
@@ -133,10 +134,17 @@ def decode_csv(content: bytes) -> tuple[str, bool]:
     return content.decode(encoding, "surrogateescape"), True
 
 
-def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str], bool]]:
+def _csv_rows(content: bytes) -> Iterator[tuple[int, list[str], bool, bool]]:
+    """(row number, cells as written, undecodable bytes in the file, control characters in the
+    file): the file's text is searched once, so a clean file costs no search per row."""
     text, undecoded = decode_csv(content)
+    controls = CONTROL_CHARACTERS.search(text) is not None
     for number, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
-        yield number, cells, undecoded
+        # Without the apostrophe `csv_bytes` puts before a formula-like text.
+        unprotected = [
+            cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_FIRSTS else cell for cell in cells
+        ]
+        yield number, unprotected, undecoded, controls
 
 
 def _cell_text(value: object) -> str:
@@ -157,14 +165,15 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str], bool]]:
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[str], bool, bool]]:
     workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
     try:
         values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
     finally:
         workbook.close()
     for number, cells in enumerate(values, start=1):
-        yield number, [_cell_text(value) for value in cells], False
+        texts = [_cell_text(value) for value in cells]
+        yield number, texts, False, CONTROL_CHARACTERS.search("".join(texts)) is not None
 
 
 def _cell_problems(
@@ -203,13 +212,6 @@ def _column_name(header: list[str] | None, position: int) -> str:
     return column_letter(position)
 
 
-def _unprotected(cell: str) -> str:
-    """A CSV cell without the apostrophe `csv_bytes` puts before a formula-like text."""
-    if cell[:1] == "'" and cell[1:2] and cell[1] in FORMULA_STARTS:
-        return cell[1:]
-    return cell
-
-
 def _read(filename: str, content: bytes, *, max_rows: int | None, has_header: bool) -> Rows:
     lower = filename.lower()
     if lower.endswith(".xlsx"):
@@ -221,20 +223,16 @@ def _read(filename: str, content: bytes, *, max_rows: int | None, has_header: bo
             [],
             [file_problem("只接受 .xlsx 或 .csv 文件。", "Only .xlsx or .csv files are accepted.")],
         )
-    is_csv = source is _csv_rows
     header: list[str] | None = None
     limit = None if max_rows is None else max_rows + (1 if has_header else 0)
     rows: list[tuple[int, list[str]]] = []
     problems: list[Problem] = []
     try:
-        for number, raw, undecoded in source(content):
-            if is_csv:
-                cells = [_unprotected(cell).strip() for cell in raw]
-            else:
-                cells = [cell.strip() for cell in raw]
+        for number, raw, undecoded, controls in source(content):
+            cells = [cell.strip() for cell in raw]
             while cells and not cells[-1]:
                 cells.pop()
-            if undecoded or CONTROL_CHARACTERS.search("".join(raw)):
+            if undecoded or controls:
                 problems += _cell_problems(number, raw, undecoded, header)
             if not cells:
                 continue
