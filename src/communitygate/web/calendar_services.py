@@ -77,7 +77,19 @@ def schedule_lines_from_csv(content: bytes) -> list[ScheduleLine]:
     characters are InvalidInput, by row and column."""
     read = read_rows("schedule.csv", content)
     if read.problems:
-        raise InvalidInput(read.problems)
+        raise InvalidInput(
+            [
+                Problem(
+                    message_zh=f"第{problem.row}行{problem.field}列：{problem.message_zh}",
+                    message_en=f"Line {problem.row}, column {problem.field}: {problem.message_en}",
+                    field="lines",
+                    row=problem.row,
+                )
+                if problem.row
+                else problem
+                for problem in read.problems
+            ]
+        )
     return [
         ScheduleLine(number, tuple(cells))
         for number, cells in read.rows
