@@ -34,3 +34,9 @@ def test_pages_outside_the_api_keep_html_errors(client: Client) -> None:
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_a_control_character_is_a_json_422_naming_the_field(client: Client) -> None:
+    response = client.get("/api/v1/catalog/items", {"q": "低保\x00"})
+    assert_error_shape(response, 422, "control_character")
+    assert response.json()["field"] == "q"

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "communitygate.api.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "communitygate.core.middleware.RequestContextMiddleware",
+    "communitygate.core.inputs.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "communitygate.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -26,34 +26,33 @@ from communitygate.admissions.services import (
     round_open_consultation,
 )
 from communitygate.core.errors import InvalidInput, NotFound, Problem
-from communitygate.core.inputs import Text
 from communitygate.orgs.models import Organisation
 
 router = Router(tags=["admissions"])
 
 
 class ApplicationIn(Schema):
-    applicant: Text
-    contact_name: Text
-    contact_phone: Text
-    item_name: Text
-    item_class: Text
-    domain: Text
-    legal_basis: Text
-    necessity: Text
-    community_duty: Text
-    frequency: Text = "ongoing"
+    applicant: str
+    contact_name: str
+    contact_phone: str
+    item_name: str
+    item_class: str
+    domain: str
+    legal_basis: str
+    necessity: str
+    community_duty: str
+    frequency: str = "ongoing"
     starts_on: dt.date
     ends_on: dt.date | None = None
     targets_all: bool = True
-    target_communities: list[Text] = []
+    target_communities: list[str] = []
     estimated_hours: Decimal = Decimal("0")
-    ledgers_required: Text = ""
+    ledgers_required: str = ""
     funding_per_community: Decimal | None = None
-    funding_source: Text = ""
-    support_offered: Text = ""
+    funding_source: str = ""
+    support_offered: str = ""
     urgent: bool = False
-    urgent_reason: Text = ""
+    urgent_reason: str = ""
 
 
 class ApplicationOut(Schema):
@@ -149,7 +148,7 @@ def submit_application(request: HttpRequest, application_id: int) -> Application
 
 
 class ReasonIn(Schema):
-    reason: Text = ""
+    reason: str = ""
 
 
 @router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
@@ -163,9 +162,9 @@ def withdraw_application(
 
 
 class BallotIn(Schema):
-    vote: Text
-    comment: Text = ""
-    body: Text | None = None
+    vote: str
+    comment: str = ""
+    body: str | None = None
 
 
 class BallotOut(Schema):
@@ -207,9 +206,9 @@ def cast_ballot(request: HttpRequest, application_id: int, payload: BallotIn) ->
 
 
 class ReviewIn(Schema):
-    action: Text
-    opinion: Text
-    social_org: Text | None = None
+    action: str
+    opinion: str
+    social_org: str | None = None
 
 
 @router.post("/applications/{application_id}/review", response=ApplicationOut)
@@ -232,8 +231,8 @@ def review_application(
 
 
 class DecisionIn(Schema):
-    action: Text
-    reason: Text
+    action: str
+    reason: str
 
 
 @router.post("/applications/{application_id}/decision", response=ApplicationOut)

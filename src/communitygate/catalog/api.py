@@ -30,7 +30,7 @@ from communitygate.catalog.selectors import (
     item_page,
     negative_list,
 )
-from communitygate.core.inputs import Offset, Text
+from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
 
 router = Router(tags=["catalog"])
@@ -73,9 +73,9 @@ class ItemPageOut(Schema):
 class ItemQuery(Schema):
     item_class: ItemClasses | None = Field(None, alias="class")
     domain: Domains | None = None
-    department: Text | None = None
+    department: str | None = None
     status: ItemStatuses | None = None
-    q: Text | None = None
+    q: str | None = None
     edition: int | None = None
     include_retired: bool = False
     limit: int = 50
@@ -125,7 +125,7 @@ def list_items(request: HttpRequest, query: Query[ItemQuery]) -> dict[str, Any]:
 
 
 @router.get("/catalog/items/{code}", response=ItemOut, auth=None, by_alias=True)
-def get_item(request: HttpRequest, code: Text) -> ItemOut:
+def get_item(request: HttpRequest, code: str) -> ItemOut:
     """An item as last published (a retired item stays readable, with status "retired")."""
     page = item_page(code)
     return item_out(page.snapshot, page.code, page.edition.pk)

@@ -41,14 +41,14 @@ from communitygate.catalog.services import (
 from communitygate.catalog.transfer import (
     ParsedRow,
     coded,
-    file_problem,
     parse_decimal,
-    read_table,
+    read_catalog_file,
     split_list,
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
 from communitygate.core.people import AnyUser, acting_user
+from communitygate.core.tabular import file_problem
 from communitygate.orgs.models import Organisation
 
 NEW_LEDGER_PREFIX = "TZ-IMP-"
@@ -383,7 +383,7 @@ def catalog_import_check(*, actor: AnyUser, filename: str, content: bytes) -> Ca
     limits = settings.COMMUNITYGATE
     if len(content) > limits["IMPORT_MAX_BYTES"]:
         raise InvalidInput([file_problem("文件太大。", "The file is too large.")])
-    parsed = read_table(filename, content, max_rows=limits["IMPORT_MAX_ROWS"])
+    parsed = read_catalog_file(filename, content, max_rows=limits["IMPORT_MAX_ROWS"])
     planned, problems = ([], parsed.problems) if parsed.problems else plan_rows(parsed.rows)
     with transaction.atomic():
         batch = CatalogImport.objects.create(

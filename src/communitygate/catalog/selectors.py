@@ -19,7 +19,6 @@ from communitygate.catalog.models import (
 )
 from communitygate.catalog.snapshots import entry_snapshot, item_snapshot, snapshot_differences
 from communitygate.core.errors import NotFound
-from communitygate.core.inputs import has_nul
 
 IN_FORCE = (ItemStatuses.ACTIVE, ItemStatuses.SUSPENDED)
 STATUS_ALL = "all"
@@ -117,8 +116,6 @@ class ItemPage:
 
 def item_page(code: str) -> ItemPage:
     """An item as last published, with the editions it went through (public)."""
-    if has_nul(code):
-        raise NotFound("准入事项", "catalog item")
     entries = list(
         EditionEntry.objects.filter(code=code).select_related("edition").order_by("edition__number")
     )
@@ -207,8 +204,6 @@ def working_items(filters: ItemFilters | None = None) -> QuerySet[CatalogItem]:
 
 
 def working_item_get(code: str) -> CatalogItem:
-    if has_nul(code):
-        raise NotFound("准入事项", "catalog item")
     try:
         return working_items().get(code=code)
     except CatalogItem.DoesNotExist:

@@ -62,8 +62,7 @@ from communitygate.catalog.services import (
 )
 from communitygate.catalog.transfer import export_csv, export_xlsx
 from communitygate.core.errors import InvalidInput, RuleBroken
-from communitygate.core.inputs import has_nul
-from communitygate.core.spreadsheets import xlsx_response
+from communitygate.core.tabular import csv_response, xlsx_response
 from communitygate.orgs.selectors import catalog_owners
 
 
@@ -72,9 +71,9 @@ def _int_or_none(value: str | None) -> int | None:
 
 
 def _text_param(request: HttpRequest, name: str) -> str | None:
-    """A free-text parameter, or None when absent or unusable (NUL characters)."""
+    """A free-text parameter, or None when absent."""
     value = (request.GET.get(name) or "").strip()[:100]
-    return None if not value or has_nul(value) else value
+    return value or None
 
 
 def _filters_from(request: HttpRequest) -> ItemFilters:
@@ -190,9 +189,7 @@ def catalog_export(request: HttpRequest, file_format: str) -> HttpResponse:
         return xlsx_response(
             export_xlsx(snapshots, title=f"准入目录第{edition.number}版"), filename
         )
-    response = HttpResponse(export_csv(snapshots), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_response(export_csv(snapshots), filename)
 
 
 # The committee office's pages ------------------------------------------------------------------

@@ -1,17 +1,127 @@
-"""Bounds on free input that keep odd values a 4xx answer instead of a database error.
+"""Input at the edge of every request: control characters are refused once, here.
 
-PostgreSQL refuses NUL characters in text, and no database takes an OFFSET beyond 64 bits.
+`ControlCharactersMiddleware` (in settings.MIDDLEWARE) refuses a request whose path, query string,
+form fields (names and values), uploaded file names or JSON body (walked: keys and values, at any
+depth) hold NUL or another C0 control character other than tab, line feed and carriage return.
+PostgreSQL cannot store NUL, and the others are never typed on purpose; refusing them at the edge
+means no form, schema, service or query has to think about them again. The answer names the
+field:
+
+- under /api/: 422 in the API's error shape, {"code": "control_character", "message": …,
+  "message_zh": …, "message_en": …, "field": …};
+- under /open311/: 400 in the Open311 error shape, [{"code": 400, "description": "field: …"}];
+- any page: 400, a short page in Chinese and English.
+
+Imported files are checked by their one reader (`core.tabular`), which names the row and column.
+
+`Offset` bounds an API offset: no database takes an OFFSET beyond 64 bits.
 """
 
-from typing import Annotated
+import json
+import re
+from collections.abc import Callable, Iterator
+from html import escape
+from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from pydantic import Field
 
 MAX_OFFSET = 1_000_000_000
-
-Text = Annotated[str, StringConstraints(pattern=r"^[^\x00]*$")]
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 
+# C0 control characters other than tab, line feed and carriage return.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MESSAGE_ZH = "“{field}”含有不允许的控制字符（如 NUL），请删除后重试。"
+MESSAGE_EN = "'{field}' holds a control character (such as NUL) that is not allowed; remove it."
 
-def has_nul(value: str | None) -> bool:
-    return value is not None and "\x00" in value
+
+def shown(name: str) -> str:
+    """A name as it can be shown: control characters written as escapes (\\x00)."""
+    return CONTROL_CHARACTERS.sub(lambda found: f"\\x{ord(found.group()):02x}", name)
+
+
+def _json_fields(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """(field path, text) for every key and string in a JSON value: items.0.name."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            yield inner, str(key)
+            yield from _json_fields(item, inner)
+    elif isinstance(value, list):
+        for position, item in enumerate(value):
+            yield from _json_fields(item, f"{path}.{position}" if path else str(position))
+
+
+def _request_fields(request: HttpRequest) -> Iterator[tuple[str, str]]:
+    """(field, text) for everything a person or program sent, in the order it is checked."""
+    yield "path", request.path
+    for source in (request.GET, request.POST if request.method == "POST" else None):
+        if source is None:
+            continue
+        for name, values in source.lists():
+            yield name, name
+            for value in values:
+                yield name, value
+    if request.method == "POST":
+        for name, files in request.FILES.lists():
+            yield name, name
+            for upload in files:
+                yield name, upload.name or ""
+    if request.content_type == "application/json" and request.body:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return  # not JSON: the API answers that itself
+        yield from _json_fields(body, "")
+
+
+def control_character_field(request: HttpRequest) -> str | None:
+    """The first field of the request that holds a control character, shown, or None."""
+    for field, text in _request_fields(request):
+        if CONTROL_CHARACTERS.search(text):
+            return shown(field)
+    return None
+
+
+def refusal(request: HttpRequest, field: str) -> HttpResponse:
+    """The answer to a request holding a control character in `field`."""
+    zh, en = MESSAGE_ZH.format(field=field), MESSAGE_EN.format(field=field)
+    if request.path.startswith("/api/"):
+        body = {
+            "code": "control_character",
+            "message": f"{zh} / {en}",
+            "message_zh": zh,
+            "message_en": en,
+            "field": field,
+        }
+        return JsonResponse(body, status=422, json_dumps_params={"ensure_ascii": False})
+    if request.path.startswith("/open311/"):
+        return JsonResponse(
+            [{"code": 400, "description": f"{field}: {zh} / {en}"}],
+            status=400,
+            safe=False,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    page = (
+        '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+        "<title>请求无效 · Bad request</title></head><body><main>"
+        f"<h1>请求无效 · Bad request</h1><p>{escape(zh)}</p><p>{escape(en)}</p>"
+        '<p><a href="/">返回首页 · Back to the home page</a></p>'
+        "</main></body></html>"
+    )
+    return HttpResponse(page, status=400, content_type="text/html; charset=utf-8")
+
+
+class ControlCharactersMiddleware:
+    """Refuses, before any view sees it, a request holding a control character (see above)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = control_character_field(request)
+        if field is not None:
+            return refusal(request, field)
+        return self.get_response(request)

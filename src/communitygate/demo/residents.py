@@ -22,9 +22,7 @@ before. Today's visits are planned for the day the demo is loaded, so that the g
 some. Each part is skipped when it is already there (loading twice changes nothing).
 """
 
-import csv
 import datetime as dt
-import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from django.db import transaction
 
 from communitygate.core import clock
 from communitygate.core.idnumbers import generate_id_number
+from communitygate.core.tabular import csv_bytes
 from communitygate.demo.dispatch_traffic import COMMUNITIES as DEMO_COMMUNITIES
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import (
@@ -292,9 +291,7 @@ def demo_registry(key: str) -> DemoRegistry:
 
 
 def registry_csv(registry: DemoRegistry, community: Organisation) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(IMPORT_HEADERS)
+    rows = []
     subdistrict = community.parent.name if community.parent else ""
     for person in registry.people:
         estate, building, unit, room = person.place
@@ -303,7 +300,7 @@ def registry_csv(registry: DemoRegistry, community: Organisation) -> bytes:
             if person.population == "户籍人口"
             else "（演示）外地户籍地址"
         )
-        writer.writerow(
+        rows.append(
             [
                 subdistrict,
                 community.name,
@@ -323,7 +320,8 @@ def registry_csv(registry: DemoRegistry, community: Organisation) -> bytes:
                 (REGISTRY_DAY - dt.timedelta(days=365 * 3)).isoformat(),
             ]
         )
-    return out.getvalue().encode("utf-8-sig")
+    content, _count = csv_bytes(IMPORT_HEADERS, rows)
+    return content
 
 
 def seed_registry(secretary: User, community: Organisation, registry: DemoRegistry) -> bool:

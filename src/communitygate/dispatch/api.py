@@ -9,7 +9,6 @@ from ninja import Router, Schema, Status
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
-from communitygate.core.inputs import Text
 from communitygate.dispatch.models import Assignment, Task
 from communitygate.dispatch.permissions import (
     access_assignment,
@@ -35,15 +34,15 @@ router = Router(tags=["dispatch"])
 
 class TargetsIn(Schema):
     all: bool = False
-    subdistricts: list[Text] | None = None
-    communities: list[Text] | None = None
+    subdistricts: list[str] | None = None
+    communities: list[str] | None = None
 
 
 class TaskIn(Schema):
-    department: Text | None = None
-    item: Text | None = None
-    title: Text
-    instructions: Text = ""
+    department: str | None = None
+    item: str | None = None
+    title: str
+    instructions: str = ""
     task_type: Literal[
         "work", "report", "survey", "inspection", "evaluation", "plaque", "certificate"
     ]
@@ -207,16 +206,16 @@ def get_inbox(request: HttpRequest) -> dict[str, Any]:
 
 
 class RefuseIn(Schema):
-    comment: Text = ""
+    comment: str = ""
 
 
 class CompleteIn(Schema):
-    text: Text
+    text: str
 
 
 class ExtensionIn(Schema):
     until: dt.date
-    reason: Text
+    reason: str
 
 
 @router.post("/assignments/{assignment_id}/accept", response=AssignmentOut)
@@ -263,12 +262,12 @@ def extension(request: HttpRequest, assignment_id: int, payload: ExtensionIn) ->
 
 
 class ReportIn(Schema):
-    community: Text | None = None
-    department: Text | None = None
-    pushed_by: Text
+    community: str | None = None
+    department: str | None = None
+    pushed_by: str
     channel: Literal["phone", "chat_group", "paper", "meeting"]
     occurred_on: dt.date
-    what_was_asked: Text
+    what_was_asked: str
 
 
 class ReportOut(Schema):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from communitygate.core.inputs import Offset, Text
+from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import organisation_list
@@ -30,8 +30,8 @@ class OrganisationPage(Schema):
 
 class OrganisationQuery(Schema):
     kind: OrganisationKinds | None = None
-    parent: Text | None = None
-    q: Text | None = None
+    parent: str | None = None
+    q: str | None = None
     limit: int = 50
     offset: Offset = 0
 

@@ -4,7 +4,7 @@ event `resident.export` naming the filters (searched numbers masked) and the row
 
 The birth date is given as the year and the age on the day of the export (出生年份, 年龄): the
 masked ID number hides exactly the birth date, so the full date beside it would rebuild the
-number. Text is written as text, never as a formula (`core.spreadsheets.xlsx_bytes`)."""
+number. Text is written as text, never as a formula (`core.tabular.xlsx_bytes`)."""
 
 import datetime as dt
 from collections.abc import Iterable
@@ -14,7 +14,7 @@ from django.db import transaction
 from communitygate.audit.recorder import record_event
 from communitygate.core import clock
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.core.spreadsheets import xlsx_bytes
+from communitygate.core.tabular import xlsx_bytes
 from communitygate.residents.models import PopulationKinds, Relations, Resident, Sexes
 from communitygate.residents.selectors.registry import (
     ResidentFilters,

@@ -9,9 +9,7 @@ the audit event records every day added, changed or removed. In the same transac
 dates).
 """
 
-import csv
 import datetime as dt
-import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,8 +20,8 @@ from communitygate.accounts.permissions import is_office_staff
 from communitygate.audit.recorder import changed_fields, record_event
 from communitygate.core import clock, workdays
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem
-from communitygate.core.inputs import has_nul
 from communitygate.core.people import AnyUser
+from communitygate.core.tabular import read_rows
 from communitygate.workcalendar.models import CalendarOverride, CalendarYear
 from communitygate.workcalendar.selectors import HOLIDAY, WORKDAY, ScheduleDay
 from communitygate.workcalendar.signals import calendar_year_entered
@@ -62,28 +60,30 @@ def schedule_lines_from_text(text: str) -> list[ScheduleLine]:
     ]
 
 
-def _decode(content: bytes) -> str:
-    """UTF-8, or GB18030 as Excel saves CSV on Chinese Windows."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("gb18030", errors="replace")
-
-
 def schedule_lines_from_csv(content: bytes) -> list[ScheduleLine]:
-    """Rows of a CSV file with the columns 日期,类型,名称 (the header row is optional); each
-    line's number is its row in the file."""
-    lines = []
-    for number, row in enumerate(csv.reader(io.StringIO(_decode(content))), start=1):
-        cells = [cell.strip() for cell in row]
-        while cells and not cells[-1]:
-            cells.pop()
-        if not cells:
-            continue
-        if number == 1 and cells[0] == CSV_HEADER_FIRST_CELL:
-            continue
-        lines.append(ScheduleLine(number, tuple(cells)))
-    return lines
+    """Rows of a CSV file with the columns 日期,类型,名称 (the header row is optional), read by
+    `core.tabular`; each line's number is its row in the file. Undecodable bytes and control
+    characters are InvalidInput, by row and column."""
+    read = read_rows("schedule.csv", content)
+    if read.problems:
+        raise InvalidInput(
+            [
+                Problem(
+                    message_zh=f"第{problem.row}行{problem.field}列：{problem.message_zh}",
+                    message_en=f"Line {problem.row}, column {problem.field}: {problem.message_en}",
+                    field="lines",
+                    row=problem.row,
+                )
+                if problem.row
+                else problem
+                for problem in read.problems
+            ]
+        )
+    return [
+        ScheduleLine(number, tuple(cells))
+        for number, cells in read.rows
+        if not (number == 1 and cells[0] == CSV_HEADER_FIRST_CELL)
+    ]
 
 
 # Checking -----------------------------------------------------------------------------------------
@@ -147,7 +147,7 @@ def _check_line(line: ScheduleLine, year: int) -> tuple[ScheduleDay | None, list
                 "falls on a Saturday or Sunday.",
             )
         )
-    if not name or has_nul(name) or len(name) > NAME_MAX_LENGTH:
+    if not name or len(name) > NAME_MAX_LENGTH:
         problems.append(
             _line_problem(
                 line,
@@ -173,7 +173,7 @@ def schedule_check(
                 field="year",
             )
         )
-    if not source.strip() or has_nul(source) or len(source) > SOURCE_MAX_LENGTH:
+    if not source.strip() or len(source) > SOURCE_MAX_LENGTH:
         problems.append(
             Problem(
                 f"请填写依据（通知文号或网址，如“国办发明电〔{year - 1}〕X号”），不超过 {SOURCE_MAX_LENGTH} 个字。",

@@ -3,6 +3,7 @@ and the office's import pages. Files are built here as real XLSX and CSV bytes."
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 from typing import Any
 
@@ -579,8 +580,9 @@ def test_export_xlsx_has_the_chinese_headers_and_one_row_per_item(
     assert delegated["责任部门"] == "区卫生健康局"
     assert delegated["频次"] == "每年"
     assert delegated["台账"] == "低保台账、体检登记表"
-    assert delegated["预计工时"] == "12.5"
-    assert delegated["经费"] == "8000.00"
+    # Hours and money are number cells (a spreadsheet can add them up), not text.
+    assert delegated["预计工时"] == 12.5
+    assert delegated["经费"] == 8000
 
 
 def test_export_csv_has_the_chinese_headers_and_one_row_per_item(
@@ -625,6 +627,55 @@ def test_an_exported_catalog_imports_back_as_unchanged(
     assert batch.status == "ready", batch.problems
     assert batch.summary == {"create": 0, "revise": 0, "unchanged": 3, "new_ledgers": []}
     assert set(actions(batch).values()) == {"unchanged"}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_name_that_looks_like_a_formula_is_exported_safe_and_imports_back(
+    client: Client, catalog: World, file_format: str
+) -> None:
+    office = catalog.user("office_officer")
+    make_item(catalog, "MZ-003", name='=HYPERLINK("http://x.example","点击")')
+    make_item(catalog, "MZ-004", name="-1+2", estimated_hours=Decimal("-0"))
+    catalog_publish(actor=office, title="公式")
+    response = client.get(f"/catalog/export.{file_format}")
+    assert response.status_code == 200
+    if file_format == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        names = {row[1]: row[2] for row in rows[1:]}
+        # OWASP: a leading apostrophe makes the spreadsheet show the text, not run it.
+        assert names["MZ-003"] == '\'=HYPERLINK("http://x.example","点击")'
+        assert names["MZ-004"] == "'-1+2"
+        # Numbers stay numbers: hours are never prefixed.
+        assert all(not row[10].startswith("'") for row in rows[1:])
+    else:
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        cells = {row[1].value: row[2] for row in sheet.iter_rows(min_row=2)}
+        assert cells["MZ-003"].data_type == "s"
+        assert cells["MZ-003"].value == '=HYPERLINK("http://x.example","点击")'
+    batch = check(catalog, f"导出.{file_format}", response.content)
+    assert batch.status == "ready", batch.problems
+    assert set(actions(batch).values()) == {"unchanged"}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_a_nul_in_a_cell_is_reported_by_row_and_column(catalog: World, file_format: str) -> None:
+    rows = valid_rows()
+    rows[1][7] = "受理\x00申请"
+    if file_format == "csv":
+        content = csv_file(rows, "utf-8")
+    else:
+        # openpyxl refuses to write a NUL; another program writes it as the escape _x0000_.
+        rows[1][7] = "受理NUL申请"
+        original = zipfile.ZipFile(io.BytesIO(xlsx_file(rows)))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as changed:
+            for info in original.infolist():
+                changed.writestr(info, original.read(info).replace(b"NUL", b"_x0000_"))
+        content = buffer.getvalue()
+    batch = check(catalog, f"目录.{file_format}", content)
+    assert batch.status == "invalid"
+    assert located(batch) == [(3, "社区职责")]
+    assert batch.rows == []
 
 
 # The office's import pages ----------------------------------------------------------------------

@@ -277,6 +277,28 @@ def test_a_gb18030_file_from_excel_is_read(world: World, catalog: None, tmp_path
     assert Task.objects.get().title == "低保入户核查"
 
 
+def test_a_nul_or_bad_bytes_in_a_cell_are_named_by_row_and_column(
+    world: World, catalog: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "tasks.csv"
+    path.write_bytes(
+        "\n".join(
+            [
+                HEADER,
+                "DEPT-MZ,T-001,低保入户核查,检查,2026-12-01,2026-12-15,全部,",
+                "DEPT-MZ,T-001,低保\x00核查,检查,2026-12-01,2026-12-15,全部,",
+            ]
+        ).encode()
+        + b"\nDEPT-MZ,\xff\xfe,x,\xe6\xa3\x80\xe6\x9f\xa5,2026-12-01,2026-12-15,\xe5\x85\xa8\xe9\x83\xa8,\n"
+    )
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_tasks", str(path), user="department_clerk", stderr=err)
+    assert "第3行 [标题]" in err.getvalue()
+    assert "第4行 [事项编码]" in err.getvalue()
+    assert not Task.objects.exists()
+
+
 @pytest.mark.parametrize("person", ["community_secretary", "inspector", "no_role"])
 def test_only_a_sender_may_import(world: World, catalog: None, tmp_path: Path, person: str) -> None:
     path = csv_file(tmp_path, "DEPT-MZ,T-001,低保入户核查,检查,2026-12-01,2026-12-15,全部,")

@@ -13,7 +13,7 @@ from communitygate.accounts.permissions import COMMUNITY_STAFF_ROLES, staffed_co
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem
-from communitygate.core.inputs import Offset, Text
+from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import Matter
@@ -72,14 +72,14 @@ class MatterPage(Schema):
 
 class MatterQuery(Schema):
     status: Literal["received", "assigned", "answered", "closed", "reopened"] | None = None
-    category: Text | None = None
-    community: Text | None = None
-    assignee: Text | None = None
+    category: str | None = None
+    community: str | None = None
+    assignee: str | None = None
     overdue: bool = False
     escalated: bool = False
     received_from: dt.date | None = None
     received_to: dt.date | None = None
-    q: Text | None = None
+    q: str | None = None
     limit: int = 50
     offset: Offset = 0
 
@@ -214,13 +214,13 @@ def get_matter(request: HttpRequest, matter_id: int) -> MatterOut:
 
 
 class MatterIn(Schema):
-    community: Text | None = None
-    category: Text
-    summary: Text
-    description: Text = ""
-    location: Text = ""
-    name: Text = ""
-    phone: Text = ""
+    community: str | None = None
+    category: str
+    summary: str
+    description: str = ""
+    location: str = ""
+    name: str = ""
+    phone: str = ""
     resident: int | None = None
     channel: Literal["visit", "call", "door_to_door"] = "visit"
 
@@ -271,11 +271,11 @@ def receive_matter(request: HttpRequest, payload: MatterIn) -> Status[MatterOut]
 
 
 class AssignIn(Schema):
-    assignee: Text
+    assignee: str
 
 
 class AnswerIn(Schema):
-    answer: Text
+    answer: str
 
 
 @router.post("/matters/{matter_id}/assign", response=MatterOut)

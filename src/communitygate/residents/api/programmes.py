@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
-from communitygate.core.inputs import Offset, Text
+from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
 from communitygate.core.people import acting_user
 from communitygate.residents.models import Enrolment, EnrolmentStatuses, Programme
@@ -74,10 +74,10 @@ class EnrolmentListOut(Schema):
 
 
 class EnrolmentIn(Schema):
-    child_name: Text
+    child_name: str
     child_birth_date: dt.date | None = None
-    guardian_name: Text
-    guardian_phone: Text
+    guardian_name: str
+    guardian_phone: str
 
 
 class IdempotencyKeyReused(RuleBroken):

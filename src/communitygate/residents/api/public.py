@@ -5,7 +5,7 @@ and rate the answer. Answers carry nothing personal: no name, no phone, no descr
 answers 201 with the first matter's code; the same key with another body answers 422 (keys live
 in the public space of the `api` channel). Failed lookups are throttled per address
 (`residents.throttling`: 429 after 10 in 10 minutes). A NUL character in any text, the
-tracking code in the path included, answers 422."""
+tracking code in the path included, answers 422 (`core.inputs`, before any view)."""
 
 import datetime as dt
 from typing import Annotated
@@ -14,7 +14,6 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
-from communitygate.core.inputs import Text
 from communitygate.residents.models import MatterChannels, Ratings
 from communitygate.residents.selectors.matters import PublicMatterStatus, matter_public_status
 from communitygate.residents.services.matters import (
@@ -34,13 +33,13 @@ class PublicMatterIn(Schema):
     """Every field may be left out so that the service names each missing one in Chinese and
     English; community, name, phone, category and description (or summary) are required."""
 
-    community: Text = Field("", description="The community's code, e.g. 370203031001.")
-    name: Text = ""
-    phone: Text = ""
-    category: Text = Field("", description="A category's code (GET /open311/v2/services.json).")
-    description: Text = ""
-    summary: Text = ""
-    location: Text = ""
+    community: str = Field("", description="The community's code, e.g. 370203031001.")
+    name: str = ""
+    phone: str = ""
+    category: str = Field("", description="A category's code (GET /open311/v2/services.json).")
+    description: str = ""
+    summary: str = ""
+    location: str = ""
 
 
 class TrackingCodeOut(Schema):
@@ -70,7 +69,7 @@ class LookupQuery(Schema):
 class RatingIn(Schema):
     phone_last4: LastFour
     rating: Ratings
-    comment: Text = ""
+    comment: str = ""
 
 
 def summary_of(summary: str, description: str) -> str:
@@ -129,7 +128,7 @@ def file_matter(request: HttpRequest, payload: PublicMatterIn) -> Status[Trackin
 
 @router.get("/public/matters/{tracking_code}", response=PublicMatterOut)
 def matter_status(
-    request: HttpRequest, tracking_code: Text, query: Query[LookupQuery]
+    request: HttpRequest, tracking_code: str, query: Query[LookupQuery]
 ) -> PublicMatterOut:
     """The matter's status, dates and the community's answer; 404 for a wrong code or wrong
     digits alike."""
@@ -137,7 +136,7 @@ def matter_status(
 
 
 @router.post("/public/matters/{tracking_code}/rating", response=PublicMatterOut)
-def rate_matter(request: HttpRequest, tracking_code: Text, payload: RatingIn) -> PublicMatterOut:
+def rate_matter(request: HttpRequest, tracking_code: str, payload: RatingIn) -> PublicMatterOut:
     """Rate the answer: satisfied, neutral or unsatisfied (which reopens the matter)."""
     status = _lookup(request, tracking_code, payload.phone_last4)
     matter_rate(

@@ -20,7 +20,7 @@ from pydantic import Field
 
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
-from communitygate.core.inputs import Offset, Text
+from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
 from communitygate.residents.models import Household, Resident
 from communitygate.residents.selectors.registry import (
@@ -81,20 +81,20 @@ class ResidentPage(Schema):
 
 
 class ResidentQuery(Schema):
-    q: Text | None = None
-    tag: Text | None = None
-    community: Text | None = None
+    q: str | None = None
+    tag: str | None = None
+    community: str | None = None
     include_moved_out: bool = False
     limit: int = 50
     offset: Offset = 0
 
 
 class ResidentSearchIn(Schema):
-    id_number: Text | None = Field(None, description="The full ID number (exact match).")
-    phone: Text | None = Field(None, description="The full phone number (exact match).")
-    q: Text | None = None
-    tag: Text | None = None
-    community: Text | None = None
+    id_number: str | None = Field(None, description="The full ID number (exact match).")
+    phone: str | None = Field(None, description="The full phone number (exact match).")
+    q: str | None = None
+    tag: str | None = None
+    community: str | None = None
     include_moved_out: bool = False
     limit: int = 50
     offset: Offset = 0
@@ -123,7 +123,7 @@ class HouseholdDetailOut(HouseholdOut):
 
 
 class HouseholdQuery(Schema):
-    community: Text | None = None
+    community: str | None = None
     limit: int = 50
     offset: Offset = 0
 

@@ -3,7 +3,7 @@ steps and the rates' period. Forms only parse; the services decide.
 
 A phone typed into a form is never written back into the page (`NoEchoInput`), and never
 travels in a URL: the resident search takes a phone by POST only. Dates are bounded to
-EARLIEST_DAY..LATEST_DAY (selectors.matters), and Django's text fields refuse NUL characters."""
+EARLIEST_DAY..LATEST_DAY (selectors.matters). NUL characters never reach a form (`core.inputs`)."""
 
 import calendar
 import datetime as dt

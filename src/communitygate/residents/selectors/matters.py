@@ -141,29 +141,13 @@ def matter_list(
     user: AnyUser, filters: MatterFilters = MatterFilters(), *, today: dt.date | None = None
 ) -> QuerySet[Matter]:
     """The person's matters, filtered, earliest answer-by date first. Dates outside
-    EARLIEST_DAY..LATEST_DAY, an end before the start and NUL characters are InvalidInput."""
+    EARLIEST_DAY..LATEST_DAY and an end before the start are InvalidInput."""
     _require_period(
         filters.received_from,
         filters.received_to,
         start_field="received_from",
         end_field="received_to",
     )
-    holding_nul = [
-        name
-        for name in ("status", "category", "assignee", "community", "text")
-        if "\x00" in getattr(filters, name)
-    ]
-    if holding_nul:
-        raise InvalidInput(
-            [
-                Problem(
-                    "筛选条件含有不允许的字符，请删去后重试。",
-                    "A filter holds a character that is not allowed; remove it and try again.",
-                    field=name,
-                )
-                for name in holding_nul
-            ]
-        )
     matters = matters_visible_to(user)
     if filters.status:
         matters = matters.filter(status=filters.status)
@@ -217,10 +201,7 @@ def matter_by_code(tracking_code: str, phone_last4: str) -> Matter:
     digits answer the same NotFound, so the lookup tells a stranger nothing."""
     code = normalise_tracking_code(tracking_code)
     matter = (
-        # PostgreSQL refuses NUL in a query's text: such a code matches nothing.
         Matter.objects.select_related("category", "community").filter(tracking_code=code).first()
-        if "\x00" not in code
-        else None
     )
     digits = phone_last4.strip()
     if (
@@ -461,7 +442,7 @@ def residents_for_intake(
     community the person does not work in. The phone comes only from a POSTed form: it must
     never travel in a URL (docs/residents.md)."""
     name, phone = name.strip(), phone.strip()
-    if not (name or phone) or any("\x00" in text for text in (community_code, name, phone)):
+    if not (name or phone):
         return []
     residents = Resident.objects.filter(
         community_id__in=staffed_community_ids(user),

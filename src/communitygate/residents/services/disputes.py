@@ -103,8 +103,8 @@ class NoAgreementToPrint(RuleBroken):
 
 
 def _free_text(value: str) -> str:
-    """Typed text as stored: trimmed, without NUL, ID numbers and phones masked."""
-    return mask_personal_data(value.replace("\x00", "").strip())
+    """Typed text as stored: trimmed, ID numbers and phones masked."""
+    return mask_personal_data(value.strip())
 
 
 @dataclass(frozen=True)

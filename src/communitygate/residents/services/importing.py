@@ -19,17 +19,14 @@ Decisions (see docs/residents-parts/import.md):
 """
 
 import base64
-import csv
 import datetime as dt
 import hashlib
-import io
 import logging
 import time
 import traceback
 import uuid
-import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,9 +34,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, models, transaction
 from django.db.models import QuerySet
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.audit.recorder import record_event
@@ -64,6 +59,7 @@ from communitygate.core.phones import (
     normalise_phone,
     phone_digest,
 )
+from communitygate.core.tabular import Table, file_problem, read_table
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import (
     ADDRESS_KIND,
@@ -277,132 +273,13 @@ def resident_import_start(
 # Reading the file ----------------------------------------------------------------------------
 
 
-def _file_problem(zh: str, en: str, row: int | None = None, column: str = "") -> Problem:
-    return Problem(message_zh=zh, message_en=en, field=column, row=row)
-
-
-def _xlsx_rows(content: bytes) -> Iterator[tuple[Any, ...]]:
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    try:
-        yield from workbook.worksheets[0].iter_rows(values_only=True)
-    finally:
-        workbook.close()
-
-
-def _decode_csv(content: bytes) -> str:
-    # Excel on Chinese Windows saves CSV in GBK (GB18030 is its superset); elsewhere UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UnicodeDecodeError("utf-8", content, 0, 1, "neither UTF-8 nor GB18030")
-
-
-def _csv_rows(content: bytes) -> Iterator[list[str]]:
-    yield from csv.reader(io.StringIO(_decode_csv(content)))
-
-
-@dataclass
-class ReadFile:
-    header: list[str]
-    rows: list[tuple[int, tuple[Any, ...]]]  # (row number in the file, cells)
-    problems: list[Problem]
-
-
-def read_import_file(filename: str, content: bytes) -> ReadFile:
-    """The header and the non-empty rows, or the problems that stop the file being read."""
+def read_import_file(filename: str, content: bytes) -> Table:
+    """The header and the non-empty rows (`core.tabular.read_table`), or the problems that stop
+    the file being read."""
     _max_bytes, max_rows = import_limits()
-    lower = filename.lower()
-    reader: Callable[[bytes], Iterator[Any]]
-    if lower.endswith(".xlsx"):
-        reader = _xlsx_rows
-    elif lower.endswith(".csv"):
-        reader = _csv_rows
-    else:
-        return ReadFile(
-            [],
-            [],
-            [
-                _file_problem(
-                    "只接受 .xlsx 或 .csv 文件。", "Only .xlsx or .csv files are accepted."
-                )
-            ],
-        )
-    header: list[str] | None = None
-    rows: list[tuple[int, tuple[Any, ...]]] = []
-    try:
-        for number, cells in enumerate(reader(content), start=1):
-            if header is None:
-                header = [_text(cell) for cell in cells]
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            if not any(_text(cell) for cell in cells):
-                continue
-            rows.append((number, tuple(cells)))
-            if len(rows) > max_rows:
-                return ReadFile(
-                    header,
-                    [],
-                    [
-                        _file_problem(
-                            f"一次最多导入 {max_rows} 行，请拆分文件。",
-                            f"At most {max_rows} rows per import; split the file.",
-                        )
-                    ],
-                )
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, csv.Error):
-        return ReadFile(
-            [],
-            [],
-            [
-                _file_problem(
-                    "文件无法读取，请确认是有效的 XLSX 或 CSV 文件。",
-                    "The file cannot be read; check it is a valid XLSX or CSV file.",
-                )
-            ],
-        )
-    if not header:
-        return ReadFile([], [], [_file_problem("文件是空的。", "The file is empty.", row=1)])
-    problems = _header_problems(header)
-    if not problems and not rows:
-        problems = [_file_problem("文件没有数据行。", "The file has no data rows.", row=2)]
-    return ReadFile(header, rows if not problems else [], problems)
-
-
-def _header_problems(header: list[str]) -> list[Problem]:
-    problems = [
-        _file_problem(f"缺少必填列“{name}”。", f"The required column '{name}' is missing.", 1, name)
-        for name in REQUIRED_HEADERS
-        if name not in header
-    ]
-    problems += [
-        _file_problem(
-            f"无法识别的列“{name}”；可用的列：{'、'.join(IMPORT_HEADERS)}。",
-            f"Unknown column '{name}'; the columns are: {', '.join(IMPORT_HEADERS)}.",
-            1,
-            name,
-        )
-        for name in header
-        if name not in IMPORT_HEADERS
-    ]
-    duplicates = sorted({name for name in header if name and header.count(name) > 1})
-    problems += [
-        _file_problem(f"列“{name}”重复。", f"The column '{name}' appears twice.", 1, name)
-        for name in duplicates
-    ]
-    return problems
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    return str(value).strip()
+    return read_table(
+        filename, content, max_rows=max_rows, required=REQUIRED_HEADERS, known=IMPORT_HEADERS
+    )
 
 
 # Checking ------------------------------------------------------------------------------------
@@ -437,15 +314,9 @@ class CheckResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def parse_import_date(value: Any) -> dt.date:
-    """2024-01-05, 2024/1/5, 2024.1.5, 2024年1月5日, 20240105, an Excel date cell or serial."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _excel_serial(value)
-    text = _text(value)
+def parse_import_date(text: str) -> dt.date:
+    """2024-01-05, 2024/1/5, 2024.1.5, 2024年1月5日, 20240105, or an Excel date serial (a date
+    cell formatted as a number)."""
     if text.isdigit() and len(text) == 8:
         return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
     if text.isdigit() and len(text) <= 5:
@@ -459,7 +330,7 @@ def parse_import_date(value: Any) -> dt.date:
     return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
-def _excel_serial(number: float) -> dt.date:
+def _excel_serial(number: int) -> dt.date:
     if not 1 <= number <= 2_958_465:
         raise ValueError(number)
     converted = from_excel(number)
@@ -500,18 +371,16 @@ class _RowChecker:
         self.dates: dict[str, dt.date | None] = {}  # None: not a date
         self.split_tags: dict[str, list[str]] = {}
 
-    def date(self, cell: Any) -> dt.date:
+    def date(self, text: str) -> dt.date:
         """parse_import_date, remembered per text (moving-in dates repeat across a file)."""
-        if not isinstance(cell, str):
-            return parse_import_date(cell)
-        if cell not in self.dates:
+        if text not in self.dates:
             try:
-                self.dates[cell] = parse_import_date(cell)
+                self.dates[text] = parse_import_date(text)
             except ValueError:
-                self.dates[cell] = None
-        known = self.dates[cell]
+                self.dates[text] = None
+        known = self.dates[text]
         if known is None:
-            raise ValueError(cell)
+            raise ValueError(text)
         return known
 
     def tag_names(self, text: str) -> list[str]:
@@ -522,15 +391,7 @@ class _RowChecker:
             names = self.split_tags[text] = _split_tags(text)
         return names
 
-    def cell(self, cells: tuple[Any, ...], column: str) -> Any:
-        position = self.columns.get(column)
-        if position is None or position >= len(cells):
-            return None
-        return cells[position]
-
-    def check(
-        self, row: int, cells: tuple[Any, ...], problems: list[Problem]
-    ) -> PlannedResident | None:
+    def check(self, row: int, cells: list[str], problems: list[Problem]) -> PlannedResident | None:
         start = len(problems)
 
         def problem(column: str, zh: str, en: str) -> None:
@@ -538,11 +399,10 @@ class _RowChecker:
 
         # Each cell's text once; a column the file lacks (or a short row) reads as "".
         width = len(cells)
-        texts: dict[str, str] = {}
-        for column, position in self.columns.items():
-            cell = cells[position] if position < width else None
-            # _text, with a plain string (every CSV cell, most XLSX ones) inlined.
-            texts[column] = cell.strip() if type(cell) is str else _text(cell)
+        texts = {
+            column: cells[position] if position < width else ""
+            for column, position in self.columns.items()
+        }
 
         def text(column: str) -> str:
             return texts.get(column, "")
@@ -621,7 +481,7 @@ class _RowChecker:
                 )
         if text("出生日期"):
             try:
-                written = self.date(self.cell(cells, "出生日期"))
+                written = self.date(text("出生日期"))
             except ValueError:
                 problem(
                     "出生日期",
@@ -681,7 +541,7 @@ class _RowChecker:
         moved_in_on: dt.date | None = None
         if text("入住日期"):
             try:
-                moved_in_on = self.date(self.cell(cells, "入住日期"))
+                moved_in_on = self.date(text("入住日期"))
             except ValueError:
                 problem(
                     "入住日期",
@@ -765,7 +625,7 @@ def _one_head_per_room(planned: list[PlannedResident], problems: list[Problem]) 
 
 def check_rows(
     community: Organisation,
-    read: ReadFile,
+    read: Table,
     on_progress: Callable[[int], None] | None = None,
 ) -> CheckResult:
     """Every row checked; `on_progress(rows_done)` every PROGRESS_EVERY rows."""
@@ -1136,7 +996,7 @@ def _stored_problems(problems: list[Problem]) -> list[dict[str, object]]:
     left_out = len(problems) - MAX_STORED_PROBLEMS
     if left_out > 0:
         stored.append(
-            _file_problem(
+            file_problem(
                 f"另有 {left_out} 处问题未列出，请先改正以上问题。",
                 f"{left_out} more problems are not listed; correct the ones above first.",
             ).as_dict()
@@ -1174,7 +1034,7 @@ def resident_import_run(
             batch,
             status=ImportStatuses.FAILED,
             problems=[
-                _file_problem(
+                file_problem(
                     f"导入意外中断（{type(error).__name__}），未写入任何数据。请重新上传；如仍失败请联系管理员。",
                     f"The import stopped unexpectedly ({type(error).__name__}); nothing was "
                     "written. Upload the file again, and tell the administrator if it fails again.",
@@ -1264,7 +1124,7 @@ def _run(
             batch,
             status=ImportStatuses.REJECTED,
             problems=[
-                _file_problem(
+                file_problem(
                     "检查期间本社区又登记了文件中的居民，未写入任何数据。请重新上传以查看重复的行。",
                     "Someone registered residents of this file while it was checked; nothing was "
                     "written. Upload it again to see which rows repeat.",

@@ -46,7 +46,7 @@ from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, 
 from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import PHONE_KIND, InvalidPhone, normalise_phone, seal_phone
-from communitygate.core.spreadsheets import xlsx_bytes
+from communitygate.core.tabular import xlsx_bytes
 from communitygate.core.uploads import check_upload
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.selectors import active_communities
@@ -203,15 +203,14 @@ def answer_by_for(category: MatterCategory, counted_from: dt.date) -> workdays.C
 
 
 def free_text(value: str) -> str:
-    """Free text as it is stored: NUL characters dropped (PostgreSQL refuses them), trimmed, and
-    every ID-number- or phone-shaped run masked, so that no full number typed into a summary or
+    """Free text as it is stored: trimmed, and every ID-number- or phone-shaped run masked, so that no full number typed into a summary or
     an answer reaches pages, exports or the audit log."""
-    return mask_personal_data(value.replace("\x00", "").strip())
+    return mask_personal_data(value.strip())
 
 
 def _code(value: str) -> str:
-    """A code as typed; one holding NUL matches nothing (and is never sent to the database)."""
-    return "" if "\x00" in value else value.strip()
+    """A code as typed, trimmed."""
+    return value.strip()
 
 
 def _tracking_code() -> str:
@@ -361,15 +360,7 @@ def _check_intake(
     if public and not name:
         problems.append(Problem("请填写您的姓名。", "Give your name.", field="contact_name"))
     phone = ""
-    if "\x00" in intake.phone:
-        problems.append(
-            Problem(
-                "电话号码含有不允许的字符。",
-                "The phone holds a character that is not allowed.",
-                field="phone",
-            )
-        )
-    elif intake.phone.strip():
+    if intake.phone.strip():
         try:
             phone = normalise_phone(intake.phone)
         except InvalidPhone as broken:

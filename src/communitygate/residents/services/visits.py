@@ -89,7 +89,7 @@ def _require_staff(actor: AnyUser, community_id: int) -> User:
 
 
 def _clean_text(value: str, *, field: str, limit: int, required: bool) -> str:
-    text = mask_personal_data(value.replace("\x00", "").strip())
+    text = mask_personal_data(value.strip())
     if required and not text:
         raise InvalidInput([Problem("请填写走访事由。", "Give the purpose of the visit.", field)])
     if len(text) > limit:

@@ -254,10 +254,11 @@ def test_the_pages_cost_the_same_queries_for_5_households_as_for_50(
     assert counts[0] == counts[1], f"{counts[0]} queries for 5 households, {counts[1]} for 50"
 
 
-def test_a_nul_in_the_community_code_is_a_404_not_a_500(registry: World) -> None:
+def test_a_nul_in_the_community_code_is_a_400_not_a_500(registry: World) -> None:
+    # Refused at the edge of the request (core.inputs), naming the path.
     client = client_for(registry, "community_secretary")
-    assert client.get("/residents/communities/%00/").status_code == 404
-    assert client.get("/residents/communities/370203031001%00/").status_code == 404
+    assert client.get("/residents/communities/%00/").status_code == 400
+    assert client.get("/residents/communities/370203031001%00/").status_code == 400
 
 
 def test_a_double_submitted_visit_plan_plans_one_visit(registry: World) -> None:

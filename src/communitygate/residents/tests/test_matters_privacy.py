@@ -258,12 +258,3 @@ def test_the_matter_page_shows_free_text_masked(world: World) -> None:
     html = signed_in(world, "community_worker").get(f"/residents/matters/{matter.pk}/")
     assert TYPED_PHONE not in html.content.decode()
     assert "138****1111" in html.content.decode()
-
-
-def test_a_nul_in_free_text_is_dropped_not_stored(world: World) -> None:
-    matter = matter_receive(
-        actor=world.user("community_worker"),
-        intake=intake(summary="楼道\x00灯", description="坏\x00了", location="\x003号楼"),
-    )
-    matter.refresh_from_db()
-    assert (matter.summary, matter.description, matter.location) == ("楼道灯", "坏了", "3号楼")

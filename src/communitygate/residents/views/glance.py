@@ -24,7 +24,6 @@ from communitygate.accounts.permissions import overseen_subdistrict_paths, overs
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
-from communitygate.core.inputs import has_nul
 from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -188,8 +187,6 @@ def _render_rollup(request: HttpRequest, communities: Any, kinds: set[str]) -> H
 
 @login_required
 def community_page(request: HttpRequest, code: str) -> HttpResponse:
-    if has_nul(code):  # no community has one, and PostgreSQL refuses it in a query
-        raise Http404
     community = access_community(request.user, code)
     staff = works_in(request.user, community.pk)
     return _render_glance(request, community, {STAFF} if staff else {OFFICER})

@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from communitygate.core.errors import RuleBroken
 from communitygate.core.idnumbers import generate_id_number
-from communitygate.core.spreadsheets import xlsx_response
+from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.residents.forms.importing import ResidentImportForm
 from communitygate.residents.services.importing import (

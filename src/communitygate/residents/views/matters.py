@@ -28,7 +28,7 @@ from communitygate.accounts.permissions import (
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
-from communitygate.core.spreadsheets import xlsx_response
+from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import page_window, rule_broken_to_form
 from communitygate.http.steps import run_step
 from communitygate.residents.forms.matters import (
@@ -92,13 +92,6 @@ def _filters(request: HttpRequest) -> tuple[MatterFilterForm, MatterFilters]:
         raise Http404
     form = MatterFilterForm(request.GET, communities=communities, categories=_category_choices())
     return form, form.filters() if form.is_valid() else MatterFilters()
-
-
-def _posted(request: HttpRequest, name: str) -> str:
-    """A posted text; one holding a NUL character (which PostgreSQL refuses) counts as not
-    given, so the service names what is missing."""
-    value = request.POST.get(name, "")
-    return "" if "\x00" in value else value
 
 
 # The list and the export -------------------------------------------------------------------------
@@ -286,7 +279,7 @@ def _act(request: HttpRequest, matter: Matter, action: str) -> None:
     """Run one step's service from its form; RuleBroken propagates as the services raise it."""
     user = request.user
     if action == MatterActions.ASSIGN:
-        username = _posted(request, "assignee")
+        username = request.POST.get("assignee", "")
         assignee = (
             people_holding([matter.community_id], COMMUNITY_STAFF_ROLES)
             .filter(username=username)
@@ -294,11 +287,11 @@ def _act(request: HttpRequest, matter: Matter, action: str) -> None:
         )
         matter_assign(actor=user, matter=matter, assignee=assignee)
     elif action == MatterActions.ANSWER:
-        matter_answer(actor=user, matter=matter, answer=_posted(request, "answer"))
+        matter_answer(actor=user, matter=matter, answer=request.POST.get("answer", ""))
     elif action == MatterActions.CLOSE:
         matter_close(actor=user, matter=matter)
     else:
-        matter_reopen(actor=user, matter=matter, reason=_posted(request, "reason"))
+        matter_reopen(actor=user, matter=matter, reason=request.POST.get("reason", ""))
 
 
 @login_required

@@ -22,7 +22,6 @@ from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
-from communitygate.core.inputs import has_nul
 from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
@@ -321,8 +320,6 @@ def enrolment_withdraw_page(request: HttpRequest, enrolment_id: int) -> HttpResp
 @require_GET
 def public_programme_list(request: HttpRequest) -> HttpResponse:
     community = request.GET.get("community", "")[:20]
-    if has_nul(community):  # no community has one, and PostgreSQL refuses it in a query
-        raise Http404
     programmes = list(programmes_open_for_signup(community_code=community)[:LIST_LIMIT])
     return render(
         request,

@@ -21,7 +21,7 @@ from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
-from communitygate.core.spreadsheets import xlsx_response
+from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import (
     form_errors_to_messages,
     found_or_none,

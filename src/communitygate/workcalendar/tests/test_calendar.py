@@ -276,6 +276,17 @@ def test_the_csv_header_is_optional() -> None:
     ]
 
 
+def test_a_nul_or_bad_bytes_in_the_csv_are_problems_of_their_row_and_column() -> None:
+    content = "2027-01-01,休,元旦\n2027-02-20,班,调\x00休\n".encode() + b"2027-02-21,\xff\xfe,x\n"
+    with pytest.raises(InvalidInput) as invalid:
+        schedule_lines_from_csv(content)
+    assert [problem.message_zh[:6] for problem in invalid.value.problems] == [
+        "第2行C列：",
+        "第3行B列：",
+    ]
+    assert [problem.row for problem in invalid.value.problems] == [2, 3]
+
+
 def test_typed_lines_accept_spaces_tabs_and_commas() -> None:
     lines = schedule_lines_from_text(
         "2027-01-01 休 元旦\n2027-01-02\t休\t元旦\n2027-01-03，休，元旦"

@@ -8,10 +8,8 @@ Each row carries an Idempotency-Key made of the file's hash and the row number: 
 file again answers with the tasks the first run sent instead of sending them twice.
 """
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,6 +20,7 @@ from django.db import transaction
 
 from communitygate.catalog.models import TaskTypes
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.core.tabular import read_table
 from communitygate.dispatch.models import TargetModes, Task
 from communitygate.dispatch.permissions import sending_departments
 from communitygate.dispatch.services import Targets, TaskRequest, task_send
@@ -62,17 +61,6 @@ MAX_ROWS = 500
 class Row:
     number: int  # the line in the file (the header is line 1)
     request: TaskRequest
-
-
-def _decoded(content: bytes) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):  # GB18030: Excel's CSV on Chinese Windows
-        try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise CommandError(
-        "文件既不是 UTF-8 也不是 GB18030 编码 / The file is neither UTF-8 nor GB18030."
-    )
 
 
 def _date(text: str) -> dt.date | None:
@@ -155,39 +143,23 @@ class RowChecker:
         return Row(number, request), []
 
 
-def read_rows(content: bytes, departments: set[str]) -> tuple[list[Row], list[Problem]]:
-    """Every row as a task request, or every problem found in the file (by line and column)."""
-    lines = list(csv.reader(io.StringIO(_decoded(content))))
-    if not lines:
-        return [], [Problem("文件是空的。", "The file is empty.", row=1)]
-    header = [name.strip() for name in lines[0]]
-    missing = [name for name in HEADERS if name not in header]
-    if missing:
-        return [], [
-            Problem(
-                f"缺少列：{'、'.join(missing)}",
-                f"Missing columns: {', '.join(missing)}",
-                row=1,
-            )
-        ]
-    if len(lines) - 1 > MAX_ROWS:
-        return [], [Problem(f"一次最多 {MAX_ROWS} 行。", f"At most {MAX_ROWS} rows at once.")]
+def read_rows(
+    filename: str, content: bytes, departments: set[str]
+) -> tuple[list[Row], list[Problem]]:
+    """Every row as a task request, or every problem found in the file (by row and column).
+    The file is read by `core.tabular` (CSV in UTF-8 or GB18030, or XLSX)."""
+    table = read_table(filename, content, max_rows=MAX_ROWS, required=HEADERS)
+    if table.problems:
+        return [], table.problems
     checker = RowChecker(departments)
     rows: list[Row] = []
     problems: list[Problem] = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in line):
-            continue
-        values = {name: "" for name in HEADERS}
-        for name, cell in zip(header, line, strict=False):
-            if name in values:
-                values[name] = cell.strip()
+    for number, cells in table.records():
+        values = {name: cells.get(name, "") for name in HEADERS}
         row, row_problems = checker.check(number, values)
         problems.extend(row_problems)
         if row is not None:
             rows.append(row)
-    if not rows and not problems:
-        problems.append(Problem("文件中没有任务。", "The file has no tasks.", row=2))
     return rows, problems
 
 
@@ -241,7 +213,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot read {path}: {error}") from None
         departments = {department.code for department in sending_departments(user)}
-        rows, problems = read_rows(content, departments)
+        rows, problems = read_rows(path.name, content, departments)
         if problems:
             self._fail(problems)
         try:

@@ -13,13 +13,13 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from communitygate.catalog.transfer import export_xlsx
-from communitygate.core.spreadsheets import (
+from communitygate.core.tabular import (
     FORMULA_STARTS,
     XLSX_CONTENT_TYPE,
-    plain_cell,
-    plain_row,
     xlsx_bytes,
+    xlsx_cell,
     xlsx_response,
+    xlsx_row,
 )
 
 ATTACKS = [
@@ -38,7 +38,7 @@ def written(rows: Sequence[Sequence[object]], *, write_only: bool) -> bytes:
     workbook = Workbook(write_only=write_only)
     sheet = workbook.create_sheet(title="表")
     for values in rows:
-        sheet.append(plain_row(values))
+        sheet.append(xlsx_row(values))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -92,10 +92,10 @@ def test_every_start_a_spreadsheet_reads_as_a_formula_is_covered() -> None:
 
 
 def test_other_values_go_in_as_they_are() -> None:
-    assert plain_cell("张三") == "张三"
-    assert plain_cell("a=b") == "a=b"
-    assert plain_cell(3) == 3
-    assert plain_cell(None) is None
+    assert xlsx_cell("张三") == "张三"
+    assert xlsx_cell("a=b") == "a=b"
+    assert xlsx_cell(3) == 3
+    assert xlsx_cell(None) is None
     content = written([["张三", 3, None, "2025-01-01"]], write_only=True)
     values = next(load_workbook(io.BytesIO(content))["表"].iter_rows(values_only=True))
     assert values == ("张三", 3, None, "2025-01-01")
@@ -130,7 +130,7 @@ def test_the_catalogs_export_writes_office_text_as_text() -> None:
     assert "<f>" not in sheet_xml(content)
 
 
-def test_xlsx_bytes_writes_headers_and_plain_rows_and_counts_the_rows() -> None:
+def test_xlsx_bytes_writes_headers_and_xlsx_rows_and_counts_the_rows() -> None:
     rows: list[list[object]] = [
         ["甲", "=1+1", 3, dt.date(2026, 11, 23)],
         ["乙", "@SUM(A1)", None, None],
