@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.accounts.selectors import user_grants
-from communitygate.admissions import workflow
 from communitygate.admissions.attachments import (
     attachment_add,
     attachment_of,
@@ -35,7 +34,6 @@ from communitygate.admissions.permissions import (
     access_application,
     applications_visible_to,
     can_file_for,
-    is_committee_member,
     voting_bodies_of,
 )
 from communitygate.admissions.printing import application_form_pdf
@@ -49,6 +47,7 @@ from communitygate.admissions.selectors import (
     round_list,
     tallies_for,
 )
+from communitygate.admissions.workflow import APPLICATION, DECISION_ACTIONS, REVIEW_ACTIONS
 from communitygate.admissions.services import (
     NotConsulted,
     application_create,
@@ -186,6 +185,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     ]
     is_applicant = can_file_for(user, application.applicant)
     status = application.status
+    steps = APPLICATION.actions_for(user, application)
     return {
         "application": application,
         "tally": application_tally(application),
@@ -194,16 +194,14 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "is_applicant": is_applicant,
         "can_edit": is_applicant
         and status in (ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED),
-        "can_submit": is_applicant and workflow.target_status(status, "submit") is not None,
-        "can_withdraw": is_applicant and workflow.target_status(status, "withdraw") is not None,
+        "can_submit": "submit" in steps,
+        "can_withdraw": "withdraw" in steps,
         "can_vote": bool(bodies)
         and status == ApplicationStatuses.CONSULTING
         and consultation_is_open(application.review_round, clock.now()),
-        "can_review": is_office_staff(user) and status == ApplicationStatuses.IN_REVIEW,
-        "can_decide": is_committee_member(user) and status == ApplicationStatuses.AT_COMMITTEE,
-        "can_urgent_approve": is_office_staff(user)
-        and application.urgent
-        and status == ApplicationStatuses.SUBMITTED,
+        "can_review": any(action in steps for action in REVIEW_ACTIONS),
+        "can_decide": any(action in steps for action in DECISION_ACTIONS),
+        "can_urgent_approve": "urgent_approve" in steps,
         "ballot_form": BallotForm(bodies=bodies),
         "review_form": ReviewForm(social_orgs=social_orgs),
         "decision_form": DecisionForm(),

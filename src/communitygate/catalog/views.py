@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communitygate.catalog import workflow
 from communitygate.catalog.forms import (
     ImportForm,
     ItemForm,
@@ -52,6 +51,7 @@ from communitygate.catalog.selectors import (
     working_item_get,
     working_items,
 )
+from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.catalog.services import (
     catalog_item_create,
     catalog_item_reinstate,
@@ -300,7 +300,7 @@ def office_item_edit(request: HttpRequest, code: str) -> HttpResponse:
         {
             "form": form,
             "item": item,
-            "actions": workflow.actions_from(item.status),
+            "actions": CATALOG_ITEM.actions_for(request.user, item),
             "reason_form": ReasonForm(),
         },
     )

@@ -7,6 +7,7 @@ import pytest
 
 from communitygate.admissions.models import Application, Ballot, FundingCommitment, ReviewRound
 from communitygate.admissions.selectors import application_tally
+from communitygate.admissions.workflow import ApplicationTransitionNotAllowed as TransitionNotAllowed
 from communitygate.admissions.services import (
     ApplicationFields,
     ConsultationClosed,
@@ -14,7 +15,6 @@ from communitygate.admissions.services import (
     NotConsulted,
     PassRateBelowThreshold,
     SocialOrganisationRequired,
-    TransitionNotAllowed,
     UrgentLeadTimeTooShort,
     application_create,
     application_decide,
