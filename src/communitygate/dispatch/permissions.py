@@ -28,16 +28,21 @@ def sees_everything(user: AnyUser) -> bool:
     return is_auditor(user)
 
 
-def sending_departments(user: AnyUser) -> list[Organisation]:
-    """The organisations the person may send tasks for: their departments, and the committee
-    office for its staff."""
-    ids = [
+def _sending_department_ids(user: AnyUser) -> list[int]:
+    return [
         grant.organisation_id
         for grant in user_grants(user)
         if (grant.kind == OrganisationKinds.DEPARTMENT and grant.role in SENDER_ROLES)
         or (grant.kind == OrganisationKinds.COMMITTEE_OFFICE)
     ]
-    return list(Organisation.objects.filter(pk__in=ids).order_by("code"))
+
+
+def sending_departments(user: AnyUser) -> list[Organisation]:
+    """The organisations the person may send tasks for: their departments, and the committee
+    office for its staff."""
+    return list(
+        Organisation.objects.filter(pk__in=_sending_department_ids(user)).order_by("code")
+    )
 
 
 def communities_of(user: AnyUser) -> list[int]:
@@ -113,7 +118,9 @@ def can_act_for_community(user: AnyUser, assignment: Assignment) -> bool:
 
 
 def can_act_for_department(user: AnyUser, task: Task) -> bool:
-    return any(d.pk == task.department_id for d in sending_departments(user))
+    """The task's sending department (asked from the person's roles, without a query, so a
+    page may ask it for every row)."""
+    return task.department_id in _sending_department_ids(user)
 
 
 def reports_visible_to(user: AnyUser) -> QuerySet[OffPlatformReport]:

@@ -41,13 +41,15 @@ from communitygate.dispatch.permissions import (
     tasks_visible_to,
 )
 from communitygate.dispatch.selectors import supervision_queue
-from communitygate.dispatch.services import (
+from communitygate.dispatch.workflow import (
     AdmittedTaskCannotBeRefused,
-    EvidenceFile,
     StateNotAllowed,
+    UnadmittedTaskNotAccepted,
+)
+from communitygate.dispatch.services import (
+    EvidenceFile,
     Targets,
     TaskRequest,
-    UnadmittedTaskNotAccepted,
     assignment_accept,
     assignment_confirm,
     assignment_decide_extension,
