@@ -46,7 +46,6 @@ from communitygate.residents.permissions import (
     communities_with_figures_for,
     overseen_subdistrict_paths,
     staffed_community_ids,
-    works_in,
 )
 from communitygate.residents.selectors.matters import (
     MatterFilters,
@@ -68,7 +67,7 @@ from communitygate.residents.services.matters import (
     matter_reopen,
     matters_export,
 )
-from communitygate.residents.workflow import MatterActions, MatterActors, actions_from
+from communitygate.residents.workflow import MATTER, MatterActions
 
 PAGE_SIZE = 50
 STEPS = tuple(action.value for action in MatterActions)
@@ -252,8 +251,7 @@ def matter_new_find(request: HttpRequest) -> HttpResponse:
 @login_required
 def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
     matter = _matter(request, matter_id)
-    is_staff = works_in(request.user, matter.community_id)
-    offered = actions_from(matter.status, MatterActors.STAFF) if is_staff else []
+    offered = MATTER.actions_for(request.user, matter)
     staff = (
         [
             (person.get_username(), person.get_full_name() or person.get_username())
