@@ -47,7 +47,6 @@ from communitygate.admissions.selectors import (
     round_list,
     tallies_for,
 )
-from communitygate.admissions.workflow import APPLICATION, DECISION_ACTIONS, REVIEW_ACTIONS
 from communitygate.admissions.services import (
     NotConsulted,
     application_create,
@@ -61,6 +60,7 @@ from communitygate.admissions.services import (
     round_close_consultation,
     round_open_consultation,
 )
+from communitygate.admissions.workflow import APPLICATION, DECISION_ACTIONS, REVIEW_ACTIONS
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem, RuleBroken
 from communitygate.core.pages import rule_broken_to_messages

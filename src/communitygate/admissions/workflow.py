@@ -39,11 +39,12 @@ COMMITTEE = Who(
     "Only committee members decide.",
 )
 
-URGENT = Guard(
-    "urgent",
-    lambda application: application.urgent,
-    lambda application: APPLICATION.refusal(application, application.status, "urgent_approve"),
-)
+
+def _not_urgent(application: Application) -> TransitionNotAllowed:
+    return APPLICATION.refusal(application, application.status, "urgent_approve")
+
+
+URGENT = Guard("urgent", lambda application: application.urgent, _not_urgent)
 
 APPLICATION = Workflow(
     name="application",

@@ -51,7 +51,6 @@ from communitygate.catalog.selectors import (
     working_item_get,
     working_items,
 )
-from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.catalog.services import (
     catalog_item_create,
     catalog_item_reinstate,
@@ -62,6 +61,7 @@ from communitygate.catalog.services import (
     item_fields_of,
 )
 from communitygate.catalog.transfer import export_csv, export_xlsx
+from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
 from communitygate.core.inputs import has_nul
 from communitygate.core.spreadsheets import xlsx_response

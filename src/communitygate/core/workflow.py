@@ -36,7 +36,13 @@ class TransitionNotAllowed(RuleBroken):
     code = "transition_not_allowed"
 
     def __init__(
-        self, state: str, action: str, *, what_zh: str = "记录", what_en: str = "record", name: str = ""
+        self,
+        state: str,
+        action: str,
+        *,
+        what_zh: str = "记录",
+        what_en: str = "record",
+        name: str = "",
     ) -> None:
         if name:
             subject_zh, subject_en = f"{what_zh} {name} ", f"{what_en.capitalize()} {name}"
@@ -122,7 +128,9 @@ class Workflow:
                 raise ValueError(f"{self.name}: {row.action} from {row.source} leads two ways")
             if guards.setdefault(row.action, row.guard) != row.guard:
                 raise ValueError(f"{self.name}: {row.action} has two guards")
-        object.__setattr__(self, "actions", tuple(dict.fromkeys(r.action for r in self.transitions)))
+        object.__setattr__(
+            self, "actions", tuple(dict.fromkeys(r.action for r in self.transitions))
+        )
 
     # Pure questions of the table --------------------------------------------------------------
 

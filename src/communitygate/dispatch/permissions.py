@@ -40,9 +40,7 @@ def _sending_department_ids(user: AnyUser) -> list[int]:
 def sending_departments(user: AnyUser) -> list[Organisation]:
     """The organisations the person may send tasks for: their departments, and the committee
     office for its staff."""
-    return list(
-        Organisation.objects.filter(pk__in=_sending_department_ids(user)).order_by("code")
-    )
+    return list(Organisation.objects.filter(pk__in=_sending_department_ids(user)).order_by("code"))
 
 
 def communities_of(user: AnyUser) -> list[int]:

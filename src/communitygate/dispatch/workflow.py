@@ -54,7 +54,10 @@ def _department(actor: AnyUser, assignment: Assignment) -> bool:
 
 
 COMMUNITY = Who(
-    "community", _community, "只有被派单的社区可以办理。", "Only the assigned community may act on it."
+    "community",
+    _community,
+    "只有被派单的社区可以办理。",
+    "Only the assigned community may act on it.",
 )
 DEPARTMENT = Who(
     "department", _department, "只有派单部门可以办理。", "Only the sending department may do this."

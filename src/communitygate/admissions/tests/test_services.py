@@ -7,7 +7,6 @@ import pytest
 
 from communitygate.admissions.models import Application, Ballot, FundingCommitment, ReviewRound
 from communitygate.admissions.selectors import application_tally
-from communitygate.admissions.workflow import ApplicationTransitionNotAllowed as TransitionNotAllowed
 from communitygate.admissions.services import (
     ApplicationFields,
     ConsultationClosed,
@@ -28,6 +27,9 @@ from communitygate.admissions.services import (
     round_close_consultation,
     round_open_consultation,
     urgent_valid_to,
+)
+from communitygate.admissions.workflow import (
+    ApplicationTransitionNotAllowed as TransitionNotAllowed,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.models import CatalogItem, EditionEntry

@@ -152,4 +152,7 @@ def test_the_refusal_names_the_object_in_both_languages() -> None:
         "go",
     )
     plain = TransitionNotAllowed("b", "go", what_zh="派单", what_en="assignment")
-    assert plain.message == "派单当前状态为“b”，不能执行“go”。 / The assignment is 'b'; 'go' is not possible from there."
+    assert (
+        plain.message
+        == "派单当前状态为“b”，不能执行“go”。 / The assignment is 'b'; 'go' is not possible from there."
+    )

@@ -41,11 +41,6 @@ from communitygate.dispatch.permissions import (
     tasks_visible_to,
 )
 from communitygate.dispatch.selectors import supervision_queue
-from communitygate.dispatch.workflow import (
-    AdmittedTaskCannotBeRefused,
-    StateNotAllowed,
-    UnadmittedTaskNotAccepted,
-)
 from communitygate.dispatch.services import (
     EvidenceFile,
     Targets,
@@ -59,6 +54,11 @@ from communitygate.dispatch.services import (
     assignment_submit,
     off_platform_report_create,
     task_send,
+)
+from communitygate.dispatch.workflow import (
+    AdmittedTaskCannotBeRefused,
+    StateNotAllowed,
+    UnadmittedTaskNotAccepted,
 )
 from communitygate.testing import World, make_item
 

@@ -270,7 +270,7 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
             "overdue": is_overdue(matter, clock.today()),
             "photos": list(matter.photos.all()),
             "history": list(matter_history(matter)),
-            "offered": [action.value for action in offered],
+            "offered": [str(action) for action in offered],
             "assign_form": AssignForm(
                 staff=staff, initial={"assignee": request.user.get_username()}
             ),
