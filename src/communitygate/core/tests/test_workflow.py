@@ -88,7 +88,8 @@ def test_the_buttons_are_exactly_the_steps_check_allows(
             assert row.target == table.target(state, action)
             assert row.who.may(actor, thing)
             allowed.append(action)
-    assert table.actions_for(actor, thing) == allowed
+    # In the table's order: the order a page shows its buttons in.
+    assert table.actions_for(actor, thing) == [a for a in table.actions if a in allowed]
     assert set(allowed) <= set(table.actions_from(state))
 
 
