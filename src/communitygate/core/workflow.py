@@ -197,7 +197,8 @@ class Workflow:
 
     def actions_for(self, actor: Actor, subject: Subject) -> list[str]:
         """The steps `actor` may take on `subject` now: the buttons its page offers."""
-        return [action for action in self.actions if self.allows(actor, subject, action)]
+        offered = self.actions_from(self.state_of(subject))
+        return [action for action in offered if self.allows(actor, subject, action)]
 
     def state_of(self, subject: Subject) -> str:
         return str(getattr(subject, self.field))
