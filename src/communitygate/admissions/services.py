@@ -16,8 +16,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 
-from communitygate.accounts.permissions import is_committee_member, is_office_staff
-from communitygate.admissions import tasks, workflow
+from communitygate.accounts.permissions import is_office_staff
+from communitygate.admissions import tasks
 from communitygate.admissions.models import (
     Application,
     ApplicationStatuses,
@@ -32,7 +32,16 @@ from communitygate.admissions.permissions import (
     can_vote_for,
 )
 from communitygate.admissions.selectors import application_tally, consultation_is_open
+from communitygate.admissions.workflow import (
+    APPLICATION,
+    COMMITTEE,
+    DECISION_ACTIONS,
+    FINAL_STATUSES,
+    OFFICE,
+    REVIEW_ACTIONS,
+)
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
+from communitygate.audit.transitions import transition_apply
 from communitygate.catalog.models import CatalogItem, ItemClasses
 from communitygate.catalog.services import ItemFields, catalog_admit
 from communitygate.core import clock
@@ -47,16 +56,6 @@ from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.workdays import earliest_urgent_start
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import active_communities
-
-
-class TransitionNotAllowed(RuleBroken):
-    code = "application_transition_not_allowed"
-
-    def __init__(self, number: str, status: str, action: str) -> None:
-        super().__init__(
-            f"申请 {number} 当前状态为“{status}”，不能执行“{action}”。",
-            f"Application {number} is '{status}'; '{action}' is not possible from there.",
-        )
 
 
 class UrgentLeadTimeTooShort(RuleBroken):
@@ -346,7 +345,7 @@ def application_revise(
         if claimed != 1:
             current = Application.objects.get(pk=application.pk)
             if current.status not in (ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED):
-                raise TransitionNotAllowed(current.number, current.status, "revise")
+                raise APPLICATION.refusal(current, current.status, "revise")
             raise StaleObject()
         current = Application.objects.get(pk=application.pk)
         before = application_values(current)
@@ -371,26 +370,18 @@ def _move(
     reason: str = "",
     extra: dict[str, object] | None = None,
 ) -> Application:
-    """Apply one transition as a conditional update; refuse it if someone moved first."""
-    current = Application.objects.get(pk=application.pk)
-    target = workflow.target_status(current.status, action)
-    if target is None:
-        raise TransitionNotAllowed(current.number, current.status, action)
-    updates: dict[str, object] = {"status": target, "revision": F("revision") + 1, **(extra or {})}
-    moved = Application.objects.filter(pk=current.pk, status=current.status).update(**updates)
-    if moved != 1:
-        raise StaleObject()
-    changes: dict[str, list[object]] = {"status": [current.status, target]}
-    for key, value in (extra or {}).items():
-        changes[key] = [None, _audit_value(value)]
-    record_event(
-        actor=acting_user(actor),
-        action=f"application.{action}",
-        obj=current,
-        changes=changes,
+    """Take one step of `admissions.workflow` (the extra fields set with it are recorded as
+    new values on its audit event)."""
+    transition_apply(
+        APPLICATION,
+        actor=actor,
+        subject=application,
+        action=action,
+        values=extra,
+        changes={key: [None, _audit_value(value)] for key, value in (extra or {}).items()},
         reason=reason,
     )
-    return Application.objects.get(pk=current.pk)
+    return Application.objects.get(pk=application.pk)
 
 
 def _audit_value(value: object) -> object:
@@ -427,8 +418,7 @@ def review_rounds_plan_ahead(today: dt.date, *, count: int = 2) -> list[ReviewRo
 
 
 def application_submit(*, actor: AnyUser, application: Application) -> Application:
-    if not can_file_for(actor, application.applicant):
-        raise PermissionDenied()
+    APPLICATION.authorise(actor, application, "submit")
     today = clock.today()
     with transaction.atomic():
         current = Application.objects.get(pk=application.pk)
@@ -444,17 +434,14 @@ def application_submit(*, actor: AnyUser, application: Application) -> Applicati
 
 
 def application_withdraw(*, actor: AnyUser, application: Application, reason: str) -> Application:
-    if not can_file_for(actor, application.applicant):
-        raise PermissionDenied()
+    APPLICATION.authorise(actor, application, "withdraw")
     with transaction.atomic():
         return _move(actor=actor, application=application, action="withdraw", reason=reason)
 
 
 def _require_office(actor: AnyUser) -> None:
     if not is_office_staff(actor):
-        raise PermissionDenied(
-            "只有委员会办公室可以执行此操作。", "Only the committee office may do this."
-        )
+        raise PermissionDenied(OFFICE.refusal_zh, OFFICE.refusal_en)
 
 
 def _consulted_bodies(application: Application) -> list[Organisation]:
@@ -593,8 +580,9 @@ def application_review(
 ) -> Application:
     """The office's comprehensive review: forward (only at or above the threshold), reject,
     return for revision, or redirect to purchase of services."""
-    _require_office(actor)
-    if action not in workflow.REVIEW_ACTIONS:
+    if not OFFICE.may(actor, application):
+        raise OFFICE.refusal()
+    if action not in REVIEW_ACTIONS:
         raise InvalidInput(
             [Problem("审核结论无法识别。", "Unknown review outcome.", field="action")]
         )
@@ -666,11 +654,9 @@ def application_decide(
     *, actor: AnyUser, application: Application, action: str, reason: str
 ) -> Application:
     """The committee decides. Approval admits the item and publishes it in a new edition."""
-    if not is_committee_member(actor):
-        raise PermissionDenied(
-            "只有区社区建设指导委员会委员可以作出决定。", "Only committee members decide."
-        )
-    if action not in workflow.DECISION_ACTIONS:
+    if not COMMITTEE.may(actor, application):
+        raise COMMITTEE.refusal()
+    if action not in DECISION_ACTIONS:
         raise InvalidInput([Problem("决定无法识别。", "Unknown decision.", field="action")])
     if not reason.strip():
         raise InvalidInput(
@@ -678,8 +664,7 @@ def application_decide(
         )
     with transaction.atomic():
         current = Application.objects.select_related("applicant").get(pk=application.pk)
-        if workflow.target_status(current.status, action) is None:
-            raise TransitionNotAllowed(current.number, current.status, action)
+        APPLICATION.check(actor, current, action, current.status)
         extra: dict[str, object] = {"decision_reason": reason.strip(), "decided_at": clock.now()}
         if action == "approve":
             extra.update(
@@ -709,15 +694,12 @@ def application_urgent_approve(
     *, actor: AnyUser, application: Application, reason: str
 ) -> Application:
     """即时审批: the office approves an urgent application at once."""
-    _require_office(actor)
+    APPLICATION.authorise(actor, application, "urgent_approve")
     if not reason.strip():
         raise InvalidInput([Problem("请写明审批理由。", "Give the reasons.", field="reason")])
     with transaction.atomic():
         current = Application.objects.select_related("applicant").get(pk=application.pk)
-        if not current.urgent:
-            raise TransitionNotAllowed(current.number, current.status, "urgent_approve")
-        if workflow.target_status(current.status, "urgent_approve") is None:
-            raise TransitionNotAllowed(current.number, current.status, "urgent_approve")
+        APPLICATION.check(actor, current, "urgent_approve", current.status)
         extra: dict[str, object] = {"decision_reason": reason.strip(), "decided_at": clock.now()}
         extra.update(
             _admit(
@@ -738,7 +720,7 @@ def _notify_applicant(application: Application) -> None:
     """After commit, tell the applicant department what happened (returned or decided)."""
     if application.status == ApplicationStatuses.RETURNED:
         transaction.on_commit(lambda: tasks.notify_returned.enqueue(application.pk))
-    elif application.status in workflow.FINAL_STATUSES:
+    elif application.status in FINAL_STATUSES:
         transaction.on_commit(lambda: tasks.notify_decided.enqueue(application.pk))
 
 
@@ -746,7 +728,7 @@ def _close_round_when_done(round_id: int | None) -> None:
     if round_id is None:
         return
     open_statuses = (
-        set(ApplicationStatuses.values) - workflow.FINAL_STATUSES - {ApplicationStatuses.RETURNED}
+        set(ApplicationStatuses.values) - FINAL_STATUSES - {ApplicationStatuses.RETURNED}
     )
     if not Application.objects.filter(review_round_id=round_id, status__in=open_statuses).exists():
         ReviewRound.objects.filter(pk=round_id, status=RoundStatuses.REVIEWING).update(

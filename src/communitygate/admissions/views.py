@@ -15,10 +15,8 @@ from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import (
     department_staff_grants,
-    is_committee_member,
     is_office_staff,
 )
-from communitygate.admissions import workflow
 from communitygate.admissions.attachments import (
     attachment_add,
     attachment_of,
@@ -64,6 +62,7 @@ from communitygate.admissions.services import (
     round_close_consultation,
     round_open_consultation,
 )
+from communitygate.admissions.workflow import APPLICATION, DECISION_ACTIONS, REVIEW_ACTIONS
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
 from communitygate.http.pages import found_or_none, rule_broken_to_messages
@@ -181,6 +180,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     ]
     is_applicant = can_file_for(user, application.applicant)
     status = application.status
+    steps = APPLICATION.actions_for(user, application)
     return {
         "application": application,
         "tally": application_tally(application),
@@ -189,16 +189,14 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "is_applicant": is_applicant,
         "can_edit": is_applicant
         and status in (ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED),
-        "can_submit": is_applicant and workflow.target_status(status, "submit") is not None,
-        "can_withdraw": is_applicant and workflow.target_status(status, "withdraw") is not None,
+        "can_submit": "submit" in steps,
+        "can_withdraw": "withdraw" in steps,
         "can_vote": bool(bodies)
         and status == ApplicationStatuses.CONSULTING
         and consultation_is_open(application.review_round, clock.now()),
-        "can_review": is_office_staff(user) and status == ApplicationStatuses.IN_REVIEW,
-        "can_decide": is_committee_member(user) and status == ApplicationStatuses.AT_COMMITTEE,
-        "can_urgent_approve": is_office_staff(user)
-        and application.urgent
-        and status == ApplicationStatuses.SUBMITTED,
+        "can_review": any(action in steps for action in REVIEW_ACTIONS),
+        "can_decide": any(action in steps for action in DECISION_ACTIONS),
+        "can_urgent_approve": "urgent_approve" in steps,
         "ballot_form": BallotForm(bodies=bodies),
         "review_form": ReviewForm(social_orgs=social_orgs),
         "decision_form": DecisionForm(),

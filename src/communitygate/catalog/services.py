@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
-from communitygate.catalog import workflow
+from communitygate.audit.transitions import transition_apply
 from communitygate.catalog.models import (
     CatalogEdition,
     CatalogItem,
@@ -34,6 +34,7 @@ from communitygate.catalog.models import (
 )
 from communitygate.catalog.permissions import can_admit_into_catalog, can_manage_catalog
 from communitygate.catalog.snapshots import item_snapshot
+from communitygate.catalog.workflow import CATALOG_ITEM, OFFICE
 from communitygate.core import clock
 from communitygate.core.errors import (
     InvalidInput,
@@ -66,16 +67,6 @@ class ItemRetired(RuleBroken):
         super().__init__(
             f"事项 {item_code} 已退出目录，不能再修改；如需恢复请新建事项。",
             f"Item {item_code} is retired and cannot change; create a new item instead.",
-        )
-
-
-class TransitionNotAllowed(RuleBroken):
-    code = "transition_not_allowed"
-
-    def __init__(self, item_code: str, status: str, action: str) -> None:
-        super().__init__(
-            f"事项 {item_code} 当前状态为“{status}”，不能执行“{action}”。",
-            f"Item {item_code} is '{status}'; '{action}' is not possible from there.",
         )
 
 
@@ -140,10 +131,7 @@ class ItemFields:
 
 def require_catalog_manager(actor: AnyUser) -> None:
     if not can_manage_catalog(actor):
-        raise PermissionDenied(
-            "只有委员会办公室可以维护准入目录。",
-            "Only the committee office may change the admission catalog.",
-        )
+        raise PermissionDenied(OFFICE.refusal_zh, OFFICE.refusal_en)
 
 
 def _problem(field_name: str, zh: str, en: str) -> Problem:
@@ -352,26 +340,11 @@ def catalog_item_revise(
 
 
 def _change_status(*, actor: AnyUser, item: CatalogItem, action: str, reason: str) -> CatalogItem:
-    require_catalog_manager(actor)
+    """One step of the item's workflow (catalog.workflow), with the reason on its audit event."""
+    CATALOG_ITEM.authorise(actor, item, action)
     if not reason.strip():
         raise ReasonRequired()
-    with transaction.atomic():
-        current = CatalogItem.objects.get(pk=item.pk)
-        target = workflow.next_status(current.status, action)
-        if target is None:
-            raise TransitionNotAllowed(current.code, current.status, action)
-        moved = CatalogItem.objects.filter(pk=current.pk, status=current.status).update(
-            status=target, revision=current.revision + 1, updated_at=clock.now()
-        )
-        if moved != 1:
-            raise StaleObject()
-        record_event(
-            actor=acting_user(actor),
-            action=f"catalog_item.{action}",
-            obj=current,
-            changes={"status": [current.status, target]},
-            reason=reason.strip(),
-        )
+    transition_apply(CATALOG_ITEM, actor=actor, subject=item, action=action, reason=reason.strip())
     return _loaded(item.pk)
 
 

@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communitygate.catalog import workflow
 from communitygate.catalog.forms import (
     ImportForm,
     ItemForm,
@@ -61,6 +60,7 @@ from communitygate.catalog.services import (
     item_fields_of,
 )
 from communitygate.catalog.transfer import export_csv, export_xlsx
+from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.tabular import csv_response, xlsx_response
 from communitygate.orgs.selectors import catalog_owners
@@ -284,7 +284,7 @@ def office_item_edit(request: HttpRequest, code: str) -> HttpResponse:
         {
             "form": form,
             "item": item,
-            "actions": workflow.actions_from(item.status),
+            "actions": CATALOG_ITEM.actions_for(request.user, item),
             "reason_form": ReasonForm(),
         },
     )

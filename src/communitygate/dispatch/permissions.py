@@ -18,12 +18,15 @@ from communitygate.dispatch.models import Assignment, OffPlatformReport, Task
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
+def _sending_department_ids(user: AnyUser) -> list[int]:
+    office = grants_of(user, OrganisationKinds.COMMITTEE_OFFICE, {Roles.OFFICER, Roles.ADMIN})
+    return department_staff_ids(user) + [grant.organisation_id for grant in office]
+
+
 def sending_departments(user: AnyUser) -> list[Organisation]:
     """The organisations the person may send tasks for: their departments, and the committee
     office for its staff."""
-    office = grants_of(user, OrganisationKinds.COMMITTEE_OFFICE, {Roles.OFFICER, Roles.ADMIN})
-    ids = department_staff_ids(user) + [grant.organisation_id for grant in office]
-    return list(Organisation.objects.filter(pk__in=ids).order_by("code"))
+    return list(Organisation.objects.filter(pk__in=_sending_department_ids(user)).order_by("code"))
 
 
 def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
@@ -70,7 +73,9 @@ def can_act_for_community(user: AnyUser, assignment: Assignment) -> bool:
 
 
 def can_act_for_department(user: AnyUser, task: Task) -> bool:
-    return any(d.pk == task.department_id for d in sending_departments(user))
+    """The task's sending department (asked from the person's roles, without a query, so a
+    page may ask it for every row)."""
+    return task.department_id in _sending_department_ids(user)
 
 
 def reports_visible_to(user: AnyUser) -> QuerySet[OffPlatformReport]:

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.admissions.selectors import admitted_scope, commitments_covering
 from communitygate.audit.recorder import created_fields, record_event
+from communitygate.audit.transitions import transition_apply
 from communitygate.catalog.models import (
     EditionEntry,
     NegativeListEntry,
@@ -36,20 +36,17 @@ from communitygate.dispatch import tasks as background
 from communitygate.dispatch.gate import ItemFacts, Reason, TaskFacts, gate_reasons
 from communitygate.dispatch.models import (
     Assignment,
-    AssignmentStates,
     Channels,
     Deliverables,
     Evidence,
-    ExtensionStates,
     OffPlatformReport,
     TargetModes,
     Task,
 )
 from communitygate.dispatch.permissions import (
-    can_act_for_community,
-    can_act_for_department,
     sending_departments,
 )
+from communitygate.dispatch.workflow import ASSIGNMENT, ASSIGNMENT_EXTENSION
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import active_communities
 
@@ -64,36 +61,6 @@ class IdempotencyKeyReused(RuleBroken):
         super().__init__(
             "该 Idempotency-Key 已用于内容不同的另一次派单。",
             "This Idempotency-Key was already used for a different task.",
-        )
-
-
-class StateNotAllowed(RuleBroken):
-    code = "assignment_state_not_allowed"
-
-    def __init__(self, state: str, action: str) -> None:
-        super().__init__(
-            f"派单当前状态为“{state}”，不能执行“{action}”。",
-            f"The assignment is '{state}'; '{action}' is not possible from there.",
-        )
-
-
-class AdmittedTaskCannotBeRefused(RuleBroken):
-    code = "admitted_task_cannot_be_refused"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "已准入的任务不能拒绝；如需更多时间，可申请延期。",
-            "An admitted task cannot be refused; ask for more time instead.",
-        )
-
-
-class UnadmittedTaskNotAccepted(RuleBroken):
-    code = "unadmitted_task_not_accepted"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "未准入的任务不能接收，只能拒绝。",
-            "An unadmitted task cannot be accepted; it can be refused.",
         )
 
 
@@ -379,72 +346,34 @@ def _insert_assignments(task: Task, community_ids: list[int]) -> None:
             cursor.execute(insert + f"({', '.join(['%s'] * len(chunk))})", [*params, *chunk])
 
 
-def _move(
-    *,
-    actor: AnyUser,
-    assignment: Assignment,
-    sources: set[str],
-    target: str,
-    action: str,
-    **values: object,
-) -> Assignment:
-    moved = Assignment.objects.filter(pk=assignment.pk, state__in=sources).update(
-        state=target, updated_at=clock.now(), revision=F("revision") + 1, **values
-    )
-    if moved != 1:
-        raise StateNotAllowed(Assignment.objects.get(pk=assignment.pk).state, action)
-    record_event(
-        actor=acting_user(actor),
-        action=f"assignment.{action}",
-        obj=assignment,
-        changes={
-            "state": [assignment.state, target],
-            **{k: [None, str(v)] for k, v in values.items()},
-        },
-    )
+def _reloaded(assignment: Assignment) -> Assignment:
     return Assignment.objects.select_related("task", "community").get(pk=assignment.pk)
 
 
-def _require_community(actor: AnyUser, assignment: Assignment) -> None:
-    if not can_act_for_community(actor, assignment):
-        raise PermissionDenied(
-            "只有被派单的社区可以办理。", "Only the assigned community may act on it."
-        )
-
-
-def _require_department(actor: AnyUser, assignment: Assignment) -> None:
-    if not can_act_for_department(actor, assignment.task):
-        raise PermissionDenied("只有派单部门可以办理。", "Only the sending department may do this.")
+def _new_values(values: dict[str, object]) -> dict[str, list[object]]:
+    """The fields a step sets, as its audit event records them."""
+    return {key: [None, str(value)] for key, value in values.items()}
 
 
 def assignment_accept(*, actor: AnyUser, assignment: Assignment) -> Assignment:
-    _require_community(actor, assignment)
-    if not assignment.admitted:
-        raise UnadmittedTaskNotAccepted()
-    with transaction.atomic():
-        return _move(
-            actor=actor,
-            assignment=assignment,
-            sources={AssignmentStates.RECEIVED},
-            target=AssignmentStates.ACCEPTED,
-            action="accept",
-        )
+    """The community takes on an admitted task."""
+    transition_apply(ASSIGNMENT, actor=actor, subject=assignment, action="accept")
+    return _reloaded(assignment)
 
 
 def assignment_refuse(*, actor: AnyUser, assignment: Assignment, comment: str = "") -> Assignment:
     """One step: an unadmitted task is refused, with the gate's reasons; final."""
-    _require_community(actor, assignment)
-    if assignment.admitted:
-        raise AdmittedTaskCannotBeRefused()
+    values: dict[str, object] = {"refusal_comment": comment.strip()}
     with transaction.atomic():
-        refused = _move(
+        transition_apply(
+            ASSIGNMENT,
             actor=actor,
-            assignment=assignment,
-            sources={AssignmentStates.RECEIVED},
-            target=AssignmentStates.REFUSED,
+            subject=assignment,
             action="refuse",
-            refusal_comment=comment.strip(),
+            values=values,
+            changes=_new_values(values),
         )
+        refused = _reloaded(assignment)
         transaction.on_commit(lambda: background.notify_refused.enqueue(refused.pk))
     return refused
 
@@ -458,7 +387,7 @@ def assignment_submit(
     content: bytes = b"",
 ) -> Assignment:
     """The community hands in the deliverable (text, or a file checked like any upload)."""
-    _require_community(actor, assignment)
+    ASSIGNMENT.authorise(actor, assignment, "submit")
     if not text.strip() and not content:
         raise InvalidInput(
             [
@@ -482,49 +411,45 @@ def assignment_submit(
             Assignment.objects.filter(pk=assignment.pk).update(
                 deliverable_file=assignment.deliverable_file.name
             )
-        return _move(
+        values: dict[str, object] = {"deliverable_text": text.strip()}
+        transition_apply(
+            ASSIGNMENT,
             actor=actor,
-            assignment=assignment,
-            sources={AssignmentStates.ACCEPTED, AssignmentStates.RETURNED},
-            target=AssignmentStates.SUBMITTED,
+            subject=assignment,
             action="submit",
-            deliverable_text=text.strip(),
+            values=values,
+            changes=_new_values(values),
         )
+    return _reloaded(assignment)
 
 
 def assignment_confirm(*, actor: AnyUser, assignment: Assignment) -> Assignment:
-    _require_department(actor, assignment)
-    with transaction.atomic():
-        return _move(
-            actor=actor,
-            assignment=assignment,
-            sources={AssignmentStates.SUBMITTED},
-            target=AssignmentStates.COMPLETED,
-            action="confirm",
-        )
+    transition_apply(ASSIGNMENT, actor=actor, subject=assignment, action="confirm")
+    return _reloaded(assignment)
 
 
 def assignment_return(*, actor: AnyUser, assignment: Assignment, reason: str) -> Assignment:
-    _require_department(actor, assignment)
+    ASSIGNMENT.authorise(actor, assignment, "return")
     if not reason.strip():
         raise InvalidInput(
             [Problem("请说明退回理由。", "Give the reason for returning it.", field="reason")]
         )
-    with transaction.atomic():
-        return _move(
-            actor=actor,
-            assignment=assignment,
-            sources={AssignmentStates.SUBMITTED},
-            target=AssignmentStates.RETURNED,
-            action="return",
-            department_comment=reason.strip(),
-        )
+    values: dict[str, object] = {"department_comment": reason.strip()}
+    transition_apply(
+        ASSIGNMENT,
+        actor=actor,
+        subject=assignment,
+        action="return",
+        values=values,
+        changes=_new_values(values),
+    )
+    return _reloaded(assignment)
 
 
 def assignment_request_extension(
     *, actor: AnyUser, assignment: Assignment, until: dt.date, reason: str
 ) -> Assignment:
-    _require_community(actor, assignment)
+    ASSIGNMENT_EXTENSION.authorise(actor, assignment, "request_extension")
     if until <= assignment.due_on or not reason.strip():
         raise InvalidInput(
             [
@@ -536,55 +461,38 @@ def assignment_request_extension(
             ]
         )
     with transaction.atomic():
-        updated = (
-            Assignment.objects.filter(
-                pk=assignment.pk,
-                state__in=[AssignmentStates.ACCEPTED, AssignmentStates.RETURNED],
-            )
-            .exclude(extension_state=ExtensionStates.REQUESTED)
-            .update(
-                extension_state=ExtensionStates.REQUESTED,
-                extension_until=until,
-                extension_reason=reason.strip(),
-                updated_at=clock.now(),
-            )
-        )
-        if updated != 1:
-            raise StateNotAllowed(assignment.state, "extension")
-        record_event(
-            actor=acting_user(actor),
-            action="assignment.request_extension",
-            obj=assignment,
+        transition_apply(
+            ASSIGNMENT_EXTENSION,
+            actor=actor,
+            subject=_reloaded(assignment),
+            action="request_extension",
+            values={"extension_until": until, "extension_reason": reason.strip()},
             changes={"extension_until": [None, until]},
             reason=reason,
         )
-    return Assignment.objects.select_related("task", "community").get(pk=assignment.pk)
+    return _reloaded(assignment)
 
 
 def assignment_decide_extension(
     *, actor: AnyUser, assignment: Assignment, grant: bool
 ) -> Assignment:
-    _require_department(actor, assignment)
+    """The department grants more time (the due date moves to the date asked) or declines."""
+    action = "grant_extension" if grant else "decline_extension"
+    ASSIGNMENT_EXTENSION.authorise(actor, assignment, action)
     with transaction.atomic():
-        current = Assignment.objects.get(pk=assignment.pk)
-        values: dict[str, object] = {
-            "extension_state": ExtensionStates.GRANTED if grant else ExtensionStates.DECLINED,
-            "updated_at": clock.now(),
-        }
+        current = _reloaded(assignment)
+        values: dict[str, object] = {}
         if grant and current.extension_until:
             values["due_on"] = current.extension_until
-        updated = Assignment.objects.filter(
-            pk=assignment.pk, extension_state=ExtensionStates.REQUESTED
-        ).update(**values)
-        if updated != 1:
-            raise StateNotAllowed(current.extension_state or "-", "decide_extension")
-        record_event(
-            actor=acting_user(actor),
-            action="assignment.grant_extension" if grant else "assignment.decline_extension",
-            obj=current,
+        transition_apply(
+            ASSIGNMENT_EXTENSION,
+            actor=actor,
+            subject=current,
+            action=action,
+            values=values,
             changes={"due_on": [current.due_on, values.get("due_on", current.due_on)]},
         )
-    return Assignment.objects.select_related("task", "community").get(pk=assignment.pk)
+    return _reloaded(assignment)
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,12 @@ from communitygate.dispatch.models import (
     Assignment,
     AssignmentStates,
     Evidence,
-    ExtensionStates,
 )
 from communitygate.dispatch.permissions import (
     access_assignment,
     access_report,
     access_task,
     assignments_visible_to,
-    can_act_for_community,
     can_act_for_department,
     reports_visible_to,
     sending_departments,
@@ -68,6 +66,7 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
+from communitygate.dispatch.workflow import ASSIGNMENT, ASSIGNMENT_EXTENSION
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.http.steps import run_step
 from communitygate.orgs.models import OrganisationKinds
@@ -94,24 +93,20 @@ def _labelled(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     return [(value, str(label), counts.get(value, 0)) for value, label in AssignmentStates.choices]
 
 
-def _offered(request: HttpRequest, assignment: Assignment, *, is_sender: bool) -> set[str]:
-    """The steps this person is offered a button for; the services decide what is allowed.
-    `is_sender`: whether the person acts for the task's department (asked once per page)."""
-    offered: set[str] = set()
-    state = assignment.state
-    if can_act_for_community(request.user, assignment):
-        if state == AssignmentStates.RECEIVED:
-            offered.add("accept" if assignment.admitted else "refuse")
-        if state in (AssignmentStates.ACCEPTED, AssignmentStates.RETURNED):
-            offered.add("submit")
-            if assignment.extension_state != ExtensionStates.REQUESTED:
-                offered.add("extension")
-    if is_sender:
-        if state == AssignmentStates.SUBMITTED:
-            offered.update({"confirm", "return"})
-        if assignment.extension_state == ExtensionStates.REQUESTED:
-            offered.update({"grant", "decline"})
-    return offered
+# The steps' names in the pages' URLs, where they differ from the workflow's.
+PAGE_STEPS = {
+    "request_extension": "extension",
+    "grant_extension": "grant",
+    "decline_extension": "decline",
+}
+
+
+def _offered(request: HttpRequest, assignment: Assignment) -> set[str]:
+    """The steps this person is offered a button for: what the workflows' tables allow them."""
+    steps = ASSIGNMENT.actions_for(request.user, assignment) + ASSIGNMENT_EXTENSION.actions_for(
+        request.user, assignment
+    )
+    return {PAGE_STEPS.get(step, step) for step in steps}
 
 
 def _stored_name(name: str) -> str:
@@ -194,7 +189,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     task = access_task(request.user, task_id)
     visible = assignments_visible_to(request.user).filter(task=task)
-    assignments = list(visible.select_related("community").order_by("community__path"))
+    assignments = list(visible.select_related("community", "task").order_by("community__path"))
     is_sender = can_act_for_department(request.user, task)
     return render(
         request,
@@ -202,7 +197,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
         {
             "task": task,
             "assignments": assignments,
-            "offered": {a.pk: _offered(request, a, is_sender=is_sender) for a in assignments},
+            "offered": {a.pk: _offered(request, a) for a in assignments},
             "counts": _labelled(state_counts(visible)),
             "is_sender": is_sender,
             "return_form": ReturnForm(),
@@ -222,11 +217,7 @@ def assignment_detail(request: HttpRequest, assignment_id: int) -> HttpResponse:
         {
             "assignment": assignment,
             "task": assignment.task,
-            "offered": _offered(
-                request,
-                assignment,
-                is_sender=can_act_for_department(request.user, assignment.task),
-            ),
+            "offered": _offered(request, assignment),
             "refuse_form": RefuseForm(),
             "submit_form": SubmitForm(),
             "extension_form": ExtensionForm(),

@@ -14,7 +14,6 @@ from communitygate.admissions.services import (
     NotConsulted,
     PassRateBelowThreshold,
     SocialOrganisationRequired,
-    TransitionNotAllowed,
     UrgentLeadTimeTooShort,
     application_create,
     application_decide,
@@ -28,6 +27,9 @@ from communitygate.admissions.services import (
     round_close_consultation,
     round_open_consultation,
     urgent_valid_to,
+)
+from communitygate.admissions.workflow import (
+    ApplicationTransitionNotAllowed as TransitionNotAllowed,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.models import CatalogItem, EditionEntry

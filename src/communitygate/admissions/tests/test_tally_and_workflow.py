@@ -85,9 +85,9 @@ def test_one_more_non_approval_never_turns_a_fail_into_a_pass(
     ],
 )
 def test_transition_table(status: str, action: str, expected: str | None) -> None:
-    assert workflow.target_status(status, action) == expected
+    assert workflow.APPLICATION.target(status, action) == expected
 
 
 def test_final_statuses_allow_no_action() -> None:
     for status in workflow.FINAL_STATUSES:
-        assert workflow.actions_from(status) == []
+        assert workflow.APPLICATION.actions_from(status) == []

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 
 from communitygate.audit.models import AuditEvent
-from communitygate.catalog import workflow
 from communitygate.catalog.models import (
     CatalogEdition,
     CatalogItem,
@@ -26,7 +25,6 @@ from communitygate.catalog.services import (
     ItemRetired,
     NothingToPublish,
     ReasonRequired,
-    TransitionNotAllowed,
     catalog_item_create,
     catalog_item_reinstate,
     catalog_item_retire,
@@ -39,8 +37,10 @@ from communitygate.catalog.services import (
     negative_list_entry_create,
     negative_list_entry_retire,
 )
+from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, StaleObject
+from communitygate.core.workflow import TransitionNotAllowed
 from communitygate.testing import item_fields, make_item
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_status_changes_follow_the_workflow(world) -> None:
     ],
 )
 def test_transition_table(status: str, action: str, expected: str | None) -> None:
-    assert workflow.next_status(status, action) == expected
+    assert CATALOG_ITEM.target(status, action) == expected
 
 
 def test_publish_snapshots_every_item_into_a_numbered_edition(world) -> None:

@@ -42,12 +42,9 @@ from communitygate.dispatch.permissions import (
 )
 from communitygate.dispatch.selectors import supervision_queue
 from communitygate.dispatch.services import (
-    AdmittedTaskCannotBeRefused,
     EvidenceFile,
-    StateNotAllowed,
     Targets,
     TaskRequest,
-    UnadmittedTaskNotAccepted,
     assignment_accept,
     assignment_confirm,
     assignment_decide_extension,
@@ -57,6 +54,11 @@ from communitygate.dispatch.services import (
     assignment_submit,
     off_platform_report_create,
     task_send,
+)
+from communitygate.dispatch.workflow import (
+    AdmittedTaskCannotBeRefused,
+    StateNotAllowed,
+    UnadmittedTaskNotAccepted,
 )
 from communitygate.testing import World, make_item
 

@@ -40,9 +40,17 @@ from communitygate.accounts.permissions import overseen_subdistrict_paths, staff
 from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
+from communitygate.audit.transitions import transition_apply
 from communitygate.core import clock, workdays
 from communitygate.core.crypto import blind_index, unseal
-from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from communitygate.core.errors import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+    StaleObject,
+)
 from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import PHONE_KIND, InvalidPhone, normalise_phone, seal_phone
@@ -73,14 +81,12 @@ from communitygate.residents.selectors.matters import (
     rated_this_answer,
 )
 from communitygate.residents.workflow import (
+    MATTER,
     OPEN_STATUSES,
     RATEABLE_STATUSES,
-    TRANSITIONS,
     MatterActions,
-    MatterActors,
     MatterStepNotAllowed,
-    next_status,
-    sources_of,
+    TrackingCodeHolder,
 )
 
 logger = logging.getLogger(__name__)
@@ -584,42 +590,23 @@ def matter_submit_public(
 # Steps ------------------------------------------------------------------------------------------
 
 
-def _require_staff(actor: AnyUser, matter: Matter) -> None:
-    if not works_in(actor, matter.community_id):
-        raise PermissionDenied(
-            "只有本社区的工作人员可以办理本社区的事项。",
-            "Only the community's own staff may act on its matters.",
-        )
-
-
 def _move(
     *,
     actor: AnyUser,
     matter: Matter,
     action: MatterActions,
-    by: MatterActors,
     values: dict[str, object],
     audit: dict[str, object],
     reason: str = "",
 ) -> Matter:
-    """Move the matter with a conditional update from the workflow's source statuses: of two
-    people acting at once, the second finds the status changed and is refused."""
-    transition = TRANSITIONS[action]
-    if by not in transition.actors:
-        raise MatterStepNotAllowed(matter.status, action)
-    target = transition.target
-    now = clock.now()
-    moved = Matter.objects.filter(pk=matter.pk, status__in=sources_of(action)).update(
-        status=target, updated_at=now, revision=F("revision") + 1, **values
-    )
-    if moved != 1:
-        current = Matter.objects.filter(pk=matter.pk).values_list("status", flat=True).first()
-        raise MatterStepNotAllowed(current or matter.status, action)
-    record_event(
+    """Take one step of `residents.workflow`; `audit` are the new values its event records."""
+    transition_apply(
+        MATTER,
         actor=actor,
-        action=f"matter.{action}",
-        obj=matter,
-        changes={"status": [matter.status, target], **{k: [None, v] for k, v in audit.items()}},
+        subject=matter,
+        action=action,
+        values=values,
+        changes={key: [None, value] for key, value in audit.items()},
         reason=reason,
     )
     return Matter.objects.select_related("community", "category", "assignee").get(pk=matter.pk)
@@ -627,7 +614,7 @@ def _move(
 
 def matter_assign(*, actor: AnyUser, matter: Matter, assignee: AnyUser) -> Matter:
     """Give the matter to one of the community's staff (the secretary or a worker)."""
-    _require_staff(actor, matter)
+    MATTER.authorise(actor, matter, MatterActions.ASSIGN)
     person = acting_user(assignee)
     if person is None or not person.is_active or not works_in(person, matter.community_id):
         raise InvalidInput(
@@ -644,7 +631,6 @@ def matter_assign(*, actor: AnyUser, matter: Matter, assignee: AnyUser) -> Matte
             actor=actor,
             matter=matter,
             action=MatterActions.ASSIGN,
-            by=MatterActors.STAFF,
             values={"assignee": person},
             audit={"assignee": person.get_username()},
         )
@@ -653,7 +639,7 @@ def matter_assign(*, actor: AnyUser, matter: Matter, assignee: AnyUser) -> Matte
 def matter_answer(*, actor: AnyUser, matter: Matter, answer: str) -> Matter:
     """Record the answer given to the resident. The first answer's time is kept for the
     response rate; a later answer (after reopening) replaces the text."""
-    _require_staff(actor, matter)
+    MATTER.authorise(actor, matter, MatterActions.ANSWER)
     text = free_text(answer)
     if not text:
         raise InvalidInput([Problem("请填写答复内容。", "Write the answer given.", field="answer")])
@@ -671,20 +657,17 @@ def matter_answer(*, actor: AnyUser, matter: Matter, answer: str) -> Matter:
             actor=actor,
             matter=matter,
             action=MatterActions.ANSWER,
-            by=MatterActors.STAFF,
             values=values,
             audit={"answer_length": len(text)},
         )
 
 
 def matter_close(*, actor: AnyUser, matter: Matter) -> Matter:
-    _require_staff(actor, matter)
     with transaction.atomic():
         return _move(
             actor=actor,
             matter=matter,
             action=MatterActions.CLOSE,
-            by=MatterActors.STAFF,
             values={"closed_at": clock.now()},
             audit={},
         )
@@ -710,7 +693,7 @@ def _reopen_values(matter: Matter) -> tuple[dict[str, object], dt.date]:
 def matter_reopen(*, actor: AnyUser, matter: Matter, reason: str) -> Matter:
     """Staff reopen an answered or closed matter for review, with a reason; it gets a new
     answer-by date counted from today."""
-    _require_staff(actor, matter)
+    MATTER.authorise(actor, matter, MatterActions.REOPEN)
     reason = free_text(reason)
     if not reason:
         raise InvalidInput(
@@ -722,7 +705,6 @@ def matter_reopen(*, actor: AnyUser, matter: Matter, reason: str) -> Matter:
             actor=actor,
             matter=matter,
             action=MatterActions.REOPEN,
-            by=MatterActors.STAFF,
             values=values,
             audit={"answer_by": answer_by.isoformat()},
             reason=reason,
@@ -785,22 +767,10 @@ def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: s
         "rating": rating,
         "rating_comment": free_text(comment)[:2000],
         "rated_at": now,
-        "updated_at": now,
-        "revision": F("revision") + 1,
     }
-    unsatisfied = rating == Ratings.UNSATISFIED
-    answer_by = None
-    if unsatisfied:
-        reopen, answer_by = _reopen_values(matter)
-        values.update(reopen, status=next_status(matter.status, "reopen", MatterActors.RESIDENT))
+    # Once per answer: not rated yet, or rated before the latest answer.
+    unrated = Q(rated_at__isnull=True) | Q(rated_at__lt=F("answered_at"))
     with transaction.atomic():
-        rated = (
-            Matter.objects.filter(pk=matter.pk, status__in=RATEABLE_STATUSES)
-            .filter(Q(rated_at__isnull=True) | Q(rated_at__lt=F("answered_at")))
-            .update(**values)
-        )
-        if rated != 1:
-            raise MatterAlreadyRated()
         record_event(
             actor=None,
             action="matter.rate",
@@ -810,19 +780,37 @@ def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: s
                 "phone": [None, matter.phone_masked],
             },
         )
-        if unsatisfied:
-            assert answer_by is not None
-            record_event(
-                actor=None,
-                action="matter.reopen",
-                obj=matter,
-                changes={
-                    "status": [matter.status, MatterStatuses.REOPENED],
-                    "answer_by": [matter.answer_by, answer_by],
-                },
-                reason="居民不满意 / The resident is not satisfied",
+        if rating == Ratings.UNSATISFIED:
+            _reopen_by_the_resident(matter, values, unrated)
+        else:
+            rated = (
+                Matter.objects.filter(pk=matter.pk, status__in=RATEABLE_STATUSES)
+                .filter(unrated)
+                .update(**values, updated_at=now, revision=F("revision") + 1)
             )
+            if rated != 1:
+                raise MatterAlreadyRated()
     return Matter.objects.select_related("community", "category").get(pk=matter.pk)
+
+
+def _reopen_by_the_resident(matter: Matter, rating: dict[str, object], unrated: Q) -> None:
+    """An unsatisfied rating and the reopening it makes are one step of the workflow, taken by
+    the resident who gave the tracking code."""
+    reopen, answer_by = _reopen_values(matter)
+    try:
+        transition_apply(
+            MATTER,
+            actor=TrackingCodeHolder(matter.pk),
+            subject=matter,
+            action=MatterActions.REOPEN,
+            values={**rating, **reopen},
+            changes={"answer_by": [matter.answer_by, answer_by]},
+            reason="居民不满意 / The resident is not satisfied",
+            where=unrated,
+        )
+    except (StaleObject, MatterStepNotAllowed):
+        # Someone rated this answer between the check and the update.
+        raise MatterAlreadyRated() from None
 
 
 # Escalation -------------------------------------------------------------------------------------

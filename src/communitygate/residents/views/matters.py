@@ -47,7 +47,6 @@ from communitygate.residents.permissions import (
     communities_staffed_by,
     communities_visible_to,
     communities_with_figures_for,
-    works_in,
 )
 from communitygate.residents.selectors.matters import (
     MatterFilters,
@@ -69,7 +68,7 @@ from communitygate.residents.services.matters import (
     matter_reopen,
     matters_export,
 )
-from communitygate.residents.workflow import MatterActions, MatterActors, actions_from
+from communitygate.residents.workflow import MATTER, MatterActions
 
 PAGE_SIZE = 50
 STEPS = tuple(action.value for action in MatterActions)
@@ -232,8 +231,7 @@ def matter_new_find(request: HttpRequest) -> HttpResponse:
 @login_required
 def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
     matter = matter_access(request.user, matter_id)
-    is_staff = works_in(request.user, matter.community_id)
-    offered = actions_from(matter.status, MatterActors.STAFF) if is_staff else []
+    offered = MATTER.actions_for(request.user, matter)
     staff = (
         [
             (person.get_username(), person.get_full_name() or person.get_username())
@@ -252,7 +250,7 @@ def matter_detail(request: HttpRequest, matter_id: int) -> HttpResponse:
             "overdue": is_overdue(matter, clock.today()),
             "photos": list(matter.photos.all()),
             "history": list(matter_history(matter)),
-            "offered": [action.value for action in offered],
+            "offered": [str(action) for action in offered],
             "assign_form": AssignForm(
                 staff=staff, initial={"assignee": request.user.get_username()}
             ),
