@@ -1,13 +1,27 @@
-"""Test support (used by the test suites only). A small district for tests: two subdistricts with two communities each, two departments, and
-the committee, its office, a supervision office, the audit bureau and a social organisation;
-one person per role in each (`world.user("community_secretary")`, `..._other` for the
-same role in a sibling organisation)."""
+"""Test support (used by the test suites only), one of each:
+
+- `build_world()`: a small district for tests: two subdistricts with two communities each, two
+  departments, and the committee, its office, a supervision office, the audit bureau and a
+  social organisation; one person per role in each (`world.user("community_secretary")`,
+  `..._other` for the same role in a sibling organisation).
+- `signed_in(user)`: a test client signed in as that person (or anonymous for None).
+- `run_together(calls)`: the concurrency harness: each call in its own thread and database
+  connection, all released at once by a barrier, so that services race for real on SQLite and
+  PostgreSQL (use it from a `transactional_db` test).
+
+The demo seeded once per module and the shared settings of a test run are fixtures in the
+repository's conftest.py (`demo_seeded`, `module_db`)."""
 
 import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection
+from django.test import Client
 
 from communitygate.accounts.services import membership_grant
 from communitygate.catalog.models import CatalogItem
@@ -111,3 +125,43 @@ def make_item(world: World, code: str = "T-001", **overrides: object) -> Catalog
     return catalog_item_create(
         actor=world.user("office_officer"), fields=item_fields(code, **overrides)
     )
+
+
+def signed_in(user: User | None, *, raise_request_exception: bool = True) -> Client:
+    """A test client signed in as `user` (anonymous for None). With raise_request_exception
+    False an exception in a view answers 500 instead of failing the test, as in production."""
+    client = Client(raise_request_exception=raise_request_exception)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def run_together(
+    calls: Sequence[Callable[[], Any]], *, timeout: float = 120
+) -> tuple[list[Any], list[BaseException]]:
+    """Run every call at the same moment, each in its own thread with its own database
+    connection (closed afterwards); the results and the errors, in the order they finished."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            result = call()
+            with lock:
+                results.append(result)
+        except BaseException as error:
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a racing call never finished"
+    return results, errors

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core.errors import InvalidInput
@@ -19,18 +18,12 @@ from communitygate.residents.selectors.matters import (
 )
 from communitygate.residents.services.matters import matter_receive
 from communitygate.residents.tests.test_matters_services import intake
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/residents/matters/"
 API = "/api/v1/matters"
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client(raise_request_exception=True)
-    client.force_login(world.user(person))
-    return client
 
 
 def received(world: World) -> Matter:
@@ -62,7 +55,7 @@ def test_the_list_shows_a_date_error_instead_of_failing(
     world: World, query: str, field: str
 ) -> None:
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}?{query}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}?{query}")
     assert response.status_code == 200
     errors = response.context["form"].errors[field]
     assert any("2000-01-01" in e or "before the start" in e for e in errors), errors
@@ -78,12 +71,12 @@ def test_the_list_shows_a_date_error_instead_of_failing(
     ],
 )
 def test_the_api_answers_422_for_dates_out_of_range(world: World, query: str, field: str) -> None:
-    assert_problem(signed_in(world, "community_worker").get(f"{API}?{query}"), field)
+    assert_problem(signed_in(world.user("community_worker")).get(f"{API}?{query}"), field)
 
 
 def test_the_bounds_themselves_are_accepted(world: World) -> None:
     received(world)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     query = "received_from=2000-01-01&received_to=2100-12-31"
     assert client.get(f"{API}?{query}").json()["count"] == 1
     assert client.get(f"{LIST}?{query}").context["count"] == 1
@@ -91,7 +84,9 @@ def test_the_bounds_themselves_are_accepted(world: World) -> None:
 
 def test_the_export_refuses_bad_dates_rather_than_export_everything(world: World) -> None:
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}export.xlsx?received_to=9999-12-31")
+    response = signed_in(world.user("community_worker")).get(
+        f"{LIST}export.xlsx?received_to=9999-12-31"
+    )
     assert response.status_code == 400
     assert "2100-12-31" in response.content.decode()
     assert not AuditEvent.objects.filter(action="matter.export").exists()
@@ -119,7 +114,7 @@ def test_the_selectors_refuse_days_out_of_range(world: World) -> None:
     ],
 )
 def test_the_api_rates_answer_422_for_a_bad_period(world: World, query: str, field: str) -> None:
-    assert_problem(signed_in(world, "office_officer").get(f"{API}/rates?{query}"), field)
+    assert_problem(signed_in(world.user("office_officer")).get(f"{API}/rates?{query}"), field)
 
 
 @pytest.mark.parametrize(
@@ -131,7 +126,7 @@ def test_the_api_rates_answer_422_for_a_bad_period(world: World, query: str, fie
     ],
 )
 def test_the_rates_page_shows_a_period_error(world: World, query: str, field: str) -> None:
-    response = signed_in(world, "office_officer").get(f"/residents/rates/?{query}")
+    response = signed_in(world.user("office_officer")).get(f"/residents/rates/?{query}")
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'data-testid="period-errors"' in response.content.decode()
@@ -151,7 +146,7 @@ def test_the_rates_page_shows_a_period_error(world: World, query: str, field: st
     ],
 )
 def test_nul_in_the_list_filters_is_a_form_error(world: World, query: str) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.get(f"{LIST}?{query}")
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -160,7 +155,7 @@ def test_nul_in_the_list_filters_is_a_form_error(world: World, query: str) -> No
 
 @pytest.mark.parametrize("query", ["q=%00", "assignee=a%00", "community=%00", "category=%00"])
 def test_nul_in_the_api_filters_answers_422(world: World, query: str) -> None:
-    assert signed_in(world, "community_worker").get(f"{API}?{query}").status_code == 422
+    assert signed_in(world.user("community_worker")).get(f"{API}?{query}").status_code == 422
 
 
 def test_nul_in_the_selector_filters_is_invalid_input(world: World) -> None:
@@ -177,14 +172,14 @@ def test_nul_in_the_selector_filters_is_invalid_input(world: World) -> None:
     ],
 )
 def test_nul_in_the_intake_search_is_a_form_error(world: World, query: str) -> None:
-    response = signed_in(world, "community_worker").get(f"{LIST}new/?{query}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}new/?{query}")
     assert response.status_code == 200
     assert response.context["search"].errors
     assert response.context["found"] == []
 
 
 def test_nul_in_the_posted_intake_search_is_a_form_error(world: World) -> None:
-    response = signed_in(world, "community_worker").post(
+    response = signed_in(world.user("community_worker")).post(
         f"{LIST}new/find/",
         {"find_community": "370203031001", "find": "张", "find_phone": "138\x0000001111"},
     )
@@ -193,7 +188,7 @@ def test_nul_in_the_posted_intake_search_is_a_form_error(world: World) -> None:
 
 
 def test_nul_in_the_intake_form_is_a_form_error(world: World) -> None:
-    response = signed_in(world, "community_worker").post(
+    response = signed_in(world.user("community_worker")).post(
         f"{LIST}new/",
         {
             "community": "370203031001",
@@ -218,7 +213,7 @@ def test_nul_in_the_intake_form_is_a_form_error(world: World) -> None:
 )
 def test_nul_in_a_step_is_refused_with_a_message(world: World, step: str, data: dict) -> None:
     matter = received(world)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.post(f"{LIST}{matter.pk}/{step}/", data, follow=True)
     assert response.status_code == 200
     assert [str(m) for m in response.context["messages"]]
@@ -227,7 +222,7 @@ def test_nul_in_a_step_is_refused_with_a_message(world: World, step: str, data: 
 
 
 def test_nul_in_the_api_intake_answers_422(world: World) -> None:
-    answer = signed_in(world, "community_worker").post(
+    answer = signed_in(world.user("community_worker")).post(
         API,
         {"category": "repair\x00", "summary": "电梯停运"},
         content_type="application/json",
@@ -243,14 +238,14 @@ def test_nul_in_the_api_intake_answers_422(world: World) -> None:
 def test_an_odd_offset_on_the_list_is_a_page_not_an_error(world: World, offset: str) -> None:
     """An offset beyond what a database takes (64 bits) used to be a 500 here."""
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}?offset={offset}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}?offset={offset}")
     assert response.status_code == 200
     assert response.context["offset"] in (0, 1_000_000_000)
 
 
 def test_an_offset_beyond_the_matters_shows_the_way_back(world: World) -> None:
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}?offset={10**30}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}?offset={10**30}")
     assert response.context["rows"] == []
     assert response.context["previous_offset"] == 1_000_000_000 - 50
     assert response.context["next_offset"] is None

@@ -98,7 +98,7 @@ from communitygate.residents.tests import (
     grid_public,
     grid_registry,
 )
-from communitygate.testing import PASSWORD, PEOPLE, World, make_item
+from communitygate.testing import PASSWORD, PEOPLE, World, make_item, signed_in
 from communitygate.web.tests.grid import (
     ADMIN_AUDIT_APP,
     ADMIN_INDEX,
@@ -1411,13 +1411,6 @@ def outcome_of(response: HttpResponseBase) -> str:
     return str(response.status_code)
 
 
-def client_for(seed: GridSeed, person: str) -> Client:
-    client = Client(raise_request_exception=False)
-    if person != ANONYMOUS:
-        client.force_login(seed.people[person])
-    return client
-
-
 # A page's write that is allowed redirects (a refused one redirects to sign in, or answers
 # 403, 404, or 200 with the form and its errors), or answers 201 where a protocol says so
 # (Open311's form-encoded POST); the API's answers 200 or 201.
@@ -1437,7 +1430,8 @@ def run_cell(
     effect = EFFECTS.get((method, path))
     problems: list[str] = []
     with transaction.atomic():
-        client = client_for(seed, person)
+        user = None if person == ANONYMOUS else seed.people[person]
+        client = signed_in(user, raise_request_exception=False)
         before = effect(seed) if effect else None
         if method == "GET":
             response = client.get(seed.url(path))
