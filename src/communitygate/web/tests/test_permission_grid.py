@@ -23,7 +23,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -36,7 +36,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import resolve_url
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -98,7 +98,16 @@ from communitygate.residents.tests import (
     grid_public,
     grid_registry,
 )
-from communitygate.testing import PASSWORD, PEOPLE, World, make_item, signed_in
+from communitygate.testing import (
+    PASSWORD,
+    PEOPLE,
+    Shared,
+    World,
+    build_world,
+    make_item,
+    shared_rows,
+    signed_in,
+)
 from communitygate.web.tests.grid import (
     ADMIN_AUDIT_APP,
     ADMIN_INDEX,
@@ -723,15 +732,35 @@ def seed_admissions(world: World) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def seed(world: World, settings: Any, tmp_path: Any) -> GridSeed:
-    settings.STORAGES = {
+@pytest.fixture(scope="module")
+def grid_seed(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Shared[GridSeed]]:
+    """The grid's world, seeded once for the module (every cell runs in a rolled-back
+    transaction of its own); its uploaded files go to a temporary directory."""
+    storages = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("grid-files"))},
         },
     }
+    with override_settings(STORAGES=storages):
+        yield from shared_rows(request, django_db_blocker, lambda: seed_grid(build_world()))
+
+
+@pytest.fixture
+def seed(grid_seed: Shared[GridSeed]) -> GridSeed:
+    """The module's seed, its people read afresh (a test may have changed one in memory)."""
+    shared = grid_seed.enter()
+    people = User.objects.in_bulk([user.pk for user in shared.people.values()])
+    return replace(shared, people={key: people[user.pk] for key, user in shared.people.items()})
+
+
+def seed_grid(world: World) -> GridSeed:
     officer = world.user("office_officer")
     active = make_item(world, "G-1")
     suspended = make_item(world, "G-2")
