@@ -1,5 +1,7 @@
 """The demo is seeded once for this package (it takes most of a minute): every test here reads
-it inside its own savepoint, and the seeding is rolled back after the package's last test."""
+it inside its own savepoint, and the seeding is rolled back after the package's last test. In
+parallel runs (pytest -n --dist loadgroup) the package's tests are one xdist_group, run in one
+process, so the demo is seeded once per test run."""
 
 from collections.abc import Iterator
 from typing import Any

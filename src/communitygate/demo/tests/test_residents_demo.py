@@ -41,7 +41,11 @@ from communitygate.residents.models import (
 from communitygate.residents.selectors.glance import communities_figures
 
 # Every test reads the demo, seeded once for the package (conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 DEMO_COMMUNITIES = ("商邱路社区", "伊春路社区")
 

@@ -25,7 +25,11 @@ from communitygate.dispatch.selectors import supervision_queue
 from communitygate.orgs.models import Organisation
 
 # Every test reads the demo, seeded once for the package (conftest.py).
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 DEMO_USERNAMES = {
     "office",
