@@ -147,7 +147,8 @@ from communitygate.web.tests.grid import (
     row,
 )
 
-pytestmark = pytest.mark.django_db
+# Every test reads the grid's world, seeded once for the module (`grid_seed`).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed")]
 
 
 # Applications (admissions.permissions.applications_visible_to): the office, the committee,
