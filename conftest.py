@@ -1,16 +1,18 @@
-"""Shared test fixtures: the append-only audit triggers, and a small world of organisations
-and people with every role (own and other organisation) for the permission grids."""
+"""Shared test fixtures: the settings of a test run, the append-only audit triggers, and a
+small world of organisations and people with every role (own and other organisation) for the
+permission grids. The helpers tests call are in communitygate/testing.py."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, connections
-from django.test import TransactionTestCase
+from django.test import TransactionTestCase, override_settings
 
 from communitygate.audit.triggers import drop_append_only_triggers, install_append_only_triggers
 from communitygate.core import clock
-from communitygate.testing import World, build_world
+from communitygate.testing import World, build_world, shared_rows_owner
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 
@@ -32,6 +34,24 @@ def audit_triggers_yield_to_the_test_flush() -> Iterator[None]:
     TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def test_run_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """For the whole run: a fast password hasher (tests create many people; a slow hasher would
+    only slow the suite, not test anything), and a cache directory of this process's own, so
+    that parallel test processes (pytest -n) never clear or count each other's entries."""
+    cache_dir: Path = tmp_path_factory.mktemp("cache")
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(cache_dir),
+            }
+        },
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def audit_table_append_only(request: pytest.FixtureRequest) -> None:
     """Every database test runs with the triggers in place."""
@@ -42,6 +62,12 @@ def audit_table_append_only(request: pytest.FixtureRequest) -> None:
     marker = request.node.get_closest_marker("django_db")
     if marker is not None and marker.kwargs.get("transaction"):
         transactional = True
+    shared = shared_rows_owner()
+    if shared is not None and (transactional or shared not in request.fixturenames):
+        pytest.fail(
+            f"the rows of {shared!r} are in the database for the tests that ask for it; "
+            "a transactional test, or one that does not ask for it, belongs in another module"
+        )
     request.getfixturevalue("transactional_db" if transactional else "db")
     install_append_only_triggers(connection)
 
@@ -58,13 +84,6 @@ def world(db: None) -> World:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
-    """Tests create many people; a slow hasher would only slow the suite, not test anything."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def empty_cache() -> None:
-    """The cache is files shared by every process of a machine: each test starts with none of
-    another test's counters."""
+    """Each test starts with none of another test's counters."""
     cache.clear()

@@ -1,17 +1,33 @@
-"""Test support (used by the test suites only). A small district for tests: two subdistricts with two communities each, two departments, and
-the committee, its office, a supervision office, the audit bureau and a social organisation;
-one person per role in each (`world.user("community_secretary")`, `..._other` for the
-same role in a sibling organisation)."""
+"""Test support (used by the test suites only), one of each:
+
+- `build_world()`: a small district for tests: two subdistricts with two communities each, two
+  departments, and the committee, its office, a supervision office, the audit bureau and a
+  social organisation; one person per role in each (`world.user("community_secretary")`,
+  `..._other` for the same role in a sibling organisation).
+- `signed_in(user)`: a test client signed in as that person (or anonymous for None).
+- `run_together(calls)`: the concurrency harness: each call in its own thread and database
+  connection, all released at once by a barrier, so that services race for real on SQLite and
+  PostgreSQL (use it from a `transactional_db` test).
+- `shared_rows(...)`: rows that many tests only read (the seeded demo, the permission grid's
+  seed) written once for a module or package instead of once per test.
+"""
 
 import datetime as dt
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.test import Client
 
 from communitygate.accounts.services import membership_grant
+from communitygate.audit.triggers import install_append_only_triggers
 from communitygate.catalog.models import CatalogItem
 from communitygate.catalog.services import ItemFields, catalog_item_create
+from communitygate.core import clock
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
 
@@ -111,3 +127,97 @@ def make_item(world: World, code: str = "T-001", **overrides: object) -> Catalog
     return catalog_item_create(
         actor=world.user("office_officer"), fields=item_fields(code, **overrides)
     )
+
+
+def signed_in(user: User | None, *, raise_request_exception: bool = True) -> Client:
+    """A test client signed in as `user` (anonymous for None). With raise_request_exception
+    False an exception in a view answers 500 instead of failing the test, as in production."""
+    client = Client(raise_request_exception=raise_request_exception)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def run_together(
+    calls: Sequence[Callable[[], Any]], *, timeout: float = 120
+) -> tuple[list[Any], list[BaseException]]:
+    """Run every call at the same moment, each in its own thread with its own database
+    connection (closed afterwards); the results and the errors, in the order they finished."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run(call: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            result = call()
+            with lock:
+                results.append(result)
+        except BaseException as error:
+            with lock:
+                errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    assert not any(thread.is_alive() for thread in threads), "a racing call never finished"
+    return results, errors
+
+
+@dataclass
+class Shared[T]:
+    """Rows written once for several tests: what the seeding returned, and the moment it left
+    the clock pinned to (each test pins it again: `enter()`)."""
+
+    owner: str
+    value: T
+    moment: dt.datetime | None
+
+    def enter(self) -> T:
+        clock.pin(self.moment)
+        return self.value
+
+
+_open_shared: list[str] = []
+
+
+def shared_rows_owner() -> str | None:
+    """The fixture whose shared rows are in the database now, if any."""
+    return _open_shared[-1] if _open_shared else None
+
+
+def shared_rows[T](
+    request: Any, django_db_blocker: Any, seed: Callable[[], T]
+) -> Iterator[Shared[T]]:
+    """For a module- or package-scoped fixture (`yield from shared_rows(...)`): seed once, inside
+    a transaction that stays open while the fixture lives. Each test that uses the fixture runs
+    in a savepoint of it (the `db` fixture), so the tests do not see each other's writes; the
+    transaction is rolled back when the fixture ends, so every other test still starts from an
+    empty database. Transactional tests cannot use it (conftest.py refuses them), nor can a test
+    in its scope that does not ask for it."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            install_append_only_triggers(connection)
+            value = seed()
+            shared = Shared(owner=request.fixturename, value=value, moment=clock.pinned())
+        except BaseException:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            raise
+        finally:
+            clock.pin(None)
+    _open_shared.append(shared.owner)
+    try:
+        yield shared
+    finally:
+        _open_shared.pop()
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)

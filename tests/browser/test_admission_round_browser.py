@@ -5,10 +5,12 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from communitygate.catalog.services import catalog_publish
-from communitygate.testing import PASSWORD, build_world, make_item
+from communitygate.testing import build_world, make_item
+
+from .pages import signed_in_page
 
 pytestmark = [pytest.mark.browser]
 
@@ -23,19 +25,8 @@ def world_with_catalog(transactional_db: None):  # type: ignore[no-untyped-def]
     return world
 
 
-def signed_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
-    return page
-
-
 def vote(browser: Browser, base: str, username: str, application_url: str) -> None:
-    page = signed_in(browser, base, username)
+    page = signed_in_page(browser, base, username)
     page.goto(application_url)
     form = page.get_by_test_id("ballot-form")
     form.locator("input[value=approve]").check()
@@ -47,7 +38,7 @@ def vote(browser: Browser, base: str, username: str, application_url: str) -> No
 
 def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_catalog) -> None:  # type: ignore[no-untyped-def]
     base = live_server.url
-    clerk = signed_in(browser, base, "department_clerk")
+    clerk = signed_in_page(browser, base, "department_clerk")
     clerk.goto(f"{base}/admissions/new/")
     values = {
         "#id_contact_name": "演示经办人",
@@ -69,7 +60,7 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
     clerk.get_by_test_id("submit-application").click()
     expect(clerk.get_by_test_id("status")).to_contain_text("已提交")
 
-    office = signed_in(browser, base, "office_officer")
+    office = signed_in_page(browser, base, "office_officer")
     office.goto(f"{base}/admissions/rounds/")
     office.locator("table a").first.click()
     deadline = timezone.localtime(timezone.now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
@@ -93,7 +84,7 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
     review.locator("button[type=submit]").click()
     expect(office.get_by_test_id("status")).to_contain_text("已提交委员会")
 
-    committee = signed_in(browser, base, "committee_member")
+    committee = signed_in_page(browser, base, "committee_member")
     committee.goto(application_url)
     decision = committee.get_by_test_id("decision-form")
     decision.locator("select[name=action]").select_option("approve")

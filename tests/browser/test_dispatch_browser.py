@@ -5,11 +5,13 @@ department sees the refusal on its task's page."""
 import datetime as dt
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock
-from communitygate.testing import PASSWORD, World, build_world, make_item
+from communitygate.testing import World, build_world, make_item
+
+from .pages import signed_in_page
 
 pytestmark = [pytest.mark.browser]
 
@@ -26,22 +28,11 @@ def world_with_catalog(transactional_db: None) -> World:
     return world
 
 
-def signed_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_context(locale="zh-CN").new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
-    return page
-
-
 def test_an_unadmitted_task_is_refused_in_one_step(  # type: ignore[no-untyped-def]
     live_server, browser: Browser, world_with_catalog: World
 ) -> None:
     base = live_server.url
-    clerk = signed_in(browser, base, "department_clerk")
+    clerk = signed_in_page(browser, base, "department_clerk")
     clerk.get_by_test_id("nav-dispatch").click()
     clerk.get_by_test_id("send-link").click()
     form = clerk.get_by_test_id("task-form")
@@ -60,7 +51,7 @@ def test_an_unadmitted_task_is_refused_in_one_step(  # type: ignore[no-untyped-d
     expect(clerk.locator("main h1")).to_contain_text(TITLE)
     task_url = clerk.url
 
-    community = signed_in(browser, base, "community_secretary")
+    community = signed_in_page(browser, base, "community_secretary")
     community.get_by_test_id("nav-dispatch").click()
     unadmitted = community.get_by_test_id("unadmitted")
     row = unadmitted.locator("tbody tr", has_text=TITLE)

@@ -10,7 +10,9 @@ from playwright.sync_api import Browser, Page, expect
 
 from communitygate.core import clock
 from communitygate.residents.models import Matter
-from communitygate.testing import PASSWORD, World, build_world
+from communitygate.testing import World, build_world
+
+from .pages import new_page, signed_in_page
 
 pytestmark = [pytest.mark.browser]
 
@@ -34,22 +36,6 @@ def world_on_monday(transactional_db: None, settings, tmp_path) -> World:  # typ
     return build_world()
 
 
-def new_page(browser: Browser) -> Page:
-    page = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}).new_page()
-    page.set_default_timeout(15_000)
-    return page
-
-
-def signed_in(browser: Browser, base: str, username: str) -> Page:
-    page = new_page(browser)
-    page.goto(f"{base}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
-    return page
-
-
 def look_up(page: Page, base: str, code: str) -> None:
     page.goto(f"{base}/public/matters/track/")
     page.locator("#id_tracking_code").fill(code.lower())
@@ -64,7 +50,7 @@ def test_a_resident_files_follows_and_rates_a_matter(  # type: ignore[no-untyped
     photo = tmp_path / "楼道.png"
     photo.write_bytes(PNG)
 
-    resident = new_page(browser)
+    resident = new_page(browser, phone=True)
     resident.goto(f"{base}/public/matters/new/?community=370203031001")
     form = resident.get_by_test_id("matter-form")
     expect(form.locator("#id_community")).to_have_value("370203031001")
@@ -86,7 +72,7 @@ def test_a_resident_files_follows_and_rates_a_matter(  # type: ignore[no-untyped
     expect(resident.get_by_test_id("status")).to_have_attribute("data-status", "received")
     expect(resident.get_by_test_id("rate-form")).to_have_count(0)
 
-    worker = signed_in(browser, base, "community_worker")
+    worker = signed_in_page(browser, base, "community_worker", phone=True)
     worker.goto(f"{base}/residents/matters/{matter.pk}/")
     expect(worker.locator("main h1")).to_contain_text(code)
     worker.get_by_test_id("answer-form").locator("textarea").fill(ANSWER)

@@ -24,3 +24,8 @@ def pin(moment: dt.datetime | None) -> None:
     if moment is not None and timezone.is_naive(moment):
         raise ValueError("pin() needs an aware datetime")
     _pinned = moment.astimezone(dt.UTC) if moment is not None else None
+
+
+def pinned() -> dt.datetime | None:
+    """The moment the clock is pinned to, or None (tests: to pin it again later)."""
+    return _pinned

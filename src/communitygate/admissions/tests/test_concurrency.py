@@ -1,10 +1,8 @@
 """Votes arriving together: real transactions in parallel threads, each with its own connection."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from communitygate.admissions.models import Application, Ballot
 from communitygate.admissions.services import (
@@ -16,32 +14,11 @@ from communitygate.admissions.services import (
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.core import clock
-from communitygate.testing import build_world
+from communitygate.testing import build_world, run_together
 
 from .test_services import MONDAY, fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(*calls) -> list[BaseException]:
-    barrier = threading.Barrier(len(calls))
-    errors: list[BaseException] = []
-
-    def run(call) -> None:
-        try:
-            barrier.wait()
-            call()
-        except BaseException as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 @pytest.mark.parametrize("repetition", range(3))
@@ -60,19 +37,21 @@ def test_two_votes_for_one_body_at_once_leave_one_ballot(transactional_db, repet
         deadline=MONDAY + dt.timedelta(days=5),
     )
     community = world.org("community")
-    errors = run_together(
-        lambda: ballot_cast(
-            actor=world.user("community_secretary"),
-            application=application,
-            body=community,
-            vote="approve",
-        ),
-        lambda: ballot_cast(
-            actor=world.user("community_worker"),
-            application=application,
-            body=community,
-            vote="reject",
-        ),
+    _results, errors = run_together(
+        [
+            lambda: ballot_cast(
+                actor=world.user("community_secretary"),
+                application=application,
+                body=community,
+                vote="approve",
+            ),
+            lambda: ballot_cast(
+                actor=world.user("community_worker"),
+                application=application,
+                body=community,
+                vote="reject",
+            ),
+        ]
     )
     assert errors == []
     ballots = Ballot.objects.filter(application=application, body=community)
@@ -86,8 +65,8 @@ def test_the_same_submission_arriving_twice_at_once_files_one(transactional_db) 
     clock.pin(MONDAY)
     world = build_world()
     clerk, department = world.user("department_clerk"), world.org("department")
-    errors = run_together(
-        *[
+    _results, errors = run_together(
+        [
             (
                 lambda: application_create(
                     actor=clerk, applicant=department, fields=fields(), client_token="same"

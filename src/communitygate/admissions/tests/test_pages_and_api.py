@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any, cast
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseBase
 from django.test import Client
@@ -27,7 +26,7 @@ from communitygate.admissions.services import (
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 from .test_services import MONDAY, fields
 
@@ -37,12 +36,6 @@ API = "/api/v1"
 DEADLINE = dt.datetime(2026, 12, 18, 9, 0, tzinfo=dt.UTC)  # 17:00 in Shanghai, a Friday
 AFTER_THE_DEADLINE = dt.datetime(2026, 12, 21, 2, 0, tzinfo=dt.UTC)
 ITEM_NAME = "协助开展独居老人探访登记"
-
-
-def client_for(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 def html(response: HttpResponseBase) -> str:
@@ -127,7 +120,7 @@ def assert_rule_error(response: Any, status: int, code: str) -> dict[str, Any]:
 
 def test_an_application_travels_from_the_department_to_the_public_catalog(world: World) -> None:
     clock.pin(MONDAY)
-    clerk = client_for(world, "department_clerk")
+    clerk = signed_in(world.user("department_clerk"))
     assert 'name="item_name"' in html(clerk.get("/admissions/new/"))
     response = clerk.post("/admissions/new/", application_form())
     application = Application.objects.get(item_name=ITEM_NAME)
@@ -142,7 +135,7 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
     review_round = application.review_round
     assert review_round is not None and (review_round.year, review_round.month) == (2027, 1)
 
-    office = client_for(world, "office_officer")
+    office = signed_in(world.user("office_officer"))
     round_page = f"/admissions/rounds/{review_round.pk}/"
     assert 'data-testid="open-consultation"' in html(office.get(round_page))
     redirected_to(office.post(f"{round_page}open/", {"deadline": "2026-12-18T17:00"}), round_page)
@@ -160,7 +153,7 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
         ("subdistrict_officer", "370203031", "approve"),
         ("subdistrict_officer_other", "370203014", "abstain"),
     ]:
-        voter = client_for(world, person)
+        voter = signed_in(world.user(person))
         assert 'data-testid="ballot-form"' in html(voter.get(detail))
         redirected_to(voter.post(f"{detail}vote/", {"body": body, "vote": vote}), detail)
     votes = dict(Ballot.objects.filter(application=application).values_list("body__code", "vote"))
@@ -188,7 +181,7 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
     application.refresh_from_db()
     assert application.status == "at_committee"
 
-    committee = client_for(world, "committee_member")
+    committee = signed_in(world.user("committee_member"))
     assert 'data-testid="decision-form"' in html(committee.get(detail))
     reason = "经委员会审议，同意纳入社区工作准入目录"
     redirected_to(
@@ -218,7 +211,7 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
 def test_a_page_action_that_breaks_a_rule_redirects_with_the_message(world: World) -> None:
     application = consulted_application(world)
     close(world, application)
-    office = client_for(world, "office_officer")
+    office = signed_in(world.user("office_officer"))
     detail = f"/admissions/{application.pk}/"
     response = office.post(f"{detail}review/", {"action": "forward", "opinion": "同意"})
     redirected_to(response, detail)
@@ -264,7 +257,7 @@ def test_the_api_shows_the_live_tally_of_the_consulted_bodies(world: World) -> N
     missing vote count as not approving, and exactly 60% passes."""
     application = consulted_application(world, targets_all=True)
     path = f"{API}/applications/{application.pk}"
-    office = client_for(world, "office_officer")
+    office = signed_in(world.user("office_officer"))
     assert tally_of(office.get(path).json()) == {
         "consulted": 5,
         "approve": 0,
@@ -281,7 +274,7 @@ def test_the_api_shows_the_live_tally_of_the_consulted_bodies(world: World) -> N
         ("subdistrict_officer_other", "reject"),
         ("community_secretary_other", "abstain"),
     ]:
-        response = post_json(client_for(world, person), f"{path}/ballots", {"vote": vote})
+        response = post_json(signed_in(world.user(person)), f"{path}/ballots", {"vote": vote})
         assert response.status_code == 200, response.content.decode()
     answer = office.get(path).json()
     assert tally_of(answer) == {
@@ -295,7 +288,7 @@ def test_the_api_shows_the_live_tally_of_the_consulted_bodies(world: World) -> N
         "passed": False,
     }
     # The community changes its vote before the deadline; it still has one ballot.
-    worker = client_for(world, "community_worker")
+    worker = signed_in(world.user("community_worker"))
     changed = post_json(worker, f"{path}/ballots", {"vote": "approve", "comment": "改为同意"})
     assert changed.status_code == 200
     assert changed.json() == {
@@ -305,7 +298,7 @@ def test_the_api_shows_the_live_tally_of_the_consulted_bodies(world: World) -> N
         "comment": "改为同意",
     }
     response = post_json(
-        client_for(world, "community_secretary_other"), f"{path}/ballots", {"vote": "approve"}
+        signed_in(world.user("community_secretary_other")), f"{path}/ballots", {"vote": "approve"}
     )
     assert response.status_code == 200
     assert tally_of(office.get(path).json()) == {
@@ -319,7 +312,7 @@ def test_the_api_shows_the_live_tally_of_the_consulted_bodies(world: World) -> N
         "passed": True,
     }
     # Every person who sees the application sees the same tally.
-    secretary = client_for(world, "community_secretary").get(path).json()
+    secretary = signed_in(world.user("community_secretary")).get(path).json()
     assert tally_of(secretary) == tally_of(office.get(path).json())
 
 
@@ -328,7 +321,7 @@ def test_the_api_shows_the_live_tally_of_the_consulted_bodies(world: World) -> N
 
 def test_an_urgent_application_filed_too_soon_names_the_earliest_start(world: World) -> None:
     clock.pin(MONDAY)
-    clerk = client_for(world, "department_clerk")
+    clerk = signed_in(world.user("department_clerk"))
     created = post_json(
         clerk,
         f"{API}/applications",
@@ -357,7 +350,7 @@ def test_forwarding_below_sixty_percent_is_refused(world: World) -> None:
             actor=world.user(person), application=application, body=world.org(org), vote="approve"
         )
     close(world, application)
-    office = client_for(world, "office_officer")
+    office = signed_in(world.user("office_officer"))
     path = f"{API}/applications/{application.pk}"
     answer = assert_rule_error(
         post_json(office, f"{path}/review", {"action": "forward", "opinion": "拟同意"}),
@@ -371,7 +364,7 @@ def test_forwarding_below_sixty_percent_is_refused(world: World) -> None:
 
 def test_a_vote_after_the_deadline_is_refused(world: World) -> None:
     application = consulted_application(world)
-    secretary = client_for(world, "community_secretary")
+    secretary = signed_in(world.user("community_secretary"))
     path = f"{API}/applications/{application.pk}/ballots"
     assert post_json(secretary, path, {"vote": "approve"}).status_code == 200
     clock.pin(DEADLINE)  # the deadline itself is already too late
@@ -382,7 +375,7 @@ def test_a_vote_after_the_deadline_is_refused(world: World) -> None:
 
 def test_an_urgent_2027_filing_waits_for_the_2027_holiday_schedule(world: World) -> None:
     clock.pin(dt.datetime(2027, 1, 4, 2, 0, tzinfo=dt.UTC))  # Monday 4 January 2027
-    clerk = client_for(world, "department_clerk")
+    clerk = signed_in(world.user("department_clerk"))
     created = post_json(
         clerk,
         f"{API}/applications",
@@ -396,7 +389,7 @@ def test_an_urgent_2027_filing_waits_for_the_2027_holiday_schedule(world: World)
     assert "2027" in answer["message_zh"]
     assert Application.objects.get(number="SQ2027-0001").status == "draft"
 
-    office = client_for(world, "office_officer")
+    office = signed_in(world.user("office_officer"))
     entered = office.post(
         "/calendar/2027/",
         {"lines": "2027-01-01 休 元旦", "source": "国办发明电〔2026〕X号", "complete": "on"},
@@ -409,7 +402,7 @@ def test_an_urgent_2027_filing_waits_for_the_2027_holiday_schedule(world: World)
 
 def test_api_errors_for_missing_and_forbidden_applications_are_the_same(world: World) -> None:
     application = consulted_application(world, target_community_codes=("370203031001",))
-    outsider = client_for(world, "community_secretary_other")
+    outsider = signed_in(world.user("community_secretary_other"))
     hidden = assert_rule_error(
         outsider.get(f"{API}/applications/{application.pk}"), 404, "not_found"
     )
@@ -417,7 +410,7 @@ def test_api_errors_for_missing_and_forbidden_applications_are_the_same(world: W
     assert hidden == missing
     assert_rule_error(
         post_json(
-            client_for(world, "office_officer"),
+            signed_in(world.user("office_officer")),
             f"{API}/applications/{application.pk}/ballots",
             {"vote": "approve"},
         ),
@@ -450,7 +443,9 @@ def test_the_printable_form_is_a_pdf_with_an_embedded_chinese_font(world: World)
         body=world.org("community"),
         vote="approve",
     )
-    response = client_for(world, "community_worker").get(f"/admissions/{application.pk}/form.pdf")
+    response = signed_in(world.user("community_worker")).get(
+        f"/admissions/{application.pk}/form.pdf"
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="{application.number}.pdf"' in response["Content-Disposition"]
@@ -537,7 +532,7 @@ MOST_QUERIES = 12  # session, person, roles, the list, its tallies, the navigati
 def test_a_list_page_costs_the_same_queries_for_2_or_12_applications(
     world: World, django_assert_max_num_queries: Any, path: str, person: str | None
 ) -> None:
-    client = client_for(world, person) if person else Client()
+    client = signed_in(world.user(person)) if person else Client()
     with transaction.atomic():
         review_round = decided_round(world, 2)
         with django_assert_max_num_queries(MOST_QUERIES):

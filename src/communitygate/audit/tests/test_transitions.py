@@ -5,7 +5,6 @@ PostgreSQL). Shown on a catalog item, whose table is the smallest."""
 import pytest
 from django.db.models import Q
 
-from communitygate.admissions.tests.test_concurrency import run_together
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.audit.transitions import transition_apply
@@ -13,7 +12,7 @@ from communitygate.catalog.models import CatalogItem
 from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import StaleObject
 from communitygate.core.workflow import ActorNotAllowed, TransitionNotAllowed
-from communitygate.testing import World, build_world, make_item
+from communitygate.testing import World, build_world, make_item, run_together
 
 
 @pytest.mark.django_db
@@ -89,7 +88,7 @@ def test_of_two_people_taking_the_same_step_at_once_one_wins(repetition: int) ->
         transition_apply(CATALOG_ITEM, actor=office, subject=item, action="suspend")
         outcomes.append("moved")
 
-    errors = run_together(suspend, suspend)
+    _results, errors = run_together([suspend, suspend])
     assert outcomes == ["moved"]
     assert len(errors) == 1
     assert isinstance(errors[0], TransitionNotAllowed | StaleObject), errors

@@ -6,8 +6,7 @@ twice changes nothing."""
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.core import clock
@@ -27,7 +26,6 @@ from communitygate.demo.residents import (
     demo_registry,
     seed_residents,
 )
-from communitygate.demo.seeding import seed_organisations, seed_users
 from communitygate.orgs.models import Organisation
 from communitygate.residents.models import (
     Activity,
@@ -43,21 +41,17 @@ from communitygate.residents.models import (
 )
 from communitygate.residents.selectors.glance import communities_figures
 
-pytestmark = pytest.mark.django_db
+# Every test reads the demo, seeded once for the package (conftest.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 DEMO_COMMUNITIES = ("商邱路社区", "伊春路社区")
 
 
-@pytest.fixture
-def demo() -> None:
-    """Only what the residents' demo needs (the organisations and the demo users), then it."""
-    with transaction.atomic():
-        seed_organisations()
-        seed_users("demo-password-1")
-    assert seed_residents()
-
-
-def test_the_demo_communities_have_generated_residents_with_valid_sealed_numbers(demo) -> None:
+def test_the_demo_communities_have_generated_residents_with_valid_sealed_numbers() -> None:
     for name in DEMO_COMMUNITIES:
         residents = Resident.objects.filter(community__name=name)
         assert residents.count() >= 300
@@ -78,7 +72,7 @@ def test_the_demo_communities_have_generated_residents_with_valid_sealed_numbers
     assert regions - {"370203", "370204", "370205"}, "migrants' numbers come from elsewhere"
 
 
-def test_care_tags_in_realistic_proportions(demo) -> None:
+def test_care_tags_in_realistic_proportions() -> None:
     community = Organisation.objects.get(name="商邱路社区")
     (figures,) = communities_figures(
         Organisation.objects.filter(pk=community.pk), today=clock.today()
@@ -89,7 +83,7 @@ def test_care_tags_in_realistic_proportions(demo) -> None:
     assert counts["party-member"] > 0 and counts["subsistence-allowance"] > 0
 
 
-def test_a_month_of_matters_in_every_status(demo) -> None:
+def test_a_month_of_matters_in_every_status() -> None:
     for name in DEMO_COMMUNITIES:
         matters = Matter.objects.filter(community__name=name)
         assert set(matters.values_list("status", flat=True)) == set(MatterStatuses.values)
@@ -103,7 +97,7 @@ def test_a_month_of_matters_in_every_status(demo) -> None:
         ).exists(), "some open matters are overdue"
 
 
-def test_disputes_one_concluded_with_an_agreement(demo) -> None:
+def test_disputes_one_concluded_with_an_agreement() -> None:
     agreement = Dispute.objects.get(community__name="商邱路社区", outcome="agreement")
     assert agreement.agreement_terms
     assert agreement.parties.count() == 2
@@ -112,7 +106,7 @@ def test_disputes_one_concluded_with_an_agreement(demo) -> None:
     assert outcomes >= {"agreement", "referred", ""}
 
 
-def test_events_and_the_after_school_club_with_a_waiting_list(demo) -> None:
+def test_events_and_the_after_school_club_with_a_waiting_list() -> None:
     show = Activity.objects.get(community__name="商邱路社区", title__contains="夏季")
     assert show.attendance is not None and show.attendance >= 1000
     club = Programme.objects.get(community__name="商邱路社区", title=CLUB_TITLE)
@@ -125,7 +119,7 @@ def test_events_and_the_after_school_club_with_a_waiting_list(demo) -> None:
     assert Attendance.objects.filter(session__programme=club, present=True).exists()
 
 
-def test_visits_of_the_month_and_of_today(demo) -> None:
+def test_visits_of_the_month_and_of_today() -> None:
     visits = Visit.objects.filter(community__name="商邱路社区")
     assert visits.filter(done_at__isnull=False).count() >= 20
     assert visits.filter(planned_on__lt="2026-11-27", done_at__isnull=True).exists()
@@ -146,7 +140,7 @@ TABLES = (
 )
 
 
-def test_no_full_id_number_or_phone_is_stored_in_plaintext(demo) -> None:
+def test_no_full_id_number_or_phone_is_stored_in_plaintext() -> None:
     generated = {
         value
         for key in ("shangqiulu", "yichunlu")
@@ -166,7 +160,7 @@ def test_no_full_id_number_or_phone_is_stored_in_plaintext(demo) -> None:
             assert not FULL_MOBILE.search(text), table
 
 
-def test_loading_twice_changes_nothing(demo) -> None:
+def test_loading_twice_changes_nothing() -> None:
     def counts() -> tuple[int, ...]:
         return (
             Resident.objects.count(),
@@ -185,7 +179,6 @@ def test_loading_twice_changes_nothing(demo) -> None:
 
 
 def test_seed_demo_loads_the_residents_too() -> None:
-    call_command("seed_demo", password="demo-password-1")
     assert Resident.objects.filter(community__name="商邱路社区").exists()
     assert Programme.objects.filter(title=CLUB_TITLE).count() == 2
     assert audit_chain_first_break() is None

@@ -24,7 +24,12 @@ from communitygate.dispatch.models import Assignment, Evidence, OffPlatformRepor
 from communitygate.dispatch.selectors import supervision_queue
 from communitygate.orgs.models import Organisation
 
-pytestmark = pytest.mark.django_db
+# Every test reads the demo, seeded once for the package (conftest.py).
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("demo"),
+    pytest.mark.xdist_group("demo"),
+]
 
 DEMO_USERNAMES = {
     "office",
@@ -42,18 +47,13 @@ DEMO_USERNAMES = {
 }
 
 
-@pytest.fixture
-def demo(client) -> None:
-    call_command("seed_demo", password="demo-password-1")
-
-
 def api_count(client, query: str) -> int:
     response = client.get(f"/api/v1/catalog/items?{query}")
     assert response.status_code == 200, response.content
     return int(response.json()["count"])
 
 
-def test_the_article_figures_through_the_api(demo, client) -> None:
+def test_the_article_figures_through_the_api(client) -> None:
     survey = CatalogEdition.objects.get(number=1)
     assert api_count(client, "class=statutory&status=active") == 55
     assert api_count(client, "class=delegated&status=active") == 6
@@ -66,7 +66,7 @@ def test_the_article_figures_through_the_api(demo, client) -> None:
     assert api_count(client, "class=certificate&status=active") == len(data.CERTIFICATES_ALLOWED)
 
 
-def test_survey_burden_ledgers_and_plaques(demo) -> None:
+def test_survey_burden_ledgers_and_plaques() -> None:
     assert Ledger.objects.count() == 249
     assert Plaque.objects.count() == 97
     survey_items = CatalogItem.objects.filter(code__startswith="S2014-")
@@ -75,13 +75,13 @@ def test_survey_burden_ledgers_and_plaques(demo) -> None:
     assert Plaque.objects.filter(items__in=survey_items).distinct().count() == 97
 
 
-def test_reformed_delegated_items_are_funded(demo) -> None:
+def test_reformed_delegated_items_are_funded() -> None:
     delegated = CatalogItem.objects.filter(item_class="delegated", status="active")
     assert delegated.count() == 6
     assert all(item.funding_per_community and item.funding_per_community > 0 for item in delegated)
 
 
-def test_organisations_of_shibei(demo) -> None:
+def test_organisations_of_shibei() -> None:
     district = Organisation.objects.get(code="370203")
     assert district.name == "市北区"
     assert Organisation.objects.filter(kind="subdistrict", parent=district).count() == 22
@@ -97,7 +97,7 @@ def test_organisations_of_shibei(demo) -> None:
     assert Organisation.objects.filter(kind="department").count() >= 20
 
 
-def test_lists_and_editions(demo) -> None:
+def test_lists_and_editions() -> None:
     assert NegativeListEntry.objects.count() == len(data.NEGATIVE_LIST) >= 10
     assert CertificateRule.objects.filter(verdict="may_not_issue").count() == 20
     assert CertificateRule.objects.filter(verdict="may_issue").count() == 5
@@ -106,7 +106,7 @@ def test_lists_and_editions(demo) -> None:
     assert len(titles) == 5, "2 catalog editions + the July decision + the urgent approval + expiry"
 
 
-def test_admission_history(demo, client) -> None:
+def test_admission_history(client) -> None:
     statuses = sorted(Application.objects.values_list("status", flat=True))
     assert statuses == ["approved", "approved", "consulting", "redirected", "rejected"]
     funded = Application.objects.get(item_class="delegated")
@@ -134,7 +134,7 @@ GATE_REASONS = {
 }
 
 
-def test_a_month_of_dispatch_admitted_assignments_in_every_state(demo) -> None:
+def test_a_month_of_dispatch_admitted_assignments_in_every_state() -> None:
     admitted = Assignment.objects.filter(admitted=True)
     assert set(admitted.values_list("state", flat=True)) == {
         "received",
@@ -157,7 +157,7 @@ def test_a_month_of_dispatch_admitted_assignments_in_every_state(demo) -> None:
     assert str(min(sent).date()) >= "2026-10-27" and str(max(sent).date()) <= "2026-11-26"
 
 
-def test_a_month_of_dispatch_unadmitted_tasks_of_every_reason_some_refused(demo) -> None:
+def test_a_month_of_dispatch_unadmitted_tasks_of_every_reason_some_refused() -> None:
     unadmitted = Task.objects.filter(admitted=False)
     codes = {reason["code"] for task in unadmitted for reason in task.reasons}
     assert codes == GATE_REASONS
@@ -175,7 +175,7 @@ def test_a_month_of_dispatch_unadmitted_tasks_of_every_reason_some_refused(demo)
     }
 
 
-def test_the_gate_inputs_funding_and_the_negative_list(demo) -> None:
+def test_the_gate_inputs_funding_and_the_negative_list() -> None:
     delegated = {kept.code for kept in data.REFORMED_DELEGATED}
     recorded = FundingCommitment.objects.filter(catalog_item__code__in=delegated)
     assert recorded.count() == 6
@@ -189,7 +189,7 @@ def test_the_gate_inputs_funding_and_the_negative_list(demo) -> None:
     assert list(blocking.values_list("code", "blocked_task_type")) == [("FM-20", "evaluation")]
 
 
-def test_off_platform_reports_with_evidence_join_the_supervision_queue(demo) -> None:
+def test_off_platform_reports_with_evidence_join_the_supervision_queue() -> None:
     reports = OffPlatformReport.objects.all()
     assert set(reports.values_list("channel", flat=True)) == {
         "phone",
@@ -216,7 +216,7 @@ def test_off_platform_reports_with_evidence_join_the_supervision_queue(demo) -> 
     assert queue["区卫生健康局"].refusals >= 3
 
 
-def test_demo_users_sign_in_with_the_printed_password(demo, client) -> None:
+def test_demo_users_sign_in_with_the_printed_password(client) -> None:
     users = get_user_model().objects.filter(username__in=DEMO_USERNAMES)
     assert users.count() == len(DEMO_USERNAMES)
     for user in users:
@@ -239,8 +239,7 @@ def test_loading_twice_changes_no_data_and_keeps_the_chain(capsys) -> None:
             Evidence.objects.count(),
         )
 
-    call_command("seed_demo", password="first-password-1")
-    first = counts()
+    first = counts()  # the demo as loaded once
     call_command("seed_demo", password="second-password-2")
     assert first == counts()
     output = capsys.readouterr().out

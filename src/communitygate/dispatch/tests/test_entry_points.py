@@ -6,19 +6,16 @@ import json
 import re
 from io import StringIO
 from pathlib import Path
-from typing import cast
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.dispatch.models import Assignment, Task
 from communitygate.orgs.services import organisation_create
-from communitygate.testing import World, make_item
+from communitygate.testing import World, make_item, signed_in
 
 from .test_services import MONDAY, publish, send
 
@@ -49,12 +46,6 @@ def verdict(task: Task) -> tuple[bool, list[str], list[str], set[bool]]:
     )
 
 
-def signed_in(world: World, person: str) -> Client:
-    client = Client(raise_request_exception=False)
-    client.force_login(cast(User, world.user(person)))
-    return client
-
-
 @pytest.fixture
 def catalog(world: World) -> None:
     clock.pin(MONDAY)
@@ -79,7 +70,7 @@ def through_the_service(
 
 
 def test_the_page_gives_the_services_verdict(world: World, through_the_service: tuple) -> None:
-    response = signed_in(world, "department_clerk_other").post(
+    response = signed_in(world.user("department_clerk_other")).post(
         "/dispatch/send/",
         {
             "department": "DEPT-WJ",
@@ -106,7 +97,7 @@ def test_the_page_gives_the_services_verdict(world: World, through_the_service: 
 
 
 def test_the_api_gives_the_services_verdict(world: World, through_the_service: tuple) -> None:
-    response = signed_in(world, "department_clerk_other").post(
+    response = signed_in(world.user("department_clerk_other")).post(
         "/api/v1/tasks",
         data=json.dumps(
             {
@@ -134,13 +125,13 @@ def test_the_api_shows_the_verdict_on_each_assignment(
     world: World, through_the_service: tuple
 ) -> None:
     task = Task.objects.get()
-    detail = signed_in(world, "department_clerk_other").get(f"/api/v1/tasks/{task.pk}").json()
+    detail = signed_in(world.user("department_clerk_other")).get(f"/api/v1/tasks/{task.pk}").json()
     assert {a["community"] for a in detail["assignment_list"]} == set(through_the_service[2])
     for assignment in detail["assignment_list"]:
         assert assignment["admitted"] is False
         assert [reason["code"] for reason in assignment["reasons"]] == EXPECTED_REASONS
         assert set(assignment) >= {"id", "task", "community", "state", "admitted", "due_on"}
-    inbox = signed_in(world, "community_secretary").get("/api/v1/inbox").json()
+    inbox = signed_in(world.user("community_secretary")).get("/api/v1/inbox").json()
     assert [item["task"] for item in inbox["items"]] == [task.pk]
     assert inbox["items"][0]["community"] == "370203031001"
 
@@ -326,7 +317,7 @@ def test_a_file_without_the_columns_or_user_is_refused(
 
 @pytest.mark.parametrize("model", ["task", "assignment", "offplatformreport"])
 def test_the_admin_cannot_add_anything(world: World, catalog: None, model: str) -> None:
-    office = signed_in(world, "office_admin")
+    office = signed_in(world.user("office_admin"))
     assert office.get(f"/admin/dispatch/{model}/add/").status_code == 403
     posted = office.post(
         f"/admin/dispatch/{model}/add/",
@@ -340,7 +331,7 @@ def test_the_admin_shows_the_stored_verdict_and_cannot_change_it(
     world: World, through_the_service: tuple
 ) -> None:
     task = Task.objects.get()
-    office = signed_in(world, "office_officer")
+    office = signed_in(world.user("office_officer"))
     listing = office.get("/admin/dispatch/task/")
     assert listing.status_code == 200
     assert UNADMITTED["title"] in listing.content.decode()
@@ -364,7 +355,7 @@ def test_the_admin_lists_read_in_a_fixed_number_of_queries(
 ) -> None:
     for _ in range(5):
         send(world)
-    office = signed_in(world, "office_officer")
+    office = signed_in(world.user("office_officer"))
     for model in ["task", "assignment", "offplatformreport"]:
         office.get(f"/admin/dispatch/{model}/")  # warm the session and content types
         with django_assert_max_num_queries(12):
@@ -373,7 +364,7 @@ def test_the_admin_lists_read_in_a_fixed_number_of_queries(
 
 @pytest.mark.parametrize("person", ["department_clerk", "community_secretary", "inspector"])
 def test_only_the_office_opens_the_dispatch_admin(world: World, catalog: None, person: str) -> None:
-    response = signed_in(world, person).get("/admin/dispatch/task/")
+    response = signed_in(world.user(person)).get("/admin/dispatch/task/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
 

@@ -3,19 +3,16 @@ the first one did; the same key with a different body is refused. Twenty duplica
 and twenty at once on real transactions in parallel threads (each with its own connection)."""
 
 import json
-import threading
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from django.db import connection
 from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.dispatch.models import Assignment, Task
-from communitygate.testing import World, build_world, make_item
+from communitygate.testing import World, build_world, make_item, run_together, signed_in
 
 from .test_services import MONDAY, publish
 
@@ -35,12 +32,6 @@ def body(**overrides: object) -> dict[str, object]:
     }
     values.update(overrides)
     return values
-
-
-def signed_in(world: World, person: str = "department_clerk") -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 def post(client: Client, payload: dict[str, object], key: str | None = "retry-1") -> Any:
@@ -68,7 +59,7 @@ def exactly_one_task() -> Task:
 class TestSequentialRetries:
     def test_twenty_retries_leave_one_task_and_the_same_answer(self, world: World) -> None:
         ready(world)
-        client = signed_in(world)
+        client = signed_in(world.user("department_clerk"))
         answers = [post(client, body()) for _ in range(DUPLICATES)]
         assert {answer.status_code for answer in answers} == {201}
         assert len({json.dumps(answer.json(), sort_keys=True) for answer in answers}) == 1
@@ -82,7 +73,7 @@ class TestSequentialRetries:
 
     def test_an_unadmitted_retry_answers_with_the_same_reasons(self, world: World) -> None:
         ready(world)
-        client = signed_in(world)
+        client = signed_in(world.user("department_clerk"))
         answers = [post(client, body(item=None)) for _ in range(DUPLICATES)]
         assert len({json.dumps(answer.json(), sort_keys=True) for answer in answers}) == 1
         assert [r["code"] for r in answers[0].json()["reasons"]] == ["not_in_catalog"]
@@ -90,7 +81,7 @@ class TestSequentialRetries:
 
     def test_the_same_key_with_a_different_body_is_refused(self, world: World) -> None:
         ready(world)
-        client = signed_in(world)
+        client = signed_in(world.user("department_clerk"))
         first = post(client, body())
         for changed in [
             body(title="另一项任务"),
@@ -107,7 +98,7 @@ class TestSequentialRetries:
 
     def test_another_key_or_no_key_sends_again(self, world: World) -> None:
         ready(world)
-        client = signed_in(world)
+        client = signed_in(world.user("department_clerk"))
         ids = {
             post(client, body(), key="a").json()["id"],
             post(client, body(), key="b").json()["id"],
@@ -119,36 +110,10 @@ class TestSequentialRetries:
 
     def test_a_key_belongs_to_the_person_who_used_it(self, world: World) -> None:
         ready(world)
-        clerk = post(signed_in(world, "department_clerk"), body())
-        head = post(signed_in(world, "department_head"), body())
+        clerk = post(signed_in(world.user("department_clerk")), body())
+        head = post(signed_in(world.user("department_head")), body())
         assert clerk.json()["id"] != head.json()["id"]
         assert Task.objects.count() == 2
-
-
-def run_together(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as error:
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 @pytest.mark.django_db(transaction=True)
@@ -157,7 +122,7 @@ class TestConcurrentDuplicates:
     def test_twenty_at_once_leave_one_task(self, transactional_db: None, repetition: int) -> None:
         world = build_world()
         ready(world)
-        clients = [signed_in(world) for _ in range(DUPLICATES)]
+        clients = [signed_in(world.user("department_clerk")) for _ in range(DUPLICATES)]
 
         def call(client: Client) -> Callable[[], Any]:
             return lambda: post(client, body(), key=f"together-{repetition}")
@@ -177,7 +142,7 @@ class TestConcurrentDuplicates:
         world = build_world()
         ready(world)
         payloads = [body(title="甲"), body(title="乙")] * (DUPLICATES // 2)
-        clients = [signed_in(world) for _ in payloads]
+        clients = [signed_in(world.user("department_clerk")) for _ in payloads]
 
         def call(client: Client, payload: dict[str, object]) -> Callable[[], Any]:
             return lambda: (payload["title"], post(client, payload, key="shared"))

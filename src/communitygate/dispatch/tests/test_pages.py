@@ -8,10 +8,8 @@ import re
 from typing import Any, cast
 
 import pytest
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, HttpResponse, HttpResponseBase
-from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.services import catalog_publish
@@ -28,7 +26,7 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
-from communitygate.testing import World, make_item
+from communitygate.testing import World, make_item, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -55,12 +53,6 @@ def catalog(world: World, settings: Any, tmp_path: Any) -> World:
     make_item(world, "P-1", item_class="evaluation", department_code="DEPT-WJ")
     catalog_publish(actor=world.user("office_officer"), title="现行目录")
     return world
-
-
-def client_for(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 def html(response: HttpResponseBase) -> str:
@@ -129,14 +121,14 @@ def task_form(**overrides: str) -> dict[str, str]:
 
 
 def test_the_send_form_offers_the_persons_own_departments_only(catalog: World) -> None:
-    page = html(client_for(catalog, "department_clerk").get("/dispatch/send/"))
+    page = html(signed_in(catalog.user("department_clerk")).get("/dispatch/send/"))
     assert 'value="DEPT-MZ"' in page
     assert 'value="DEPT-WJ"' not in page
-    assert client_for(catalog, "community_secretary").get("/dispatch/send/").status_code == 404
+    assert signed_in(catalog.user("community_secretary")).get("/dispatch/send/").status_code == 404
 
 
 def test_an_admitted_task_is_sent_and_its_verdict_shown(catalog: World) -> None:
-    client = client_for(catalog, "department_clerk")
+    client = signed_in(catalog.user("department_clerk"))
     response = client.post("/dispatch/send/", task_form())
     task = Task.objects.get()
     assert response.status_code == 302
@@ -151,7 +143,7 @@ def test_an_admitted_task_is_sent_and_its_verdict_shown(catalog: World) -> None:
 
 def test_an_unadmitted_task_is_sent_and_every_reason_shown(catalog: World) -> None:
     """DEPT-MZ sends a work task under DEPT-WJ's evaluation item: two reasons at once."""
-    client = client_for(catalog, "department_clerk")
+    client = signed_in(catalog.user("department_clerk"))
     response = client.post("/dispatch/send/", task_form(item="P-1"), follow=True)
     task = Task.objects.get()
     assert not task.admitted
@@ -166,14 +158,14 @@ def test_an_unadmitted_task_is_sent_and_every_reason_shown(catalog: World) -> No
 
 
 def test_a_task_under_no_item_is_sent_unadmitted(catalog: World) -> None:
-    client = client_for(catalog, "department_clerk")
+    client = signed_in(catalog.user("department_clerk"))
     page = html(client.post("/dispatch/send/", task_form(item=""), follow=True))
     assert re.findall(r'data-code="(\w+)"', part(page, "verdict")) == ["not_in_catalog"]
     assert Task.objects.get().item is None
 
 
 def test_a_broken_rule_keeps_the_form_with_its_message(catalog: World) -> None:
-    client = client_for(catalog, "department_clerk")
+    client = signed_in(catalog.user("department_clerk"))
     response = client.post("/dispatch/send/", task_form(due_on="2026-11-20"))
     errors = part(html(response), "form-errors")
     assert "完成期限早于开始日期" in errors
@@ -183,7 +175,7 @@ def test_a_broken_rule_keeps_the_form_with_its_message(catalog: World) -> None:
 
 
 def test_the_same_form_submitted_twice_sends_one_task(catalog: World) -> None:
-    client = client_for(catalog, "department_clerk")
+    client = signed_in(catalog.user("department_clerk"))
     first = client.post("/dispatch/send/", task_form(client_token="form-1"))
     again = client.post("/dispatch/send/", task_form(client_token="form-1"))
     assert first["Location"] == again["Location"]
@@ -192,7 +184,9 @@ def test_the_same_form_submitted_twice_sends_one_task(catalog: World) -> None:
 
 
 def test_another_departments_clerk_cannot_send_for_dept_mz(catalog: World) -> None:
-    response = client_for(catalog, "department_clerk_other").post("/dispatch/send/", task_form())
+    response = signed_in(catalog.user("department_clerk_other")).post(
+        "/dispatch/send/", task_form()
+    )
     assert "department" in response.context["form"].errors
     assert not Task.objects.exists()
 
@@ -212,7 +206,7 @@ def test_the_inbox_shows_admitted_and_unadmitted_apart_with_reasons_and_working_
         due_on=dt.date(2026, 11, 20),
     )
     send(catalog, "别的社区的任务", communities=(OTHER,))
-    page = html(client_for(catalog, "community_secretary").get("/dispatch/inbox/"))
+    page = html(signed_in(catalog.user("community_secretary")).get("/dispatch/inbox/"))
 
     admitted_table, unadmitted_table = part(page, "admitted"), part(page, "unadmitted")
     assert "台账更新" in admitted_table and "上报统计表" in admitted_table
@@ -240,7 +234,7 @@ def test_the_inbox_shows_admitted_and_unadmitted_apart_with_reasons_and_working_
 
 def test_the_inbox_says_when_the_calendar_does_not_know_the_due_date(catalog: World) -> None:
     send(catalog, "明年的任务", due_on=dt.date(2027, 3, 1))
-    page = html(client_for(catalog, "community_secretary").get("/dispatch/inbox/"))
+    page = html(signed_in(catalog.user("community_secretary")).get("/dispatch/inbox/"))
     left = part(page, "workdays-left")
     assert 'class="muted"' in left
     assert re.search(r"\d", left.split(">", 1)[1]) is None
@@ -263,7 +257,7 @@ def test_the_inboxs_working_days_agree_with_the_calendar_one_due_date_at_a_time(
 
 def test_the_inbox_is_a_communitys_page(catalog: World) -> None:
     for person in ["department_clerk", "subdistrict_officer", "inspector", "no_role"]:
-        assert client_for(catalog, person).get("/dispatch/inbox/").status_code == 404, person
+        assert signed_in(catalog.user(person)).get("/dispatch/inbox/").status_code == 404, person
 
 
 # Refusing, accepting, submitting, confirming, returning, more time --------------------------
@@ -274,7 +268,7 @@ def test_an_unadmitted_task_is_refused_in_one_step_and_the_department_sees_it(
 ) -> None:
     task = send(catalog, "创城迎检材料", item=None, communities=(COMMUNITY, OTHER))
     assignment = assignment_of(task)
-    community = client_for(catalog, "community_secretary")
+    community = signed_in(catalog.user("community_secretary"))
     response = community.post(
         f"/dispatch/assignments/{assignment.pk}/refuse/",
         {"comment": "不在准入目录", "next": "/dispatch/inbox/"},
@@ -287,7 +281,9 @@ def test_an_unadmitted_task_is_refused_in_one_step_and_the_department_sees_it(
     inbox = part(html(community.get("/dispatch/inbox/")), "unadmitted")
     assert 'data-testid="refuse-form"' not in inbox
 
-    department = html(client_for(catalog, "department_clerk").get(f"/dispatch/tasks/{task.pk}/"))
+    department = html(
+        signed_in(catalog.user("department_clerk")).get(f"/dispatch/tasks/{task.pk}/")
+    )
     refused_row = part(department, f"row-{COMMUNITY}")
     assert "不在准入目录" in part(refused_row, "refusal-comment")
     assert "refused" in part(department, "state-counts")
@@ -296,7 +292,7 @@ def test_an_unadmitted_task_is_refused_in_one_step_and_the_department_sees_it(
 
 def test_a_refusal_needs_no_comment(catalog: World) -> None:
     assignment = assignment_of(send(catalog, "创城迎检材料", item=None))
-    response = client_for(catalog, "community_worker").post(
+    response = signed_in(catalog.user("community_worker")).post(
         f"/dispatch/assignments/{assignment.pk}/refuse/", {}
     )
     assert response["Location"] == f"/dispatch/assignments/{assignment.pk}/"
@@ -306,7 +302,7 @@ def test_a_refusal_needs_no_comment(catalog: World) -> None:
 
 def test_an_admitted_task_cannot_be_refused_on_the_page(catalog: World) -> None:
     assignment = assignment_of(send(catalog, "台账更新"))
-    client = client_for(catalog, "community_secretary")
+    client = signed_in(catalog.user("community_secretary"))
     response = client.post(f"/dispatch/assignments/{assignment.pk}/refuse/", {}, follow=True)
     assert "已准入的任务不能拒绝" in html(response)
     assignment.refresh_from_db()
@@ -319,7 +315,7 @@ def test_an_admitted_task_cannot_be_refused_on_the_page(catalog: World) -> None:
 def test_accept_submit_and_confirm_on_the_pages(catalog: World) -> None:
     task = send(catalog, "台账更新")
     assignment = assignment_of(task)
-    community = client_for(catalog, "community_secretary")
+    community = signed_in(catalog.user("community_secretary"))
     path = f"/dispatch/assignments/{assignment.pk}"
     community.post(f"{path}/accept/", {"next": "/dispatch/inbox/"})
     assignment.refresh_from_db()
@@ -331,7 +327,7 @@ def test_accept_submit_and_confirm_on_the_pages(catalog: World) -> None:
     assignment.refresh_from_db()
     assert (assignment.state, assignment.deliverable_text) == ("submitted", "已完成28户核查")
 
-    department = client_for(catalog, "department_head")
+    department = signed_in(catalog.user("department_head"))
     row = part(html(department.get(f"/dispatch/tasks/{task.pk}/")), f"row-{COMMUNITY}")
     assert "已完成28户核查" in row and 'data-testid="confirm"' in row
     response = department.post(f"{path}/confirm/", {"next": f"/dispatch/tasks/{task.pk}/"})
@@ -343,21 +339,21 @@ def test_accept_submit_and_confirm_on_the_pages(catalog: World) -> None:
 def test_a_deliverable_file_is_submitted_and_downloaded(catalog: World) -> None:
     assignment = assignment_of(send(catalog, "台账更新"))
     assignment_accept(actor=catalog.user("community_secretary"), assignment=assignment)
-    community = client_for(catalog, "community_secretary")
+    community = signed_in(catalog.user("community_secretary"))
     community.post(
         f"/dispatch/assignments/{assignment.pk}/submit/",
         {"file": SimpleUploadedFile("核查表.pdf", PDF, content_type="application/pdf")},
     )
     assignment.refresh_from_db()
     assert assignment.state == "submitted"
-    response = client_for(catalog, "department_clerk").get(
+    response = signed_in(catalog.user("department_clerk")).get(
         f"/dispatch/assignments/{assignment.pk}/deliverable/"
     )
     assert isinstance(response, FileResponse)
     assert b"".join(cast(Any, response.streaming_content)) == PDF
     assert "attachment" in response["Content-Disposition"]
     assert (
-        client_for(catalog, "community_secretary_other")
+        signed_in(catalog.user("community_secretary_other"))
         .get(f"/dispatch/assignments/{assignment.pk}/deliverable/")
         .status_code
         == 404
@@ -367,7 +363,7 @@ def test_a_deliverable_file_is_submitted_and_downloaded(catalog: World) -> None:
 def test_a_file_that_is_not_what_it_says_is_refused(catalog: World) -> None:
     assignment = assignment_of(send(catalog, "台账更新"))
     assignment_accept(actor=catalog.user("community_secretary"), assignment=assignment)
-    response = client_for(catalog, "community_secretary").post(
+    response = signed_in(catalog.user("community_secretary")).post(
         f"/dispatch/assignments/{assignment.pk}/submit/",
         {"file": SimpleUploadedFile("核查表.pdf", b"MZ\x90\x00", content_type="application/pdf")},
         follow=True,
@@ -383,7 +379,7 @@ def test_the_department_returns_a_deliverable_with_a_reason(catalog: World) -> N
     secretary = catalog.user("community_secretary")
     assignment_accept(actor=secretary, assignment=assignment)
     assignment_submit(actor=secretary, assignment=assignment, text="初稿")
-    department = client_for(catalog, "department_clerk")
+    department = signed_in(catalog.user("department_clerk"))
     path = f"/dispatch/assignments/{assignment.pk}"
     response = department.post(f"{path}/return/", {"reason": ""}, follow=True)
     assert "请说明退回理由" in html(response)
@@ -392,7 +388,7 @@ def test_the_department_returns_a_deliverable_with_a_reason(catalog: World) -> N
     department.post(f"{path}/return/", {"reason": "缺少签字页"})
     assignment.refresh_from_db()
     assert (assignment.state, assignment.department_comment) == ("returned", "缺少签字页")
-    page = html(client_for(catalog, "community_secretary").get(f"{path}/"))
+    page = html(signed_in(catalog.user("community_secretary")).get(f"{path}/"))
     assert "缺少签字页" in page
     assert 'data-testid="submit-form"' in page
 
@@ -407,7 +403,7 @@ def test_more_time_is_asked_and_granted_or_declined(
     assignment = assignment_of(task)
     assignment_accept(actor=catalog.user("community_secretary"), assignment=assignment)
     path = f"/dispatch/assignments/{assignment.pk}"
-    community = client_for(catalog, "community_secretary")
+    community = signed_in(catalog.user("community_secretary"))
     response = community.post(
         f"{path}/extension/", {"until": "", "reason": "人手不足"}, follow=True
     )
@@ -416,7 +412,7 @@ def test_more_time_is_asked_and_granted_or_declined(
     assignment.refresh_from_db()
     assert (assignment.extension_state, assignment.extension_reason) == ("requested", "人手不足")
 
-    department = client_for(catalog, "department_clerk")
+    department = signed_in(catalog.user("department_clerk"))
     row = part(html(department.get(f"/dispatch/tasks/{task.pk}/")), f"row-{COMMUNITY}")
     assert "人手不足" in row and 'data-testid="grant"' in row
     department.post(f"{path}/{decision}/")
@@ -441,7 +437,9 @@ def test_who_sees_but_may_not_act_gets_403_and_who_may_not_see_404(
     catalog: World, person: str, action: str, status: int
 ) -> None:
     assignment = assignment_of(send(catalog, "台账更新"))
-    response = client_for(catalog, person).post(f"/dispatch/assignments/{assignment.pk}/{action}/")
+    response = signed_in(catalog.user(person)).post(
+        f"/dispatch/assignments/{assignment.pk}/{action}/"
+    )
     assert response.status_code == status
     assignment.refresh_from_db()
     assert assignment.state == "received"
@@ -449,7 +447,7 @@ def test_who_sees_but_may_not_act_gets_403_and_who_may_not_see_404(
 
 def test_a_step_goes_back_only_to_a_page_of_this_site(catalog: World) -> None:
     assignment = assignment_of(send(catalog, "台账更新"))
-    response = client_for(catalog, "community_secretary").post(
+    response = signed_in(catalog.user("community_secretary")).post(
         f"/dispatch/assignments/{assignment.pk}/accept/", {"next": "https://evil.example/"}
     )
     assert response["Location"] == f"/dispatch/assignments/{assignment.pk}/"
@@ -472,7 +470,7 @@ def report_form(**overrides: Any) -> dict[str, Any]:
 
 
 def test_an_off_platform_report_is_recorded_with_its_evidence(catalog: World) -> None:
-    client = client_for(catalog, "community_secretary")
+    client = signed_in(catalog.user("community_secretary"))
     assert 'value="DEPT-WJ"' in html(client.get("/dispatch/reports/new/"))
     evidence = [
         SimpleUploadedFile("截图.png", PNG, content_type="image/png"),
@@ -489,19 +487,19 @@ def test_an_off_platform_report_is_recorded_with_its_evidence(catalog: World) ->
     page = html(client.get(response["Location"]))
     assert "孕产妇名单" in page
     png = Evidence.objects.get(filename="截图.png")
-    download = client_for(catalog, "inspector").get(
+    download = signed_in(catalog.user("inspector")).get(
         f"/dispatch/reports/{report.pk}/evidence/{png.pk}/"
     )
     assert isinstance(download, FileResponse)
     assert b"".join(cast(Any, download.streaming_content)) == PNG
-    supervision = html(client_for(catalog, "inspector").get("/dispatch/supervision/"))
+    supervision = html(signed_in(catalog.user("inspector")).get("/dispatch/supervision/"))
     assert "孕产妇名单" in part(supervision, "reports")
-    other = client_for(catalog, "community_secretary_other")
+    other = signed_in(catalog.user("community_secretary_other"))
     assert other.get(f"/dispatch/reports/{report.pk}/").status_code == 404
 
 
 def test_a_report_with_a_bad_file_or_another_community_is_not_recorded(catalog: World) -> None:
-    client = client_for(catalog, "community_secretary")
+    client = signed_in(catalog.user("community_secretary"))
     fake = SimpleUploadedFile("截图.png", b"not a picture", content_type="image/png")
     response = client.post("/dispatch/reports/new/", report_form(evidence=[fake]))
     assert part(html(response), "form-errors")
@@ -521,25 +519,27 @@ def test_the_task_list_shows_each_department_its_own_tasks(catalog: World) -> No
     theirs = send(
         catalog, "卫健局的任务", item=None, person="department_clerk_other", department="DEPT-WJ"
     )
-    page = html(client_for(catalog, "department_clerk").get("/dispatch/tasks/"))
+    page = html(signed_in(catalog.user("department_clerk")).get("/dispatch/tasks/"))
     assert f'data-testid="task-{ours.pk}"' in page
     assert f'data-testid="task-{theirs.pk}"' not in page
     assert (
-        client_for(catalog, "department_clerk").get(f"/dispatch/tasks/{theirs.pk}/").status_code
+        signed_in(catalog.user("department_clerk")).get(f"/dispatch/tasks/{theirs.pk}/").status_code
         == 404
     )
-    everything = html(client_for(catalog, "auditor").get("/dispatch/tasks/"))
+    everything = html(signed_in(catalog.user("auditor")).get("/dispatch/tasks/"))
     assert f'data-testid="task-{ours.pk}"' in everything
     assert f'data-testid="task-{theirs.pk}"' in everything
 
 
 def test_a_community_sees_only_its_own_row_of_a_task(catalog: World) -> None:
     task = send(catalog, "两个社区的任务", communities=(COMMUNITY, OTHER))
-    page = html(client_for(catalog, "community_secretary_other").get(f"/dispatch/tasks/{task.pk}/"))
+    page = html(
+        signed_in(catalog.user("community_secretary_other")).get(f"/dispatch/tasks/{task.pk}/")
+    )
     assert f"row-{OTHER}" in page
     assert f"row-{COMMUNITY}" not in page
     assert (
-        client_for(catalog, "community_secretary_other")
+        signed_in(catalog.user("community_secretary_other"))
         .get(f"/dispatch/assignments/{assignment_of(task).pk}/")
         .status_code
         == 404
@@ -549,7 +549,7 @@ def test_a_community_sees_only_its_own_row_of_a_task(catalog: World) -> None:
 def test_the_subdistrict_sees_everything_sent_to_its_communities(catalog: World) -> None:
     task = send(catalog, "三个社区的任务", item=None, communities=(COMMUNITY, SIBLING, OTHER))
     assignment_refuse(actor=catalog.user("community_secretary"), assignment=assignment_of(task))
-    page = html(client_for(catalog, "subdistrict_officer").get("/dispatch/subdistrict/"))
+    page = html(signed_in(catalog.user("subdistrict_officer")).get("/dispatch/subdistrict/"))
     table = part(page, "subdistrict-assignments")
     assert f"assignment-{assignment_of(task).pk}" in table
     assert f"assignment-{assignment_of(task, SIBLING).pk}" in table
@@ -558,7 +558,7 @@ def test_the_subdistrict_sees_everything_sent_to_its_communities(catalog: World)
     assert re.search(r'data-state="refused"><span class="count"><strong>1</strong>', counts)
     assert re.search(r'data-state="received"><span class="count"><strong>1</strong>', counts)
     for person in ["community_secretary", "department_clerk", "inspector"]:
-        assert client_for(catalog, person).get("/dispatch/subdistrict/").status_code == 404
+        assert signed_in(catalog.user(person)).get("/dispatch/subdistrict/").status_code == 404
 
 
 def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: World) -> None:
@@ -579,7 +579,7 @@ def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: Worl
         what_was_asked="电话要求上报名单",
         evidence=[EvidenceFile("截图.png", PNG)],
     )
-    page = html(client_for(catalog, "inspector").get("/dispatch/supervision/"))
+    page = html(signed_in(catalog.user("inspector")).get("/dispatch/supervision/"))
     mz, wj_org = catalog.org("department"), catalog.org("department_other")
     mz_queue = part(page, f"queue-{mz.pk}")
     assert part(mz_queue, "unadmitted-count").endswith(">2")
@@ -596,7 +596,7 @@ def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: Worl
     assert "民政局已准入" not in page
     assert f"task-{wj.pk}" in unadmitted
     for person in ["department_clerk", "community_secretary", "subdistrict_officer", "no_role"]:
-        assert client_for(catalog, person).get("/dispatch/supervision/").status_code == 404
+        assert signed_in(catalog.user(person)).get("/dispatch/supervision/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -615,7 +615,7 @@ def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: Worl
 def test_the_navigation_link_leads_each_person_to_their_page(
     catalog: World, person: str, goes_to: str | None
 ) -> None:
-    client = client_for(catalog, person)
+    client = signed_in(catalog.user(person))
     assert 'href="/dispatch/"' in html(client.get("/"))
     response = client.get("/dispatch/")
     if goes_to is None:
@@ -680,7 +680,7 @@ def test_list_pages_cost_the_same_queries_for_2_tasks_as_for_12(
     catalog: World, django_assert_max_num_queries: Any, name: str
 ) -> None:
     path, person, budget = LIST_PAGES[name]
-    client = client_for(catalog, person)
+    client = signed_in(catalog.user(person))
     counts = []
     for start, count in [(1, 2), (10, 10)]:
         add_traffic(catalog, start, count)
@@ -711,7 +711,7 @@ def test_a_tasks_page_costs_the_same_queries_for_2_communities_as_for_3(
         assignment = assignment_of(task)
         assignment_accept(actor=secretary, assignment=assignment)
         assignment_submit(actor=secretary, assignment=assignment, text="完成")
-    client = client_for(catalog, "department_clerk")
+    client = signed_in(catalog.user("department_clerk"))
     counts = []
     for task in (few, everyone):
         with django_assert_max_num_queries(12) as captured:

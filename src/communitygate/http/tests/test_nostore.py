@@ -4,16 +4,14 @@ left to their own caching, and every URL the residents' apps mount is covered by
 
 import re
 from collections.abc import Iterator
-from typing import cast
 
 import pytest
-from django.contrib.auth.models import User
 from django.http.response import HttpResponseBase
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from communitygate.http.nostore import NO_STORE_PREFIXES, is_no_store_path
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 # The apps whose every answer may carry personal information (their URL modules' prefix), and
 # the API routers of those apps.
@@ -21,12 +19,6 @@ PERSONAL_URL_MODULES = ("communitygate.residents.",)
 API_MOUNT = "/api/v1"
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(world: World, person: str = "community_secretary") -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 STAFF_PAGES = [
@@ -71,7 +63,7 @@ def assert_no_store(answer: HttpResponseBase, url: str) -> None:
 
 @pytest.mark.parametrize("url", STAFF_PAGES + API_ANSWERS)
 def test_every_staff_page_and_api_answer_is_never_cached(world: World, url: str) -> None:
-    answer = signed_in(world).get(url)
+    answer = signed_in(world.user("community_secretary")).get(url)
     assert answer.status_code in (200, 404), (url, answer.status_code)
     assert_no_store(answer, url)
 
@@ -85,19 +77,21 @@ def test_every_public_residents_answer_is_never_cached(url: str) -> None:
 
 def test_a_refusal_and_a_redirect_are_never_cached_either(world: World) -> None:
     assert_no_store(Client().get("/residents/disputes/"), "signed out → sign-in redirect")
-    assert_no_store(signed_in(world, "no_role").get("/residents/"), "no residents' page: 404")
-    posted = signed_in(world).post("/api/v1/matters", {}, content_type="application/json")
+    assert_no_store(signed_in(world.user("no_role")).get("/residents/"), "no residents' page: 404")
+    posted = signed_in(world.user("community_secretary")).post(
+        "/api/v1/matters", {}, content_type="application/json"
+    )
     assert_no_store(posted, "API error")
 
 
 def test_the_offices_other_pages_keep_their_own_caching(world: World) -> None:
     for url in ("/", "/dispatch/", "/api/v1/organisations"):
-        answer = signed_in(world, "office_admin").get(url)
+        answer = signed_in(world.user("office_admin")).get(url)
         assert "no-store" not in answer.get("Cache-Control", ""), url
 
 
 def test_the_answer_is_private_and_never_kept(world: World) -> None:
-    answer = signed_in(world).get("/residents/")
+    answer = signed_in(world.user("community_secretary")).get("/residents/")
     for directive in ("no-store", "no-cache", "must-revalidate", "private", "max-age=0"):
         assert directive in answer["Cache-Control"], directive
     assert answer["Pragma"] == "no-cache"

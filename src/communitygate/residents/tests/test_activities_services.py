@@ -2,11 +2,9 @@
 the capacity is recorded as it was, with a warning — and cancelled once."""
 
 import datetime as dt
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
@@ -21,7 +19,7 @@ from communitygate.residents.services.programmes import (
     activity_record_attendance,
     activity_update,
 )
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -49,15 +47,9 @@ def show(world: World, held_on: dt.date = TODAY, **overrides: Any) -> Activity:
     )
 
 
-def signed_in(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
-
-
 def test_attendance_above_capacity_is_recorded_with_a_warning(world: World) -> None:
     activity = show(world)
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     answer = client.post(f"/residents/activities/{activity.pk}/attendance/", {"attendance": "1200"})
     assert answer.status_code == 302
     activity.refresh_from_db()
@@ -99,17 +91,17 @@ def test_only_the_communitys_staff_run_activities(world: World) -> None:
     for person in ("subdistrict_officer", "community_secretary_other"):
         with pytest.raises(PermissionDenied):
             activity_record_attendance(actor=world.user(person), activity=activity, attendance=1)
-    reader = signed_in(world, "subdistrict_officer")
+    reader = signed_in(world.user("subdistrict_officer"))
     assert reader.get(f"/residents/activities/{activity.pk}/").status_code == 200
     assert reader.post(f"/residents/activities/{activity.pk}/cancel/").status_code == 403
-    other = signed_in(world, "community_secretary_other")
+    other = signed_in(world.user("community_secretary_other"))
     assert other.get(f"/residents/activities/{activity.pk}/").status_code == 404
 
 
 def test_staff_create_an_activity_and_the_list_keeps_its_query_count(
     world: World, django_assert_num_queries: Any
 ) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     created = client.post(
         "/residents/activities/new/",
         {
@@ -134,7 +126,7 @@ def test_staff_create_an_activity_and_the_list_keeps_its_query_count(
 def test_a_double_submitted_activity_is_created_once(world: World) -> None:
     import re
 
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     page = client.get("/residents/activities/new/").content.decode()
     token = re.search(r'name="form_token" value="([^"]+)"', page)
     assert token, "the form carries a one-time token"

@@ -8,8 +8,6 @@ import re
 from typing import Any, cast
 
 import pytest
-from django.contrib.auth.models import User
-from django.test import Client
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -32,7 +30,7 @@ from communitygate.residents.services.disputes import (
     dispute_open,
     mediation_session_add,
 )
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -84,12 +82,6 @@ def agreed(world: World) -> Dispute:
         outcome_on=TODAY,
         terms="李明于十二月一日前修好防水层，并赔偿王建国粉刷费用八百元。",
     )
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 # Recording -----------------------------------------------------------------------------------------
@@ -231,7 +223,7 @@ def test_the_agreement_prints_in_chinese_with_the_font_embedded_and_phones_maske
     world: World,
 ) -> None:
     dispute = agreed(world)
-    response = signed_in(world, "community_worker").get(
+    response = signed_in(world.user("community_worker")).get(
         f"/residents/disputes/{dispute.pk}/agreement.pdf"
     )
     assert response.status_code == 200
@@ -269,7 +261,7 @@ def test_there_is_no_agreement_to_print_before_one_is_reached(world: World) -> N
     dispute = mediated(world)
     with pytest.raises(NoAgreement):
         mediation_agreement_pdf(dispute)
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     assert client.get(f"/residents/disputes/{dispute.pk}/agreement.pdf").status_code == 409
 
 
@@ -278,20 +270,24 @@ def test_there_is_no_agreement_to_print_before_one_is_reached(world: World) -> N
 
 def test_the_detail_page_shows_phones_masked_and_the_actions_to_staff_only(world: World) -> None:
     dispute = mediated(world)
-    page = signed_in(world, "community_worker").get(f"/residents/disputes/{dispute.pk}/")
+    page = signed_in(world.user("community_worker")).get(f"/residents/disputes/{dispute.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
     assert "139****5678" in body and not FULL_PHONE.search(body)
     assert 'data-testid="conclude-form"' in body
-    read_only = signed_in(world, "subdistrict_officer").get(f"/residents/disputes/{dispute.pk}/")
+    read_only = signed_in(world.user("subdistrict_officer")).get(
+        f"/residents/disputes/{dispute.pk}/"
+    )
     assert read_only.status_code == 200
     assert 'data-testid="conclude-form"' not in read_only.content.decode()
-    other = signed_in(world, "community_secretary_other").get(f"/residents/disputes/{dispute.pk}/")
+    other = signed_in(world.user("community_secretary_other")).get(
+        f"/residents/disputes/{dispute.pk}/"
+    )
     assert other.status_code == 404
 
 
 def test_staff_record_and_conclude_through_the_pages(world: World) -> None:
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     created = client.post(
         "/residents/disputes/new/",
         {
@@ -325,7 +321,7 @@ def test_staff_record_and_conclude_through_the_pages(world: World) -> None:
 
 def test_the_subdistrict_reads_but_may_not_act(world: World) -> None:
     dispute = opened(world)
-    answer = signed_in(world, "subdistrict_officer").post(
+    answer = signed_in(world.user("subdistrict_officer")).post(
         f"/residents/disputes/{dispute.pk}/sessions/",
         {"held_on": "2026-11-23", "mediators": "张"},
     )
@@ -342,7 +338,7 @@ def test_the_list_filters_and_keeps_its_query_count(
     opened(
         world, community=world.org("community_other"), actor=world.user("community_secretary_other")
     )
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     client.get("/residents/disputes/")  # warm the session
     # session, user, grants, the disputes, unread notifications (whether the person may record
     # a dispute comes from the grants already read)
@@ -364,7 +360,7 @@ FULL_ID_NUMBER = re.compile(r"\d{17}[\dXx]")
 
 
 def test_a_form_shown_again_with_an_error_does_not_echo_the_phones(world: World) -> None:
-    answer = signed_in(world, "community_secretary").post(
+    answer = signed_in(world.user("community_secretary")).post(
         "/residents/disputes/new/",
         {
             "community": "370203031001",
@@ -432,7 +428,7 @@ def test_numbers_typed_into_the_free_text_are_stored_masked(world: World) -> Non
 
 def test_downloading_the_agreement_records_who_printed_it_and_when(world: World) -> None:
     dispute = agreed(world)
-    answer = signed_in(world, "subdistrict_officer").get(
+    answer = signed_in(world.user("subdistrict_officer")).get(
         f"/residents/disputes/{dispute.pk}/agreement.pdf"
     )
     assert answer.status_code == 200
@@ -446,10 +442,10 @@ def test_downloading_the_agreement_records_who_printed_it_and_when(world: World)
 
 def test_no_print_is_recorded_when_there_is_nothing_to_print_or_to_see(world: World) -> None:
     mediated_only = mediated(world)
-    secretary = signed_in(world, "community_secretary")
+    secretary = signed_in(world.user("community_secretary"))
     assert secretary.get(f"/residents/disputes/{mediated_only.pk}/agreement.pdf").status_code == 409
     concluded = agreed(world)
-    other = signed_in(world, "community_secretary_other")
+    other = signed_in(world.user("community_secretary_other"))
     assert other.get(f"/residents/disputes/{concluded.pk}/agreement.pdf").status_code == 404
     assert not AuditEvent.objects.filter(action="dispute.agreement_print").exists()
 
@@ -467,7 +463,7 @@ def form_token(page: str, testid: str = "") -> str:
 
 
 def test_a_double_submitted_dispute_is_recorded_once(world: World) -> None:
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     data = {
         "community": "370203031001",
         "kind": "family",
@@ -484,7 +480,7 @@ def test_a_double_submitted_dispute_is_recorded_once(world: World) -> None:
 
 
 def test_a_form_that_failed_keeps_its_token_for_the_corrected_submit(world: World) -> None:
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     token = form_token(client.get("/residents/disputes/new/").content.decode())
     data = {"community": "370203031001", "kind": "family", "applicant_name": "陈老人"}
     failed = client.post("/residents/disputes/new/", {**data, "form_token": token})
@@ -497,7 +493,7 @@ def test_a_form_that_failed_keeps_its_token_for_the_corrected_submit(world: Worl
 
 def test_a_double_submitted_party_or_session_is_added_once(world: World) -> None:
     dispute = opened(world)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     page = client.get(f"/residents/disputes/{dispute.pk}/").content.decode()
     party = {"name": "赵物业", "role": "other", "form_token": form_token(page, "party-form")}
     session = {

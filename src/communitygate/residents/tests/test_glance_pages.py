@@ -16,7 +16,7 @@ from communitygate.core.idnumbers import mask_id_number
 from communitygate.core.phones import mask_phone
 from communitygate.residents.models import Resident
 from communitygate.residents.tests.grid_glance import add_household, add_visit
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +53,6 @@ def registry(world: World) -> World:
     return world
 
 
-def client_for(world: World, person: str) -> Client:
-    client = Client()
-    if person != "anonymous":
-        client.force_login(world.user(person))
-    return client
-
-
 def html(response: Any) -> str:
     assert response.status_code == 200, response.status_code
     return response.content.decode()
@@ -73,7 +66,7 @@ def part(page: str, testid: str) -> str:
 
 @pytest.mark.parametrize("person", ["community_secretary", "community_worker"])
 def test_community_staff_land_on_their_communitys_glance(registry: World, person: str) -> None:
-    response = client_for(registry, person).get("/residents/")
+    response = signed_in(registry.user(person)).get("/residents/")
     page = html(response)
     assert "商邱路社区" in page
     assert 'data-testid="households">2<' in page
@@ -84,7 +77,7 @@ def test_community_staff_land_on_their_communitys_glance(registry: World, person
 
 
 def test_the_glance_shows_the_first_building_and_opens_another(registry: World) -> None:
-    client = client_for(registry, "community_worker")
+    client = signed_in(registry.user("community_worker"))
     page = html(client.get("/residents/communities/370203031001/"))
     grid = part(page, "building-grid")
     assert "1号楼" in grid and 'data-testid="room-101"' in grid
@@ -98,7 +91,7 @@ def test_the_glance_shows_the_first_building_and_opens_another(registry: World) 
 
 
 def test_a_building_that_is_not_the_communitys_answers_404(registry: World) -> None:
-    client = client_for(registry, "community_worker")
+    client = signed_in(registry.user("community_worker"))
     other = registry.org("community_other").buildings.get()
     assert (
         client.get(f"/residents/communities/370203031001/?building={other.pk}").status_code == 404
@@ -108,13 +101,13 @@ def test_a_building_that_is_not_the_communitys_answers_404(registry: World) -> N
 
 def test_the_glance_never_shows_a_full_id_number_or_phone(registry: World) -> None:
     for person in ["community_secretary", "subdistrict_officer"]:
-        page = html(client_for(registry, person).get("/residents/communities/370203031001/"))
+        page = html(signed_in(registry.user(person)).get("/residents/communities/370203031001/"))
         assert FULL_ID not in page and FULL_PHONE not in page
         assert not re.search(r"\d{17}[\dX]|1[3-9]\d{9}", page)
 
 
 def test_a_subdistrict_officer_sees_the_roll_up_of_its_communities(registry: World) -> None:
-    response = client_for(registry, "subdistrict_officer").get("/residents/")
+    response = signed_in(registry.user("subdistrict_officer")).get("/residents/")
     page = html(response)
     assert "no-store" in response["Cache-Control"]
     assert 'href="/residents/communities/370203031001/"' in page
@@ -126,7 +119,7 @@ def test_a_subdistrict_officer_sees_the_roll_up_of_its_communities(registry: Wor
 
 
 def test_a_subdistrict_officer_opens_each_of_its_communities_and_no_other(registry: World) -> None:
-    client = client_for(registry, "subdistrict_officer")
+    client = signed_in(registry.user("subdistrict_officer"))
     page = html(client.get("/residents/communities/370203031002/"))
     assert "郑州路社区" in page
     assert "/residents/visits/?" not in page, "an officer is not offered to plan visits"
@@ -137,7 +130,7 @@ def test_a_subdistrict_officer_opens_each_of_its_communities_and_no_other(regist
 def test_the_office_supervision_and_audit_see_the_districts_counts_without_people(
     registry: World, person: str
 ) -> None:
-    response = client_for(registry, person).get("/residents/")
+    response = signed_in(registry.user(person)).get("/residents/")
     page = html(response)
     district = part(page, "district")
     assert "洛阳路街道" in district and "敦化路街道" in district
@@ -147,7 +140,8 @@ def test_the_office_supervision_and_audit_see_the_districts_counts_without_peopl
         assert name not in page
     assert 'href="/residents/rates/"' in page or "rates-link" in page
     assert (
-        client_for(registry, person).get("/residents/communities/370203031001/").status_code == 404
+        signed_in(registry.user(person)).get("/residents/communities/370203031001/").status_code
+        == 404
     )
 
 
@@ -155,7 +149,7 @@ def test_the_office_supervision_and_audit_see_the_districts_counts_without_peopl
     "person", ["no_role", "department_clerk", "committee_member", "social_org_staff"]
 )
 def test_people_without_a_residents_role_get_404(registry: World, person: str) -> None:
-    client = client_for(registry, person)
+    client = signed_in(registry.user(person))
     assert client.get("/residents/").status_code == 404
     assert client.get("/residents/communities/370203031001/").status_code == 404
 
@@ -167,7 +161,7 @@ def test_signed_out_people_are_sent_to_sign_in(registry: World) -> None:
 
 
 def test_another_communitys_secretary_sees_only_their_own(registry: World) -> None:
-    client = client_for(registry, "community_secretary_other")
+    client = signed_in(registry.user("community_secretary_other"))
     page = html(client.get("/residents/"))
     assert "伊春路社区" in page and "商邱路社区" not in page
     assert client.get("/residents/communities/370203031001/").status_code == 404
@@ -175,7 +169,7 @@ def test_another_communitys_secretary_sees_only_their_own(registry: World) -> No
 
 def test_the_hub_links_to_the_other_residents_pages(registry: World) -> None:
     staff = part(
-        html(client_for(registry, "community_worker").get("/residents/")), "residents-links"
+        html(signed_in(registry.user("community_worker")).get("/residents/")), "residents-links"
     )
     for path in [
         "/residents/people/",
@@ -191,7 +185,7 @@ def test_the_hub_links_to_the_other_residents_pages(registry: World) -> None:
     ]:
         assert f'href="{path}"' in staff, path
     officer = part(
-        html(client_for(registry, "subdistrict_officer").get("/residents/")), "residents-links"
+        html(signed_in(registry.user("subdistrict_officer")).get("/residents/")), "residents-links"
     )
     assert 'href="/residents/matters/"' in officer
     assert 'href="/residents/import/"' not in officer
@@ -214,7 +208,7 @@ def test_the_hub_links_to_the_other_residents_pages(registry: World) -> None:
 def test_the_navigation_offers_the_residents_entry_to_who_may_use_it(
     registry: World, person: str, shown: bool
 ) -> None:
-    page = html(client_for(registry, person).get("/"))
+    page = html(signed_in(registry.users.get(person)).get("/"))
     assert ('data-testid="nav-residents"' in page) is shown
 
 
@@ -244,7 +238,7 @@ def more_households(world: World, start: int, count: int) -> None:
 def test_the_pages_cost_the_same_queries_for_5_households_as_for_50(
     registry: World, django_assert_max_num_queries: Any, path: str, person: str
 ) -> None:
-    client = client_for(registry, person)
+    client = signed_in(registry.user(person))
     counts = []
     for start, count in [(0, 3), (3, 48)]:
         more_households(registry, start, count)
@@ -256,7 +250,7 @@ def test_the_pages_cost_the_same_queries_for_5_households_as_for_50(
 
 def test_a_nul_in_the_community_code_is_a_400_not_a_500(registry: World) -> None:
     # Refused at the edge of the request (core.inputs), naming the path.
-    client = client_for(registry, "community_secretary")
+    client = signed_in(registry.user("community_secretary"))
     assert client.get("/residents/communities/%00/").status_code == 400
     assert client.get("/residents/communities/370203031001%00/").status_code == 400
 
@@ -265,7 +259,7 @@ def test_a_double_submitted_visit_plan_plans_one_visit(registry: World) -> None:
     from communitygate.residents.models import Visit
 
     household = add_household(registry.org("community"), building="3号楼", room="502")
-    client = client_for(registry, "community_worker")
+    client = signed_in(registry.user("community_worker"))
     page = html(client.get(f"/residents/visits/?household={household.pk}"))
     token = re.search(r'name="form_token" value="([^"]+)"', page)
     assert token, "the plan form carries a one-time token"

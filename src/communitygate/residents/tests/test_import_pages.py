@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import Client
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
@@ -22,7 +21,7 @@ from communitygate.residents.services.importing import (
     resident_import_run,
 )
 from communitygate.residents.tests.importing_files import csv_bytes, person
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +39,6 @@ def media_in_tmp(settings: Any, tmp_path: Path) -> None:
     }
 
 
-def signed_in(world: World, who: str = "community_secretary") -> Client:
-    client = Client()
-    client.force_login(world.user(who))
-    return client
-
-
 def batch_of(world: World, content: bytes, *, run: bool = True) -> ResidentImport:
     batch = resident_import_create(
         actor=world.user("community_worker"),
@@ -59,7 +52,7 @@ def batch_of(world: World, content: bytes, *, run: bool = True) -> ResidentImpor
 def test_uploading_queues_the_task_and_shows_the_progress_page(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = signed_in(world)
+    client = signed_in(world.user("community_secretary"))
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(
             "/residents/import/",
@@ -81,7 +74,7 @@ def test_uploading_queues_the_task_and_shows_the_progress_page(
 
 
 def test_an_upload_for_another_community_is_refused_with_the_form(world: World) -> None:
-    answer = signed_in(world).post(
+    answer = signed_in(world.user("community_secretary")).post(
         "/residents/import/",
         {
             "community": "370203014001",
@@ -95,7 +88,7 @@ def test_an_upload_for_another_community_is_refused_with_the_form(world: World) 
 def test_the_same_file_twice_while_queued_is_refused_on_the_page(world: World) -> None:
     content = csv_bytes([person(0)])
     batch_of(world, content, run=False)
-    answer = signed_in(world).post(
+    answer = signed_in(world.user("community_secretary")).post(
         "/residents/import/",
         {"community": "370203031001", "file": SimpleUploadedFile("b.csv", content, "text/csv")},
     )
@@ -110,7 +103,7 @@ def test_a_rejected_import_lists_its_problems_by_row_and_column_paged(
     rows = [person(n, 联系电话="12345") for n in range(150)]
     batch = batch_of(world, csv_bytes(rows))
     assert batch.status == ImportStatuses.REJECTED and len(batch.problems) == 150
-    client = signed_in(world)
+    client = signed_in(world.user("community_secretary"))
     page = client.get(f"/residents/import/{batch.pk}/").content.decode()
     assert "150 problems" in page or "150 处" in page
     assert page.count("<td>联系电话</td>") == 100
@@ -123,7 +116,7 @@ def test_a_rejected_import_lists_its_problems_by_row_and_column_paged(
 
 def test_the_progress_json_has_numbers_and_status_only(world: World) -> None:
     batch = batch_of(world, csv_bytes([person(0), person(1)]), run=False)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     queued = client.get(f"/residents/import/{batch.pk}/progress.json").json()
     assert queued == {
         "id": batch.pk,
@@ -148,7 +141,7 @@ def test_the_progress_json_has_numbers_and_status_only(world: World) -> None:
 )
 def test_others_get_404_for_a_communitys_import(world: World, who: str) -> None:
     batch = batch_of(world, csv_bytes([person(0)]), run=False)
-    client = signed_in(world, who)
+    client = signed_in(world.user(who))
     assert client.get(f"/residents/import/{batch.pk}/").status_code == 404
     assert client.get(f"/residents/import/{batch.pk}/progress.json").status_code == 404
 
@@ -158,18 +151,18 @@ def test_the_list_shows_only_the_communitys_imports_in_fixed_queries(
 ) -> None:
     for number in range(3):
         batch_of(world, csv_bytes([person(number)]), run=False)
-    client = signed_in(world)
+    client = signed_in(world.user("community_secretary"))
     client.get("/residents/import/")  # warm the session
     with django_assert_num_queries(6):
         page = client.get("/residents/import/").content.decode()
     assert page.count('data-testid="import-') >= 3
-    other = signed_in(world, "community_secretary_other").get("/residents/import/")
+    other = signed_in(world.user("community_secretary_other")).get("/residents/import/")
     assert other.status_code == 200
     assert "居民.csv" not in other.content.decode()
 
 
 def test_the_template_has_the_headers_and_a_refused_example_row(world: World) -> None:
-    answer = signed_in(world).get("/residents/import/template.xlsx")
+    answer = signed_in(world.user("community_secretary")).get("/residents/import/template.xlsx")
     assert answer.status_code == 200
     content = b"".join(answer.streaming_content) if answer.streaming else answer.content  # type: ignore[attr-defined]
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
@@ -247,7 +240,7 @@ def test_the_command_refuses_someone_outside_the_community(world: World, tmp_pat
 
 def test_the_import_pages_progress_and_template_are_never_cached(world: World) -> None:
     batch = batch_of(world, csv_bytes([person(0)]), run=False)
-    client = signed_in(world)
+    client = signed_in(world.user("community_secretary"))
     for url in (
         "/residents/import/",
         f"/residents/import/{batch.pk}/",

@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core.errors import InvalidInput
@@ -20,18 +19,12 @@ from communitygate.residents.selectors.matters import (
 )
 from communitygate.residents.services.matters import matter_receive
 from communitygate.residents.tests.test_matters_services import intake
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/residents/matters/"
 API = "/api/v1/matters"
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client(raise_request_exception=True)
-    client.force_login(world.user(person))
-    return client
 
 
 def received(world: World) -> Matter:
@@ -63,7 +56,7 @@ def test_the_list_shows_a_date_error_instead_of_failing(
     world: World, query: str, field: str
 ) -> None:
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}?{query}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}?{query}")
     assert response.status_code == 200
     errors = response.context["form"].errors[field]
     assert any("2000-01-01" in e or "before the start" in e for e in errors), errors
@@ -79,12 +72,12 @@ def test_the_list_shows_a_date_error_instead_of_failing(
     ],
 )
 def test_the_api_answers_422_for_dates_out_of_range(world: World, query: str, field: str) -> None:
-    assert_problem(signed_in(world, "community_worker").get(f"{API}?{query}"), field)
+    assert_problem(signed_in(world.user("community_worker")).get(f"{API}?{query}"), field)
 
 
 def test_the_bounds_themselves_are_accepted(world: World) -> None:
     received(world)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     query = "received_from=2000-01-01&received_to=2100-12-31"
     assert client.get(f"{API}?{query}").json()["count"] == 1
     assert client.get(f"{LIST}?{query}").context["count"] == 1
@@ -92,7 +85,9 @@ def test_the_bounds_themselves_are_accepted(world: World) -> None:
 
 def test_the_export_refuses_bad_dates_rather_than_export_everything(world: World) -> None:
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}export.xlsx?received_to=9999-12-31")
+    response = signed_in(world.user("community_worker")).get(
+        f"{LIST}export.xlsx?received_to=9999-12-31"
+    )
     assert response.status_code == 400
     assert "2100-12-31" in response.content.decode()
     assert not AuditEvent.objects.filter(action="matter.export").exists()
@@ -120,7 +115,7 @@ def test_the_selectors_refuse_days_out_of_range(world: World) -> None:
     ],
 )
 def test_the_api_rates_answer_422_for_a_bad_period(world: World, query: str, field: str) -> None:
-    assert_problem(signed_in(world, "office_officer").get(f"{API}/rates?{query}"), field)
+    assert_problem(signed_in(world.user("office_officer")).get(f"{API}/rates?{query}"), field)
 
 
 @pytest.mark.parametrize(
@@ -132,7 +127,7 @@ def test_the_api_rates_answer_422_for_a_bad_period(world: World, query: str, fie
     ],
 )
 def test_the_rates_page_shows_a_period_error(world: World, query: str, field: str) -> None:
-    response = signed_in(world, "office_officer").get(f"/residents/rates/?{query}")
+    response = signed_in(world.user("office_officer")).get(f"/residents/rates/?{query}")
     assert response.status_code == 200
     assert field in response.context["form"].errors
     assert 'data-testid="period-errors"' in response.content.decode()
@@ -156,7 +151,7 @@ def test_the_rates_page_shows_a_period_error(world: World, query: str, field: st
 def test_nul_in_the_list_filters_answers_400_naming_it(
     world: World, query: str, field: str
 ) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     for path in (LIST, f"{LIST}export.xlsx"):
         response = client.get(f"{path}?{query}")
         assert response.status_code == 400
@@ -165,7 +160,7 @@ def test_nul_in_the_list_filters_answers_400_naming_it(
 
 @pytest.mark.parametrize("query", ["q=%00", "assignee=a%00", "community=%00", "category=%00"])
 def test_nul_in_the_api_filters_answers_422(world: World, query: str) -> None:
-    response = signed_in(world, "community_worker").get(f"{API}?{query}")
+    response = signed_in(world.user("community_worker")).get(f"{API}?{query}")
     assert response.status_code == 422
     assert response.json()["field"] == query.split("=")[0]
 
@@ -179,7 +174,7 @@ def test_nul_in_the_api_filters_answers_422(world: World, query: str) -> None:
     ],
 )
 def test_nul_in_the_intake_search_answers_400(world: World, query: str, field: str) -> None:
-    response = signed_in(world, "community_worker").get(f"{LIST}new/?{query}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}new/?{query}")
     assert response.status_code == 400
     assert f"“{field}”" in response.content.decode()
 
@@ -208,7 +203,7 @@ def test_nul_in_the_intake_search_answers_400(world: World, query: str, field: s
 def test_nul_in_the_intake_answers_400_and_files_nothing(
     world: World, path: str, data: dict[str, str], field: str
 ) -> None:
-    response = signed_in(world, "community_worker").post(f"{LIST}{path}", data)
+    response = signed_in(world.user("community_worker")).post(f"{LIST}{path}", data)
     assert response.status_code == 400
     assert f"“{field}”" in response.content.decode()
     assert not Matter.objects.exists()
@@ -223,14 +218,14 @@ def test_nul_in_the_intake_answers_400_and_files_nothing(
 )
 def test_nul_in_a_step_answers_400_and_changes_nothing(world: World, step: str, data: dict) -> None:
     matter = received(world)
-    response = signed_in(world, "community_worker").post(f"{LIST}{matter.pk}/{step}/", data)
+    response = signed_in(world.user("community_worker")).post(f"{LIST}{matter.pk}/{step}/", data)
     assert response.status_code == 400
     matter.refresh_from_db()
     assert matter.status == MatterStatuses.RECEIVED
 
 
 def test_nul_in_the_api_intake_answers_422(world: World) -> None:
-    answer = signed_in(world, "community_worker").post(
+    answer = signed_in(world.user("community_worker")).post(
         API,
         {"category": "repair\x00", "summary": "电梯停运"},
         content_type="application/json",
@@ -247,14 +242,14 @@ def test_nul_in_the_api_intake_answers_422(world: World) -> None:
 def test_an_odd_offset_on_the_list_is_a_page_not_an_error(world: World, offset: str) -> None:
     """An offset beyond what a database takes (64 bits) used to be a 500 here."""
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}?offset={offset}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}?offset={offset}")
     assert response.status_code == 200
     assert response.context["offset"] in (0, 1_000_000_000)
 
 
 def test_an_offset_beyond_the_matters_shows_the_way_back(world: World) -> None:
     received(world)
-    response = signed_in(world, "community_worker").get(f"{LIST}?offset={10**30}")
+    response = signed_in(world.user("community_worker")).get(f"{LIST}?offset={10**30}")
     assert response.context["rows"] == []
     assert response.context["previous_offset"] == 1_000_000_000 - 50
     assert response.context["next_offset"] is None

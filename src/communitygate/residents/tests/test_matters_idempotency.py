@@ -19,17 +19,11 @@ from communitygate.residents.services.matters import (
     matter_submit_public,
 )
 from communitygate.residents.tests.test_matters_services import intake
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/matters"
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(world.user(person))
-    return client
 
 
 def create(client: Client, key: str, **body: str) -> Any:
@@ -40,8 +34,8 @@ def create(client: Client, key: str, **body: str) -> Any:
 
 
 def test_staff_of_two_communities_may_use_the_same_key(world: World) -> None:
-    mine = create(signed_in(world, "community_worker"), "shared-key")
-    theirs = create(signed_in(world, "community_secretary_other"), "shared-key")
+    mine = create(signed_in(world.user("community_worker")), "shared-key")
+    theirs = create(signed_in(world.user("community_secretary_other")), "shared-key")
     assert mine.status_code == 201, mine.content
     assert theirs.status_code == 201, theirs.content
     assert mine.json()["community"] == "370203031001"
@@ -60,7 +54,7 @@ def test_two_staff_of_one_community_may_use_the_same_key(world: World) -> None:
 
 
 def test_the_same_person_and_key_answer_the_first_matter_or_422(world: World) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     first = create(client, "retry-1")
     again = create(client, "retry-1")
     assert again.status_code == 201

@@ -9,23 +9,16 @@ import zipfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.residents.models import Matter, MatterCategory, MatterStatuses
 from communitygate.residents.services.matters import matter_answer, matter_receive
 from communitygate.residents.tests.test_matters_services import PHONE, PNG, intake, pin_day
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
 FULL_PHONE = re.compile(r"1[3-9]\d{9}")
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(world.user(person))
-    return client
 
 
 def some_matters(world: World, count: int) -> list[Matter]:
@@ -50,7 +43,7 @@ def intake_form(**overrides: object) -> dict[str, object]:
 
 
 def test_quick_intake_saves_and_returns_to_an_empty_form_with_the_code(world: World) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     page = client.get("/residents/matters/new/")
     assert page["Cache-Control"].count("no-store")
     html = page.content.decode()
@@ -72,7 +65,7 @@ def test_quick_intake_saves_and_returns_to_an_empty_form_with_the_code(world: Wo
 
 
 def test_intake_shows_the_problems_on_the_form(world: World) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.post("/residents/matters/new/", intake_form(phone="12345", client_token="x2"))
     assert response.status_code == 200
     assert "phone" in response.context["form"].errors
@@ -80,7 +73,7 @@ def test_intake_shows_the_problems_on_the_form(world: World) -> None:
 
 
 def test_intake_finds_a_resident_by_name_within_the_community(world: World) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.get("/residents/matters/new/?find=nobody")
     assert response.status_code == 200
     assert response.context["found"] == []
@@ -96,7 +89,7 @@ def test_the_list_is_scoped_masked_marked_and_counts_its_queries(
         intake=intake(community_code="370203014001", summary="外社区事项"),
     )
     pin_day(dt.date(2025, 9, 30))
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     client.get("/residents/matters/")  # warm the session and grants
     with django_assert_num_queries(8):
         response = client.get("/residents/matters/")
@@ -114,7 +107,7 @@ def test_the_list_is_scoped_masked_marked_and_counts_its_queries(
 def test_the_list_filters(world: World) -> None:
     matters = some_matters(world, 2)
     matter_answer(actor=world.user("community_worker"), matter=matters[0], answer="好")
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.get("/residents/matters/?status=answered")
     assert [m.pk for m, _overdue in response.context["rows"]] == [matters[0].pk]
     response = client.get(f"/residents/matters/?text={matters[1].tracking_code}")
@@ -125,7 +118,7 @@ def test_the_subdistrict_reads_and_sees_escalated_ones_but_cannot_act(world: Wor
     pin_day(dt.date(2025, 9, 1))
     (matter,) = some_matters(world, 1)
     call_command("escalate_overdue_matters", "--date", "2025-09-30", stdout=io.StringIO())
-    client = signed_in(world, "subdistrict_officer")
+    client = signed_in(world.user("subdistrict_officer"))
     html = client.get("/residents/matters/").content.decode()
     assert 'data-escalated="1"' in html
     page = client.get(f"/residents/matters/{matter.pk}/").content.decode()
@@ -137,7 +130,7 @@ def test_the_subdistrict_reads_and_sees_escalated_ones_but_cannot_act(world: Wor
 
 def test_steps_from_the_matters_page_and_its_history(world: World) -> None:
     (matter,) = some_matters(world, 1)
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     url = f"/residents/matters/{matter.pk}/"
     client.post(url + "assign/", {"assignee": "community_worker"})
     client.post(url + "answer/", {"answer": "已联系物业"})
@@ -164,7 +157,7 @@ def test_steps_from_the_matters_page_and_its_history(world: World) -> None:
 
 def test_another_communitys_matter_is_not_found(world: World) -> None:
     (matter,) = some_matters(world, 1)
-    client = signed_in(world, "community_secretary_other")
+    client = signed_in(world.user("community_secretary_other"))
     assert client.get(f"/residents/matters/{matter.pk}/").status_code == 404
     assert client.post(f"/residents/matters/{matter.pk}/close/").status_code == 404
 
@@ -172,7 +165,7 @@ def test_another_communitys_matter_is_not_found(world: World) -> None:
 def test_rates_page_periods(world: World) -> None:
     pin_day(dt.date(2025, 9, 1))
     some_matters(world, 2)
-    client = signed_in(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     response = client.get("/residents/rates/?period=quarter&year=2025&quarter=3")
     assert (response.context["start"], response.context["end"]) == (
         dt.date(2025, 7, 1),
@@ -180,7 +173,9 @@ def test_rates_page_periods(world: World) -> None:
     )
     assert response.context["total_rows"][0].received == 2
     assert len(response.context["rows"]) == 3  # the office reads every community
-    response = signed_in(world, "community_worker").get("/residents/rates/?period=year&year=2025")
+    response = signed_in(world.user("community_worker")).get(
+        "/residents/rates/?period=year&year=2025"
+    )
     assert [row.code for row in response.context["rows"]] == ["370203031001"]
     response = client.get("/residents/rates/?period=custom&start=2025-09-02&end=2025-09-30")
     assert response.context["total_rows"][0].received == 0
@@ -188,7 +183,7 @@ def test_rates_page_periods(world: World) -> None:
 
 def test_the_export_is_masked_and_recorded(world: World) -> None:
     some_matters(world, 2)
-    response = signed_in(world, "community_worker").get("/residents/matters/export.xlsx")
+    response = signed_in(world.user("community_worker")).get("/residents/matters/export.xlsx")
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         text = "".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
@@ -202,7 +197,7 @@ def test_the_export_is_masked_and_recorded(world: World) -> None:
 
 def test_api_lists_scoped_and_masked_with_paging(world: World, django_assert_num_queries) -> None:
     some_matters(world, 3)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     client.get("/api/v1/matters")
     with django_assert_num_queries(5):
         answer = client.get("/api/v1/matters?limit=2")
@@ -210,12 +205,15 @@ def test_api_lists_scoped_and_masked_with_paging(world: World, django_assert_num
     assert body["count"] == 3 and len(body["items"]) == 2
     assert not FULL_PHONE.search(answer.content.decode())
     assert body["items"][0]["phone"] == "139****5678"
-    assert signed_in(world, "community_secretary_other").get("/api/v1/matters").json()["count"] == 0
+    assert (
+        signed_in(world.user("community_secretary_other")).get("/api/v1/matters").json()["count"]
+        == 0
+    )
     assert client.get("/api/v1/matters?limit=0").status_code == 422
 
 
 def test_api_intake_is_idempotent_and_steps_work(world: World) -> None:
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     body = {"category": "consultation", "summary": "API事项", "phone": PHONE, "name": "甲"}
     first = client.post(
         "/api/v1/matters", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="api-1"
@@ -254,21 +252,21 @@ def test_api_intake_is_idempotent_and_steps_work(world: World) -> None:
 def test_api_rates(world: World) -> None:
     pin_day(dt.date(2025, 9, 1))
     some_matters(world, 2)
-    answer = signed_in(world, "subdistrict_officer").get(
+    answer = signed_in(world.user("subdistrict_officer")).get(
         "/api/v1/matters/rates?start=2025-09-01&end=2025-09-30"
     )
     body = answer.json()
     assert body["total"]["received"] == 2
     assert body["total"]["response_rate"] is None or body["total"]["response_rate"] == "0.0000"
     assert [row["code"] for row in body["communities"]] == ["370203031001", "370203031002"]
-    assert signed_in(world, "no_role").get("/api/v1/matters/rates").status_code == 404
+    assert signed_in(world.user("no_role")).get("/api/v1/matters/rates").status_code == 404
 
 
 # The office's settings -------------------------------------------------------------------
 
 
 def test_changing_a_categorys_working_days_is_audited(world: World) -> None:
-    client = signed_in(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     category = MatterCategory.objects.get(code="repair")
     response = client.post(
         f"/admin/residents/mattercategory/{category.pk}/change/",

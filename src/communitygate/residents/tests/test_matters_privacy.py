@@ -23,7 +23,7 @@ from communitygate.residents.services.matters import (
     matter_submit_public,
 )
 from communitygate.residents.tests.test_matters_services import intake
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,6 @@ ID_NUMBER = generate_id_number(
     random.Random(5), region="370203", birth_date=dt.date(1950, 3, 4), sex="female"
 )
 DIGIT_RUN = re.compile(r"\d{11,}")
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(world.user(person))
-    return client
 
 
 def registry_resident(world: World, name: str, phone: str) -> Resident:
@@ -71,7 +65,7 @@ def no_full_numbers(text: str) -> None:
 
 
 def test_the_intake_form_does_not_echo_the_phone_after_an_error(world: World) -> None:
-    response = signed_in(world, "community_worker").post(
+    response = signed_in(world.user("community_worker")).post(
         "/residents/matters/new/",
         {
             "community": "370203031001",
@@ -109,7 +103,7 @@ def test_the_public_form_does_not_echo_the_phone_after_an_error(world: World) ->
 
 
 def test_the_search_form_posts_so_no_phone_enters_a_url(world: World) -> None:
-    html = signed_in(world, "community_worker").get("/residents/matters/new/").content.decode()
+    html = signed_in(world.user("community_worker")).get("/residents/matters/new/").content.decode()
     search = re.search(r'<form[^>]*data-testid="resident-search"', html)
     assert search is not None
     assert 'method="post"' in search.group() and "/residents/matters/new/find/" in search.group()
@@ -118,12 +112,12 @@ def test_the_search_form_posts_so_no_phone_enters_a_url(world: World) -> None:
 def test_a_name_search_by_get_lists_the_communitys_residents(world: World) -> None:
     wanted = registry_resident(world, "王秀英", TYPED_PHONE)
     registry_resident(world, "王秀兰", OTHER_PHONE)
-    response = signed_in(world, "community_worker").get("/residents/matters/new/?find=王秀英")
+    response = signed_in(world.user("community_worker")).get("/residents/matters/new/?find=王秀英")
     assert response.status_code == 200
     assert response.context["found"] == [wanted]
     assert "138****1111" in response.content.decode()
     # Another community's worker finds nobody there.
-    other = signed_in(world, "community_secretary_other").get(
+    other = signed_in(world.user("community_secretary_other")).get(
         "/residents/matters/new/?find=王秀英&find_community=370203031001"
     )
     assert other.context["found"] == []
@@ -132,7 +126,7 @@ def test_a_name_search_by_get_lists_the_communitys_residents(world: World) -> No
 def test_a_phone_in_the_query_string_is_ignored(world: World) -> None:
     registry_resident(world, "王秀英", TYPED_PHONE)
     registry_resident(world, "王秀英", OTHER_PHONE)
-    response = signed_in(world, "community_worker").get(
+    response = signed_in(world.user("community_worker")).get(
         f"/residents/matters/new/?find=王秀英&find_phone={TYPED_PHONE}"
     )
     assert len(response.context["found"]) == 2  # by name only: the phone was not used
@@ -143,7 +137,7 @@ def test_a_phone_search_by_post_finds_exactly_that_resident_and_does_not_echo_it
 ) -> None:
     wanted = registry_resident(world, "王秀英", TYPED_PHONE)
     registry_resident(world, "王秀英", OTHER_PHONE)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.post(
         "/residents/matters/new/find/",
         {"find_community": "370203031001", "find": "王秀英", "find_phone": TYPED_PHONE},
@@ -165,7 +159,7 @@ def test_a_phone_search_by_post_finds_exactly_that_resident_and_does_not_echo_it
 
 
 def test_a_search_with_nothing_to_find_says_so(world: World) -> None:
-    response = signed_in(world, "community_worker").post(
+    response = signed_in(world.user("community_worker")).post(
         "/residents/matters/new/find/", {"find_community": "370203031001"}
     )
     assert response.status_code == 200
@@ -175,7 +169,7 @@ def test_a_search_with_nothing_to_find_says_so(world: World) -> None:
 
 def test_the_resident_found_is_chosen_in_the_intake(world: World) -> None:
     resident = registry_resident(world, "王秀英", TYPED_PHONE)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.post(
         "/residents/matters/new/",
         {
@@ -255,6 +249,6 @@ def test_the_matter_page_shows_free_text_masked(world: World) -> None:
     matter = matter_receive(
         actor=worker, intake=intake(description=f"电话 {TYPED_PHONE}", location="3号楼")
     )
-    html = signed_in(world, "community_worker").get(f"/residents/matters/{matter.pk}/")
+    html = signed_in(world.user("community_worker")).get(f"/residents/matters/{matter.pk}/")
     assert TYPED_PHONE not in html.content.decode()
     assert "138****1111" in html.content.decode()

@@ -18,15 +18,9 @@ from communitygate.residents.services.matters import (
     matter_receive,
 )
 from communitygate.residents.tests.test_matters_services import PHONE, intake
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(world.user(person))
-    return client
 
 
 def received(world: World, **overrides: object) -> Matter:
@@ -84,19 +78,19 @@ def test_a_matter_without_a_phone_has_nothing_to_reveal(world: World) -> None:
 def test_the_page_offers_the_button_only_to_who_may_reveal(world: World) -> None:
     matter = received(world)
     url = f"/residents/matters/{matter.pk}/"
-    secretary_page = signed_in(world, "community_secretary").get(url).content.decode()
+    secretary_page = signed_in(world.user("community_secretary")).get(url).content.decode()
     assert 'data-testid="reveal-phone-form"' in secretary_page
     assert f"/residents/matters/{matter.pk}/reveal-phone/" in secretary_page
     assert PHONE not in secretary_page
     for person in ("community_worker", "subdistrict_officer"):
-        page = signed_in(world, person).get(url).content.decode()
+        page = signed_in(world.user(person)).get(url).content.decode()
         assert 'data-testid="reveal-phone-form"' not in page
 
 
 def test_the_reveal_page_shows_the_phone_once_uncached(world: World) -> None:
     matter = received(world)
     url = f"/residents/matters/{matter.pk}/reveal-phone/"
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     response = client.post(url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -108,19 +102,19 @@ def test_the_reveal_page_shows_the_phone_once_uncached(world: World) -> None:
 def test_the_reveal_page_refuses_others(world: World) -> None:
     matter = received(world)
     url = f"/residents/matters/{matter.pk}/reveal-phone/"
-    refused = signed_in(world, "subdistrict_officer").post(url)
+    refused = signed_in(world.user("subdistrict_officer")).post(url)
     assert refused.status_code == 403
     assert PHONE not in refused.content.decode()
     assert len(events("matter.reveal_phone_denied")) == 1
     # Someone who does not see the matter is told nothing, and nothing is recorded.
-    assert signed_in(world, "community_secretary_other").post(url).status_code == 404
+    assert signed_in(world.user("community_secretary_other")).post(url).status_code == 404
     assert len(events("matter.reveal_phone_denied")) == 1
     assert Client().post(url).status_code == 302
 
 
 def test_the_reveal_page_for_a_matter_without_a_phone_is_not_found(world: World) -> None:
     matter = received(world, phone="")
-    response = signed_in(world, "community_secretary").post(
+    response = signed_in(world.user("community_secretary")).post(
         f"/residents/matters/{matter.pk}/reveal-phone/"
     )
     assert response.status_code == 404

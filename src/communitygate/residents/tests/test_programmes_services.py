@@ -6,13 +6,10 @@ staff pages and API (scoped, masked, query-counted) and the public sign-up page.
 import datetime as dt
 import json
 import re
-import threading
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
-from django.db import connection
 from django.test import Client
 
 from communitygate.audit.models import AuditEvent
@@ -35,7 +32,7 @@ from communitygate.residents.services.programmes import (
     programme_create,
     session_add,
 )
-from communitygate.testing import World, build_world
+from communitygate.testing import World, build_world, run_together, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -88,12 +85,6 @@ def statuses(programme: Programme) -> list[tuple[str, str]]:
     return list(
         programme.enrolments.order_by("signed_up_at", "pk").values_list("child_name", "status")
     )
-
-
-def signed_in(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 # Capacity and the waiting list ---------------------------------------------------------------------
@@ -224,32 +215,6 @@ def test_a_session_falls_within_the_programme(world: World) -> None:
 # Capacity under concurrency ------------------------------------------------------------------------
 
 
-def run_together(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            result = call()
-            with lock:
-                results.append(result)
-        except BaseException as error:
-            with lock:
-                errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_racing_sign_ups_and_withdrawals_never_exceed_capacity(transactional_db: None) -> None:
     world = build_world()
@@ -295,14 +260,14 @@ def test_the_programme_page_masks_guardians_and_shows_lists_and_the_grid(world: 
     worker = world.user("community_worker")
     session = session_add(actor=worker, programme=programme, held_on=TODAY)
     attendance_record(actor=worker, session=session, present_enrolment_ids=[first.pk])
-    page = signed_in(world, "community_worker").get(f"/residents/programmes/{programme.pk}/")
+    page = signed_in(world.user("community_worker")).get(f"/residents/programmes/{programme.pk}/")
     body = page.content.decode()
     assert page.status_code == 200
     assert "139****0001" in body and "139****0002" in body
     assert not FULL_PHONE.search(body)
     assert 'data-testid="waiting-' in body and f'data-testid="session-{session.pk}"' in body
     assert (
-        signed_in(world, "community_secretary_other")
+        signed_in(world.user("community_secretary_other"))
         .get(f"/residents/programmes/{programme.pk}/")
         .status_code
         == 404
@@ -310,7 +275,7 @@ def test_the_programme_page_masks_guardians_and_shows_lists_and_the_grid(world: 
 
 
 def test_staff_run_a_programme_through_the_pages(world: World) -> None:
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     created = client.post(
         "/residents/programmes/new/",
         {
@@ -351,7 +316,7 @@ def test_the_list_page_keeps_its_query_count(world: World, django_assert_num_que
     for index in range(4):
         programme = club(world, title=f"项目{index}")
         sign_up(programme, index)
-    client = signed_in(world, "subdistrict_officer")
+    client = signed_in(world.user("subdistrict_officer"))
     client.get("/residents/programmes/")
     # session, user, grants, programmes with their counts, unread notifications (a subdistrict
     # officer staffs no community, so that question needs no query)
@@ -456,7 +421,7 @@ def test_the_api_lists_programmes_and_masked_enrolments_in_scope(world: World) -
     programme = club(world, capacity=1)
     sign_up(programme, 1)
     sign_up(programme, 2)
-    client = signed_in(world, "subdistrict_officer")
+    client = signed_in(world.user("subdistrict_officer"))
     listed = client.get("/api/v1/programmes").json()
     assert listed["count"] == 1 and listed["items"][0]["enrolled"] == 1
     detail = client.get(f"/api/v1/programmes/{programme.pk}").json()
@@ -464,14 +429,14 @@ def test_the_api_lists_programmes_and_masked_enrolments_in_scope(world: World) -
     enrolments = client.get(f"/api/v1/programmes/{programme.pk}/enrolments")
     assert not FULL_PHONE.search(enrolments.content.decode())
     assert [e["waiting_position"] for e in enrolments.json()["items"]] == [None, 1]
-    other = signed_in(world, "community_secretary_other")
+    other = signed_in(world.user("community_secretary_other"))
     assert other.get(f"/api/v1/programmes/{programme.pk}").status_code == 404
     assert other.get("/api/v1/programmes").json()["count"] == 0
 
 
 def test_the_api_enrols_idempotently_and_withdraws(world: World) -> None:
     programme = club(world, capacity=1)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     url = f"/api/v1/programmes/{programme.pk}/enrolments"
     body = {"child_name": "小强", "guardian_name": "张", "guardian_phone": phone(3)}
     first = post_json(client, url, body, key="enrol-1")
@@ -487,7 +452,7 @@ def test_the_api_enrols_idempotently_and_withdraws(world: World) -> None:
     withdrawn = client.post(f"/api/v1/enrolments/{first.json()['id']}/withdraw")
     assert withdrawn.json()["status"] == "withdrawn"
     assert Enrolment.objects.get(pk=waiting["id"]).status == "enrolled"
-    reader = signed_in(world, "subdistrict_officer")
+    reader = signed_in(world.user("subdistrict_officer"))
     assert post_json(reader, url, {**body, "child_name": "小亮"}).status_code == 403
 
 
@@ -548,7 +513,7 @@ def form_token(page: str, testid: str = "") -> str:
 
 
 def test_a_double_submitted_programme_is_created_once(world: World) -> None:
-    client = signed_in(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     data = {
         "community": "370203031001",
         "title": "暑期托管",
@@ -566,7 +531,7 @@ def test_a_double_submitted_programme_is_created_once(world: World) -> None:
 
 def test_a_double_submitted_session_or_staff_enrolment_is_added_once(world: World) -> None:
     programme = club(world)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     base = f"/residents/programmes/{programme.pk}"
     page = client.get(f"{base}/").content.decode()
     session = {
@@ -590,7 +555,7 @@ def test_a_double_submitted_session_or_staff_enrolment_is_added_once(world: Worl
 
 def test_the_staff_enrolment_form_keeps_its_token_out_of_the_service(world: World) -> None:
     programme = club(world)
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     page = client.get(f"/residents/programmes/{programme.pk}/").content.decode()
     answer = client.post(
         f"/residents/programmes/{programme.pk}/enrol/",

@@ -10,7 +10,6 @@ import re
 from typing import Any, cast
 
 import pytest
-from django.contrib.auth.models import User
 from django.http import HttpResponse
 from django.test import Client
 from openpyxl import load_workbook
@@ -23,7 +22,7 @@ from communitygate.residents.services.registry import (
     volunteer_register,
 )
 from communitygate.residents.tests.grid_registry import id_number, person_in, sibling_secretary
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -59,12 +58,6 @@ def people(world: World) -> dict[str, Resident]:
             id_number(3),
         ),
     }
-
-
-def client_for(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 def text_of(response: Any) -> str:
@@ -106,7 +99,7 @@ def paths(people: dict[str, Resident]) -> list[str]:
 def test_no_page_export_or_answer_holds_a_full_number(
     world: World, people: dict[str, Resident], person: str
 ) -> None:
-    client = client_for(world, person)
+    client = signed_in(world.user(person))
     for path in paths(people):
         response = client.get(path)
         if response.status_code == 200:
@@ -128,7 +121,7 @@ def test_the_secretary_reveals_once_on_a_page_no_cache_keeps(
     world: World, people: dict[str, Resident]
 ) -> None:
     own = people["own"]
-    client = client_for(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     detail = client.get(f"/residents/people/{own.pk}/")
     assert 'data-testid="reveal-id-number"' in text_of(detail)
     response = client.post(f"/residents/people/{own.pk}/reveal/", {"field": "id_number"})
@@ -147,7 +140,7 @@ def test_those_who_see_but_may_not_reveal_get_403_and_no_button(
     world: World, people: dict[str, Resident], person: str
 ) -> None:
     own = people["own"]
-    client = client_for(world, person)
+    client = signed_in(world.user(person))
     assert 'data-testid="reveal' not in text_of(client.get(f"/residents/people/{own.pk}/"))
     response = client.post(f"/residents/people/{own.pk}/reveal/", {"field": "id_number"})
     assert response.status_code == 403
@@ -158,13 +151,13 @@ def test_those_who_see_but_may_not_reveal_get_403_and_no_button(
 def test_another_communitys_secretary_gets_404_for_the_reveal(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "community_secretary_other")
+    client = signed_in(world.user("community_secretary_other"))
     response = client.post(f"/residents/people/{people['own'].pk}/reveal/", {"field": "id_number"})
     assert response.status_code == 404
 
 
 def test_pages_with_personal_data_are_not_cached(world: World, people: dict[str, Resident]) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     for path in paths(people)[:-1]:
         response = client.get(path)
         assert response.status_code == 200, path
@@ -175,7 +168,7 @@ def test_a_community_never_sees_another_communitys_residents(
     world: World, people: dict[str, Resident]
 ) -> None:
     seen = {
-        person: text_of(client_for(world, person).get("/residents/people/"))
+        person: text_of(signed_in(world.user(person)).get("/residents/people/"))
         for person in (
             "community_secretary",
             "community_secretary_other",
@@ -198,7 +191,7 @@ def test_a_community_never_sees_another_communitys_residents(
         "李外社区" in seen["subdistrict_officer_other"]
         and "李本社区" not in seen["subdistrict_officer_other"]
     )
-    worker = client_for(world, "community_worker")
+    worker = signed_in(world.user("community_worker"))
     for resident in (people["sibling"], people["other"]):
         assert worker.get(f"/residents/people/{resident.pk}/").status_code == 404
         assert worker.get(f"/api/v1/residents/{resident.pk}").status_code == 404
@@ -212,7 +205,7 @@ def search_api(client: Client, body: dict[str, Any]) -> Any:
 
 
 def test_the_api_answers_masked_and_filtered(world: World, people: dict[str, Resident]) -> None:
-    officer = client_for(world, "subdistrict_officer")
+    officer = signed_in(world.user("subdistrict_officer"))
     answer = search_api(officer, {"id_number": id_number(2)})
     assert "no-store" in answer["Cache-Control"]
     body = answer.json()
@@ -235,7 +228,7 @@ def test_the_api_answers_masked_and_filtered(world: World, people: dict[str, Res
 
 
 def test_registering_a_resident_in_a_new_household_on_the_page(world: World) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     number = id_number(5, sex="female", birth=dt.date(1985, 6, 1))
     response = client.post(
         "/residents/people/new/",
@@ -278,7 +271,7 @@ def test_registering_a_resident_in_a_new_household_on_the_page(world: World) -> 
 def test_a_duplicate_on_the_page_names_the_masked_number_and_echoes_nothing(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.post(
         "/residents/people/new/",
         {
@@ -297,7 +290,7 @@ def test_a_duplicate_on_the_page_names_the_masked_number_and_echoes_nothing(
 
 def test_an_edit_on_the_page_and_a_move_out(world: World, people: dict[str, Resident]) -> None:
     own = people["own"]
-    client = client_for(world, "community_secretary")
+    client = signed_in(world.user("community_secretary"))
     response = client.post(
         f"/residents/people/{own.pk}/edit/",
         {
@@ -315,7 +308,7 @@ def test_an_edit_on_the_page_and_a_move_out(world: World, people: dict[str, Resi
     own.refresh_from_db()
     assert own.moved_out_on == dt.date(2025, 1, 1)
     assert (
-        client_for(world, "subdistrict_officer")
+        signed_in(world.user("subdistrict_officer"))
         .get(f"/residents/people/{own.pk}/edit/")
         .status_code
         == 403
@@ -323,7 +316,7 @@ def test_an_edit_on_the_page_and_a_move_out(world: World, people: dict[str, Resi
 
 
 def test_volunteer_hours_on_the_page(world: World, people: dict[str, Resident]) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     volunteer = people["own"].volunteer
     response = client.post(
         f"/residents/volunteers/{volunteer.pk}/hours/",
@@ -339,7 +332,7 @@ def test_volunteer_hours_on_the_page(world: World, people: dict[str, Resident]) 
 def test_the_export_has_the_lists_scope_and_filters_and_is_recorded(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "subdistrict_officer")
+    client = signed_in(world.user("subdistrict_officer"))
     response = client.get("/residents/people/export.xlsx?q=李&community=370203031002")
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -386,7 +379,7 @@ def test_list_pages_cost_the_same_queries_for_2_residents_as_for_12(
     path: str,
     budget: int,
 ) -> None:
-    client = client_for(world, "subdistrict_officer")
+    client = signed_in(world.user("subdistrict_officer"))
     counts = []
     for start, count in [(100, 1), (200, 10)]:
         add_residents(world, start, count)
@@ -399,7 +392,7 @@ def test_list_pages_cost_the_same_queries_for_2_residents_as_for_12(
 
 def test_a_page_of_the_list_is_limited(world: World, people: dict[str, Resident]) -> None:
     add_residents(world, 300, 55)
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     first = text_of(client.get("/residents/people/"))
     assert first.count('data-testid="resident-') == 50
     assert 'data-testid="next-page"' in first
@@ -411,7 +404,7 @@ def test_a_page_of_the_list_is_limited(world: World, people: dict[str, Resident]
 def test_an_exact_search_finds_the_one_and_shows_its_mask(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "subdistrict_officer")
+    client = signed_in(world.user("subdistrict_officer"))
     page = text_of(client.post("/residents/people/", {"id_number": id_number(2)}))
     assert "李邻社区" in page and "李本社区" not in page
     assert people["sibling"].id_number_masked in page
@@ -449,7 +442,7 @@ def test_no_page_answer_or_export_shows_the_birth_date_beside_the_mask(
 ) -> None:
     own = people["own"]
     assert own.birth_date == BIRTH and own.id_number_masked == f"370203********{id_number(1)[-4:]}"
-    client = client_for(world, person)
+    client = signed_in(world.user(person))
     answers = {path: client.get(path) for path in paths(people)[:-1]}
     answers["the page's number search"] = client.post(
         "/residents/people/", {"id_number": id_number(1)}
@@ -493,7 +486,7 @@ def world_age(day: dt.date) -> int:
 def test_the_export_gives_birth_year_and_age_not_the_date(
     world: World, people: dict[str, Resident]
 ) -> None:
-    response = client_for(world, "community_worker").get("/residents/people/export.xlsx")
+    response = signed_in(world.user("community_worker")).get("/residents/people/export.xlsx")
     workbook = load_workbook(io.BytesIO(response.content))
     header, row = list(workbook.worksheets[0].iter_rows(values_only=True))[:2]
     assert "出生日期" not in header
@@ -514,7 +507,7 @@ def test_the_edit_page_shows_no_birth_date_for_someone_with_an_id_number(
             name="无证件", sex="female", birth_date=dt.date(1990, 5, 6), relation="child"
         ),
     )
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     page = text_of(client.get(f"/residents/people/{own.pk}/edit/"))
     assert 'name="birth_date"' not in page
     assert own.id_number_masked in page
@@ -539,7 +532,7 @@ def test_a_number_in_the_lists_address_is_refused_and_not_echoed(
     world: World, people: dict[str, Resident], field: str
 ) -> None:
     number = id_number(1) if field == "id_number" else "13912345678"
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     response = client.get(f"/residents/people/?q=李&{field}={number}")
     assert response.status_code == 302
     assert number not in response["Location"] and "q=" in response["Location"]
@@ -552,7 +545,7 @@ def test_a_number_in_the_lists_address_is_refused_and_not_echoed(
 def test_the_export_takes_no_number_and_sends_back_without_it(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "subdistrict_officer")
+    client = signed_in(world.user("subdistrict_officer"))
     response = client.get("/residents/people/export.xlsx?phone=13912345678&community=370203031002")
     assert response.status_code == 302
     assert "13912345678" not in response["Location"]
@@ -572,7 +565,7 @@ def test_the_list_api_takes_no_number_in_its_query(
     world: World, people: dict[str, Resident], field: str
 ) -> None:
     number = id_number(1) if field == "id_number" else "13912345678"
-    response = client_for(world, "community_worker").get(f"/api/v1/residents?{field}={number}")
+    response = signed_in(world.user("community_worker")).get(f"/api/v1/residents?{field}={number}")
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "number_in_query"
@@ -584,7 +577,7 @@ def test_the_list_api_takes_no_number_in_its_query(
 def test_a_number_search_is_recorded_masked_on_the_page_and_in_the_api(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     page = client.post("/residents/people/", {"id_number": id_number(1)})
     assert "李本社区" in text_of(page)
     answer = search_api(client, {"phone": "13912345678"})
@@ -604,10 +597,12 @@ def test_a_number_search_is_recorded_masked_on_the_page_and_in_the_api(
 def test_the_api_search_needs_a_number_and_a_registry(
     world: World, people: dict[str, Resident]
 ) -> None:
-    worker = client_for(world, "community_worker")
+    worker = signed_in(world.user("community_worker"))
     assert search_api(worker, {"q": "李"}).status_code == 422
     assert search_api(worker, {"id_number": "123"}).status_code == 422
-    assert search_api(client_for(world, "no_role"), {"id_number": id_number(1)}).status_code == 404
+    assert (
+        search_api(signed_in(world.user("no_role")), {"id_number": id_number(1)}).status_code == 404
+    )
     assert not AuditEvent.objects.filter(action="resident.search").exists()
     assert (
         Client().post("/api/v1/residents/search", {}, content_type="application/json").status_code
@@ -618,7 +613,7 @@ def test_the_api_search_needs_a_number_and_a_registry(
 def test_an_offset_beyond_any_database_is_an_empty_page_not_an_error(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     for path in ("/residents/people/", "/residents/volunteers/"):
         response = client.get(f"{path}?offset={10**30}")
         assert response.status_code == 200, path
@@ -636,7 +631,7 @@ def form_token(page: str) -> str:
 def test_a_double_submit_of_the_new_resident_form_registers_one(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     token = form_token(text_of(client.get("/residents/people/new/")))
     form = {
         "household": people["own"].household_id,
@@ -661,7 +656,7 @@ def test_a_double_submit_of_the_new_resident_form_registers_one(
 def test_a_double_submit_of_volunteer_hours_records_them_once(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     volunteer = people["own"].volunteer
     token = form_token(text_of(client.get(f"/residents/people/{people['own'].pk}/")))
     form = {"served_on": "2025-03-01", "hours": "2", "what": "助老", "form_token": token}
@@ -684,7 +679,7 @@ def test_each_row_of_the_volunteers_list_has_its_own_token(
         fields=ResidentFields(name="李志愿", sex="male", relation="child"),
     )
     other = volunteer_register(actor=secretary, resident=second, skills="")
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     page = text_of(client.get("/residents/volunteers/"))
     tokens = re.findall(r'name="form_token" value="([^"]+)"', page)
     assert len(tokens) == 2 and tokens[0] != tokens[1]
@@ -701,7 +696,7 @@ def test_each_row_of_the_volunteers_list_has_its_own_token(
 def test_a_double_submit_of_the_volunteer_form_registers_once_and_reports_no_error(
     world: World, people: dict[str, Resident]
 ) -> None:
-    client = client_for(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     secretary = world.user("community_secretary")
     neighbour = resident_add(
         actor=secretary,

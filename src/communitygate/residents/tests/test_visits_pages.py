@@ -7,14 +7,13 @@ import re
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from communitygate.accounts.services import membership_grant
 from communitygate.core import clock
 from communitygate.residents.models import Visit
 from communitygate.residents.tests.grid_glance import add_household, add_visit
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -26,12 +25,6 @@ TODAY = dt.date(2026, 11, 23)
 def visits(world: World) -> World:
     clock.pin(MONDAY)
     return world
-
-
-def client_for(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(world.user(person))
-    return client
 
 
 def html(response: Any) -> str:
@@ -60,7 +53,7 @@ def test_the_page_lists_todays_upcoming_and_missed_visits(visits: World) -> None
         purpose="别的社区的走访",
     )
 
-    response = client_for(visits, "community_worker").get("/residents/visits/")
+    response = signed_in(visits.user("community_worker")).get("/residents/visits/")
     page = html(response)
     assert "no-store" in response["Cache-Control"]
     today = table(page, "visits-today")
@@ -75,7 +68,7 @@ def test_a_visit_is_planned_from_the_grids_link(visits: World) -> None:
     household = add_household(visits.org("community"), room="301", people=[("甲", []), ("乙", [])])
     resident = household.residents.order_by("pk").last()
     assert resident is not None
-    client = client_for(visits, "community_worker")
+    client = signed_in(visits.user("community_worker"))
     page = html(client.get(f"/residents/visits/?household={household.pk}"))
     assert "1号楼 1单元 301" in page
     assert f'<option value="{resident.pk}">乙</option>' in page
@@ -100,7 +93,7 @@ def test_a_visit_is_planned_from_the_grids_link(visits: World) -> None:
 
 def test_a_visit_is_planned_by_building_unit_and_room(visits: World) -> None:
     household = add_household(visits.org("community"), building="3号楼", unit="2单元", room="502")
-    client = client_for(visits, "community_secretary")
+    client = signed_in(visits.user("community_secretary"))
     data = {
         "community": "370203031001",
         "building": household.room.unit.building_id,
@@ -122,7 +115,7 @@ def test_a_visit_is_planned_by_building_unit_and_room(visits: World) -> None:
 
 def test_a_broken_rule_keeps_the_form_with_its_message(visits: World) -> None:
     household = add_household(visits.org("community"))
-    client = client_for(visits, "community_worker")
+    client = signed_in(visits.user("community_worker"))
     response = client.post(
         "/residents/visits/",
         {
@@ -139,7 +132,7 @@ def test_a_broken_rule_keeps_the_form_with_its_message(visits: World) -> None:
 
 def test_a_household_of_another_community_answers_404(visits: World) -> None:
     other = add_household(visits.org("community_other"))
-    client = client_for(visits, "community_worker")
+    client = signed_in(visits.user("community_worker"))
     assert client.get(f"/residents/visits/?household={other.pk}").status_code == 404
     response = client.post(
         "/residents/visits/",
@@ -157,7 +150,7 @@ def test_a_household_of_another_community_answers_404(visits: World) -> None:
 def test_a_visit_is_recorded_done_on_the_page(visits: World) -> None:
     household = add_household(visits.org("community"))
     visit = add_visit(household, visits.user("community_worker"), planned_on=TODAY)
-    client = client_for(visits, "community_worker")
+    client = signed_in(visits.user("community_worker"))
     response = client.post(
         f"/residents/visits/{visit.pk}/done/",
         {"note": "情况良好", "next": "/residents/communities/370203031001/"},
@@ -176,9 +169,9 @@ def test_the_officer_who_sees_a_visit_gets_403_and_others_404(visits: World) -> 
     household = add_household(visits.org("community"))
     visit = add_visit(household, visits.user("community_worker"), planned_on=TODAY)
     path = f"/residents/visits/{visit.pk}/done/"
-    assert client_for(visits, "subdistrict_officer").post(path, {"note": ""}).status_code == 403
+    assert signed_in(visits.user("subdistrict_officer")).post(path, {"note": ""}).status_code == 403
     for person in ["subdistrict_officer_other", "community_secretary_other", "office_officer"]:
-        assert client_for(visits, person).post(path, {"note": ""}).status_code == 404
+        assert signed_in(visits.user(person)).post(path, {"note": ""}).status_code == 404
     assert Visit.objects.get(pk=visit.pk).done_at is None
 
 
@@ -187,13 +180,13 @@ def test_the_tagged_households_visits_are_planned_on_the_page(visits: World) -> 
     add_household(community, room="101", people=[("甲", ["elderly-alone"])])
     add_household(community, room="102", people=[("乙", ["aged-80-plus"])])
     data = {"community": "370203031001", "planned_on": "2026-11-25"}
-    officer = client_for(visits, "subdistrict_officer")
+    officer = signed_in(visits.user("subdistrict_officer"))
     assert officer.post("/residents/visits/plan-tagged/", data).status_code == 403
-    other = client_for(visits, "community_secretary_other")
+    other = signed_in(visits.user("community_secretary_other"))
     assert other.post("/residents/visits/plan-tagged/", data).status_code == 404
     assert not Visit.objects.exists()
 
-    client = client_for(visits, "community_worker")
+    client = signed_in(visits.user("community_worker"))
     response = client.post("/residents/visits/plan-tagged/", data, follow=True)
     assert Visit.objects.filter(planned_on=dt.date(2026, 11, 25)).count() == 2
     page = html(response)
@@ -202,9 +195,9 @@ def test_the_tagged_households_visits_are_planned_on_the_page(visits: World) -> 
 
 def test_the_visits_page_is_for_community_staff_only(visits: World) -> None:
     for person in ["subdistrict_officer", "office_officer", "auditor", "no_role"]:
-        assert client_for(visits, person).get("/residents/visits/").status_code == 404
+        assert signed_in(visits.user(person)).get("/residents/visits/").status_code == 404
     assert (
-        client_for(visits, "community_worker")
+        signed_in(visits.user("community_worker"))
         .get("/residents/visits/?community=370203014001")
         .status_code
         == 404
@@ -223,7 +216,7 @@ def test_a_person_working_in_two_communities_chooses_one(visits: World) -> None:
     add_visit(
         add_household(visits.org("community_sibling")), worker, planned_on=TODAY, purpose="郑州路"
     )
-    client = client_for(visits, "community_worker")
+    client = signed_in(visits.user("community_worker"))
     page = html(client.get("/residents/visits/?community=370203031002"))
     assert "郑州路社区" in page and "郑州路" in table(page, "visits-today")
     hub = html(client.get("/residents/"))
@@ -235,7 +228,7 @@ def test_the_visits_page_costs_the_same_queries_for_5_visits_as_for_50(
     visits: World, django_assert_max_num_queries: Any
 ) -> None:
     worker = visits.user("community_worker")
-    client = client_for(visits, "community_worker")
+    client = signed_in(visits.user("community_worker"))
     counts = []
     for start, count in [(0, 5), (5, 45)]:
         for n in range(start, start + count):

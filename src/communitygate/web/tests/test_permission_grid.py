@@ -23,7 +23,7 @@ import json
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, cast
 
@@ -35,7 +35,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import resolve_url
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -96,7 +96,16 @@ from communitygate.residents.tests import (
     grid_public,
     grid_registry,
 )
-from communitygate.testing import PASSWORD, PEOPLE, World, make_item
+from communitygate.testing import (
+    PASSWORD,
+    PEOPLE,
+    Shared,
+    World,
+    build_world,
+    make_item,
+    shared_rows,
+    signed_in,
+)
 from communitygate.web.tests.grid import (
     ADMIN_AUDIT_APP,
     ADMIN_INDEX,
@@ -137,7 +146,8 @@ from communitygate.web.tests.grid import (
 )
 from communitygate.workcalendar.models import CalendarOverride
 
-pytestmark = pytest.mark.django_db
+# Every test reads the grid's world, seeded once for the module (`grid_seed`).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed")]
 
 
 # Applications (admissions.permissions.applications_visible_to): the office, the committee,
@@ -722,15 +732,35 @@ def seed_admissions(world: World) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def seed(world: World, settings: Any, tmp_path: Any) -> GridSeed:
-    settings.STORAGES = {
+@pytest.fixture(scope="module")
+def grid_seed(
+    request: pytest.FixtureRequest,
+    django_db_setup: None,
+    django_db_blocker: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Shared[GridSeed]]:
+    """The grid's world, seeded once for the module (every cell runs in a rolled-back
+    transaction of its own); its uploaded files go to a temporary directory."""
+    storages = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
+            "OPTIONS": {"location": str(tmp_path_factory.mktemp("grid-files"))},
         },
     }
+    with override_settings(STORAGES=storages):
+        yield from shared_rows(request, django_db_blocker, lambda: seed_grid(build_world()))
+
+
+@pytest.fixture
+def seed(grid_seed: Shared[GridSeed]) -> GridSeed:
+    """The module's seed, its people read afresh (a test may have changed one in memory)."""
+    shared = grid_seed.enter()
+    people = User.objects.in_bulk([user.pk for user in shared.people.values()])
+    return replace(shared, people={key: people[user.pk] for key, user in shared.people.items()})
+
+
+def seed_grid(world: World) -> GridSeed:
     officer = world.user("office_officer")
     active = make_item(world, "G-1")
     suspended = make_item(world, "G-2")
@@ -1409,13 +1439,6 @@ def outcome_of(response: HttpResponseBase) -> str:
     return str(response.status_code)
 
 
-def client_for(seed: GridSeed, person: str) -> Client:
-    client = Client(raise_request_exception=False)
-    if person != ANONYMOUS:
-        client.force_login(seed.people[person])
-    return client
-
-
 # A page's write that is allowed redirects (a refused one redirects to sign in, or answers
 # 403, 404, or 200 with the form and its errors), or answers 201 where a protocol says so
 # (Open311's form-encoded POST); the API's answers 200 or 201.
@@ -1435,7 +1458,8 @@ def run_cell(
     effect = EFFECTS.get((method, path))
     problems: list[str] = []
     with transaction.atomic():
-        client = client_for(seed, person)
+        user = None if person == ANONYMOUS else seed.people[person]
+        client = signed_in(user, raise_request_exception=False)
         before = effect(seed) if effect else None
         if method == "GET":
             response = client.get(seed.url(path))

@@ -3,11 +3,10 @@ uploaded), the audit event, the reminder from 1 November, and the public API ans
 
 import datetime as dt
 import re
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse, HttpResponseBase
 from django.test import Client
@@ -16,7 +15,7 @@ from communitygate.audit.models import AuditEvent
 from communitygate.core import clock, workdays
 from communitygate.core.errors import InvalidInput, PermissionDenied
 from communitygate.core.workdays import earliest_urgent_start, is_workday
-from communitygate.testing import World
+from communitygate.testing import World, signed_in
 from communitygate.workcalendar.models import CalendarOverride, CalendarYear
 from communitygate.workcalendar.selectors import calendar_warning
 from communitygate.workcalendar.services import (
@@ -37,12 +36,6 @@ SCHEDULE_2027 = """2027-01-01 休 元旦
 2027-02-11 休 春节
 2027-02-20 班 春节调休上班
 """
-
-
-def client_for(world: World, person: str) -> Client:
-    client = Client()
-    client.force_login(cast(User, world.user(person)))
-    return client
 
 
 def html(response: HttpResponseBase) -> str:
@@ -72,16 +65,16 @@ def enter(client: Client, **fields: Any) -> HttpResponseBase:
 @pytest.mark.parametrize("path", ["/calendar/", "/calendar/2027/"])
 def test_the_pages_are_the_offices(world: World, path: str) -> None:
     for person in ["office_officer", "office_admin"]:
-        assert client_for(world, person).get(path).status_code == 200, person
+        assert signed_in(world.user(person)).get(path).status_code == 200, person
     for person in ["department_clerk", "community_secretary", "inspector", "no_role"]:
-        assert client_for(world, person).get(path).status_code == 404, person
+        assert signed_in(world.user(person)).get(path).status_code == 404, person
     response = Client().get(path)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
 
 
 def test_others_cannot_enter_a_year(world: World) -> None:
-    response = enter(client_for(world, "department_clerk"))
+    response = enter(signed_in(world.user("department_clerk")))
     assert response.status_code == 404
     assert enter(Client()).status_code == 302
     assert not CalendarYear.objects.exists()
@@ -97,7 +90,7 @@ def test_others_cannot_enter_a_year(world: World) -> None:
 
 
 def test_a_year_outside_the_enterable_range_is_not_a_page(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     assert client.get("/calendar/1999/").status_code == 404
     assert client.get("/calendar/2100/").status_code == 404
     assert client.get("/calendar/2099/").status_code == 200
@@ -107,7 +100,7 @@ def test_a_year_outside_the_enterable_range_is_not_a_page(world: World) -> None:
 
 
 def test_the_office_enters_2027_and_working_days_follow_it(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     with pytest.raises(Exception, match="2027年节假日安排尚未录入"):
         earliest_urgent_start(dt.date(2026, 12, 30))
 
@@ -135,7 +128,7 @@ def test_the_office_enters_2027_and_working_days_follow_it(world: World) -> None
 
 def test_entering_records_one_audit_event_with_the_changes(world: World) -> None:
     officer = world.user("office_officer")
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     enter(client)
     (event,) = AuditEvent.objects.filter(action="calendar_year.enter")
     assert event.actor == officer
@@ -148,7 +141,7 @@ def test_entering_records_one_audit_event_with_the_changes(world: World) -> None
 
 
 def test_entering_again_replaces_the_year_and_records_what_changed(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     enter(client)
     revised = SCHEDULE_2027.replace("2027-02-11 休 春节\n", "").replace("元旦", "元旦节")
     assert enter(client, lines=revised).status_code == 302
@@ -170,7 +163,7 @@ def test_entering_again_replaces_the_year_and_records_what_changed(world: World)
 
 
 def test_every_bad_line_is_listed_and_nothing_is_saved(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     lines = "\n".join(
         [
             "2027-01-01 休 元旦",  # 1: good
@@ -202,7 +195,7 @@ def test_every_bad_line_is_listed_and_nothing_is_saved(world: World) -> None:
 
 
 def test_an_earlier_entry_survives_a_rejected_one(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     enter(client)
     html(enter(client, lines="2027-01-01 休 元旦\nnonsense"))
     assert CalendarOverride.objects.count() == 7
@@ -210,7 +203,7 @@ def test_an_earlier_entry_survives_a_rejected_one(world: World) -> None:
 
 
 def test_the_source_is_required(world: World) -> None:
-    page = html(enter(client_for(world, "office_officer"), source="  "))
+    page = html(enter(signed_in(world.user("office_officer")), source="  "))
     assert "请填写依据" in page
     assert not CalendarOverride.objects.exists()
 
@@ -222,7 +215,7 @@ def test_a_complete_year_needs_at_least_one_day(world: World) -> None:
 
 
 def test_an_incomplete_entry_does_not_cover_the_year(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     assert enter(client, lines="2027-01-01 休 元旦", complete="").status_code == 302
     assert CalendarYear.objects.get(year=2027).complete is False
     assert is_workday(dt.date(2027, 1, 1)) is False
@@ -247,7 +240,7 @@ CSV_2027 = "日期,类型,名称\n2027-01-01,休,元旦\n2027-02-05,休,春节\n
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
 def test_a_csv_upload_enters_the_year(world: World, encoding: str) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     upload = SimpleUploadedFile("2027.csv", CSV_2027.encode(encoding), content_type="text/csv")
     response = enter(client, lines="", file=upload)
     assert response.status_code == 302
@@ -257,7 +250,7 @@ def test_a_csv_upload_enters_the_year(world: World, encoding: str) -> None:
 
 
 def test_a_csv_upload_reports_bad_rows_by_their_row_in_the_file(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     content = "日期,类型,名称\n2027-01-01,休,元旦\n2027/02/05,休,春节\n2027-02-20,班\n"
     upload = SimpleUploadedFile("2027.csv", content.encode(), content_type="text/csv")
     page = html(enter(client, file=upload))
@@ -305,19 +298,19 @@ def warning_shown(client: Client, path: str = "/catalog/") -> bool:
 
 def test_no_reminder_before_november(world: World) -> None:
     pin_shanghai(2026, 10, 31)
-    assert not warning_shown(client_for(world, "office_officer"))
+    assert not warning_shown(signed_in(world.user("office_officer")))
     assert calendar_warning(world.user("office_officer")) is None
 
 
 def test_the_office_is_reminded_from_1_november(world: World) -> None:
     pin_shanghai(2026, 11, 1)
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     page = html(client.get("/"))
     assert 'data-testid="calendar-warning"' in page
     assert "2027年节假日安排尚未录入，请录入" in page
     assert 'href="/calendar/2027/"' in page
     assert "The 2027 holiday schedule has not been entered" in html(english(client).get("/"))
-    assert warning_shown(client_for(world, "office_admin"), "/calendar/")
+    assert warning_shown(signed_in(world.user("office_admin")), "/calendar/")
 
 
 @pytest.mark.parametrize(
@@ -325,7 +318,7 @@ def test_the_office_is_reminded_from_1_november(world: World) -> None:
 )
 def test_only_the_office_is_reminded(world: World, person: str) -> None:
     pin_shanghai(2026, 12, 15)
-    assert not warning_shown(client_for(world, person))
+    assert not warning_shown(signed_in(world.user(person)))
     assert calendar_warning(world.user(person)) is None
 
 
@@ -336,7 +329,7 @@ def test_no_reminder_for_someone_signed_out(world: World) -> None:
 
 def test_the_reminder_stops_once_next_year_is_entered(world: World) -> None:
     pin_shanghai(2026, 11, 20)
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     enter(client, complete="")
     assert warning_shown(client)  # entered in part: still not covered
     enter(client)
@@ -345,7 +338,7 @@ def test_the_reminder_stops_once_next_year_is_entered(world: World) -> None:
 
 def test_no_reminder_when_the_package_knows_next_year(world: World) -> None:
     pin_shanghai(2025, 11, 20)  # chinesecalendar knows 2026
-    assert not warning_shown(client_for(world, "office_officer"))
+    assert not warning_shown(signed_in(world.user("office_officer")))
 
 
 # The overview ---------------------------------------------------------------------------------------
@@ -363,7 +356,7 @@ def enter_year(world: World, year: int) -> None:
 def test_the_overview_costs_the_same_queries_for_one_year_as_for_three(
     world: World, django_assert_max_num_queries: Any
 ) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     counts = []
     for years in [[2027], [2028, 2029]]:
         for year in years:
@@ -432,7 +425,7 @@ def test_the_api_answers_far_dates_with_the_rule_not_a_crash(client: Client) -> 
 
 
 def test_a_new_year_is_not_marked_complete_until_the_office_ticks_it(world: World) -> None:
-    client = client_for(world, "office_officer")
+    client = signed_in(world.user("office_officer"))
     box = re.compile(r'<input type="checkbox" name="complete"[^>]*>')
     (unticked,) = box.findall(html(client.get("/calendar/2027/")))
     assert "checked" not in unticked
