@@ -132,7 +132,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Status[A
         actor=request.user,
         applicant=applicant,
         fields=fields,
-        client_token=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
     )
     return Status(201, application_out(_fresh(request, application.pk)))
 
