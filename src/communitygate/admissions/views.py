@@ -64,6 +64,7 @@ from communitygate.admissions.services import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.pages import rule_broken_to_messages
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
@@ -111,6 +112,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def application_new(request: HttpRequest) -> HttpResponse:
     applicants = _applicant_choices(request)
     if not applicants:
@@ -123,7 +125,6 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 applicant=applicant,
                 fields=form.application_fields(),
-                client_token=form.cleaned_data["client_token"],
             )
         except RuleBroken as broken:
             _show_rule_error(request, form, broken)
@@ -148,7 +149,7 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
         **{
             name: getattr(application, name)
             for name in ApplicationForm.base_fields
-            if name not in {"applicant", "revision", "target_communities", "client_token"}
+            if name not in {"applicant", "revision", "target_communities"}
         },
     }
     form = ApplicationForm(

@@ -21,6 +21,7 @@ from communitygate.accounts.models import Roles
 from communitygate.accounts.selectors import Grant, user_grants
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.pages import rule_broken_to_messages, safe_next
 from communitygate.dispatch.forms import (
     ExtensionForm,
@@ -187,6 +188,7 @@ def dispatch_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def task_new(request: HttpRequest) -> HttpResponse:
     departments = [(d.code, d.name) for d in sending_departments(request.user)]
     if not departments:
@@ -194,11 +196,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
     form = TaskForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         try:
-            task = task_send(
-                actor=request.user,
-                request=form.task_request(),
-                idempotency_key=form.cleaned_data["client_token"] or "",
-            )
+            task = task_send(actor=request.user, request=form.task_request())
         except RuleBroken as broken:
             if broken.status == 403:
                 return HttpResponseForbidden(broken.message)

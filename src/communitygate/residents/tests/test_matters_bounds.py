@@ -201,7 +201,7 @@ def test_nul_in_the_intake_form_is_a_form_error(world: World) -> None:
             "category": "repair",
             "summary": "电梯\x00停运",
             "phone": "1380000\x001111",
-            "client_token": "nul-1",
+            "form_token": "nul-1",
         },
     )
     assert response.status_code == 200

@@ -43,7 +43,7 @@ def intake_form(**overrides: object) -> dict[str, object]:
         "summary": "电梯停运",
         "contact_name": "来电居民",
         "phone": "139 1234 5678",
-        "client_token": "intake-test-1",
+        "form_token": "intake-test-1",
     }
     values.update(overrides)
     return values
@@ -73,7 +73,7 @@ def test_quick_intake_saves_and_returns_to_an_empty_form_with_the_code(world: Wo
 
 def test_intake_shows_the_problems_on_the_form(world: World) -> None:
     client = signed_in(world, "community_worker")
-    response = client.post("/residents/matters/new/", intake_form(phone="12345", client_token="x2"))
+    response = client.post("/residents/matters/new/", intake_form(phone="12345", form_token="x2"))
     assert response.status_code == 200
     assert "phone" in response.context["form"].errors
     assert not Matter.objects.exists()

@@ -366,7 +366,7 @@ def test_the_list_page_keeps_its_query_count(world: World, django_assert_num_que
 def public_form(client: Client, programme: Programme) -> str:
     page = client.get(f"/public/programmes/{programme.pk}/")
     assert page.status_code == 200
-    found = re.search(r'name="token" value="([^"]+)"', page.content.decode())
+    found = re.search(r'name="form_token" value="([^"]+)"', page.content.decode())
     assert found
     return found.group(1)
 
@@ -381,7 +381,7 @@ def test_a_guardian_signs_up_online_and_sees_only_the_result(world: World) -> No
     answer = client.post(
         f"/public/programmes/{programme.pk}/",
         {
-            "token": token,
+            "form_token": token,
             "child_name": "小刚",
             "child_birth_date": "2018-05-01",
             "guardian_name": "刘女士",
@@ -396,7 +396,7 @@ def test_a_guardian_signs_up_online_and_sees_only_the_result(world: World) -> No
     client.post(
         f"/public/programmes/{programme.pk}/",
         {
-            "token": token,
+            "form_token": token,
             "child_name": "小刚",
             "guardian_name": "刘女士",
             "guardian_phone": phone(9),
@@ -405,7 +405,7 @@ def test_a_guardian_signs_up_online_and_sees_only_the_result(world: World) -> No
     client.post(
         f"/public/programmes/{programme.pk}/",
         {
-            "token": public_form(client, programme),
+            "form_token": public_form(client, programme),
             "child_name": "小刚",
             "guardian_name": "刘女士",
             "guardian_phone": phone(9),
@@ -423,7 +423,7 @@ def test_a_forged_or_foreign_token_is_refused(world: World) -> None:
         answer = client.post(
             f"/public/programmes/{programme.pk}/",
             {
-                "token": token,
+                "form_token": token,
                 "child_name": "小刚",
                 "guardian_name": "刘",
                 "guardian_phone": phone(9),

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.pages import page_window, rule_broken_to_form, rule_broken_to_messages
 from communitygate.core.spreadsheets import xlsx_response
 from communitygate.residents.forms.matters import (
@@ -194,6 +195,7 @@ def _intake_page(
 
 @never_cache
 @login_required
+@replay_on_resubmit
 def matter_new(request: HttpRequest) -> HttpResponse:
     """One short screen: after saving it comes back empty, with the tracking code in the message,
     ready for the next resident in the queue. `?find=<name>` (and `find_community`) lists
@@ -212,7 +214,6 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     intake=form.intake(),
                     photos=form.photo_uploads(),
-                    idempotency_key=form.cleaned_data["client_token"] or "",
                 )
             except RuleBroken as broken:
                 if broken.status == 403:
