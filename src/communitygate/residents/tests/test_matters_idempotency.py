@@ -98,7 +98,9 @@ def test_a_public_key_is_shared_by_every_resident_of_its_channel(world: World) -
 
 
 @pytest.mark.parametrize("key", ["a\x00b", "a\nb", "键", "x" * (MAX_KEY_LENGTH + 1)])
-def test_a_key_with_control_characters_non_ascii_or_too_long_is_refused(world: World, key: str) -> None:
+def test_a_key_with_control_characters_non_ascii_or_too_long_is_refused(
+    world: World, key: str
+) -> None:
     with pytest.raises(InvalidInput) as refused:
         matter_receive(actor=world.user("community_worker"), intake=intake(), idempotency_key=key)
     assert [p.field for p in refused.value.problems] == ["Idempotency-Key"]
