@@ -30,7 +30,7 @@ from django.db import IntegrityError, models, transaction
 from communitygate.core.crypto import blind_index
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
 
-HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 64
 _KEY_SHAPE = re.compile(r"[\x20-\x7e]{1,%d}" % MAX_KEY_LENGTH)  # noqa: UP031 (a regex)
 
@@ -61,9 +61,9 @@ def idempotency_key_checked(raw: str) -> str:
         raise InvalidInput(
             [
                 Problem(
-                    f"{HEADER} 不能超过{MAX_KEY_LENGTH}个字符。",
-                    f"The {HEADER} is longer than {MAX_KEY_LENGTH} characters.",
-                    field=HEADER,
+                    f"{IDEMPOTENCY_KEY_HEADER} 不能超过{MAX_KEY_LENGTH}个字符。",
+                    f"The {IDEMPOTENCY_KEY_HEADER} is longer than {MAX_KEY_LENGTH} characters.",
+                    field=IDEMPOTENCY_KEY_HEADER,
                 )
             ]
         )
@@ -71,9 +71,9 @@ def idempotency_key_checked(raw: str) -> str:
         raise InvalidInput(
             [
                 Problem(
-                    f"{HEADER} 只能包含可见的英文字符（ASCII）。",
-                    f"The {HEADER} may hold printable ASCII characters only.",
-                    field=HEADER,
+                    f"{IDEMPOTENCY_KEY_HEADER} 只能包含可见的英文字符（ASCII）。",
+                    f"The {IDEMPOTENCY_KEY_HEADER} may hold printable ASCII characters only.",
+                    field=IDEMPOTENCY_KEY_HEADER,
                 )
             ]
         )

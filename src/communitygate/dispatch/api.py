@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Text
 from communitygate.dispatch.models import Assignment, Task
 from communitygate.dispatch.permissions import (
@@ -147,7 +148,7 @@ def send_task(request: HttpRequest, payload: TaskIn) -> Status[TaskOut]:
             due_on=payload.due_on,
             targets=_targets(payload.targets),
         ),
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     return Status(
         201,

@@ -33,7 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communitygate.core.errors import InvalidInput, RuleBroken
-from communitygate.core.idempotency import HEADER, idempotency_key_checked
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER, idempotency_key_checked
 from communitygate.residents.models import Matter, MatterCategory, MatterChannels, MatterStatuses
 from communitygate.residents.selectors.matters import normalise_tracking_code
 from communitygate.residents.services.matters import MatterIntake, matter_submit_public
@@ -183,7 +183,7 @@ def _create_request(request: HttpRequest) -> JsonResponse:
     if holding_nul := _names_holding_nul(request.POST):
         return _nul_error(*holding_nul)
     try:
-        key = idempotency_key_checked(request.headers.get(HEADER, ""))
+        key = idempotency_key_checked(request.headers.get(IDEMPOTENCY_KEY_HEADER, ""))
     except InvalidInput as refused:
         # A header, not a GeoReport parameter: refused 422, as on every path that takes keys.
         return open311_error(422, *(f"{p.field}: {p.message}" for p in refused.problems))

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset, Text
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.models import Organisation
@@ -266,7 +267,7 @@ def receive_matter(request: HttpRequest, payload: MatterIn) -> Status[MatterOut]
             resident_id=payload.resident,
             channel=payload.channel,
         ),
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     matter = matter_access(request.user, matter.pk)
     return Status(201, matter_out(matter, clock.today()))

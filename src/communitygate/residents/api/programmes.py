@@ -10,7 +10,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from communitygate.core.idempotency import HEADER
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset, Text
 from communitygate.core.paging import page_bounds
 from communitygate.residents.models import Enrolment, EnrolmentStatuses, Programme
@@ -145,7 +145,7 @@ def enrol(request: HttpRequest, programme_id: int, payload: EnrolmentIn) -> Stat
         guardian_name=payload.guardian_name,
         guardian_phone=payload.guardian_phone,
         online=False,
-        idempotency_key=request.headers.get(HEADER, ""),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     return Status(201, enrolment_out(enrolment, waiting_position(enrolment)))
 
