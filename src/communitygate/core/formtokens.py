@@ -22,7 +22,7 @@ Rules:
   of the owner and the token: the signed-in user, or "anonymous" for the public pages (a token
   is 256 random bits, so an anonymous token is nobody else's either). A token seen by someone
   else replays nothing for them. The token itself is never stored.
-- The first POST inserts the claim (committed at once, outside any request transaction); a
+- The first POST inserts the claim (committed at once: requests run without ATOMIC_REQUESTS); a
   second POST of the same token hits the unique constraint and answers the first's redirect once
   it is recorded, or 409 "still being processed" while the first runs. No waiting, no cache.
 - Only a redirect consumes the token. A failed POST (a form error answered 200, a 4xx, an
@@ -117,7 +117,7 @@ def replay_on_resubmit(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             raise
         if 300 <= response.status_code < 400 and response.has_header("Location"):
             FormSubmission.objects.filter(pk=claim.pk).update(
-                state=FormSubmissionStates.DONE, redirect_url=response["Location"][:2000]
+                state=FormSubmissionStates.DONE, redirect_url=response["Location"]
             )
         else:
             _release(claim)
@@ -151,8 +151,9 @@ def _claim(digest: str, owner: str) -> FormSubmission | HttpResponse:
     the first POST's redirect, or 409 while it still runs."""
     now = clock.now()
     try:
-        # Its own transaction, committed before the view runs (even under ATOMIC_REQUESTS the
-        # savepoint makes a second insert of the same digest fail, not the whole request).
+        # Requests are not wrapped in one transaction (no ATOMIC_REQUESTS), so the claim is
+        # committed before the view runs and a concurrent POST meets it; the savepoint keeps a
+        # failed insert from spoiling an enclosing transaction (tests run in one).
         with transaction.atomic():
             return FormSubmission.objects.create(
                 token_digest=digest, owner=owner, state=FormSubmissionStates.RUNNING, created_at=now

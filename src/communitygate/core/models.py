@@ -83,7 +83,7 @@ class FormSubmission(models.Model):
     token_digest = models.CharField(_("token digest"), max_length=64, unique=True)
     owner = models.CharField(_("owner"), max_length=40)
     state = models.CharField(_("state"), max_length=10, choices=FormSubmissionStates.choices)
-    redirect_url = models.CharField(_("redirect URL"), max_length=2000, blank=True)
+    redirect_url = models.TextField(_("redirect URL"), blank=True)
     created_at = models.DateTimeField(_("created at"))
 
     class Meta:
