@@ -64,7 +64,7 @@ from communitygate.admissions.services import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem, RuleBroken
-from communitygate.core.formtokens import replay_on_resubmit
+from communitygate.core.formtokens import new_form_token, replay_on_resubmit
 from communitygate.core.pages import rule_broken_to_messages
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
@@ -209,6 +209,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "review_form": ReviewForm(social_orgs=social_orgs),
         "decision_form": DecisionForm(),
         "reason_form": ReasonForm(),
+        "attach_token": new_form_token(),
     }
 
 
@@ -386,6 +387,7 @@ def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse:
     application = _visible(request, application_id)
     upload = request.FILES.get("file")

@@ -63,6 +63,7 @@ from communitygate.catalog.services import (
 )
 from communitygate.catalog.transfer import export_csv, export_xlsx
 from communitygate.core.errors import InvalidInput, NotFound, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.inputs import has_nul
 from communitygate.core.spreadsheets import xlsx_response
 from communitygate.orgs.selectors import catalog_owners
@@ -253,6 +254,7 @@ def office_catalog(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
+@replay_on_resubmit
 def office_item_new(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST or None, departments=_department_choices())
     if request.method == "POST" and form.is_valid():
@@ -356,6 +358,7 @@ def office_publish(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
+@replay_on_resubmit
 def office_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

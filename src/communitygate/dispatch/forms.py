@@ -106,7 +106,7 @@ class MultipleFileField(forms.FileField):
         return [cleaned] if cleaned else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(OneTimeFormMixin, forms.Form):
     """A community's record of work pushed at it outside the platform (场外派单)."""
 
     community = forms.ChoiceField(label=_("Reporting community"), choices=())

@@ -369,6 +369,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def report_new(request: HttpRequest) -> HttpResponse:
     communities = _community_choices(request)
     if not communities:

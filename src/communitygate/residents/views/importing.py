@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from communitygate.core.errors import NotFound, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.idnumbers import generate_id_number
 from communitygate.core.pages import rule_broken_to_form
 from communitygate.core.spreadsheets import xlsx_response
@@ -55,6 +56,7 @@ def _communities_or_404(request: HttpRequest) -> list[Any]:
 
 
 @login_required
+@replay_on_resubmit
 def import_list(request: HttpRequest) -> HttpResponse:
     communities = _communities_or_404(request)
     form = ResidentImportForm(request.POST or None, request.FILES or None, communities=communities)
