@@ -26,6 +26,7 @@ from communitygate.admissions.services import (
     round_open_consultation,
 )
 from communitygate.core.errors import InvalidInput, NotFound, Problem
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.orgs.models import Organisation
 
 router = Router(tags=["admissions"])
@@ -131,7 +132,7 @@ def create_application(request: HttpRequest, payload: ApplicationIn) -> Status[A
         actor=request.user,
         applicant=applicant,
         fields=fields,
-        client_token=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     return Status(201, application_out(_fresh(request, application.pk)))
 

@@ -1,6 +1,5 @@
 """Forms of the admission pages: they parse input; the rules live in services."""
 
-import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -11,13 +10,14 @@ from communitygate.admissions.models import Votes
 from communitygate.admissions.services import ApplicationFields
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.catalog.transfer import split_list
+from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.http.widgets import IsoDateInput
 
 DATE = IsoDateInput()
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(OneTimeFormMixin, forms.Form):
     applicant = forms.ChoiceField(label=_("Applicant department"), choices=())
     contact_name = forms.CharField(label=_("Contact person"), max_length=60)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
@@ -53,17 +53,14 @@ class ApplicationForm(forms.Form):
     urgent = forms.BooleanField(label=_("Urgent"), required=False)
     urgent_reason = forms.CharField(label=_("Reason for urgency"), widget=TEXT, required=False)
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # A fresh key per form: submitting the same form twice files one application.
-    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, applicants: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["applicant"].choices = applicants  # type: ignore[attr-defined]
-        self.fields["client_token"].initial = uuid.uuid4().hex
 
     def application_fields(self) -> ApplicationFields:
         data = dict(self.cleaned_data)
-        for name in ("applicant", "revision", "client_token"):
+        for name in ("applicant", "revision"):
             data.pop(name)
         targets = tuple(split_list(data.pop("target_communities") or ""))
         data["estimated_hours"] = data["estimated_hours"] or Decimal("0")

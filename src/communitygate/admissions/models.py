@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.catalog.models import CatalogItem, Domains, Frequencies, ItemClasses
+from communitygate.core.idempotency import key_constraint
 from communitygate.orgs.models import Organisation
 
 
@@ -146,25 +147,15 @@ class Application(models.Model):
     )
     revision = models.PositiveIntegerField(_("revision"), default=1)
     created_at = models.DateTimeField(_("created at"))
-    client_token = models.CharField(
-        _("submission key"),
-        max_length=64,
-        blank=True,
-        help_text=_(
-            "Sent with the form or as Idempotency-Key: a retried submission finds this one."
-        ),
-    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["created_by", "client_token"],
-                condition=~models.Q(client_token=""),
-                name="application_once_per_submission_key",
-            ),
+            key_constraint("created_by", name="application_once_per_idempotency_key"),
         ]
         indexes = [
             models.Index(fields=["applicant", "status"], name="application_applicant_idx"),

@@ -52,6 +52,7 @@ from communitygate.core.errors import (
     RuleBroken,
     StaleObject,
 )
+from communitygate.core.idempotency import idempotency_key_checked, idempotent_create, request_hash
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.workdays import earliest_urgent_start
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -274,56 +275,58 @@ def application_create(
     actor: AnyUser,
     applicant: Organisation,
     fields: ApplicationFields,
-    client_token: str = "",
+    idempotency_key: str = "",
 ) -> Application:
     """A draft application (申请社区办理事项审批表) of the applicant department.
 
-    With a `client_token` (the form's key, or the API's Idempotency-Key), a retried submission
-    returns the application the first one created instead of a duplicate."""
+    With an Idempotency-Key (`core.idempotency`), a retried submission returns the application
+    the first one created; the same key with different fields is refused."""
     user = acting_user(actor)
     if user is None or not can_file_for(actor, applicant):
         raise PermissionDenied(
             "只有本部门的经办人或负责人可以填报申请。",
             "Only the department's clerk or head may file its applications.",
         )
-    token = client_token.strip()[:64]
-    if token:
-        earlier = Application.objects.filter(created_by=user, client_token=token).first()
-        if earlier is not None:
-            return earlier
+    key = idempotency_key_checked(idempotency_key)
     problems = _problems(fields)
     if problems:
         raise InvalidInput(problems)
     targets = _targets(fields)
     values = {name: getattr(fields, name) for name in APPLICATION_FIELD_NAMES}
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                application = Application.objects.create(
-                    number=_next_number(clock.today().year),
-                    applicant=applicant,
-                    created_by=user,
-                    client_token=token,
-                    created_at=clock.now(),
-                    **values,
-                )
-                application.target_communities.set(targets)
-                record_event(
-                    actor=user,
-                    action="application.create",
-                    obj=application,
-                    changes=created_fields(values),
-                )
-                return application
-        except IntegrityError:
-            # Either the same submission arrived twice at once, or two applications took the
-            # same number: return the first one's result, or number again.
-            earlier = Application.objects.filter(created_by=user, client_token=token).first()
-            if token and earlier is not None:
-                return earlier
-            if attempt == 4:
-                raise
-    raise IntegrityError("no free application number")
+    fingerprint = request_hash(
+        {"applicant": applicant.code, "targets": sorted(fields.target_community_codes), **values}
+    )
+    same_key = Application.objects.filter(created_by=user, idempotency_key=key)
+
+    def create() -> Application:
+        for attempt in range(5):
+            try:
+                with transaction.atomic():
+                    application = Application.objects.create(
+                        number=_next_number(clock.today().year),
+                        applicant=applicant,
+                        created_by=user,
+                        idempotency_key=key,
+                        request_hash=fingerprint,
+                        created_at=clock.now(),
+                        **values,
+                    )
+                    application.target_communities.set(targets)
+                    record_event(
+                        actor=user,
+                        action="application.create",
+                        obj=application,
+                        changes=created_fields(values),
+                    )
+                    return application
+            except IntegrityError:
+                # Two applications took the same number: number again. (The same key twice at
+                # once is idempotent_create's to answer.)
+                if attempt == 4 or (key and same_key.exists()):
+                    raise
+        raise IntegrityError("no free application number")
+
+    return idempotent_create(key=key, fingerprint=fingerprint, same_key=same_key, create=create)
 
 
 def application_revise(

@@ -65,6 +65,7 @@ from communitygate.admissions.services import (
 from communitygate.admissions.workflow import APPLICATION, DECISION_ACTIONS, REVIEW_ACTIONS
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.core.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.pages import found_or_none, rule_broken_to_messages
 from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -105,6 +106,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def application_new(request: HttpRequest) -> HttpResponse:
     applicants = _applicant_choices(request)
     if not applicants:
@@ -117,7 +119,6 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 applicant=applicant,
                 fields=form.application_fields(),
-                client_token=form.cleaned_data["client_token"],
             )
         except RuleBroken as broken:
             _show_rule_error(request, form, broken)
@@ -142,7 +143,7 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
         **{
             name: getattr(application, name)
             for name in ApplicationForm.base_fields
-            if name not in {"applicant", "revision", "target_communities", "client_token"}
+            if name not in {"applicant", "revision", "target_communities"}
         },
     }
     form = ApplicationForm(
@@ -201,6 +202,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "review_form": ReviewForm(social_orgs=social_orgs),
         "decision_form": DecisionForm(),
         "reason_form": ReasonForm(),
+        "attach_token": new_form_token(),
     }
 
 
@@ -367,6 +369,7 @@ def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@replay_on_resubmit
 def attachment_upload(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(request.user, application_id)
     upload = request.FILES.get("file")

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.catalog.services import ItemFields
 from communitygate.catalog.transfer import split_list
+from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.http.widgets import IsoDateInput
 
 
-class ItemForm(forms.Form):
+class ItemForm(OneTimeFormMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=200)
     name_en = forms.CharField(label=_("Name (English)"), max_length=300, required=False)
@@ -109,5 +110,5 @@ class PublishForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(OneTimeFormMixin, forms.Form):
     file = forms.FileField(label=_("Catalog file (.xlsx or .csv)"))

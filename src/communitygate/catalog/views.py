@@ -62,6 +62,7 @@ from communitygate.catalog.services import (
 from communitygate.catalog.transfer import export_csv, export_xlsx
 from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import InvalidInput, RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import csv_response, xlsx_response
 from communitygate.orgs.selectors import catalog_owners
 
@@ -240,6 +241,7 @@ def office_catalog(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
+@replay_on_resubmit
 def office_item_new(request: HttpRequest) -> HttpResponse:
     form = ItemForm(request.POST or None, departments=_department_choices())
     if request.method == "POST" and form.is_valid():
@@ -337,6 +339,7 @@ def office_publish(request: HttpRequest) -> HttpResponse:
 
 
 @office_only
+@replay_on_resubmit
 def office_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():

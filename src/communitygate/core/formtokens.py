@@ -18,42 +18,44 @@ over the fields renders it with the hidden ones. Put the decorator under `@login
 `@require_POST`, so the replay is for someone the view already let in.
 
 Rules:
-- The token → redirect URL is kept in Django's cache (`settings.CACHES`, a file cache shared by
-  every process) for `TOKEN_LIFETIME` (24 h), under a key scoped to the signed-in user (or the
-  session), so a token seen by someone else replays nothing for them.
+- The claim is a row (`core.models.FormSubmission`) whose unique `token_digest` is the SHA-256
+  of the owner and the token: the signed-in user, or "anonymous" for the public pages (a token
+  is 256 random bits, so an anonymous token is nobody else's either). A token seen by someone
+  else replays nothing for them. The token itself is never stored.
+- The first POST inserts the claim (committed at once: requests run without ATOMIC_REQUESTS); a
+  second POST of the same token hits the unique constraint and answers the first's redirect once
+  it is recorded, or 409 "still being processed" while the first runs. No waiting, no cache.
 - Only a redirect consumes the token. A failed POST (a form error answered 200, a 4xx, an
-  exception) leaves it unused, so the corrected form can be sent again with it. (A view that
-  redirects back with an error message does consume it; the page it redirects to shows a new
-  form with a new token.)
-- A POST without a token (the API, scripts, older tests) runs the view as before.
-- While the first POST is still running, the second waits up to `WAIT_FOR_FIRST` seconds for its
-  answer and then replays it; if the first is still running after that, it answers 409.
-  The claim uses `cache.add`, which the file cache does not make atomic across processes: two
-  POSTs arriving within the same millisecond on two workers may still both run (services keep
-  their own constraints for that).
-- The token itself is never stored: the cache key holds its SHA-256.
+  exception) deletes its claim (not business data), so the corrected form can be sent again
+  with it. (A view that redirects back with an error message does consume it; the page it
+  redirects to shows a new form with a new token.)
+- A claim still running after `STALE_AFTER` (a worker killed mid-request) is taken over by the
+  next POST, with a conditional update so that only one takes it.
+- A POST without a token (the API, scripts) runs the view as before; a form that must not run
+  without one declares its field `FormTokenField(required=True)`.
+- Pages never send Idempotency-Keys: the token guards the form, the key (`core.idempotency`)
+  is the API's.
 """
 
+import datetime as dt
 import functools
 import hashlib
 import re
 import secrets
-import time
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from communitygate.core import clock
+from communitygate.core.models import FormSubmission, FormSubmissionStates
+
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
-TOKEN_LIFETIME = 24 * 60 * 60
-WAIT_FOR_FIRST = 10.0
-_POLL_EVERY = 0.1
-_PENDING_LIFETIME = 120  # a worker killed mid-request frees the token after this
-_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,100}")
-_PENDING = "pending"
+STALE_AFTER = 120  # seconds: a worker killed mid-request frees the token after this
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
 def new_form_token() -> str:
@@ -103,28 +105,29 @@ def replay_on_resubmit(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         token = _posted_token(request)
         if token is None:
             return view(request, *args, **kwargs)
-        key = _cache_key(request, token)
-        claimed, location = _claim(key)
-        if location:
-            return HttpResponseRedirect(location)
-        if not claimed:
-            return HttpResponse(
-                _("This form is still being saved. Wait a moment, then reload the page."),
-                status=409,
-                content_type="text/plain; charset=utf-8",
-            )
+        owner = _owner(request)
+        digest = token_digest(owner, token)
+        claim = _claim(digest, owner)
+        if isinstance(claim, HttpResponse):
+            return claim
         try:
             response = view(request, *args, **kwargs)
         except BaseException:
-            cache.delete(key)
+            _release(claim)
             raise
         if 300 <= response.status_code < 400 and response.has_header("Location"):
-            cache.set(key, {"location": response["Location"]}, TOKEN_LIFETIME)
+            FormSubmission.objects.filter(pk=claim.pk).update(
+                state=FormSubmissionStates.DONE, redirect_url=response["Location"]
+            )
         else:
-            cache.delete(key)
+            _release(claim)
         return response
 
     return wrapper
+
+
+def token_digest(owner: str, token: str) -> str:
+    return hashlib.sha256(f"{owner}:{token}".encode()).hexdigest()
 
 
 def _posted_token(request: HttpRequest) -> str | None:
@@ -136,28 +139,46 @@ def _posted_token(request: HttpRequest) -> str | None:
     return token
 
 
-def _cache_key(request: HttpRequest, token: str) -> str:
+def _owner(request: HttpRequest) -> str:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        owner = f"user-{user.pk}"
-    else:
-        session = getattr(request, "session", None)
-        owner = f"session-{session.session_key}" if session and session.session_key else "anon"
-    digest = hashlib.sha256(f"{owner}:{token}".encode()).hexdigest()
-    return f"cg:formtoken:{digest}"
+        return f"user-{user.pk}"
+    return "anonymous"
 
 
-def _claim(key: str) -> tuple[bool, str]:
-    """(True, "") when this request may run the view; (False, url) to replay; (False, "") when
-    the first request is still running after the wait."""
-    deadline = time.monotonic() + WAIT_FOR_FIRST
-    while True:
-        if cache.add(key, {"state": _PENDING}, _PENDING_LIFETIME):
-            return True, ""
-        entry = cache.get(key)
-        if isinstance(entry, dict) and entry.get("location"):
-            return False, str(entry["location"])
-        if time.monotonic() >= deadline:
-            return False, ""
-        if entry is not None:
-            time.sleep(_POLL_EVERY)
+def _claim(digest: str, owner: str) -> FormSubmission | HttpResponse:
+    """This request's claim on the token, or the answer to give instead of running the view:
+    the first POST's redirect, or 409 while it still runs."""
+    now = clock.now()
+    try:
+        # Requests are not wrapped in one transaction (no ATOMIC_REQUESTS), so the claim is
+        # committed before the view runs and a concurrent POST meets it; the savepoint keeps a
+        # failed insert from spoiling an enclosing transaction (tests run in one).
+        with transaction.atomic():
+            return FormSubmission.objects.create(
+                token_digest=digest, owner=owner, state=FormSubmissionStates.RUNNING, created_at=now
+            )
+    except IntegrityError:
+        pass
+    earlier = FormSubmission.objects.filter(token_digest=digest).first()
+    if earlier is not None and earlier.state == FormSubmissionStates.DONE:
+        return HttpResponseRedirect(earlier.redirect_url)
+    if earlier is not None and earlier.created_at < now - dt.timedelta(seconds=STALE_AFTER):
+        taken = FormSubmission.objects.filter(
+            pk=earlier.pk, state=FormSubmissionStates.RUNNING, created_at=earlier.created_at
+        ).update(created_at=now)
+        if taken:
+            earlier.created_at = now
+            return earlier
+    return HttpResponse(
+        _("This form is still being saved. Wait a moment, then reload the page."),
+        status=409,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _release(claim: FormSubmission) -> None:
+    """Give the token back (the claim is not business data: deleting it is the release)."""
+    FormSubmission.objects.filter(
+        pk=claim.pk, state=FormSubmissionStates.RUNNING, created_at=claim.created_at
+    ).delete()

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.dispatch.models import Assignment, Task
 from communitygate.dispatch.permissions import (
     access_assignment,
@@ -146,7 +147,7 @@ def send_task(request: HttpRequest, payload: TaskIn) -> Status[TaskOut]:
             due_on=payload.due_on,
             targets=_targets(payload.targets),
         ),
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     return Status(
         201,

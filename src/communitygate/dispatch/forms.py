@@ -1,6 +1,5 @@
 """Forms of the dispatch pages: they parse input; the gate and the rules live in services."""
 
-import uuid
 from typing import Any
 
 from django import forms
@@ -9,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communitygate.catalog.models import TaskTypes
 from communitygate.catalog.transfer import split_list
+from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.dispatch.models import Channels, Deliverables, TargetModes
 from communitygate.dispatch.services import EvidenceFile, Targets, TaskRequest
 from communitygate.http.widgets import IsoDateInput
@@ -17,7 +17,7 @@ DATE = IsoDateInput()
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
-class TaskForm(forms.Form):
+class TaskForm(OneTimeFormMixin, forms.Form):
     """A department's task: what it asks, of whom, by when. The gate decides on sending."""
 
     department = forms.ChoiceField(label=_("Sending department"), choices=())
@@ -46,13 +46,10 @@ class TaskForm(forms.Form):
         required=False,
         help_text=_("Separate codes with commas or spaces."),
     )
-    # A fresh key per form: submitting the same form twice sends one task.
-    client_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     def __init__(self, *args: Any, departments: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = departments  # type: ignore[attr-defined]
-        self.fields["client_token"].initial = uuid.uuid4().hex
 
     def task_request(self) -> TaskRequest:
         data = self.cleaned_data
@@ -109,7 +106,7 @@ class MultipleFileField(forms.FileField):
         return [cleaned] if cleaned else []
 
 
-class ReportForm(forms.Form):
+class ReportForm(OneTimeFormMixin, forms.Form):
     """A community's record of work pushed at it outside the platform (场外派单)."""
 
     community = forms.ChoiceField(label=_("Reporting community"), choices=())

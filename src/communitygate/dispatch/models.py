@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.catalog.models import CatalogItem, TaskTypes
+from communitygate.core.idempotency import key_constraint
 from communitygate.orgs.models import Organisation
 
 
@@ -65,11 +66,7 @@ class Task(models.Model):
             models.Index(fields=["admitted", "department"], name="task_admitted_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["created_by", "idempotency_key"],
-                condition=~models.Q(idempotency_key=""),
-                name="task_once_per_idempotency_key",
-            ),
+            key_constraint("created_by", name="task_once_per_idempotency_key"),
             models.CheckConstraint(
                 condition=models.Q(due_on__gte=models.F("starts_on")), name="task_due_after_start"
             ),

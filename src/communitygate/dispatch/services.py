@@ -9,13 +9,11 @@ Off the platform: off_platform_report_create.
 """
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.admissions.selectors import admitted_scope, commitments_covering
@@ -30,6 +28,12 @@ from communitygate.catalog.models import (
 from communitygate.catalog.selectors import edition_latest
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
+from communitygate.core.idempotency import (
+    earlier_answer,
+    idempotency_key_checked,
+    idempotent_create,
+    request_hash,
+)
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.uploads import check_upload
 from communitygate.dispatch import tasks as background
@@ -51,17 +55,6 @@ from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import active_communities
 
 BULK_BATCH = 1000
-
-
-class IdempotencyKeyReused(RuleBroken):
-    code = "idempotency_key_reused"
-    status = 422
-
-    def __init__(self) -> None:
-        super().__init__(
-            "该 Idempotency-Key 已用于内容不同的另一次派单。",
-            "This Idempotency-Key was already used for a different task.",
-        )
 
 
 class NoTargets(RuleBroken):
@@ -102,8 +95,7 @@ class TaskRequest:
             "instructions": self.instructions,
             "deliverable": self.deliverable,
         }
-        canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return request_hash(body)
 
 
 def _request_problems(request: TaskRequest) -> list[Problem]:
@@ -220,15 +212,6 @@ def task_verdict(
     )
 
 
-def _replay(actor_id: int, key: str, fingerprint: str) -> Task | None:
-    earlier = Task.objects.filter(created_by_id=actor_id, idempotency_key=key).first()
-    if earlier is None:
-        return None
-    if earlier.request_hash != fingerprint:
-        raise IdempotencyKeyReused()
-    return earlier
-
-
 def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = "") -> Task:
     """Send a task: the gate decides, and every targeted community gets its assignment.
 
@@ -246,26 +229,18 @@ def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = ""
     problems = _request_problems(request)
     if problems:
         raise InvalidInput(problems)
-    key = idempotency_key.strip()
-    if len(key) > 64:
-        raise InvalidInput(
-            [
-                Problem(
-                    "Idempotency-Key 不能超过64个字符。",
-                    "The Idempotency-Key is longer than 64 characters.",
-                    field="Idempotency-Key",
-                )
-            ]
-        )
+    key = idempotency_key_checked(idempotency_key)
     fingerprint = request.fingerprint()
-    if key and (earlier := _replay(user.pk, key, fingerprint)) is not None:
+    same_key = Task.objects.filter(created_by=user, idempotency_key=key)
+    if key and (earlier := earlier_answer(same_key, fingerprint)) is not None:
         return earlier
     item_id, item = _published_item(request.item_code)
     community_ids = _target_community_ids(request.targets, item)
     if not community_ids:
         raise NoTargets()
     reasons = task_verdict(department, request, community_ids, item)
-    try:
+
+    def create() -> Task:
         with transaction.atomic():
             task = Task.objects.create(
                 department=department,
@@ -300,12 +275,9 @@ def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = ""
                     }
                 ),
             )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request created the task.
-        if key and (earlier := _replay(user.pk, key, fingerprint)) is not None:
-            return earlier
-        raise
-    return task
+        return task
+
+    return idempotent_create(key=key, fingerprint=fingerprint, same_key=same_key, create=create)
 
 
 def _insert_assignments(task: Task, community_ids: list[int]) -> None:

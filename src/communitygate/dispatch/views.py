@@ -24,6 +24,7 @@ from communitygate.accounts.permissions import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.dispatch.forms import (
     ExtensionForm,
     RefuseForm,
@@ -137,6 +138,7 @@ def dispatch_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def task_new(request: HttpRequest) -> HttpResponse:
     departments = [(d.code, d.name) for d in sending_departments(request.user)]
     if not departments:
@@ -144,11 +146,7 @@ def task_new(request: HttpRequest) -> HttpResponse:
     form = TaskForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         try:
-            task = task_send(
-                actor=request.user,
-                request=form.task_request(),
-                idempotency_key=form.cleaned_data["client_token"] or "",
-            )
+            task = task_send(actor=request.user, request=form.task_request())
         except RuleBroken as broken:
             rule_broken_to_form(form, broken, beside_fields=False)
         else:
@@ -312,6 +310,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replay_on_resubmit
 def report_new(request: HttpRequest) -> HttpResponse:
     communities = _community_choices(request)
     if not communities:

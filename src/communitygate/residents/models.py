@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communitygate.core.crypto import SealedTextField
+from communitygate.core.idempotency import key_constraint
 from communitygate.core.idnumbers import ID_NUMBER_KIND
 from communitygate.core.phones import PHONE_KIND
 from communitygate.orgs.models import Organisation
@@ -488,11 +489,19 @@ class Matter(models.Model):
             models.Index(fields=["assignee", "status"], name="matter_assignee_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["channel", "idempotency_key"],
-                condition=~models.Q(idempotency_key=""),
-                name="matter_once_per_idempotency_key",
-            )
+            # Staff: one matter per person and key. Residents filing without signing in have
+            # no person: their keys share one space per channel (the Open311 client, the public
+            # API's clients).
+            key_constraint(
+                "received_by",
+                name="matter_once_per_staff_key",
+                condition=models.Q(received_by__isnull=False),
+            ),
+            key_constraint(
+                "channel",
+                name="matter_once_per_public_key",
+                condition=models.Q(received_by__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -724,7 +733,17 @@ class Enrolment(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=EnrolmentStatuses.choices)
     signed_up_at = models.DateTimeField(_("signed up at"))
     signed_up_online = models.BooleanField(_("signed up online"), default=False)
+    signed_up_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed up by"),
+    )
     updated_at = models.DateTimeField(_("updated at"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("enrolment")
@@ -736,7 +755,8 @@ class Enrolment(models.Model):
                 fields=["programme", "child_name", "guardian_phone_digest"],
                 condition=~models.Q(status="withdrawn"),
                 name="enrolment_once_per_child",
-            )
+            ),
+            key_constraint("signed_up_by", name="enrolment_once_per_idempotency_key"),
         ]
         indexes = [models.Index(fields=["programme", "status"], name="enrolment_status_idx")]
 

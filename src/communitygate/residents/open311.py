@@ -33,6 +33,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communitygate.core.errors import InvalidInput, RuleBroken
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER, idempotency_key_checked
 from communitygate.residents.models import Matter, MatterCategory, MatterChannels, MatterStatuses
 from communitygate.residents.selectors.matters import normalise_tracking_code
 from communitygate.residents.services.matters import MatterIntake, matter_submit_public
@@ -159,7 +160,12 @@ def _contact_name(first_name: str, last_name: str) -> str:
 
 def _create_request(request: HttpRequest) -> JsonResponse:
     """POST requests.json (form-encoded): one matter, channel open311. An `Idempotency-Key`
-    header makes a retry answer the first matter."""
+    header makes a retry answer the first matter (`core.idempotency`)."""
+    try:
+        key = idempotency_key_checked(request.headers.get(IDEMPOTENCY_KEY_HEADER, ""))
+    except InvalidInput as refused:
+        # A header, not a GeoReport parameter: refused 422, as on every path that takes keys.
+        return open311_error(422, *(f"{p.field}: {p.message}" for p in refused.problems))
     jurisdiction = _text(request, "jurisdiction_id")
     service_code = _text(request, "service_code")
     description = _text(request, "description")
@@ -189,9 +195,7 @@ def _create_request(request: HttpRequest) -> JsonResponse:
         channel=MatterChannels.OPEN311,
     )
     try:
-        matter = matter_submit_public(
-            intake=intake, idempotency_key=request.headers.get("Idempotency-Key", "")
-        )
+        matter = matter_submit_public(intake=intake, idempotency_key=key)
     except RuleBroken as broken:
         return _rule_error(broken)
     return _json(

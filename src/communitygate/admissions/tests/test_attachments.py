@@ -1,5 +1,7 @@
 """Attachments: type and size checked, kept behind the application's access check, never deleted."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -124,3 +126,19 @@ def test_download_is_behind_the_access_check_and_withdrawal_keeps_the_record(
     clerk.post(f"/admissions/{draft.pk}/attachments/{attachment.pk}/withdraw/")
     assert clerk.get(f"/admissions/{draft.pk}/attachments/{attachment.pk}/").status_code == 404
     assert ApplicationAttachment.objects.get().withdrawn_at is not None, "kept, not deleted"
+
+
+def test_the_upload_form_sent_twice_adds_one_attachment(world: World, draft: Application) -> None:
+    """The detail page's upload form carries a one-time token (core.formtokens)."""
+    clerk = Client()
+    clerk.force_login(world.user("department_clerk"))
+    page = clerk.get(f"/admissions/{draft.pk}/").content.decode()
+    token = re.search(r'data-testid="attach-form">.*?name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    for _ in range(2):
+        response = clerk.post(
+            f"/admissions/{draft.pk}/attachments/",
+            {"file": SimpleUploadedFile("依据.pdf", PDF), "form_token": token.group(1)},
+        )
+        assert response.status_code == 302
+    assert ApplicationAttachment.objects.count() == 1

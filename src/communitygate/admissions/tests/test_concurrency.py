@@ -69,7 +69,7 @@ def test_the_same_submission_arriving_twice_at_once_files_one(transactional_db) 
         [
             (
                 lambda: application_create(
-                    actor=clerk, applicant=department, fields=fields(), client_token="same"
+                    actor=clerk, applicant=department, fields=fields(), idempotency_key="same"
                 )
             )
             for _ in range(4)

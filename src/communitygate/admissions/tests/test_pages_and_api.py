@@ -541,3 +541,20 @@ def test_a_list_page_costs_the_same_queries_for_2_or_12_applications(
     review_round = decided_round(world, 12)
     with django_assert_max_num_queries(with_two):
         queries_for(client, path.format(round=review_round.pk), rows=12)
+
+
+def test_the_application_page_sent_twice_files_one_application(world: World) -> None:
+    """The page's one-time form token (core.formtokens): the second POST of the same rendering
+    answers the first redirect; the page sends no Idempotency-Key."""
+    clock.pin(MONDAY)
+    clerk = signed_in(world.user("department_clerk"))
+    page = html(clerk.get("/admissions/new/"))
+    token = re.search(r'name="form_token" value="([^"]+)"', page)
+    assert token is not None
+    first = clerk.post("/admissions/new/", application_form(form_token=token.group(1)))
+    again = clerk.post("/admissions/new/", application_form(form_token=token.group(1)))
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    application = Application.objects.get()
+    assert application.idempotency_key == ""
+    assert AuditEvent.objects.filter(action="application.create").count() == 1

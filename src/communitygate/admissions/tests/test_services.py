@@ -458,13 +458,13 @@ def test_a_retried_submission_files_one_application(world: World) -> None:
     clock.pin(MONDAY)
     clerk, department = world.user("department_clerk"), world.org("department")
     first = application_create(
-        actor=clerk, applicant=department, fields=fields(), client_token="k1"
+        actor=clerk, applicant=department, fields=fields(), idempotency_key="k1"
     )
     again = application_create(
-        actor=clerk, applicant=department, fields=fields(), client_token="k1"
+        actor=clerk, applicant=department, fields=fields(), idempotency_key="k1"
     )
     other = application_create(
-        actor=clerk, applicant=department, fields=fields(), client_token="k2"
+        actor=clerk, applicant=department, fields=fields(), idempotency_key="k2"
     )
     assert again.pk == first.pk
     assert other.pk != first.pk

@@ -1,24 +1,30 @@
 """One-time form tokens: a form posted twice with the same token runs its view once, and the
-second answer is the first answer's redirect; failures leave the token usable."""
+second answer is the first answer's redirect; failures leave the token usable. The claim is a
+unique row, so a second POST while the first runs is answered 409 at once, with no waiting."""
 
+import datetime as dt
 import threading
 from collections.abc import Callable
 from types import SimpleNamespace
 
 import pytest
 from django import forms
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 
-from communitygate.core import formtokens
+from communitygate.core import clock, formtokens
 from communitygate.core.formtokens import (
     FORM_TOKEN_FIELD,
     FormTokenField,
     OneTimeFormMixin,
     new_form_token,
     replay_on_resubmit,
+    token_digest,
 )
+from communitygate.core.models import FormSubmission, FormSubmissionStates
+
+pytestmark = pytest.mark.django_db
 
 
 class NoteForm(OneTimeFormMixin, forms.Form):
@@ -124,13 +130,58 @@ def test_someone_elses_token_replays_nothing_for_you() -> None:
     assert runs == ["mine", "theirs"]
 
 
-def test_the_token_is_not_stored_in_the_cache_key() -> None:
+def test_the_token_itself_is_not_stored() -> None:
+    view, _runs = counting_view([HttpResponseRedirect("/done/")])
     token = new_form_token()
-    key = formtokens._cache_key(post({FORM_TOKEN_FIELD: token}), token)
-    assert token not in key
+    view(post({FORM_TOKEN_FIELD: token}))
+    claim = FormSubmission.objects.get()
+    assert claim.state == FormSubmissionStates.DONE and claim.redirect_url == "/done/"
+    assert claim.token_digest == token_digest("user-1", token)
+    assert token not in claim.token_digest
 
 
-def test_a_second_post_while_the_first_still_runs_waits_and_replays_its_answer() -> None:
+def test_a_failed_post_releases_its_claim() -> None:
+    view, _runs = counting_view([HttpResponse("form errors")])
+    view(post({FORM_TOKEN_FIELD: new_form_token()}))
+    assert not FormSubmission.objects.exists()
+
+
+def test_a_second_post_while_the_first_still_runs_gets_a_409_then_the_first_answer() -> None:
+    token = new_form_token()
+    request = post({FORM_TOKEN_FIELD: token})
+    FormSubmission.objects.create(
+        token_digest=token_digest("user-1", token),
+        owner="user-1",
+        state=FormSubmissionStates.RUNNING,
+        created_at=clock.now(),
+    )
+    view, runs = counting_view([HttpResponseRedirect("/done/")])
+    answer = view(request)
+    assert answer.status_code == 409
+    assert runs == []
+    FormSubmission.objects.update(state=FormSubmissionStates.DONE, redirect_url="/first/7/")
+    assert view(post({FORM_TOKEN_FIELD: token}))["Location"] == "/first/7/"
+    assert runs == []
+
+
+def test_a_claim_left_by_a_worker_that_died_is_taken_over() -> None:
+    token = new_form_token()
+    FormSubmission.objects.create(
+        token_digest=token_digest("user-1", token),
+        owner="user-1",
+        state=FormSubmissionStates.RUNNING,
+        created_at=clock.now() - dt.timedelta(seconds=formtokens.STALE_AFTER + 1),
+    )
+    view, runs = counting_view([HttpResponseRedirect("/done/")])
+    assert view(post({"text": "again", FORM_TOKEN_FIELD: token})).status_code == 302
+    assert runs == ["again"]
+    assert FormSubmission.objects.get().state == FormSubmissionStates.DONE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posts_of_one_token_at_once_run_the_view_once() -> None:
+    """Real transactions in parallel threads: one claim wins, the others answer 409 or the
+    redirect, never a second run (on PostgreSQL the losers wait for the winner's insert)."""
     started, release = threading.Event(), threading.Event()
     runs: list[int] = []
 
@@ -143,28 +194,27 @@ def test_a_second_post_while_the_first_still_runs_waits_and_replays_its_answer()
 
     token = new_form_token()
     answers: list[HttpResponse] = []
-    first = threading.Thread(
-        target=lambda: answers.append(slow_view(post({FORM_TOKEN_FIELD: token})))
-    )
+
+    def send() -> None:
+        try:
+            answers.append(slow_view(post({FORM_TOKEN_FIELD: token})))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=send)
     first.start()
     assert started.wait(5)
-    threading.Timer(0.3, release.set).start()
-    second = slow_view(post({FORM_TOKEN_FIELD: token}))
-    first.join(5)
+    others = [threading.Thread(target=send) for _ in range(3)]
+    for thread in others:
+        thread.start()
+    for thread in others:
+        thread.join(10)
+    release.set()
+    first.join(10)
     assert runs == [1]
-    assert second.status_code == 302
-    assert second["Location"] == "/slow/1/"
-
-
-def test_a_first_post_that_never_finishes_gets_a_409_not_a_second_run(monkeypatch) -> None:
-    monkeypatch.setattr(formtokens, "WAIT_FOR_FIRST", 0.2)
-    token = new_form_token()
-    request = post({FORM_TOKEN_FIELD: token})
-    cache.add(formtokens._cache_key(request, token), {"state": "pending"}, 60)
-    view, runs = counting_view([HttpResponseRedirect("/done/")])
-    answer = view(request)
-    assert answer.status_code == 409
-    assert runs == []
+    assert sorted(answer.status_code for answer in answers) == [302, 409, 409, 409]
+    assert slow_view(post({FORM_TOKEN_FIELD: token}))["Location"] == "/slow/1/"
+    assert runs == [1]
 
 
 def test_the_mixin_keeps_the_token_out_of_the_cleaned_data() -> None:

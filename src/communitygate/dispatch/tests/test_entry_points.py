@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
+from communitygate.core.models import FormSubmission
 from communitygate.dispatch.models import Assignment, Task
 from communitygate.orgs.services import organisation_create
 from communitygate.testing import World, make_item, signed_in
@@ -83,14 +84,16 @@ def test_the_page_gives_the_services_verdict(world: World, through_the_service: 
             "due_on": "2026-12-15",
             "target_mode": "all",
             "target_codes": "",
-            "client_token": "page-1",
+            "form_token": "page-1",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     created = Task.objects.exclude(pk=Task.objects.order_by("pk").first().pk).get()  # type: ignore[union-attr]
     assert response["Location"] == f"/dispatch/tasks/{created.pk}/"
     assert verdict(created) == through_the_service
-    assert created.idempotency_key == "page-1"
+    # The page's token guards the form (core.formtokens); Idempotency-Keys are the API's.
+    assert created.idempotency_key == ""
+    assert FormSubmission.objects.get().redirect_url == response["Location"]
 
 
 # The API -------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def task_form(**overrides: str) -> dict[str, str]:
         "due_on": "2026-12-04",
         "target_mode": "communities",
         "target_codes": f"{COMMUNITY}, {OTHER}",
-        "client_token": "",
+        "form_token": "",
     }
     values.update(overrides)
     return values
@@ -176,8 +176,8 @@ def test_a_broken_rule_keeps_the_form_with_its_message(catalog: World) -> None:
 
 def test_the_same_form_submitted_twice_sends_one_task(catalog: World) -> None:
     client = signed_in(catalog.user("department_clerk"))
-    first = client.post("/dispatch/send/", task_form(client_token="form-1"))
-    again = client.post("/dispatch/send/", task_form(client_token="form-1"))
+    first = client.post("/dispatch/send/", task_form(form_token="form-1"))
+    again = client.post("/dispatch/send/", task_form(form_token="form-1"))
     assert first["Location"] == again["Location"]
     assert Task.objects.count() == 1
     assert Assignment.objects.count() == 2

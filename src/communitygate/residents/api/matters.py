@@ -13,6 +13,7 @@ from communitygate.accounts.permissions import COMMUNITY_STAFF_ROLES, staffed_co
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.models import Organisation
@@ -264,7 +265,7 @@ def receive_matter(request: HttpRequest, payload: MatterIn) -> Status[MatterOut]
             resident_id=payload.resident,
             channel=payload.channel,
         ),
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     matter = matter_access(request.user, matter.pk)
     return Status(201, matter_out(matter, clock.today()))

@@ -2,26 +2,21 @@
 
 POST /programmes/{id}/enrolments is idempotent twice over: the same child with the same guardian
 phone answers the enrolment they already have (the service's rule, kept by a unique
-constraint), and an Idempotency-Key (as in the dispatch API) replays the first answer for the
-same body and refuses a different body under the same key."""
+constraint), and an Idempotency-Key (`core.idempotency`, kept on the enrolment's row) replays
+the first answer for the same body and refuses a different body under the same key."""
 
 import datetime as dt
-import hashlib
-import json
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
-from communitygate.core.people import acting_user
 from communitygate.residents.models import Enrolment, EnrolmentStatuses, Programme
 from communitygate.residents.selectors.programmes import (
     access_enrolment,
     access_programme,
-    enrolment_of,
     enrolments_of,
     programme_list,
     waiting_position,
@@ -31,7 +26,6 @@ from communitygate.residents.services.programmes import enrolment_sign_up, enrol
 router = Router(tags=["residents"])
 
 MAX_LIMIT = 500
-IDEMPOTENCY_SECONDS = 24 * 3600
 
 
 class ProgrammeOut(Schema):
@@ -78,17 +72,6 @@ class EnrolmentIn(Schema):
     child_birth_date: dt.date | None = None
     guardian_name: str
     guardian_phone: str
-
-
-class IdempotencyKeyReused(RuleBroken):
-    code = "idempotency_key_reused"
-    status = 422
-
-    def __init__(self) -> None:
-        super().__init__(
-            "该 Idempotency-Key 已用于内容不同的另一次报名。",
-            "This Idempotency-Key was already used for a different enrolment.",
-        )
 
 
 def programme_out(programme: Programme) -> ProgrammeOut:
@@ -151,53 +134,9 @@ def list_enrolments(request: HttpRequest, programme_id: int) -> EnrolmentListOut
     return EnrolmentListOut(count=len(items), items=items)
 
 
-def _idempotency_slot(request: HttpRequest) -> str:
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if len(key) > 64:
-        raise InvalidInput(
-            [
-                Problem(
-                    "Idempotency-Key 不能超过64个字符。",
-                    "The Idempotency-Key is longer than 64 characters.",
-                    field="Idempotency-Key",
-                )
-            ]
-        )
-    if not key:
-        return ""
-    user = acting_user(request.user)
-    digest = hashlib.sha256(key.encode()).hexdigest()
-    return f"residents:enrolment-key:{user.pk if user else 0}:{digest}"
-
-
-def _fingerprint(programme_id: int, payload: EnrolmentIn) -> str:
-    body = {"programme": programme_id, **payload.dict()}
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _remembered(slot: str, programme_id: int) -> tuple[Enrolment, str] | None:
-    """The enrolment a key made, if the cache still holds it and it is still that enrolment (a
-    cache outliving its database, as in tests, must not answer for another row)."""
-    remembered = cache.get(slot)
-    if not isinstance(remembered, dict):
-        return None
-    earlier = enrolment_of(programme_id, remembered.get("enrolment", 0))
-    if earlier is None or earlier.signed_up_at.isoformat() != remembered.get("signed_up_at"):
-        return None
-    return earlier, str(remembered.get("fingerprint"))
-
-
 @router.post("/programmes/{programme_id}/enrolments", response={201: EnrolmentOut})
 def enrol(request: HttpRequest, programme_id: int, payload: EnrolmentIn) -> Status[EnrolmentOut]:
     programme = access_programme(request.user, programme_id)
-    slot = _idempotency_slot(request)
-    fingerprint = _fingerprint(programme.pk, payload)
-    if slot and (earlier := _remembered(slot, programme.pk)) is not None:
-        enrolment, earlier_fingerprint = earlier
-        if earlier_fingerprint != fingerprint:
-            raise IdempotencyKeyReused()
-        return Status(201, enrolment_out(enrolment, waiting_position(enrolment)))
     enrolment = enrolment_sign_up(
         actor=request.user,
         programme=programme,
@@ -206,14 +145,8 @@ def enrol(request: HttpRequest, programme_id: int, payload: EnrolmentIn) -> Stat
         guardian_name=payload.guardian_name,
         guardian_phone=payload.guardian_phone,
         online=False,
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
-    if slot:
-        remembered = {
-            "fingerprint": fingerprint,
-            "enrolment": enrolment.pk,
-            "signed_up_at": enrolment.signed_up_at.isoformat(),
-        }
-        cache.add(slot, remembered, IDEMPOTENCY_SECONDS)
     return Status(201, enrolment_out(enrolment, waiting_position(enrolment)))
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.residents.models import MatterChannels, Ratings
 from communitygate.residents.selectors.matters import PublicMatterStatus, matter_public_status
 from communitygate.residents.services.matters import (
@@ -121,7 +122,7 @@ def file_matter(request: HttpRequest, payload: PublicMatterIn) -> Status[Trackin
             phone=payload.phone,
             channel=MatterChannels.API,
         ),
-        idempotency_key=request.headers.get("Idempotency-Key", ""),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     return Status(201, TrackingCodeOut(tracking_code=matter.tracking_code))
 

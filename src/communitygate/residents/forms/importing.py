@@ -6,10 +6,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.orgs.models import Organisation
 
 
-class ResidentImportForm(forms.Form):
+class ResidentImportForm(OneTimeFormMixin, forms.Form):
     community = forms.ChoiceField(label=_("Community"))
     file = forms.FileField(
         label=_("Registry file (.xlsx or .csv)"),

@@ -7,13 +7,13 @@ EARLIEST_DAY..LATEST_DAY (selectors.matters). NUL characters never reach a form 
 
 import calendar
 import datetime as dt
-import uuid
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.residents.forms.widgets import IsoDateInput, NoEchoInput
 from communitygate.residents.models import MatterChannels, MatterStatuses
 from communitygate.residents.selectors.matters import MatterFilters, period_problems
@@ -43,7 +43,7 @@ class MultiplePhotoField(forms.FileField):
         return [super(MultiplePhotoField, self).clean(item, initial) for item in files]
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(OneTimeFormMixin, forms.Form):
     """The quick intake (快速登记): one short screen, the summary focused, the channel a visit
     unless changed."""
 
@@ -75,7 +75,6 @@ class IntakeForm(forms.Form):
     photos = MultiplePhotoField(
         label=_("Photos (PNG or JPG, at most %(count)s)") % {"count": MAX_PHOTOS}, required=False
     )
-    client_token = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 
     def __init__(
         self,
@@ -90,9 +89,6 @@ class IntakeForm(forms.Form):
         if len(communities) == 1:
             self.fields["community"].initial = communities[0][0]
             self.fields["community"].widget = forms.HiddenInput()
-        if not self.is_bound:
-            # A fresh token per empty form: a double click or a resend saves the matter once.
-            self.fields["client_token"].initial = f"intake-{uuid.uuid4().hex}"
 
     def intake(self) -> MatterIntake:
         data = self.cleaned_data

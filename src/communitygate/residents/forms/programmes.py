@@ -1,24 +1,20 @@
 """Forms of the activity and programme pages, and of the public sign-up page.
 
-The staff forms that create something carry a one-time token (`core.formtokens`): a double
-submit creates one activity, programme, session or enrolment. The public sign-up has its own
-signed token (below), remembered by the browser's session."""
+Every form that creates something carries a one-time token (`core.formtokens`): a double
+submit creates one activity, programme, session or enrolment, the public sign-up's included."""
 
 from typing import Any
 
 from django import forms
-from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.core.formtokens import FORM_TOKEN_FIELD, OneTimeFormMixin
 from communitygate.residents.forms.widgets import IsoDateInput
 from communitygate.residents.services.programmes import ActivityFields, ProgrammeFields
 
 DATE = IsoDateInput()
 TIME = forms.TimeInput(attrs={"type": "time"})
 TEXT = forms.Textarea(attrs={"rows": 3})
-SIGNUP_SALT = "residents.public-signup"
-SIGNUP_TOKEN_MAX_AGE = 6 * 3600  # a form left open over an afternoon still submits
 
 
 class ActivityForm(OneTimeFormMixin, forms.Form):
@@ -106,41 +102,12 @@ class StaffSignUpForm(OneTimeFormMixin, SignUpForm):
     """A sign-up entered by the programme's staff."""
 
 
-class PublicSignUpForm(SignUpForm):
-    # One token per form shown: a second submit of the same form finds the first sign-up.
-    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+class PublicSignUpForm(OneTimeFormMixin, SignUpForm):
+    """A guardian's sign-up without signing in: it is never taken without its form token."""
 
-    def __init__(self, *args: Any, programme_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.programme_id = programme_id
-        if not self.is_bound:
-            self.fields["token"].initial = new_signup_token(programme_id)
-
-    def clean_token(self) -> str:
-        token = self.cleaned_data["token"]
-        if signup_token_programme(token) != self.programme_id:
-            raise forms.ValidationError(
-                _("This form has expired. Reload the page and fill it in again.")
-            )
-        return str(token)
-
-
-def new_signup_token(programme_id: int) -> str:
-    import secrets
-
-    return signing.TimestampSigner(salt=SIGNUP_SALT).sign_object(
-        {"p": programme_id, "n": secrets.token_hex(8)}
-    )
-
-
-def signup_token_programme(token: str) -> int | None:
-    try:
-        value = signing.TimestampSigner(salt=SIGNUP_SALT).unsign_object(
-            token, max_age=SIGNUP_TOKEN_MAX_AGE
-        )
-    except signing.BadSignature:
-        return None
-    return value.get("p") if isinstance(value, dict) else None
+        self.fields[FORM_TOKEN_FIELD].required = True
 
 
 class AttendanceForm(forms.Form):

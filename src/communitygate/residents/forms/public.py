@@ -1,6 +1,5 @@
 """Forms of the public pages (no sign-in): file a matter, look it up, rate the answer."""
 
-import secrets
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.core import clock
+from communitygate.core.formtokens import FormTokenField
 from communitygate.core.phones import InvalidPhone, normalise_phone
 from communitygate.orgs.selectors import active_communities
 from communitygate.residents.forms.widgets import NoEchoInput
@@ -21,12 +21,6 @@ PHOTO_EXTENSIONS = ("jpg", "jpeg", "png")
 
 def photo_max_bytes() -> int:
     return int(settings.COMMUNITYGATE.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
-
-
-def new_form_token() -> str:
-    """The one-time token a filing form carries: the idempotency key of its submission, so a
-    double submit files one matter."""
-    return secrets.token_urlsafe(24)
 
 
 def community_choices() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -80,7 +74,7 @@ class MultiplePhotoField(forms.FileField):
 class MatterFileForm(forms.Form):
     """A resident's matter, filed without signing in."""
 
-    form_token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    form_token = FormTokenField(required=True)  # core.formtokens: a double submit files once
     community = forms.ChoiceField(label=_("Community"))
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
     phone = forms.CharField(

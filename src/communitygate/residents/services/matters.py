@@ -13,19 +13,18 @@ mask only, and free text (summary, description, place, answer, reasons, the resi
 is stored with ID-number- and phone-shaped runs masked (`core.logmask.mask_personal_data`). The
 full phone leaves only through `matter_phone_reveal`, for the callback.
 
-Idempotency keys are scoped: a staff member's key is theirs (`u<id>:<key>`), a resident's lives
-in one public space (`public:<key>`), each per channel; so one community can never block
-another's creates by guessing its keys.
+Idempotency keys (`core.idempotency`) are scoped: a staff member's key is theirs (unique per
+`received_by`), so one community can never block another's creates by guessing its keys; a
+resident filing without signing in has no person, so public keys share one space per channel
+(the Open311 client's, the public API's).
 """
 
 import datetime as dt
-import hashlib
-import json
 import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -42,7 +41,7 @@ from communitygate.accounts.services import notifications_send
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.audit.transitions import transition_apply
 from communitygate.core import clock, workdays
-from communitygate.core.crypto import blind_index, unseal
+from communitygate.core.crypto import unseal
 from communitygate.core.errors import (
     InvalidInput,
     NotFound,
@@ -51,6 +50,7 @@ from communitygate.core.errors import (
     RuleBroken,
     StaleObject,
 )
+from communitygate.core.idempotency import idempotency_key_checked, idempotent_create, request_hash
 from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import PHONE_KIND, InvalidPhone, normalise_phone, seal_phone
@@ -99,25 +99,9 @@ MAX_PHOTOS = 5
 PHOTO_TYPES = frozenset({"image/png", "image/jpeg"})
 STAFF_CHANNELS = frozenset({MatterChannels.VISIT, MatterChannels.CALL, MatterChannels.DOOR_TO_DOOR})
 PUBLIC_CHANNELS = frozenset({MatterChannels.ONLINE, MatterChannels.OPEN311, MatterChannels.API})
-MAX_KEY_LENGTH = 64
-# The stored key: "<space>:<key>", or "<space>#<hash>" when that would not fit the column.
-KEY_HASH_LENGTH = 48
-PUBLIC_KEY_SPACE = "public"
 
 
 # Rule errors ------------------------------------------------------------------------------------
-
-
-class MatterIdempotencyKeyReused(RuleBroken):
-    code = "idempotency_key_reused"
-    status = 422
-
-    def __init__(self) -> None:
-        super().__init__(
-            "该 Idempotency-Key 已用于内容不同的另一件事项；新事项请换一个新的 Key。",
-            "This Idempotency-Key was already used for a different matter; use a new key for a "
-            "new matter.",
-        )
 
 
 class MatterPhoneRevealNotAllowed(PermissionDenied):
@@ -239,24 +223,9 @@ def _intake_fingerprint(
         "channel": intake.channel,
         "photos": [photo.sha256 for photo in photos],
     }
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False)
     # Keyed (HMAC): the body holds the full phone, and with the stored mask a plain hash would
     # give it back after 10,000 guesses.
-    return blind_index("matter-request", canonical)
-
-
-def stored_idempotency_key(key: str, user: AnyUser) -> str:
-    """The key as stored: in the actor's own space (`u<id>:`) for staff, in the public space for
-    residents, so that nobody can take or block another's key. Hashed when too long for the
-    column ("#" marks it, a character a client's key cannot put there after the space)."""
-    if not key:
-        return ""
-    person = acting_user(user)
-    space = f"u{person.pk}" if person is not None else PUBLIC_KEY_SPACE
-    stored = f"{space}:{key}"
-    if len(stored) <= MAX_KEY_LENGTH:
-        return stored
-    return f"{space}#{hashlib.sha256(key.encode()).hexdigest()[:KEY_HASH_LENGTH]}"
+    return request_hash(body, keyed_as="matter-request")
 
 
 def _check_photos(photos: Iterable[PhotoUpload]) -> tuple[list[_CheckedPhoto], list[Problem]]:
@@ -318,7 +287,7 @@ class _Checked:
 def _check_intake(
     intake: MatterIntake,
     photos: Iterable[PhotoUpload],
-    idempotency_key: str,
+    key: str,
     *,
     channels: frozenset[str],
     public: bool,
@@ -397,33 +366,7 @@ def _check_intake(
             )
     checked_photos, photo_problems = _check_photos(photos)
     problems.extend(photo_problems)
-    key = idempotency_key.strip()
-    if len(key) > MAX_KEY_LENGTH:
-        problems.append(
-            Problem(
-                "Idempotency-Key 不能超过64个字符。",
-                "The Idempotency-Key is longer than 64 characters.",
-                field="Idempotency-Key",
-            )
-        )
-    elif not key.isprintable():
-        problems.append(
-            Problem(
-                "Idempotency-Key 只能包含可见字符。",
-                "The Idempotency-Key may hold visible characters only.",
-                field="Idempotency-Key",
-            )
-        )
     return _Checked(community, category, resident, phone, checked_photos, key), problems
-
-
-def _replay(channel: str, key: str, fingerprint: str) -> Matter | None:
-    earlier = Matter.objects.filter(channel=channel, idempotency_key=key).first()
-    if earlier is None:
-        return None
-    if earlier.request_hash != fingerprint:
-        raise MatterIdempotencyKeyReused()
-    return earlier
 
 
 def _create(
@@ -478,8 +421,8 @@ def _create(
                     request_hash=fingerprint,
                 )
         except IntegrityError:
-            if checked.key and (earlier := _replay(intake.channel, checked.key, fingerprint)):
-                return earlier
+            # A taken tracking code is drawn again; the same key twice at once is
+            # idempotent_create's to answer.
             if (
                 attempt + 1 == TRACKING_ATTEMPTS
                 or not Matter.objects.filter(tracking_code=code).exists()
@@ -529,10 +472,11 @@ def _intake(
     idempotency_key: str,
     public: bool,
 ) -> Matter:
+    key = idempotency_key_checked(idempotency_key)
     checked, problems = _check_intake(
         intake,
         photos,
-        idempotency_key,
+        key,
         channels=PUBLIC_CHANNELS if public else STAFF_CHANNELS,
         public=public,
     )
@@ -549,11 +493,19 @@ def _intake(
     if problems:
         raise InvalidInput(problems)
     fingerprint = _intake_fingerprint(intake, checked.photos, user.pk if user else None)
-    checked = replace(checked, key=stored_idempotency_key(checked.key, user))
-    if checked.key and (earlier := _replay(intake.channel, checked.key, fingerprint)):
-        return earlier
-    with transaction.atomic():
-        return _create(user=user, intake=intake, checked=checked, fingerprint=fingerprint)
+    same_key = (
+        Matter.objects.filter(received_by=user, idempotency_key=key)
+        if user is not None
+        else Matter.objects.filter(
+            received_by__isnull=True, channel=intake.channel, idempotency_key=key
+        )
+    )
+    return idempotent_create(
+        key=key,
+        fingerprint=fingerprint,
+        same_key=same_key,
+        create=lambda: _create(user=user, intake=intake, checked=checked, fingerprint=fingerprint),
+    )
 
 
 def matter_receive(
@@ -566,7 +518,7 @@ def matter_receive(
     """Staff record a matter (a visit, a call, a door-to-door round) for their own community.
 
     With an idempotency key, a retry returns the first matter; the same key with a different
-    matter is refused (MatterIdempotencyKeyReused). Keys are the actor's own: another person
+    matter is refused (IdempotencyKeyReused). Keys are the actor's own: another person
     using the same key makes their own matter."""
     return _intake(
         actor=actor, intake=intake, photos=photos, idempotency_key=idempotency_key, public=False

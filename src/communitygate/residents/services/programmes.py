@@ -27,6 +27,7 @@ from django.db.models.functions import Coalesce
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
+from communitygate.core.idempotency import idempotency_key_checked, idempotent_create, request_hash
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import normalise_phone, phone_digest, seal_phone
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -451,11 +452,16 @@ def enrolment_sign_up(
     guardian_name: str,
     guardian_phone: str,
     online: bool,
+    idempotency_key: str = "",
 ) -> Enrolment:
     """Sign a child up: enrolled within capacity, else on the waiting list. The same child
-    (name) with the same guardian phone gets the enrolment they already have."""
+    (name) with the same guardian phone gets the enrolment they already have.
+
+    With an Idempotency-Key (staff, `core.idempotency`), a retry answers the first enrolment;
+    the same key for another child or guardian is refused."""
     if not online:
         _require_staff(actor, programme.community_id)
+    key = idempotency_key_checked(idempotency_key)
     problems = _sign_up_problems(programme, child_name, child_birth_date, guardian_name)
     try:
         phone = normalise_phone(guardian_phone)
@@ -466,6 +472,47 @@ def enrolment_sign_up(
     if problems:
         raise InvalidInput(problems)
     name = child_name.strip()
+    user = acting_user(actor)
+    body = {
+        "programme": programme.pk,
+        "child_name": name,
+        "child_birth_date": child_birth_date,
+        "guardian_name": guardian_name.strip(),
+        "guardian_phone": phone,
+        "online": online,
+    }
+    # Keyed: the body holds the guardian's full phone (as in matters).
+    fingerprint = request_hash(body, keyed_as="enrolment-request")
+    return idempotent_create(
+        key=key,
+        fingerprint=fingerprint,
+        same_key=Enrolment.objects.filter(signed_up_by=user, idempotency_key=key),
+        create=lambda: _sign_up(
+            actor=actor,
+            programme=programme,
+            name=name,
+            child_birth_date=child_birth_date,
+            guardian_name=guardian_name,
+            phone=phone,
+            online=online,
+            key=key,
+            fingerprint=fingerprint,
+        ),
+    )
+
+
+def _sign_up(
+    *,
+    actor: AnyUser,
+    programme: Programme,
+    name: str,
+    child_birth_date: dt.date | None,
+    guardian_name: str,
+    phone: str,
+    online: bool,
+    key: str,
+    fingerprint: str,
+) -> Enrolment:
     digest = phone_digest(phone)
     with transaction.atomic():
         current = _locked(programme)
@@ -492,10 +539,14 @@ def enrolment_sign_up(
                     status=EnrolmentStatuses.WAITING,
                     signed_up_at=now,
                     signed_up_online=online,
+                    signed_up_by=acting_user(actor),
                     updated_at=now,
+                    idempotency_key=key,
+                    request_hash=fingerprint,
                 )
         except IntegrityError:
-            # The same child signed up at the same moment elsewhere (SQLite / no lock).
+            # The same child signed up at the same moment elsewhere (SQLite / no lock); the
+            # same key twice at once is idempotent_create's to answer.
             existing = _existing(current.pk, name, digest)
             if existing is None:
                 raise

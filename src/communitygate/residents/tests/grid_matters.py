@@ -119,7 +119,7 @@ def new_matter_form(seed: Any) -> dict[str, Any]:
         "phone": "",
         "description": "",
         "location": "",
-        "client_token": "",
+        "form_token": "",
     }
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from communitygate.core import clock
-from communitygate.residents.forms.programmes import new_signup_token
+from communitygate.core.formtokens import new_form_token
 from communitygate.residents.models import (
     Activity,
     Attendance,
@@ -249,7 +249,7 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     },
     ("POST", "/residents/enrolments/{programmes_enrolment}/withdraw/"): lambda seed: {},
     ("POST", f"{PUBLIC_PROGRAMME}/"): lambda seed: {
-        "token": new_signup_token(seed.extra["programmes_programme"]),
+        "form_token": new_form_token(),
         **child("网格孩子丁"),
     },
     ("POST", f"{API_PROGRAMME}/enrolments"): lambda seed: child("网格孩子戊"),

@@ -194,7 +194,7 @@ def test_nul_in_the_intake_search_answers_400(world: World, query: str, field: s
                 "channel": "visit",
                 "category": "repair",
                 "summary": "电梯\x00停运",
-                "client_token": "nul-1",
+                "form_token": "nul-1",
             },
             "summary",
         ),

@@ -1,7 +1,8 @@
 """Idempotency keys of matter creates are scoped (SECURITY check 6): a staff member's key is
-their own, so one community cannot block another's creates by using the same key; residents'
-keys live in one public space per channel. A retry answers the first matter, the same key with
-another body is refused (422)."""
+their own (unique per `received_by`), so one community cannot block another's creates by using
+the same key; residents filing without signing in share one public space per channel. A retry
+answers the first matter, the same key with another body is refused (422); keys are stored as
+sent, never cut or hashed (`core.idempotency`)."""
 
 import hashlib
 import json
@@ -11,13 +12,9 @@ import pytest
 from django.test import Client
 
 from communitygate.core.errors import InvalidInput
+from communitygate.core.idempotency import MAX_KEY_LENGTH, IdempotencyKeyReused
 from communitygate.residents.models import Matter
-from communitygate.residents.services.matters import (
-    MAX_KEY_LENGTH,
-    MatterIdempotencyKeyReused,
-    matter_receive,
-    matter_submit_public,
-)
+from communitygate.residents.services.matters import matter_receive, matter_submit_public
 from communitygate.residents.tests.test_matters_services import intake
 from communitygate.testing import World, signed_in
 
@@ -65,22 +62,21 @@ def test_the_same_person_and_key_answer_the_first_matter_or_422(world: World) ->
     assert Matter.objects.count() == 1
 
 
-def test_keys_are_stored_in_the_actors_space(world: World) -> None:
+def test_keys_are_stored_as_sent_beside_the_person_who_sent_them(world: World) -> None:
     worker = world.user("community_worker")
     staff = matter_receive(actor=worker, intake=intake(), idempotency_key="k-1")
     public = matter_submit_public(intake=intake(channel="online"), idempotency_key="k-1")
-    assert staff.idempotency_key == f"u{worker.pk}:k-1"
-    assert public.idempotency_key == "public:k-1"
+    assert (staff.idempotency_key, staff.received_by) == ("k-1", worker)
+    assert (public.idempotency_key, public.received_by) == ("k-1", None)
 
 
-def test_a_long_key_is_hashed_to_fit_and_still_replays(world: World) -> None:
+def test_a_key_of_64_characters_is_stored_whole_and_replays(world: World) -> None:
     worker = world.user("community_worker")
     key = "x" * MAX_KEY_LENGTH
     first = matter_receive(actor=worker, intake=intake(), idempotency_key=key)
-    assert len(first.idempotency_key) <= MAX_KEY_LENGTH
-    assert first.idempotency_key.startswith(f"u{worker.pk}#")
+    assert first.idempotency_key == key
     assert matter_receive(actor=worker, intake=intake(), idempotency_key=key).pk == first.pk
-    with pytest.raises(MatterIdempotencyKeyReused):
+    with pytest.raises(IdempotencyKeyReused):
         matter_receive(actor=worker, intake=intake(summary="另一件"), idempotency_key=key)
     other = matter_receive(
         actor=world.user("community_secretary"), intake=intake(), idempotency_key=key
@@ -91,12 +87,14 @@ def test_a_long_key_is_hashed_to_fit_and_still_replays(world: World) -> None:
 def test_a_public_key_is_shared_by_every_resident_of_its_channel(world: World) -> None:
     first = matter_submit_public(intake=intake(channel="online"), idempotency_key="p-1")
     assert matter_submit_public(intake=intake(channel="online"), idempotency_key="p-1") == first
-    with pytest.raises(MatterIdempotencyKeyReused):
+    with pytest.raises(IdempotencyKeyReused):
         matter_submit_public(intake=intake(channel="online", summary="别的"), idempotency_key="p-1")
 
 
-@pytest.mark.parametrize("key", ["a\x00b", "a\nb", "x" * (MAX_KEY_LENGTH + 1)])
-def test_a_key_with_control_characters_or_too_long_is_refused(world: World, key: str) -> None:
+@pytest.mark.parametrize("key", ["a\x00b", "a\nb", "键", "x" * (MAX_KEY_LENGTH + 1)])
+def test_a_key_with_control_characters_non_ascii_or_too_long_is_refused(
+    world: World, key: str
+) -> None:
     with pytest.raises(InvalidInput) as refused:
         matter_receive(actor=world.user("community_worker"), intake=intake(), idempotency_key=key)
     assert [p.field for p in refused.value.problems] == ["Idempotency-Key"]

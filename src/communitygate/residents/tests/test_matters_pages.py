@@ -36,7 +36,7 @@ def intake_form(**overrides: object) -> dict[str, object]:
         "summary": "电梯停运",
         "contact_name": "来电居民",
         "phone": "139 1234 5678",
-        "client_token": "intake-test-1",
+        "form_token": "intake-test-1",
     }
     values.update(overrides)
     return values
@@ -66,7 +66,7 @@ def test_quick_intake_saves_and_returns_to_an_empty_form_with_the_code(world: Wo
 
 def test_intake_shows_the_problems_on_the_form(world: World) -> None:
     client = signed_in(world.user("community_worker"))
-    response = client.post("/residents/matters/new/", intake_form(phone="12345", client_token="x2"))
+    response = client.post("/residents/matters/new/", intake_form(phone="12345", form_token="x2"))
     assert response.status_code == 200
     assert "phone" in response.context["form"].errors
     assert not Matter.objects.exists()
@@ -290,7 +290,7 @@ def test_an_estimated_answer_by_date_is_marked_on_the_pages_and_in_the_api(world
     estimated = matter_receive(actor=world.user("community_worker"), intake=intake())
     pin_day(dt.date(2026, 12, 1))
     exact = matter_receive(actor=world.user("community_worker"), intake=intake(summary="精确"))
-    client = signed_in(world, "community_worker")
+    client = signed_in(world.user("community_worker"))
     detail = client.get(f"/residents/matters/{estimated.pk}/").content.decode()
     assert "约 2027年1月4日（预估）" in detail
     assert "预估" not in client.get(f"/residents/matters/{exact.pk}/").content.decode()

@@ -73,7 +73,7 @@ def test_the_intake_form_does_not_echo_the_phone_after_an_error(world: World) ->
             "category": "no-such-category",
             "summary": "电梯停运",
             "phone": TYPED_PHONE,
-            "client_token": "echo-1",
+            "form_token": "echo-1",
         },
     )
     assert response.status_code == 200
@@ -178,7 +178,7 @@ def test_the_resident_found_is_chosen_in_the_intake(world: World) -> None:
             "category": "repair",
             "summary": "水管漏水",
             "resident": str(resident.pk),
-            "client_token": "chosen-1",
+            "form_token": "chosen-1",
         },
     )
     assert response.status_code == 302

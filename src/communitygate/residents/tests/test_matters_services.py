@@ -11,6 +11,7 @@ from communitygate.accounts.models import Notification
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied
+from communitygate.core.idempotency import IdempotencyKeyReused
 from communitygate.core.workdays import CountedDate, HolidayScheduleMissing, earliest_urgent_start
 from communitygate.residents.models import (
     Matter,
@@ -23,7 +24,6 @@ from communitygate.residents.selectors.matters import matter_public_status, rate
 from communitygate.residents.services.matters import (
     CROCKFORD,
     MatterAlreadyRated,
-    MatterIdempotencyKeyReused,
     MatterIntake,
     MatterNotRateable,
     PhotoUpload,
@@ -318,7 +318,7 @@ def test_twenty_retries_with_one_key_make_one_matter(world: World) -> None:
 
 def test_the_same_key_with_another_matter_is_refused(world: World) -> None:
     matter_submit_public(intake=intake(channel="online"), idempotency_key="k-2")
-    with pytest.raises(MatterIdempotencyKeyReused) as caught:
+    with pytest.raises(IdempotencyKeyReused) as caught:
         matter_submit_public(
             intake=intake(channel="online", summary="另一件事"), idempotency_key="k-2"
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from communitygate.core.errors import RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.idnumbers import generate_id_number
 from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import rule_broken_to_form
@@ -47,6 +48,7 @@ def _communities_or_404(request: HttpRequest) -> list[Any]:
 
 
 @login_required
+@replay_on_resubmit
 def import_list(request: HttpRequest) -> HttpResponse:
     communities = _communities_or_404(request)
     form = ResidentImportForm(request.POST or None, request.FILES or None, communities=communities)

@@ -28,6 +28,7 @@ from communitygate.accounts.permissions import (
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
+from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import page_window, rule_broken_to_form
 from communitygate.http.steps import run_step
@@ -177,6 +178,7 @@ def _intake_page(
 
 
 @login_required
+@replay_on_resubmit
 def matter_new(request: HttpRequest) -> HttpResponse:
     """One short screen: after saving it comes back empty, with the tracking code in the message,
     ready for the next resident in the queue. `?find=<name>` (and `find_community`) lists
@@ -195,7 +197,6 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     intake=form.intake(),
                     photos=form.photo_uploads(),
-                    idempotency_key=form.cleaned_data["client_token"] or "",
                 )
             except RuleBroken as broken:
                 rule_broken_to_form(form, broken)

@@ -3,10 +3,9 @@
 Staff of a community create and run them; the subdistrict reads. Guardians' phones show masked.
 The public pages list the programmes open for online sign-up and take a sign-up without
 signing in: the confirmation says enrolled or the waiting-list position, and nothing else.
-Each public form carries a one-time token; the browser's session remembers which sign-up a
-token made, so a double submit shows the first sign-up (and the service itself returns the
-existing enrolment for the same child and guardian phone). The staff forms that create something
-carry a one-time token too (`core.formtokens`, `@replay_on_resubmit`)."""
+Every form that creates something, the public sign-up included, carries a one-time token
+(`core.formtokens`, `@replay_on_resubmit`): a double submit shows the first sign-up (and the
+service itself returns the existing enrolment for the same child and guardian phone)."""
 
 from typing import Any
 
@@ -67,8 +66,6 @@ from communitygate.residents.services.programmes import (
 )
 
 LIST_LIMIT = 300
-SIGNUPS_KEY = "residents_public_signups"  # token → enrolment id, for this browser
-SIGNUPS_KEEP = 20
 
 
 def _run(request: HttpRequest, act: Any, back: str) -> HttpResponse:
@@ -332,20 +329,13 @@ def _public_programme(programme_id: int) -> Programme:
     return public_programme_get(programme_id)
 
 
-def _signed_up(request: HttpRequest) -> dict[str, int]:
-    return dict(request.session.get(SIGNUPS_KEY, {}))
-
-
 @require_http_methods(["GET", "POST"])
+@replay_on_resubmit
 def public_programme_signup(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme = _public_programme(programme_id)
-    form = PublicSignUpForm(request.POST or None, programme_id=programme.pk)
+    form = PublicSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        remembered = _signed_up(request)
-        if data["token"] in remembered:  # the same form again: show the first sign-up
-            request.session["residents_public_last_signup"] = remembered[data["token"]]
-            return redirect("residents_public:programme_signed_up", programme_id=programme.pk)
         try:
             enrolment = enrolment_sign_up(
                 programme=programme,
@@ -358,8 +348,6 @@ def public_programme_signup(request: HttpRequest, programme_id: int) -> HttpResp
         except RuleBroken as broken:
             rule_broken_to_form(form, broken)
         else:
-            remembered[data["token"]] = enrolment.pk
-            request.session[SIGNUPS_KEY] = dict(list(remembered.items())[-SIGNUPS_KEEP:])
             request.session["residents_public_last_signup"] = enrolment.pk
             return redirect("residents_public:programme_signed_up", programme_id=programme.pk)
     return render(

@@ -5,7 +5,7 @@ The status page shows nothing personal: no name, no phone, no description — on
 the dates, the status and the community's answer. A wrong code and wrong digits answer the same
 "not found", and failed lookups are throttled per address (`residents.throttling`: each lookup
 counts before it runs and is given back when it finds the matter). Filing carries a one-time
-form token as its idempotency key, so a double submit files one matter."""
+form token (`core.formtokens`), so a double submit files one matter."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communitygate.core.errors import RuleBroken
+from communitygate.core.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.pages import found_or_none, rule_broken_to_form
-from communitygate.residents.forms.public import MatterFileForm, RateForm, TrackForm, new_form_token
+from communitygate.residents.forms.public import MatterFileForm, RateForm, TrackForm
 from communitygate.residents.models import MatterChannels, Ratings
 from communitygate.residents.selectors.matters import (
     PublicMatterStatus,
@@ -83,6 +84,7 @@ def _status_page(
 
 
 @require_http_methods(["GET", "POST"])
+@replay_on_resubmit
 def matter_new(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         initial = {"form_token": new_form_token(), "community": request.GET.get("community", "")}
@@ -104,16 +106,9 @@ def matter_new(request: HttpRequest) -> HttpResponse:
         )
         photos = tuple(PhotoUpload(photo.name, photo.read()) for photo in data["photos"])
         try:
-            matter = matter_submit_public(
-                intake=intake, photos=photos, idempotency_key=data["form_token"]
-            )
+            matter = matter_submit_public(intake=intake, photos=photos)
         except RuleBroken as broken:
             rule_broken_to_form(form, broken)
-            if broken.code == "idempotency_key_reused":
-                # This form was sent before with other content: the next send is a new matter.
-                renewed = request.POST.copy()
-                renewed["form_token"] = new_form_token()
-                form.data = renewed
         else:
             request.session[FILED_KEY] = matter.tracking_code
             return redirect("residents_public:matter_filed")

@@ -1035,7 +1035,7 @@ def task_form(seed: GridSeed) -> dict[str, str]:
         "due_on": "2026-12-18",
         "target_mode": "communities",
         "target_codes": "370203031001",
-        "client_token": "",
+        "form_token": "",
     }
 
 
