@@ -50,7 +50,7 @@ TAGS = ("", "", "", "", "", "", "独居老人", "党员", "低保对象", "残�
 def generated_rows(count: int, seed: int = 20261127) -> list[list[str]]:
     """`count` demo residents in a layout of estates → buildings → units → floors → rooms."""
     from communitygate.core.idnumbers import generate_id_number
-    from communitygate.residents.services.importing import IMPORT_HEADERS
+    from communitygate.registry.services.importing import IMPORT_HEADERS
 
     rng = random.Random(seed)  # noqa: S311 (demo data)
     rows: list[list[str]] = []
@@ -102,7 +102,7 @@ def generated_rows(count: int, seed: int = 20261127) -> list[list[str]]:
 def write_files(rows: list[list[str]], folder: Path) -> dict[str, Path]:
     from openpyxl import Workbook
 
-    from communitygate.residents.services.importing import IMPORT_HEADERS
+    from communitygate.registry.services.importing import IMPORT_HEADERS
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("居民信息")
@@ -128,8 +128,8 @@ def measure(files: dict[str, str], runs: int) -> dict[str, object]:
 
     from communitygate.accounts.services import membership_grant
     from communitygate.orgs.services import organisation_create
-    from communitygate.residents.models import ImportStatuses, Resident
-    from communitygate.residents.services.importing import (
+    from communitygate.registry.models import ImportStatuses, Resident
+    from communitygate.registry.services.importing import (
         resident_import_create,
         resident_import_run,
     )
@@ -209,7 +209,7 @@ def main() -> None:
     if options.worker:
         print(json.dumps(measure(json.loads(options.worker), options.runs)))
         return
-    from communitygate.residents.services.importing import import_limits
+    from communitygate.registry.services.importing import import_limits
 
     assert options.rows <= import_limits()[1], "more rows than one import takes"
     with tempfile.TemporaryDirectory(prefix="cg-bench-import-") as folder:

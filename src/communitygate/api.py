@@ -18,8 +18,11 @@ from communitygate.admissions.api import router as admissions_router
 from communitygate.catalog.api import router as catalog_router
 from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.api import router as dispatch_router
+from communitygate.matters.api.matters import router as matters_router
+from communitygate.matters.api.public import router as matters_public_router
 from communitygate.orgs.api import router as orgs_router
-from communitygate.residents.api import router as residents_router
+from communitygate.programmes.api.programmes import router as programmes_router
+from communitygate.registry.api.registry import router as registry_router
 from communitygate.workcalendar.api import router as calendar_router
 
 api = NinjaAPI(
@@ -35,7 +38,10 @@ api.add_router("", accounts_router)
 api.add_router("", admissions_router)
 api.add_router("", dispatch_router)
 api.add_router("", calendar_router)
-api.add_router("", residents_router)
+api.add_router("", registry_router)
+api.add_router("", matters_router)
+api.add_router("", programmes_router)
+api.add_router("", matters_public_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

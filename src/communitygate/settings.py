@@ -84,7 +84,10 @@ INSTALLED_APPS = [
     "communitygate.catalog",
     "communitygate.admissions",
     "communitygate.dispatch",
-    "communitygate.residents",
+    "communitygate.registry",
+    "communitygate.matters",
+    "communitygate.disputes",
+    "communitygate.programmes",
     "communitygate.web",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from communitygate.core import clock
-from communitygate.residents.models import Matter
+from communitygate.matters.models import Matter
 from communitygate.testing import World, build_world
 
 from .pages import new_page, signed_in_page

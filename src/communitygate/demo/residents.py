@@ -36,36 +36,15 @@ from communitygate.core import clock
 from communitygate.core.idnumbers import generate_id_number
 from communitygate.core.tabular import csv_bytes
 from communitygate.demo.dispatch_traffic import COMMUNITIES as DEMO_COMMUNITIES
-from communitygate.orgs.models import Organisation
-from communitygate.residents.models import (
-    Activity,
-    Dispute,
-    DisputeKinds,
-    DisputeOutcomes,
-    Enrolment,
-    EnrolmentStatuses,
-    Matter,
-    MatterChannels,
-    PartyRoles,
-    ProgrammeSession,
-    Ratings,
-    Resident,
-    ResidentImport,
-    Visit,
-)
-from communitygate.residents.selectors.glance import households_due_for_visit
-from communitygate.residents.services.disputes import (
+from communitygate.disputes.models import Dispute, DisputeKinds, DisputeOutcomes, PartyRoles
+from communitygate.disputes.services.disputes import (
     PartyInput,
     dispute_conclude,
     dispute_open,
     mediation_session_add,
 )
-from communitygate.residents.services.importing import (
-    IMPORT_HEADERS,
-    resident_import_create,
-    resident_import_run,
-)
-from communitygate.residents.services.matters import (
+from communitygate.matters.models import Matter, MatterChannels, Ratings
+from communitygate.matters.services.matters import (
     MatterIntake,
     matter_answer,
     matter_assign,
@@ -74,7 +53,9 @@ from communitygate.residents.services.matters import (
     matter_receive,
     matter_submit_public,
 )
-from communitygate.residents.services.programmes import (
+from communitygate.orgs.models import Organisation
+from communitygate.programmes.models import Activity, Enrolment, EnrolmentStatuses, ProgrammeSession
+from communitygate.programmes.services.programmes import (
     ActivityFields,
     ProgrammeFields,
     activity_create,
@@ -85,7 +66,14 @@ from communitygate.residents.services.programmes import (
     programme_create,
     session_add,
 )
-from communitygate.residents.services.visits import visit_plan, visit_record
+from communitygate.registry.models import Resident, ResidentImport, Visit
+from communitygate.registry.selectors.visits import households_due_for_visit
+from communitygate.registry.services.importing import (
+    IMPORT_HEADERS,
+    resident_import_create,
+    resident_import_run,
+)
+from communitygate.registry.services.visits import visit_plan, visit_record
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 REGISTRY_FILENAME = "演示居民登记表.csv"

@@ -6,7 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
 from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.catalog.permissions import can_manage_catalog
-from communitygate.residents.permissions import can_read_rates
+from communitygate.registry.permissions import can_read_rates
 from communitygate.workcalendar.selectors import calendar_warning
 
 

@@ -26,20 +26,12 @@ from communitygate.demo.residents import (
     demo_registry,
     seed_residents,
 )
+from communitygate.disputes.models import Dispute
+from communitygate.matters.models import Matter, MatterStatuses
+from communitygate.matters.selectors.glance import communities_figures
 from communitygate.orgs.models import Organisation
-from communitygate.residents.models import (
-    Activity,
-    Attendance,
-    Dispute,
-    Enrolment,
-    Household,
-    Matter,
-    MatterStatuses,
-    Programme,
-    Resident,
-    Visit,
-)
-from communitygate.residents.selectors.glance import communities_figures
+from communitygate.programmes.models import Activity, Attendance, Enrolment, Programme
+from communitygate.registry.models import Household, Resident, Visit
 
 # Every test reads the demo, seeded once for the package (conftest.py).
 pytestmark = [
@@ -129,13 +121,13 @@ def test_visits_of_the_month_and_of_today() -> None:
 FULL_ID = re.compile(r"(?<![0-9A-Za-z+/])\d{17}[\dX](?![0-9A-Za-z+/=])")
 FULL_MOBILE = re.compile(r"(?<![0-9A-Za-z+/])1[3-9]\d{9}(?![0-9A-Za-z+/=])")
 TABLES = (
-    "residents_resident",
-    "residents_matter",
-    "residents_disputeparty",
-    "residents_dispute",
-    "residents_enrolment",
-    "residents_visit",
-    "residents_residentimport",
+    "registry_resident",
+    "matters_matter",
+    "disputes_disputeparty",
+    "disputes_dispute",
+    "programmes_enrolment",
+    "registry_visit",
+    "registry_residentimport",
     "audit_auditevent",
 )
 

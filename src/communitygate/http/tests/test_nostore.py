@@ -15,7 +15,12 @@ from communitygate.testing import World, signed_in
 
 # The apps whose every answer may carry personal information (their URL modules' prefix), and
 # the API routers of those apps.
-PERSONAL_URL_MODULES = ("communitygate.residents.",)
+PERSONAL_URL_MODULES = (
+    "communitygate.registry.",
+    "communitygate.matters.",
+    "communitygate.disputes.",
+    "communitygate.programmes.",
+)
 API_MOUNT = "/api/v1"
 
 pytestmark = pytest.mark.django_db
@@ -124,9 +129,15 @@ def _walk(
 
 
 def _api_routes() -> Iterator[str]:
-    from communitygate.residents.api import router
+    from communitygate.matters.api.matters import router as matters_router
+    from communitygate.matters.api.public import router as matters_public_router
+    from communitygate.programmes.api.programmes import router as programmes_router
+    from communitygate.registry.api.registry import router as registry_router
 
-    pending = [("", router)]
+    pending = [
+        ("", router)
+        for router in (registry_router, matters_router, programmes_router, matters_public_router)
+    ]
     while pending:
         base, current = pending.pop()
         for path in current.path_operations:

@@ -18,8 +18,9 @@ from communitygate.admissions.tests.test_concurrency import run_together
 from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock
 from communitygate.dispatch.models import Task
-from communitygate.residents.models import Enrolment, Matter, MatterChannels
-from communitygate.residents.services.programmes import ProgrammeFields, programme_create
+from communitygate.matters.models import Matter, MatterChannels
+from communitygate.programmes.models import Enrolment
+from communitygate.programmes.services.programmes import ProgrammeFields, programme_create
 from communitygate.testing import World, build_world, make_item
 
 pytestmark = pytest.mark.django_db

@@ -87,15 +87,10 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
+from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
-from communitygate.residents.tests import (
-    grid_glance,
-    grid_import,
-    grid_matters,
-    grid_programmes,
-    grid_public,
-    grid_registry,
-)
+from communitygate.programmes.tests import grid_programmes
+from communitygate.registry.tests import grid_import, grid_registry
 from communitygate.testing import (
     PASSWORD,
     PEOPLE,
@@ -1367,7 +1362,7 @@ EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
 }
 STATELESS_WRITES = {("POST", "/accounts/logout/")}
 
-# Each app's part of the grid, declared beside its code (residents/tests/grid_*.py).
+# Each app's part of the grid, declared beside its code (<app>/tests/grid_*.py).
 GRID_PARTS: tuple[GridPart, ...] = (
     grid_registry.PART,
     grid_import.PART,

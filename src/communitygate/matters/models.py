@@ -1,0 +1,184 @@
+"""Residents' matters (民情事项): categories with their answer-by working days, matters
+received by staff or filed by the public (tracking code, sealed phone) and their photos.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from communitygate.core.crypto import SealedTextField
+from communitygate.core.idempotency import key_constraint
+from communitygate.core.phones import PHONE_KIND
+from communitygate.registry.models import USER, Resident, community_key
+
+# Residents' matters (民情事项) -----------------------------------------------------------------
+
+
+class MatterCategory(models.Model):
+    """A kind of matter and how many working days the community has to answer it (a setting
+    the office keeps)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name (Chinese)"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    answer_within_workdays = models.PositiveSmallIntegerField(_("answer within (working days)"))
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        verbose_name = _("matter category")
+        verbose_name_plural = _("matter categories")
+        ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answer_within_workdays__gte=1),
+                name="matter_category_gives_at_least_a_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatterChannels(models.TextChoices):
+    VISIT = "visit", _("Visit to the office")
+    CALL = "call", _("Phone call")
+    DOOR_TO_DOOR = "door_to_door", _("Door-to-door round")
+    ONLINE = "online", _("Online")
+    OPEN311 = "open311", _("Open311 client")
+    API = "api", _("API")
+
+
+class MatterStatuses(models.TextChoices):
+    RECEIVED = "received", pgettext_lazy("matter status", "Received")
+    ASSIGNED = "assigned", _("Assigned")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+class Ratings(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    NEUTRAL = "neutral", _("Neutral")
+    UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+class Matter(models.Model):
+    """A resident's matter: who asked (sealed phone), what, where; who answers by when."""
+
+    community = community_key("matters")
+    tracking_code = models.CharField(_("tracking code"), max_length=16, unique=True)
+    channel = models.CharField(_("channel"), max_length=14, choices=MatterChannels.choices)
+    category = models.ForeignKey(
+        MatterCategory, on_delete=models.PROTECT, related_name="matters", verbose_name=_("category")
+    )
+    summary = models.CharField(_("summary"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matters",
+        verbose_name=_("resident"),
+    )
+    contact_name = models.CharField(_("name"), max_length=50, blank=True)
+    phone_ciphertext = SealedTextField(_("phone (encrypted)"), blank=True, kind=PHONE_KIND)
+    phone_digest = models.CharField(_("phone digest"), max_length=64, blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MatterStatuses.choices, default=MatterStatuses.RECEIVED
+    )
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+    answer_by = models.DateField(_("answer by"))
+    answer_by_estimated = models.BooleanField(
+        _("answer-by date estimated"),
+        default=False,
+        help_text=_(
+            "The holiday schedule of a year the count reaches was not entered: Monday to Friday "
+            "were counted. Recounted when the office enters the year."
+        ),
+    )
+    answer_by_counted_from = models.DateField(
+        _("answer-by date counted from"),
+        null=True,
+        blank=True,
+        help_text=_("The day the working days were counted from: received, or last reopened."),
+    )
+    assignee = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    first_answered_at = models.DateTimeField(_("first answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    rating = models.CharField(_("rating"), max_length=12, choices=Ratings.choices, blank=True)
+    rating_comment = models.TextField(_("resident's comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated at"), null=True, blank=True)
+    times_reopened = models.PositiveSmallIntegerField(_("times reopened"), default=0)
+    escalated_at = models.DateTimeField(_("escalated to the subdistrict at"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"))
+    revision = models.PositiveIntegerField(_("revision"), default=0)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("resident matter")
+        verbose_name_plural = _("resident matters")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["community", "status", "answer_by"], name="matter_open_idx"),
+            models.Index(fields=["community", "received_at"], name="matter_period_idx"),
+            models.Index(fields=["status", "answer_by"], name="matter_overdue_idx"),
+            models.Index(fields=["assignee", "status"], name="matter_assignee_idx"),
+        ]
+        constraints = [
+            # Staff: one matter per person and key. Residents filing without signing in have
+            # no person: their keys share one space per channel (the Open311 client, the public
+            # API's clients).
+            key_constraint(
+                "received_by",
+                name="matter_once_per_staff_key",
+                condition=models.Q(received_by__isnull=False),
+            ),
+            key_constraint(
+                "channel",
+                name="matter_once_per_public_key",
+                condition=models.Q(received_by__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class MatterPhoto(models.Model):
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="photos", verbose_name=_("matter")
+    )
+    file = models.FileField(_("file"), upload_to="matter-photos/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.filename

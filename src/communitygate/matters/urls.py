@@ -1,0 +1,9 @@
+"""Staff pages of the residents' platform (matters), under /residents/."""
+
+from communitygate.matters.views import glance, matters
+
+app_name = "matters"
+urlpatterns = [
+    *glance.urlpatterns,
+    *matters.urlpatterns,
+]

@@ -1,1 +1,0 @@
-"""Forms of the residents' platform, one module per sub-domain."""

@@ -1,1 +1,0 @@
-"""Reads of the residents' platform, one module per sub-domain."""

@@ -1,1 +1,0 @@
-"""Pages of the residents' platform, one module per sub-domain; each has `urlpatterns`."""
