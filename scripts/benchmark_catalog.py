@@ -21,7 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "communitygate.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -55,7 +55,11 @@ def build() -> dict[str, int]:
     district = organisation_create(actor=None, code="3702", name="示例市", kind="district")
     for s in range(SUBDISTRICTS):
         sub = organisation_create(
-            actor=None, code=f"3702{s:03d}", name=f"示例街道{s}", kind="subdistrict", parent=district
+            actor=None,
+            code=f"3702{s:03d}",
+            name=f"示例街道{s}",
+            kind="subdistrict",
+            parent=district,
         )
         for c in range(COMMUNITIES_PER_SUBDISTRICT):
             organisation_create(
@@ -67,7 +71,9 @@ def build() -> dict[str, int]:
             )
     for code in ("DEPT-MZ", "DEPT-WJ"):
         organisation_create(actor=None, code=code, name=code, kind="department", parent=district)
-    office_org = organisation_create(actor=None, code="OFFICE", name="办公室", kind="committee_office")
+    office_org = organisation_create(
+        actor=None, code="OFFICE", name="办公室", kind="committee_office"
+    )
     office = User.objects.create_user("bench-office")
     membership_grant(actor=None, user=office, organisation=office_org, role="officer")
     for number in range(ITEMS):
@@ -81,9 +87,11 @@ def build() -> dict[str, int]:
             ),
         )
     catalog_publish(actor=office, title="edition 1")
-    items = list(CatalogItem.objects.select_related("department").prefetch_related("ledgers", "plaques"))
+    items = list(
+        CatalogItem.objects.select_related("department").prefetch_related("ledgers", "plaques")
+    )
     for edition in range(2, EDITIONS + 1):
-        for item in items[edition :: 37]:
+        for item in items[edition::37]:
             fields = replace(item_fields_of(item), estimated_hours=Decimal(edition))
             item = catalog_item_revise(actor=office, item=item, fields=fields)
         catalog_publish(actor=office, title=f"edition {edition}")
