@@ -14,14 +14,13 @@ from django.core.cache import cache
 from django.test import Client
 
 from communitygate.admissions.models import Application
-from communitygate.admissions.tests.test_concurrency import run_together
 from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock
 from communitygate.dispatch.models import Task
 from communitygate.matters.models import Matter, MatterChannels
 from communitygate.programmes.models import Enrolment
 from communitygate.programmes.services.programmes import ProgrammeFields, programme_create
-from communitygate.testing import World, build_world, make_item
+from communitygate.testing import World, build_world, make_item, run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -237,7 +236,7 @@ def test_the_same_key_sent_four_times_at_once_leaves_one_row(
     def send() -> None:
         answers.append(path.post(client, url, path.body, "at-once-1"))
 
-    errors = run_together(*[send] * 4)
+    _results, errors = run_together([send] * 4)
     assert errors == []
     assert {answer.status_code for answer in answers} == {answers[0].status_code}
     assert answers[0].status_code < 300, answers[0].content
