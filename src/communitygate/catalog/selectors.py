@@ -37,6 +37,15 @@ def edition_latest() -> CatalogEdition | None:
     return CatalogEdition.objects.order_by("-number").first()
 
 
+def published_entry(code: str) -> EditionEntry | None:
+    """The item with `code` as the latest edition publishes it (what the public and the gate
+    read), or None when no edition lists it."""
+    latest = edition_latest()
+    if latest is None:
+        return None
+    return EditionEntry.objects.filter(edition=latest, code=code).first()
+
+
 def edition_get(edition_id: int) -> CatalogEdition:
     try:
         return CatalogEdition.objects.get(pk=edition_id)
@@ -213,6 +222,16 @@ def working_item_get(code: str) -> CatalogItem:
 def negative_list(*, include_retired: bool = False) -> QuerySet[NegativeListEntry]:
     entries = NegativeListEntry.objects.order_by("code")
     return entries if include_retired else entries.filter(status=RecordStatuses.ACTIVE)
+
+
+def negative_list_blocks() -> tuple[frozenset[str], frozenset[int]]:
+    """What the negative list forbids today: task types outright, and single items."""
+    entries = NegativeListEntry.objects.filter(status=RecordStatuses.ACTIVE).values_list(
+        "blocked_task_type", "blocked_item_id"
+    )
+    types = frozenset(task_type for task_type, _item in entries if task_type)
+    items = frozenset(item for _type, item in entries if item)
+    return types, items
 
 
 def certificate_rules(verdict: str) -> QuerySet[CertificateRule]:

@@ -20,12 +20,9 @@ from communitygate.admissions.selectors import admitted_scope, commitments_cover
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.audit.transitions import transition_apply
 from communitygate.catalog.models import (
-    EditionEntry,
-    NegativeListEntry,
-    RecordStatuses,
     TaskTypes,
 )
-from communitygate.catalog.selectors import edition_latest
+from communitygate.catalog.selectors import negative_list_blocks, published_entry
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
 from communitygate.core.idempotency import (
@@ -119,8 +116,7 @@ def _published_item(item_code: str | None) -> tuple[int | None, ItemFacts | None
     """The item as the latest edition publishes it (the gate reads what the public reads)."""
     if not item_code:
         return None, None
-    latest = edition_latest()
-    entry = EditionEntry.objects.filter(edition=latest, code=item_code).first() if latest else None
+    entry = published_entry(item_code)
     if entry is None:
         return None, None
     data = entry.fields
@@ -176,15 +172,6 @@ def _require_all(codes: tuple[str, ...], found: dict[str, int], zh: str, en: str
         )
 
 
-def _negative_list_blocks() -> tuple[frozenset[str], frozenset[int]]:
-    entries = NegativeListEntry.objects.filter(status=RecordStatuses.ACTIVE).values_list(
-        "blocked_task_type", "blocked_item_id"
-    )
-    types = frozenset(task_type for task_type, _item in entries if task_type)
-    items = frozenset(item for _type, item in entries if item)
-    return types, items
-
-
 def task_verdict(
     department: Organisation, request: TaskRequest, community_ids: list[int], item: ItemFacts | None
 ) -> list[Reason]:
@@ -194,7 +181,7 @@ def task_verdict(
         if item is not None
         else False
     )
-    blocked_types, blocked_items = _negative_list_blocks()
+    blocked_types, blocked_items = negative_list_blocks()
     facts = TaskFacts(
         department_id=department.pk,
         department_is_office=department.kind == OrganisationKinds.COMMITTEE_OFFICE,

@@ -182,3 +182,45 @@ class MatterPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class MatterStepKinds(models.TextChoices):
+    RECEIVE = "receive", pgettext_lazy("matter step", "Received")
+    ASSIGN = "assign", pgettext_lazy("matter step", "Assigned")
+    ANSWER = "answer", pgettext_lazy("matter step", "Answered")
+    CLOSE = "close", pgettext_lazy("matter step", "Closed")
+    REOPEN = "reopen", pgettext_lazy("matter step", "Reopened")
+    RATE = "rate", pgettext_lazy("matter step", "Rated by the resident")
+    ESCALATE = "escalate", pgettext_lazy("matter step", "Escalated to the subdistrict")
+    RECOUNT = "recount_answer_by", pgettext_lazy("matter step", "Answer-by date recounted")
+
+
+class MatterStep(models.Model):
+    """One step in a matter's life (办理记录), as the community and the subdistrict read it on the
+    matter's page. Written in the same transaction as the step (and its audit event): the matter's
+    history comes from its own records, and the audit log stays the audit bureau's."""
+
+    matter = models.ForeignKey(
+        Matter, on_delete=models.PROTECT, related_name="steps", verbose_name=_("matter")
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=MatterStepKinds.choices)
+    status = models.CharField(_("status after"), max_length=12, choices=MatterStatuses.choices)
+    actor = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    taken_at = models.DateTimeField(_("taken at"))
+
+    class Meta:
+        verbose_name = _("matter step")
+        verbose_name_plural = _("matter steps")
+        ordering = ["taken_at", "pk"]
+        indexes = [models.Index(fields=["matter", "taken_at"], name="matter_step_matter_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.matter_id} {self.kind}"

@@ -28,14 +28,12 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 
 from communitygate.accounts.permissions import staffed_community_ids
-from communitygate.audit.models import AuditEvent
-from communitygate.audit.selectors import audit_events_for
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem
 from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser
 from communitygate.core.phones import InvalidPhone, normalise_phone, phone_digest
-from communitygate.matters.models import Matter, MatterStatuses, Ratings
+from communitygate.matters.models import Matter, MatterStatuses, MatterStep, Ratings
 from communitygate.matters.workflow import OPEN_STATUSES, RATEABLE_STATUSES
 from communitygate.orgs.models import Organisation
 from communitygate.registry.models import Resident
@@ -461,6 +459,7 @@ def residents_for_intake(
     return list(residents.order_by("name", "pk")[:INTAKE_SEARCH_LIMIT])
 
 
-def matter_history(matter: Matter) -> QuerySet[AuditEvent]:
-    """The matter's audit events, oldest first: who received, assigned, answered, … and when."""
-    return audit_events_for(object_type="matters.matter", object_id=str(matter.pk))
+def matter_history(matter: Matter) -> QuerySet[MatterStep]:
+    """The matter's own record of its steps, oldest first: who received, assigned, answered, …
+    and when (the audit log is the audit bureau's, not the community's)."""
+    return matter.steps.select_related("actor").order_by("taken_at", "pk")

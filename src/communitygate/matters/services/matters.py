@@ -62,6 +62,8 @@ from communitygate.matters.models import (
     MatterChannels,
     MatterPhoto,
     MatterStatuses,
+    MatterStep,
+    MatterStepKinds,
     Ratings,
 )
 from communitygate.matters.permissions import can_reveal_matter_phone
@@ -86,6 +88,21 @@ from communitygate.registry.models import CareTag, Resident
 from communitygate.registry.permissions import can_keep_residents_settings, works_in
 
 logger = logging.getLogger(__name__)
+
+
+def _step_record(
+    matter_id: int, kind: str, actor: AnyUser, *, status: str, reason: str = ""
+) -> None:
+    """The matter's own record of a step (MatterStep), in the step's transaction."""
+    MatterStep.objects.create(
+        matter_id=matter_id,
+        kind=kind,
+        status=status,
+        actor=acting_user(actor),
+        reason=reason,
+        taken_at=clock.now(),
+    )
+
 
 TRACKING_LENGTH = 8
 # Crockford's base32: no I, L, O or U, so a code read out over the phone is not misheard.
@@ -439,6 +456,7 @@ def _create(
             f"{matter.pk}-{photo.sha256[:12]}.{extension}", ContentFile(photo.content), save=False
         )
         item.save()
+    _step_record(matter.pk, MatterStepKinds.RECEIVE, user, status=matter.status)
     record_event(
         actor=user,
         action="matter.receive",
@@ -557,7 +575,9 @@ def _move(
         changes={key: [None, value] for key, value in audit.items()},
         reason=reason,
     )
-    return Matter.objects.select_related("community", "category", "assignee").get(pk=matter.pk)
+    moved = Matter.objects.select_related("community", "category", "assignee").get(pk=matter.pk)
+    _step_record(matter.pk, str(action), actor, status=moved.status, reason=reason)
+    return moved
 
 
 def matter_assign(*, actor: AnyUser, matter: Matter, assignee: AnyUser) -> Matter:
@@ -719,6 +739,7 @@ def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: s
     # Once per answer: not rated yet, or rated before the latest answer.
     unrated = Q(rated_at__isnull=True) | Q(rated_at__lt=F("answered_at"))
     with transaction.atomic():
+        _step_record(matter.pk, MatterStepKinds.RATE, None, status=matter.status)
         record_event(
             actor=None,
             action="matter.rate",
@@ -756,6 +777,13 @@ def _reopen_by_the_resident(matter: Matter, rating: dict[str, object], unrated: 
             reason="居民不满意 / The resident is not satisfied",
             where=unrated,
         )
+        _step_record(
+            matter.pk,
+            MatterStepKinds.REOPEN,
+            None,
+            status=MatterStatuses.REOPENED,
+            reason="居民不满意 / The resident is not satisfied",
+        )
     except (StaleObject, MatterStepNotAllowed):
         # Someone rated this answer between the check and the update.
         raise MatterAlreadyRated() from None
@@ -785,6 +813,7 @@ def matters_escalate_overdue(*, today: dt.date | None = None) -> int:
             ).update(escalated_at=now, updated_at=now)
             if moved == 1:
                 escalated.append(matter)
+                _step_record(matter.pk, MatterStepKinds.ESCALATE, None, status=matter.status)
                 record_event(
                     actor=None,
                     action="matter.escalate",
@@ -851,6 +880,7 @@ def matters_recount_estimated_answer_by(*, actor: AnyUser, year: int) -> int:
             if moved != 1:
                 continue
             changed += 1
+            _step_record(matter.pk, MatterStepKinds.RECOUNT, actor, status=matter.status)
             record_event(
                 actor=actor,
                 action="matter.recount_answer_by",

@@ -140,14 +140,17 @@ def test_steps_from_the_matters_page_and_its_history(world: World) -> None:
     assert matter.status == MatterStatuses.REOPENED
     assert matter.assignee == world.user("community_worker")
     page = client.get(url)
-    history = [event.action for event in page.context["history"]]
+    history = [(step.kind, step.status) for step in page.context["history"]]
     assert history == [
-        "matter.receive",
-        "matter.assign",
-        "matter.answer",
-        "matter.close",
-        "matter.reopen",
+        ("receive", "received"),
+        ("assign", "assigned"),
+        ("answer", "answered"),
+        ("close", "closed"),
+        ("reopen", "reopened"),
     ]
+    # The matter's own records, in plain words; not the audit log's action codes.
+    assert "已分派" in page.content.decode()
+    assert "matter.assign" not in page.content.decode()
     assert not FULL_PHONE.search(page.content.decode())
     # A refused step comes back as a message, not an error page.
     response = client.post(url + "close/", follow=True)
