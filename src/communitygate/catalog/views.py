@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -64,6 +65,7 @@ from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import csv_response, xlsx_response
+from communitygate.http.steps import run_step
 from communitygate.orgs.selectors import catalog_owners
 
 
@@ -310,13 +312,12 @@ def office_item_status(request: HttpRequest, code: str, action: str) -> HttpResp
     if not form.is_valid():
         messages.error(request, _("Give a reason.") + " / Give a reason.")
         return redirect("catalog:office_item_edit", code=code)
-    try:
-        service(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-    except RuleBroken as broken:
-        messages.error(request, broken.message)
-    else:
-        messages.success(request, _("Status changed. Publish to make it public."))
-    return redirect("catalog:office_item_edit", code=code)
+    return run_step(
+        request,
+        lambda: service(actor=request.user, item=item, reason=form.cleaned_data["reason"]),
+        back=reverse("catalog:office_item_edit", kwargs={"code": code}),
+        done=_("Status changed. Publish to make it public."),
+    )
 
 
 @office_only

@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from communitygate.core.errors import NotFound
 from communitygate.matters.models import Matter, MatterStatuses
 from communitygate.orgs.models import Organisation
 from communitygate.registry.models import Building, CareTag, Resident, Room, Unit, Visit
@@ -390,8 +391,11 @@ class CommunityGlance:
     todays_visits: tuple[Visit, ...]
 
 
-class BuildingNotInCommunity(LookupError):
-    """The building asked for is not one of the community's."""
+class BuildingNotInCommunity(NotFound):
+    """The building asked for is not one of the community's (the same 404 as a missing one)."""
+
+    def __init__(self) -> None:
+        super().__init__("楼栋", "building")
 
 
 def community_glance(
@@ -408,7 +412,7 @@ def community_glance(
     if building_id is not None:
         chosen = next((tab for tab in tabs if tab.building_id == building_id), None)
         if chosen is None:
-            raise BuildingNotInCommunity(building_id)
+            raise BuildingNotInCommunity()
     visits = (
         Visit.objects.filter(community=community, planned_on=today)
         .select_related("household__room__unit__building", "resident", "worker")

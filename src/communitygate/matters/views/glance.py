@@ -27,7 +27,6 @@ from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
 from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.http.steps import run_step
 from communitygate.matters.selectors.glance import (
-    BuildingNotInCommunity,
     building_tabs,
     communities_figures,
     community_glance,
@@ -106,15 +105,12 @@ def _building_id(request: HttpRequest) -> int | None:
 
 
 def _render_glance(request: HttpRequest, community: Organisation, kinds: set[str]) -> HttpResponse:
-    try:
-        glance = community_glance(
-            community,
-            today=clock.today(),
-            now=clock.now(),
-            building_id=_building_id(request),
-        )
-    except BuildingNotInCommunity:
-        raise Http404 from None
+    glance = community_glance(
+        community,
+        today=clock.today(),
+        now=clock.now(),
+        building_id=_building_id(request),
+    )
     return render(
         request,
         "matters/glance_community.html",
