@@ -149,7 +149,7 @@ def test_steps_from_the_matters_page_and_its_history(world: World) -> None:
         ("reopen", "reopened"),
     ]
     # The matter's own records, in plain words; not the audit log's action codes.
-    assert "已分派" in page.content.decode()
+    assert "<td>分派</td>" in page.content.decode()
     assert "matter.assign" not in page.content.decode()
     assert not FULL_PHONE.search(page.content.decode())
     # A refused step comes back as a message, not an error page.
