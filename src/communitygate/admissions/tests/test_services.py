@@ -443,7 +443,7 @@ def test_urgent_items_are_admitted_at_most_until_the_next_round(
 
 def test_the_office_cannot_open_a_round_twice(world: World, filed: Application) -> None:
     review_round = consult(world, filed)
-    from communitygate.admissions.services import RoundNotPlanned
+    from communitygate.admissions.workflow import RoundNotPlanned
 
     with pytest.raises(RoundNotPlanned):
         round_open_consultation(
