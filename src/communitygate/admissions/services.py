@@ -39,6 +39,7 @@ from communitygate.admissions.workflow import (
     FINAL_STATUSES,
     OFFICE,
     REVIEW_ACTIONS,
+    REVIEW_ROUND,
 )
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.audit.transitions import transition_apply
@@ -108,23 +109,6 @@ class DelegatedItemUnfunded(RuleBroken):
             "谁委托谁出钱：委托办理事项须有申请单位承诺的经费，方可批准。",
             "Who delegates pays: a delegated item needs the applicant's funding before approval.",
         )
-
-
-class RoundNotPlanned(RuleBroken):
-    code = "round_not_planned"
-
-    def __init__(self, status: str) -> None:
-        super().__init__(
-            f"该批次当前状态为“{status}”，不能开始征询。",
-            f"The round is '{status}'; the consultation cannot open.",
-        )
-
-
-class RoundNotConsulting(RuleBroken):
-    code = "round_not_consulting"
-
-    def __init__(self) -> None:
-        super().__init__("该批次未在征询中。", "The round is not in consultation.")
 
 
 class SocialOrganisationRequired(RuleBroken):
@@ -464,7 +448,7 @@ def round_open_consultation(
     *, actor: AnyUser, review_round: ReviewRound, deadline: dt.datetime
 ) -> ReviewRound:
     """Open the round's consultation: every submitted application goes to its consulted bodies."""
-    _require_office(actor)
+    REVIEW_ROUND.authorise(actor, review_round, "open_consultation")
     if deadline <= clock.now():
         raise InvalidInput(
             [
@@ -476,15 +460,14 @@ def round_open_consultation(
             ]
         )
     with transaction.atomic():
-        opened = ReviewRound.objects.filter(
-            pk=review_round.pk, status=RoundStatuses.PLANNED
-        ).update(
-            status=RoundStatuses.CONSULTING,
-            consultation_opened_at=clock.now(),
-            consultation_deadline=deadline,
+        transition_apply(
+            REVIEW_ROUND,
+            actor=actor,
+            subject=review_round,
+            action="open_consultation",
+            values={"consultation_opened_at": clock.now(), "consultation_deadline": deadline},
+            changes={"deadline": [None, deadline]},
         )
-        if opened != 1:
-            raise RoundNotPlanned(ReviewRound.objects.get(pk=review_round.pk).status)
         applications = Application.objects.filter(
             review_round=review_round, status=ApplicationStatuses.SUBMITTED
         )
@@ -496,37 +479,24 @@ def round_open_consultation(
             )
         current = ReviewRound.objects.get(pk=review_round.pk)
         transaction.on_commit(lambda: tasks.notify_consultation_opened.enqueue(current.pk))
-        record_event(
-            actor=acting_user(actor),
-            action="review_round.open_consultation",
-            obj=current,
-            changes={
-                "status": [RoundStatuses.PLANNED, RoundStatuses.CONSULTING],
-                "deadline": [None, deadline],
-            },
-        )
     return current
 
 
 def round_close_consultation(*, actor: AnyUser, review_round: ReviewRound) -> ReviewRound:
-    _require_office(actor)
+    REVIEW_ROUND.authorise(actor, review_round, "close_consultation")
     with transaction.atomic():
-        closed = ReviewRound.objects.filter(
-            pk=review_round.pk, status=RoundStatuses.CONSULTING
-        ).update(status=RoundStatuses.REVIEWING, consultation_closed_at=clock.now())
-        if closed != 1:
-            raise RoundNotConsulting()
+        transition_apply(
+            REVIEW_ROUND,
+            actor=actor,
+            subject=review_round,
+            action="close_consultation",
+            values={"consultation_closed_at": clock.now()},
+        )
         for application in Application.objects.filter(
             review_round=review_round, status=ApplicationStatuses.CONSULTING
         ):
             _move(actor=actor, application=application, action="close_consultation")
         current = ReviewRound.objects.get(pk=review_round.pk)
-        record_event(
-            actor=acting_user(actor),
-            action="review_round.close_consultation",
-            obj=current,
-            changes={"status": [RoundStatuses.CONSULTING, RoundStatuses.REVIEWING]},
-        )
     return current
 
 
@@ -679,7 +649,7 @@ def application_decide(
                 )
             )
         decided = _move(actor=actor, application=current, action=action, reason=reason, extra=extra)
-        _close_round_when_done(decided.review_round_id)
+        _decide_round_when_done(actor, decided.review_round_id)
         _notify_applicant(decided)
     return decided
 
@@ -727,15 +697,25 @@ def _notify_applicant(application: Application) -> None:
         transaction.on_commit(lambda: tasks.notify_decided.enqueue(application.pk))
 
 
-def _close_round_when_done(round_id: int | None) -> None:
+def _decide_round_when_done(actor: AnyUser, round_id: int | None) -> None:
+    """The decision that leaves its round no open application decides the round, taken by the
+    committee member deciding (in that decision's transaction). The round is locked first, so of
+    two last decisions taken at once the later sees the earlier's."""
     if round_id is None:
+        return
+    review_round = ReviewRound.objects.select_for_update().get(pk=round_id)
+    if review_round.status != RoundStatuses.REVIEWING:
         return
     open_statuses = (
         set(ApplicationStatuses.values) - FINAL_STATUSES - {ApplicationStatuses.RETURNED}
     )
     if not Application.objects.filter(review_round_id=round_id, status__in=open_statuses).exists():
-        ReviewRound.objects.filter(pk=round_id, status=RoundStatuses.REVIEWING).update(
-            status=RoundStatuses.DECIDED, decided_at=clock.now()
+        transition_apply(
+            REVIEW_ROUND,
+            actor=actor,
+            subject=review_round,
+            action="decide",
+            values={"decided_at": clock.now()},
         )
 
 

@@ -62,7 +62,12 @@ from communitygate.admissions.services import (
     round_close_consultation,
     round_open_consultation,
 )
-from communitygate.admissions.workflow import APPLICATION, DECISION_ACTIONS, REVIEW_ACTIONS
+from communitygate.admissions.workflow import (
+    APPLICATION,
+    DECISION_ACTIONS,
+    REVIEW_ACTIONS,
+    REVIEW_ROUND,
+)
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
@@ -312,7 +317,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "round": review_round,
             "applications": applications,
             "tallies": tallies_for(applications),
-            "is_office": is_office_staff(request.user),
+            "steps": REVIEW_ROUND.actions_for(request.user, review_round),
             "open_form": OpenConsultationForm(),
         },
     )

@@ -1,13 +1,19 @@
-"""The life of an application as a table (core.workflow): each action, the statuses it may start
-from, where it leads, and who takes it: the applicant department's clerk or head
-(`can_file_for`), the committee office (`is_office_staff`) or a committee member
+"""The life of an application and of a review round as tables (core.workflow): each action, the
+statuses it may start from, where it leads, and who takes it: the applicant department's clerk or
+head (`can_file_for`), the committee office (`is_office_staff`) or a committee member
 (`is_committee_member`). Urgent approval needs an urgent application besides its status.
+
+A review round (审批批次) is planned, the office opens its consultation and closes it, and the
+round is decided when the committee member taking the decision on its last open application
+decides it (`review_round.decide`, in that decision's transaction).
 """
 
 from communitygate.accounts.permissions import is_office_staff
-from communitygate.admissions.models import Application
+from communitygate.admissions.models import Application, ReviewRound
 from communitygate.admissions.models import ApplicationStatuses as S
+from communitygate.admissions.models import RoundStatuses as R
 from communitygate.admissions.permissions import can_file_for, is_committee_member
+from communitygate.core.errors import RuleBroken
 from communitygate.core.people import AnyUser
 from communitygate.core.workflow import Guard, TransitionNotAllowed, Who, Workflow, rows
 
@@ -16,15 +22,39 @@ class ApplicationTransitionNotAllowed(TransitionNotAllowed):
     code = "application_transition_not_allowed"
 
 
+class RoundNotPlanned(TransitionNotAllowed):
+    """Only a planned round's consultation opens (the round keeps its own code)."""
+
+    code = "round_not_planned"
+
+    def __init__(self, state: str, action: str = "open_consultation", **_naming: str) -> None:
+        RuleBroken.__init__(
+            self,
+            f"该批次当前状态为“{state}”，不能开始征询。",
+            f"The round is '{state}'; the consultation cannot open.",
+        )
+        self.current, self.action = state, action
+
+
+class RoundNotConsulting(TransitionNotAllowed):
+    """Only a round in consultation closes it (the round keeps its own code)."""
+
+    code = "round_not_consulting"
+
+    def __init__(self, state: str, action: str = "close_consultation", **_naming: str) -> None:
+        RuleBroken.__init__(self, "该批次未在征询中。", "The round is not in consultation.")
+        self.current, self.action = state, action
+
+
 def _applicant(actor: AnyUser, application: Application) -> bool:
     return can_file_for(actor, application.applicant)
 
 
-def _office(actor: AnyUser, _application: Application) -> bool:
+def _office(actor: AnyUser, _subject: Application | ReviewRound) -> bool:
     return is_office_staff(actor)
 
 
-def _committee(actor: AnyUser, _application: Application) -> bool:
+def _committee(actor: AnyUser, _subject: Application | ReviewRound) -> bool:
     return is_committee_member(actor)
 
 
@@ -76,3 +106,18 @@ APPLICATION = Workflow(
 REVIEW_ACTIONS = ("forward", "office_reject", "return", "redirect")
 DECISION_ACTIONS = ("approve", "committee_reject")
 FINAL_STATUSES = frozenset({S.APPROVED, S.REJECTED, S.REDIRECTED, S.WITHDRAWN})
+
+REVIEW_ROUND = Workflow(
+    name="review_round",
+    field="status",
+    noun_zh="批次",
+    noun_en="review round",
+    label=str,
+    refusals={"open_consultation": RoundNotPlanned, "close_consultation": RoundNotConsulting},
+    transitions=(
+        *rows([R.PLANNED], "open_consultation", R.CONSULTING, OFFICE),
+        *rows([R.CONSULTING], "close_consultation", R.REVIEWING, OFFICE),
+        # Taken by the committee member whose decision leaves the round no open application.
+        *rows([R.REVIEWING], "decide", R.DECIDED, COMMITTEE),
+    ),
+)

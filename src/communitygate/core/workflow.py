@@ -14,7 +14,7 @@ in one transaction) is `audit.transitions.transition_apply`: core may not import
 log, so the one function that writes lives there.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
@@ -109,7 +109,9 @@ def rows(
 class Workflow:
     """A state machine as a table. `name` prefixes the audit events (`<name>.<action>`);
     `field` is the model's state field; `noun_zh`/`noun_en` and `label` name the object in the
-    refusal; `refusal_class` is the workflow's named TransitionNotAllowed."""
+    refusal; `refusal_class` is the workflow's named TransitionNotAllowed, and `refusals` names
+    a narrower one for an action whose refusal has long had its own code (a review round that is
+    not planned cannot open its consultation: `round_not_planned`)."""
 
     name: str
     field: str
@@ -118,6 +120,9 @@ class Workflow:
     noun_en: str = "record"
     label: Callable[[Subject], str] | None = None
     refusal_class: type[TransitionNotAllowed] = TransitionNotAllowed
+    refusals: Mapping[str, type[TransitionNotAllowed]] = dataclass_field(
+        default_factory=dict, hash=False
+    )
     actions: tuple[str, ...] = dataclass_field(init=False)
 
     def __post_init__(self) -> None:
@@ -155,9 +160,8 @@ class Workflow:
 
     def refusal(self, subject: Subject, state: str, action: str) -> TransitionNotAllowed:
         name = self.label(subject) if self.label else ""
-        return self.refusal_class(
-            state, action, what_zh=self.noun_zh, what_en=self.noun_en, name=name
-        )
+        refusal_class = self.refusals.get(action, self.refusal_class)
+        return refusal_class(state, action, what_zh=self.noun_zh, what_en=self.noun_en, name=name)
 
     # Questions about a person and an object ---------------------------------------------------
 

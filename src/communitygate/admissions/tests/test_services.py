@@ -263,6 +263,46 @@ def test_the_whole_path_admits_the_item_and_publishes_it(world: World, filed: Ap
     } <= actions
 
 
+def test_the_committee_member_taking_the_last_decision_decides_the_round(
+    world: World, filed: Application
+) -> None:
+    second = application_create(
+        actor=world.user("department_clerk"),
+        applicant=world.org("department"),
+        fields=fields(item_name="协助开展退役军人信息采集"),
+    )
+    application_submit(actor=world.user("department_clerk"), application=second)
+    review_round = consult(world, filed)
+    for application in (filed, second):
+        vote_all(world, application, approvals=4)
+    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    for application in (filed, second):
+        application_review(
+            actor=world.user("office_officer"),
+            application=application,
+            action="forward",
+            opinion="同意提交",
+        )
+    member = world.user("committee_member")
+    application_decide(actor=member, application=filed, action="approve", reason="同意")
+    assert ReviewRound.objects.get(pk=review_round.pk).status == "reviewing"
+    assert not AuditEvent.objects.filter(action="review_round.decide").exists()
+
+    application_decide(actor=member, application=second, action="committee_reject", reason="否")
+    decided = ReviewRound.objects.get(pk=review_round.pk)
+    assert decided.status == "decided"
+    assert decided.decided_at == MONDAY
+    event = AuditEvent.objects.get(action="review_round.decide")
+    assert (event.actor, event.object_id) == (member, str(review_round.pk))
+    assert event.changes == {"status": ["reviewing", "decided"]}
+    steps = AuditEvent.objects.filter(object_type=event.object_type, object_id=event.object_id)
+    assert list(steps.order_by("pk").values_list("action", flat=True)) == [
+        "review_round.open_consultation",
+        "review_round.close_consultation",
+        "review_round.decide",
+    ]
+
+
 def test_approval_leaves_the_offices_unpublished_work_unpublished(
     world: World, filed: Application
 ) -> None:
@@ -443,7 +483,7 @@ def test_urgent_items_are_admitted_at_most_until_the_next_round(
 
 def test_the_office_cannot_open_a_round_twice(world: World, filed: Application) -> None:
     review_round = consult(world, filed)
-    from communitygate.admissions.services import RoundNotPlanned
+    from communitygate.admissions.workflow import RoundNotPlanned
 
     with pytest.raises(RoundNotPlanned):
         round_open_consultation(

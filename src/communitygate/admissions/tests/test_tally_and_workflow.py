@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from communitygate.admissions import workflow
+from communitygate.admissions.models import ReviewRound
 from communitygate.admissions.tally import tally_votes
 
 SIXTY = Decimal("0.60")
@@ -91,3 +92,56 @@ def test_transition_table(status: str, action: str, expected: str | None) -> Non
 def test_final_statuses_allow_no_action() -> None:
     for status in workflow.FINAL_STATUSES:
         assert workflow.APPLICATION.actions_from(status) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "expected"),
+    [
+        ("planned", "open_consultation", "consulting"),
+        ("consulting", "close_consultation", "reviewing"),
+        ("reviewing", "decide", "decided"),
+        ("planned", "close_consultation", None),
+        ("planned", "decide", None),
+        ("consulting", "open_consultation", None),
+        ("consulting", "decide", None),
+        ("reviewing", "open_consultation", None),
+        ("reviewing", "close_consultation", None),
+        ("decided", "open_consultation", None),
+        ("planned", "no_such_action", None),
+    ],
+)
+def test_review_round_table(status: str, action: str, expected: str | None) -> None:
+    assert workflow.REVIEW_ROUND.target(status, action) == expected
+
+
+def test_a_decided_round_allows_no_action() -> None:
+    assert workflow.REVIEW_ROUND.actions_from("decided") == []
+
+
+def test_the_office_moves_a_round_through_consultation_and_the_committee_decides_it() -> None:
+    whos = {action: workflow.REVIEW_ROUND.whos(action) for action in workflow.REVIEW_ROUND.actions}
+    assert whos == {
+        "open_consultation": [workflow.OFFICE],
+        "close_consultation": [workflow.OFFICE],
+        "decide": [workflow.COMMITTEE],
+    }
+    assert workflow.REVIEW_ROUND.actions_from("reviewing", workflow.OFFICE) == []
+
+
+@pytest.mark.parametrize(
+    ("status", "action", "refusal", "code"),
+    [
+        ("consulting", "open_consultation", workflow.RoundNotPlanned, "round_not_planned"),
+        ("decided", "close_consultation", workflow.RoundNotConsulting, "round_not_consulting"),
+        ("planned", "decide", workflow.TransitionNotAllowed, "transition_not_allowed"),
+    ],
+)
+def test_a_round_refuses_a_step_with_its_own_code(
+    status: str, action: str, refusal: type[Exception], code: str
+) -> None:
+    error = workflow.REVIEW_ROUND.refusal(ReviewRound(year=2027, month=1), status, action)
+    assert type(error) is refusal
+    assert error.code == code
+    assert (error.current, error.action) == (status, action)
+    if action == "open_consultation":
+        assert error.message_en == f"The round is '{status}'; the consultation cannot open."

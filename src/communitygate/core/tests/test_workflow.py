@@ -157,3 +157,29 @@ def test_the_refusal_names_the_object_in_both_languages() -> None:
         plain.message
         == "派单当前状态为“b”，不能执行“go”。 / The assignment is 'b'; 'go' is not possible from there."
     )
+
+
+def test_one_action_may_keep_its_own_refusal() -> None:
+    class ThingTransitionNotAllowed(TransitionNotAllowed):
+        code = "thing_transition_not_allowed"
+
+    class NotStarted(TransitionNotAllowed):
+        code = "not_started"
+
+    table = Workflow(
+        name="thing",
+        field="state",
+        refusal_class=ThingTransitionNotAllowed,
+        refusals={"stop": NotStarted},
+        transitions=(*rows(["a"], "go", "b", ALICE), *rows(["b"], "stop", "c", ALICE)),
+    )
+    with pytest.raises(NotStarted) as stopped:
+        table.check("alice", Thing("a"), "stop", "a")
+    assert (stopped.value.code, stopped.value.current, stopped.value.action) == (
+        "not_started",
+        "a",
+        "stop",
+    )
+    with pytest.raises(ThingTransitionNotAllowed):
+        table.check("alice", Thing("b"), "go", "b")
+    assert hash(table) == hash(table)
