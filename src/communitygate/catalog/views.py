@@ -7,7 +7,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -65,6 +64,7 @@ from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import csv_response, xlsx_response
+from communitygate.http.guards import only_for
 from communitygate.http.steps import run_step
 from communitygate.orgs.selectors import catalog_owners
 
@@ -198,18 +198,8 @@ def catalog_export(request: HttpRequest, file_format: str) -> HttpResponse:
 # The committee office's pages ------------------------------------------------------------------
 
 
-def office_only(view: Any) -> Any:
-    """Signed-in committee office staff only; anyone else gets 404, as for a missing page."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not can_manage_catalog(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# Signed-in committee office staff only; anyone else gets 404, as for a missing page.
+office_only = only_for(can_manage_catalog)
 
 
 def _department_choices() -> list[tuple[str, str]]:

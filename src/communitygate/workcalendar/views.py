@@ -4,12 +4,8 @@ page where the office enters a whole year's holidays and make-up working days (o
 Views parse input and call the services; every bad line comes back listed on the page.
 """
 
-from collections.abc import Callable
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +13,7 @@ from django.utils.translation import gettext as _
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.http.guards import only_for
 from communitygate.workcalendar.forms import YearScheduleForm
 from communitygate.workcalendar.selectors import (
     calendar_overview,
@@ -31,21 +28,8 @@ from communitygate.workcalendar.services import (
     schedule_lines_from_text,
 )
 
-View = Callable[..., HttpResponse]
-
-
-def office_staff_only(view: View) -> View:
-    """Signed-in committee office staff only; anyone else gets 404, as for a missing page."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_office_staff(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# Signed-in committee office staff only; anyone else gets 404, as for a missing page.
+office_staff_only = only_for(is_office_staff)
 
 
 def _too_big(size: int) -> InvalidInput:

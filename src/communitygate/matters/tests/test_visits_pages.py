@@ -147,6 +147,13 @@ def test_a_household_of_another_community_answers_404(visits: World) -> None:
     assert not Visit.objects.exists()
 
 
+def test_a_household_that_is_not_a_number_answers_404(visits: World) -> None:
+    client = signed_in(visits.user("community_secretary"))
+    response = client.get("/residents/visits/?household=x")
+    assert response.status_code == 404
+    assert "住户不存在或无权查看" in response.content.decode()
+
+
 def test_a_visit_is_recorded_done_on_the_page(visits: World) -> None:
     household = add_household(visits.org("community"))
     visit = add_visit(household, visits.user("community_worker"), planned_on=TODAY)

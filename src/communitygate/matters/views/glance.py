@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import overseen_subdistrict_paths, oversees_district
 from communitygate.core import clock
-from communitygate.core.errors import RuleBroken
+from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
 from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.http.steps import run_step
@@ -94,14 +94,19 @@ def _staffed(request: HttpRequest) -> list[Organisation]:
     return list(communities_staffed_by(request.user).order_by("path"))
 
 
-def _building_id(request: HttpRequest) -> int | None:
-    raw = request.GET.get("building", "")
+def _id_or_none(raw: str, what_zh: str, what_en: str) -> int | None:
+    """An id a page was given: none when empty; one that is not a number names nothing (the same
+    NotFound, and 404 page, as a missing one)."""
     if not raw:
         return None
     try:
         return int(raw)
     except ValueError:
-        raise Http404 from None
+        raise NotFound(what_zh, what_en) from None
+
+
+def _building_id(request: HttpRequest) -> int | None:
+    return _id_or_none(request.GET.get("building", ""), "楼栋", "building")
 
 
 def _render_glance(request: HttpRequest, community: Organisation, kinds: set[str]) -> HttpResponse:
@@ -226,12 +231,9 @@ def visits_page(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("community") or request.GET.get("community", "")
     community, staff = _visits_community(request, code)
     raw_household = request.POST.get("household") or request.GET.get("household") or ""
-    try:
-        household = _household_of_form(
-            request, community, int(raw_household) if raw_household else None
-        )
-    except ValueError:
-        raise Http404 from None
+    household = _household_of_form(
+        request, community, _id_or_none(raw_household, "住户", "household")
+    )
     tabs = [(tab.building_id, tab.label) for tab in building_tabs(community)]
     residents = (
         [(r.pk, r.name) for r in household_residents(household)] if household is not None else []
