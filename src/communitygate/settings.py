@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "communitygate.matters",
     "communitygate.disputes",
     "communitygate.programmes",
+    "communitygate.oversight",
     "communitygate.web",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),
@@ -248,6 +249,10 @@ COMMUNITYGATE: dict[str, Any] = {
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     # The class that encrypts personal information (core.crypto); an SM4 one may replace it.
     "PI_CIPHER": "communitygate.core.crypto.AesGcmCipher",
+    # District-wide notices are numbered <prefix>〔<year>〕<n>号 (市北督通〔2026〕3号).
+    "NOTICE_NUMBER_PREFIX": os.environ.get("COMMUNITYGATE_NOTICE_PREFIX", "市北督通"),
+    # A correction order's deadline, in working days after the notice is published (default).
+    "CORRECTION_WORKDAYS": 10,
 }
 
 # Personal information keys (core.crypto). Empty: derived from SECRET_KEY, for development only.

@@ -31,7 +31,7 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     OrganisationKinds.DEPARTMENT: frozenset({Roles.CLERK, Roles.HEAD}),
     OrganisationKinds.SUBDISTRICT: frozenset({Roles.OFFICER}),
     OrganisationKinds.COMMUNITY: frozenset({Roles.SECRETARY, Roles.WORKER}),
-    OrganisationKinds.SUPERVISION_OFFICE: frozenset({Roles.INSPECTOR}),
+    OrganisationKinds.SUPERVISION_OFFICE: frozenset({Roles.INSPECTOR, Roles.HEAD}),
     OrganisationKinds.AUDIT_BUREAU: frozenset({Roles.AUDITOR}),
     OrganisationKinds.SOCIAL_ORG: frozenset({Roles.STAFF}),
     OrganisationKinds.DISTRICT: frozenset(),

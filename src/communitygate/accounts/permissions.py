@@ -54,6 +54,24 @@ def is_inspector(user: AnyUser) -> bool:
     return has_role(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.INSPECTOR})
 
 
+def is_supervision_head(user: AnyUser) -> bool:
+    """The head of a supervision office: approves district-wide notices (never their own)."""
+    return has_role(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.HEAD})
+
+
+def works_in_supervision(user: AnyUser) -> bool:
+    """An inspector or the head of a supervision office."""
+    if is_inspector(user):
+        return True
+    return is_supervision_head(user)
+
+
+def supervision_office_ids(user: AnyUser) -> list[int]:
+    """The supervision offices the person works in (inspector or head)."""
+    grants = grants_of(user, OrganisationKinds.SUPERVISION_OFFICE, {Roles.INSPECTOR, Roles.HEAD})
+    return [grant.organisation_id for grant in grants]
+
+
 def is_committee_member(user: AnyUser) -> bool:
     return has_role(user, OrganisationKinds.COMMITTEE, {Roles.MEMBER})
 
@@ -63,7 +81,7 @@ def oversees_district(user: AnyUser) -> bool:
     resident's personal information: that stays with the community)."""
     if is_office_staff(user):
         return True
-    if is_inspector(user):
+    if works_in_supervision(user):
         return True
     return is_auditor(user)
 

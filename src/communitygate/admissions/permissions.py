@@ -8,8 +8,8 @@ from communitygate.accounts.permissions import (
     department_staff_ids,
     is_auditor,
     is_committee_member,
-    is_inspector,
     is_office_staff,
+    works_in_supervision,
 )
 from communitygate.accounts.selectors import user_grants
 from communitygate.admissions.models import Application
@@ -30,7 +30,7 @@ def sees_every_application(user: AnyUser) -> bool:
         return True
     if is_auditor(user):
         return True
-    return is_inspector(user)
+    return works_in_supervision(user)
 
 
 def can_file_for(user: AnyUser, applicant: Organisation) -> bool:

@@ -257,3 +257,44 @@ def ledgers_by_code(codes: list[str]) -> dict[str, Ledger]:
 
 def plaques_by_code(codes: list[str]) -> dict[str, Plaque]:
     return {plaque.code: plaque for plaque in Plaque.objects.filter(code__in=codes)}
+
+
+@dataclass(frozen=True)
+class WallRequirement:
+    """A plaque or ledger the published catalog requires, and the first active item requiring it."""
+
+    code: str
+    name: str
+    item_id: int
+    item_code: str
+
+
+@dataclass(frozen=True)
+class WallRequirements:
+    plaques: dict[str, WallRequirement]
+    ledgers: dict[str, WallRequirement]
+
+
+def admitted_wall_requirements() -> WallRequirements:
+    """The plaques and ledgers the latest edition's active items require (codes → the item that
+    admits them): what may hang on a community's wall and what it must keep."""
+    plaques: dict[str, WallRequirement] = {}
+    ledgers: dict[str, WallRequirement] = {}
+    latest = edition_latest()
+    if latest is None:
+        return WallRequirements(plaques, ledgers)
+    entries = (
+        EditionEntry.objects.filter(edition=latest, status=ItemStatuses.ACTIVE)
+        .order_by("code")
+        .values_list("item_id", "code", "fields")
+    )
+    for item_id, code, fields in entries:
+        for wanted, found in (
+            (plaques, fields.get("plaques", [])),
+            (ledgers, fields.get("ledgers", [])),
+        ):
+            for record_code, record_name in found:
+                wanted.setdefault(
+                    record_code, WallRequirement(record_code, record_name, item_id, code)
+                )
+    return WallRequirements(plaques, ledgers)

@@ -29,3 +29,8 @@ def pin(moment: dt.datetime | None) -> None:
 def pinned() -> dt.datetime | None:
     """The moment the clock is pinned to, or None (tests: to pin it again later)."""
     return _pinned
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The date of `moment` where the district works (Asia/Shanghai)."""
+    return timezone.localtime(moment).date()

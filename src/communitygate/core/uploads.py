@@ -4,6 +4,7 @@ deliverables and evidence."""
 
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from communitygate.core.errors import InvalidInput, Problem
 
@@ -90,3 +91,40 @@ def kind_of(filename: str, content: bytes) -> Kind:
             ]
         )
     return kind
+
+
+@dataclass(frozen=True)
+class FileUpload:
+    """A file as a person sent it: its name and bytes (from a form or the API)."""
+
+    filename: str
+    content: bytes
+
+
+def checked_uploads(files: list[FileUpload] | None) -> list[tuple[CheckedUpload, bytes]]:
+    """Every file checked against the attachment limit (COMMUNITYGATE["ATTACHMENT_MAX_BYTES"]),
+    before anything is written: one bad file refuses them all."""
+    from django.conf import settings
+
+    limit = int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"])
+    return [(check_upload(f.filename, f.content, max_bytes=limit), f.content) for f in files or []]
+
+
+def attach_files(
+    model: type[Any], owner_field: str, owner: Any, checked: list[tuple[CheckedUpload, bytes]]
+) -> int:
+    """Store checked uploads as rows of `model` (a core.models.AttachedFile) pointing at `owner`
+    through `owner_field`; the stored name is the owner's id and the content's hash."""
+    from django.core.files.base import ContentFile
+
+    for upload, content in checked:
+        row = model(
+            **{owner_field: owner},
+            filename=upload.filename,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+        )
+        row.file.save(f"{owner.pk}-{upload.sha256[:12]}", ContentFile(content), save=False)
+        row.save()
+    return len(checked)

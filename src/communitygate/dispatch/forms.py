@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from communitygate.catalog.models import TaskTypes
 from communitygate.catalog.transfer import split_list
 from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.core.uploads import FileUpload
 from communitygate.dispatch.models import Channels, Deliverables, TargetModes
-from communitygate.dispatch.services import EvidenceFile, Targets, TaskRequest
+from communitygate.dispatch.services import Targets, TaskRequest
 from communitygate.http.widgets import IsoDateInput
 
 DATE = IsoDateInput()
@@ -133,8 +134,8 @@ class ReportForm(OneTimeFormMixin, forms.Form):
             *departments,
         ]
 
-    def evidence_files(self) -> list[EvidenceFile]:
+    def evidence_files(self) -> list[FileUpload]:
         return [
-            EvidenceFile(filename=upload.name or "", content=upload.read())
+            FileUpload(filename=upload.name or "", content=upload.read())
             for upload in self.cleaned_data["evidence"]
         ]

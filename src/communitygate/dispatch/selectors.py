@@ -144,3 +144,39 @@ def supervision_queue(
         ),
         key=lambda queue: -(queue.unadmitted_tasks + queue.off_platform_reports),
     )
+
+
+@dataclass(frozen=True)
+class SentFigures:
+    """What one department sent in a period: tasks, how many the gate did not admit, and how many
+    assignments communities refused."""
+
+    tasks: int = 0
+    unadmitted: int = 0
+    refusals: int = 0
+
+
+def sent_by_department(start: dt.datetime, end: dt.datetime) -> dict[int, SentFigures]:
+    """Per department id, the tasks sent from `start` (inclusive) to `end` (exclusive): two
+    aggregate queries whatever the number of departments."""
+    in_period = Task.objects.filter(created_at__gte=start, created_at__lt=end)
+    tasks: dict[int, tuple[int, int]] = {
+        row["department_id"]: (row["n"], row["unadmitted"])
+        for row in in_period.values("department_id").annotate(
+            n=Count("id"), unadmitted=Count("id", filter=Q(admitted=False))
+        )
+    }
+    refusals = dict(
+        Assignment.objects.filter(task__in=in_period, state=AssignmentStates.REFUSED)
+        .values("task__department_id")
+        .annotate(n=Count("id"))
+        .values_list("task__department_id", "n")
+    )
+    return {
+        department_id: SentFigures(
+            tasks=tasks.get(department_id, (0, 0))[0],
+            unadmitted=tasks.get(department_id, (0, 0))[1],
+            refusals=refusals.get(department_id, 0),
+        )
+        for department_id in set(tasks) | set(refusals)
+    }

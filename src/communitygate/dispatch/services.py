@@ -32,7 +32,8 @@ from communitygate.core.idempotency import (
     request_hash,
 )
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.core.uploads import check_upload
+from communitygate.core.uploads import FileUpload, attach_files, check_upload, checked_uploads
+from communitygate.dispatch import signals
 from communitygate.dispatch import tasks as background
 from communitygate.dispatch.gate import ItemFacts, Reason, TaskFacts, gate_reasons
 from communitygate.dispatch.models import (
@@ -248,6 +249,7 @@ def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = ""
                 request_hash=fingerprint,
             )
             _insert_assignments(task, community_ids)
+            signals.task_sent.send(sender=Task, task=task)
             record_event(
                 actor=user,
                 action="task.send",
@@ -454,12 +456,6 @@ def assignment_decide_extension(
     return _reloaded(assignment)
 
 
-@dataclass(frozen=True)
-class EvidenceFile:
-    filename: str
-    content: bytes
-
-
 def off_platform_report_create(
     *,
     actor: AnyUser,
@@ -469,7 +465,7 @@ def off_platform_report_create(
     channel: str,
     occurred_on: dt.date,
     what_was_asked: str,
-    evidence: list[EvidenceFile] | None = None,
+    evidence: list[FileUpload] | None = None,
 ) -> OffPlatformReport:
     """A community records work pushed at it outside the platform; it joins the supervision queue."""
     user = acting_user(actor)
@@ -496,17 +492,7 @@ def off_platform_report_create(
                 "日期不能在今天之后。", "The date cannot be in the future.", field="occurred_on"
             )
         )
-    checked = [
-        (
-            check_upload(
-                file.filename,
-                file.content,
-                max_bytes=int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"]),
-            ),
-            file.content,
-        )
-        for file in evidence or []
-    ]
+    checked = checked_uploads(evidence)
     if problems:
         raise InvalidInput(problems)
     with transaction.atomic():
@@ -520,16 +506,8 @@ def off_platform_report_create(
             reported_by=user,
             reported_at=clock.now(),
         )
-        for upload, content in checked:
-            item = Evidence(
-                report=report,
-                filename=upload.filename,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-            )
-            item.file.save(f"{report.pk}-{upload.sha256[:12]}", ContentFile(content), save=False)
-            item.save()
+        attach_files(Evidence, "report", report, checked)
+        signals.off_platform_report_filed.send(sender=OffPlatformReport, report=report)
         record_event(
             actor=user,
             action="off_platform_report.create",

@@ -14,9 +14,9 @@ from django.http import FileResponse, HttpResponse, HttpResponseBase
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock, workdays
+from communitygate.core.uploads import FileUpload
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.dispatch.services import (
-    EvidenceFile,
     Targets,
     TaskRequest,
     assignment_accept,
@@ -577,7 +577,7 @@ def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: Worl
         channel="phone",
         occurred_on=TODAY,
         what_was_asked="电话要求上报名单",
-        evidence=[EvidenceFile("截图.png", PNG)],
+        evidence=[FileUpload("截图.png", PNG)],
     )
     page = html(signed_in(catalog.user("inspector")).get("/dispatch/supervision/"))
     mz, wj_org = catalog.org("department"), catalog.org("department_other")
@@ -661,7 +661,7 @@ def add_traffic(world: World, start: int, count: int) -> None:
                 channel="paper",
                 occurred_on=TODAY,
                 what_was_asked=f"报告{n}",
-                evidence=[EvidenceFile(f"证据{n}.png", PNG)],
+                evidence=[FileUpload(f"证据{n}.png", PNG)],
             )
 
 

@@ -33,6 +33,7 @@ from communitygate.catalog.services import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied
+from communitygate.core.uploads import FileUpload
 from communitygate.dispatch import services
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.dispatch.permissions import (
@@ -42,7 +43,6 @@ from communitygate.dispatch.permissions import (
 )
 from communitygate.dispatch.selectors import supervision_queue
 from communitygate.dispatch.services import (
-    EvidenceFile,
     Targets,
     TaskRequest,
     assignment_accept,
@@ -802,7 +802,7 @@ def report(
 def test_an_off_platform_report_keeps_its_checked_evidence(world: World) -> None:
     created = report(
         world,
-        evidence=[EvidenceFile("群聊截图.png", PNG), EvidenceFile("通知.pdf", PDF)],
+        evidence=[FileUpload("群聊截图.png", PNG), FileUpload("通知.pdf", PDF)],
     )
     files = {e.filename: e for e in Evidence.objects.filter(report=created)}
     assert set(files) == {"群聊截图.png", "通知.pdf"}
@@ -818,13 +818,13 @@ def test_an_off_platform_report_keeps_its_checked_evidence(world: World) -> None
 @pytest.mark.parametrize(
     "evidence",
     [
-        [EvidenceFile("virus.exe", b"MZ\x90\x00")],
-        [EvidenceFile("fake.png", PDF)],  # the content is not what the name says
-        [EvidenceFile("ok.png", PNG), EvidenceFile("noext", PNG)],
+        [FileUpload("virus.exe", b"MZ\x90\x00")],
+        [FileUpload("fake.png", PDF)],  # the content is not what the name says
+        [FileUpload("ok.png", PNG), FileUpload("noext", PNG)],
     ],
 )
 def test_evidence_of_the_wrong_type_is_refused_and_nothing_is_kept(
-    world: World, evidence: list[EvidenceFile]
+    world: World, evidence: list[FileUpload]
 ) -> None:
     with pytest.raises(InvalidInput):
         report(world, evidence=evidence)
@@ -835,7 +835,7 @@ def test_evidence_of_the_wrong_type_is_refused_and_nothing_is_kept(
 def test_evidence_over_the_size_limit_is_refused(world: World, settings: Any) -> None:
     settings.COMMUNITYGATE = {**settings.COMMUNITYGATE, "ATTACHMENT_MAX_BYTES": 16}
     with pytest.raises(InvalidInput):
-        report(world, evidence=[EvidenceFile("big.pdf", PDF)])
+        report(world, evidence=[FileUpload("big.pdf", PDF)])
     assert not OffPlatformReport.objects.exists()
 
 

@@ -76,9 +76,9 @@ from communitygate.catalog.transfer import export_csv
 from communitygate.core import clock
 from communitygate.core.crypto import sealed_columns, unseal
 from communitygate.core.idnumbers import is_valid_id_number
+from communitygate.core.uploads import FileUpload
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.dispatch.services import (
-    EvidenceFile,
     Targets,
     TaskRequest,
     assignment_accept,
@@ -863,7 +863,7 @@ def seed_dispatch(world: World) -> dict[str, Any]:
         channel="phone",
         occurred_on=GRID_NOW.date(),
         what_was_asked="电话要求报送名单",
-        evidence=[EvidenceFile("通知.pdf", PDF_BYTES)],
+        evidence=[FileUpload("通知.pdf", PDF_BYTES)],
     )
     return {
         "task_admitted": admitted.pk,

@@ -1,0 +1,262 @@
+"""Supervision's reads: the violations register and its filters, what a notice may name, the
+orders due, a community's wall, the public notices and the departments' scorecard."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from communitygate.core.errors import InvalidInput, NotFound, Problem
+from communitygate.core.periods import Period
+from communitygate.dispatch.selectors import sent_by_department
+from communitygate.orgs.models import Organisation, OrganisationKinds
+from communitygate.oversight.models import (
+    CorrectionOrder,
+    Notice,
+    NoticeStates,
+    OrderStates,
+    Violation,
+    ViolationSources,
+    ViolationStates,
+    WallKinds,
+    WallRecord,
+)
+
+
+@dataclass(frozen=True)
+class ViolationFilters:
+    department: str = ""
+    status: str = ""
+    source: str = ""
+
+
+def _filter_problems(filters: ViolationFilters) -> list[Problem]:
+    problems = []
+    if filters.status and filters.status not in ViolationStates.values:
+        problems.append(
+            Problem(
+                f"状态须为 {'、'.join(ViolationStates.values)} 之一。",
+                f"status must be one of {', '.join(ViolationStates.values)}.",
+                field="status",
+            )
+        )
+    if filters.source and filters.source not in ViolationSources.values:
+        problems.append(
+            Problem(
+                f"来源须为 {'、'.join(ViolationSources.values)} 之一。",
+                f"source must be one of {', '.join(ViolationSources.values)}.",
+                field="source",
+            )
+        )
+    return problems
+
+
+def violations_filtered(
+    violations: QuerySet[Violation], filters: ViolationFilters
+) -> QuerySet[Violation]:
+    """`violations` (already scoped to the person) narrowed by department code, state and source,
+    newest first, with what a list row shows."""
+    problems = _filter_problems(filters)
+    if problems:
+        raise InvalidInput(problems)
+    if filters.department:
+        violations = violations.filter(department__code=filters.department)
+    if filters.status:
+        violations = violations.filter(state=filters.status)
+    if filters.source:
+        violations = violations.filter(source=filters.source)
+    return violations.select_related("department", "community").order_by("-created_at", "-pk")
+
+
+def violation_counts_by_state(violations: QuerySet[Violation]) -> dict[str, int]:
+    counts = dict(violations.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    return {state: counts.get(state, 0) for state in ViolationStates.values}
+
+
+def violation_communities(violation: Violation) -> list[Organisation]:
+    """The communities a violation affected: a task's assignments, else the one it names."""
+    if violation.task_id is not None:
+        return list(
+            Organisation.objects.filter(assignments__task_id=violation.task_id).order_by("code")
+        )
+    return [violation.community] if violation.community is not None else []
+
+
+def notice_candidates() -> QuerySet[Violation]:
+    """Confirmed violations no published notice has named yet: what the next notice may name."""
+    named = Notice.objects.filter(state=NoticeStates.PUBLISHED).values("violations")
+    return (
+        Violation.objects.filter(state=ViolationStates.CONFIRMED)
+        .exclude(pk__in=named)
+        .select_related("department")
+        .order_by("department__code", "pk")
+    )
+
+
+def overdue_orders_to_name() -> QuerySet[CorrectionOrder]:
+    """Overdue orders no published notice has named again yet (listed for the next notice)."""
+    named = Notice.objects.filter(state=NoticeStates.PUBLISHED).values("overdue_orders")
+    return (
+        CorrectionOrder.objects.filter(state=OrderStates.OVERDUE)
+        .exclude(pk__in=named)
+        .select_related("department", "notice")
+        .order_by("due_on", "pk")
+    )
+
+
+def notice_violations(notice: Notice) -> list[Violation]:
+    return list(notice.violations.select_related("department", "community").order_by("pk"))
+
+
+def published_notices() -> QuerySet[Notice]:
+    return (
+        Notice.objects.filter(state=NoticeStates.PUBLISHED)
+        .select_related("office", "corrects")
+        .prefetch_related("departments")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def published_notice(number: str) -> Notice:
+    notice = published_notices().filter(number=number).first()
+    if notice is None:
+        raise NotFound("通报", "notice")
+    return notice
+
+
+def orders_filtered(
+    orders: QuerySet[CorrectionOrder], state: str = ""
+) -> QuerySet[CorrectionOrder]:
+    if state and state not in OrderStates.values:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"状态须为 {'、'.join(OrderStates.values)} 之一。",
+                    f"state must be one of {', '.join(OrderStates.values)}.",
+                    field="state",
+                )
+            ]
+        )
+    if state:
+        orders = orders.filter(state=state)
+    return orders.select_related("department", "notice").order_by("due_on", "pk")
+
+
+def wall_of(
+    community: Organisation, kind: str, *, include_removed: bool = False
+) -> QuerySet[WallRecord]:
+    """A community's plaques or ledgers as they are on the ground (taken-down ones with
+    `include_removed`), with the item admitting each."""
+    if kind not in WallKinds.values:
+        raise NotFound("记录", "record")
+    records = WallRecord.objects.filter(community=community, kind=kind)
+    if not include_removed:
+        records = records.filter(removed_on__isnull=True)
+    return records.select_related("item").order_by("admitted", "name")
+
+
+def community_by_code(code: str) -> Organisation:
+    community = Organisation.objects.filter(code=code, kind=OrganisationKinds.COMMUNITY).first()
+    if community is None:
+        raise NotFound("社区", "community")
+    return community
+
+
+# The scorecard ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """One department's record in a period (SPEC §5: supervision by department)."""
+
+    code: str
+    name: str
+    tasks_sent: int
+    unadmitted: int
+    refusals: int
+    confirmed_violations: int
+    notices_named: int
+    orders_open: int
+    orders_overdue: int
+    corrected_on_time: int
+
+    @property
+    def unadmitted_share(self) -> Decimal | None:
+        if not self.tasks_sent:
+            return None
+        return (Decimal(self.unadmitted) / Decimal(self.tasks_sent)).quantize(Decimal("0.0001"))
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _by_department(rows: QuerySet) -> dict[int, int]:
+    return dict(
+        rows.values_list("department_id").annotate(n=Count("id")).values_list("department_id", "n")
+    )
+
+
+def scorecard(period: Period, *, department_code: str = "") -> list[ScoreRow]:
+    """Every department's figures for the period (departments with none show zeros), in a
+    fixed number of aggregate queries: tasks sent, the unadmitted share, refusals received,
+    violations confirmed, notices naming it, correction orders open, overdue and corrected on
+    time. Public: counts only, no person."""
+    start, end = _moment(period.start), _moment(period.end + dt.timedelta(days=1))
+    departments = Organisation.objects.filter(kind=OrganisationKinds.DEPARTMENT).order_by("code")
+    if department_code:
+        departments = departments.filter(code=department_code)
+    sent = sent_by_department(start, end)
+    confirmed = _by_department(
+        Violation.objects.filter(
+            occurred_on__range=(period.start, period.end),
+            state__in=[ViolationStates.CONFIRMED, ViolationStates.CORRECTED],
+        )
+    )
+    notices = dict(
+        Notice.objects.filter(
+            state=NoticeStates.PUBLISHED, published_on__range=(period.start, period.end)
+        )
+        .values_list("departments")
+        .annotate(n=Count("id"))
+        .values_list("departments", "n")
+    )
+    orders = CorrectionOrder.objects.filter(issued_on__range=(period.start, period.end))
+    open_orders = _by_department(
+        orders.filter(state__in=[OrderStates.ISSUED, OrderStates.ANSWERED, OrderStates.RETURNED])
+    )
+    overdue = _by_department(orders.filter(state=OrderStates.OVERDUE))
+    on_time = _by_department(orders.filter(state=OrderStates.ACCEPTED, accepted_on_time=True))
+    return [
+        ScoreRow(
+            code=department.code,
+            name=department.name,
+            tasks_sent=sent[department.pk].tasks if department.pk in sent else 0,
+            unadmitted=sent[department.pk].unadmitted if department.pk in sent else 0,
+            refusals=sent[department.pk].refusals if department.pk in sent else 0,
+            confirmed_violations=confirmed.get(department.pk, 0),
+            notices_named=notices.get(department.pk, 0),
+            orders_open=open_orders.get(department.pk, 0),
+            orders_overdue=overdue.get(department.pk, 0),
+            corrected_on_time=on_time.get(department.pk, 0),
+        )
+        for department in departments
+    ]
+
+
+def department_by_code(code: str) -> Organisation:
+    department = Organisation.objects.filter(code=code, kind=OrganisationKinds.DEPARTMENT).first()
+    if department is None:
+        raise NotFound("部门", "department")
+    return department
+
+
+def open_orders_of(department: Organisation) -> QuerySet[CorrectionOrder]:
+    return (
+        CorrectionOrder.objects.filter(department=department)
+        .exclude(state=OrderStates.ACCEPTED)
+        .select_related("notice")
+        .order_by("due_on")
+    )
