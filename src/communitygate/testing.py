@@ -77,6 +77,7 @@ PEOPLE = {
     "community_worker": ("community", "worker"),
     "community_secretary_other": ("community_other", "secretary"),
     "inspector": ("supervision", "inspector"),
+    "supervision_head": ("supervision", "head"),
     "auditor": ("audit", "auditor"),
     "social_org_staff": ("social_org", "staff"),
 }

@@ -102,7 +102,7 @@ def add_visit(
 COMMUNITY_STAFF = ("community_secretary", "community_worker")  # of 370203031001
 EVERY_COMMUNITY_STAFF = (*COMMUNITY_STAFF, "community_secretary_other")
 OFFICER = ("subdistrict_officer",)  # 洛阳路街道: 370203031001 and 370203031002
-FIGURES = ("office_admin", "office_officer", "inspector", "auditor")
+FIGURES = ("office_admin", "office_officer", "inspector", "supervision_head", "auditor")
 HAS_A_RESIDENTS_HUB = (*EVERY_COMMUNITY_STAFF, *OFFICER, "subdistrict_officer_other", *FIGURES)
 
 

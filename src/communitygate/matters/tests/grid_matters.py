@@ -51,6 +51,7 @@ READS_RATES = (
     "office_admin",
     "office_officer",
     "inspector",
+    "supervision_head",
     "auditor",
 )
 ADMIN_OFFICE_WRITE = row(ADMIN_SIGN_IN, (ADMIN_ENTRANTS, FORBIDDEN), (OFFICE, REDIRECT))

@@ -46,6 +46,7 @@ WORLD_PEOPLE = (
     "community_worker",
     "community_secretary_other",
     "inspector",
+    "supervision_head",
     "auditor",
     "social_org_staff",
     "no_role",

@@ -153,6 +153,7 @@ SEES_EVERY_APPLICATION = (
     "office_officer",
     "committee_member",
     "inspector",
+    "supervision_head",
     "auditor",
 )
 APPLICANT = ("department_clerk", "department_head")
@@ -186,7 +187,7 @@ def application_row(
 # Dispatch (dispatch.permissions): a community sees only its own assignments, a department only
 # its tasks, a subdistrict its communities', the office, supervision and audit everything. The
 # seeded tasks are DEPT-MZ's; the assignments in the rows are those of 370203031001.
-SEES_EVERY_TASK = ("office_admin", "office_officer", "inspector", "auditor")
+SEES_EVERY_TASK = ("office_admin", "office_officer", "inspector", "supervision_head", "auditor")
 SENDER = APPLICANT  # DEPT-MZ's clerk and head
 ASSIGNEE = COMMUNITY_VOTERS  # 370203031001's secretary and worker
 COMMUNITY_STAFF = (*ASSIGNEE, "community_secretary_other")
