@@ -247,6 +247,9 @@ COMMUNITYGATE: dict[str, Any] = {
     # SPEC §4: an application may go to the committee when approvals ÷ consulted bodies ≥ this.
     "CONSULTATION_PASS_THRESHOLD": "0.60",
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
+    # Days a claimed one-time form token is kept (core.formtokens): a form resent within them
+    # answers its first redirect; `purge_form_submissions` (daily) deletes older claims.
+    "FORM_TOKEN_RETENTION_DAYS": 7,
     # The class that encrypts personal information (core.crypto); an SM4 one may replace it.
     "PI_CIPHER": "communitygate.core.crypto.AesGcmCipher",
     # District-wide notices are numbered <prefix>〔<year>〕<n>号 (市北督通〔2026〕3号).

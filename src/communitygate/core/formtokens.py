@@ -35,6 +35,10 @@ Rules:
   without one declares its field `FormTokenField(required=True)`.
 - Pages never send Idempotency-Keys: the token guards the form, the key (`core.idempotency`)
   is the API's.
+- Claims are technical tokens, not records: `form_submissions_purge` (the daily command
+  `communitygate purge_form_submissions`) deletes those older than
+  COMMUNITYGATE["FORM_TOKEN_RETENTION_DAYS"] (7 by default), in batches. A page resent after
+  that runs its view again, as a form without a token would.
 """
 
 import datetime as dt
@@ -55,6 +59,7 @@ from communitygate.core.models import FormSubmission, FormSubmissionStates
 
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
 STALE_AFTER = 120  # seconds: a worker killed mid-request frees the token after this
+PURGE_BATCH = 1000
 _TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,100}")
 
 
@@ -182,3 +187,27 @@ def _release(claim: FormSubmission) -> None:
     FormSubmission.objects.filter(
         pk=claim.pk, state=FormSubmissionStates.RUNNING, created_at=claim.created_at
     ).delete()
+
+
+def form_submissions_purge(*, older_than: dt.timedelta, batch_size: int = PURGE_BATCH) -> int:
+    """Delete every claim created more than `older_than` ago, done or abandoned, `batch_size`
+    rows per statement (each its own short transaction, so the pages' claims never wait long);
+    how many were deleted. The oldest rows have the lowest ids, so each batch is found from the
+    start of the primary key without an index on `created_at`."""
+    if batch_size < 1:
+        raise ValueError("batch_size must be at least 1")
+    cutoff = clock.now() - older_than
+    deleted = 0
+    while True:
+        batch = list(
+            FormSubmission.objects.filter(created_at__lt=cutoff)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch_size]
+        )
+        if not batch:
+            return deleted
+        # created_at asked again: a claim taken over meanwhile (STALE_AFTER) is young again.
+        count, _by_model = FormSubmission.objects.filter(
+            pk__in=batch, created_at__lt=cutoff
+        ).delete()
+        deleted += count

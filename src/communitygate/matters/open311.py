@@ -12,7 +12,10 @@ The mapping (docs/residents.md, "Open311"):
   retry answer the first request's id (the same key with another body answers 422);
 - a lookup carries no phone digits, so it answers the status, the category and the dates only:
   no description, no address, no answer (`status_notes` stays null). The answer is read on the
-  public status page or the public API with the phone's last four digits.
+  public status page or the public API with the phone's last four digits;
+- an estimated answer-by date (a year whose holiday schedule is not entered) keeps Open311's
+  `expected_datetime` format; the `service_notice` says "约 2027-01-04（预估）" / "about
+  2027-01-04 (estimate)" and why, and the extra key `expected_datetime_estimated` is true.
 
 Every code asked for counts as a failed lookup before the answer (`residents.throttling`), and
 given back when found: a request naming more codes than the address has lookups left answers
@@ -34,6 +37,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER, idempotency_key_checked
+from communitygate.matters.answer_by import answer_by_text, estimate_note, in_chinese_and_english
 from communitygate.matters.models import Matter, MatterCategory, MatterChannels, MatterStatuses
 from communitygate.matters.selectors.matters import normalise_tracking_code
 from communitygate.matters.services.matters import MatterIntake, matter_submit_public
@@ -113,6 +117,9 @@ def request_out(matter: Matter) -> dict[str, Any]:
         "requested_datetime": _moment(matter.received_at),
         "updated_datetime": _moment(matter.updated_at),
         "expected_datetime": answer_by.isoformat(timespec="seconds"),
+        # An extension: GeoReport v2 has no way to say a date is an estimate (clients ignore
+        # keys they do not know); the notice says it in words too.
+        "expected_datetime_estimated": matter.answer_by_estimated,
         "address": None,
         "address_id": None,
         "zipcode": None,
@@ -123,11 +130,18 @@ def request_out(matter: Matter) -> dict[str, Any]:
 
 
 def _notice(matter: Matter) -> str:
-    return (
-        f"社区将于 {matter.answer_by.isoformat()} 前答复；凭受理编号和联系电话后四位查询答复。"
-        f" / The community answers by {matter.answer_by.isoformat()}; read the answer with the "
+    """When to expect the answer and where to read it; an estimated date is marked in both
+    languages (`matters.answer_by`), with the reason."""
+    chinese, english = in_chinese_and_english(lambda: answer_by_text(matter, iso=True))
+    notice = (
+        f"社区将于 {chinese} 前答复；凭受理编号和联系电话后四位查询答复。"
+        f" / The community answers by {english}; read the answer with the "
         "tracking code and the phone's last four digits."
     )
+    if matter.answer_by_estimated:
+        note_zh, note_en = in_chinese_and_english(estimate_note)
+        notice += f" {note_zh} / {note_en}"
+    return notice
 
 
 # Views -------------------------------------------------------------------------------------------

@@ -796,7 +796,13 @@ def matters_escalate_overdue(*, today: dt.date | None = None) -> int:
     """Escalate every open matter (received, assigned, reopened) whose answer-by date has
     passed and that is not escalated yet: mark it, record `matter.escalate`, and tell each
     subdistrict's officers once, with the count of its newly escalated matters. Run daily
-    (`communitygate escalate_overdue_matters`); a second run the same day finds nothing."""
+    (`communitygate escalate_overdue_matters`); a second run the same day finds nothing.
+
+    An estimated date escalates too (decision, docs/residents.md): it is the date the resident
+    was given, and a year left unentered must not silence every overdue matter of it. The event
+    records `answer_by_estimated` and the notification says how many of the count were
+    estimates; entering the year recounts them and withdraws an escalation whose recounted date
+    has not passed (`matters_recount_estimated_answer_by`)."""
     day = today or clock.today()
     now = clock.now()
     with transaction.atomic():
@@ -821,37 +827,68 @@ def matters_escalate_overdue(*, today: dt.date | None = None) -> int:
                     changes={
                         "escalated_at": [None, now],
                         "answer_by": [None, matter.answer_by],
+                        "answer_by_estimated": [None, matter.answer_by_estimated],
                     },
                 )
-        by_subdistrict: dict[int, int] = defaultdict(int)
+        by_subdistrict: dict[int, list[Matter]] = defaultdict(list)
         for matter in escalated:
             if matter.community.parent_id is not None:
-                by_subdistrict[matter.community.parent_id] += 1
+                by_subdistrict[matter.community.parent_id].append(matter)
         link = reverse("matters:matters") + "?escalated=1"
-        for subdistrict_id, count in sorted(by_subdistrict.items()):
+        for subdistrict_id, matters in sorted(by_subdistrict.items()):
+            text_zh, text_en = _escalation_texts(matters)
             notifications_send(
                 recipients=people_holding([subdistrict_id], [Roles.OFFICER]),
                 key=f"matters-escalated:{subdistrict_id}:{day.isoformat()}",
-                text_zh=f"辖区内有 {count} 件民情事项超过答复期限未答复，已上报街道，请督办。",
-                text_en=f"{count} residents' matter(s) in your communities passed their "
-                "answer-by date unanswered and were escalated to the subdistrict.",
+                text_zh=text_zh,
+                text_en=text_en,
                 link=link,
             )
     logger.info("escalated %s overdue matters", len(escalated))
     return len(escalated)
 
 
+def _escalation_texts(matters: Sequence[Matter]) -> tuple[str, str]:
+    """The subdistrict's notification: the count, and how many of them passed an estimated
+    date (the officer then knows those may move when the office enters the year)."""
+    count = len(matters)
+    text_zh = f"辖区内有 {count} 件民情事项超过答复期限未答复，已上报街道，请督办。"
+    text_en = (
+        f"{count} residents' matter(s) in your communities passed their answer-by date "
+        "unanswered and were escalated to the subdistrict."
+    )
+    estimated = sum(1 for matter in matters if matter.answer_by_estimated)
+    if estimated:
+        text_zh += (
+            f"其中 {estimated} 件的答复期限为预估（该年节假日安排尚未录入，按周一至周五计算），"
+            "录入后将重新计算。"
+        )
+        text_en += (
+            f" {estimated} of them had an estimated date (that year's holiday schedule is not "
+            "entered yet: counted Monday to Friday); it is recounted when the office enters it."
+        )
+    return text_zh, text_en
+
+
 # Estimated answer-by dates ----------------------------------------------------------------------
+
+
+ESCALATION_WITHDRAWN = (
+    "重新计算后的答复期限未到，撤回上报 / Not overdue on the recounted date: escalation withdrawn"
+)
 
 
 def matters_recount_estimated_answer_by(*, actor: AnyUser, year: int) -> int:
     """Recount the answer-by date of every open matter whose date is an estimate whose count
     touches `year`, now that the office has entered that year's holiday schedule; record
-    `matter.recount_answer_by` for each date or flag that changed. Called in the transaction
-    that enters the year (residents.receivers), so the year and the dates change together.
-    Returns how many matters changed."""
+    `matter.recount_answer_by` for each date or flag that changed. A matter escalated on its
+    estimate whose recounted date has not passed is no longer overdue: its escalation is
+    withdrawn (`escalated_at` cleared, as a reopening clears it), and it escalates again if the
+    new date passes. Called in the transaction that enters the year (residents.receivers), so
+    the year and the dates change together. Returns how many matters changed."""
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     now = clock.now()
+    today = clock.today()
     changed = 0
     with transaction.atomic():
         estimated = list(
@@ -870,25 +907,36 @@ def matters_recount_estimated_answer_by(*, actor: AnyUser, year: int) -> int:
             recounted = answer_by_for(matter.category, matter.answer_by_counted_from)
             if (recounted.date, recounted.estimated) == (matter.answer_by, True):
                 continue
+            before: dict[str, object] = {
+                "answer_by": matter.answer_by,
+                "answer_by_estimated": True,
+                "escalated_at": matter.escalated_at,
+            }
+            after: dict[str, object] = {
+                "answer_by": recounted.date,
+                "answer_by_estimated": recounted.estimated,
+                # Escalated on the estimate, not overdue on the recounted date: withdrawn.
+                "escalated_at": matter.escalated_at if recounted.date < today else None,
+            }
             moved = Matter.objects.filter(
                 pk=matter.pk, answer_by=matter.answer_by, answer_by_estimated=True
-            ).update(
-                answer_by=recounted.date,
-                answer_by_estimated=recounted.estimated,
-                updated_at=now,
-            )
+            ).update(**after, updated_at=now)
             if moved != 1:
                 continue
             changed += 1
-            _step_record(matter.pk, MatterStepKinds.RECOUNT, actor, status=matter.status)
+            withdrawn = matter.escalated_at is not None and after["escalated_at"] is None
+            _step_record(
+                matter.pk,
+                MatterStepKinds.RECOUNT,
+                actor,
+                status=matter.status,
+                reason=ESCALATION_WITHDRAWN if withdrawn else "",
+            )
             record_event(
                 actor=actor,
                 action="matter.recount_answer_by",
                 obj=matter,
-                changes=changed_fields(
-                    {"answer_by": matter.answer_by, "answer_by_estimated": True},
-                    {"answer_by": recounted.date, "answer_by_estimated": recounted.estimated},
-                ),
+                changes=changed_fields(before, after),
             )
     logger.info("recounted %s estimated answer-by dates for %s", changed, year)
     return changed
@@ -896,6 +944,7 @@ def matters_recount_estimated_answer_by(*, actor: AnyUser, year: int) -> int:
 
 # The export -------------------------------------------------------------------------------------
 
+ESTIMATE_HEADER = "答复期限为预估"
 EXPORT_HEADERS = (
     "查询码",
     "社区",
@@ -908,6 +957,9 @@ EXPORT_HEADERS = (
     "状态",
     "受理时间",
     "答复期限",
+    # The date stays a date cell (sorting, filters, date arithmetic); an estimate is marked in
+    # a column of its own, 是/否 (docs/residents.md, "The answer-by date").
+    ESTIMATE_HEADER,
     "承办人",
     "首次答复时间",
     "答复时间",
@@ -939,6 +991,7 @@ def matter_row(matter: Matter) -> list[object]:
         str(MatterStatuses(matter.status).label),
         _local(matter.received_at),
         matter.answer_by,
+        "是" if matter.answer_by_estimated else "否",
         matter.assignee.get_username() if matter.assignee else "",
         _local(matter.first_answered_at),
         _local(matter.answered_at),

@@ -32,6 +32,7 @@ from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import page_window, rule_broken_to_form
 from communitygate.http.steps import run_step
+from communitygate.matters.answer_by import answer_by_text
 from communitygate.matters.forms.matters import (
     AnswerForm,
     AssignForm,
@@ -204,7 +205,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
                 messages.success(
                     request,
                     _("Matter received. Tracking code: %(code)s, answer by %(date)s.")
-                    % {"code": matter.tracking_code, "date": matter.answer_by.isoformat()},
+                    % {"code": matter.tracking_code, "date": answer_by_text(matter)},
                 )
                 return redirect("matters:matter_new")
     else:
