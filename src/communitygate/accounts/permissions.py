@@ -98,6 +98,12 @@ def staffed_community_ids(user: AnyUser) -> list[int]:
     return [grant.organisation_id for grant in staffed_community_grants(user)]
 
 
+def works_in_a_community(user: AnyUser) -> bool:
+    """A secretary or worker of at least one community: the pages where a community records
+    (intake, the registry's additions, disputes, activities, its dispatch inbox) are theirs."""
+    return bool(staffed_community_grants(user))
+
+
 def overseen_subdistrict_grants(user: AnyUser) -> list[Grant]:
     """The subdistricts whose officer the person is."""
     return grants_of(user, OrganisationKinds.SUBDISTRICT, {Roles.OFFICER})
@@ -105,6 +111,11 @@ def overseen_subdistrict_grants(user: AnyUser) -> list[Grant]:
 
 def overseen_subdistrict_paths(user: AnyUser) -> list[str]:
     return [grant.path for grant in overseen_subdistrict_grants(user)]
+
+
+def oversees_a_subdistrict(user: AnyUser) -> bool:
+    """The officer of at least one subdistrict."""
+    return bool(overseen_subdistrict_grants(user))
 
 
 def department_staff_grants(user: AnyUser) -> list[Grant]:

@@ -38,6 +38,11 @@ def can_file_for(user: AnyUser, applicant: Organisation) -> bool:
     return applicant.pk in department_staff_ids(user)
 
 
+def can_file_applications(user: AnyUser) -> bool:
+    """A clerk or head of at least one department (each files for its own only)."""
+    return bool(department_staff_ids(user))
+
+
 def can_vote_for(user: AnyUser, body: Organisation) -> bool:
     allowed = VOTER_ROLES.get(body.kind, frozenset())
     return any(
@@ -77,5 +82,14 @@ def access_application(user: AnyUser, application_id: int) -> Application:
         .first()
     )
     if application is None:
+        raise NotFound("申请", "application")
+    return application
+
+
+def access_application_to_edit(user: AnyUser, application_id: int) -> Application:
+    """The application, if the user files for its applicant; whoever only sees it gets the same
+    NotFound as whoever does not (the edit page is the applicant's alone)."""
+    application = access_application(user, application_id)
+    if not can_file_for(user, application.applicant):
         raise NotFound("申请", "application")
     return application

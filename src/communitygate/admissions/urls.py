@@ -1,6 +1,7 @@
 from django.urls import path
 
 from communitygate.admissions import views
+from communitygate.http.routes import one_of
 
 app_name = "admissions"
 
@@ -21,8 +22,16 @@ urlpatterns = [
         views.attachment_remove,
         name="detach",
     ),
-    path("<int:application_id>/<str:action>/", views.application_action, name="action"),
+    path(
+        f"<int:application_id>/{one_of('application_step', views.APPLICATION_STEPS)}/",
+        views.application_action,
+        name="action",
+    ),
     path("rounds/", views.rounds_page, name="rounds"),
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
-    path("rounds/<int:round_id>/<str:action>/", views.round_action, name="round_action"),
+    path(
+        f"rounds/<int:round_id>/{one_of('round_step', views.ROUND_STEPS)}/",
+        views.round_action,
+        name="round_action",
+    ),
 ]

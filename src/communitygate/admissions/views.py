@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -34,7 +34,9 @@ from communitygate.admissions.forms import (
 from communitygate.admissions.models import Application, ApplicationStatuses
 from communitygate.admissions.permissions import (
     access_application,
+    access_application_to_edit,
     applications_visible_to,
+    can_file_applications,
     can_file_for,
     voting_bodies_of,
 )
@@ -71,6 +73,7 @@ from communitygate.admissions.workflow import (
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
+from communitygate.http.guards import only_for
 from communitygate.http.pages import found_or_none, rule_broken_to_messages
 from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -110,12 +113,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(can_file_applications)
 @replay_on_resubmit
 def application_new(request: HttpRequest) -> HttpResponse:
     applicants = _applicant_choices(request)
-    if not applicants:
-        raise Http404
     form = ApplicationForm(request.POST or None, applicants=applicants)
     if request.method == "POST" and form.is_valid():
         applicant = Organisation.objects.get(code=form.cleaned_data["applicant"])
@@ -138,9 +139,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
-    application = access_application(request.user, application_id)
-    if not can_file_for(request.user, application.applicant):
-        raise Http404
+    application = access_application_to_edit(request.user, application_id)
     initial = {
         "applicant": application.applicant.code,
         "revision": application.revision,
@@ -228,6 +227,13 @@ def application_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
     return response
 
 
+# An application's steps as its page names them; the URL names one of these (`urls.py`), so any
+# other answers 404 as an unknown address.
+APPLICATION_STEPS = ("submit", "withdraw", "vote", "review", "decide", "urgent-approve")
+# A review round's steps (the office's): open and close its consultation.
+ROUND_STEPS = ("open", "close")
+
+
 def _act(request: HttpRequest, application: Application, action: str) -> None:
     """Run the service of one action from its form; raise RuleBroken as the services do."""
     user = request.user
@@ -272,12 +278,10 @@ def _act(request: HttpRequest, application: Application, action: str) -> None:
             action=request.POST.get("action", ""),
             reason=request.POST.get("reason", ""),
         )
-    elif action == "urgent-approve":
+    else:  # "urgent-approve": the URL names no other step (APPLICATION_STEPS)
         application_urgent_approve(
             actor=user, application=application, reason=request.POST.get("reason", "")
         )
-    else:
-        raise Http404
 
 
 @login_required
@@ -323,12 +327,10 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(is_office_staff)
 @require_POST
 def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
     review_round = round_get(round_id)
-    if not is_office_staff(request.user):
-        raise Http404
     try:
         if action == "open":
             form = OpenConsultationForm(request.POST)
@@ -340,10 +342,8 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
                 review_round=review_round,
                 deadline=form.cleaned_data["deadline"],
             )
-        elif action == "close":
+        else:  # "close": the URL names no other step (ROUND_STEPS)
             round_close_consultation(actor=request.user, review_round=review_round)
-        else:
-            raise Http404
     except RuleBroken as broken:
         messages.error(request, broken.message)
     else:

@@ -64,6 +64,15 @@ def edition_or_latest(edition_id: int | None) -> CatalogEdition | None:
     return edition_get(edition_id) if edition_id is not None else edition_latest()
 
 
+def edition_for_export(edition_id: int | None) -> CatalogEdition:
+    """The edition asked for, else the latest; NotFound while none is published (there is no
+    file to give)."""
+    edition = edition_or_latest(edition_id)
+    if edition is None:
+        raise NotFound("目录版本", "catalog edition")
+    return edition
+
+
 def _filtered[Row: (EditionEntry, CatalogItem)](
     rows: QuerySet[Row],
     filters: ItemFilters,

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -39,6 +39,7 @@ from communitygate.catalog.selectors import (
     ItemFilters,
     certificate_lists,
     edition_diff,
+    edition_for_export,
     edition_get,
     edition_items,
     edition_latest,
@@ -179,10 +180,12 @@ def edition_compare(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The URL names one of these (`urls.py`); any other format answers 404 as an unknown address.
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
 def catalog_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    edition = _edition_from(request)
-    if edition is None or file_format not in {"xlsx", "csv"}:
-        raise Http404
+    edition = edition_for_export(_int_or_none(request.GET.get("edition")))
     snapshots = [
         {**entry.fields, "code": entry.code}
         for entry in edition_items(edition, _filters_from(request))
@@ -284,6 +287,7 @@ def office_item_edit(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# The URL names one of these (`urls.py`); any other action answers 404 as an unknown address.
 STATUS_SERVICES = {
     "suspend": catalog_item_suspend,
     "reinstate": catalog_item_reinstate,
@@ -294,9 +298,7 @@ STATUS_SERVICES = {
 @office_only
 @require_POST
 def office_item_status(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    service = STATUS_SERVICES.get(action)
-    if service is None:
-        raise Http404
+    service = STATUS_SERVICES[action]
     item = working_item_get(code)
     form = ReasonForm(request.POST)
     if not form.is_valid():

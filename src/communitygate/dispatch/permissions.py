@@ -14,13 +14,18 @@ from communitygate.accounts.permissions import (
 )
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
-from communitygate.dispatch.models import Assignment, OffPlatformReport, Task
+from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
 def _sending_department_ids(user: AnyUser) -> list[int]:
     office = grants_of(user, OrganisationKinds.COMMITTEE_OFFICE, {Roles.OFFICER, Roles.ADMIN})
     return department_staff_ids(user) + [grant.organisation_id for grant in office]
+
+
+def can_send_tasks(user: AnyUser) -> bool:
+    """A department's clerk or head, or the committee office's staff."""
+    return bool(_sending_department_ids(user))
 
 
 def sending_departments(user: AnyUser) -> list[Organisation]:
@@ -68,6 +73,15 @@ def access_assignment(user: AnyUser, assignment_id: int) -> Assignment:
     return assignment
 
 
+def access_deliverable(user: AnyUser, assignment_id: int) -> Assignment:
+    """The assignment whose deliverable file the person downloads; NotFound when they may not
+    see the assignment or it holds no file."""
+    assignment = access_assignment(user, assignment_id)
+    if not assignment.deliverable_file:
+        raise NotFound("成果文件", "deliverable file")
+    return assignment
+
+
 def can_act_for_community(user: AnyUser, assignment: Assignment) -> bool:
     return assignment.community_id in staffed_community_ids(user)
 
@@ -100,3 +114,12 @@ def access_report(user: AnyUser, report_id: int) -> OffPlatformReport:
     if report is None:
         raise NotFound("场外派单报告", "off-platform report")
     return report
+
+
+def access_evidence(user: AnyUser, report_id: int, evidence_id: int) -> Evidence:
+    """One evidence file of a report the person may see; NotFound for any other."""
+    report = access_report(user, report_id)
+    evidence = next((item for item in report.evidence.all() if item.pk == evidence_id), None)
+    if evidence is None:
+        raise NotFound("证据", "evidence")
+    return evidence

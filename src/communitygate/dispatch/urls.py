@@ -1,6 +1,7 @@
 from django.urls import path
 
 from communitygate.dispatch import views
+from communitygate.http.routes import one_of
 
 app_name = "dispatch"
 
@@ -17,7 +18,7 @@ urlpatterns = [
         name="deliverable",
     ),
     path(
-        "assignments/<int:assignment_id>/<str:action>/",
+        f"assignments/<int:assignment_id>/{one_of('assignment_step', views.STEPS)}/",
         views.assignment_action,
         name="assignment_action",
     ),

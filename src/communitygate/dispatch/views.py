@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,9 +18,11 @@ from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import (
     overseen_subdistrict_grants,
+    oversees_a_subdistrict,
     oversees_district,
     staffed_community_grants,
     staffed_community_ids,
+    works_in_a_community,
 )
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
@@ -36,14 +38,16 @@ from communitygate.dispatch.forms import (
 from communitygate.dispatch.models import (
     Assignment,
     AssignmentStates,
-    Evidence,
 )
 from communitygate.dispatch.permissions import (
     access_assignment,
+    access_deliverable,
+    access_evidence,
     access_report,
     access_task,
     assignments_visible_to,
     can_act_for_department,
+    can_send_tasks,
     reports_visible_to,
     sending_departments,
     tasks_visible_to,
@@ -68,6 +72,7 @@ from communitygate.dispatch.services import (
     task_send,
 )
 from communitygate.dispatch.workflow import ASSIGNMENT, ASSIGNMENT_EXTENSION
+from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.http.steps import run_step
 from communitygate.orgs.models import OrganisationKinds
@@ -75,8 +80,11 @@ from communitygate.orgs.selectors import organisation_get, organisations_of_kind
 
 # The lists show the newest rows; older ones stay in the API and the exports.
 LIST_LIMIT = 300
+# An assignment's steps as its page names them; the URL names one of these (`urls.py`), so any
+# other answers 404 as an unknown address.
 COMMUNITY_ACTIONS = ("accept", "refuse", "submit", "extension")
 DEPARTMENT_ACTIONS = ("confirm", "return", "grant", "decline")
+STEPS = (*COMMUNITY_ACTIONS, *DEPARTMENT_ACTIONS)
 
 
 # Helpers -----------------------------------------------------------------------------------------
@@ -127,7 +135,7 @@ def dispatch_home(request: HttpRequest) -> HttpResponse:
         return redirect("dispatch:inbox")
     if oversees_district(user):
         return redirect("dispatch:supervision")
-    if sending_departments(user):
+    if can_send_tasks(user):
         return redirect("dispatch:tasks")
     if overseen_subdistrict_grants(request.user):
         return redirect("dispatch:subdistrict")
@@ -137,12 +145,10 @@ def dispatch_home(request: HttpRequest) -> HttpResponse:
 # Departments ------------------------------------------------------------------------------------
 
 
-@login_required
+@only_for(can_send_tasks)
 @replay_on_resubmit
 def task_new(request: HttpRequest) -> HttpResponse:
     departments = [(d.code, d.name) for d in sending_departments(request.user)]
-    if not departments:
-        raise Http404
     form = TaskForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         try:
@@ -178,7 +184,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "tasks": tasks,
             "counts": task_state_counts(tasks),
             "states": AssignmentStates.choices,
-            "can_send": bool(sending_departments(request.user)),
+            "can_send": can_send_tasks(request.user),
         },
     )
 
@@ -255,17 +261,13 @@ def _act(request: HttpRequest, assignment: Assignment, action: str) -> None:
         assignment_confirm(actor=user, assignment=assignment)
     elif action == "return":
         assignment_return(actor=user, assignment=assignment, reason=data.get("reason", ""))
-    elif action in ("grant", "decline"):
+    else:  # "grant" or "decline": the URL names no other step (STEPS)
         assignment_decide_extension(actor=user, assignment=assignment, grant=action == "grant")
-    else:
-        raise Http404
 
 
 @login_required
 @require_POST
 def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> HttpResponse:
-    if action not in (*COMMUNITY_ACTIONS, *DEPARTMENT_ACTIONS):
-        raise Http404
     assignment = access_assignment(request.user, assignment_id)
     return run_step(
         request,
@@ -278,9 +280,7 @@ def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> 
 
 @login_required
 def deliverable_download(request: HttpRequest, assignment_id: int) -> FileResponse:
-    assignment = access_assignment(request.user, assignment_id)
-    if not assignment.deliverable_file:
-        raise Http404
+    assignment = access_deliverable(request.user, assignment_id)
     return FileResponse(
         assignment.deliverable_file.open("rb"),
         as_attachment=True,
@@ -291,11 +291,9 @@ def deliverable_download(request: HttpRequest, assignment_id: int) -> FileRespon
 # Communities ------------------------------------------------------------------------------------
 
 
-@login_required
+@only_for(works_in_a_community)
 def inbox_page(request: HttpRequest) -> HttpResponse:
     communities = staffed_community_ids(request.user)
-    if not communities:
-        raise Http404
     rows = inbox(communities, clock.today())
     return render(
         request,
@@ -309,12 +307,10 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def report_new(request: HttpRequest) -> HttpResponse:
     communities = _community_choices(request)
-    if not communities:
-        raise Http404
     departments = [
         (org.code, org.name) for org in organisations_of_kind(OrganisationKinds.DEPARTMENT)
     ]
@@ -356,12 +352,7 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) -> FileResponse:
-    report = access_report(request.user, report_id)
-    evidence: Evidence | None = next(
-        (item for item in report.evidence.all() if item.pk == evidence_id), None
-    )
-    if evidence is None:
-        raise Http404
+    evidence = access_evidence(request.user, report_id, evidence_id)
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
@@ -373,12 +364,10 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
 # Subdistricts and the supervision offices --------------------------------------------------------
 
 
-@login_required
+@only_for(oversees_a_subdistrict)
 def subdistrict_page(request: HttpRequest) -> HttpResponse:
     """Everything sent to the communities of the person's subdistricts."""
     subdistricts = overseen_subdistrict_grants(request.user)
-    if not subdistricts:
-        raise Http404
     under = Q(pk__in=[])
     for grant in subdistricts:
         under |= Q(community__path__startswith=f"{grant.path}/")
@@ -400,12 +389,10 @@ def subdistrict_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(oversees_district)
 def supervision_page(request: HttpRequest) -> HttpResponse:
     """The violation candidates: unadmitted tasks (refusals included) and off-platform reports,
     grouped by department."""
-    if not oversees_district(request.user):
-        raise Http404
     tasks = tasks_visible_to(request.user)
     reports = reports_visible_to(request.user)
     unadmitted = list(

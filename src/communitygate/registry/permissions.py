@@ -14,8 +14,10 @@ from communitygate.accounts.permissions import (
     community_condition,
     is_office_staff,
     overseen_subdistrict_paths,
+    oversees_a_subdistrict,
     oversees_district,
     staffed_community_ids,
+    works_in_a_community,
 )
 from communitygate.accounts.selectors import user_grants
 from communitygate.core.errors import NotFound
@@ -54,8 +56,27 @@ def communities_with_figures_for(user: AnyUser) -> QuerySet[Organisation]:
     return communities_visible_to(user)
 
 
+def sees_residents(user: AnyUser) -> bool:
+    """A community's staff or a subdistrict's officer: the people with communities whose
+    residents' data they open (`communities_visible_to`), and so with a registry, a matters list
+    and a volunteers' list. The district's overseers read figures only (`can_read_rates`)."""
+    if works_in_a_community(user):
+        return True
+    return oversees_a_subdistrict(user)
+
+
 def access_community(user: AnyUser, code: str) -> Organisation:
     community = communities_visible_to(user).filter(code=code).first()
+    if community is None:
+        raise NotFound("社区", "community")
+    return community
+
+
+def access_staffed_community(user: AnyUser, code: str = "") -> Organisation:
+    """A community the person works in: the one with `code`, or without a code their first (in
+    path order). Any other answers NotFound, as a missing one does."""
+    staffed = communities_staffed_by(user).order_by("path")
+    community = staffed.filter(code=code).first() if code else staffed.first()
     if community is None:
         raise NotFound("社区", "community")
     return community
@@ -78,6 +99,8 @@ def can_reveal_personal_information(user: AnyUser, community_id: int) -> bool:
 
 
 def can_read_rates(user: AnyUser) -> bool:
+    """The district's overseers, a subdistrict's officers and a community's staff read figures;
+    they are also the people the residents' hub (/residents/) leads somewhere."""
     if oversees_district(user):
         return True
     if overseen_subdistrict_paths(user):

@@ -9,11 +9,14 @@ from django.urls import reverse
 
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.core import clock, workdays
+from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
 from communitygate.workcalendar.models import CalendarOverride, CalendarYear
 
 HOLIDAY = "休"
 WORKDAY = "班"
+FIRST_ENTERABLE_YEAR = 2000
+LAST_ENTERABLE_YEAR = 2099
 
 
 class _EnteredCalendar:
@@ -84,6 +87,9 @@ class YearSchedule:
 
 
 def calendar_year_schedule(year: int) -> YearSchedule:
+    """The year's schedule as entered; a year the office cannot enter has no page (NotFound)."""
+    if not FIRST_ENTERABLE_YEAR <= year <= LAST_ENTERABLE_YEAR:
+        raise NotFound("年份", "year")
     overrides = CalendarOverride.objects.filter(
         date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)), withdrawn_at__isnull=True
     ).order_by("date")

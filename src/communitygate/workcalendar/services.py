@@ -23,11 +23,15 @@ from communitygate.core.errors import InvalidInput, PermissionDenied, Problem
 from communitygate.core.people import AnyUser
 from communitygate.core.tabular import read_rows
 from communitygate.workcalendar.models import CalendarOverride, CalendarYear
-from communitygate.workcalendar.selectors import HOLIDAY, WORKDAY, ScheduleDay
+from communitygate.workcalendar.selectors import (
+    FIRST_ENTERABLE_YEAR,
+    HOLIDAY,
+    LAST_ENTERABLE_YEAR,
+    WORKDAY,
+    ScheduleDay,
+)
 from communitygate.workcalendar.signals import calendar_year_entered
 
-FIRST_ENTERABLE_YEAR = 2000
-LAST_ENTERABLE_YEAR = 2099
 MAX_SCHEDULE_LINES = 400  # a year has about forty entries; more is a wrong file
 KINDS = {HOLIDAY: False, WORKDAY: True}
 NAME_MAX_LENGTH = CalendarOverride._meta.get_field("name").max_length or 100

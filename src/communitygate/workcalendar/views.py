@@ -6,7 +6,7 @@ Views parse input and call the services; every bad line comes back listed on the
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -21,8 +21,6 @@ from communitygate.workcalendar.selectors import (
     years_to_offer,
 )
 from communitygate.workcalendar.services import (
-    FIRST_ENTERABLE_YEAR,
-    LAST_ENTERABLE_YEAR,
     calendar_year_enter,
     schedule_lines_from_csv,
     schedule_lines_from_text,
@@ -60,8 +58,6 @@ def calendar_overview_page(request: HttpRequest) -> HttpResponse:
 
 @office_staff_only
 def calendar_year_page(request: HttpRequest, year: int) -> HttpResponse:
-    if not FIRST_ENTERABLE_YEAR <= year <= LAST_ENTERABLE_YEAR:
-        raise Http404
     schedule = calendar_year_schedule(year)
     initial = {
         "lines": schedule.text,

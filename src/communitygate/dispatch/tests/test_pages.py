@@ -360,6 +360,15 @@ def test_a_deliverable_file_is_submitted_and_downloaded(catalog: World) -> None:
     )
 
 
+def test_an_assignment_without_a_deliverable_file_has_none_to_download(catalog: World) -> None:
+    assignment = assignment_of(send(catalog, "台账更新"))
+    response = signed_in(catalog.user("department_clerk")).get(
+        f"/dispatch/assignments/{assignment.pk}/deliverable/"
+    )
+    assert response.status_code == 404
+    assert "成果文件不存在或无权查看" in response.content.decode()
+
+
 def test_a_file_that_is_not_what_it_says_is_refused(catalog: World) -> None:
     assignment = assignment_of(send(catalog, "台账更新"))
     assignment_accept(actor=catalog.user("community_secretary"), assignment=assignment)
@@ -496,6 +505,26 @@ def test_an_off_platform_report_is_recorded_with_its_evidence(catalog: World) ->
     assert "孕产妇名单" in part(supervision, "reports")
     other = signed_in(catalog.user("community_secretary_other"))
     assert other.get(f"/dispatch/reports/{report.pk}/").status_code == 404
+
+
+def test_evidence_is_downloaded_only_through_its_own_report(catalog: World) -> None:
+    client = signed_in(catalog.user("community_secretary"))
+    for what in ("第一次", "第二次"):
+        client.post(
+            "/dispatch/reports/new/",
+            report_form(
+                what_was_asked=f"{what}在工作群要求上报名单",
+                evidence=[SimpleUploadedFile("截图.png", PNG, content_type="image/png")],
+            ),
+        )
+    first, second = OffPlatformReport.objects.order_by("pk")
+    evidence = second.evidence.get()
+    inspector = signed_in(catalog.user("inspector"))
+    own = inspector.get(f"/dispatch/reports/{second.pk}/evidence/{evidence.pk}/")
+    assert isinstance(own, FileResponse)
+    response = inspector.get(f"/dispatch/reports/{first.pk}/evidence/{evidence.pk}/")
+    assert response.status_code == 404
+    assert "证据不存在或无权查看" in response.content.decode()
 
 
 def test_a_report_with_a_bad_file_or_another_community_is_not_recorded(catalog: World) -> None:

@@ -7,13 +7,13 @@ Views parse input, fetch through the access helpers, call one service or selecto
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from communitygate.accounts.permissions import staffed_community_ids
+from communitygate.accounts.permissions import staffed_community_ids, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
@@ -33,6 +33,7 @@ from communitygate.disputes.services.disputes import (
     dispute_open,
     mediation_session_add,
 )
+from communitygate.http.guards import only_for
 from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
@@ -69,12 +70,10 @@ def dispute_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def dispute_new(request: HttpRequest) -> HttpResponse:
     communities = {c.code: c for c in communities_staffed_by(request.user).order_by("path")}
-    if not communities:
-        raise Http404
     form = DisputeForm(
         request.POST or None, communities=[(code, c.name) for code, c in communities.items()]
     )

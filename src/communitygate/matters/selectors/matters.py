@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 
-from communitygate.accounts.permissions import staffed_community_ids
+from communitygate.accounts.permissions import overseen_subdistrict_paths, staffed_community_ids
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem
 from communitygate.core.logmask import mask_personal_data
@@ -134,6 +134,18 @@ class MatterFilters:
             for key, value in vars(self).items()
             if value
         }
+
+
+def matters_export_scope(user: AnyUser) -> Organisation:
+    """What an export of matters is of, for its audit event: the person's community, else the
+    first subdistrict they oversee; NotFound for someone who sees no matters."""
+    scope = Organisation.objects.filter(pk__in=staffed_community_ids(user)).first()
+    if scope is None:
+        paths = overseen_subdistrict_paths(user)
+        scope = Organisation.objects.filter(path__in=paths).order_by("path").first()
+    if scope is None:
+        raise NotFound("事项", "matters")
+    return scope
 
 
 def matter_list(

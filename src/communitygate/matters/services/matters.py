@@ -35,7 +35,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from communitygate.accounts.models import Roles
-from communitygate.accounts.permissions import overseen_subdistrict_paths, staffed_community_ids
+from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
@@ -72,6 +72,7 @@ from communitygate.matters.selectors.matters import (
     MatterFilters,
     matter_by_code,
     matter_list,
+    matters_export_scope,
     rated_this_answer,
 )
 from communitygate.matters.workflow import (
@@ -1007,11 +1008,8 @@ def matters_export(*, actor: AnyUser, filters: MatterFilters) -> tuple[bytes, in
     """The matters the person sees, filtered as on the list, as XLSX with masked phones only;
     the export is recorded (`matter.export`, on the person's community or subdistrict)."""
     user = acting_user(actor)
-    scope = Organisation.objects.filter(pk__in=staffed_community_ids(user)).first()
-    if scope is None:
-        paths = overseen_subdistrict_paths(user)
-        scope = Organisation.objects.filter(path__in=paths).order_by("path").first()
-    if user is None or scope is None:
+    scope = matters_export_scope(user)
+    if user is None:
         raise NotFound("事项", "matters")
     with transaction.atomic():
         matters = matter_list(user, filters).iterator(chunk_size=EXPORT_CHUNK)

@@ -20,7 +20,11 @@ from communitygate.matters.models import (
     MatterPhoto,
     MatterStatuses,
 )
-from communitygate.matters.selectors.matters import matter_public_status, rated_this_answer
+from communitygate.matters.selectors.matters import (
+    matter_public_status,
+    matters_export_scope,
+    rated_this_answer,
+)
 from communitygate.matters.services.matters import (
     CROCKFORD,
     MatterAlreadyRated,
@@ -543,3 +547,13 @@ def test_escalation_marks_overdue_open_matters_once_and_tells_the_subdistrict_on
     assert AuditEvent.objects.filter(action="matter.escalate").count() == 4
     assert matters_escalate_overdue(today=dt.date(2025, 9, 6)) == 0
     assert notes.count() == 2
+
+
+def test_an_export_of_matters_is_of_the_persons_community_else_their_subdistrict(
+    world: World,
+) -> None:
+    assert matters_export_scope(world.user("community_worker")) == world.org("community")
+    assert matters_export_scope(world.user("subdistrict_officer")) == world.org("subdistrict")
+    for nobody in ("office_officer", "auditor", None):
+        with pytest.raises(NotFound):
+            matters_export_scope(world.user(nobody) if nobody else None)

@@ -200,6 +200,16 @@ def test_the_tagged_households_visits_are_planned_on_the_page(visits: World) -> 
     assert len(table(page, "visits-upcoming").split('data-testid="visit-')) == 3
 
 
+def test_planning_the_tagged_households_without_a_date_answers_404(visits: World) -> None:
+    add_household(visits.org("community"), room="101", people=[("甲", ["elderly-alone"])])
+    client = signed_in(visits.user("community_worker"))
+    for data in [{"community": "370203031001", "planned_on": "x"}, {"planned_on": "2026-11-25"}]:
+        response = client.post("/residents/visits/plan-tagged/", data)
+        assert response.status_code == 404
+        assert "社区或日期不存在或无权查看" in response.content.decode()
+    assert not Visit.objects.exists()
+
+
 def test_the_visits_page_is_for_community_staff_only(visits: World) -> None:
     for person in ["subdistrict_officer", "office_officer", "auditor", "no_role"]:
         assert signed_in(visits.user(person)).get("/residents/visits/").status_code == 404

@@ -13,17 +13,18 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from communitygate.accounts.permissions import overseen_subdistrict_paths, oversees_district
+from communitygate.accounts.permissions import overseen_subdistrict_paths, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
+from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.http.steps import run_step
 from communitygate.matters.selectors.glance import (
@@ -40,6 +41,8 @@ from communitygate.registry.models import Household, Resident, Visit
 from communitygate.registry.permissions import (
     access_community,
     access_scoped,
+    access_staffed_community,
+    can_read_rates,
     communities_staffed_by,
     communities_visible_to,
     works_in,
@@ -133,7 +136,8 @@ def _render_glance(request: HttpRequest, community: Organisation, kinds: set[str
 # The hub -----------------------------------------------------------------------------------------
 
 
-@login_required
+# Whoever reads figures is led to them; nobody else has a residents' page.
+@only_for(can_read_rates)
 def residents_home(request: HttpRequest) -> HttpResponse:
     user = request.user
     today = clock.today()
@@ -146,24 +150,23 @@ def residents_home(request: HttpRequest) -> HttpResponse:
         return _render_glance(request, staff[0], {STAFF})
     if staff:
         return _render_rollup(request, communities_visible_to(user), {STAFF})
-    if oversees_district(user):
-        tags = care_tags_active()
-        figures = communities_figures(
-            Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY), today=today, tags=tags
-        )
-        subdistricts = subdistricts_figures(figures, tags)
-        return render(
-            request,
-            "matters/glance_district.html",
-            {
-                "subdistricts": subdistricts,
-                "tags": tag_legend(tags),
-                "total": figures_total(subdistricts, tags),
-                "rates_url": _rates_url(),
-                "today": today,
-            },
-        )
-    raise Http404
+    # The rest are the district's overseers (the guard lets nobody else this far).
+    tags = care_tags_active()
+    figures = communities_figures(
+        Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY), today=today, tags=tags
+    )
+    subdistricts = subdistricts_figures(figures, tags)
+    return render(
+        request,
+        "matters/glance_district.html",
+        {
+            "subdistricts": subdistricts,
+            "tags": tag_legend(tags),
+            "total": figures_total(subdistricts, tags),
+            "rates_url": _rates_url(),
+            "today": today,
+        },
+    )
 
 
 def _render_rollup(request: HttpRequest, communities: Any, kinds: set[str]) -> HttpResponse:
@@ -196,14 +199,8 @@ def community_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def _visits_community(request: HttpRequest, code: str) -> tuple[Organisation, list[Organisation]]:
     """The community whose visits are shown: the one asked for among the person's own, else
-    their first; and all the person's own. Only community staff have a visits page."""
-    staff = _staffed(request)
-    chosen = next((c for c in staff if c.code == code), None) if code else None
-    if chosen is None and not code and staff:
-        chosen = staff[0]
-    if chosen is None:
-        raise Http404
-    return chosen, staff
+    their first; and all the person's own."""
+    return access_staffed_community(request.user, code), _staffed(request)
 
 
 def _visits_url(community: Organisation, staff: list[Organisation]) -> str:
@@ -225,7 +222,8 @@ def _household_of_form(
     )
 
 
-@login_required
+# Only community staff have a visits page.
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def visits_page(request: HttpRequest) -> HttpResponse:
     code = request.POST.get("community") or request.GET.get("community", "")
@@ -332,7 +330,8 @@ def visit_done(request: HttpRequest, visit_id: int) -> HttpResponse:
 def visits_plan_tagged(request: HttpRequest) -> HttpResponse:
     form = PlanTaggedForm(request.POST)
     if not form.is_valid():
-        raise Http404
+        # The visits page sends a community and a date; without them there is nothing to plan.
+        raise NotFound("社区或日期", "community or date")
     community = access_community(request.user, form.cleaned_data["community"])
     try:
         planned = visits_plan_for_tagged(

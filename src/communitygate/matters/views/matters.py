@@ -9,12 +9,7 @@ scoped selectors, call one service or selector, and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import (
-    Http404,
-    HttpRequest,
-    HttpResponse,
-    HttpResponseBadRequest,
-)
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -24,13 +19,16 @@ from communitygate.accounts.permissions import (
     COMMUNITY_STAFF_ROLES,
     overseen_subdistrict_paths,
     staffed_community_ids,
+    works_in_a_community,
 )
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import xlsx_response
+from communitygate.http.guards import only_for
 from communitygate.http.pages import page_window, rule_broken_to_form
+from communitygate.http.routes import one_of
 from communitygate.http.steps import run_step
 from communitygate.matters.answer_by import answer_by_text
 from communitygate.matters.forms.matters import (
@@ -70,6 +68,7 @@ from communitygate.registry.permissions import (
     communities_staffed_by,
     communities_visible_to,
     communities_with_figures_for,
+    sees_residents,
 )
 
 PAGE_SIZE = 50
@@ -89,8 +88,6 @@ def _category_choices() -> list[tuple[str, str]]:
 def _filters(request: HttpRequest) -> tuple[MatterFilterForm, MatterFilters]:
     """The list's filters; when they have errors (the form shows them), none."""
     communities = [(c.code, c.name) for c in communities_visible_to(request.user).order_by("code")]
-    if not communities:
-        raise Http404
     form = MatterFilterForm(request.GET, communities=communities, categories=_category_choices())
     return form, form.filters() if form.is_valid() else MatterFilters()
 
@@ -98,7 +95,7 @@ def _filters(request: HttpRequest) -> tuple[MatterFilterForm, MatterFilters]:
 # The list and the export -------------------------------------------------------------------------
 
 
-@login_required
+@only_for(sees_residents)
 def matter_list_page(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     today = clock.today()
@@ -125,7 +122,7 @@ def matter_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(sees_residents)
 def matter_export(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     if not form.is_valid():
@@ -140,10 +137,7 @@ def matter_export(request: HttpRequest) -> HttpResponse:
 
 
 def _intake_communities(request: HttpRequest) -> list[tuple[str, str]]:
-    communities = [(c.code, c.name) for c in communities_staffed_by(request.user).order_by("code")]
-    if not communities:
-        raise Http404
-    return communities
+    return [(c.code, c.name) for c in communities_staffed_by(request.user).order_by("code")]
 
 
 def _intake_page(
@@ -178,7 +172,7 @@ def _intake_page(
     )
 
 
-@login_required
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def matter_new(request: HttpRequest) -> HttpResponse:
     """One short screen: after saving it comes back empty, with the tracking code in the message,
@@ -214,7 +208,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     return _intake_page(request, communities=communities, form=form, search=search)
 
 
-@login_required
+@only_for(works_in_a_community)
 @require_POST
 def matter_new_find(request: HttpRequest) -> HttpResponse:
     """The resident search by name and/or phone, POSTed so that no phone enters a URL; the
@@ -276,7 +270,8 @@ def matter_reveal_phone(request: HttpRequest, matter_id: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, matter: Matter, action: str) -> None:
-    """Run one step's service from its form; RuleBroken propagates as the services raise it."""
+    """Run one step's service from its form; RuleBroken propagates as the services raise it.
+    The URL names one of the workflow's actions (`STEPS`), so there is no other."""
     user = request.user
     if action == MatterActions.ASSIGN:
         username = request.POST.get("assignee", "")
@@ -297,8 +292,6 @@ def _act(request: HttpRequest, matter: Matter, action: str) -> None:
 @login_required
 @require_POST
 def matter_step(request: HttpRequest, matter_id: int, action: str) -> HttpResponse:
-    if action not in STEPS:
-        raise Http404
     matter = matter_access(request.user, matter_id)
     return run_step(
         request,
@@ -311,12 +304,10 @@ def matter_step(request: HttpRequest, matter_id: int, action: str) -> HttpRespon
 # The three rates ---------------------------------------------------------------------------------
 
 
-@login_required
+@only_for(can_read_rates)
 def rates_page(request: HttpRequest) -> HttpResponse:
     """Response, on-time and satisfaction rates per community, per subdistrict and in total,
     for a month, a quarter, a year or any range of days."""
-    if not can_read_rates(request.user):
-        raise Http404
     form = PeriodForm(request.GET or None)
     start, end = form.bounds(clock.today())
     communities = communities_with_figures_for(request.user).order_by("path")
@@ -341,8 +332,12 @@ urlpatterns = [
     path("matters/new/find/", matter_new_find, name="matter_new_find"),
     path("matters/export.xlsx", matter_export, name="matter_export"),
     path("matters/<int:matter_id>/", matter_detail, name="matter"),
-    # Before the steps' pattern, which would take "reveal-phone" for a step.
     path("matters/<int:matter_id>/reveal-phone/", matter_reveal_phone, name="matter_reveal_phone"),
-    path("matters/<int:matter_id>/<str:action>/", matter_step, name="matter_step"),
+    # Only the workflow's actions: any other answers 404 as an unknown address.
+    path(
+        f"matters/<int:matter_id>/{one_of('matter_step', STEPS)}/",
+        matter_step,
+        name="matter_step",
+    ),
     path("rates/", rates_page, name="rates"),
 ]

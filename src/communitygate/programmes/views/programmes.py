@@ -11,16 +11,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communitygate.accounts.permissions import staffed_community_ids
+from communitygate.accounts.permissions import staffed_community_ids, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
+from communitygate.http.guards import only_for
 from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
@@ -91,12 +92,10 @@ def activity_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def activity_new(request: HttpRequest) -> HttpResponse:
     communities = _community_choices(request)
-    if not communities:
-        raise Http404
     form = ActivityForm(
         request.POST or None, communities=[(k, c.name) for k, c in communities.items()]
     )
@@ -185,12 +184,10 @@ def programme_list_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def programme_new(request: HttpRequest) -> HttpResponse:
     communities = _community_choices(request)
-    if not communities:
-        raise Http404
     form = ProgrammeForm(
         request.POST or None,
         communities=[(k, c.name) for k, c in communities.items()],

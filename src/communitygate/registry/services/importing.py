@@ -33,14 +33,12 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import QuerySet
 from openpyxl.utils.datetime import from_excel
 
-from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.audit.recorder import record_event
 from communitygate.core import clock
 from communitygate.core.crypto import encrypt, unseal
-from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem, RuleBroken
+from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
 from communitygate.core.idnumbers import (
     ID_NUMBER_KIND,
     InvalidIdNumber,
@@ -77,6 +75,7 @@ from communitygate.registry.models import (
     Unit,
 )
 from communitygate.registry.permissions import works_in
+from communitygate.registry.selectors.importing import ACTIVE_STATUSES
 from communitygate.registry.services.registry import mask_address
 
 logger = logging.getLogger(__name__)
@@ -123,7 +122,6 @@ TAG_SEPARATORS = ("、", "，", ",", "；", ";")
 EXAMPLE_MARK = "【示例】"
 MAX_LENGTHS = {"小区": 100, "楼栋": 50, "单元": 20, "房间号": 20, "姓名": 50, "户籍地": 200}
 
-ACTIVE_STATUSES = (ImportStatuses.QUEUED, ImportStatuses.CHECKING, ImportStatuses.WRITING)
 PROGRESS_EVERY = 1000  # rows between two committed progress updates
 WRITE_CHUNK = 1000  # rows per INSERT statement (fewer when the database takes fewer parameters)
 MAX_STORED_PROBLEMS = 5000  # a file with more problems lists the first ones and a count
@@ -172,25 +170,6 @@ def encrypt_bytes(content: bytes) -> bytes:
 
 def decrypt_bytes(token: bytes) -> bytes:
     return base64.b64decode(unseal(IMPORT_FILE_KIND, token.decode("ascii")))
-
-
-# Who sees which imports ----------------------------------------------------------------------
-
-
-def imports_visible_to(user: AnyUser) -> QuerySet[ResidentImport]:
-    """A community's imports are its own staff's business (secretary and workers)."""
-    return ResidentImport.objects.filter(community_id__in=staffed_community_ids(user))
-
-
-def access_resident_import(user: AnyUser, batch_id: int) -> ResidentImport:
-    batch = imports_visible_to(user).select_related("community").filter(pk=batch_id).first()
-    if batch is None:
-        raise NotFound("导入记录", "import")
-    return batch
-
-
-def import_communities_of(user: AnyUser) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=staffed_community_ids(user)).order_by("code")
 
 
 # Starting --------------------------------------------------------------------------------------
@@ -1138,30 +1117,3 @@ def _run(
 
 def clock_seconds() -> float:
     return time.perf_counter()
-
-
-def import_percent(batch: ResidentImport) -> int:
-    if batch.status in (ImportStatuses.IMPORTED, ImportStatuses.REJECTED, ImportStatuses.FAILED):
-        return 100
-    if batch.status == ImportStatuses.WRITING:
-        return 99
-    if not batch.rows_total:
-        return 0
-    return min(98, batch.rows_done * 100 // batch.rows_total)
-
-
-def import_progress(batch: ResidentImport) -> dict[str, object]:
-    """What the progress page polls: numbers and the status, nothing personal."""
-    finished = batch.status not in ACTIVE_STATUSES
-    return {
-        "id": batch.pk,
-        "status": batch.status,
-        "status_label": str(batch.get_status_display()),
-        "rows_total": batch.rows_total,
-        "rows_done": batch.rows_done,
-        "percent": import_percent(batch),
-        "residents_created": batch.residents_created,
-        "households_created": batch.households_created,
-        "problems": len(batch.problems),
-        "finished": finished,
-    }

@@ -6,33 +6,36 @@ column when it is rejected. Anyone else gets 404."""
 import datetime as dt
 import io
 import random
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from communitygate.accounts.permissions import works_in_a_community
 from communitygate.core.errors import RuleBroken
 from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.idnumbers import generate_id_number
 from communitygate.core.tabular import xlsx_response
+from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.registry.forms.importing import ResidentImportForm
-from communitygate.registry.services.importing import (
+from communitygate.registry.permissions import communities_staffed_by
+from communitygate.registry.selectors.importing import (
     ACTIVE_STATUSES,
-    EXAMPLE_MARK,
-    IMPORT_HEADERS,
-    REQUIRED_HEADERS,
     access_resident_import,
-    import_communities_of,
     import_percent,
     import_progress,
     imports_visible_to,
+)
+from communitygate.registry.services.importing import (
+    EXAMPLE_MARK,
+    IMPORT_HEADERS,
+    REQUIRED_HEADERS,
     resident_import_start,
 )
 
@@ -40,17 +43,11 @@ LIST_LIMIT = 50
 PROBLEMS_PER_PAGE = 100
 
 
-def _communities_or_404(request: HttpRequest) -> list[Any]:
-    communities = list(import_communities_of(request.user))
-    if not communities:
-        raise Http404
-    return communities
-
-
-@login_required
+# A community's secretary and workers import its registry; anyone else gets 404.
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def import_list(request: HttpRequest) -> HttpResponse:
-    communities = _communities_or_404(request)
+    communities = list(communities_staffed_by(request.user).order_by("code"))
     form = ResidentImportForm(request.POST or None, request.FILES or None, communities=communities)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -158,9 +155,8 @@ def template_workbook() -> bytes:
     return buffer.getvalue()
 
 
-@login_required
+@only_for(works_in_a_community)
 def import_template(request: HttpRequest) -> HttpResponse:
-    _communities_or_404(request)
     return xlsx_response(template_workbook(), "居民信息导入模板.xlsx")
 
 

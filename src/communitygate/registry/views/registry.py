@@ -10,18 +10,19 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from communitygate.accounts.permissions import staffed_community_ids
+from communitygate.accounts.permissions import staffed_community_ids, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, RuleBroken
 from communitygate.core.formtokens import new_form_token, replay_on_resubmit
 from communitygate.core.tabular import xlsx_response
+from communitygate.http.guards import only_for
 from communitygate.http.pages import (
     form_errors_to_messages,
     found_or_none,
@@ -46,6 +47,7 @@ from communitygate.registry.permissions import (
     can_reveal_personal_information,
     communities_staffed_by,
     communities_visible_to,
+    sees_residents,
     works_in,
 )
 from communitygate.registry.selectors.registry import (
@@ -85,11 +87,8 @@ NUMBER_BY_FORM_ONLY = gettext_lazy(
 
 
 def _communities(request: HttpRequest) -> list[Organisation]:
-    """The communities whose registry the person sees; 404 for everyone else."""
-    communities = list(communities_visible_to(request.user).order_by("code"))
-    if not communities:
-        raise Http404
-    return communities
+    """The communities whose registry the person sees (`sees_residents` guards the pages)."""
+    return list(communities_visible_to(request.user).order_by("code"))
 
 
 def _tag_choices() -> list[tuple[str, str]]:
@@ -161,7 +160,7 @@ def _search(
 # The list and the export -------------------------------------------------------------------------
 
 
-@login_required
+@only_for(sees_residents)
 @require_http_methods(["GET", "POST"])
 def people_list(request: HttpRequest) -> HttpResponse:
     communities = _communities(request)
@@ -212,7 +211,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(sees_residents)
 @require_GET
 def people_export(request: HttpRequest) -> HttpResponse:
     """The list as XLSX, filtered by the link's filters. A number search offers no export (its
@@ -278,12 +277,10 @@ def resident_reveal(request: HttpRequest, resident_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(works_in_a_community)
 @replay_on_resubmit
 def resident_new(request: HttpRequest) -> HttpResponse:
     communities = [(c.code, c.name) for c in communities_staffed_by(request.user).order_by("code")]
-    if not communities:
-        raise Http404
     form = NewResidentForm(
         request.POST or None,
         tags=_tag_choices(),
@@ -415,7 +412,7 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@only_for(sees_residents)
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     communities = _communities(request)
     volunteers = volunteers_list(request.user)

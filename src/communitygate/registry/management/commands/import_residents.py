@@ -18,11 +18,8 @@ from communitygate.accounts.selectors import people_holding
 from communitygate.core.errors import RuleBroken
 from communitygate.orgs.models import Organisation
 from communitygate.registry.models import ImportStatuses, ResidentImport
-from communitygate.registry.services.importing import (
-    import_percent,
-    resident_import_create,
-    resident_import_run,
-)
+from communitygate.registry.selectors.importing import import_percent
+from communitygate.registry.services.importing import resident_import_create, resident_import_run
 
 BAR_WIDTH = 30
 EXIT_REJECTED = 2
