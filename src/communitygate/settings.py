@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks_db",
     "communitygate.core",
+    "communitygate.http",
     "communitygate.audit",
     "communitygate.orgs",
     "communitygate.accounts",
@@ -247,7 +248,7 @@ COMMUNITYGATE: dict[str, Any] = {
     # SPEC §4: an application may go to the committee when approvals ÷ consulted bodies ≥ this.
     "CONSULTATION_PASS_THRESHOLD": "0.60",
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
-    # Days a claimed one-time form token is kept (core.formtokens): a form resent within them
+    # Days a claimed one-time form token is kept (http.formtokens): a form resent within them
     # answers its first redirect; `purge_form_submissions` (daily) deletes older claims.
     "FORM_TOKEN_RETENTION_DAYS": 7,
     # The class that encrypts personal information (core.crypto); an SM4 one may replace it.

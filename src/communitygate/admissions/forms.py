@@ -10,7 +10,7 @@ from communitygate.admissions.models import Votes
 from communitygate.admissions.services import ApplicationFields
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.catalog.transfer import split_list
-from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.http.widgets import IsoDateInput
 
 DATE = IsoDateInput()

@@ -72,7 +72,7 @@ from communitygate.admissions.workflow import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
-from communitygate.core.formtokens import new_form_token, replay_on_resubmit
+from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import found_or_none, rule_broken_to_messages
 from communitygate.http.steps import run_step

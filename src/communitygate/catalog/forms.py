@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.catalog.services import ItemFields
 from communitygate.catalog.transfer import split_list
-from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.http.widgets import IsoDateInput
 
 

@@ -63,8 +63,8 @@ from communitygate.catalog.services import (
 from communitygate.catalog.transfer import export_csv, export_xlsx
 from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import InvalidInput, RuleBroken
-from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import csv_response, xlsx_response
+from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.steps import run_step
 from communitygate.orgs.selectors import catalog_owners

@@ -17,7 +17,7 @@ unique constraint, and its IntegrityError is answered by re-reading the first ro
 hashes (on PostgreSQL the second insert waits for the first transaction to commit).
 
 Forms on pages do not use these keys: a page guards its form with a one-time form token
-(`core.formtokens`); the Idempotency-Key is the API's and scripts'.
+(`http.formtokens`); the Idempotency-Key is the API's and scripts'.
 """
 
 import hashlib

@@ -8,10 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from communitygate.catalog.models import TaskTypes
 from communitygate.catalog.transfer import split_list
-from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.core.uploads import FileUpload
 from communitygate.dispatch.models import Channels, Deliverables, TargetModes
 from communitygate.dispatch.services import Targets, TaskRequest
+from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.http.widgets import IsoDateInput
 
 DATE = IsoDateInput()

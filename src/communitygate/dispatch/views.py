@@ -26,7 +26,6 @@ from communitygate.accounts.permissions import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
-from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.dispatch.forms import (
     ExtensionForm,
     RefuseForm,
@@ -72,6 +71,7 @@ from communitygate.dispatch.services import (
     task_send,
 )
 from communitygate.dispatch.workflow import ASSIGNMENT, ASSIGNMENT_EXTENSION
+from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.http.steps import run_step

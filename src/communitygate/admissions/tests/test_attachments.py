@@ -129,7 +129,7 @@ def test_download_is_behind_the_access_check_and_withdrawal_keeps_the_record(
 
 
 def test_the_upload_form_sent_twice_adds_one_attachment(world: World, draft: Application) -> None:
-    """The detail page's upload form carries a one-time token (core.formtokens)."""
+    """The detail page's upload form carries a one-time token (http.formtokens)."""
     clerk = Client()
     clerk.force_login(world.user("department_clerk"))
     page = clerk.get(f"/admissions/{draft.pk}/").content.decode()

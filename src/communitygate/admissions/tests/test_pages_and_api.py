@@ -544,7 +544,7 @@ def test_a_list_page_costs_the_same_queries_for_2_or_12_applications(
 
 
 def test_the_application_page_sent_twice_files_one_application(world: World) -> None:
-    """The page's one-time form token (core.formtokens): the second POST of the same rendering
+    """The page's one-time form token (http.formtokens): the second POST of the same rendering
     answers the first redirect; the page sends no Idempotency-Key."""
     clock.pin(MONDAY)
     clerk = signed_in(world.user("department_clerk"))

@@ -13,8 +13,8 @@ from django.core.management.base import CommandError
 
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
-from communitygate.core.models import FormSubmission
 from communitygate.dispatch.models import Assignment, Task
+from communitygate.http.models import FormSubmission
 from communitygate.orgs.services import organisation_create
 from communitygate.testing import World, make_item, signed_in
 
@@ -91,7 +91,7 @@ def test_the_page_gives_the_services_verdict(world: World, through_the_service: 
     created = Task.objects.exclude(pk=Task.objects.order_by("pk").first().pk).get()  # type: ignore[union-attr]
     assert response["Location"] == f"/dispatch/tasks/{created.pk}/"
     assert verdict(created) == through_the_service
-    # The page's token guards the form (core.formtokens); Idempotency-Keys are the API's.
+    # The page's token guards the form (http.formtokens); Idempotency-Keys are the API's.
     assert created.idempotency_key == ""
     assert FormSubmission.objects.get().redirect_url == response["Location"]
 

@@ -2,16 +2,16 @@
 
 Phones are typed into boxes that never write the number back into the page (a form shown again
 with an error asks for it again). The forms that create something carry a one-time token
-(`core.formtokens`): a double submit records one dispute, party or session."""
+(`http.formtokens`): a double submit records one dispute, party or session."""
 
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communitygate.core.formtokens import OneTimeFormMixin
 from communitygate.disputes.models import DisputeKinds, DisputeOutcomes, PartyRoles
 from communitygate.disputes.services.disputes import PartyInput
+from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.registry.forms.widgets import IsoDateInput, NoEchoInput
 
 DATE = IsoDateInput()

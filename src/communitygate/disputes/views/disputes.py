@@ -1,7 +1,7 @@
 """Pages: dispute mediation (矛盾纠纷调解). A community's staff record disputes, add parties and
 sessions and conclude them; the subdistrict reads its communities' disputes. The agreement
 prints as a PDF; each download is audited. Phones show masked only. The forms that create
-something carry a one-time token: a double submit records once (`core.formtokens`).
+something carry a one-time token: a double submit records once (`http.formtokens`).
 
 Views parse input, fetch through the access helpers, call one service or selector, render."""
 
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_POST
 from communitygate.accounts.permissions import staffed_community_ids, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
-from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.disputes.forms.disputes import (
     ConcludeForm,
     DisputeFilterForm,
@@ -33,6 +32,7 @@ from communitygate.disputes.services.disputes import (
     dispute_open,
     mediation_session_add,
 )
+from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import (
     form_errors_to_messages,

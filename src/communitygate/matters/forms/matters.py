@@ -13,7 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.matters.models import MatterChannels, MatterStatuses
 from communitygate.matters.selectors.matters import MatterFilters, period_problems
 from communitygate.matters.services.matters import (

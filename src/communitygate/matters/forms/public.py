@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.core import clock
-from communitygate.core.formtokens import FormTokenField
 from communitygate.core.phones import InvalidPhone, normalise_phone
+from communitygate.http.formtokens import FormTokenField
 from communitygate.matters.models import MatterCategory, Ratings
 from communitygate.orgs.selectors import active_communities
 from communitygate.registry.forms.widgets import NoEchoInput
@@ -74,7 +74,7 @@ class MultiplePhotoField(forms.FileField):
 class MatterFileForm(forms.Form):
     """A resident's matter, filed without signing in."""
 
-    form_token = FormTokenField(required=True)  # core.formtokens: a double submit files once
+    form_token = FormTokenField(required=True)  # http.formtokens: a double submit files once
     community = forms.ChoiceField(label=_("Community"))
     contact_name = forms.CharField(label=_("Your name"), max_length=50)
     phone = forms.CharField(

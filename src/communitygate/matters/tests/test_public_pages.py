@@ -154,7 +154,7 @@ class TestFiling:
     def test_a_form_sent_again_with_other_content_answers_as_the_first_did(
         self, world: World, client: Client
     ) -> None:
-        # The form token guards the form (core.formtokens): the same rendering of the form
+        # The form token guards the form (http.formtokens): the same rendering of the form
         # files once, whatever was edited before pressing again.
         first = client.post(NEW, form_data(once="reused"))
         answer = client.post(NEW, form_data(once="reused", summary="另一件事"))

@@ -7,7 +7,7 @@ but never people, to the district's counts per subdistrict with a link to the ra
 gets 404: there is no residents' page for them.
 
 Every page here shows residents' data, so none may be cached (`http.nostore` covers /residents/). The
-visit plan form carries a one-time token: a double submit plans one visit (`core.formtokens`)."""
+visit plan form carries a one-time token: a double submit plans one visit (`http.formtokens`)."""
 
 from typing import Any
 
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from communitygate.accounts.permissions import overseen_subdistrict_paths, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, RuleBroken
-from communitygate.core.formtokens import OneTimeFormMixin, replay_on_resubmit
+from communitygate.http.formtokens import OneTimeFormMixin, replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 from communitygate.http.steps import run_step

@@ -24,8 +24,8 @@ from communitygate.accounts.permissions import (
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
-from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.tabular import xlsx_response
+from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import page_window, rule_broken_to_form
 from communitygate.http.routes import one_of

@@ -5,7 +5,7 @@ The status page shows nothing personal: no name, no phone, no description — on
 the dates, the status and the community's answer. A wrong code and wrong digits answer the same
 "not found", and failed lookups are throttled per address (`residents.throttling`: each lookup
 counts before it runs and is given back when it finds the matter). Filing carries a one-time
-form token (`core.formtokens`), so a double submit files one matter."""
+form token (`http.formtokens`), so a double submit files one matter."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communitygate.core.errors import RuleBroken
-from communitygate.core.formtokens import new_form_token, replay_on_resubmit
+from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.pages import found_or_none, rule_broken_to_form
 from communitygate.matters.forms.public import MatterFileForm, RateForm, TrackForm
 from communitygate.matters.models import MatterChannels, Ratings

@@ -1,6 +1,6 @@
 """Forms of the activity and programme pages, and of the public sign-up page.
 
-Every form that creates something carries a one-time token (`core.formtokens`): a double
+Every form that creates something carries a one-time token (`http.formtokens`): a double
 submit creates one activity, programme, session or enrolment, the public sign-up's included."""
 
 from typing import Any
@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communitygate.core.formtokens import FORM_TOKEN_FIELD, OneTimeFormMixin
+from communitygate.http.formtokens import FORM_TOKEN_FIELD, OneTimeFormMixin
 from communitygate.programmes.services.programmes import ActivityFields, ProgrammeFields
 from communitygate.registry.forms.widgets import IsoDateInput
 

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 from communitygate.core import clock
-from communitygate.core.formtokens import new_form_token
 from communitygate.disputes.models import Dispute, DisputeParty, MediationSession
 from communitygate.disputes.services.disputes import (
     PartyInput,
@@ -18,6 +17,7 @@ from communitygate.disputes.services.disputes import (
     dispute_open,
     mediation_session_add,
 )
+from communitygate.http.formtokens import new_form_token
 from communitygate.programmes.models import (
     Activity,
     Attendance,

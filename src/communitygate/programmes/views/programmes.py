@@ -4,7 +4,7 @@ Staff of a community create and run them; the subdistrict reads. Guardians' phon
 The public pages list the programmes open for online sign-up and take a sign-up without
 signing in: the confirmation says enrolled or the waiting-list position, and nothing else.
 Every form that creates something, the public sign-up included, carries a one-time token
-(`core.formtokens`, `@replay_on_resubmit`): a double submit shows the first sign-up (and the
+(`http.formtokens`, `@replay_on_resubmit`): a double submit shows the first sign-up (and the
 service itself returns the existing enrolment for the same child and guardian phone)."""
 
 from typing import Any
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communitygate.accounts.permissions import staffed_community_ids, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
-from communitygate.core.formtokens import replay_on_resubmit
+from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import (
     form_errors_to_messages,

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communitygate.core.formtokens import OneTimeFormMixin
+from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.orgs.models import Organisation
 
 

@@ -1,7 +1,7 @@
 """Forms of the registry pages: they parse input; the rules live in services.registry.
 
 The forms that create something (a resident, a volunteer, a volunteer's hours) carry a one-time
-token (`core.formtokens.FormTokenField`; the views are `@replay_on_resubmit`): a double submit
+token (`http.formtokens.FormTokenField`; the views are `@replay_on_resubmit`): a double submit
 records once."""
 
 from typing import Any
@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communitygate.core.formtokens import FormTokenField
+from communitygate.http.formtokens import FormTokenField
 from communitygate.registry.forms.widgets import IsoDateInput, NoEchoInput
 from communitygate.registry.models import HouseholdKinds, PopulationKinds, Relations, Sexes
 from communitygate.registry.services.registry import ResidentFields

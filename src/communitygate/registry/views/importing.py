@@ -18,9 +18,9 @@ from openpyxl import Workbook
 
 from communitygate.accounts.permissions import works_in_a_community
 from communitygate.core.errors import RuleBroken
-from communitygate.core.formtokens import replay_on_resubmit
 from communitygate.core.idnumbers import generate_id_number
 from communitygate.core.tabular import xlsx_response
+from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.registry.forms.importing import ResidentImportForm

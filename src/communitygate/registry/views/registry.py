@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communitygate.accounts.permissions import staffed_community_ids, works_in_a_community
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, RuleBroken
-from communitygate.core.formtokens import new_form_token, replay_on_resubmit
 from communitygate.core.tabular import xlsx_response
+from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import (
     form_errors_to_messages,

@@ -1,6 +1,6 @@
 """`communitygate purge_form_submissions [--days N] [--batch-size N]`: delete claimed one-time
 form tokens (`core.models.FormSubmission`) older than COMMUNITYGATE["FORM_TOKEN_RETENTION_DAYS"]
-(7 by default), in batches (`core.formtokens.form_submissions_purge`).
+(7 by default), in batches (`http.formtokens.form_submissions_purge`).
 
 They are technical tokens, not records (nothing is audited): a claim only lets a form sent twice
 answer the first redirect, which matters for minutes, not weeks. Run it once a day, next to
@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from communitygate.core.formtokens import PURGE_BATCH, form_submissions_purge
+from communitygate.http.formtokens import PURGE_BATCH, form_submissions_purge
 
 
 class Command(BaseCommand):

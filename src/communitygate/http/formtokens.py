@@ -55,7 +55,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from communitygate.core import clock
-from communitygate.core.models import FormSubmission, FormSubmissionStates
+from communitygate.http.models import FormSubmission, FormSubmissionStates
 
 FORM_TOKEN_FIELD = "form_token"  # noqa: S105 (a field name, not a secret)
 STALE_AFTER = 120  # seconds: a worker killed mid-request frees the token after this

@@ -11,14 +11,14 @@ from django.core.management import CommandError, call_command
 from django.http import HttpResponseRedirect
 
 from communitygate.core import clock
-from communitygate.core.formtokens import (
+from communitygate.http.tests.test_formtokens import counting_view, post
+from communitygate.http.formtokens import (
     FORM_TOKEN_FIELD,
     form_submissions_purge,
     new_form_token,
     token_digest,
 )
-from communitygate.core.models import FormSubmission, FormSubmissionStates
-from communitygate.core.tests.test_formtokens import counting_view, post
+from communitygate.http.models import FormSubmission, FormSubmissionStates
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,9 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 
-from communitygate.core import clock, formtokens
-from communitygate.core.formtokens import (
+from communitygate.core import clock
+from communitygate.http import formtokens
+from communitygate.http.formtokens import (
     FORM_TOKEN_FIELD,
     FormTokenField,
     OneTimeFormMixin,
@@ -22,7 +23,7 @@ from communitygate.core.formtokens import (
     replay_on_resubmit,
     token_digest,
 )
-from communitygate.core.models import FormSubmission, FormSubmissionStates
+from communitygate.http.models import FormSubmission, FormSubmissionStates
 
 pytestmark = pytest.mark.django_db
 
