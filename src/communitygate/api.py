@@ -21,6 +21,7 @@ from communitygate.dispatch.api import router as dispatch_router
 from communitygate.matters.api.matters import router as matters_router
 from communitygate.matters.api.public import router as matters_public_router
 from communitygate.orgs.api import router as orgs_router
+from communitygate.oversight.api import router as oversight_router
 from communitygate.programmes.api.programmes import router as programmes_router
 from communitygate.registry.api.registry import router as registry_router
 from communitygate.workcalendar.api import router as calendar_router
@@ -42,6 +43,7 @@ api.add_router("", registry_router)
 api.add_router("", matters_router)
 api.add_router("", programmes_router)
 api.add_router("", matters_public_router)
+api.add_router("", oversight_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

@@ -114,6 +114,19 @@ def can_keep_wall(user: AnyUser, community: Organisation) -> bool:
     return works_in_supervision(user)
 
 
+def access_wall(user: AnyUser, community_code: str) -> Organisation:
+    """The community whose wall the person may read; not found for a missing community and for
+    one the person may not read alike."""
+    community = Organisation.objects.filter(
+        code=community_code, kind=OrganisationKinds.COMMUNITY
+    ).first()
+    if community is None:
+        raise NotFound("社区", "community")
+    if not can_read_wall(user, community):
+        raise NotFound("社区", "community")
+    return community
+
+
 # Notices ------------------------------------------------------------------------------------------
 
 

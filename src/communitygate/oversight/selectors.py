@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from communitygate.core.errors import InvalidInput, NotFound, Problem
@@ -14,8 +14,11 @@ from communitygate.dispatch.selectors import sent_by_department
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.oversight.models import (
     CorrectionOrder,
+    Finding,
+    Inspection,
     Notice,
     NoticeStates,
+    OrderEvidence,
     OrderStates,
     Violation,
     ViolationSources,
@@ -106,6 +109,60 @@ def overdue_orders_to_name() -> QuerySet[CorrectionOrder]:
     )
 
 
+def inspections_listed(inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """`inspections` (already scoped to the person), latest first, with the office and the
+    departments and communities inspected."""
+    return (
+        inspections.select_related("office")
+        .prefetch_related(
+            Prefetch("departments", queryset=Organisation.objects.order_by("code")),
+            Prefetch("communities", queryset=Organisation.objects.order_by("code")),
+        )
+        .order_by("-starts_on", "-pk")
+    )
+
+
+def inspection_findings(inspection: Inspection) -> list[Finding]:
+    """An inspection's findings in the order recorded, each with its files, the plaque or ledger
+    it concerns and the violation it became."""
+    return list(
+        Finding.objects.filter(inspection=inspection)
+        .select_related("community", "department", "wall_record", "violation")
+        .prefetch_related("files")
+        .order_by("pk")
+    )
+
+
+def notices_filtered(notices: QuerySet[Notice], state: str = "") -> QuerySet[Notice]:
+    """`notices` (already scoped to the person) in one state or all, newest first, with what a
+    list row shows."""
+    if state and state not in NoticeStates.values:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"状态须为 {'、'.join(NoticeStates.values)} 之一。",
+                    f"state must be one of {', '.join(NoticeStates.values)}.",
+                    field="state",
+                )
+            ]
+        )
+    if state:
+        notices = notices.filter(state=state)
+    return (
+        notices.select_related("office", "corrects")
+        .prefetch_related(
+            Prefetch("departments", queryset=Organisation.objects.order_by("code")),
+            Prefetch("violations", queryset=Violation.objects.only("pk").order_by("pk")),
+            Prefetch("overdue_orders", queryset=CorrectionOrder.objects.only("pk").order_by("pk")),
+        )
+        .order_by("-published_at", "-created_at", "-pk")
+    )
+
+
+def notice_orders(notice: Notice) -> list[CorrectionOrder]:
+    return list(notice.orders.select_related("department").order_by("department__code"))
+
+
 def notice_violations(notice: Notice) -> list[Violation]:
     return list(notice.violations.select_related("department", "community").order_by("pk"))
 
@@ -124,6 +181,38 @@ def published_notice(number: str) -> Notice:
     if notice is None:
         raise NotFound("通报", "notice")
     return notice
+
+
+def public_notices() -> QuerySet[Notice]:
+    """Published notices as the public reads them: the departments named, the orders issued
+    (each with its department) and the later notices correcting each."""
+    return published_notices().prefetch_related(
+        Prefetch(
+            "orders",
+            queryset=CorrectionOrder.objects.select_related("department").order_by(
+                "department__code"
+            ),
+        ),
+        Prefetch(
+            "corrections",
+            queryset=Notice.objects.filter(state=NoticeStates.PUBLISHED).order_by("published_at"),
+        ),
+    )
+
+
+def public_notice(number: str) -> Notice:
+    notice = public_notices().filter(number=number).first()
+    if notice is None:
+        raise NotFound("通报", "notice")
+    return notice
+
+
+def order_violation_ids(order: CorrectionOrder) -> list[int]:
+    return list(order.violations.order_by("pk").values_list("pk", flat=True))
+
+
+def order_evidence(order: CorrectionOrder) -> list[OrderEvidence]:
+    return list(OrderEvidence.objects.filter(order=order).order_by("pk"))
 
 
 def orders_filtered(

@@ -89,6 +89,7 @@ from communitygate.dispatch.services import (
 )
 from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
+from communitygate.oversight.tests import grid_oversight_api
 from communitygate.programmes.tests import grid_programmes
 from communitygate.registry.tests import grid_import, grid_registry
 from communitygate.testing import (
@@ -1371,6 +1372,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_programmes.PART,
     grid_public.PART,
     grid_glance.PART,
+    grid_oversight_api.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
