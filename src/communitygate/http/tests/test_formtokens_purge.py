@@ -11,7 +11,6 @@ from django.core.management import CommandError, call_command
 from django.http import HttpResponseRedirect
 
 from communitygate.core import clock
-from communitygate.http.tests.test_formtokens import counting_view, post
 from communitygate.http.formtokens import (
     FORM_TOKEN_FIELD,
     form_submissions_purge,
@@ -19,6 +18,7 @@ from communitygate.http.formtokens import (
     token_digest,
 )
 from communitygate.http.models import FormSubmission, FormSubmissionStates
+from communitygate.http.tests.test_formtokens import counting_view, post
 
 pytestmark = pytest.mark.django_db
 
