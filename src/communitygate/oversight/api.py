@@ -494,6 +494,7 @@ def record_finding(
             wall_name=payload.wall_name or "",
             files=tuple(_uploads(payload.files, "files")),
         ),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
     recorded = next(f for f in inspection_findings(inspection) if f.pk == finding.pk)
     return Status(201, finding_out(recorded))

@@ -245,11 +245,14 @@ class Finding(models.Model):
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
         ordering = ["inspection", "pk"]
+        constraints = [key_constraint("recorded_by", name="finding_once_per_idempotency_key")]
 
     def __str__(self) -> str:
         return f"{self.inspection_id}: {self.get_kind_display()}"

@@ -4,7 +4,9 @@ recorded; and each community's wall: the plaques actually hung and ledgers actua
 to the admitting item or flagged unadmitted, kept by the community and the inspectors."""
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
@@ -24,7 +26,7 @@ from communitygate.core.idempotency import (
     request_hash,
 )
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.core.uploads import FileUpload, attach_files, checked_uploads
+from communitygate.core.uploads import CheckedUpload, FileUpload, attach_files, checked_uploads
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.oversight.models import (
     Finding,
@@ -232,6 +234,18 @@ class FindingRequest:
     wall_name: str = ""
     files: tuple[FileUpload, ...] = ()
 
+    def fingerprint(self) -> str:
+        return request_hash(
+            {
+                "kind": self.kind,
+                "description": self.description,
+                "community": self.community_code,
+                "department": self.department_code,
+                "wall": [self.wall_kind, self.wall_name],
+                "files": [[f.filename, hashlib.sha256(f.content).hexdigest()] for f in self.files],
+            }
+        )
+
 
 def _finding_problems(request: FindingRequest) -> list[Problem]:
     problems = []
@@ -260,7 +274,9 @@ def _finding_problems(request: FindingRequest) -> list[Problem]:
     return problems
 
 
-def finding_record(*, actor: AnyUser, inspection: Inspection, request: FindingRequest) -> Finding:
+def finding_record(
+    *, actor: AnyUser, inspection: Inspection, request: FindingRequest, idempotency_key: str = ""
+) -> Finding:
     """An inspector records a finding (with photos and files). It is a violation from that
     moment, against the department named (or one named when it is confirmed); a plaque or ledger
     found on the wall is entered in the community's register."""
@@ -281,6 +297,28 @@ def finding_record(*, actor: AnyUser, inspection: Inspection, request: FindingRe
     )
     department = department_named(request.department_code) if request.department_code else None
     checked = checked_uploads(list(request.files))
+    key = idempotency_key_checked(idempotency_key)
+    fingerprint = request.fingerprint()
+    same_key = Finding.objects.filter(recorded_by=user, idempotency_key=key)
+
+    def create() -> Finding:
+        return _finding_create(
+            user, inspection, request, community, department, checked, key, fingerprint
+        )
+
+    return idempotent_create(key=key, fingerprint=fingerprint, same_key=same_key, create=create)
+
+
+def _finding_create(
+    user: Any,
+    inspection: Inspection,
+    request: FindingRequest,
+    community: Organisation | None,
+    department: Organisation | None,
+    checked: list[tuple[CheckedUpload, bytes]],
+    key: str,
+    fingerprint: str,
+) -> Finding:
     with transaction.atomic():
         wall_record = None
         if request.wall_name and community is not None:
@@ -300,6 +338,8 @@ def finding_record(*, actor: AnyUser, inspection: Inspection, request: FindingRe
             description=request.description.strip(),
             recorded_by=user,
             recorded_at=clock.now(),
+            idempotency_key=key,
+            request_hash=fingerprint,
         )
         attach_files(FindingFile, "finding", finding, checked)
         record_event(

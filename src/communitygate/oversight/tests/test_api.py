@@ -474,6 +474,28 @@ def test_a_finding_is_recorded_with_its_files_and_becomes_a_violation(world: Wor
     ]
 
 
+def test_a_retried_finding_with_its_key_records_one_finding_and_one_violation(
+    world: World,
+) -> None:
+    inspection = planned(world)
+    findings = f"{INSPECTIONS}/{inspection['id']}/findings"
+    body = {
+        "kind": "unrequired_ledger",
+        "description": "社区保留“门前三包”登记台账，目录不要求",
+        "community": COMMUNITY,
+        "files": [{"filename": "台账.png", "content_base64": b64(PNG)}],
+    }
+    key = {"Idempotency-Key": "finding-1"}
+    first = post("inspector", world, findings, body, **key)
+    assert first.status_code == 201, first.content
+    again = post("inspector", world, findings, body, **key)
+    assert again.status_code == 201
+    assert again.json()["id"] == first.json()["id"]
+    other = post("inspector", world, findings, {**body, "description": "另一处"}, **key)
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert Violation.objects.filter(source="inspection_finding").count() == 1
+
+
 def test_a_finding_refuses_files_that_are_not_what_they_say(world: World) -> None:
     inspection = planned(world)
     findings = f"{INSPECTIONS}/{inspection['id']}/findings"
