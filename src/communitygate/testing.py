@@ -115,7 +115,7 @@ def item_fields(code: str = "T-001", **overrides: object) -> ItemFields:
         "item_class": "statutory",
         "domain": "civil_affairs",
         "department_code": "DEPT-MZ",
-        "legal_basis": "《社会救助暂行办法》",
+        "legal_basis": "《社会救助暂行办法》第十一条",
         "community_duty": "受理转交申请、入户调查、公示",
         "frequency": "ongoing",
         "estimated_hours": Decimal("40"),

@@ -1,5 +1,6 @@
-"""In a real browser, a whole round: a department files, bodies vote, the office forwards, the
-committee approves, and the item appears in the public catalog."""
+"""In a real browser, a whole round: a department files (delegated work with its funding and a
+ledger chosen from the records), bodies vote seeing what it puts on them, the office forwards,
+the committee approves, and the item appears in the public catalog with its ledger."""
 
 import datetime as dt
 
@@ -7,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from communitygate.catalog.services import catalog_publish
+from communitygate.catalog.services import catalog_publish, ledger_create
 from communitygate.testing import build_world, make_item
 
 from .pages import signed_in_page
@@ -21,6 +22,13 @@ ITEM = "协助开展老年人助浴需求摸底"
 def world_with_catalog(transactional_db: None):  # type: ignore[no-untyped-def]
     world = build_world()
     make_item(world, "ZX-001", name="召集居民会议")
+    ledger_create(
+        actor=world.user("office_officer"),
+        code="TZ-201",
+        name="失能老人助浴需求登记表",
+        medium="paper",
+        department=world.org("department"),
+    )
     catalog_publish(actor=world.user("office_officer"), title="现行目录")
     return world
 
@@ -28,6 +36,8 @@ def world_with_catalog(transactional_db: None):  # type: ignore[no-untyped-def]
 def vote(browser: Browser, base: str, username: str, application_url: str) -> None:
     page = signed_in_page(browser, base, username)
     page.goto(application_url)
+    expect(page.get_by_test_id("ledgers")).to_contain_text("TZ-201 失能老人助浴需求登记表")
+    expect(page.get_by_test_id("funding")).to_contain_text("¥1,500.00")
     form = page.get_by_test_id("ballot-form")
     form.locator("input[value=approve]").check()
     form.locator("textarea").fill("同意")
@@ -50,9 +60,14 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
         "#id_starts_on": "2027-03-01",
         "#id_estimated_hours": "12",
         "#id_target_communities": "370203031001, 370203014001",
+        "#id_funding_per_community": "1500",
+        "#id_funding_source": "区民政局部门预算",
     }
+    expect(clerk.locator("#id_item_class option[value=statutory]")).to_have_count(0)
+    clerk.locator("#id_item_class").select_option("delegated")
     for selector, value in values.items():
         clerk.locator(selector).fill(value)
+    clerk.locator("#id_ledgers").select_option("TZ-201")
     clerk.locator("#id_targets_all").uncheck()
     clerk.locator("main form button[type=submit]").click()
     expect(clerk.get_by_test_id("status")).to_contain_text("草稿")
@@ -98,5 +113,6 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(ITEM)
     rows.first.get_by_role("link").click()
+    expect(public.locator("main")).to_contain_text("失能老人助浴需求登记表")
     public.locator("a", has_text="SQ").first.click()
     expect(public.get_by_test_id("tally")).to_contain_text("同意 3")

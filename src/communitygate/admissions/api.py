@@ -11,7 +11,12 @@ from ninja import Router, Schema, Status
 
 from communitygate.admissions.models import Application, ReviewRound
 from communitygate.admissions.permissions import access_application, voting_bodies_of
-from communitygate.admissions.selectors import application_tally, round_get, round_list
+from communitygate.admissions.selectors import (
+    application_burden,
+    application_tally,
+    round_get,
+    round_list,
+)
 from communitygate.admissions.services import (
     ApplicationFields,
     NotConsulted,
@@ -48,12 +53,21 @@ class ApplicationIn(Schema):
     targets_all: bool = True
     target_communities: list[str] = []
     estimated_hours: Decimal = Decimal("0")
-    ledgers_required: str = ""
+    ledgers: list[str] = []  # ledger codes (GET /api/v1/catalog/ledgers)
+    plaques: list[str] = []  # plaque codes (GET /api/v1/catalog/plaques)
+    new_ledgers: list[str] = []  # names of ledgers the records lack (created if admitted)
+    new_plaques: list[str] = []
+    ledgers_required: str = ""  # the old free text: refused when given (see create_application)
     funding_per_community: Decimal | None = None
     funding_source: str = ""
     support_offered: str = ""
     urgent: bool = False
     urgent_reason: str = ""
+
+
+class RecordRef(Schema):
+    code: str
+    name: str
 
 
 class ApplicationOut(Schema):
@@ -68,7 +82,17 @@ class ApplicationOut(Schema):
     starts_on: dt.date
     ends_on: dt.date | None
     review_round: int | None
+    frequency: str
+    estimated_hours: Decimal
+    targets_all: bool
+    target_communities: list[str]
+    ledgers: list[RecordRef]
+    plaques: list[RecordRef]
+    new_ledgers: list[str]
+    new_plaques: list[str]
+    ledgers_required: str
     funding_per_community: Decimal | None
+    funding_source: str
     office_opinion: str
     decision_reason: str
     catalog_item: str | None
@@ -84,6 +108,7 @@ class ApplicationOut(Schema):
 
 def application_out(application: Application) -> ApplicationOut:
     tally = application_tally(application)
+    burden = application_burden(application)
     return ApplicationOut(
         id=application.pk,
         number=application.number,
@@ -96,7 +121,17 @@ def application_out(application: Application) -> ApplicationOut:
         starts_on=application.starts_on,
         ends_on=application.ends_on,
         review_round=application.review_round_id,
+        frequency=application.frequency,
+        estimated_hours=application.estimated_hours,
+        targets_all=application.targets_all,
+        target_communities=[c.code for c in burden.targets or []],
+        ledgers=[RecordRef(code=r.code, name=r.name) for r in burden.ledgers],
+        plaques=[RecordRef(code=r.code, name=r.name) for r in burden.plaques],
+        new_ledgers=burden.new_ledger_names,
+        new_plaques=burden.new_plaque_names,
+        ledgers_required=burden.ledgers_as_typed,
         funding_per_community=application.funding_per_community,
+        funding_source=application.funding_source,
         office_opinion=application.office_opinion,
         decision_reason=application.decision_reason,
         catalog_item=application.catalog_item.code if application.catalog_item else None,
@@ -125,9 +160,33 @@ def _fresh(request: HttpRequest, application_id: int) -> Application:
 @router.post("/applications", response={201: ApplicationOut})
 def create_application(request: HttpRequest, payload: ApplicationIn) -> Status[ApplicationOut]:
     data = payload.dict()
+    if data.pop("ledgers_required").strip():
+        raise InvalidInput(
+            [
+                Problem(
+                    "台账不再以文字填写：请在 ledgers 中给出台账库中的台账编码，"
+                    "库中没有的台账写入 new_ledgers（准入时建立）。",
+                    "Ledgers are no longer typed as text: give the codes of ledger records in "
+                    "`ledgers`, and the names of ledgers the records lack in `new_ledgers` "
+                    "(created if admitted).",
+                    field="ledgers_required",
+                )
+            ]
+        )
     applicant = _organisation(data.pop("applicant"), "申请单位", "applicant department")
-    targets = tuple(data.pop("target_communities"))
-    fields = ApplicationFields(**data, target_community_codes=targets)
+    fields = ApplicationFields(
+        **{
+            name: value
+            for name, value in data.items()
+            if name
+            not in {"target_communities", "ledgers", "plaques", "new_ledgers", "new_plaques"}
+        },
+        target_community_codes=tuple(data["target_communities"]),
+        ledger_codes=tuple(data["ledgers"]),
+        plaque_codes=tuple(data["plaques"]),
+        new_ledger_names=tuple(data["new_ledgers"]),
+        new_plaque_names=tuple(data["new_plaques"]),
+    )
     application = application_create(
         actor=request.user,
         applicant=applicant,

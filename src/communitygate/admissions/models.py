@@ -10,7 +10,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from communitygate.catalog.models import CatalogItem, Domains, Frequencies, ItemClasses
+from communitygate.catalog.models import (
+    CatalogItem,
+    Domains,
+    Frequencies,
+    ItemClasses,
+    Ledger,
+    Plaque,
+)
 from communitygate.core.idempotency import key_constraint
 from communitygate.orgs.models import Organisation
 
@@ -99,7 +106,23 @@ class Application(models.Model):
     estimated_hours = models.DecimalField(
         _("estimated hours per community"), max_digits=7, decimal_places=1
     )
-    ledgers_required = models.TextField(_("ledgers and forms required"), blank=True)
+    # Before ledgers were chosen from the records, they were typed here; kept, read-only, so an
+    # old application still shows what it asked for (migration 0006 linked the names it could).
+    ledgers_required = models.TextField(
+        _("ledgers and forms required (as typed before they were chosen)"), blank=True
+    )
+    ledgers = models.ManyToManyField(
+        Ledger, blank=True, related_name="applications", verbose_name=_("ledgers required")
+    )
+    plaques = models.ManyToManyField(
+        Plaque, blank=True, related_name="applications", verbose_name=_("plaques required")
+    )
+    new_ledger_names = models.JSONField(
+        _("new ledgers asked for (created if admitted)"), default=list, blank=True
+    )
+    new_plaque_names = models.JSONField(
+        _("new plaques asked for (created if admitted)"), default=list, blank=True
+    )
     funding_per_community = models.DecimalField(
         _("funding offered per community per year (yuan)"),
         max_digits=12,

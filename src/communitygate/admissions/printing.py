@@ -6,8 +6,10 @@ viewer.
 from fpdf.enums import XPos, YPos
 
 from communitygate.admissions.models import Application
+from communitygate.admissions.selectors import application_burden
 from communitygate.admissions.tally import Tally
 from communitygate.catalog.labels import CLASS_ZH, DOMAIN_ZH, FREQUENCY_ZH
+from communitygate.catalog.models import Ledger, Plaque
 from communitygate.core.pdf import FONT_FAMILY, ChineseDocument, chinese_date, yuan_text
 
 LABEL_WIDTH = 46
@@ -25,13 +27,19 @@ STATUS_ZH = {
 }
 
 
+def _records_text(records: list[Ledger] | list[Plaque], new_names: list[str]) -> str:
+    chosen = [f"{record.code} {record.name}" for record in records]
+    created = [f"{name}（新增，准入时建立）" for name in new_names]
+    return "、".join(chosen + created)
+
+
 def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
     """The form's rows, label and value, in the order of the paper form."""
-    scope = (
-        "全区所有社区"
-        if application.targets_all
-        else "、".join(c.name for c in application.target_communities.all())
-    )
+    burden = application_burden(application)
+    scope = "全区所有社区" if burden.targets is None else "、".join(c.name for c in burden.targets)
+    ledgers = _records_text(burden.ledgers, burden.new_ledger_names)
+    if burden.ledgers_as_typed:
+        ledgers = "；".join(filter(None, [ledgers, f"原填写：{burden.ledgers_as_typed}"]))
     rows = [
         ("申请单位", application.applicant.name),
         ("经办人 / 联系电话", f"{application.contact_name}　{application.contact_phone}"),
@@ -56,7 +64,8 @@ def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
         ),
         ("频次", FREQUENCY_ZH.get(application.frequency, application.frequency)),
         ("预计工时（每社区）", f"{application.estimated_hours} 小时"),
-        ("需报送的台账、表格", application.ledgers_required or "无"),
+        ("需报送的台账、表格", ledgers or "无"),
+        ("需悬挂的牌子", _records_text(burden.plaques, burden.new_plaque_names) or "无"),
         (
             "经费（每社区每年）及来源",
             f"{yuan_text(application.funding_per_community)}　{application.funding_source}",

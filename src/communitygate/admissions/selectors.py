@@ -2,6 +2,7 @@
 summaries of decided applications."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -15,7 +16,9 @@ from communitygate.admissions.models import (
     RoundStatuses,
 )
 from communitygate.admissions.tally import Tally, tally_votes
+from communitygate.catalog.models import Ledger, Plaque
 from communitygate.core.errors import NotFound
+from communitygate.orgs.models import Organisation
 
 PUBLIC_STATUSES = (
     ApplicationStatuses.APPROVED,
@@ -104,6 +107,35 @@ def application_ballots(application: Application) -> QuerySet[Ballot]:
         Ballot.objects.filter(application=application)
         .select_related("body", "body__parent")
         .order_by("body__path")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationBurden:
+    """What an application would put on each community (社区负担): the voters weigh it, the
+    printed form shows it, and an approval carries it into the catalog item."""
+
+    targets: list[Organisation] | None  # None: every community
+    ledgers: list[Ledger]
+    plaques: list[Plaque]
+    new_ledger_names: list[str]
+    new_plaque_names: list[str]
+    ledgers_as_typed: str  # the free text of an application filed before ledgers were chosen
+
+
+def application_burden(application: Application) -> ApplicationBurden:
+    targets = (
+        None
+        if application.targets_all
+        else list(application.target_communities.select_related("parent").order_by("path"))
+    )
+    return ApplicationBurden(
+        targets=targets,
+        ledgers=list(application.ledgers.select_related("department").order_by("code")),
+        plaques=list(application.plaques.select_related("department").order_by("code")),
+        new_ledger_names=list(application.new_ledger_names),
+        new_plaque_names=list(application.new_plaque_names),
+        ledgers_as_typed=application.ledgers_required,
     )
 
 

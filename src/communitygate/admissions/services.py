@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, QuerySet
 
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.admissions import tasks
@@ -43,7 +43,8 @@ from communitygate.admissions.workflow import (
 )
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.audit.transitions import transition_apply
-from communitygate.catalog.models import CatalogItem, ItemClasses
+from communitygate.catalog.models import CatalogItem, ItemClasses, Ledger, Plaque
+from communitygate.catalog.selectors import ledgers_active, plaques_active
 from communitygate.catalog.services import ItemFields, catalog_admit
 from communitygate.core import clock
 from communitygate.core.errors import (
@@ -122,6 +123,29 @@ class SocialOrganisationRequired(RuleBroken):
         )
 
 
+class StatutoryWorkByOfficeOnly(InvalidInput):
+    """Who proposes what (SPEC §4): departments apply to admit delegated work, certificates and
+    campaigns; statutory daily work comes from law and only the office enters it, citing the law
+    and its article. An application of class statutory would let unfunded work in under that
+    name, so it is refused wherever an application is filed, changed, submitted or approved."""
+
+    code = "statutory_work_by_office_only"
+
+    def __init__(self, problems: list[Problem] | None = None) -> None:
+        zh = (
+            "法定日常工作由区社区建设指导委员会办公室依据法律法规及其条款直接列入准入目录，"
+            "部门不能申请。请按事项性质选择：委托办理事项（须承诺经费）、证明盖章事项或创建评比活动。"
+        )
+        en = (
+            "Statutory daily work enters the catalog only through the committee office, citing "
+            "the law or regulation and its article; a department cannot apply for it. Choose "
+            "delegated work (with its funding), a certificate, or a creation or evaluation "
+            "campaign."
+        )
+        super().__init__([Problem(zh, en, field="item_class"), *(problems or [])])
+        RuleBroken.__init__(self, zh, en)
+
+
 class NoTargetCommunities(RuleBroken):
     code = "no_target_communities"
     status = 422
@@ -130,6 +154,11 @@ class NoTargetCommunities(RuleBroken):
         super().__init__(
             "请选择实施范围：全区或指定社区。", "Choose the scope: all communities or a list."
         )
+
+
+# The classes a department may apply for (SPEC §4 "Who proposes what").
+APPLICABLE_CLASSES = (ItemClasses.DELEGATED, ItemClasses.CERTIFICATE, ItemClasses.EVALUATION)
+NEW_RECORD_NAME_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -148,7 +177,10 @@ class ApplicationFields:
     ends_on: dt.date | None = None
     targets_all: bool = True
     target_community_codes: tuple[str, ...] = ()
-    ledgers_required: str = ""
+    ledger_codes: tuple[str, ...] = ()
+    plaque_codes: tuple[str, ...] = ()
+    new_ledger_names: tuple[str, ...] = ()
+    new_plaque_names: tuple[str, ...] = ()
     funding_per_community: Decimal | None = None
     funding_source: str = ""
     support_offered: str = ""
@@ -240,13 +272,122 @@ def _targets(fields: ApplicationFields) -> list[Organisation]:
 APPLICATION_FIELD_NAMES = (
     "contact_name", "contact_phone", "item_name", "item_class", "domain", "legal_basis",
     "necessity", "community_duty", "frequency", "starts_on", "ends_on", "targets_all",
-    "estimated_hours", "ledgers_required", "funding_per_community", "funding_source",
-    "support_offered", "urgent", "urgent_reason",
+    "estimated_hours", "funding_per_community", "funding_source", "support_offered", "urgent",
+    "urgent_reason",
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class RequiredRecords:
+    """The ledgers and plaques an application asks for: records chosen from the catalog's
+    ledger and plaque lists, and names of new ones the admission would create."""
+
+    ledgers: list[Ledger]
+    plaques: list[Plaque]
+    new_ledger_names: list[str]
+    new_plaque_names: list[str]
+
+    def values(self) -> dict[str, object]:
+        """As stored on the application and recorded in its audit events."""
+        return {
+            "ledgers": [ledger.code for ledger in self.ledgers],
+            "plaques": [plaque.code for plaque in self.plaques],
+            "new_ledger_names": self.new_ledger_names,
+            "new_plaque_names": self.new_plaque_names,
+        }
+
+
+def _chosen[R: (Ledger, Plaque)](
+    records: QuerySet[R], codes: tuple[str, ...], field: str, zh: str, en: str
+) -> tuple[list[R], list[Problem]]:
+    """The active records with these codes, in the order given; a code the records lack (or
+    retired) is a problem of the field."""
+    wanted = list(dict.fromkeys(code.strip() for code in codes if code.strip()))
+    found = {record.code: record for record in records.filter(code__in=wanted)}
+    missing = [code for code in wanted if code not in found]
+    problems = []
+    if missing:
+        problems.append(
+            Problem(
+                f"{zh}库中没有（或已停用）：{'、'.join(missing)}。请从{zh}库中选择，"
+                f"或在“新增{zh}”中写明名称。",
+                f"Not among the {en}s in use: {', '.join(missing)}. Choose from the {en}s, or "
+                f"name a new {en}.",
+                field=field,
+            )
+        )
+    return [found[code] for code in wanted if code in found], problems
+
+
+def _new_names[R: (Ledger, Plaque)](
+    records: QuerySet[R], names: tuple[str, ...], field: str, zh: str, en: str
+) -> tuple[list[str], list[Problem]]:
+    """New record names, trimmed and once each; a name already in the records is chosen there
+    instead (so the burden is counted once)."""
+    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    problems = []
+    too_long = [name for name in wanted if len(name) > NEW_RECORD_NAME_MAX]
+    if too_long:
+        problems.append(
+            Problem(
+                f"新增{zh}的名称不能超过{NEW_RECORD_NAME_MAX}字。",
+                f"A new {en}'s name is at most {NEW_RECORD_NAME_MAX} characters.",
+                field=field,
+            )
+        )
+    for record in records.filter(name__in=wanted).order_by("code"):
+        problems.append(
+            Problem(
+                f"“{record.name}”已在{zh}库中（{record.code}），请直接选择，不要新增。",
+                f"'{record.name}' is already a {en} ({record.code}): choose it instead.",
+                field=field,
+            )
+        )
+    return wanted, problems
+
+
+def _required_records(fields: ApplicationFields) -> tuple[RequiredRecords, list[Problem]]:
+    ledgers, ledger_problems = _chosen(
+        ledgers_active(), fields.ledger_codes, "ledgers", "台账", "ledger"
+    )
+    plaques, plaque_problems = _chosen(
+        plaques_active(), fields.plaque_codes, "plaques", "牌子", "plaque"
+    )
+    new_ledgers, new_ledger_problems = _new_names(
+        ledgers_active(), fields.new_ledger_names, "new_ledgers", "台账", "ledger"
+    )
+    new_plaques, new_plaque_problems = _new_names(
+        plaques_active(), fields.new_plaque_names, "new_plaques", "牌子", "plaque"
+    )
+    records = RequiredRecords(ledgers, plaques, new_ledgers, new_plaques)
+    return records, ledger_problems + plaque_problems + new_ledger_problems + new_plaque_problems
+
+
+def _checked(fields: ApplicationFields) -> RequiredRecords:
+    """Every problem of the fields at once; statutory work is refused by its own rule."""
+    records, record_problems = _required_records(fields)
+    problems = _problems(fields) + record_problems
+    if fields.item_class == ItemClasses.STATUTORY:
+        raise StatutoryWorkByOfficeOnly(problems)
+    if problems:
+        raise InvalidInput(problems)
+    return records
+
+
+def _set_records(application: Application, records: RequiredRecords) -> None:
+    application.ledgers.set(records.ledgers)
+    application.plaques.set(records.plaques)
+
+
 def application_values(application: Application) -> dict[str, object]:
-    return {name: getattr(application, name) for name in APPLICATION_FIELD_NAMES}
+    """The application's fields as its audit events record them."""
+    return {
+        **{name: getattr(application, name) for name in APPLICATION_FIELD_NAMES},
+        "ledgers": sorted(application.ledgers.values_list("code", flat=True)),
+        "plaques": sorted(application.plaques.values_list("code", flat=True)),
+        "new_ledger_names": list(application.new_ledger_names),
+        "new_plaque_names": list(application.new_plaque_names),
+    }
 
 
 def _next_number(year: int) -> str:
@@ -272,13 +413,18 @@ def application_create(
             "Only the department's clerk or head may file its applications.",
         )
     key = idempotency_key_checked(idempotency_key)
-    problems = _problems(fields)
-    if problems:
-        raise InvalidInput(problems)
+    records = _checked(fields)
     targets = _targets(fields)
-    values = {name: getattr(fields, name) for name in APPLICATION_FIELD_NAMES}
+    values: dict[str, object] = {name: getattr(fields, name) for name in APPLICATION_FIELD_NAMES}
+    values["new_ledger_names"] = records.new_ledger_names
+    values["new_plaque_names"] = records.new_plaque_names
     fingerprint = request_hash(
-        {"applicant": applicant.code, "targets": sorted(fields.target_community_codes), **values}
+        {
+            "applicant": applicant.code,
+            "targets": sorted(fields.target_community_codes),
+            **values,
+            **records.values(),
+        }
     )
     same_key = Application.objects.filter(created_by=user, idempotency_key=key)
 
@@ -296,11 +442,12 @@ def application_create(
                         **values,
                     )
                     application.target_communities.set(targets)
+                    _set_records(application, records)
                     record_event(
                         actor=user,
                         action="application.create",
                         obj=application,
-                        changes=created_fields(values),
+                        changes=created_fields({**values, **records.values()}),
                     )
                     return application
             except IntegrityError:
@@ -319,9 +466,7 @@ def application_revise(
     """Change a draft, or an application returned for revision."""
     if not can_file_for(actor, application.applicant):
         raise PermissionDenied()
-    problems = _problems(fields)
-    if problems:
-        raise InvalidInput(problems)
+    records = _checked(fields)
     targets = _targets(fields)
     with transaction.atomic():
         claimed = Application.objects.filter(
@@ -338,8 +483,11 @@ def application_revise(
         before = application_values(current)
         for name in APPLICATION_FIELD_NAMES:
             setattr(current, name, getattr(fields, name))
+        current.new_ledger_names = records.new_ledger_names
+        current.new_plaque_names = records.new_plaque_names
         current.save()
         current.target_communities.set(targets)
+        _set_records(current, records)
         record_event(
             actor=acting_user(actor),
             action="application.revise",
@@ -409,6 +557,8 @@ def application_submit(*, actor: AnyUser, application: Application) -> Applicati
     today = clock.today()
     with transaction.atomic():
         current = Application.objects.get(pk=application.pk)
+        if current.item_class == ItemClasses.STATUTORY:
+            raise StatutoryWorkByOfficeOnly()  # a draft filed before the rule
         extra: dict[str, object] = {"submitted_at": clock.now()}
         if current.urgent:
             earliest = earliest_urgent_start(today)
@@ -584,6 +734,8 @@ def application_review(
 
 
 def _admitted_item_fields(application: Application, *, valid_to: dt.date | None) -> ItemFields:
+    """The catalog item an approval admits: the application's terms, its ledgers and plaques
+    included (the burden travels with the item)."""
     return ItemFields(
         code=f"ZR{application.number.removeprefix('SQ')}",
         name=application.item_name,
@@ -593,6 +745,8 @@ def _admitted_item_fields(application: Application, *, valid_to: dt.date | None)
         legal_basis=application.legal_basis,
         community_duty=application.community_duty,
         frequency=application.frequency,
+        ledger_codes=tuple(ledger.code for ledger in application.ledgers.order_by("code")),
+        plaque_codes=tuple(plaque.code for plaque in application.plaques.order_by("code")),
         estimated_hours=application.estimated_hours,
         funding_per_community=application.funding_per_community,
         valid_from=application.starts_on,
@@ -604,10 +758,16 @@ def _admitted_item_fields(application: Application, *, valid_to: dt.date | None)
 def _admit(
     *, actor: AnyUser, application: Application, valid_to: dt.date | None, title: str
 ) -> dict[str, object]:
+    if application.item_class == ItemClasses.STATUTORY:
+        raise StatutoryWorkByOfficeOnly()  # filed before the rule: never admitted this way
     if application.item_class == ItemClasses.DELEGATED and not application.funding_per_community:
         raise DelegatedItemUnfunded()
     item, _edition = catalog_admit(
-        actor=actor, fields=_admitted_item_fields(application, valid_to=valid_to), title=title
+        actor=actor,
+        fields=_admitted_item_fields(application, valid_to=valid_to),
+        title=title,
+        new_ledger_names=tuple(application.new_ledger_names),
+        new_plaque_names=tuple(application.new_plaque_names),
     )
     if application.item_class == ItemClasses.DELEGATED:
         assert application.funding_per_community is not None

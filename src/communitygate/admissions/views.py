@@ -30,6 +30,8 @@ from communitygate.admissions.forms import (
     OpenConsultationForm,
     ReasonForm,
     ReviewForm,
+    application_form_initial,
+    record_choices,
 )
 from communitygate.admissions.models import Application, ApplicationStatuses
 from communitygate.admissions.permissions import (
@@ -43,6 +45,7 @@ from communitygate.admissions.permissions import (
 from communitygate.admissions.printing import application_form_pdf
 from communitygate.admissions.selectors import (
     application_ballots,
+    application_burden,
     application_tally,
     consultation_is_open,
     public_decision_get,
@@ -70,21 +73,30 @@ from communitygate.admissions.workflow import (
     REVIEW_ACTIONS,
     REVIEW_ROUND,
 )
+from communitygate.catalog.selectors import ledgers_active, plaques_active
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
 from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.guards import only_for
-from communitygate.http.pages import found_or_none, rule_broken_to_messages
+from communitygate.http.pages import found_or_none, rule_broken_to_form, rule_broken_to_messages
 from communitygate.http.steps import run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
-def _show_rule_error(request: HttpRequest, form: Any, broken: RuleBroken) -> None:
-    if isinstance(broken, InvalidInput) and form is not None:
-        for problem in broken.problems:
-            form.add_error(None, problem.message)
-    else:
-        messages.error(request, broken.message)
+def _application_form(
+    request: HttpRequest,
+    *,
+    applicants: list[tuple[str, str]],
+    initial: dict[str, Any] | None = None,
+) -> ApplicationForm:
+    """The application form, its ledgers and plaques offered from the catalog's records."""
+    return ApplicationForm(
+        request.POST or None,
+        initial=initial,
+        applicants=applicants,
+        ledgers=record_choices(ledgers_active().order_by("code")),
+        plaques=record_choices(plaques_active().order_by("code")),
+    )
 
 
 def _applicant_choices(request: HttpRequest) -> list[tuple[str, str]]:
@@ -117,7 +129,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @replay_on_resubmit
 def application_new(request: HttpRequest) -> HttpResponse:
     applicants = _applicant_choices(request)
-    form = ApplicationForm(request.POST or None, applicants=applicants)
+    form = _application_form(request, applicants=applicants)
     if request.method == "POST" and form.is_valid():
         applicant = Organisation.objects.get(code=form.cleaned_data["applicant"])
         try:
@@ -127,7 +139,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 fields=form.application_fields(),
             )
         except RuleBroken as broken:
-            _show_rule_error(request, form, broken)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(
                 request,
@@ -140,19 +152,9 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application_to_edit(request.user, application_id)
-    initial = {
-        "applicant": application.applicant.code,
-        "revision": application.revision,
-        "target_communities": ", ".join(c.code for c in application.target_communities.all()),
-        **{
-            name: getattr(application, name)
-            for name in ApplicationForm.base_fields
-            if name not in {"applicant", "revision", "target_communities"}
-        },
-    }
-    form = ApplicationForm(
-        request.POST or None,
-        initial=initial,
+    form = _application_form(
+        request,
+        initial=application_form_initial(application),
         applicants=[(application.applicant.code, application.applicant.name)],
     )
     if request.method == "POST" and form.is_valid():
@@ -164,7 +166,7 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
                 expected_revision=form.cleaned_data["revision"] or application.revision,
             )
         except RuleBroken as broken:
-            _show_rule_error(request, form, broken)
+            rule_broken_to_form(form, broken)
         else:
             messages.success(request, _("Application saved."))
             return redirect("admissions:detail", application_id=application.pk)
@@ -189,6 +191,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     return {
         "application": application,
         "tally": application_tally(application),
+        "burden": application_burden(application),
         "ballots": application_ballots(application),
         "attachments": attachments_of(application),
         "is_applicant": is_applicant,

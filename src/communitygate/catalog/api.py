@@ -1,4 +1,5 @@
-"""Catalog API: public reads of published editions, the negative list and certificate lists."""
+"""Catalog API: public reads of published editions, the negative list, certificate lists, and the
+ledger and plaque records (an application chooses its ledgers and plaques among them)."""
 
 from typing import Any
 
@@ -15,7 +16,9 @@ from communitygate.catalog.models import (
     EditionEntry,
     ItemClasses,
     ItemStatuses,
+    Ledger,
     NegativeListEntry,
+    Plaque,
 )
 from communitygate.catalog.selectors import (
     STATUS_ALL,
@@ -28,7 +31,9 @@ from communitygate.catalog.selectors import (
     edition_list,
     edition_or_latest,
     item_page,
+    ledgers_active,
     negative_list,
+    plaques_active,
 )
 from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
@@ -266,3 +271,38 @@ def list_certificates(
             for r in rules
         ],
     )
+
+
+class RecordOut(Schema):
+    code: str
+    name: str
+    department: str | None  # the department's code
+
+
+class RecordPage(Schema):
+    count: int
+    items: list[RecordOut]
+
+
+def _record_page(records: list[Ledger] | list[Plaque]) -> RecordPage:
+    return RecordPage(
+        count=len(records),
+        items=[
+            RecordOut(
+                code=r.code, name=r.name, department=r.department.code if r.department else None
+            )
+            for r in records
+        ],
+    )
+
+
+@router.get("/catalog/ledgers", response=RecordPage, auth=None)
+def list_ledgers(request: HttpRequest) -> RecordPage:
+    """The ledgers in use (台账库): an application names the ones it needs by code."""
+    return _record_page(list(ledgers_active().order_by("code")))
+
+
+@router.get("/catalog/plaques", response=RecordPage, auth=None)
+def list_plaques(request: HttpRequest) -> RecordPage:
+    """The plaques in use: an application names the ones it needs by code."""
+    return _record_page(list(plaques_active().order_by("code")))

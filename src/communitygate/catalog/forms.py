@@ -21,7 +21,13 @@ class ItemForm(OneTimeFormMixin, forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domains.choices)
     department_code = forms.ChoiceField(label=_("Owning department"), choices=())
     legal_basis = forms.CharField(
-        label=_("Legal basis"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Legal basis"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_(
+            "Statutory daily work in force names the law or regulation and its article, e.g. "
+            "《中华人民共和国城市居民委员会组织法》第三条."
+        ),
     )
     community_duty = forms.CharField(
         label=_("What the community does"), widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -268,6 +268,16 @@ def plaques_by_code(codes: list[str]) -> dict[str, Plaque]:
     return {plaque.code: plaque for plaque in Plaque.objects.filter(code__in=codes)}
 
 
+def ledgers_active() -> QuerySet[Ledger]:
+    """The ledgers an application may ask for (台账库), by code, with their department."""
+    return Ledger.objects.filter(status=RecordStatuses.ACTIVE).select_related("department")
+
+
+def plaques_active() -> QuerySet[Plaque]:
+    """The plaques an application may ask for, by code, with their department."""
+    return Plaque.objects.filter(status=RecordStatuses.ACTIVE).select_related("department")
+
+
 @dataclass(frozen=True)
 class WallRequirement:
     """A plaque or ledger the published catalog requires, and the first active item requiring it."""

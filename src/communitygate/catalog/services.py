@@ -8,7 +8,7 @@ cannot both win.
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -177,6 +177,17 @@ def item_field_problems(fields: ItemFields, *, today: dt.date) -> list[Problem]:
         problems.append(
             _problem("有效期", "有效期截止日早于起始日。", "The end date is before the start date.")
         )
+    if _statutory_without_article(fields, today=today):
+        problems.append(
+            _problem(
+                "依据",
+                "法定日常工作只能由委员会办公室列入目录，并须在“依据”中写明法律法规的名称及条款，"
+                "例如：《中华人民共和国城市居民委员会组织法》第三条。",
+                "Statutory daily work enters the catalog only through the committee office, and its "
+                "legal basis (依据) must name the law or regulation and its article, e.g. "
+                "《中华人民共和国城市居民委员会组织法》第三条 (Article 3).",
+            )
+        )
     if _delegated_without_funding(fields, today=today):
         problems.append(
             _problem(
@@ -194,6 +205,37 @@ def _delegated_without_funding(fields: ItemFields, *, today: dt.date) -> bool:
     in_force_now_or_later = fields.valid_to is None or fields.valid_to >= today
     unfunded = not fields.funding_per_community
     return fields.item_class == ItemClasses.DELEGATED and in_force_now_or_later and unfunded
+
+
+# An article: 第三条, 第12条, or "Article 3" / "Art. 3".
+ARTICLE_PATTERN = re.compile(
+    r"第[0-9０-９一二三四五六七八九十百千零〇两]+条|\b(?:Article|Art\.)\s*[0-9]+", re.IGNORECASE
+)
+LAW_TITLE_PATTERN = re.compile(r"《[^《》]+》")
+LAW_NAME_MIN_LETTERS = 4
+
+
+def cites_law_and_article(legal_basis: str) -> bool:
+    """Does the text name a law or regulation and then one of its articles? (《…》第三条,
+    "城市居民委员会组织法第三条", "Organic Law of Urban Residents' Committees, Article 3")."""
+    article = ARTICLE_PATTERN.search(legal_basis)
+    if article is None:
+        return False
+    before = legal_basis[: article.start()]
+    if LAW_TITLE_PATTERN.search(before):
+        return True
+    return len(re.findall(r"[A-Za-z\u4e00-\u9fff]", before)) >= LAW_NAME_MIN_LETTERS
+
+
+def _statutory_without_article(fields: ItemFields, *, today: dt.date) -> bool:
+    """Statutory daily work comes from law (SPEC §4 "Who proposes what"): an item in force now or
+    later cites the law and its article. History (the 2014 survey) is recorded as it was."""
+    in_force_now_or_later = fields.valid_to is None or fields.valid_to >= today
+    return (
+        fields.item_class == ItemClasses.STATUTORY
+        and in_force_now_or_later
+        and not cites_law_and_article(fields.legal_basis)
+    )
 
 
 @dataclass
@@ -430,12 +472,21 @@ def catalog_publish(
 
 
 def catalog_admit(
-    *, actor: AnyUser, fields: ItemFields, title: str, note: str = ""
+    *,
+    actor: AnyUser,
+    fields: ItemFields,
+    title: str,
+    note: str = "",
+    new_ledger_names: tuple[str, ...] = (),
+    new_plaque_names: tuple[str, ...] = (),
 ) -> tuple[CatalogItem, CatalogEdition]:
     """Admit one decided item and publish it at once, in its own new edition.
 
     The new edition is the latest published one plus this item, so the office's other
     unpublished work stays unpublished. Called by the admission path after its own checks.
+    Ledgers and plaques the application asked for that the records did not have yet
+    (`new_*_names`) become records of the item's department here, with the decision that
+    admits them; a name that has meanwhile entered the records is linked, not repeated.
     """
     if not can_admit_into_catalog(actor):
         raise PermissionDenied(
@@ -444,11 +495,49 @@ def catalog_admit(
         )
     try:
         with transaction.atomic():
+            fields = _with_new_records(
+                actor, fields, ledger_names=new_ledger_names, plaque_names=new_plaque_names
+            )
             item = _insert_item(actor=actor, fields=fields, action="catalog_item.admit")
             edition = _publish_latest_plus(actor=actor, item=item, title=title, note=note)
     except IntegrityError:
         raise EditionPublishedConcurrently() from None
     return item, edition
+
+
+def _with_new_records(
+    actor: AnyUser,
+    fields: ItemFields,
+    *,
+    ledger_names: tuple[str, ...],
+    plaque_names: tuple[str, ...],
+) -> ItemFields:
+    """The item's fields with the new ledgers and plaques added by code, created as needed
+    (codes TZ-<item code>-n and PZ-<item code>-n)."""
+    if not ledger_names and not plaque_names:
+        return fields
+    department = Organisation.objects.filter(code=fields.department_code).first()
+    ledger_codes = list(fields.ledger_codes)
+    for number, name in enumerate(ledger_names, start=1):
+        existing = Ledger.objects.filter(name=name, status=RecordStatuses.ACTIVE).first()
+        ledger = existing or _create_record(
+            actor,
+            Ledger(code=f"TZ-{fields.code}-{number}", name=name, department=department),
+            "ledger.create",
+        )
+        if ledger.code not in ledger_codes:
+            ledger_codes.append(ledger.code)
+    plaque_codes = list(fields.plaque_codes)
+    for number, name in enumerate(plaque_names, start=1):
+        existing_plaque = Plaque.objects.filter(name=name, status=RecordStatuses.ACTIVE).first()
+        plaque = existing_plaque or _create_record(
+            actor,
+            Plaque(code=f"PZ-{fields.code}-{number}", name=name, department=department),
+            "plaque.create",
+        )
+        if plaque.code not in plaque_codes:
+            plaque_codes.append(plaque.code)
+    return replace(fields, ledger_codes=tuple(ledger_codes), plaque_codes=tuple(plaque_codes))
 
 
 def _publish_latest_plus(

@@ -3,6 +3,10 @@ the July 2026 round (one delegated item approved with its funding, one rejected 
 redirected to purchase of services), an urgent approval in August 2026, both admitted items
 retired when their periods ended, and the January 2027 round with its consultation under way.
 
+Every application is for delegated work with its funding (statutory daily work is the office's
+to enter, never a department's application), and asks for its ledgers and plaques from the
+records, or names new ones that the admission creates (the urgent item's evacuation register).
+
 The admitted items were time-limited, so the current catalog keeps the reform's figures
 (55 statutory, 6 delegated), while the editions show every step.
 """
@@ -43,15 +47,17 @@ def _fields(name: str, **overrides: object) -> ApplicationFields:
         "contact_name": "演示经办人",
         "contact_phone": "0532-8000 0000（示例）",
         "item_name": name,
-        "item_class": "statutory",
+        "item_class": "delegated",
         "domain": "civil_affairs",
-        "legal_basis": "《中华人民共和国城市居民委员会组织法》",
+        "legal_basis": "《中华人民共和国城市居民委员会组织法》第三条",
         "necessity": "示例：说明为何需要社区承担此项工作。",
         "community_duty": "宣传动员、信息登记",
         "frequency": "ad_hoc",
         "starts_on": dt.date(2026, 9, 1),
         "ends_on": dt.date(2026, 10, 31),
         "estimated_hours": Decimal("16"),
+        "funding_per_community": Decimal("1000"),
+        "funding_source": "区民政局部门预算",
         "targets_all": False,
         "target_community_codes": (),
     }
@@ -120,10 +126,10 @@ def _july_round(
         applicant=wj,
         fields=_fields(
             "协助开展2026年度城乡居民医疗保险集中参保宣传登记",
-            item_class="delegated",
             domain="health",
             legal_basis="《中华人民共和国社会保险法》",
             community_duty="入户宣传、协助登记未参保居民",
+            ledger_codes=("TZ-176",),  # 居民医保参保缴费台账
             funding_per_community=Decimal("2000"),
             funding_source="区卫生健康局部门预算",
             target_community_codes=targets,
@@ -136,6 +142,9 @@ def _july_round(
             "每月报送社区养老服务设施运营台账",
             domain="civil_affairs",
             frequency="monthly",
+            ledger_codes=("TZ-115",),  # 居家养老服务站运营记录
+            new_ledger_names=("社区养老服务设施运营情况月报表",),
+            funding_per_community=Decimal("600"),
             target_community_codes=targets,
         ),
     )
@@ -146,6 +155,9 @@ def _july_round(
             "为辖区独居老人提供定期上门助餐服务",
             community_duty="组织助餐、上门送餐",
             necessity="示例：独居老人用餐困难。",
+            frequency="weekly",
+            plaque_codes=("PZ-054",),  # 社区居家养老服务站
+            funding_per_community=Decimal("12000"),
             target_community_codes=targets,
         ),
     )
@@ -200,6 +212,9 @@ def _urgent_approval(office: User, civil: User, mz: Organisation) -> None:
             community_duty="摸排独居老人名单、协助转移安置",
             starts_on=dt.date(2026, 8, 13),
             ends_on=dt.date(2026, 8, 31),
+            new_ledger_names=("台风期间独居老人转移安置登记表",),
+            funding_per_community=Decimal("500"),
+            funding_source="区民政局防汛救灾专项经费",
             urgent=True,
             urgent_reason="台风预警，需立即摸排和转移。",
             targets_all=True,
@@ -235,6 +250,9 @@ def _january_round(
             legal_basis="《国家基本公共卫生服务规范》",
             community_duty="通知、组织老年人到社区卫生服务中心体检",
             frequency="yearly",
+            ledger_codes=("TZ-143",),  # 老年人体检通知登记
+            funding_per_community=Decimal("800"),
+            funding_source="区卫生健康局基本公共卫生服务经费",
             starts_on=dt.date(2027, 3, 1),
             ends_on=None,
             target_community_codes=targets,

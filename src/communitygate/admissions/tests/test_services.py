@@ -49,7 +49,7 @@ def fields(**overrides: object) -> ApplicationFields:
         "contact_name": "演示经办人",
         "contact_phone": "0532-80000000",
         "item_name": "协助开展老年人能力评估摸底",
-        "item_class": "statutory",
+        "item_class": "delegated",
         "domain": "civil_affairs",
         "legal_basis": "《中华人民共和国老年人权益保障法》",
         "necessity": "掌握辖区老年人服务需求",
@@ -57,6 +57,8 @@ def fields(**overrides: object) -> ApplicationFields:
         "frequency": "yearly",
         "starts_on": dt.date(2027, 3, 1),
         "estimated_hours": Decimal("20"),
+        "funding_per_community": Decimal("1500"),
+        "funding_source": "区民政局部门预算",
         "targets_all": False,
         "target_community_codes": ("370203031001", "370203031002", "370203014001"),
     }
@@ -104,7 +106,12 @@ def test_every_missing_field_is_listed(world: World) -> None:
             actor=world.user("department_clerk"),
             applicant=world.org("department"),
             fields=fields(
-                item_name="", legal_basis="", necessity=" ", item_class="delegated", urgent=True
+                item_name="",
+                legal_basis="",
+                necessity=" ",
+                item_class="delegated",
+                funding_per_community=None,
+                urgent=True,
             ),
         )
     names = {problem.field for problem in raised.value.problems}
@@ -520,7 +527,7 @@ def test_the_api_honours_the_idempotency_key(world: World, client) -> None:
         "contact_name": "演示经办人",
         "contact_phone": "0532-80000000",
         "item_name": "协助开展老年人能力评估摸底",
-        "item_class": "statutory",
+        "item_class": "evaluation",
         "domain": "civil_affairs",
         "legal_basis": "《老年人权益保障法》",
         "necessity": "掌握需求",
@@ -558,7 +565,9 @@ def test_a_delegated_application_needs_its_funding_source(world: World) -> None:
         application_create(
             actor=world.user("department_clerk"),
             applicant=world.org("department"),
-            fields=fields(item_class="delegated", funding_per_community=Decimal("100")),
+            fields=fields(
+                item_class="delegated", funding_per_community=Decimal("100"), funding_source=""
+            ),
         )
     assert [p.field for p in raised.value.problems] == ["funding_source"]
 

@@ -40,6 +40,7 @@ def test_event_records_request_id_and_source_address(client, world) -> None:
             "name": "测试事项",
             "item_class": "statutory",
             "domain": "other",
+            "legal_basis": "《中华人民共和国城市居民委员会组织法》第三条",
             "department_code": "DEPT-MZ",
             "frequency": "ongoing",
             "estimated_hours": "1",

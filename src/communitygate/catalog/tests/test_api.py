@@ -205,7 +205,7 @@ def test_item_answers_the_item_as_last_published(client: Client, published: Publ
     assert item["code"] == "MZ-001"
     assert item["name"] == "协助开展低保入户调查"
     assert item["class"] == "statutory"
-    assert item["legal_basis"] == "《社会救助暂行办法》"
+    assert item["legal_basis"] == "《社会救助暂行办法》第十一条"
 
 
 def test_a_retired_item_stays_readable_with_status_retired(

@@ -59,7 +59,7 @@ def row(
     *,
     item_class: str = "法定日常工作",
     domain: str = "民政和社会救助",
-    basis: str = "《社会救助暂行办法》",
+    basis: str = "《社会救助暂行办法》第十一条",
     department: str = "区民政局",
     duty: str = "受理转交申请、入户调查、公示",
     frequency: str = "常态",
@@ -498,6 +498,27 @@ def test_optional_columns_report_unknown_plaques_bad_dates_and_unfunded_present_
         (3, "经费"),
         (4, "有效期"),
     ]
+
+
+def test_an_import_of_statutory_work_in_force_needs_the_article(catalog: World) -> None:
+    """The office's import is the way statutory daily work enters the catalog: the law and its
+    article in 依据, except in history (an item whose validity ended)."""
+    rows = [
+        [*row(1, "NEW-001", basis="《中华人民共和国城市居民委员会组织法》"), "", "", "", ""],
+        [
+            *row(2, "OLD-001", basis="《中华人民共和国城市居民委员会组织法》"),
+            "",
+            "2014-01-01",
+            "2014-12-31",
+            "",
+        ],
+        [*row(3, "NEW-002", basis="《中华人民共和国城市居民委员会组织法》第三条"), "", "", "", ""],
+    ]
+    batch = check(catalog, "法定.csv", csv_file(rows, "utf-8", HISTORY_HEADERS))
+    assert batch.status == "invalid"
+    assert located(batch) == [(2, "依据")]
+    (problem,) = batch.problems
+    assert "条款" in problem["message_zh"] and "article" in problem["message_en"]
 
 
 def test_the_order_of_ledgers_in_the_file_does_not_make_a_revision(catalog: World) -> None:

@@ -31,6 +31,7 @@ from communitygate.catalog.services import (
     catalog_item_revise,
     catalog_item_suspend,
     catalog_publish,
+    cites_law_and_article,
     item_fields_of,
     ledger_create,
     negative_list_entry_block,
@@ -95,6 +96,59 @@ def test_history_may_record_unfunded_delegated_work(world) -> None:
         valid_to=dt.date(2014, 12, 31),
     )
     assert item.funding_per_community is None
+
+
+@pytest.mark.parametrize(
+    ("legal_basis", "cites"),
+    [
+        ("《中华人民共和国城市居民委员会组织法》第三条", True),
+        ("《社会救助暂行办法》第11条", True),
+        ("依据《中华人民共和国消防法》第三十二条第二款", True),
+        ("城市居民委员会组织法第三条", True),
+        ("Organic Law of Urban Residents' Committees, Article 3", True),
+        ("《中华人民共和国城市居民委员会组织法》", False),
+        ("第三条", False),
+        ("依据第三条", False),
+        ("Article 3", False),
+        ("", False),
+    ],
+)
+def test_what_cites_a_law_and_its_article(legal_basis: str, cites: bool) -> None:
+    assert cites_law_and_article(legal_basis) is cites
+
+
+def test_statutory_work_in_force_cites_its_law_and_article(world) -> None:
+    """Statutory daily work comes from law: only the office enters it, naming the article."""
+    with pytest.raises(InvalidInput) as raised:
+        make_item(world, legal_basis="《社会救助暂行办法》")
+    (problem,) = raised.value.problems
+    assert problem.field == "依据"
+    assert "法律法规的名称及条款" in problem.message_zh
+    assert "article" in problem.message_en and "依据" in problem.message_en
+    with pytest.raises(InvalidInput):
+        make_item(world, legal_basis="")
+    assert not CatalogItem.objects.exists()
+    item = make_item(world, legal_basis="《社会救助暂行办法》第十一条")
+    with pytest.raises(InvalidInput) as raised:
+        catalog_item_revise(
+            actor=world.user("office_officer"),
+            item=item,
+            fields=replace(item_fields_of(item), legal_basis="《社会救助暂行办法》"),
+        )
+    assert [p.field for p in raised.value.problems] == ["依据"]
+    assert CatalogItem.objects.get(pk=item.pk).legal_basis == "《社会救助暂行办法》第十一条"
+
+
+def test_other_classes_and_statutory_history_need_no_article(world) -> None:
+    make_item(world, "C-1", item_class="certificate", legal_basis="")
+    past = make_item(
+        world,
+        "H-1",
+        legal_basis="《中华人民共和国城市居民委员会组织法》",
+        valid_from=dt.date(2014, 1, 1),
+        valid_to=dt.date(2014, 12, 31),
+    )
+    assert past.valid_to == dt.date(2014, 12, 31)
 
 
 def test_only_the_committee_office_may_change_the_catalog(world) -> None:

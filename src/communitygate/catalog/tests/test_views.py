@@ -448,7 +448,7 @@ def item_form(**overrides: str) -> dict[str, str]:
         "item_class": "statutory",
         "domain": "civil_affairs",
         "department_code": "DEPT-MZ",
-        "legal_basis": "《老年人权益保障法》",
+        "legal_basis": "《中华人民共和国老年人权益保障法》第三十三条",
         "community_duty": "受理、初审",
         "frequency": "yearly",
         "ledger_codes": "",
@@ -490,6 +490,15 @@ def test_a_broken_rule_shows_its_bilingual_message_and_creates_nothing(world: Wo
     assert "Who delegates pays" in errors
     assert not CatalogItem.objects.exists()
     assert not AuditEvent.objects.filter(action="catalog_item.create").exists()
+
+
+def test_statutory_work_without_its_article_is_refused_on_the_office_form(world: World) -> None:
+    client = office_client(world)
+    page = html(client.post("/catalog/office/new/", item_form(legal_basis="《老年人权益保障法》")))
+    errors = page.split('data-testid="form-errors"', 1)[1].split("</div>", 1)[0]
+    assert "法律法规的名称及条款" in errors
+    assert "article" in errors
+    assert not CatalogItem.objects.exists()
 
 
 def test_a_taken_code_is_refused_on_the_form(world: World) -> None:

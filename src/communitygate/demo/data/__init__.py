@@ -20,6 +20,11 @@ Everything here is ILLUSTRATIVE DEMO DATA, built for demonstrations and tests:
   and plaques are realistic examples, not the original list;
 * the reform (55 statutory tasks, 6 funded delegated tasks, 5 certificates) likewise keeps the
   published counts; which items were kept, and the funding amounts, are illustrative;
+* statutory work in force cites its law and article (the catalog requires it); the reform's
+  citations name the article as numbered when the reform was made (e.g. the 1989 Organic Law of
+  Urban Residents' Committees, whose article 3 lists the committees' tasks). Where the task's
+  own law was not checked, the citation is that article 3. They are illustrative too: check
+  them against the law before relying on one;
 * department names are generic district-level names, not Shibei's exact organisation chart;
 * the social organisations are fictional.
 

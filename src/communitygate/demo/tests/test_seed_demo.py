@@ -67,7 +67,9 @@ def test_the_article_figures_through_the_api(client) -> None:
 
 
 def test_survey_burden_ledgers_and_plaques() -> None:
-    assert Ledger.objects.count() == 249
+    # 249 ledgers from the survey, and the register the urgent approval of August 2026 created.
+    assert Ledger.objects.count() == 250
+    assert Ledger.objects.filter(code__in=[ledger.code for ledger in data.LEDGERS]).count() == 249
     assert Plaque.objects.count() == 97
     survey_items = CatalogItem.objects.filter(code__startswith="S2014-")
     assert survey_items.count() == 475
@@ -109,8 +111,9 @@ def test_lists_and_editions() -> None:
 def test_admission_history(client) -> None:
     statuses = sorted(Application.objects.values_list("status", flat=True))
     assert statuses == ["approved", "approved", "consulting", "redirected", "rejected"]
-    funded = Application.objects.get(item_class="delegated")
-    assert funded.status == "approved"
+    assert not Application.objects.filter(item_class="statutory").exists()
+    assert set(Application.objects.values_list("item_class", flat=True)) == {"delegated"}
+    funded = Application.objects.get(status="approved", urgent=False)
     assert funded.funding_commitment.amount_per_community_per_year == Decimal("2000.00")
     rejected = Application.objects.get(status="rejected")
     assert not application_tally(rejected).passed
@@ -121,6 +124,25 @@ def test_admission_history(client) -> None:
     assert (open_round.year, open_round.month) == (2027, 1)
     assert client.get("/decisions/").status_code == 200
     assert client.get(f"/decisions/{funded.number}/").status_code == 200
+
+
+def test_admitted_items_carry_the_ledgers_their_applications_asked_for(client) -> None:
+    """The burden travels with the item: the approved item and its edition entry list the
+    ledger the application chose; the urgent one the register it asked to be created."""
+    funded = Application.objects.get(status="approved", urgent=False)
+    urgent = Application.objects.get(status="approved", urgent=True)
+    assert funded.catalog_item is not None and urgent.catalog_item is not None
+    assert list(funded.catalog_item.ledgers.values_list("code", flat=True)) == ["TZ-176"]
+    created = urgent.catalog_item.ledgers.get()
+    assert created.name == "台风期间独居老人转移安置登记表"
+    assert created.department == urgent.applicant
+    assert FundingCommitment.objects.filter(application=urgent).exists()
+    entry = funded.catalog_item.entries.order_by("edition__number").first()
+    assert entry is not None
+    assert entry.fields["ledgers"] == [["TZ-176", "居民医保参保缴费台账"]]
+    answer = client.get(f"/api/v1/catalog/items/{funded.catalog_item.code}")  # last published
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["ledgers"] == [{"code": "TZ-176", "name": "居民医保参保缴费台账"}]
 
 
 GATE_REASONS = {

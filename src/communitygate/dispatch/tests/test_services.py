@@ -246,9 +246,10 @@ def test_invalid_requests_name_the_field(
     assert not Task.objects.exists()
 
 
-def approve_for(world: World, codes: tuple[str, ...], item_class: str = "statutory") -> str:
-    """An urgent application for a list of communities, approved at once: its item is admitted
-    (and published) for those communities only. Returns the item's code."""
+def approve_for(world: World, codes: tuple[str, ...]) -> str:
+    """An urgent application of delegated work for a list of communities, funded and approved at
+    once: its item is admitted (and published, with the funding commitment) for those communities
+    only. Returns the item's code."""
     application = application_create(
         actor=world.user("department_clerk"),
         applicant=world.org("department"),
@@ -256,7 +257,7 @@ def approve_for(world: World, codes: tuple[str, ...], item_class: str = "statuto
             contact_name="经办人",
             contact_phone="0532-80000000",
             item_name="协助开展防汛隐患排查",
-            item_class=item_class,
+            item_class="delegated",
             domain="urban_management",
             legal_basis="《中华人民共和国防洪法》",
             necessity="汛期排查",
@@ -267,6 +268,8 @@ def approve_for(world: World, codes: tuple[str, ...], item_class: str = "statuto
             estimated_hours=Decimal("10"),
             targets_all=False,
             target_community_codes=codes,
+            funding_per_community=Decimal("2000"),
+            funding_source="区城市管理局部门预算",
             urgent=True,
             urgent_reason="汛期",
         ),

@@ -96,7 +96,7 @@ PATHS = [
             "contact_name": "演示经办人",
             "contact_phone": "0532-80000000",
             "item_name": "协助开展老年人能力评估摸底",
-            "item_class": "statutory",
+            "item_class": "evaluation",
             "domain": "civil_affairs",
             "legal_basis": "《老年人权益保障法》",
             "necessity": "掌握需求",
