@@ -31,6 +31,7 @@ from communitygate.oversight.models import (
     FindingFile,
     FindingKinds,
     Inspection,
+    InspectionStates,
     ViolationSources,
     WallKinds,
     WallRecord,
@@ -269,8 +270,6 @@ def finding_record(*, actor: AnyUser, inspection: Inspection, request: FindingRe
         raise PermissionDenied(
             "只有督查室可以记录检查发现。", "Only a supervision office records findings."
         )
-    if inspection.state != "planned":
-        raise InspectionClosed()
     problems = _finding_problems(request)
     if problems:
         raise InvalidInput(problems)
@@ -282,6 +281,16 @@ def finding_record(*, actor: AnyUser, inspection: Inspection, request: FindingRe
     department = department_named(request.department_code) if request.department_code else None
     checked = checked_uploads(list(request.files))
     with transaction.atomic():
+        # The state as it is now, locked: the inspection may have been completed or cancelled
+        # since `inspection` was read (SQLite serialises the writers instead).
+        state = (
+            Inspection.objects.select_for_update()
+            .filter(pk=inspection.pk)
+            .values_list("state", flat=True)
+            .get()
+        )
+        if state != InspectionStates.PLANNED:
+            raise InspectionClosed()
         wall_record = None
         if request.wall_name and community is not None:
             wall_record = _wall_put(
