@@ -872,6 +872,11 @@ def test_filling_from_the_catalog_enters_every_required_plaque_and_ledger_once(
     }
     assert records.filter(source=WallSources.CATALOG).count() == 3
     assert all(r.item is not None for r in records.select_related("item"))
+    fill = AuditEvent.objects.get(action="wall_record.fill")
+    assert (fill.object_id, fill.actor) == (str(community.pk), world.user("inspector"))
+    assert fill.changes["plaques"] == [None, ["社区居民委员会", "社区养老服务站"]]
+    assert fill.changes["ledgers"] == [None, ["居民来访接待登记簿"]]
     assert wall_fill_from_catalog(community) == 0, "a second fill adds nothing"
+    assert AuditEvent.objects.filter(action="wall_record.fill").count() == 1
     assert records.count() == 4
     assert not WallRecord.objects.exclude(community=community).exists()
