@@ -364,6 +364,33 @@ def test_an_order_answered_by_its_deadline_and_accepted_is_on_time(world: World)
 
 
 @pytest.mark.django_db
+def test_acceptance_reads_the_answer_date_from_the_order_as_it_is_now(world: World) -> None:
+    """The inspector's page may have read the order before the department answered."""
+    read_before_the_answer = order_of(published(world))
+    order_respond(
+        actor=world.user("department_clerk"), order=read_before_the_answer, response="已整改"
+    )
+    accepted = order_accept(actor=world.user("inspector"), order=read_before_the_answer)
+    assert (accepted.state, accepted.accepted_on_time) == ("accepted", True)
+
+
+@pytest.mark.django_db
+def test_answering_again_keeps_the_first_answer_date_whatever_the_page_read(
+    world: World,
+) -> None:
+    read_before_the_answer = order_of(published(world))
+    answered = order_respond(
+        actor=world.user("department_clerk"), order=read_before_the_answer, response="已整改"
+    )
+    order_return(actor=world.user("inspector"), order=answered, reason="证据不足")
+    clock.pin(at(TEN_WORKDAYS_LATER + dt.timedelta(days=5)))
+    again = order_respond(
+        actor=world.user("department_clerk"), order=read_before_the_answer, response="已补充"
+    )
+    assert (again.state, again.first_answered_on) == ("answered", TODAY)
+
+
+@pytest.mark.django_db
 def test_an_order_first_answered_after_its_deadline_is_accepted_but_late(world: World) -> None:
     order = order_of(published(world))
     clock.pin(at(TEN_WORKDAYS_LATER + dt.timedelta(days=1)))
