@@ -27,6 +27,7 @@ from communitygate.demo import data
 from communitygate.demo.admission_history import seed_admission_history
 from communitygate.demo.dispatch_traffic import seed_dispatch_traffic
 from communitygate.demo.residents import seed_residents
+from communitygate.demo.supervision_history import seed_supervision_history
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
 
@@ -50,7 +51,9 @@ DEMO_USERS = (
     DemoUser("dunhualu", "敦化路街道工作人员", "370203014", Roles.OFFICER),
     DemoUser("shangqiulu", "商邱路社区书记", "name:商邱路社区", Roles.SECRETARY),
     DemoUser("yichunlu", "伊春路社区书记", "name:伊春路社区", Roles.SECRETARY),
-    DemoUser("inspector", "区政府督查室督查员", "SUP-GOV", Roles.INSPECTOR),
+    DemoUser("inspector", "区委督查室督查员", "SUP-PARTY", Roles.INSPECTOR),
+    DemoUser("inspector2", "区政府督查室督查员", "SUP-GOV", Roles.INSPECTOR),
+    DemoUser("supervision-head", "区委督查室负责人", "SUP-PARTY", Roles.HEAD),
     DemoUser("auditor", "区审计局审计员", "AUDIT", Roles.AUDITOR),
 )
 
@@ -231,5 +234,6 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     catalog_created = seed_catalog(office)
     seed_admission_history()
     seed_dispatch_traffic()
+    seed_supervision_history()
     seed_residents()
     return password, logins, catalog_created

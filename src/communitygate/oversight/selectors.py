@@ -88,22 +88,25 @@ def violation_communities(violation: Violation) -> list[Organisation]:
 
 
 def notice_candidates() -> QuerySet[Violation]:
-    """Confirmed violations no published notice has named yet: what the next notice may name."""
-    named = Notice.objects.filter(state=NoticeStates.PUBLISHED).values("violations")
+    """Confirmed violations no published notice has named yet: what the next notice may name.
+
+    Excluded through the relation, not `pk__in` a list of the notices' violations: a published
+    notice naming none (a correction) would put a NULL in that list, and NOT IN (…, NULL) is
+    never true, so every candidate would vanish."""
     return (
         Violation.objects.filter(state=ViolationStates.CONFIRMED)
-        .exclude(pk__in=named)
+        .exclude(notices__state=NoticeStates.PUBLISHED)
         .select_related("department")
         .order_by("department__code", "pk")
     )
 
 
 def overdue_orders_to_name() -> QuerySet[CorrectionOrder]:
-    """Overdue orders no published notice has named again yet (listed for the next notice)."""
-    named = Notice.objects.filter(state=NoticeStates.PUBLISHED).values("overdue_orders")
+    """Overdue orders no published notice has named again yet (listed for the next notice;
+    excluded through the relation for the reason notice_candidates gives)."""
     return (
         CorrectionOrder.objects.filter(state=OrderStates.OVERDUE)
-        .exclude(pk__in=named)
+        .exclude(named_again_in__state=NoticeStates.PUBLISHED)
         .select_related("department", "notice")
         .order_by("due_on", "pk")
     )

@@ -23,6 +23,14 @@ from communitygate.demo import data
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.dispatch.selectors import supervision_queue
 from communitygate.orgs.models import Organisation
+from communitygate.oversight.models import (
+    CorrectionOrder,
+    Finding,
+    Inspection,
+    Notice,
+    Violation,
+    WallRecord,
+)
 
 # Every test reads the demo, seeded once for the package (conftest.py).
 pytestmark = [
@@ -43,6 +51,8 @@ DEMO_USERNAMES = {
     "shangqiulu",
     "yichunlu",
     "inspector",
+    "inspector2",
+    "supervision-head",
     "auditor",
 }
 
@@ -259,6 +269,12 @@ def test_loading_twice_changes_no_data_and_keeps_the_chain(capsys) -> None:
             sorted(Assignment.objects.values_list("pk", "state", "extension_state", "due_on")),
             OffPlatformReport.objects.count(),
             Evidence.objects.count(),
+            sorted(Violation.objects.values_list("pk", "state")),
+            Inspection.objects.count(),
+            Finding.objects.count(),
+            sorted(Notice.objects.values_list("pk", "state", "number")),
+            sorted(CorrectionOrder.objects.values_list("pk", "state")),
+            WallRecord.objects.count(),
         )
 
     first = counts()  # the demo as loaded once

@@ -17,6 +17,8 @@ from communitygate.catalog.selectors import (
     WallRequirement,
     WallRequirements,
     admitted_wall_requirements,
+    ledgers_by_code,
+    plaques_by_code,
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
@@ -33,6 +35,7 @@ from communitygate.oversight.models import (
     FindingFile,
     FindingKinds,
     Inspection,
+    InspectionStates,
     ViolationSources,
     WallKinds,
     WallRecord,
@@ -285,8 +288,6 @@ def finding_record(
         raise PermissionDenied(
             "只有督查室可以记录检查发现。", "Only a supervision office records findings."
         )
-    if inspection.state != "planned":
-        raise InspectionClosed()
     problems = _finding_problems(request)
     if problems:
         raise InvalidInput(problems)
@@ -320,6 +321,16 @@ def _finding_create(
     fingerprint: str,
 ) -> Finding:
     with transaction.atomic():
+        # The state as it is now, locked: the inspection may have been completed or cancelled
+        # since `inspection` was read (SQLite serialises the writers instead).
+        state = (
+            Inspection.objects.select_for_update()
+            .filter(pk=inspection.pk)
+            .values_list("state", flat=True)
+            .get()
+        )
+        if state != InspectionStates.PLANNED:
+            raise InspectionClosed()
         wall_record = None
         if request.wall_name and community is not None:
             wall_record = _wall_put(
@@ -502,26 +513,57 @@ def wall_record_remove(*, actor: AnyUser, record: WallRecord, reason: str) -> Wa
 
 def wall_fill_from_catalog(community: Organisation, *, actor: AnyUser = None) -> int:
     """Enter every plaque and ledger the published catalog requires on a community's wall (the
-    register's starting point: the demo, or a community joining the platform); how many were new."""
+    register's starting point: the demo, or a community joining the platform); how many were new.
+
+    Written in bulk with one audit event for the fill that names every record it added, as an
+    import records its batch: a district's 150 communities × 80 records one event each would
+    make filling the register the slowest thing the platform does."""
     requirements = admitted_wall_requirements()
-    added = 0
+    user = acting_user(actor)
+    now = clock.now()
+    plaques = plaques_by_code(list(requirements.plaques))
+    ledgers = ledgers_by_code(list(requirements.ledgers))
     with transaction.atomic():
+        current = set(
+            WallRecord.objects.filter(community=community, removed_on__isnull=True).values_list(
+                "kind", "name"
+            )
+        )
+        new: list[WallRecord] = []
         for kind, wanted in (
             (WallKinds.PLAQUE, requirements.plaques),
             (WallKinds.LEDGER, requirements.ledgers),
         ):
             for requirement in wanted.values():
-                before = WallRecord.objects.filter(
-                    community=community, kind=kind, name=requirement.name, removed_on__isnull=True
-                ).exists()
-                if not before:
-                    _wall_put(
-                        actor=actor,
+                name = requirement.name.strip()[:200]
+                if (kind, name) in current:
+                    continue
+                current.add((kind, name))
+                new.append(
+                    WallRecord(
                         community=community,
                         kind=kind,
-                        name=requirement.name,
+                        name=name,
+                        plaque=plaques.get(requirement.code) if kind == WallKinds.PLAQUE else None,
+                        ledger=ledgers.get(requirement.code) if kind == WallKinds.LEDGER else None,
+                        item_id=requirement.item_id,
+                        admitted=True,
                         source=WallSources.CATALOG,
-                        requirements=requirements,
+                        recorded_by=user,
+                        updated_at=now,
                     )
-                    added += 1
-    return added
+                )
+        WallRecord.objects.bulk_create(new)
+        if new:
+            record_event(
+                actor=user,
+                action="wall_record.fill",
+                obj=community,
+                changes=created_fields(
+                    {
+                        "plaques": [r.name for r in new if r.kind == WallKinds.PLAQUE],
+                        "ledgers": [r.name for r in new if r.kind == WallKinds.LEDGER],
+                    }
+                ),
+            )
+    return len(new)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import DateField, F, Max, Value
+from django.db.models.functions import Coalesce
 
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.audit.transitions import transition_apply
@@ -349,9 +350,11 @@ def order_respond(
         "responded_by": acting_user(actor),
         "responded_at": now,
         "return_reason": "",
+        # The first answer's date is kept: in the UPDATE itself, whatever `order` says.
+        "first_answered_on": Coalesce(
+            F("first_answered_on"), Value(clock.local_date(now), output_field=DateField())
+        ),
     }
-    if order.first_answered_on is None:
-        values["first_answered_on"] = clock.local_date(now)
     with transaction.atomic():
         transition_apply(ORDER, actor=actor, subject=order, action="respond", values=values)
         attach_files(OrderEvidence, "order", order, checked)
@@ -364,8 +367,14 @@ def order_accept(*, actor: AnyUser, order: CorrectionOrder) -> CorrectionOrder:
     first answered by the deadline."""
     ORDER.authorise(actor, order, "accept")
     now = clock.now()
-    on_time = order.first_answered_on is not None and order.first_answered_on <= order.due_on
     with transaction.atomic():
+        # From the row as it is now, locked: `order` may have been read before it was answered.
+        first_answered_on, due_on = (
+            CorrectionOrder.objects.select_for_update()
+            .values_list("first_answered_on", "due_on")
+            .get(pk=order.pk)
+        )
+        on_time = first_answered_on is not None and first_answered_on <= due_on
         transition_apply(
             ORDER,
             actor=actor,

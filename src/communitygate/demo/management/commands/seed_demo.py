@@ -44,5 +44,5 @@ class Command(BaseCommand):
             self.stdout.write("演示目录已存在，未重复载入 / demo catalog already present.")
         self.stdout.write("演示账号 / demo logins (示例数据 / illustrative):")
         for username, description in logins:
-            self.stdout.write(f"  {username:<14} {description}")
+            self.stdout.write(f"  {username:<17} {description}")
         self.stdout.write(f"密码 / password: {password}")
