@@ -30,10 +30,10 @@ from communitygate.admissions.services import funding_commitment_record
 from communitygate.catalog.models import CatalogItem, NegativeListEntry, TaskTypes
 from communitygate.catalog.services import negative_list_entry_block
 from communitygate.core import clock
+from communitygate.core.uploads import FileUpload
 from communitygate.demo import data
 from communitygate.dispatch.models import Assignment, Channels, Deliverables, TargetModes, Task
 from communitygate.dispatch.services import (
-    EvidenceFile,
     Targets,
     TaskRequest,
     assignment_accept,
@@ -615,10 +615,10 @@ def tiny_pdf(line: str) -> bytes:
     return bytes(out)
 
 
-def evidence_of(filename: str) -> EvidenceFile:
+def evidence_of(filename: str) -> FileUpload:
     if filename.endswith(".png"):
-        return EvidenceFile(filename, tiny_png())
-    return EvidenceFile(filename, tiny_pdf("Illustrative evidence (CommunityGate demo)"))
+        return FileUpload(filename, tiny_png())
+    return FileUpload(filename, tiny_pdf("Illustrative evidence (CommunityGate demo)"))
 
 
 class Traffic:
