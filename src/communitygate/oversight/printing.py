@@ -4,7 +4,7 @@ document number right under it and a red rule, the title centred, the addressees
 (the facts, the rule broken, the correction required with its deadline, the departments
 named) and the issuing office and date at the bottom right. Chinese only, as the paper is."""
 
-from fpdf.enums import Align, XPos, YPos
+from fpdf.enums import Align, WrapMode, XPos, YPos
 
 from communitygate.core.pdf import FONT_FAMILY, ChineseDocument, chinese_date
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -31,12 +31,16 @@ def issuing_office_name(office: Organisation) -> str:
 
 
 def _paragraph(pdf: ChineseDocument, text: str, *, indent: bool = True) -> None:
-    """Body text, each paragraph starting two characters in (the Chinese way)."""
+    """Body text, each paragraph starting two characters in (the Chinese way). Lines break
+    between any two characters, as Chinese is set (breaking only at spaces would push a long
+    paragraph below its indent)."""
     for paragraph in [p.strip() for p in text.splitlines() if p.strip()]:
         pdf.multi_cell(
             0,
             LINE,
             ("\u3000\u3000" if indent else "") + paragraph,
+            align=Align.L,
+            wrapmode=WrapMode.CHAR,
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
@@ -44,7 +48,9 @@ def _paragraph(pdf: ChineseDocument, text: str, *, indent: bool = True) -> None:
 
 def _heading(pdf: ChineseDocument, text: str) -> None:
     pdf.set_font(FONT_FAMILY, size=14)
-    pdf.multi_cell(0, LINE, "\u3000\u3000" + text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0, LINE, "\u3000\u3000" + text, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_font(FONT_FAMILY, size=13)
 
 
@@ -71,10 +77,18 @@ def notice_pdf(notice: Notice, orders: list[CorrectionOrder]) -> bytes:
 
     # 标题 and 主送机关.
     pdf.set_font(FONT_FAMILY, size=18)
-    pdf.multi_cell(0, 11, notice.title, align=Align.C, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(
+        0,
+        11,
+        notice.title,
+        align=Align.C,
+        wrapmode=WrapMode.CHAR,
+        new_x=XPos.LMARGIN,
+        new_y=YPos.NEXT,
+    )
     pdf.ln(4)
     pdf.set_font(FONT_FAMILY, size=13)
-    pdf.multi_cell(0, LINE, ADDRESSEES, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(0, LINE, ADDRESSEES, wrapmode=WrapMode.CHAR, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     # 正文.
     if notice.corrects is not None:

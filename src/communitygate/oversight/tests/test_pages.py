@@ -458,6 +458,7 @@ def test_an_inspector_records_a_finding_with_a_photo(district: World) -> None:
     checklist = part(page, "checklist")
     assert "社区挂牌是否均为准入事项要求的牌子" in checklist
     assert "社区居家养老服务站" in checklist  # what the catalog admits, to compare with the wall
+    assert f"/supervision/communities/{COMMUNITY}/wall/" in part(page, "communities")
     response = client.post(f"{path}findings/", finding_form())
     finding = Finding.objects.get()
     assert response.status_code == 302
@@ -507,6 +508,7 @@ def test_a_department_named_reads_the_inspection_but_records_nothing(district: W
     client = client_of(district, "department_head")
     page = html(client.get(f"/supervision/inspections/{inspection.pk}/"))
     assert "finding-form" not in page and "complete-form" not in page
+    assert "/wall/" not in part(page, "communities")  # a department does not read the wall
     response = client.post(f"/supervision/inspections/{inspection.pk}/findings/", finding_form())
     assert response.status_code == 403
     assert client.post(f"/supervision/inspections/{inspection.pk}/complete/").status_code == 403
@@ -704,6 +706,7 @@ def test_a_notice_goes_from_draft_to_the_public_page(district: World) -> None:
     assert "2026年12月7日" in orders  # ten working days after Monday 23 November
     public = html(Client().get(f"/notices/{notice.number}/"))
     assert notice.number in part(public, "number")
+    assert "市北区政府督查室" in part(public, "notice")
     assert "区民政局" in part(public, "departments") and "区卫生健康局" in part(
         public, "departments"
     )

@@ -117,7 +117,10 @@ def _inspection_page(
         {
             "inspection": inspection,
             "departments": list(inspection.departments.order_by("code")),
-            "communities": list(inspection.communities.order_by("path")),
+            "communities": [
+                (community, can_read_wall(user, community))
+                for community in inspection.communities.order_by("path")
+            ],
             "findings": inspection_findings(inspection),
             "actions": actions,
             "can_record": can_record,

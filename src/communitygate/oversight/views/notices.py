@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -96,7 +97,7 @@ def _notice_form(request: HttpRequest) -> NoticeForm:
         (
             str(o.pk),
             f"{o.notice.number} · {o.department.name} · "
-            + _("due %(date)s") % {"date": f"{o.due_on:%Y-%m-%d}"},
+            + _("due %(date)s") % {"date": date_format(o.due_on, "DATE_FORMAT")},
         )
         for o in overdue_orders_to_name()
     ]

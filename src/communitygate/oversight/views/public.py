@@ -15,7 +15,7 @@ from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.oversight.exports import scorecard_xlsx
 from communitygate.oversight.forms import PeriodForm
-from communitygate.oversight.printing import notice_pdf
+from communitygate.oversight.printing import issuing_office_name, notice_pdf
 from communitygate.oversight.selectors import (
     department_by_code,
     notice_orders,
@@ -45,6 +45,7 @@ def notice_public(request: HttpRequest, number: str) -> HttpResponse:
         "oversight/public_notice.html",
         {
             "notice": notice,
+            "office": issuing_office_name(notice.office),
             "orders": orders,
             "due_on": orders[0].due_on if orders else None,
             "corrections": list(published_corrections(notice)),
