@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 
 from communitygate.api import api, api_not_found
 from communitygate.http import errors
+from communitygate.oversight import public_urls as supervision_public
 
 urlpatterns = [
     path("", include("communitygate.web.urls")),
@@ -16,6 +17,9 @@ urlpatterns = [
     path("admissions/", include("communitygate.admissions.urls")),
     path("decisions/", include("communitygate.admissions.public_urls")),
     path("dispatch/", include("communitygate.dispatch.urls")),
+    path("supervision/", include("communitygate.oversight.urls")),
+    path("notices/", include((supervision_public.notice_urlpatterns, "notices"))),
+    path("scorecard/", include((supervision_public.scorecard_urlpatterns, "scorecard"))),
     path("notifications/", include("communitygate.accounts.urls")),
     path("residents/", include("communitygate.matters.urls")),
     path("residents/", include("communitygate.registry.urls")),

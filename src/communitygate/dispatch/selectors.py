@@ -1,5 +1,5 @@
 """Reads of dispatch: a community's inbox with working-day due dates, a task's assignments, and
-the supervision queue (every unadmitted task and off-platform report, by department)."""
+what each department sent in a period (supervision's scorecard reads it)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from communitygate.core import workdays
-from communitygate.dispatch.models import Assignment, AssignmentStates, OffPlatformReport, Task
+from communitygate.dispatch.models import Assignment, AssignmentStates, Task
 
 OPEN_STATES = (AssignmentStates.RECEIVED, AssignmentStates.ACCEPTED, AssignmentStates.RETURNED)
 DUE_SOON_WORKDAYS = 3
@@ -91,59 +91,6 @@ def task_state_counts(tasks: list[Task]) -> dict[int, dict[str, int]]:
     for row in rows:
         counts[row["task_id"]][row["state"]] = row["n"]
     return counts
-
-
-@dataclass(frozen=True)
-class DepartmentQueue:
-    department_id: int
-    department_name: str
-    unadmitted_tasks: int
-    refusals: int
-    off_platform_reports: int
-
-
-def supervision_queue(
-    tasks: QuerySet[Task], reports: QuerySet[OffPlatformReport]
-) -> list[DepartmentQueue]:
-    """Violation candidates grouped by department: unadmitted tasks, refusals, reports."""
-    by_department: dict[int, dict[str, object]] = {}
-    for row in (
-        tasks.filter(admitted=False)
-        .values("department_id", "department__name")
-        .annotate(
-            n=Count("id", distinct=True),
-            refused=Count("assignments", filter=Q(assignments__state=AssignmentStates.REFUSED)),
-        )
-    ):
-        by_department[row["department_id"]] = {
-            "name": row["department__name"],
-            "tasks": row["n"],
-            "refused": row["refused"],
-            "reports": 0,
-        }
-    for report_row in (
-        reports.exclude(department=None)
-        .values("department_id", "department__name")
-        .annotate(n=Count("id"))
-    ):
-        entry = by_department.setdefault(
-            report_row["department_id"],
-            {"name": report_row["department__name"], "tasks": 0, "refused": 0, "reports": 0},
-        )
-        entry["reports"] = report_row["n"]
-    return sorted(
-        (
-            DepartmentQueue(
-                department_id=department_id,
-                department_name=str(entry["name"]),
-                unadmitted_tasks=int(str(entry["tasks"])),
-                refusals=int(str(entry["refused"])),
-                off_platform_reports=int(str(entry["reports"])),
-            )
-            for department_id, entry in by_department.items()
-        ),
-        key=lambda queue: -(queue.unadmitted_tasks + queue.off_platform_reports),
-    )
 
 
 @dataclass(frozen=True)

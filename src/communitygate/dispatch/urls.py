@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from communitygate.dispatch import views
 from communitygate.http.routes import one_of
@@ -30,5 +31,10 @@ urlpatterns = [
         name="evidence",
     ),
     path("subdistrict/", views.subdistrict_page, name="subdistrict"),
-    path("supervision/", views.supervision_page, name="supervision"),
+    # The supervision offices' page moved to the supervision workspace (oversight).
+    path(
+        "supervision/",
+        RedirectView.as_view(pattern_name="oversight:home", permanent=True),
+        name="supervision",
+    ),
 ]

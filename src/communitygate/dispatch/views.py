@@ -1,7 +1,7 @@
 """Dispatch pages (派单): a department sends a task through the gate and follows each community's
 state; a community works its inbox, refuses an unadmitted task in one step and reports work
-pushed at it off the platform; a subdistrict sees what reaches its communities; the supervision
-offices see every unadmitted task and off-platform report, by department.
+pushed at it off the platform; a subdistrict sees what reaches its communities. The supervision
+offices follow unadmitted work as violations on their own pages (oversight).
 
 Views parse input, fetch through the access helpers, call one service or selector, and render."""
 
@@ -47,7 +47,6 @@ from communitygate.dispatch.permissions import (
     assignments_visible_to,
     can_act_for_department,
     can_send_tasks,
-    reports_visible_to,
     sending_departments,
     tasks_visible_to,
 )
@@ -56,7 +55,6 @@ from communitygate.dispatch.selectors import (
     inbox,
     inbox_counts,
     state_counts,
-    supervision_queue,
     task_state_counts,
 )
 from communitygate.dispatch.services import (
@@ -128,13 +126,14 @@ def _stored_name(name: str) -> str:
 
 @login_required
 def dispatch_home(request: HttpRequest) -> HttpResponse:
-    """The navigation's one link: a community's inbox, the supervision page, a department's
-    tasks or a subdistrict's overview, whichever the person has (in that order)."""
+    """The navigation's one link: a community's inbox, the task list (the district's overseers
+    see every task; their supervision workspace has its own link), a department's tasks or a
+    subdistrict's overview, whichever the person has (in that order)."""
     user = request.user
     if staffed_community_ids(user):
         return redirect("dispatch:inbox")
     if oversees_district(user):
-        return redirect("dispatch:supervision")
+        return redirect("dispatch:tasks")
     if can_send_tasks(user):
         return redirect("dispatch:tasks")
     if overseen_subdistrict_grants(request.user):
@@ -303,6 +302,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
             "unadmitted": [row for row in rows if not row.assignment.admitted],
             "counts": _labelled(inbox_counts(communities)),
             "open_states": OPEN_STATES,
+            "communities": _community_choices(request),
         },
     )
 
@@ -361,7 +361,7 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
     )
 
 
-# Subdistricts and the supervision offices --------------------------------------------------------
+# Subdistricts ------------------------------------------------------------------------------------
 
 
 @only_for(oversees_a_subdistrict)
@@ -384,36 +384,6 @@ def subdistrict_page(request: HttpRequest) -> HttpResponse:
             "subdistricts": subdistricts,
             "assignments": assignments,
             "counts": _labelled(state_counts(visible)),
-            "limit": LIST_LIMIT,
-        },
-    )
-
-
-@only_for(oversees_district)
-def supervision_page(request: HttpRequest) -> HttpResponse:
-    """The violation candidates: unadmitted tasks (refusals included) and off-platform reports,
-    grouped by department."""
-    tasks = tasks_visible_to(request.user)
-    reports = reports_visible_to(request.user)
-    unadmitted = list(
-        tasks.filter(admitted=False)
-        .select_related("department", "item")
-        .order_by("department__name", "department_id", "-created_at", "-pk")[:LIST_LIMIT]
-    )
-    counts = task_state_counts(unadmitted)
-    return render(
-        request,
-        "dispatch/supervision.html",
-        {
-            "queue": supervision_queue(tasks, reports),
-            "unadmitted": unadmitted,
-            "counts": counts,
-            "totals": {task_id: sum(by_state.values()) for task_id, by_state in counts.items()},
-            "reports": list(
-                reports.select_related("community", "department")
-                .prefetch_related("evidence")
-                .order_by("department__name", "department_id", "-reported_at", "-pk")[:LIST_LIMIT]
-            ),
             "limit": LIST_LIMIT,
         },
     )

@@ -7,6 +7,7 @@ deleted."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communitygate.catalog.models import CatalogItem, Ledger, Plaque
 from communitygate.core.idempotency import key_constraint
@@ -24,10 +25,10 @@ class ViolationSources(models.TextChoices):
 
 
 class ViolationStates(models.TextChoices):
-    OPEN = "open", _("Open")
-    CONFIRMED = "confirmed", _("Confirmed")
-    DISMISSED = "dismissed", _("Dismissed")
-    CORRECTED = "corrected", _("Corrected")
+    OPEN = "open", pgettext_lazy("violation state", "Open")
+    CONFIRMED = "confirmed", pgettext_lazy("violation state", "Confirmed")
+    DISMISSED = "dismissed", pgettext_lazy("violation state", "Dismissed")
+    CORRECTED = "corrected", pgettext_lazy("violation state", "Corrected")
 
 
 class Severities(models.TextChoices):
@@ -143,9 +144,9 @@ class Violation(models.Model):
 
 
 class InspectionStates(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    COMPLETED = "completed", _("Completed")
-    CANCELLED = "cancelled", _("Cancelled")
+    PLANNED = "planned", pgettext_lazy("inspection state", "Planned")
+    COMPLETED = "completed", pgettext_lazy("inspection state", "Completed")
+    CANCELLED = "cancelled", pgettext_lazy("inspection state", "Cancelled")
 
 
 class Inspection(models.Model):
@@ -348,10 +349,10 @@ class WallRecord(models.Model):
 
 
 class NoticeStates(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", pgettext_lazy("notice state", "Draft")
+    APPROVED = "approved", pgettext_lazy("notice state", "Approved")
+    PUBLISHED = "published", pgettext_lazy("notice state", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("notice state", "Withdrawn")
 
 
 class Notice(models.Model):
@@ -441,11 +442,11 @@ class Notice(models.Model):
 
 
 class OrderStates(models.TextChoices):
-    ISSUED = "issued", _("Issued")
-    ANSWERED = "answered", _("Answered")
-    RETURNED = "returned", _("Returned")
-    OVERDUE = "overdue", _("Overdue")
-    ACCEPTED = "accepted", _("Accepted")
+    ISSUED = "issued", pgettext_lazy("correction order state", "Issued")
+    ANSWERED = "answered", pgettext_lazy("correction order state", "Answered")
+    RETURNED = "returned", pgettext_lazy("correction order state", "Returned")
+    OVERDUE = "overdue", pgettext_lazy("correction order state", "Overdue")
+    ACCEPTED = "accepted", pgettext_lazy("correction order state", "Accepted")
 
 
 class CorrectionOrder(models.Model):

@@ -15,6 +15,7 @@ from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.oversight.models import (
     CorrectionOrder,
     Finding,
+    FindingFile,
     Inspection,
     Notice,
     NoticeStates,
@@ -121,18 +122,8 @@ def inspections_listed(inspections: QuerySet[Inspection]) -> QuerySet[Inspection
             Prefetch("departments", queryset=Organisation.objects.order_by("code")),
             Prefetch("communities", queryset=Organisation.objects.order_by("code")),
         )
+        .annotate(findings_count=Count("findings", distinct=True))
         .order_by("-starts_on", "-pk")
-    )
-
-
-def inspection_findings(inspection: Inspection) -> list[Finding]:
-    """An inspection's findings in the order recorded, each with its files, the plaque or ledger
-    it concerns and the violation it became."""
-    return list(
-        Finding.objects.filter(inspection=inspection)
-        .select_related("community", "department", "wall_record", "violation")
-        .prefetch_related("files")
-        .order_by("pk")
     )
 
 
@@ -160,10 +151,6 @@ def notices_filtered(notices: QuerySet[Notice], state: str = "") -> QuerySet[Not
         )
         .order_by("-published_at", "-created_at", "-pk")
     )
-
-
-def notice_orders(notice: Notice) -> list[CorrectionOrder]:
-    return list(notice.orders.select_related("department").order_by("department__code"))
 
 
 def notice_violations(notice: Notice) -> list[Violation]:
@@ -352,3 +339,194 @@ def open_orders_of(department: Organisation) -> QuerySet[CorrectionOrder]:
         .select_related("notice")
         .order_by("due_on")
     )
+
+
+# The pages' reads ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepartmentViolations:
+    """One department's violations counted by state (the workspace's table); `code` is empty
+    for violations whose department is not named yet."""
+
+    code: str
+    name: str
+    by_state: tuple[int, ...]  # in the order of ViolationStates
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_state)
+
+
+def violation_counts_by_department(violations: QuerySet[Violation]) -> list[DepartmentViolations]:
+    """`violations` (scoped) counted per department and state in one query, the departments with
+    the most open and confirmed first."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    rows = (
+        violations.order_by()
+        .values_list("department__code", "department__name", "state")
+        .annotate(n=Count("id"))
+    )
+    for code, name, state, n in rows:
+        counts.setdefault((code or "", name or ""), {})[state] = n
+    table = [
+        DepartmentViolations(
+            code=code,
+            name=name,
+            by_state=tuple(by_state.get(state, 0) for state in ViolationStates.values),
+        )
+        for (code, name), by_state in counts.items()
+    ]
+    pending = (ViolationStates.values.index("open"), ViolationStates.values.index("confirmed"))
+    return sorted(table, key=lambda row: (-sum(row.by_state[i] for i in pending), row.code))
+
+
+ORDERS_TO_FOLLOW = (
+    OrderStates.ISSUED,
+    OrderStates.RETURNED,
+    OrderStates.OVERDUE,
+    OrderStates.ANSWERED,
+)
+
+
+def orders_to_follow(orders: QuerySet[CorrectionOrder]) -> QuerySet[CorrectionOrder]:
+    """`orders` (scoped) not yet accepted: due, returned, overdue or waiting for a decision,
+    the earliest deadline first."""
+    return orders_filtered(orders.filter(state__in=ORDERS_TO_FOLLOW))
+
+
+def notices_in_progress(notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """Drafts and approved notices not yet published (what the head approves, what is published
+    next)."""
+    return (
+        notices.filter(state__in=[NoticeStates.DRAFT, NoticeStates.APPROVED])
+        .select_related("drafted_by", "office")
+        .order_by("created_at", "pk")
+    )
+
+
+def notices_listed(notices: QuerySet[Notice], state: str = "") -> QuerySet[Notice]:
+    if state and state not in NoticeStates.values:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"状态须为 {'、'.join(NoticeStates.values)} 之一。",
+                    f"state must be one of {', '.join(NoticeStates.values)}.",
+                    field="state",
+                )
+            ]
+        )
+    if state:
+        notices = notices.filter(state=state)
+    return (
+        notices.select_related("office", "drafted_by")
+        .prefetch_related("departments")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def communities_with_unadmitted_wall() -> list[tuple[str, str, int]]:
+    """(code, name, how many) of each community with a plaque or ledger on its wall that no
+    admitted item requires, the most first."""
+    rows = (
+        WallRecord.objects.filter(admitted=False, removed_on__isnull=True)
+        .order_by()
+        .values_list("community__code", "community__name")
+        .annotate(n=Count("id"))
+    )
+    return sorted(((code, name, n) for code, name, n in rows), key=lambda r: (-r[2], r[0]))
+
+
+def inspection_findings(inspection: Inspection) -> list[Finding]:
+    """An inspection's findings with what each row shows: the community, the department, the
+    plaque or ledger, its files and the violation it became."""
+    return list(
+        Finding.objects.filter(inspection=inspection)
+        .select_related("community", "department", "wall_record", "recorded_by", "violation")
+        .prefetch_related("files")
+        .order_by("pk")
+    )
+
+
+def finding_file_of(inspection: Inspection, file_id: int) -> FindingFile:
+    """A file of one of the inspection's findings, or NotFound (never another inspection's)."""
+    found = FindingFile.objects.filter(pk=file_id, finding__inspection=inspection).first()
+    if found is None:
+        raise NotFound("文件", "file")
+    return found
+
+
+def order_evidence_of(order: CorrectionOrder, file_id: int) -> OrderEvidence:
+    found = OrderEvidence.objects.filter(pk=file_id, order=order).first()
+    if found is None:
+        raise NotFound("文件", "file")
+    return found
+
+
+def notice_orders(
+    notice: Notice, orders: QuerySet[CorrectionOrder] | None = None
+) -> list[CorrectionOrder]:
+    """The correction orders a published notice issued, one per department named (of `orders`,
+    those the person sees, when given)."""
+    orders = CorrectionOrder.objects.all() if orders is None else orders
+    return list(
+        orders.filter(notice=notice).select_related("department").order_by("department__code")
+    )
+
+
+def notices_naming(department: Organisation) -> QuerySet[Notice]:
+    """Published notices that name a department."""
+    return published_notices().filter(departments=department)
+
+
+def published_corrections(notice: Notice) -> QuerySet[Notice]:
+    """Published notices that correct this one."""
+    return published_notices().filter(corrects=notice)
+
+
+def violation_notices(violation: Violation, notices: QuerySet[Notice]) -> QuerySet[Notice]:
+    """The notices (of those the person sees) that name a violation."""
+    return notices.filter(violations=violation).order_by("-created_at", "-pk")
+
+
+def violation_orders(
+    violation: Violation, orders: QuerySet[CorrectionOrder]
+) -> QuerySet[CorrectionOrder]:
+    """The correction orders (of those the person sees) that name a violation."""
+    return orders.filter(violations=violation).select_related("notice", "department")
+
+
+def department_choices() -> list[tuple[str, str]]:
+    """(code, name) of every department, for the pages' choices."""
+    return list(
+        Organisation.objects.filter(kind=OrganisationKinds.DEPARTMENT)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
+def community_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every community as (code, name), grouped under its subdistrict's name, in the tree's
+    order (for a select with option groups)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    communities = (
+        Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY)
+        .order_by("path")
+        .values_list("code", "name", "parent__name")
+    )
+    for code, name, subdistrict in communities:
+        groups.setdefault(subdistrict or "", []).append((code, name))
+    return list(groups.items())
+
+
+def supervision_office_choices(office_ids: list[int]) -> list[tuple[str, str]]:
+    return list(
+        Organisation.objects.filter(pk__in=office_ids).order_by("code").values_list("code", "name")
+    )
+
+
+def wall_record_of(community: Organisation, record_id: int) -> WallRecord:
+    record = WallRecord.objects.filter(pk=record_id, community=community).first()
+    if record is None:
+        raise NotFound("记录", "record")
+    return record

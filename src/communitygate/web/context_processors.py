@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
 from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.oversight.permissions import reaches_supervision_pages
 from communitygate.registry.permissions import can_read_rates
 from communitygate.workcalendar.selectors import calendar_warning
 
@@ -15,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_grants": user_grants(user),
         "nav_can_manage_catalog": can_manage_catalog(user),
+        # 督查: the supervision offices, the office and audit (reading), departments (their own).
+        "nav_supervision": reaches_supervision_pages(user),
         # 民情零距离: whoever sees residents' data (community, subdistrict) or their figures
         # (office, supervision, audit); the roles are read from the grants already loaded.
         "nav_residents": can_read_rates(user),

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -21,7 +22,6 @@ from communitygate.catalog.models import (
 )
 from communitygate.demo import data
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
-from communitygate.dispatch.selectors import supervision_queue
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.models import (
     CorrectionOrder,
@@ -221,7 +221,7 @@ def test_the_gate_inputs_funding_and_the_negative_list() -> None:
     assert list(blocking.values_list("code", "blocked_task_type")) == [("FM-20", "evaluation")]
 
 
-def test_off_platform_reports_with_evidence_join_the_supervision_queue() -> None:
+def test_off_platform_reports_with_evidence_become_violations() -> None:
     reports = OffPlatformReport.objects.all()
     assert set(reports.values_list("channel", flat=True)) == {
         "phone",
@@ -242,10 +242,12 @@ def test_off_platform_reports_with_evidence_join_the_supervision_queue() -> None
             assert content.startswith((b"%PDF-", b"\x89PNG"))
             assert hashlib.sha256(content).hexdigest() == evidence.sha256
     assert Evidence.objects.count() == reports.count()
-    queue = {row.department_name: row for row in supervision_queue(Task.objects.all(), reports)}
-    assert queue["区城市管理局"].unadmitted_tasks >= 2
-    assert queue["区城市管理局"].off_platform_reports == 1
-    assert queue["区卫生健康局"].refusals >= 3
+    # Each unadmitted task and each report is a violation of the department named.
+    violations = Counter(Violation.objects.values_list("department__name", "source"))
+    assert violations[("区城市管理局", "unadmitted_task")] >= 2
+    assert violations[("区城市管理局", "off_platform_report")] == 1
+    refused = Assignment.objects.filter(task__department__name="区卫生健康局", state="refused")
+    assert refused.count() >= 3
 
 
 def test_demo_users_sign_in_with_the_printed_password(client) -> None:

@@ -1,7 +1,7 @@
 """The dispatch pages through the test client: the send form and its verdict, the community's
 inbox (admitted and unadmitted apart, reasons, working days), every step of an assignment taken
-on the pages, off-platform reports with evidence, the subdistrict's and the supervision offices'
-pages, and the query counts of the list pages."""
+on the pages, off-platform reports with evidence, the subdistrict's page, the supervision
+offices' page moved to their workspace, and the query counts of the list pages."""
 
 import datetime as dt
 import re
@@ -501,8 +501,12 @@ def test_an_off_platform_report_is_recorded_with_its_evidence(catalog: World) ->
     )
     assert isinstance(download, FileResponse)
     assert b"".join(cast(Any, download.streaming_content)) == PNG
-    supervision = html(signed_in(catalog.user("inspector")).get("/dispatch/supervision/"))
-    assert "孕产妇名单" in part(supervision, "reports")
+    register = html(
+        signed_in(catalog.user("inspector")).get(
+            "/supervision/violations/?source=off_platform_report"
+        )
+    )
+    assert "孕产妇名单" in part(register, "violations")
     other = signed_in(catalog.user("community_secretary_other"))
     assert other.get(f"/dispatch/reports/{report.pk}/").status_code == 404
 
@@ -590,13 +594,13 @@ def test_the_subdistrict_sees_everything_sent_to_its_communities(catalog: World)
         assert signed_in(catalog.user(person)).get("/dispatch/subdistrict/").status_code == 404
 
 
-def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: World) -> None:
+def test_the_supervision_page_moved_to_the_workspace_which_counts_by_department(
+    catalog: World,
+) -> None:
     mz_one = send(catalog, "民政局未准入一", item=None)
     send(catalog, "民政局未准入二", item="P-1")
     send(catalog, "民政局已准入")
-    wj = send(
-        catalog, "卫健局未准入", item=None, person="department_clerk_other", department="DEPT-WJ"
-    )
+    send(catalog, "卫健局未准入", item=None, person="department_clerk_other", department="DEPT-WJ")
     assignment_refuse(actor=catalog.user("community_secretary"), assignment=assignment_of(mz_one))
     off_platform_report_create(
         actor=catalog.user("community_secretary"),
@@ -608,24 +612,16 @@ def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: Worl
         what_was_asked="电话要求上报名单",
         evidence=[FileUpload("截图.png", PNG)],
     )
-    page = html(signed_in(catalog.user("inspector")).get("/dispatch/supervision/"))
-    mz, wj_org = catalog.org("department"), catalog.org("department_other")
-    mz_queue = part(page, f"queue-{mz.pk}")
-    assert part(mz_queue, "unadmitted-count").endswith(">2")
-    assert part(mz_queue, "refusal-count").endswith(">1")
-    assert part(mz_queue, "report-count").endswith(">0")
-    wj_queue = part(page, f"queue-{wj_org.pk}")
-    assert part(wj_queue, "unadmitted-count").endswith(">1")
-    assert part(wj_queue, "report-count").endswith(">1")
-
-    unadmitted = part(page, "unadmitted-tasks")
-    groups = re.findall(r'<th rowspan="(\d)" scope="rowgroup">([^<]+)</th>', unadmitted)
-    assert len(groups) == 2
-    assert dict((name, int(n)) for n, name in groups) == {"区民政局": 2, "区卫生健康局": 1}
+    client = signed_in(catalog.user("inspector"))
+    moved = client.get("/dispatch/supervision/")
+    assert (moved.status_code, moved["Location"]) == (301, "/supervision/")
+    page = html(client.get(moved["Location"]))
+    # Each unadmitted task and each report is one open violation of its department.
+    assert re.search(r"<td>2</td>(<td>0</td>){3}<td>2</td>", part(page, "department-DEPT-MZ"))
+    assert re.search(r"<td>2</td>(<td>0</td>){3}<td>2</td>", part(page, "department-DEPT-WJ"))
     assert "民政局已准入" not in page
-    assert f"task-{wj.pk}" in unadmitted
-    for person in ["department_clerk", "community_secretary", "subdistrict_officer", "no_role"]:
-        assert signed_in(catalog.user(person)).get("/dispatch/supervision/").status_code == 404
+    for person in ["community_secretary", "subdistrict_officer", "no_role"]:
+        assert signed_in(catalog.user(person)).get("/supervision/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -634,9 +630,9 @@ def test_the_supervision_page_groups_unadmitted_work_by_department(catalog: Worl
         ("community_worker", "/dispatch/inbox/"),
         ("department_clerk", "/dispatch/tasks/"),
         ("subdistrict_officer", "/dispatch/subdistrict/"),
-        ("inspector", "/dispatch/supervision/"),
-        ("office_officer", "/dispatch/supervision/"),
-        ("auditor", "/dispatch/supervision/"),
+        ("inspector", "/dispatch/tasks/"),
+        ("office_officer", "/dispatch/tasks/"),
+        ("auditor", "/dispatch/tasks/"),
         ("committee_member", None),
         ("no_role", None),
     ],
@@ -700,7 +696,6 @@ LIST_PAGES = {
     "tasks": ("/dispatch/tasks/", "department_clerk", 7),
     "tasks, all": ("/dispatch/tasks/", "auditor", 6),
     "subdistrict": ("/dispatch/subdistrict/", "subdistrict_officer", 6),
-    "supervision": ("/dispatch/supervision/", "inspector", 10),
 }
 
 

@@ -1,9 +1,10 @@
 """Dispatch through its services, on the database: the gate's verdict from the published catalog,
 admitted scopes, commitments and the negative list; targets; every assignment step and its
-rules; permissions; audit events; the refusal notice; off-platform reports and the supervision
-queue."""
+rules; permissions; audit events; the refusal notice; off-platform reports and the violations
+they become (supervision's register)."""
 
 import datetime as dt
+from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -41,7 +42,7 @@ from communitygate.dispatch.permissions import (
     reports_visible_to,
     tasks_visible_to,
 )
-from communitygate.dispatch.selectors import supervision_queue
+from communitygate.dispatch.selectors import sent_by_department
 from communitygate.dispatch.services import (
     Targets,
     TaskRequest,
@@ -60,6 +61,7 @@ from communitygate.dispatch.workflow import (
     StateNotAllowed,
     UnadmittedTaskNotAccepted,
 )
+from communitygate.oversight.models import Violation
 from communitygate.testing import World, make_item
 
 pytestmark = pytest.mark.django_db
@@ -867,9 +869,12 @@ def test_only_the_community_itself_reports(world: World, person: str) -> None:
     assert not OffPlatformReport.objects.exists()
 
 
-def test_the_supervision_queue_groups_unadmitted_work_by_department(world: World) -> None:
+def test_unadmitted_work_and_reports_become_violations_of_their_department(world: World) -> None:
+    """What the old supervision queue counted: each unadmitted task and each report is one
+    violation of the department named (supervision's register), refusals are counted per
+    sending department (its scorecard)."""
     published(world)
-    send(world)  # admitted: not a violation candidate
+    send(world)  # admitted: not a violation
     first = send(world, item=None)
     send(world, item=None, task_type="survey")
     send(world, "department_clerk_other", department_code="DEPT-WJ")  # not_item_owner
@@ -879,24 +884,17 @@ def test_the_supervision_queue_groups_unadmitted_work_by_department(world: World
     )
     report(world)
     report(world, department=None)  # who pushed it is unknown: not counted against anyone
-    inspector = world.user("inspector")
-    queue = {
-        row.department_id: row
-        for row in supervision_queue(tasks_visible_to(inspector), reports_visible_to(inspector))
+    recorded = Counter(Violation.objects.values_list("department__code", "source"))
+    assert recorded == {
+        ("DEPT-MZ", "unadmitted_task"): 2,
+        ("DEPT-WJ", "unadmitted_task"): 1,
+        ("DEPT-WJ", "off_platform_report"): 1,
+        (None, "off_platform_report"): 1,
     }
+    sent = sent_by_department(MONDAY - dt.timedelta(days=1), MONDAY + dt.timedelta(days=1))
     mz, wj = world.org("department").pk, world.org("department_other").pk
-    assert set(queue) == {mz, wj}
-    assert (queue[mz].unadmitted_tasks, queue[mz].refusals, queue[mz].off_platform_reports) == (
-        2,
-        2,
-        0,
-    )
-    assert (queue[wj].unadmitted_tasks, queue[wj].refusals, queue[wj].off_platform_reports) == (
-        1,
-        0,
-        1,
-    )
-    assert queue[mz].department_name == world.org("department").name
+    assert (sent[mz].tasks, sent[mz].unadmitted, sent[mz].refusals) == (3, 2, 2)
+    assert (sent[wj].tasks, sent[wj].unadmitted, sent[wj].refusals) == (1, 1, 0)
 
 
 def test_a_department_sees_its_own_tasks_and_the_reports_against_it(world: World) -> None:

@@ -28,3 +28,15 @@ def label_of(value: str, choices: list[tuple[str, str]]) -> str:
 def get_item(mapping: dict[object, object], key: object) -> object:
     """mapping[key] in a template (e.g. the tally of one application from a dict of tallies)."""
     return mapping.get(key)
+
+
+@register.filter
+def percent(value: object) -> str:
+    """A share (0.1234) as a percentage (12.3%), or — when there is none (nothing to divide)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        share = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{share * 100:.1f}%"

@@ -89,7 +89,7 @@ from communitygate.dispatch.services import (
 )
 from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
-from communitygate.oversight.tests import grid_oversight_api
+from communitygate.oversight.tests import grid_oversight_api, grid_oversight_pages
 from communitygate.programmes.tests import grid_programmes
 from communitygate.registry.tests import grid_import, grid_registry
 from communitygate.testing import (
@@ -464,9 +464,8 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/dispatch/subdistrict/"): row(
         NOT_FOUND, (SIGNED_OUT, SIGN_IN), (SUBDISTRICT_OFFICERS, PAGE)
     ),
-    ("GET", "/dispatch/supervision/"): row(
-        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (SEES_EVERY_TASK, PAGE)
-    ),
+    # The supervision offices' page moved to /supervision/ (oversight's part of the grid).
+    ("GET", "/dispatch/supervision/"): row(REDIRECT),
     # Dispatch: the API. Sending for DEPT-MZ is refused (403) to everyone outside it.
     ("POST", "/api/v1/tasks"): row(FORBIDDEN, (SIGNED_OUT, UNAUTHENTICATED), (SENDER, CREATED)),
     ("GET", "/api/v1/tasks/{task_admitted}"): dispatch_row(SEES_TASK_TO_BOTH, PAGE, api=True),
@@ -1382,6 +1381,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_public.PART,
     grid_glance.PART,
     grid_oversight_api.PART,
+    grid_oversight_pages.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
