@@ -59,6 +59,11 @@ def yuan_text(value: Decimal | float | int | str | None) -> str:
     return f"¥{Decimal(str(value)):,.2f} 元"
 
 
+# Punctuation that may not begin a line, and that may not end one (GB/T 15834 禁则).
+NO_LINE_START = frozenset("，。、；：？！）」』”’》〉】〕…—·,.;:?!)]}%")
+NO_LINE_END = frozenset("（「『“‘《〈【〔([{")
+
+
 class ChineseDocument(FPDF):
     """An A4 FPDF with the Chinese font registered as `FONT_FAMILY` and missing characters
     marked instead of dropped."""
@@ -102,6 +107,27 @@ class ChineseDocument(FPDF):
             new_x="LMARGIN",
             new_y="NEXT",
         )
+
+    def chinese_lines(self, text: str, width: float) -> list[str]:
+        """`text` broken into lines no wider than `width` (in the current font) the way Chinese
+        is set: between any two characters, except that no line starts with closing
+        punctuation (，。、；：？！）」』”’》〉】 and the like) and none ends with opening
+        punctuation — the characters before move down with it (禁则, GB/T 15834); a rule gives
+        way only when keeping it would leave a line empty."""
+        lines: list[str] = []
+        line = ""
+        for character in text:
+            if not line or self.get_string_width(line + character) <= width:
+                line += character
+                continue
+            kept, carried = line, character
+            while len(kept) > 1 and (carried[0] in NO_LINE_START or kept[-1] in NO_LINE_END):
+                kept, carried = kept[:-1], kept[-1] + carried
+            lines.append(kept)
+            line = carried
+        if line:
+            lines.append(line)
+        return lines
 
     def to_bytes(self) -> bytes:
         return bytes(self.output())

@@ -34,16 +34,10 @@ def _paragraph(pdf: ChineseDocument, text: str, *, indent: bool = True) -> None:
     """Body text, each paragraph starting two characters in (the Chinese way). Lines break
     between any two characters, as Chinese is set (breaking only at spaces would push a long
     paragraph below its indent)."""
+    width = pdf.w - pdf.l_margin - pdf.r_margin
     for paragraph in [p.strip() for p in text.splitlines() if p.strip()]:
-        pdf.multi_cell(
-            0,
-            LINE,
-            ("\u3000\u3000" if indent else "") + paragraph,
-            align=Align.L,
-            wrapmode=WrapMode.CHAR,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
+        for line in pdf.chinese_lines(("\u3000\u3000" if indent else "") + paragraph, width):
+            pdf.cell(0, LINE, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _heading(pdf: ChineseDocument, text: str) -> None:
