@@ -1,7 +1,5 @@
 """Attachments of applications (the kinds and checks are core.uploads')."""
 
-from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -11,7 +9,7 @@ from communitygate.audit.recorder import created_fields, record_event
 from communitygate.core import clock
 from communitygate.core.errors import NotFound, PermissionDenied, RuleBroken
 from communitygate.core.people import AnyUser, acting_user
-from communitygate.core.uploads import check_upload
+from communitygate.core.uploads import FileUpload, attach_files, checked_uploads
 
 EDITABLE = (ApplicationStatuses.DRAFT, ApplicationStatuses.RETURNED)
 
@@ -32,26 +30,19 @@ def attachment_add(
     user = acting_user(actor)
     if user is None or not can_file_for(actor, application.applicant):
         raise PermissionDenied()
-    checked = check_upload(
-        filename, content, max_bytes=int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"])
-    )
+    checked = checked_uploads([FileUpload(filename, content)])
     with transaction.atomic():
         current = Application.objects.select_for_update().get(pk=application.pk)
         if current.status not in EDITABLE:
             raise AttachmentsClosed()
-        attachment = ApplicationAttachment(
-            application=current,
-            filename=checked.filename,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
+        [attachment] = attach_files(
+            ApplicationAttachment,
+            "application",
+            current,
+            checked,
             uploaded_by=user,
             uploaded_at=clock.now(),
         )
-        attachment.file.save(
-            f"{current.number}-{attachment.sha256[:12]}", ContentFile(content), save=False
-        )
-        attachment.save()
         record_event(
             actor=user,
             action="application.attach",

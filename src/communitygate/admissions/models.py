@@ -19,6 +19,7 @@ from communitygate.catalog.models import (
     Plaque,
 )
 from communitygate.core.idempotency import key_constraint
+from communitygate.core.models import AttachedFile
 from communitygate.orgs.models import Organisation
 
 
@@ -276,7 +277,7 @@ class FundingCommitment(models.Model):
         return f"{self.application_id} ¥{self.amount_per_community_per_year}"
 
 
-class ApplicationAttachment(models.Model):
+class ApplicationAttachment(AttachedFile):
     """A document attached to an application (PDF, image or office document). Files are served
     only through the application's access check, never from a public URL."""
 
@@ -286,11 +287,6 @@ class ApplicationAttachment(models.Model):
         related_name="attachments",
         verbose_name=_("application"),
     )
-    file = models.FileField(_("file"), upload_to="applications/%Y/%m/")
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -304,6 +300,3 @@ class ApplicationAttachment(models.Model):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["uploaded_at"]
-
-    def __str__(self) -> str:
-        return self.filename

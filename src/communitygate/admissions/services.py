@@ -49,6 +49,7 @@ from communitygate.catalog.services import ItemFields, catalog_admit
 from communitygate.core import clock
 from communitygate.core.errors import (
     InvalidInput,
+    InvalidValue,
     PermissionDenied,
     Problem,
     RuleBroken,
@@ -123,27 +124,25 @@ class SocialOrganisationRequired(RuleBroken):
         )
 
 
-class StatutoryWorkByOfficeOnly(InvalidInput):
+class StatutoryWorkByOfficeOnly(InvalidValue):
     """Who proposes what (SPEC §4): departments apply to admit delegated work, certificates and
     campaigns; statutory daily work comes from law and only the office enters it, citing the law
     and its article. An application of class statutory would let unfunded work in under that
     name, so it is refused wherever an application is filed, changed, submitted or approved."""
 
     code = "statutory_work_by_office_only"
+    field = "item_class"
 
     def __init__(self, problems: list[Problem] | None = None) -> None:
-        zh = (
+        super().__init__(
             "法定日常工作由区社区建设指导委员会办公室依据法律法规及其条款直接列入准入目录，"
-            "部门不能申请。请按事项性质选择：委托办理事项（须承诺经费）、证明盖章事项或创建评比活动。"
-        )
-        en = (
+            "部门不能申请。请按事项性质选择：委托办理事项（须承诺经费）、证明盖章事项或创建评比活动。",
             "Statutory daily work enters the catalog only through the committee office, citing "
             "the law or regulation and its article; a department cannot apply for it. Choose "
             "delegated work (with its funding), a certificate, or a creation or evaluation "
-            "campaign."
+            "campaign.",
+            more=problems or (),
         )
-        super().__init__([Problem(zh, en, field="item_class"), *(problems or [])])
-        RuleBroken.__init__(self, zh, en)
 
 
 class NoTargetCommunities(RuleBroken):

@@ -78,8 +78,8 @@ from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
 from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.guards import only_for
-from communitygate.http.pages import found_or_none, rule_broken_to_form, rule_broken_to_messages
-from communitygate.http.steps import run_step
+from communitygate.http.pages import found_or_none, rule_broken_to_messages
+from communitygate.http.steps import run_create, run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
@@ -130,23 +130,22 @@ def application_list(request: HttpRequest) -> HttpResponse:
 def application_new(request: HttpRequest) -> HttpResponse:
     applicants = _applicant_choices(request)
     form = _application_form(request, applicants=applicants)
-    if request.method == "POST" and form.is_valid():
-        applicant = Organisation.objects.get(code=form.cleaned_data["applicant"])
-        try:
-            application = application_create(
-                actor=request.user,
-                applicant=applicant,
-                fields=form.application_fields(),
-            )
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
-        else:
-            messages.success(
-                request,
-                _("Application %(number)s saved as a draft.") % {"number": application.number},
-            )
-            return redirect("admissions:detail", application_id=application.pk)
-    return render(request, "admissions/application_form.html", {"form": form, "application": None})
+    created = run_create(
+        request,
+        form,
+        lambda: application_create(
+            actor=request.user,
+            applicant=Organisation.objects.get(code=form.cleaned_data["applicant"]),
+            fields=form.application_fields(),
+        ),
+        success=lambda application: (
+            _("Application %(number)s saved as a draft.") % {"number": application.number}
+        ),
+        redirect_to=lambda application: reverse("admissions:detail", args=[application.pk]),
+    )
+    return created or render(
+        request, "admissions/application_form.html", {"form": form, "application": None}
+    )
 
 
 @login_required
@@ -157,20 +156,19 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
         initial=application_form_initial(application),
         applicants=[(application.applicant.code, application.applicant.name)],
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            application_revise(
-                actor=request.user,
-                application=application,
-                fields=form.application_fields(),
-                expected_revision=form.cleaned_data["revision"] or application.revision,
-            )
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
-        else:
-            messages.success(request, _("Application saved."))
-            return redirect("admissions:detail", application_id=application.pk)
-    return render(
+    saved = run_create(
+        request,
+        form,
+        lambda: application_revise(
+            actor=request.user,
+            application=application,
+            fields=form.application_fields(),
+            expected_revision=form.cleaned_data["revision"] or application.revision,
+        ),
+        success=_("Application saved."),
+        redirect_to=reverse("admissions:detail", args=[application.pk]),
+    )
+    return saved or render(
         request, "admissions/application_form.html", {"form": form, "application": application}
     )
 

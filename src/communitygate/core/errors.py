@@ -4,6 +4,7 @@ Each error carries its message in Chinese and in English, telling the user what 
 HTTP status that views and the API use to answer 4xx instead of failing with a 500.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -103,18 +104,45 @@ class InvalidInput(RuleBroken):
     code = "invalid_input"
     status = 422
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, message: tuple[str, str] | None = None) -> None:
+        """`message` (zh, en) names what is wrong when a rule knows better than "the input has
+        N problems" (InvalidValue)."""
         count = len(problems)
-        super().__init__(
+        message_zh, message_en = message or (
             f"输入有 {count} 处错误，请修改后重新提交。",
             f"The input has {count} problem(s); correct them and resubmit.",
         )
+        super().__init__(message_zh, message_en)
         self.problems = problems
 
     def as_dict(self) -> dict[str, object]:
         answer = super().as_dict()
         answer["problems"] = [problem.as_dict() for problem in self.problems]
         return answer
+
+
+class InvalidValue(InvalidInput):
+    """One value a named rule refuses (an ID number, a birth date the number contradicts, an
+    unknown care tag): the problem, beside its field, is also the error's own message (after
+    `lead_zh`/`lead_en`, "电话号码无效：" say), not "the input has 1 problem". Subclasses set
+    `code` and say the problem; problems found beside it follow it (`more`)."""
+
+    field: ClassVar[str] = ""  # the field the problem is beside, unless the raiser names one
+    lead_zh: ClassVar[str] = ""
+    lead_en: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str,
+        *,
+        field: str | None = None,
+        more: Sequence[Problem] = (),
+    ) -> None:
+        super().__init__(
+            [Problem(message_zh, message_en, field=self.field if field is None else field), *more],
+            message=(self.lead_zh + message_zh, self.lead_en + message_en),
+        )
 
 
 def invalid_input_from(error: DjangoValidationError) -> InvalidInput:

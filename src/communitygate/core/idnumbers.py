@@ -13,7 +13,7 @@ import unicodedata
 
 from communitygate.core import clock
 from communitygate.core.crypto import Sealed, blind_index, seal
-from communitygate.core.errors import InvalidInput, Problem
+from communitygate.core.errors import InvalidValue
 
 CHECK_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
@@ -43,15 +43,13 @@ _DIGITS = re.compile(r"[0-9]+")
 _WHITESPACE = re.compile(r"\s+")
 
 
-class InvalidIdNumber(InvalidInput):
-    """The text is not a valid 居民身份号码; the message says which part is wrong."""
+class InvalidIdNumber(InvalidValue):
+    """The text is not a valid 居民身份号码; the message says which part is wrong (and never
+    echoes the number)."""
 
-    def __init__(self, problem_zh: str, problem_en: str, *, field: str = "id_number") -> None:
-        super().__init__([Problem(message_zh=problem_zh, message_en=problem_en, field=field)])
-        # Name the actual problem, not only "the input has 1 problem". Never echo the number.
-        self.message_zh = f"身份证号码无效：{problem_zh}"
-        self.message_en = f"Invalid ID number: {problem_en}"
-        self.args = (self.message,)
+    field = "id_number"
+    lead_zh = "身份证号码无效："
+    lead_en = "Invalid ID number: "
 
 
 def id_check_character(first17: str) -> str:

@@ -13,7 +13,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType
 
 from communitygate.core.crypto import Sealed, blind_index, seal
-from communitygate.core.errors import InvalidInput, Problem
+from communitygate.core.errors import InvalidValue
 
 _SEPARATORS = re.compile(r"[\s\-().]+")
 _MOBILE_SHAPE = re.compile(r"1[0-9]{10}")
@@ -22,14 +22,12 @@ _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 _LANDLINE_TYPES = {PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 
-class InvalidPhone(InvalidInput):
+class InvalidPhone(InvalidValue):
     """The text is not a mainland mobile number or a landline with its area code."""
 
-    def __init__(self, problem_zh: str, problem_en: str, *, field: str = "phone") -> None:
-        super().__init__([Problem(message_zh=problem_zh, message_en=problem_en, field=field)])
-        self.message_zh = f"电话号码无效：{problem_zh}"
-        self.message_en = f"Invalid phone number: {problem_en}"
-        self.args = (self.message,)
+    field = "phone"
+    lead_zh = "电话号码无效："
+    lead_en = "Invalid phone number: "
 
 
 def normalise_phone(raw: str) -> str:

@@ -1,12 +1,15 @@
 """Uploaded files: what may be uploaded (PDF, images, office documents), checked by extension
 AND by the file's first bytes, and no larger than a limit. Used for application attachments,
-deliverables and evidence."""
+deliverables, evidence, findings' files and matters' photos."""
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from communitygate.core.errors import InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from communitygate.core.models import AttachedFile
 
 PDF = (b"%PDF-",)
 PNG = (b"\x89PNG\r\n\x1a\n",)
@@ -110,13 +113,19 @@ def checked_uploads(files: list[FileUpload] | None) -> list[tuple[CheckedUpload,
     return [(check_upload(f.filename, f.content, max_bytes=limit), f.content) for f in files or []]
 
 
-def attach_files(
-    model: type[Any], owner_field: str, owner: Any, checked: list[tuple[CheckedUpload, bytes]]
-) -> int:
+def attach_files[M: AttachedFile](
+    model: type[M],
+    owner_field: str,
+    owner: Any,
+    checked: list[tuple[CheckedUpload, bytes]],
+    **values: Any,
+) -> list[M]:
     """Store checked uploads as rows of `model` (a core.models.AttachedFile) pointing at `owner`
-    through `owner_field`; the stored name is the owner's id and the content's hash."""
+    through `owner_field`, with `values` for the model's own further fields (who uploaded it,
+    when); the stored name is the owner's id and the content's hash. The rows, in order."""
     from django.core.files.base import ContentFile
 
+    rows: list[M] = []
     for upload, content in checked:
         row = model(
             **{owner_field: owner},
@@ -124,7 +133,9 @@ def attach_files(
             content_type=upload.content_type,
             size=upload.size,
             sha256=upload.sha256,
+            **values,
         )
         row.file.save(f"{owner.pk}-{upload.sha256[:12]}", ContentFile(content), save=False)
         row.save()
-    return len(checked)
+        rows.append(row)
+    return rows

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communitygate.catalog.models import CatalogItem, TaskTypes
 from communitygate.core.idempotency import key_constraint
+from communitygate.core.models import AttachedFile
 from communitygate.orgs.models import Organisation
 
 
@@ -195,22 +196,14 @@ class OffPlatformReport(models.Model):
         return f"{self.community_id} {self.occurred_on}"
 
 
-class Evidence(models.Model):
+class Evidence(AttachedFile):
     report = models.ForeignKey(
         OffPlatformReport,
         on_delete=models.PROTECT,
         related_name="evidence",
         verbose_name=_("report"),
     )
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
-
-    def __str__(self) -> str:
-        return self.filename

@@ -37,6 +37,7 @@ from communitygate.dispatch.forms import (
 from communitygate.dispatch.models import (
     Assignment,
     AssignmentStates,
+    OffPlatformReport,
 )
 from communitygate.dispatch.permissions import (
     access_assignment,
@@ -72,7 +73,7 @@ from communitygate.dispatch.workflow import ASSIGNMENT, ASSIGNMENT_EXTENSION
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 from communitygate.orgs.models import OrganisationKinds
 from communitygate.orgs.selectors import organisation_get, organisations_of_kind
 
@@ -320,28 +321,29 @@ def report_new(request: HttpRequest) -> HttpResponse:
         communities=communities,
         departments=departments,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create() -> OffPlatformReport:
         data = form.cleaned_data
-        try:
-            report = off_platform_report_create(
-                actor=request.user,
-                community=organisation_get(data["community"]),
-                department=organisation_get(data["department"]) if data["department"] else None,
-                pushed_by=data["pushed_by"],
-                channel=data["channel"],
-                occurred_on=data["occurred_on"],
-                what_was_asked=data["what_was_asked"],
-                evidence=form.evidence_files(),
-            )
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken, beside_fields=False)
-        else:
-            messages.success(
-                request,
-                _("Report recorded. It joins the supervision offices' queue."),
-            )
-            return redirect("dispatch:report", report_id=report.pk)
-    return render(request, "dispatch/report_form.html", {"form": form})
+        return off_platform_report_create(
+            actor=request.user,
+            community=organisation_get(data["community"]),
+            department=organisation_get(data["department"]) if data["department"] else None,
+            pushed_by=data["pushed_by"],
+            channel=data["channel"],
+            occurred_on=data["occurred_on"],
+            what_was_asked=data["what_was_asked"],
+            evidence=form.evidence_files(),
+        )
+
+    created = run_create(
+        request,
+        form,
+        create,
+        success=_("Report recorded. It joins the supervision offices' queue."),
+        redirect_to=lambda report: reverse("dispatch:report", args=[report.pk]),
+        beside_fields=False,
+    )
+    return created or render(request, "dispatch/report_form.html", {"form": form})
 
 
 @login_required

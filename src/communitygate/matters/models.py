@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from communitygate.core.crypto import SealedTextField
 from communitygate.core.idempotency import key_constraint
+from communitygate.core.models import AttachedFile
 from communitygate.core.phones import PHONE_KIND
 from communitygate.registry.models import USER, Resident, community_key
 
@@ -166,22 +167,14 @@ class Matter(models.Model):
         return self.tracking_code
 
 
-class MatterPhoto(models.Model):
+class MatterPhoto(AttachedFile):
     matter = models.ForeignKey(
         Matter, on_delete=models.PROTECT, related_name="photos", verbose_name=_("matter")
     )
-    file = models.FileField(_("file"), upload_to="matter-photos/%Y/%m/")
-    filename = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
 
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-
-    def __str__(self) -> str:
-        return self.filename
 
 
 class MatterStepKinds(models.TextChoices):

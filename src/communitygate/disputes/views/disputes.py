@@ -5,7 +5,6 @@ something carry a one-time token: a double submit records once (`http.formtokens
 
 Views parse input, fetch through the access helpers, call one service or selector, render."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communitygate.accounts.permissions import staffed_community_ids, works_in_a_community
 from communitygate.core import clock
-from communitygate.core.errors import RuleBroken
 from communitygate.disputes.forms.disputes import (
     ConcludeForm,
     DisputeFilterForm,
@@ -36,9 +34,8 @@ from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import (
     form_errors_to_messages,
-    rule_broken_to_form,
 )
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 from communitygate.registry.permissions import communities_staffed_by, works_in
 
 LIST_LIMIT = 300
@@ -77,22 +74,21 @@ def dispute_new(request: HttpRequest) -> HttpResponse:
     form = DisputeForm(
         request.POST or None, communities=[(code, c.name) for code, c in communities.items()]
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            dispute = dispute_open(
-                actor=request.user,
-                community=communities[form.cleaned_data["community"]],
-                kind=form.cleaned_data["kind"],
-                summary=form.cleaned_data["summary"],
-                facts=form.cleaned_data["facts"],
-                parties=form.parties(),
-            )
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
-        else:
-            messages.success(request, _("Dispute recorded."))
-            return redirect("disputes:dispute", dispute_id=dispute.pk)
-    return render(request, "disputes/dispute_form.html", {"form": form})
+    created = run_create(
+        request,
+        form,
+        lambda: dispute_open(
+            actor=request.user,
+            community=communities[form.cleaned_data["community"]],
+            kind=form.cleaned_data["kind"],
+            summary=form.cleaned_data["summary"],
+            facts=form.cleaned_data["facts"],
+            parties=form.parties(),
+        ),
+        success=_("Dispute recorded."),
+        redirect_to=lambda dispute: reverse("disputes:dispute", args=[dispute.pk]),
+    )
+    return created or render(request, "disputes/dispute_form.html", {"form": form})
 
 
 @login_required

@@ -1,7 +1,12 @@
 """One workflow step from a page (`http.steps.run_step`): the success message or the broken
-rule's messages, then back; a refusal of the person is the 403 page, not a message."""
+rule's messages, then back; a refusal of the person is the 403 page, not a message. A page's
+own form that creates something (`run_create`): created → the message and the new object's
+page; a GET, an invalid form or a broken rule → the form again, the rule's problems on it."""
+
+from dataclasses import dataclass
 
 import pytest
+from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.http import HttpRequest
@@ -14,7 +19,7 @@ from communitygate.core.errors import (
     Problem,
     StaleObject,
 )
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 
 
 def posted(data: dict[str, str] | None = None) -> HttpRequest:
@@ -96,3 +101,78 @@ def test_a_missing_object_met_inside_the_step_is_a_message() -> None:
     answer = run_step(request, act, back="/things/1/", done="Done.")
     assert answer.status_code == 302
     assert said(request) == [("error", NotFound("成员", "member").message)]
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(max_length=10)
+
+
+@dataclass
+class Thing:
+    pk: int
+    name: str
+
+
+def test_a_created_object_is_announced_and_its_page_follows() -> None:
+    request = posted({"name": "门"})
+    form = NameForm(request.POST)
+    answer = run_create(
+        request,
+        form,
+        lambda: Thing(7, form.cleaned_data["name"]),
+        success=lambda thing: f"{thing.name} created.",
+        redirect_to=lambda thing: f"/things/{thing.pk}/",
+    )
+    assert answer is not None
+    assert answer.status_code == 302 and answer["Location"] == "/things/7/"
+    assert said(request) == [("success", "门 created.")]
+
+
+def test_a_fixed_message_and_address_serve_an_edit_page() -> None:
+    request = posted({"name": "门"})
+    answer = run_create(
+        request, NameForm(request.POST), lambda: None, success="Saved.", redirect_to="/things/1/"
+    )
+    assert answer is not None and answer["Location"] == "/things/1/"
+    assert said(request) == [("success", "Saved.")]
+
+
+def test_a_get_or_an_invalid_form_creates_nothing_and_shows_the_form() -> None:
+    created: list[int] = []
+    get = RequestFactory().get("/things/new/")
+    assert (
+        run_create(get, NameForm(), lambda: created.append(1), success="x", redirect_to="/things/")
+        is None
+    )
+    request = posted({"name": "太长了太长了太长了太长了"})
+    form = NameForm(request.POST)
+    answer = run_create(
+        request, form, lambda: created.append(1), success="x", redirect_to="/things/"
+    )
+    assert answer is None and created == []
+    assert form.errors["name"] and said(request) == []
+
+
+def test_a_broken_rule_is_on_the_form_beside_its_field_or_above_it() -> None:
+    def act() -> None:
+        raise InvalidInput([Problem("名称已用", "name taken", field="name")])
+
+    for beside_fields, where in ((True, "name"), (False, "__all__")):
+        request = posted({"name": "门"})
+        form = NameForm(request.POST)
+        answer = run_create(
+            request, form, act, success="x", redirect_to="/things/", beside_fields=beside_fields
+        )
+        assert answer is None
+        assert form.errors[where] == ["名称已用 / name taken"]
+        assert said(request) == []
+
+
+def test_a_refusal_of_the_person_on_a_create_page_is_the_403_page() -> None:
+    request = posted({"name": "门"})
+
+    def act() -> None:
+        raise PermissionDenied()
+
+    with pytest.raises(PermissionDenied):
+        run_create(request, NameForm(request.POST), act, success="x", redirect_to="/things/")

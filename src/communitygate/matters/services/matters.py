@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
@@ -55,7 +54,7 @@ from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import PHONE_KIND, InvalidPhone, normalise_phone, seal_phone
 from communitygate.core.tabular import xlsx_bytes
-from communitygate.core.uploads import check_upload
+from communitygate.core.uploads import CheckedUpload, FileUpload, attach_files, checked_uploads
 from communitygate.matters.models import (
     Matter,
     MatterCategory,
@@ -180,19 +179,7 @@ class MatterIntake:
     channel: str = MatterChannels.VISIT
 
 
-@dataclass(frozen=True)
-class PhotoUpload:
-    filename: str
-    content: bytes
-
-
-@dataclass(frozen=True)
-class _CheckedPhoto:
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    content: bytes
+PhotoUpload = FileUpload  # a photo as the resident or the staff sent it: its name and bytes
 
 
 def answer_by_for(category: MatterCategory, counted_from: dt.date) -> workdays.CountedDate:
@@ -222,7 +209,7 @@ def _tracking_code() -> str:
 
 
 def _intake_fingerprint(
-    intake: MatterIntake, photos: Sequence[_CheckedPhoto], actor_id: int | None
+    intake: MatterIntake, photos: Sequence[tuple[CheckedUpload, bytes]], actor_id: int | None
 ) -> str:
     body = {
         "actor": actor_id,
@@ -235,14 +222,18 @@ def _intake_fingerprint(
         "phone": intake.phone.strip(),
         "resident": intake.resident_id,
         "channel": intake.channel,
-        "photos": [photo.sha256 for photo in photos],
+        "photos": [photo.sha256 for photo, _content in photos],
     }
     # Keyed (HMAC): the body holds the full phone, and with the stored mask a plain hash would
     # give it back after 10,000 guesses.
     return request_hash(body, keyed_as="matter-request")
 
 
-def _check_photos(photos: Iterable[PhotoUpload]) -> tuple[list[_CheckedPhoto], list[Problem]]:
+def _check_photos(
+    photos: Iterable[PhotoUpload],
+) -> tuple[list[tuple[CheckedUpload, bytes]], list[Problem]]:
+    """Every photo checked as any upload (core.uploads) and as a PNG or JPG; the problems of
+    every photo, not only the first one's, as problems of the field `photos`."""
     listed = list(photos)
     problems: list[Problem] = []
     if len(listed) > MAX_PHOTOS:
@@ -254,14 +245,10 @@ def _check_photos(photos: Iterable[PhotoUpload]) -> tuple[list[_CheckedPhoto], l
             )
         )
         return [], problems
-    checked: list[_CheckedPhoto] = []
+    checked: list[tuple[CheckedUpload, bytes]] = []
     for photo in listed:
         try:
-            upload = check_upload(
-                photo.filename,
-                photo.content,
-                max_bytes=int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"]),
-            )
+            [(upload, content)] = checked_uploads([photo])
         except InvalidInput as broken:
             problems.extend(
                 Problem(p.message_zh, p.message_en, field="photos") for p in broken.problems
@@ -276,15 +263,7 @@ def _check_photos(photos: Iterable[PhotoUpload]) -> tuple[list[_CheckedPhoto], l
                 )
             )
             continue
-        checked.append(
-            _CheckedPhoto(
-                filename=upload.filename,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-                content=photo.content,
-            )
-        )
+        checked.append((upload, content))
     return checked, problems
 
 
@@ -294,7 +273,7 @@ class _Checked:
     category: MatterCategory | None
     resident: Resident | None
     phone: str  # normalised, or ""
-    photos: list[_CheckedPhoto]
+    photos: list[tuple[CheckedUpload, bytes]]
     key: str
 
 
@@ -444,19 +423,7 @@ def _create(
                 raise
             continue
         break
-    for photo in checked.photos:
-        item = MatterPhoto(
-            matter=matter,
-            filename=photo.filename,
-            content_type=photo.content_type,
-            size=photo.size,
-            sha256=photo.sha256,
-        )
-        extension = "png" if photo.content_type == "image/png" else "jpg"
-        item.file.save(
-            f"{matter.pk}-{photo.sha256[:12]}.{extension}", ContentFile(photo.content), save=False
-        )
-        item.save()
+    attach_files(MatterPhoto, "matter", matter, checked.photos)
     _step_record(matter.pk, MatterStepKinds.RECEIVE, user, status=matter.status)
     record_event(
         actor=user,

@@ -266,13 +266,26 @@ def test_photos_png_and_jpg_only_at_most_five(world: World) -> None:
         intake=intake(),
         photos=[PhotoUpload("a.png", PNG), PhotoUpload("b.jpg", JPEG)],
     )
-    assert MatterPhoto.objects.filter(matter=matter).count() == 2
+    stored = MatterPhoto.objects.filter(matter=matter).order_by("filename")
+    assert [(p.filename, p.content_type) for p in stored] == [
+        ("a.png", "image/png"),
+        ("b.jpg", "image/jpeg"),
+    ]
+    with stored[0].file.open("rb") as saved:
+        assert saved.read() == PNG
     with pytest.raises(InvalidInput):
         matter_submit_public(
             intake=intake(channel="online"), photos=[PhotoUpload("a.pdf", b"%PDF-1.4")]
         )
     with pytest.raises(InvalidInput):
         matter_submit_public(intake=intake(channel="online"), photos=[PhotoUpload("a.png", JPEG)])
+    with pytest.raises(InvalidInput) as every_photo:
+        matter_submit_public(
+            intake=intake(channel="online"),
+            photos=[PhotoUpload("a.png", JPEG), PhotoUpload("b.pdf", b"%PDF-1.4")],
+        )
+    assert len(every_photo.value.problems) == 2
+    assert {problem.field for problem in every_photo.value.problems} == {"photos"}
     with pytest.raises(InvalidInput):
         matter_submit_public(
             intake=intake(channel="online"), photos=[PhotoUpload("a.png", PNG)] * 6

@@ -7,10 +7,9 @@ their communities (escalated ones highlighted) and act on none. Every page here 
 data, so none may be cached (`http.nostore` covers /residents/). Views parse input, fetch through the
 scoped selectors, call one service or selector, and render."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,13 +22,12 @@ from communitygate.accounts.permissions import (
 )
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
-from communitygate.core.errors import RuleBroken
 from communitygate.core.tabular import xlsx_response
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
-from communitygate.http.pages import page_window, rule_broken_to_form
+from communitygate.http.pages import page_window
 from communitygate.http.routes import one_of
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 from communitygate.matters.answer_by import answer_by_text
 from communitygate.matters.forms.matters import (
     AnswerForm,
@@ -186,26 +184,22 @@ def matter_new(request: HttpRequest) -> HttpResponse:
         form = IntakeForm(
             request.POST, request.FILES, communities=communities, categories=categories
         )
-        if form.is_valid():
-            try:
-                matter = matter_receive(
-                    actor=request.user,
-                    intake=form.intake(),
-                    photos=form.photo_uploads(),
-                )
-            except RuleBroken as broken:
-                rule_broken_to_form(form, broken)
-            else:
-                messages.success(
-                    request,
-                    _("Matter received. Tracking code: %(code)s, answer by %(date)s.")
-                    % {"code": matter.tracking_code, "date": answer_by_text(matter)},
-                )
-                return redirect("matters:matter_new")
     else:
         initial = {"community": search.community_code()} if search.is_valid() else {}
         form = IntakeForm(communities=communities, categories=categories, initial=initial)
-    return _intake_page(request, communities=communities, form=form, search=search)
+    received = run_create(
+        request,
+        form,
+        lambda: matter_receive(
+            actor=request.user, intake=form.intake(), photos=form.photo_uploads()
+        ),
+        success=lambda matter: (
+            _("Matter received. Tracking code: %(code)s, answer by %(date)s.")
+            % {"code": matter.tracking_code, "date": answer_by_text(matter)}
+        ),
+        redirect_to=reverse("matters:matter_new"),
+    )
+    return received or _intake_page(request, communities=communities, form=form, search=search)
 
 
 @only_for(works_in_a_community)

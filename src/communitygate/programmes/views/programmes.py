@@ -26,7 +26,7 @@ from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
 )
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 from communitygate.programmes.forms.programmes import (
     ActivityForm,
     AttendanceCountForm,
@@ -99,19 +99,18 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     form = ActivityForm(
         request.POST or None, communities=[(k, c.name) for k, c in communities.items()]
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = activity_create(
-                actor=request.user,
-                community=communities[form.cleaned_data["community"]],
-                fields=form.activity_fields(),
-            )
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
-        else:
-            messages.success(request, _("Activity created."))
-            return redirect("programmes:activity", activity_id=activity.pk)
-    return render(request, "programmes/activity_form.html", {"form": form})
+    created = run_create(
+        request,
+        form,
+        lambda: activity_create(
+            actor=request.user,
+            community=communities[form.cleaned_data["community"]],
+            fields=form.activity_fields(),
+        ),
+        success=_("Activity created."),
+        redirect_to=lambda activity: reverse("programmes:activity", args=[activity.pk]),
+    )
+    return created or render(request, "programmes/activity_form.html", {"form": form})
 
 
 @login_required
@@ -193,19 +192,18 @@ def programme_new(request: HttpRequest) -> HttpResponse:
         communities=[(k, c.name) for k, c in communities.items()],
         initial={"public_signup": True},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = programme_create(
-                actor=request.user,
-                community=communities[form.cleaned_data["community"]],
-                fields=form.programme_fields(),
-            )
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
-        else:
-            messages.success(request, _("Programme created."))
-            return redirect("programmes:programme", programme_id=programme.pk)
-    return render(request, "programmes/programme_form.html", {"form": form})
+    created = run_create(
+        request,
+        form,
+        lambda: programme_create(
+            actor=request.user,
+            community=communities[form.cleaned_data["community"]],
+            fields=form.programme_fields(),
+        ),
+        success=_("Programme created."),
+        redirect_to=lambda programme: reverse("programmes:programme", args=[programme.pk]),
+    )
+    return created or render(request, "programmes/programme_form.html", {"form": form})
 
 
 @login_required

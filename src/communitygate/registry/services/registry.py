@@ -18,7 +18,13 @@ from django.db.models import QuerySet
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.core import clock
 from communitygate.core.crypto import Sealed, seal, unseal
-from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
+from communitygate.core.errors import (
+    InvalidInput,
+    InvalidValue,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+)
 from communitygate.core.idnumbers import (
     ID_NUMBER_KIND,
     id_number_birth_date,
@@ -156,55 +162,38 @@ def _invalid(field: str, zh: str, en: str) -> InvalidInput:
     return InvalidInput([Problem(message_zh=zh, message_en=en, field=field)])
 
 
-class BirthDateDoesNotMatchIdNumber(InvalidInput):
+class BirthDateDoesNotMatchIdNumber(InvalidValue):
     code = "birth_date_does_not_match_id_number"
+    field = "birth_date"
 
     def __init__(self) -> None:
         super().__init__(
-            [
-                Problem(
-                    "出生日期与身份证号码第 7–14 位不一致；请核对，或留空出生日期由号码自动得出。",
-                    "The birth date differs from characters 7–14 of the ID number; check both, "
-                    "or leave the birth date empty to take it from the number.",
-                    field="birth_date",
-                )
-            ]
+            "出生日期与身份证号码第 7–14 位不一致；请核对，或留空出生日期由号码自动得出。",
+            "The birth date differs from characters 7–14 of the ID number; check both, "
+            "or leave the birth date empty to take it from the number.",
         )
-        self.message_zh, self.message_en = self.problems[0].message_zh, self.problems[0].message_en
-        self.args = (self.message,)
 
 
-class SexDoesNotMatchIdNumber(InvalidInput):
+class SexDoesNotMatchIdNumber(InvalidValue):
     code = "sex_does_not_match_id_number"
+    field = "sex"
 
     def __init__(self) -> None:
         super().__init__(
-            [
-                Problem(
-                    "性别与身份证号码第 17 位不一致（奇数为男，偶数为女）；请核对。",
-                    "The sex differs from the 17th character of the ID number (odd for male, "
-                    "even for female); check both.",
-                    field="sex",
-                )
-            ]
+            "性别与身份证号码第 17 位不一致（奇数为男，偶数为女）；请核对。",
+            "The sex differs from the 17th character of the ID number (odd for male, "
+            "even for female); check both.",
         )
-        self.message_zh, self.message_en = self.problems[0].message_zh, self.problems[0].message_en
-        self.args = (self.message,)
 
 
-class UnknownCareTag(InvalidInput):
+class UnknownCareTag(InvalidValue):
     code = "unknown_care_tag"
+    field = "tags"
 
     def __init__(self, codes: list[str]) -> None:
-        listed = "、".join(codes)
         super().__init__(
-            [
-                Problem(
-                    f"没有这些关爱标签：{listed}；请从列表中选择。",
-                    f"There are no such care tags: {', '.join(codes)}; choose from the list.",
-                    field="tags",
-                )
-            ]
+            f"没有这些关爱标签：{'、'.join(codes)}；请从列表中选择。",
+            f"There are no such care tags: {', '.join(codes)}; choose from the list.",
         )
 
 

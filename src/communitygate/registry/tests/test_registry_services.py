@@ -192,6 +192,7 @@ def test_a_birth_date_that_differs_from_the_id_number_is_refused_by_name(world: 
     with pytest.raises(BirthDateDoesNotMatchIdNumber) as raised:
         add(world, number, birth_date=dt.date(1950, 3, 9))
     assert raised.value.problems[0].field == "birth_date"
+    assert raised.value.message_zh == raised.value.problems[0].message_zh
     assert not Resident.objects.exists()
 
 
@@ -271,9 +272,13 @@ def test_only_the_communitys_staff_register_residents(world: World, person: str)
         resident_add(actor=world.user(person), household=household, fields=fields(id_number(19)))
 
 
-def test_an_unknown_care_tag_is_refused(world: World) -> None:
-    with pytest.raises(UnknownCareTag):
+def test_an_unknown_care_tag_is_refused_by_name(world: World) -> None:
+    with pytest.raises(UnknownCareTag) as raised:
         add(world, id_number(20), tag_codes=("no-such-tag",))
+    assert raised.value.problems[0].field == "tags"
+    assert raised.value.message_en == (
+        "There are no such care tags: no-such-tag; choose from the list."
+    )
 
 
 # Changing a resident ---------------------------------------------------------------------------

@@ -7,22 +7,20 @@ import datetime as dt
 import io
 import random
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from communitygate.accounts.permissions import works_in_a_community
-from communitygate.core.errors import RuleBroken
 from communitygate.core.idnumbers import generate_id_number
 from communitygate.core.tabular import xlsx_response
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
-from communitygate.http.pages import rule_broken_to_form
+from communitygate.http.steps import run_create
 from communitygate.registry.forms.importing import ResidentImportForm
 from communitygate.registry.permissions import communities_staffed_by
 from communitygate.registry.selectors.importing import (
@@ -49,22 +47,20 @@ PROBLEMS_PER_PAGE = 100
 def import_list(request: HttpRequest) -> HttpResponse:
     communities = list(communities_staffed_by(request.user).order_by("code"))
     form = ResidentImportForm(request.POST or None, request.FILES or None, communities=communities)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            batch = resident_import_start(
-                actor=request.user,
-                community=form.chosen_community(),
-                filename=upload.name,
-                content=upload.read(),
-            )
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
-        else:
-            messages.success(
-                request, _("The file is queued; every row is checked before anything is written.")
-            )
-            return redirect("registry:import_detail", batch_id=batch.pk)
+    started = run_create(
+        request,
+        form,
+        lambda: resident_import_start(
+            actor=request.user,
+            community=form.chosen_community(),
+            filename=form.cleaned_data["file"].name,
+            content=form.cleaned_data["file"].read(),
+        ),
+        success=_("The file is queued; every row is checked before anything is written."),
+        redirect_to=lambda batch: reverse("registry:import_detail", args=[batch.pk]),
+    )
+    if started:
+        return started
     imports = imports_visible_to(request.user).select_related("community", "uploaded_by")[
         :LIST_LIMIT
     ]

@@ -30,7 +30,7 @@ from communitygate.http.pages import (
     rule_broken_to_form,
     rule_broken_to_messages,
 )
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 from communitygate.orgs.models import Organisation
 from communitygate.registry.exports import residents_export
 from communitygate.registry.forms.registry import (
@@ -346,15 +346,18 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
         birth_date_from_id_number=from_number,
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            resident_update(actor=request.user, resident=resident, fields=form.resident_fields())
-        except RuleBroken as broken:
-            rule_broken_to_form(form, broken)
-        else:
-            messages.success(request, _("Record saved."))
-            return redirect("registry:resident", resident_id=resident.pk)
-    return render(request, "registry/registry_form.html", {"form": form, "resident": resident})
+    saved = run_create(
+        request,
+        form,
+        lambda: resident_update(
+            actor=request.user, resident=resident, fields=form.resident_fields()
+        ),
+        success=_("Record saved."),
+        redirect_to=reverse("registry:resident", args=[resident.pk]),
+    )
+    return saved or render(
+        request, "registry/registry_form.html", {"form": form, "resident": resident}
+    )
 
 
 @login_required
