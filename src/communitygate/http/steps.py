@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from communitygate.core.errors import RuleBroken
+from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 
 
@@ -49,17 +49,27 @@ def run_create[T](
     success: str | Callable[[T], str],
     redirect_to: str | Callable[[T], str],
     beside_fields: bool = True,
+    back: str | None = None,
 ) -> HttpResponse | None:
     """On a valid POST of `form`, `create()`; then the `success` message (or `success(created)`)
     and a redirect to `redirect_to` (or `redirect_to(created)`, a URL or a URL name). None when
     the page is to show the form: a GET, a form with errors, or a broken rule, whose problems are
-    added to the form (`rule_broken_to_form`, `beside_fields` as there)."""
+    added to the form (`rule_broken_to_form`, `beside_fields` as there).
+
+    With `back`, only the input's problems (InvalidInput) go beside the form; any other broken
+    rule (the record moved on meanwhile) is a message on the page `back` names."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
         created = create()
-    except RuleBroken as broken:
+    except InvalidInput as broken:
         rule_broken_to_form(form, broken, beside_fields=beside_fields)
         return None
+    except RuleBroken as broken:
+        if back is None:
+            rule_broken_to_form(form, broken, beside_fields=beside_fields)
+            return None
+        rule_broken_to_messages(request, broken)
+        return redirect(back)
     messages.success(request, success(created) if callable(success) else success)
     return redirect(redirect_to(created) if callable(redirect_to) else redirect_to)

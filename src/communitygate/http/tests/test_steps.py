@@ -176,3 +176,25 @@ def test_a_refusal_of_the_person_on_a_create_page_is_the_403_page() -> None:
 
     with pytest.raises(PermissionDenied):
         run_create(request, NameForm(request.POST), act, success="x", redirect_to="/things/")
+
+
+def test_with_back_only_the_input_stays_on_the_form_and_a_moved_record_goes_back() -> None:
+    def invalid() -> None:
+        raise InvalidInput([Problem("名称已用", "name taken", field="name")])
+
+    def moved_on() -> None:
+        raise StaleObject()
+
+    request = posted({"name": "门"})
+    form = NameForm(request.POST)
+    assert (
+        run_create(request, form, invalid, success="x", redirect_to="/x/", back="/thing/") is None
+    )
+    assert form.errors["name"] == ["名称已用 / name taken"]
+
+    request = posted({"name": "门"})
+    form = NameForm(request.POST)
+    answer = run_create(request, form, moved_on, success="x", redirect_to="/x/", back="/thing/")
+    assert answer is not None and answer["Location"] == "/thing/"
+    assert said(request) == [("error", StaleObject().message)]
+    assert not form.errors

@@ -1,17 +1,13 @@
-"""What the supervision pages share: one page of a list, a form's service call, a stored file."""
+"""What the supervision pages share: one page of a list, a stored file."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, HttpRequest
 
-from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.models import AttachedFile
-from communitygate.http.pages import page_window, rule_broken_to_form, rule_broken_to_messages
+from communitygate.http.pages import page_window
 
 PAGE_SIZE = 50
 
@@ -42,24 +38,6 @@ def page_of(request: HttpRequest, rows: QuerySet[Any], size: int = PAGE_SIZE) ->
         next_offset=window.next_offset,
         query=query.urlencode(),
     )
-
-
-def submit_form(
-    request: HttpRequest, form: Any, act: Callable[[], str], *, done: str, back: str
-) -> HttpResponse | None:
-    """Run a valid form's service call (`act` answers where to go next). Its input problems go
-    beside the form's fields (None: show the form again); any other broken rule — the record
-    moved on meanwhile — is a message on `back`; a refusal of the person is the 403 page."""
-    try:
-        target = act()
-    except InvalidInput as broken:
-        rule_broken_to_form(form, broken)
-        return None
-    except RuleBroken as broken:
-        rule_broken_to_messages(request, broken)
-        return redirect(back)
-    messages.success(request, done)
-    return redirect(target)
 
 
 def file_download(attached: AttachedFile) -> FileResponse:

@@ -16,7 +16,7 @@ from communitygate.accounts.permissions import supervision_office_ids
 from communitygate.core.errors import NotFound, PermissionDenied
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.forms import (
     CompleteForm,
@@ -52,7 +52,7 @@ from communitygate.oversight.services.inspections import (
     wall_record_add,
     wall_record_remove,
 )
-from communitygate.oversight.views.common import file_download, page_of, submit_form
+from communitygate.oversight.views.common import file_download, page_of
 from communitygate.oversight.workflow import INSPECTION
 
 # Inspections -------------------------------------------------------------------------------------
@@ -84,15 +84,16 @@ def _plan_form(request: HttpRequest) -> InspectionForm:
 def inspection_new(request: HttpRequest) -> HttpResponse:
     form = _plan_form(request)
     if request.method == "POST" and form.is_valid():
-        answer = submit_form(
+        answer = run_create(
             request,
             form,
             lambda: reverse(
                 "oversight:inspection",
                 args=[inspection_plan(actor=request.user, request=form.inspection_request()).pk],
             ),
-            done=_("Inspection planned. Its checklist is built from the published catalog."),
+            success=_("Inspection planned. Its checklist is built from the published catalog."),
             back=reverse("oversight:inspections"),
+            redirect_to=str,
         )
         if answer is not None:
             return answer
@@ -148,12 +149,13 @@ def finding_new(request: HttpRequest, inspection_id: int) -> HttpResponse:
     form = _finding_form(request.POST, request.FILES)
     back = reverse("oversight:inspection", args=[inspection.pk])
     if form.is_valid():
-        answer = submit_form(
+        answer = run_create(
             request,
             form,
             lambda: _recorded(request, inspection, form, back),
-            done=_("Finding recorded. It is on the violations register."),
+            success=_("Finding recorded. It is on the violations register."),
             back=back,
+            redirect_to=str,
         )
         if answer is not None:
             return answer
@@ -269,7 +271,9 @@ def wall_add(request: HttpRequest, code: str) -> HttpResponse:
             )
             return back
 
-        answer = submit_form(request, form, add, done=_("Recorded on the wall."), back=back)
+        answer = run_create(
+            request, form, add, success=_("Recorded on the wall."), back=back, redirect_to=str
+        )
         if answer is not None:
             return answer
     return _wall_page(request, community, form=form)

@@ -17,7 +17,7 @@ from communitygate.accounts.permissions import supervision_office_ids
 from communitygate.core import clock
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
-from communitygate.http.steps import run_step
+from communitygate.http.steps import run_create, run_step
 from communitygate.oversight.forms import NoticeForm, OrderFilterForm, RespondForm
 from communitygate.oversight.models import CorrectionOrder, NoticeStates
 from communitygate.oversight.permissions import (
@@ -52,7 +52,7 @@ from communitygate.oversight.services.notices import (
     order_respond,
     order_return,
 )
-from communitygate.oversight.views.common import file_download, page_of, submit_form
+from communitygate.oversight.views.common import file_download, page_of
 from communitygate.oversight.workflow import NOTICE, ORDER
 
 # Notices -----------------------------------------------------------------------------------------
@@ -119,15 +119,16 @@ def _notice_form(request: HttpRequest) -> NoticeForm:
 def notice_new(request: HttpRequest) -> HttpResponse:
     form = _notice_form(request)
     if request.method == "POST" and form.is_valid():
-        answer = submit_form(
+        answer = run_create(
             request,
             form,
             lambda: reverse(
                 "oversight:notice",
                 args=[notice_draft(actor=request.user, request=form.notice_request()).pk],
             ),
-            done=_("Notice drafted. The head of a supervision office approves it."),
+            success=_("Notice drafted. The head of a supervision office approves it."),
             back=reverse("oversight:notices"),
+            redirect_to=str,
         )
         if answer is not None:
             return answer
@@ -256,12 +257,13 @@ def order_respond_page(request: HttpRequest, order_id: int) -> HttpResponse:
             )
             return back
 
-        answer = submit_form(
+        answer = run_create(
             request,
             form,
             respond,
-            done=_("Correction report sent. The supervision office reviews it."),
+            success=_("Correction report sent. The supervision office reviews it."),
             back=back,
+            redirect_to=str,
         )
         if answer is not None:
             return answer

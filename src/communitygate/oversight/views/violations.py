@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from communitygate.core import clock
 from communitygate.http.guards import only_for
+from communitygate.http.steps import run_create
 from communitygate.oversight.forms import ConfirmForm, ReasonForm, ViolationFilterForm
 from communitygate.oversight.models import Violation, ViolationStates
 from communitygate.oversight.permissions import (
@@ -41,7 +42,7 @@ from communitygate.oversight.selectors import (
     violations_filtered,
 )
 from communitygate.oversight.services.violations import violation_confirm, violation_dismiss
-from communitygate.oversight.views.common import page_of, submit_form
+from communitygate.oversight.views.common import page_of
 from communitygate.oversight.workflow import VIOLATION
 
 LATEST = 10
@@ -134,12 +135,13 @@ def violation_confirm_page(request: HttpRequest, violation_id: int) -> HttpRespo
     VIOLATION.authorise(request.user, violation, "confirm")  # an outsider's 403 before the form
     form = _confirm_form(violation, request.POST)
     if form.is_valid():
-        answer = submit_form(
+        answer = run_create(
             request,
             form,
             lambda: _confirmed(request, violation, form),
-            done=_("Violation confirmed. The department is told."),
+            success=_("Violation confirmed. The department is told."),
             back=reverse("oversight:violation", args=[violation.pk]),
+            redirect_to=str,
         )
         if answer is not None:
             return answer
@@ -158,12 +160,13 @@ def violation_dismiss_page(request: HttpRequest, violation_id: int) -> HttpRespo
     VIOLATION.authorise(request.user, violation, "dismiss")
     form = ReasonForm(request.POST)
     if form.is_valid():
-        answer = submit_form(
+        answer = run_create(
             request,
             form,
             lambda: _dismissed(request, violation, form.cleaned_data["reason"]),
-            done=_("Violation dismissed."),
+            success=_("Violation dismissed."),
             back=reverse("oversight:violation", args=[violation.pk]),
+            redirect_to=str,
         )
         if answer is not None:
             return answer
