@@ -83,11 +83,13 @@ def notify_published(notice_id: int) -> int:
 
 
 @task()
-def notify_answered(order_id: int) -> int:
+def notify_answered(order_id: int, revision: int) -> int:
+    """`revision` is the order's revision the answer gave it: the key of this one answer, so a
+    retried task sends nothing twice whatever happened to the order since."""
     order = CorrectionOrder.objects.select_related("department").get(pk=order_id)
     return notifications_send(
         recipients=_supervision_people(),
-        key=f"order-answered:{order.pk}:{order.revision}",
+        key=f"order-answered:{order.pk}:{revision}",
         text_zh=f"{order.department.name}报送了整改情况，请审核。",
         text_en=f"{order.department.name} answered its correction order; please review.",
         link=reverse("oversight:order", args=[order.pk]),
@@ -95,11 +97,12 @@ def notify_answered(order_id: int) -> int:
 
 
 @task()
-def notify_returned(order_id: int) -> int:
+def notify_returned(order_id: int, revision: int) -> int:
+    """`revision` as for notify_answered: the key of this one return."""
     order = CorrectionOrder.objects.get(pk=order_id)
     return notifications_send(
         recipients=_department_people([order.department_id]),
-        key=f"order-returned:{order.pk}:{order.revision}",
+        key=f"order-returned:{order.pk}:{revision}",
         text_zh=f"整改报告被退回：{order.return_reason[:200]}",
         text_en=f"Your correction report was returned: {order.return_reason[:200]}",
         link=reverse("oversight:order", args=[order.pk]),

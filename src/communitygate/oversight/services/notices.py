@@ -358,8 +358,11 @@ def order_respond(
     with transaction.atomic():
         transition_apply(ORDER, actor=actor, subject=order, action="respond", values=values)
         attach_files(OrderEvidence, "order", order, checked)
-        transaction.on_commit(lambda: background.notify_answered.enqueue(order.pk))
-    return CorrectionOrder.objects.get(pk=order.pk)
+        answered = CorrectionOrder.objects.get(pk=order.pk)
+        transaction.on_commit(
+            lambda: background.notify_answered.enqueue(answered.pk, answered.revision)
+        )
+    return answered
 
 
 def order_accept(*, actor: AnyUser, order: CorrectionOrder) -> CorrectionOrder:
@@ -417,8 +420,11 @@ def order_return(*, actor: AnyUser, order: CorrectionOrder, reason: str) -> Corr
             },
             reason=reason.strip(),
         )
-        transaction.on_commit(lambda: background.notify_returned.enqueue(order.pk))
-    return CorrectionOrder.objects.get(pk=order.pk)
+        returned = CorrectionOrder.objects.get(pk=order.pk)
+        transaction.on_commit(
+            lambda: background.notify_returned.enqueue(returned.pk, returned.revision)
+        )
+    return returned
 
 
 def _after_commit_notify_overdue(order_id: int) -> None:
