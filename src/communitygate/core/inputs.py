@@ -14,7 +14,8 @@ field:
 
 Imported files are checked by their one reader (`core.tabular`), which names the row and column.
 
-`Offset` bounds an API offset: no database takes an OFFSET beyond 64 bits.
+`Offset` bounds an API offset: no database takes an OFFSET beyond 64 bits; `RowId` bounds an id
+sent in a body the same way.
 """
 
 import json
@@ -28,6 +29,9 @@ from pydantic import Field
 
 MAX_OFFSET = 1_000_000_000
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+# A row id sent in a body (a list of ids to name): within what a database key holds, so that a
+# huge number is a 422 naming its field, not an overflow inside the query.
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 # C0 control characters other than tab, line feed and carriage return.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -20,6 +20,7 @@ from communitygate.core.people import AnyUser
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.oversight.models import (
     CorrectionOrder,
+    Finding,
     Inspection,
     Notice,
     NoticeStates,
@@ -76,6 +77,23 @@ def inspections_visible_to(user: AnyUser) -> QuerySet[Inspection]:
     if communities:
         condition |= Q(communities__in=communities)
     return inspections.filter(condition).distinct()
+
+
+def findings_visible_to(user: AnyUser) -> QuerySet[Finding]:
+    """An inspection's findings: all for the district's overseers; for a department those naming
+    it, for a community's staff those about their community (an inspection naming several
+    departments or communities shows each only its own)."""
+    findings = Finding.objects.all()
+    if oversees_district(user):
+        return findings
+    condition = Q(pk__in=[])
+    departments = department_staff_ids(user)
+    if departments:
+        condition |= Q(department_id__in=departments)
+    communities = staffed_community_ids(user)
+    if communities:
+        condition |= Q(community_id__in=communities)
+    return findings.filter(condition)
 
 
 def access_inspection(user: AnyUser, inspection_id: int) -> Inspection:

@@ -146,15 +146,21 @@ def notices_filtered(notices: QuerySet[Notice], state: str = "") -> QuerySet[Not
         notices.select_related("office", "corrects")
         .prefetch_related(
             Prefetch("departments", queryset=Organisation.objects.order_by("code")),
-            Prefetch("violations", queryset=Violation.objects.only("pk").order_by("pk")),
+            Prefetch(
+                "violations",
+                queryset=Violation.objects.only("pk", "department_id").order_by("pk"),
+            ),
             Prefetch("overdue_orders", queryset=CorrectionOrder.objects.only("pk").order_by("pk")),
         )
         .order_by("-published_at", "-created_at", "-pk")
     )
 
 
-def notice_violations(notice: Notice) -> list[Violation]:
-    return list(notice.violations.select_related("department", "community").order_by("pk"))
+def notice_violations(notice: Notice, violations: QuerySet[Violation]) -> list[Violation]:
+    """The violations a notice names, among `violations` (those the person sees)."""
+    return list(
+        violations.filter(notices=notice).select_related("department", "community").order_by("pk")
+    )
 
 
 def published_notices() -> QuerySet[Notice]:
@@ -437,20 +443,26 @@ def communities_with_unadmitted_wall() -> list[tuple[str, str, int]]:
     return sorted(((code, name, n) for code, name, n in rows), key=lambda r: (-r[2], r[0]))
 
 
-def inspection_findings(inspection: Inspection) -> list[Finding]:
-    """An inspection's findings with what each row shows: the community, the department, the
-    plaque or ledger, its files and the violation it became."""
+def inspection_findings(inspection: Inspection, findings: QuerySet[Finding]) -> list[Finding]:
+    """An inspection's findings among `findings` (those the person sees:
+    permissions.findings_visible_to) with what each row shows: the community, the department,
+    the plaque or ledger, its files and the violation it became."""
     return list(
-        Finding.objects.filter(inspection=inspection)
+        findings.filter(inspection=inspection)
         .select_related("community", "department", "wall_record", "recorded_by", "violation")
         .prefetch_related("files")
         .order_by("pk")
     )
 
 
-def finding_file_of(inspection: Inspection, file_id: int) -> FindingFile:
-    """A file of one of the inspection's findings, or NotFound (never another inspection's)."""
-    found = FindingFile.objects.filter(pk=file_id, finding__inspection=inspection).first()
+def finding_file_of(
+    inspection: Inspection, file_id: int, findings: QuerySet[Finding]
+) -> FindingFile:
+    """A file of one of the inspection's findings among `findings` (those the person sees), or
+    NotFound (never another inspection's, nor a finding the person may not see)."""
+    found = FindingFile.objects.filter(
+        pk=file_id, finding__inspection=inspection, finding__in=findings
+    ).first()
     if found is None:
         raise NotFound("文件", "file")
     return found

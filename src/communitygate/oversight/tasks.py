@@ -6,13 +6,15 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
+from django.utils import translation
 
 from communitygate.accounts.models import Roles
 from communitygate.accounts.permissions import DEPARTMENT_STAFF_ROLES
 from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
+from communitygate.core.pdf import chinese_date
 from communitygate.orgs.models import Organisation, OrganisationKinds
-from communitygate.oversight.models import CorrectionOrder, Notice, Violation
+from communitygate.oversight.models import CorrectionOrder, Notice, Violation, ViolationSources
 
 SUPERVISION_ROLES = frozenset({Roles.INSPECTOR, Roles.HEAD})
 
@@ -29,13 +31,19 @@ def _department_people(department_ids: Iterable[int]) -> QuerySet:
 @task()
 def notify_new_violation(violation_id: int) -> int:
     violation = Violation.objects.select_related("department").get(pk=violation_id)
-    who = violation.department.name if violation.department else "（部门待认定）"
-    who_en = violation.department.name if violation.department else "(department to be named)"
+    department = violation.department
+    who = department.name if department else "（部门待认定）"
+    who_en = (department.name_en or department.name) if department else "(department to be named)"
+    source = ViolationSources(violation.source)
+    with translation.override("zh-hans"):
+        source_zh = str(source.label)
+    with translation.override("en"):
+        source_en = str(source.label)
     return notifications_send(
         recipients=_supervision_people(),
         key=f"violation:{violation.pk}",
-        text_zh=f"新的违规记录：{who} · {violation.get_source_display()} · {violation.summary}",
-        text_en=f"New violation: {who_en} · {violation.source} · {violation.summary}",
+        text_zh=f"新的违规记录：{who} · {source_zh} · {violation.summary}",
+        text_en=f"New violation: {who_en} · {source_en} · {violation.summary}",
         link=reverse("oversight:violation", args=[violation.pk]),
     )
 
@@ -75,7 +83,7 @@ def notify_published(notice_id: int) -> int:
         sent += notifications_send(
             recipients=_department_people([order.department_id]),
             key=f"order:{order.pk}",
-            text_zh=f"限期改正：请于{order.due_on:%Y年%m月%d日}前报送整改情况（{notice.number}）。",
+            text_zh=f"限期改正：请于{chinese_date(order.due_on)}前报送整改情况（{notice.number}）。",
             text_en=f"Correction order: report your correction by {order.due_on} ({notice.number}).",
             link=reverse("oversight:order", args=[order.pk]),
         )
@@ -110,12 +118,14 @@ def notify_returned(order_id: int, revision: int) -> int:
 
 
 @task()
-def notify_overdue(order_id: int) -> int:
+def notify_overdue(order_id: int, revision: int) -> int:
+    """`revision` is the one the lapse gave the order: an order that lapses again after an
+    answer was returned is told again."""
     order = CorrectionOrder.objects.select_related("department", "notice").get(pk=order_id)
     recipients = list(_department_people([order.department_id])) + list(_supervision_people())
     return notifications_send(
         recipients=recipients,
-        key=f"order-overdue:{order.pk}",
+        key=f"order-overdue:{order.pk}:{revision}",
         text_zh=f"{order.department.name}未在期限内整改（{order.notice.number}），已逾期。",
         text_en=f"{order.department.name} did not correct by the deadline ({order.notice.number}).",
         link=reverse("oversight:order", args=[order.pk]),

@@ -25,6 +25,7 @@ from communitygate.oversight.models import (
 )
 from communitygate.oversight.permissions import (
     access_inspection,
+    findings_visible_to,
     inspections_visible_to,
 )
 from communitygate.oversight.selectors import (
@@ -163,11 +164,13 @@ def finding_out(finding: Finding) -> FindingOut:
     )
 
 
-def inspection_detail_out(inspection: Inspection) -> InspectionDetailOut:
+def inspection_detail_out(user: Any, inspection: Inspection) -> InspectionDetailOut:
     return InspectionDetailOut(
         **_inspection_fields(inspection),
         checklist=[CheckOut(**check) for check in inspection.checklist],
-        findings=[finding_out(f) for f in inspection_findings(inspection)],
+        findings=[
+            finding_out(f) for f in inspection_findings(inspection, findings_visible_to(user))
+        ],
     )
 
 
@@ -200,12 +203,14 @@ def plan_inspection(request: HttpRequest, payload: InspectionIn) -> Status[Inspe
         ),
         idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
-    return Status(201, inspection_detail_out(access_inspection(request.user, inspection.pk)))
+    return Status(
+        201, inspection_detail_out(request.user, access_inspection(request.user, inspection.pk))
+    )
 
 
 @router.get("/supervision/inspections/{inspection_id}", response=InspectionDetailOut)
 def get_inspection(request: HttpRequest, inspection_id: int) -> InspectionDetailOut:
-    return inspection_detail_out(access_inspection(request.user, inspection_id))
+    return inspection_detail_out(request.user, access_inspection(request.user, inspection_id))
 
 
 @router.post("/supervision/inspections/{inspection_id}/findings", response={201: FindingOut})
@@ -228,7 +233,11 @@ def record_finding(
         ),
         idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
     )
-    recorded = next(f for f in inspection_findings(inspection) if f.pk == finding.pk)
+    recorded = next(
+        f
+        for f in inspection_findings(inspection, findings_visible_to(request.user))
+        if f.pk == finding.pk
+    )
     return Status(201, finding_out(recorded))
 
 
@@ -241,4 +250,4 @@ def complete_inspection(
         inspection=access_inspection(request.user, inspection_id),
         conclusion=payload.conclusion,
     )
-    return inspection_detail_out(access_inspection(request.user, inspection.pk))
+    return inspection_detail_out(request.user, access_inspection(request.user, inspection.pk))

@@ -8,9 +8,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Field, Query, Schema, Status
 
+from communitygate.accounts.permissions import department_staff_ids
 from communitygate.core.errors import RuleBroken
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, RowId
 from communitygate.core.paging import page_bounds
 from communitygate.oversight.api.common import (
     DepartmentOut,
@@ -32,6 +33,7 @@ from communitygate.oversight.permissions import (
     access_order,
     notices_visible_to,
     orders_visible_to,
+    sees_every_violation,
 )
 from communitygate.oversight.selectors import (
     notice_orders,
@@ -103,14 +105,14 @@ class NoticeIn(Schema):
     facts: str = ""
     rule_broken: str = ""
     correction_required: str = ""
-    violations: list[int] = Field(default_factory=list, description="Confirmed violations' ids.")
-    overdue_orders: list[int] = Field(
+    violations: list[RowId] = Field(default_factory=list, description="Confirmed violations' ids.")
+    overdue_orders: list[RowId] = Field(
         default_factory=list, description="Overdue correction orders' ids, named again."
     )
     correction_workdays: int | None = Field(
         None, description="Working days to correct (1–60); left out: the district's default."
     )
-    corrects: int | None = Field(None, description="The id of the published notice corrected.")
+    corrects: RowId | None = Field(None, description="The id of the published notice corrected.")
     office: str | None = None
 
 
@@ -119,7 +121,16 @@ def _departments(notice: Notice) -> list[DepartmentOut]:
     return [DepartmentOut(code=d.code, name=d.name) for d in named]
 
 
-def _notice_fields(notice: Notice) -> dict[str, Any]:
+def _named_violation_ids(notice: Notice, user: Any) -> list[int]:
+    """The ids of the violations a notice names that the person may see: all for the
+    district's overseers, a department's own for its staff, none for anyone else."""
+    if sees_every_violation(user):
+        return sorted(v.pk for v in notice.violations.all())
+    departments = set(department_staff_ids(user))
+    return sorted(v.pk for v in notice.violations.all() if v.department_id in departments)
+
+
+def _notice_fields(notice: Notice, user: Any) -> dict[str, Any]:
     return {
         "id": notice.pk,
         "number": notice.number,
@@ -131,7 +142,7 @@ def _notice_fields(notice: Notice) -> dict[str, Any]:
         "correction_workdays": notice.correction_workdays,
         "office": notice.office.code,
         "departments": _departments(notice),
-        "violations": sorted(v.pk for v in notice.violations.all()),
+        "violations": _named_violation_ids(notice, user),
         "overdue_orders": sorted(o.pk for o in notice.overdue_orders.all()),
         "corrects": notice.corrects.number if notice.corrects else None,
         "created_at": notice.created_at,
@@ -149,7 +160,8 @@ def order_brief(order: CorrectionOrder) -> OrderBriefOut:
 def notice_detail_out(user: Any, notice_id: int) -> NoticeDetailOut:
     notice = access_notice(user, notice_id)
     return NoticeDetailOut(
-        **_notice_fields(notice), orders=[order_brief(o) for o in notice_orders(notice)]
+        **_notice_fields(notice, user),
+        orders=[order_brief(o) for o in notice_orders(notice, orders_visible_to(user))],
     )
 
 
@@ -160,7 +172,9 @@ def list_notices(request: HttpRequest, query: Query[NoticeQuery]) -> NoticePage:
     notices = notices_filtered(notices_visible_to(request.user), query.state)
     return NoticePage(
         count=notices.count(),
-        items=[NoticeOut(**_notice_fields(n)) for n in notices[offset : offset + limit]],
+        items=[
+            NoticeOut(**_notice_fields(n, request.user)) for n in notices[offset : offset + limit]
+        ],
     )
 
 

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.audit.transitions import transition_apply
@@ -27,6 +27,7 @@ from communitygate.core.idempotency import (
     idempotent_create,
     request_hash,
 )
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.uploads import CheckedUpload, FileUpload, attach_files, checked_uploads
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -164,7 +165,7 @@ def inspection_plan(
         with transaction.atomic():
             inspection = Inspection.objects.create(
                 office=office,
-                title=request.title.strip()[:200],
+                title=mask_personal_data(request.title.strip())[:200],
                 starts_on=request.starts_on,
                 ends_on=request.ends_on,
                 checklist=inspection_checklist(),
@@ -201,7 +202,7 @@ def inspection_complete(*, actor: AnyUser, inspection: Inspection, conclusion: s
         actor=actor,
         subject=inspection,
         action="complete",
-        values={"conclusion": conclusion.strip()},
+        values={"conclusion": mask_personal_data(conclusion.strip())},
         changes={"conclusion": ["", conclusion.strip()]},
     )
     return Inspection.objects.get(pk=inspection.pk)
@@ -346,7 +347,7 @@ def _finding_create(
             community=community,
             department=department,
             wall_record=wall_record,
-            description=request.description.strip(),
+            description=mask_personal_data(request.description.strip()),
             recorded_by=user,
             recorded_at=clock.now(),
             idempotency_key=key,
@@ -415,19 +416,14 @@ def _wall_put(
     if current is not None:
         return current
     match = _admitting(kind, name, requirements or admitted_wall_requirements())
-    record = WallRecord.objects.create(
-        community=community,
-        kind=kind,
-        name=name,
-        plaque=_catalog_plaque(name, match) if kind == WallKinds.PLAQUE else None,
-        ledger=_catalog_ledger(name, match) if kind == WallKinds.LEDGER else None,
-        item_id=match.item_id if match else None,
-        admitted=match is not None,
-        source=source,
-        note=note.strip()[:300],
-        recorded_by=acting_user(actor),
-        updated_at=clock.now(),
-    )
+    try:
+        with transaction.atomic():
+            record = _wall_insert(actor, community, kind, name, source, note, match)
+    except IntegrityError:
+        # Someone recorded the same name at the same moment: theirs is the current record.
+        return WallRecord.objects.get(
+            community=community, kind=kind, name=name, removed_on__isnull=True
+        )
     record_event(
         actor=acting_user(actor),
         action="wall_record.add",
@@ -443,6 +439,30 @@ def _wall_put(
         ),
     )
     return record
+
+
+def _wall_insert(
+    actor: AnyUser,
+    community: Organisation,
+    kind: str,
+    name: str,
+    source: str,
+    note: str,
+    match: WallRequirement | None,
+) -> WallRecord:
+    return WallRecord.objects.create(
+        community=community,
+        kind=kind,
+        name=name,
+        plaque=_catalog_plaque(name, match) if kind == WallKinds.PLAQUE else None,
+        ledger=_catalog_ledger(name, match) if kind == WallKinds.LEDGER else None,
+        item_id=match.item_id if match else None,
+        admitted=match is not None,
+        source=source,
+        note=note.strip()[:300],
+        recorded_by=acting_user(actor),
+        updated_at=clock.now(),
+    )
 
 
 def _wall_problems(kind: str, name: str) -> list[Problem]:

@@ -17,12 +17,19 @@ from django.db.models.functions import Coalesce
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.audit.transitions import transition_apply
 from communitygate.core import clock, workdays
-from communitygate.core.errors import InvalidInput, PermissionDenied, Problem
+from communitygate.core.errors import (
+    InvalidInput,
+    PermissionDenied,
+    Problem,
+    RuleBroken,
+    StaleObject,
+)
 from communitygate.core.idempotency import (
     idempotency_key_checked,
     idempotent_create,
     request_hash,
 )
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.uploads import FileUpload, attach_files, checked_uploads
 from communitygate.oversight import tasks as background
@@ -42,6 +49,7 @@ from communitygate.oversight.workflow import (
     ORDER,
     VIOLATION,
     DeadlineRun,
+    SupervisionStepNotAllowed,
 )
 
 # District-wide notices ------------------------------------------------------------------------------
@@ -111,16 +119,24 @@ def _notice_problems(request: NoticeRequest) -> list[Problem]:
 
 
 def _named_violations(ids: Iterable[int]) -> list[Violation]:
+    """The violations a notice names: confirmed, and named by no published notice yet (each
+    violation is named, and ordered corrected, once)."""
     wanted = list(dict.fromkeys(ids))
-    found = {v.pk: v for v in Violation.objects.filter(pk__in=wanted).select_related("department")}
+    found = {
+        v.pk: v
+        for v in Violation.objects.filter(pk__in=wanted, state=ViolationStates.CONFIRMED)
+        .exclude(notices__state=NoticeStates.PUBLISHED)
+        .select_related("department")
+    }
     problems = [
         Problem(
-            f"违规记录 {pk} 不存在或尚未确认：通报只点名已确认的违规。",
-            f"Violation {pk} does not exist or is not confirmed: notices name confirmed ones only.",
+            f"违规记录 {pk} 不存在、尚未确认或已被通报：通报只点名尚未通报的已确认违规。",
+            f"Violation {pk} does not exist, is not confirmed or was already named in a notice: "
+            "notices name confirmed violations not named before.",
             field="violations",
         )
         for pk in wanted
-        if pk not in found or found[pk].state != ViolationStates.CONFIRMED
+        if pk not in found
     ]
     if problems:
         raise InvalidInput(problems)
@@ -130,15 +146,18 @@ def _named_violations(ids: Iterable[int]) -> list[Violation]:
 def _overdue_orders(ids: Iterable[int]) -> list[CorrectionOrder]:
     wanted = list(dict.fromkeys(ids))
     found = {
-        o.pk: o for o in CorrectionOrder.objects.filter(pk__in=wanted, state=OrderStates.OVERDUE)
+        o.pk: o
+        for o in CorrectionOrder.objects.filter(pk__in=wanted, state=OrderStates.OVERDUE).exclude(
+            named_again_in__state=NoticeStates.PUBLISHED
+        )
     }
     missing = [pk for pk in wanted if pk not in found]
     if missing:
         raise InvalidInput(
             [
                 Problem(
-                    f"整改通知 {pk} 不存在或未逾期。",
-                    f"Correction order {pk} does not exist or is not overdue.",
+                    f"整改通知 {pk} 不存在、未逾期或已被再次点名。",
+                    f"Correction order {pk} does not exist, is not overdue or was already named again.",
                     field="overdue_orders",
                 )
                 for pk in missing
@@ -187,10 +206,10 @@ def notice_draft(*, actor: AnyUser, request: NoticeRequest, idempotency_key: str
         now = clock.now()
         with transaction.atomic():
             notice = Notice.objects.create(
-                title=request.title.strip()[:200],
-                facts=request.facts.strip(),
-                rule_broken=request.rule_broken.strip(),
-                correction_required=request.correction_required.strip(),
+                title=mask_personal_data(request.title.strip())[:200],
+                facts=mask_personal_data(request.facts.strip()),
+                rule_broken=mask_personal_data(request.rule_broken.strip()),
+                correction_required=mask_personal_data(request.correction_required.strip()),
                 correction_workdays=request.correction_workdays
                 or int(settings.COMMUNITYGATE["CORRECTION_WORKDAYS"]),
                 office=office,
@@ -294,6 +313,7 @@ def notice_publish(*, actor: AnyUser, notice: Notice) -> Notice:
                     },
                     changes={"number": [None, notice_number(today.year, sequence)]},
                 )
+                _still_nameable(notice)
                 _issue_orders(notice, issued_on=today, due_on=due_on)
                 transaction.on_commit(lambda: background.notify_published.enqueue(notice.pk))
             break
@@ -301,6 +321,42 @@ def notice_publish(*, actor: AnyUser, notice: Notice) -> Notice:
             if attempt == 2:
                 raise
     return Notice.objects.get(pk=notice.pk)
+
+
+def _still_nameable(notice: Notice) -> None:
+    """At publication, under lock: every violation the notice names is still confirmed and named
+    by no other published notice, and every overdue order it names again is still overdue and not
+    named again elsewhere (two drafts naming the same violation: the second to publish is refused,
+    so no violation gets two orders)."""
+    violation_ids = list(notice.violations.values_list("pk", flat=True))
+    order_ids = list(notice.overdue_orders.values_list("pk", flat=True))
+    list(Violation.objects.select_for_update().filter(pk__in=violation_ids).values_list("pk"))
+    list(CorrectionOrder.objects.select_for_update().filter(pk__in=order_ids).values_list("pk"))
+    others = Notice.objects.filter(state=NoticeStates.PUBLISHED).exclude(pk=notice.pk)
+    if (
+        others.filter(violations__in=violation_ids).exists()
+        or others.filter(overdue_orders__in=order_ids).exists()
+    ):
+        raise AlreadyNamed()
+    if (
+        Violation.objects.filter(pk__in=violation_ids)
+        .exclude(state=ViolationStates.CONFIRMED)
+        .exists()
+    ):
+        raise AlreadyNamed()
+    if CorrectionOrder.objects.filter(pk__in=order_ids).exclude(state=OrderStates.OVERDUE).exists():
+        raise AlreadyNamed()
+
+
+class AlreadyNamed(RuleBroken):
+    code = "notice_names_moved_on"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "通报点名的违规记录或整改通知已被其他通报点名，或状态已改变：请退回草稿并修改。",
+            "A violation or order this notice names was named by another notice or has changed "
+            "since: return the draft and revise it.",
+        )
 
 
 def _issue_orders(notice: Notice, *, issued_on: dt.date, due_on: dt.date) -> None:
@@ -346,7 +402,7 @@ def order_respond(
     checked = checked_uploads(evidence)
     now = clock.now()
     values: dict[str, object] = {
-        "response": response.strip(),
+        "response": mask_personal_data(response.strip()),
         "responded_by": acting_user(actor),
         "responded_at": now,
         "return_reason": "",
@@ -414,7 +470,7 @@ def order_return(*, actor: AnyUser, order: CorrectionOrder, reason: str) -> Corr
             subject=order,
             action="return",
             values={
-                "return_reason": reason.strip(),
+                "return_reason": mask_personal_data(reason.strip()),
                 "decided_by": acting_user(actor),
                 "decided_at": clock.now(),
             },
@@ -427,8 +483,9 @@ def order_return(*, actor: AnyUser, order: CorrectionOrder, reason: str) -> Corr
     return returned
 
 
-def _after_commit_notify_overdue(order_id: int) -> None:
-    transaction.on_commit(lambda: background.notify_overdue.enqueue(order_id))
+def _after_commit_notify_overdue(order: CorrectionOrder) -> None:
+    lapsed = CorrectionOrder.objects.get(pk=order.pk)
+    transaction.on_commit(lambda: background.notify_overdue.enqueue(lapsed.pk, lapsed.revision))
 
 
 def orders_lapse(today: dt.date | None = None) -> int:
@@ -440,10 +497,13 @@ def orders_lapse(today: dt.date | None = None) -> int:
     for order in CorrectionOrder.objects.filter(
         state__in=[OrderStates.ISSUED, OrderStates.RETURNED], due_on__lt=today
     ).order_by("pk"):
-        with transaction.atomic():
-            transition_apply(
-                ORDER, actor=run, subject=order, action="lapse", values={"overdue_since": today}
-            )
-            _after_commit_notify_overdue(order.pk)
+        try:
+            with transaction.atomic():
+                transition_apply(
+                    ORDER, actor=run, subject=order, action="lapse", values={"overdue_since": today}
+                )
+                _after_commit_notify_overdue(order)
+        except (SupervisionStepNotAllowed, StaleObject):
+            continue  # answered while the run went by: not overdue; the others still lapse
         lapsed += 1
     return lapsed

@@ -15,6 +15,7 @@ from communitygate.audit.recorder import created_fields, record_event
 from communitygate.audit.transitions import transition_apply
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem
+from communitygate.core.logmask import mask_personal_data
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.oversight import tasks as background
@@ -32,6 +33,9 @@ from communitygate.oversight.workflow import (
 
 
 def violation_record(**fields: object) -> Violation:
+    """A violation on record (its summary with ID numbers and phones masked: it is shown to
+    inspectors, departments and in notifications), its audit event, and the inspectors told."""
+    fields["summary"] = mask_personal_data(str(fields.get("summary", "")))[:300]
     now = clock.now()
     violation = Violation.objects.create(created_at=now, updated_at=now, **fields)
     record_event(
@@ -155,8 +159,8 @@ def violation_confirm(
     values: dict[str, object] = {
         "severity": confirmation.severity,
         "rule_source": confirmation.rule_source,
-        "rule_cited": confirmation.rule_cited.strip()[:300],
-        "decision_note": confirmation.note.strip(),
+        "rule_cited": mask_personal_data(confirmation.rule_cited.strip())[:300],
+        "decision_note": mask_personal_data(confirmation.note.strip()),
         "decided_by": acting_user(actor),
         "decided_at": clock.now(),
     }
@@ -200,7 +204,7 @@ def violation_dismiss(*, actor: AnyUser, violation: Violation, reason: str) -> V
         subject=violation,
         action="dismiss",
         values={
-            "decision_note": reason.strip(),
+            "decision_note": mask_personal_data(reason.strip()),
             "decided_by": acting_user(actor),
             "decided_at": clock.now(),
         },

@@ -937,3 +937,33 @@ def test_a_body_over_the_request_limit_is_refused_whole(world: World) -> None:
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "bad_request"
     assert Violation.objects.count() == 0
+
+
+def test_an_id_beyond_any_database_key_is_a_422_naming_its_list(world: World) -> None:
+    huge = 99999999999999999999
+    body = {**notice_body([]), "violations": [huge]}
+    assert problem_columns(post("inspector", world, NOTICES, body)) == {"payload.violations.0"}
+    body = {**notice_body([]), "overdue_orders": [huge]}
+    assert problem_columns(post("inspector", world, NOTICES, body)) == {"payload.overdue_orders.0"}
+
+
+def test_each_party_to_an_inspection_sees_only_its_own_findings(world: World) -> None:
+    inspection = planned(world, departments=["DEPT-MZ", "DEPT-WJ"], communities=[COMMUNITY, OTHER])
+    findings = f"{INSPECTIONS}/{inspection['id']}/findings"
+    theirs = {
+        "kind": "other",
+        "description": "卫健局要求伊春路社区自行排名",
+        "community": OTHER,
+        "department": "DEPT-WJ",
+        "files": [{"filename": "排名表.png", "content_base64": b64(PNG)}],
+    }
+    recorded = post("inspector", world, findings, theirs)
+    assert recorded.status_code == 201, recorded.content
+    detail = f"{INSPECTIONS}/{inspection['id']}"
+    assert [f["id"] for f in get("inspector", world, detail).json()["findings"]] == [
+        recorded.json()["id"]
+    ]
+    for outsider in ("department_clerk", "community_secretary"):
+        assert get(outsider, world, detail).json()["findings"] == []
+    for party in ("department_clerk_other", "community_secretary_other"):
+        assert len(get(party, world, detail).json()["findings"]) == 1

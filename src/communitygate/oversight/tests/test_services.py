@@ -23,7 +23,7 @@ from communitygate.catalog.services import (
     plaque_create,
 )
 from communitygate.core import clock
-from communitygate.core.errors import InvalidInput, PermissionDenied
+from communitygate.core.errors import InvalidInput, PermissionDenied, RuleBroken
 from communitygate.core.periods import parse_period
 from communitygate.core.uploads import FileUpload
 from communitygate.core.workdays import HolidayScheduleMissing
@@ -626,12 +626,17 @@ def test_answers_returns_and_lapses_tell_whom_they_concern(transactional_db: Non
     assert told(f"order-returned:{returned.pk}:{returned.revision}") == DEPARTMENT_MZ
     orders_lapse(TEN_WORKDAYS_LATER + dt.timedelta(days=1))
     run_queue()
-    assert told(f"order-overdue:{lapsing.pk}") == {
+    lapsing.refresh_from_db()
+    assert told(f"order-overdue:{lapsing.pk}:{lapsing.revision}") == {
         "department_clerk_other",
         "inspector",
         "supervision_head",
     }
-    assert told(f"order-overdue:{answered.pk}") == DEPARTMENT_MZ | {"inspector", "supervision_head"}
+    returned.refresh_from_db()
+    assert told(f"order-overdue:{returned.pk}:{returned.revision}") == DEPARTMENT_MZ | {
+        "inspector",
+        "supervision_head",
+    }
 
 
 # The scorecard --------------------------------------------------------------------------------
@@ -907,3 +912,35 @@ def test_filling_from_the_catalog_enters_every_required_plaque_and_ledger_once(
     assert AuditEvent.objects.filter(action="wall_record.fill").count() == 1
     assert records.count() == 4
     assert not WallRecord.objects.exclude(community=community).exists()
+
+
+# What the review found ----------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_violation_is_named_and_ordered_corrected_once(world: World) -> None:
+    violation = confirmed_violation(world, "department")
+    first = approved(world, [violation])
+    second = approved(world, [violation])  # drafted before the first was published
+    notice_publish(actor=world.user("inspector"), notice=first)
+    with pytest.raises(InvalidInput):
+        drafted(world, [violation])  # a published notice named it
+    with pytest.raises(RuleBroken) as refused:
+        notice_publish(actor=world.user("inspector"), notice=second)
+    assert refused.value.code == "notice_names_moved_on"
+    second.refresh_from_db()
+    assert second.state == "approved" and second.number is None
+    assert CorrectionOrder.objects.filter(violations=violation).count() == 1
+
+
+@pytest.mark.django_db
+def test_free_text_keeps_no_id_number_or_phone(world: World) -> None:
+    violation = confirmed_violation(world, "department")
+    notice = drafted(
+        world,
+        [violation],
+        facts="经办人 110101199003074514，电话 13812345678，要求社区填表。",
+    )
+    assert "110101199003074514" not in notice.facts
+    assert "13812345678" not in notice.facts
+    assert "110101" in notice.facts  # masked, not removed

@@ -31,6 +31,7 @@ from communitygate.oversight.permissions import (
     can_inspect,
     can_keep_wall,
     can_read_wall,
+    findings_visible_to,
     inspections_visible_to,
 )
 from communitygate.oversight.selectors import (
@@ -122,7 +123,7 @@ def _inspection_page(
                 (community, can_read_wall(user, community))
                 for community in inspection.communities.order_by("path")
             ],
-            "findings": inspection_findings(inspection),
+            "findings": inspection_findings(inspection, findings_visible_to(request.user)),
             "actions": actions,
             "can_record": can_record,
             "finding_form": finding_form or (_finding_form() if can_record else None),
@@ -199,7 +200,7 @@ def inspection_step(request: HttpRequest, inspection_id: int, action: str) -> Ht
 def finding_file(request: HttpRequest, inspection_id: int, file_id: int) -> FileResponse:
     """A finding's photo or file, for whoever sees the inspection (never another's file)."""
     inspection = access_inspection(request.user, inspection_id)
-    return file_download(finding_file_of(inspection, file_id))
+    return file_download(finding_file_of(inspection, file_id, findings_visible_to(request.user)))
 
 
 # The wall ----------------------------------------------------------------------------------------

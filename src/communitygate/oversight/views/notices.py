@@ -28,6 +28,7 @@ from communitygate.oversight.permissions import (
     orders_visible_to,
     reaches_supervision_pages,
     sees_every_violation,
+    violations_visible_to,
 )
 from communitygate.oversight.selectors import (
     notice_candidates,
@@ -145,7 +146,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
         "oversight/notice_detail.html",
         {
             "notice": notice,
-            "violations": notice_violations(notice),
+            "violations": notice_violations(notice, violations_visible_to(user)),
             "departments": list(notice.departments.order_by("code")),
             "overdue_orders": list(notice.overdue_orders.select_related("department", "notice")),
             "orders": orders,
