@@ -24,6 +24,7 @@ from communitygate.orgs.api import router as orgs_router
 from communitygate.oversight.api import router as oversight_router
 from communitygate.programmes.api.programmes import router as programmes_router
 from communitygate.registry.api.registry import router as registry_router
+from communitygate.web.auditlog.api import router as audit_router
 from communitygate.workcalendar.api import router as calendar_router
 
 api = NinjaAPI(
@@ -44,6 +45,7 @@ api.add_router("", matters_router)
 api.add_router("", programmes_router)
 api.add_router("", matters_public_router)
 api.add_router("", oversight_router)
+api.add_router("", audit_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

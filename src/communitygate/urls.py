@@ -28,6 +28,7 @@ urlpatterns = [
     path("public/", include("communitygate.matters.public_urls")),
     path("public/", include("communitygate.programmes.public_urls")),
     path("open311/v2/", include("communitygate.matters.open311")),
+    path("audit/", include("communitygate.web.auditlog.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

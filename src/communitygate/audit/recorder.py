@@ -99,13 +99,19 @@ def record_event(
 
 
 def record_operation_event(
-    *, action: str, subject: str, subject_id: str, changes: Changes | None = None
+    *,
+    action: str,
+    subject: str,
+    subject_id: str,
+    changes: Changes | None = None,
+    actor: AnyUser = None,
 ) -> AuditEvent:
     """Append one event about an operation on the installation rather than on one row (a key
-    rotation): `subject` stands for the object type ("core.personal_data_keys"), run by no
-    signed-in person (a command on the server)."""
+    rotation, a verification of the chain): `subject` stands for the object type
+    ("core.personal_data_keys", "audit.chain"); `actor` is the person who asked for it, or None
+    for a command on the server."""
     return _append(
-        actor=None,
+        actor=actor,
         action=action,
         object_type=subject,
         object_id=subject_id,

@@ -1,8 +1,10 @@
-"""Reads of the audit log: an object's history and the verification of the whole chain."""
+"""Reads of the audit log: an object's history, the log filtered for the audit bureau's page
+and API, and the verification of the whole chain."""
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from communitygate.audit.models import GENESIS_HASH, AuditEvent
 from communitygate.audit.recorder import event_digest
@@ -17,6 +19,43 @@ class ChainBreak:
 
 def audit_events_for(*, object_type: str, object_id: str) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type=object_type, object_id=object_id).order_by("id")
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    """What the auditor asks for; every part optional. `action` is exact, or a prefix when it
+    ends in "." ("notice." is every step of a notice). `object_type` is the recorded type
+    ("dispatch.task") or its model name alone ("task"). `since` is inclusive, `until` exclusive."""
+
+    actor: str = ""
+    action: str = ""
+    object_type: str = ""
+    object_id: str = ""
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+
+
+def audit_events_filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """The events that match, newest first. Every column shown is on the event itself (the
+    actor's username is stored with it), so a page of them is one query."""
+    events = AuditEvent.objects.all()
+    if filters.actor:
+        events = events.filter(actor_username=filters.actor)
+    if filters.action.endswith("."):
+        events = events.filter(action__startswith=filters.action)
+    elif filters.action:
+        events = events.filter(action=filters.action)
+    if filters.object_type:
+        events = events.filter(
+            Q(object_type=filters.object_type) | Q(object_type__endswith=f".{filters.object_type}")
+        )
+    if filters.object_id:
+        events = events.filter(object_id=filters.object_id)
+    if filters.since is not None:
+        events = events.filter(occurred_at__gte=filters.since)
+    if filters.until is not None:
+        events = events.filter(occurred_at__lt=filters.until)
+    return events.order_by("-id")
 
 
 def audit_chain_first_break(chunk_size: int = 2000) -> ChainBreak | None:

@@ -29,6 +29,9 @@ NO_STORE_PREFIXES: tuple[str, ...] = (
     "/api/v1/programmes",
     "/api/v1/enrolments",
     "/api/v1/public/matters",
+    # The audit log names who did what to whom (object descriptions, changed values).
+    "/audit",
+    "/api/v1/audit",
 )
 
 

@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         # (office, supervision, audit); the roles are read from the grants already loaded.
         "nav_residents": can_read_rates(user),
         "nav_can_use_admin": can_use_admin_site(user) or can_read_audit_log(user),
+        # 审计日志: the audit bureau alone (separation of duties).
+        "nav_audit_log": can_read_audit_log(user),
         "nav_calendar_warning": calendar_warning(user),
         "nav_unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),
     }

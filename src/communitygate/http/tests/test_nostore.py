@@ -20,6 +20,8 @@ PERSONAL_URL_MODULES = (
     "communitygate.matters.",
     "communitygate.disputes.",
     "communitygate.programmes.",
+    # The audit log: object descriptions and changed values name residents too.
+    "communitygate.web.auditlog.",
 )
 API_MOUNT = "/api/v1"
 
@@ -133,10 +135,17 @@ def _api_routes() -> Iterator[str]:
     from communitygate.matters.api.public import router as matters_public_router
     from communitygate.programmes.api.programmes import router as programmes_router
     from communitygate.registry.api.registry import router as registry_router
+    from communitygate.web.auditlog.api import router as audit_router
 
     pending = [
         ("", router)
-        for router in (registry_router, matters_router, programmes_router, matters_public_router)
+        for router in (
+            registry_router,
+            matters_router,
+            programmes_router,
+            matters_public_router,
+            audit_router,
+        )
     ]
     while pending:
         base, current = pending.pop()

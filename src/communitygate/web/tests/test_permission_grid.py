@@ -276,6 +276,13 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/admin/accounts/apitoken/"): ADMIN_OFFICE_VIEW,
     ("GET", "/admin/audit/auditevent/"): AUDIT_LOG,
     ("GET", "/admin/audit/auditevent/{event}/change/"): AUDIT_LOG,
+    # The audit log's own page, its chain verification and its API: the audit bureau alone
+    # (separation of duties); the page answers 404 to everyone else, the API 403.
+    ("GET", "/audit/"): row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (("auditor",), PAGE)),
+    ("POST", "/audit/verify/"): row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (("auditor",), REDIRECT)),
+    ("GET", "/api/v1/audit/events"): row(
+        FORBIDDEN, (SIGNED_OUT, UNAUTHENTICATED), (("auditor",), PAGE)
+    ),
     ("GET", "/admin/auth/user/"): ADMIN_OFFICE_VIEW,
     ("GET", "/admin/auth/user/{person}/change/"): ADMIN_OFFICE_VIEW,
     ("GET", "/admin/auth/user/{person}/password/"): ADMIN_OFFICE_ADMIN_PAGE,
@@ -1222,6 +1229,7 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "role": "clerk",
         "active_from": "2026-01-01",
     },
+    ("POST", "/audit/verify/"): lambda seed: {},
     ("POST", "/admin/auth/user/{person}/password/"): lambda seed: {
         "password1": "grid-new-passphrase-2026",
         "password2": "grid-new-passphrase-2026",
@@ -1231,6 +1239,7 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
 
 # Signing out changes nothing that belongs to the app; every other write names its state.
 EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
+    ("POST", "/audit/verify/"): lambda seed: audit_count("audit.verify"),
     ("POST", "/admissions/{draft}/attachments/"): lambda seed: (
         ApplicationAttachment.objects.count(),
         audit_count("application.attach"),

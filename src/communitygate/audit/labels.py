@@ -1,0 +1,170 @@
+"""What the audit log's actions and objects are called (审计日志的操作与对象名称).
+
+Every action the tree records has a label here: the services' own events (`task.send`) and each
+workflow's steps (`<workflow>.<action>`, audit.transitions), in English with their Chinese
+translation in the catalog. An object type is named by its model's verbose name; an operation's
+subject (not a row) by SUBJECT_LABELS. Anything unknown is shown as recorded, never hidden.
+"""
+
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "activity.attendance": _("Activity attendance recorded"),
+    "activity.cancel": _("Activity cancelled"),
+    "activity.create": _("Activity created"),
+    "activity.update": _("Activity updated"),
+    "api_token.issue": _("API token issued"),
+    "api_token.revoke": _("API token revoked"),
+    "application.attach": _("Attachment added to an application"),
+    "application.create": _("Application created"),
+    "application.detach": _("Attachment withdrawn from an application"),
+    "application.revise": _("Application revised"),
+    "application.submit": _("Application submitted"),
+    "application.withdraw": _("Application withdrawn"),
+    "application.return": _("Application returned for revision"),
+    "application.forward": _("Application forwarded to the committee"),
+    "application.office_reject": _("Application rejected by the office"),
+    "application.committee_reject": _("Application rejected by the committee"),
+    "application.redirect": _("Application redirected to purchase of services"),
+    "application.open_consultation": _("Application's consultation opened"),
+    "application.close_consultation": _("Application's consultation closed"),
+    "application.approve": _("Application approved"),
+    "application.urgent_approve": _("Urgent application approved"),
+    "review_round.open_consultation": _("Review round's consultation opened"),
+    "review_round.close_consultation": _("Review round's consultation closed"),
+    "review_round.decide": _("Review round decided"),
+    "ballot.cast": _("Ballot cast"),
+    "calendar_year.enter": _("Holiday calendar entered"),
+    "catalog.publish": _("Catalog edition published"),
+    "catalog_import.cancel": _("Catalog import cancelled"),
+    "catalog_import.check": _("Catalog import checked"),
+    "catalog_import.confirm": _("Catalog import confirmed"),
+    "catalog_item.admit": _("Item admitted to the catalog"),
+    "catalog_item.create": _("Catalog item created"),
+    "catalog_item.revise": _("Catalog item revised"),
+    "catalog_item.suspend": _("Catalog item suspended"),
+    "catalog_item.reinstate": _("Catalog item reinstated"),
+    "catalog_item.retire": _("Catalog item retired"),
+    "negative_list.block": _("Entry added to the negative list"),
+    "negative_list.retire": _("Negative list entry retired"),
+    "funding_commitment.record": _("Funding commitment recorded"),
+    "task.send": _("Task sent"),
+    "assignment.accept": _("Assignment accepted"),
+    "assignment.refuse": _("Assignment refused"),
+    "assignment.submit": _("Assignment's results submitted"),
+    "assignment.confirm": _("Assignment's results confirmed"),
+    "assignment.return": _("Assignment's results returned"),
+    "assignment.request_extension": _("Extension requested"),
+    "assignment.grant_extension": _("Extension granted"),
+    "assignment.decline_extension": _("Extension declined"),
+    "off_platform_report.create": _("Off-platform work reported"),
+    "violation.record": _("Violation recorded"),
+    "violation.confirm": _("Violation confirmed"),
+    "violation.dismiss": _("Violation not confirmed"),
+    "violation.correct": _("Violation corrected"),
+    "inspection.plan": _("Inspection planned"),
+    "inspection.complete": _("Inspection completed"),
+    "inspection.cancel": _("Inspection cancelled"),
+    "finding.record": _("Inspection finding recorded"),
+    "notice.draft": _("Notice drafted"),
+    "notice.approve": _("Notice approved"),
+    "notice.return": _("Notice returned to its drafter"),
+    "notice.publish": _("Notice published"),
+    "notice.withdraw": _("Notice withdrawn"),
+    "correction_order.issue": _("Correction order issued"),
+    "correction_order.respond": _("Correction order answered"),
+    "correction_order.accept": _("Correction accepted"),
+    "correction_order.return": _("Correction returned"),
+    "correction_order.lapse": _("Correction order overdue"),
+    "wall_record.add": _("Plaque or ledger added to the wall"),
+    "wall_record.fill": _("Wall filled from the catalog"),
+    "wall_record.remove": _("Plaque or ledger removed from the wall"),
+    "organisation.create": _("Organisation created"),
+    "organisation.update": _("Organisation updated"),
+    "membership.grant": _("Membership granted"),
+    "membership.end": _("Membership ended"),
+    "user.create": _("Account created"),
+    "user.set_password": _("Password set"),
+    "personal_data.keys_rotated": _("Personal-data keys rotated"),
+    "household.add": _("Household added"),
+    "resident.add": _("Resident added"),
+    "resident.update": _("Resident updated"),
+    "resident.move_out": _("Resident moved out"),
+    "resident.tags": _("Resident's care tags set"),
+    "resident.search": _("Residents searched by ID number"),
+    "resident.export": _("Residents exported"),
+    "resident.reveal": _("Resident's personal data shown in full"),
+    "resident.reveal_denied": _("Resident's personal data refused in full"),
+    "resident_import.start": _("Resident import started"),
+    "resident_import.complete": _("Resident import completed"),
+    "visit.plan": _("Home visit planned"),
+    "visit.plan_tagged": _("Home visits planned for a care tag"),
+    "visit.record": _("Home visit recorded"),
+    "volunteer.register": _("Volunteer registered"),
+    "volunteer.hours": _("Volunteer hours recorded"),
+    "care_tag.create": _("Care tag created"),
+    "care_tag.change": _("Care tag changed"),
+    "matter_category.create": _("Matter category created"),
+    "matter_category.change": _("Matter category changed"),
+    "matter.receive": _("Matter received"),
+    "matter.assign": _("Matter assigned"),
+    "matter.answer": _("Matter answered"),
+    "matter.close": _("Matter closed"),
+    "matter.reopen": _("Matter reopened"),
+    "matter.escalate": _("Matter escalated"),
+    "matter.rate": _("Matter rated"),
+    "matter.recount_answer_by": _("Matter's answer deadline recounted"),
+    "matter.export": _("Matters exported"),
+    "matter.reveal_phone": _("Reporter's phone shown in full"),
+    "matter.reveal_phone_denied": _("Reporter's phone refused in full"),
+    "dispute.open": _("Dispute registered"),
+    "dispute.add_party": _("Party added to a dispute"),
+    "dispute.session_add": _("Mediation session recorded"),
+    "dispute.conclude": _("Dispute concluded"),
+    "dispute.agreement_print": _("Mediation agreement printed"),
+    "programme.create": _("Programme created"),
+    "programme.session_add": _("Programme session added"),
+    "programme.attendance": _("Programme attendance recorded"),
+    "programme.close": _("Programme closed"),
+    "enrolment.sign_up": _("Enrolment made"),
+    "enrolment.withdraw": _("Enrolment withdrawn"),
+    "audit.verify": _("Audit chain verified"),
+}
+
+# Operations on the installation rather than on one row (recorder.record_operation_event).
+SUBJECT_LABELS: dict[str, Promise] = {
+    "core.personal_data_keys": _("Personal-data keys"),
+    "audit.chain": _("Audit chain"),
+}
+
+# audit.selectors.ChainBreak.reason, as a person reads it.
+BREAK_REASONS: dict[str, Promise] = {
+    "previous-hash link does not match": _("its link to the event before it does not match"),
+    "content does not match its hash": _("its content does not match its hash"),
+}
+
+
+def action_label(action: str) -> str:
+    """The action in the active language, or as recorded when no label names it."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
+
+
+def object_type_label(object_type: str) -> str:
+    """The model's verbose name ("dispatch.task" is 任务), an operation's subject, or the type
+    as recorded."""
+    subject = SUBJECT_LABELS.get(object_type)
+    if subject is not None:
+        return str(subject)
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    return str(model._meta.verbose_name)
+
+
+def break_reason_label(reason: str) -> str:
+    label = BREAK_REASONS.get(reason)
+    return str(label) if label is not None else reason
