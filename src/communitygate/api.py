@@ -18,6 +18,7 @@ from communitygate.admissions.api import router as admissions_router
 from communitygate.catalog.api import router as catalog_router
 from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.api import router as dispatch_router
+from communitygate.funding.api import router as funding_router
 from communitygate.matters.api.matters import router as matters_router
 from communitygate.matters.api.public import router as matters_public_router
 from communitygate.orgs.api import router as orgs_router
@@ -46,6 +47,7 @@ api.add_router("", programmes_router)
 api.add_router("", matters_public_router)
 api.add_router("", oversight_router)
 api.add_router("", audit_router)
+api.add_router("", funding_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "communitygate.workcalendar",
     "communitygate.catalog",
     "communitygate.admissions",
+    "communitygate.funding",
     "communitygate.dispatch",
     "communitygate.registry",
     "communitygate.matters",
@@ -257,6 +258,9 @@ COMMUNITYGATE: dict[str, Any] = {
     "NOTICE_NUMBER_PREFIX": os.environ.get("COMMUNITYGATE_NOTICE_PREFIX", "市北督通"),
     # A correction order's deadline, in working days after the notice is published (default).
     "CORRECTION_WORKDAYS": 10,
+    # A community's share of a delegated item's funding is overdue this many working days after
+    # its period ends unpaid (funding_overdue, daily): a `payment_overdue` violation.
+    "FUNDING_OVERDUE_WORKDAYS": 20,
 }
 
 # Personal information keys (core.crypto). Empty: derived from SECRET_KEY, for development only.

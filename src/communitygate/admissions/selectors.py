@@ -156,3 +156,23 @@ def admitted_scope(item_id: int) -> set[int] | None:
     if application is None or application.targets_all:
         return None
     return set(application.target_communities.values_list("pk", flat=True))
+
+
+def admitted_scopes(item_ids: list[int]) -> dict[int, set[int] | None]:
+    """`admitted_scope` of several items in two queries: None (all communities) for an item with
+    no application or one that targets them all."""
+    scopes: dict[int, set[int] | None] = dict.fromkeys(item_ids)
+    applications = (
+        Application.objects.filter(catalog_item_id__in=item_ids)
+        .order_by("pk")
+        .prefetch_related("target_communities")
+    )
+    seen: set[int] = set()
+    for application in applications:
+        item_id = application.catalog_item_id
+        if item_id is None or item_id in seen:
+            continue
+        seen.add(item_id)  # the first application, as admitted_scope reads it
+        if not application.targets_all:
+            scopes[item_id] = {c.pk for c in application.target_communities.all()}
+    return scopes

@@ -1,0 +1,283 @@
+"""The money trail's API (谁委托谁出钱): commitments (read), payments and their receipts, and
+balances. Every path needs a signed-in person and is scoped by funding.permissions (the office,
+supervision and audit read everything; a paying department its own; a community the money paid
+to it); a payment the person may not see answers 404, a step they may not take 403. Amounts
+travel as strings of yuan with two decimals ("1234.50"), never as JSON numbers. Lists answer
+{"count", "items"} with `limit`/`offset`."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from communitygate.admissions.models import FundingCommitment
+from communitygate.core import clock
+from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
+from communitygate.core.inputs import Offset
+from communitygate.core.paging import page_bounds
+from communitygate.core.periods import parse_period
+from communitygate.funding.models import Payment
+from communitygate.funding.permissions import (
+    access_commitment_to_pay,
+    access_payment,
+    commitments_visible_to,
+    payments_visible_to,
+)
+from communitygate.funding.selectors import (
+    Balance,
+    balances,
+    commitment_status,
+    commitments_listed,
+    payments_listed,
+)
+from communitygate.funding.services import (
+    PaymentRequest,
+    payment_confirm_receipt,
+    payment_dispute,
+    payment_record,
+)
+
+router = Router(tags=["funding"])
+
+
+def _max_limit() -> int:
+    return int(settings.COMMUNITYGATE["API_MAX_LIMIT"])
+
+
+def yuan(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01'))}"
+
+
+# Commitments --------------------------------------------------------------------------------------
+
+
+class CommitmentOut(Schema):
+    id: int
+    item: str | None = Field(description="The catalog item's code.")
+    payer: str = Field(description="The paying department's code.")
+    amount: str = Field(description='Yuan per community per year, two decimals: "1234.50".')
+    period_start: dt.date
+    period_end: dt.date | None
+    status: str = Field(description="upcoming, active or lapsed.")
+
+
+class CommitmentPage(Schema):
+    count: int
+    items: list[CommitmentOut]
+
+
+def commitment_out(commitment: FundingCommitment, today: dt.date) -> CommitmentOut:
+    item = commitment.catalog_item or (
+        commitment.application.catalog_item if commitment.application else None
+    )
+    return CommitmentOut(
+        id=commitment.pk,
+        item=item.code if item is not None else None,
+        payer=commitment.payer.code,
+        amount=yuan(commitment.amount_per_community_per_year),
+        period_start=commitment.period_start,
+        period_end=commitment.period_end,
+        status=commitment_status(commitment, today),
+    )
+
+
+@router.get("/funding/commitments", response=CommitmentPage)
+def list_commitments(request: HttpRequest, limit: int = 50, offset: Offset = 0) -> CommitmentPage:
+    """The funding commitments the caller may read (a department those it pays)."""
+    limit, offset = page_bounds(limit, offset, _max_limit())
+    commitments = commitments_listed(commitments_visible_to(request.user))
+    today = clock.today()
+    return CommitmentPage(
+        count=commitments.count(),
+        items=[commitment_out(c, today) for c in commitments[offset : offset + limit]],
+    )
+
+
+# Payments -----------------------------------------------------------------------------------------
+
+
+class PaymentIn(Schema):
+    commitment: int
+    community: str = Field(description="The community's (or social organisation's) code.")
+    amount: str = Field(description='Yuan, two decimals at most: "1234.50".')
+    paid_on: dt.date
+    voucher_number: str = ""
+    period_start: dt.date
+    period_end: dt.date
+    beyond_share: bool = Field(
+        False, description="Pay beyond the community's share on purpose (a note is required)."
+    )
+    note: str = ""
+
+
+class PaymentOut(Schema):
+    id: int
+    commitment: int
+    item: str | None
+    payer: str
+    community: str
+    amount: str
+    paid_on: dt.date
+    voucher_number: str
+    period_start: dt.date
+    period_end: dt.date
+    beyond_share: bool
+    note: str
+    state: str = Field(description="recorded, confirmed or disputed.")
+    dispute_reason: str
+    recorded_at: dt.datetime
+    decided_at: dt.datetime | None
+
+
+class PaymentPage(Schema):
+    count: int
+    items: list[PaymentOut]
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+def payment_out(payment: Payment) -> PaymentOut:
+    item = payment.commitment.catalog_item
+    return PaymentOut(
+        id=payment.pk,
+        commitment=payment.commitment_id,
+        item=item.code if item is not None else None,
+        payer=payment.payer.code,
+        community=payment.community.code,
+        amount=yuan(payment.amount),
+        paid_on=payment.paid_on,
+        voucher_number=payment.voucher_number,
+        period_start=payment.period_start,
+        period_end=payment.period_end,
+        beyond_share=payment.beyond_share,
+        note=payment.note,
+        state=payment.state,
+        dispute_reason=payment.dispute_reason,
+        recorded_at=payment.created_at,
+        decided_at=payment.decided_at,
+    )
+
+
+@router.get("/funding/payments", response=PaymentPage)
+def list_payments(request: HttpRequest, limit: int = 50, offset: Offset = 0) -> PaymentPage:
+    """The payments the caller may read: a department its own, a community those to it."""
+    limit, offset = page_bounds(limit, offset, _max_limit())
+    payments = payments_listed(payments_visible_to(request.user))
+    return PaymentPage(
+        count=payments.count(),
+        items=[payment_out(p) for p in payments[offset : offset + limit]],
+    )
+
+
+@router.post("/funding/payments", response={201: PaymentOut})
+def record_payment(request: HttpRequest, payload: PaymentIn) -> Status[PaymentOut]:
+    """Record a payment (the paying department). Send an `Idempotency-Key` to retry safely: the
+    same key and body answer the first payment."""
+    payment = payment_record(
+        actor=request.user,
+        commitment=access_commitment_to_pay(request.user, payload.commitment),
+        request=PaymentRequest(
+            community_code=payload.community,
+            amount=payload.amount,
+            paid_on=payload.paid_on,
+            voucher_number=payload.voucher_number,
+            period_start=payload.period_start,
+            period_end=payload.period_end,
+            beyond_share=payload.beyond_share,
+            note=payload.note,
+        ),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
+    )
+    return Status(201, payment_out(access_payment(request.user, payment.pk)))
+
+
+@router.post("/funding/payments/{payment_id}/confirm-receipt", response=PaymentOut)
+def confirm_receipt(request: HttpRequest, payment_id: int) -> PaymentOut:
+    """The receiving community confirms the money arrived."""
+    payment = payment_confirm_receipt(
+        actor=request.user, payment=access_payment(request.user, payment_id)
+    )
+    return payment_out(access_payment(request.user, payment.pk))
+
+
+@router.post("/funding/payments/{payment_id}/dispute", response=PaymentOut)
+def dispute_payment(request: HttpRequest, payment_id: int, payload: ReasonIn) -> PaymentOut:
+    """The receiving community disputes the payment, with a reason."""
+    payment = payment_dispute(
+        actor=request.user,
+        payment=access_payment(request.user, payment_id),
+        reason=payload.reason,
+    )
+    return payment_out(access_payment(request.user, payment.pk))
+
+
+# Balances -----------------------------------------------------------------------------------------
+
+
+class BalanceOut(Schema):
+    commitment: int
+    item: str | None
+    payer: str
+    community: str
+    community_name: str
+    period_start: dt.date
+    period_end: dt.date
+    share: str = Field(description="The community's committed share for the period (yuan).")
+    paid: str
+    confirmed: str
+    disputed: str
+    outstanding: str
+    due_on: dt.date | None = Field(
+        description="When the share falls due; null while that year's holidays are not entered."
+    )
+    overdue: bool
+
+
+class BalancePage(Schema):
+    count: int
+    period_start: dt.date
+    period_end: dt.date
+    items: list[BalanceOut]
+
+
+def balance_out(balance: Balance) -> BalanceOut:
+    return BalanceOut(
+        commitment=balance.commitment_id,
+        item=balance.item,
+        payer=balance.payer,
+        community=balance.community,
+        community_name=balance.community_name,
+        period_start=balance.period_start,
+        period_end=balance.period_end,
+        share=yuan(balance.share),
+        paid=yuan(balance.paid),
+        confirmed=yuan(balance.confirmed),
+        disputed=yuan(balance.disputed),
+        outstanding=yuan(balance.outstanding),
+        due_on=balance.due_on,
+        overdue=balance.overdue,
+    )
+
+
+@router.get("/funding/balances", response=BalancePage)
+def list_balances(
+    request: HttpRequest, item: str = "", community: str = "", period: str = ""
+) -> BalancePage:
+    """Committed share, paid, confirmed and outstanding per item, community and settlement
+    period (the calendar years of each commitment overlapping `period`: 2026, 2026-H1, 2026-Q3,
+    2026-11 or 2026-03-01..2026-06-30; empty: this year so far)."""
+    today = clock.today()
+    asked = parse_period(period, today=today)
+    rows = balances(
+        user=request.user, period=asked, item_code=item, community_code=community, today=today
+    )
+    return BalancePage(
+        count=len(rows),
+        period_start=asked.start,
+        period_end=asked.end,
+        items=[balance_out(b) for b in rows],
+    )

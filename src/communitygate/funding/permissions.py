@@ -1,0 +1,89 @@
+"""Who sees and does what with money. The office, supervision and the audit bureau read every
+commitment, payment and balance (`oversees_district`); a paying department reads its own (the
+commitments it pays and their payments) and records payments; a community (or a social
+organisation) reads the money paid to it and confirms or disputes its receipt. Everyone else
+sees nothing. Each condition on its own line (the permission grid exercises them)."""
+
+from django.db.models import Q, QuerySet
+
+from communitygate.accounts.models import Roles
+from communitygate.accounts.permissions import (
+    department_staff_ids,
+    grants_of,
+    oversees_district,
+    staffed_community_ids,
+)
+from communitygate.admissions.models import FundingCommitment
+from communitygate.core.errors import NotFound
+from communitygate.core.people import AnyUser
+from communitygate.funding.models import Payment
+from communitygate.orgs.models import OrganisationKinds
+
+
+def social_org_staff_ids(user: AnyUser) -> list[int]:
+    grants = grants_of(user, OrganisationKinds.SOCIAL_ORG, {Roles.STAFF})
+    return [grant.organisation_id for grant in grants]
+
+
+def payee_ids(user: AnyUser) -> list[int]:
+    """The organisations whose receipts this person confirms: their communities and social
+    organisations."""
+    return [*staffed_community_ids(user), *social_org_staff_ids(user)]
+
+
+def commitments_visible_to(user: AnyUser) -> QuerySet[FundingCommitment]:
+    commitments = FundingCommitment.objects.all()
+    if oversees_district(user):
+        return commitments
+    return commitments.filter(payer_id__in=department_staff_ids(user))
+
+
+def payments_visible_to(user: AnyUser) -> QuerySet[Payment]:
+    payments = Payment.objects.all()
+    if oversees_district(user):
+        return payments
+    condition = Q(pk__in=[])
+    departments = department_staff_ids(user)
+    if departments:
+        condition |= Q(payer_id__in=departments)
+    payees = payee_ids(user)
+    if payees:
+        condition |= Q(community_id__in=payees)
+    return payments.filter(condition)
+
+
+def access_payment(user: AnyUser, payment_id: int) -> Payment:
+    payment = (
+        payments_visible_to(user)
+        .select_related(
+            "commitment__catalog_item", "payer", "community", "recorded_by", "decided_by"
+        )
+        .filter(pk=payment_id)
+        .first()
+    )
+    if payment is None:
+        raise NotFound("拨付记录", "payment")
+    return payment
+
+
+def access_commitment_to_pay(user: AnyUser, commitment_id: int) -> FundingCommitment:
+    """The commitment the person's department pays; not found for a missing commitment and for
+    another payer's alike."""
+    commitment = (
+        FundingCommitment.objects.select_related("catalog_item", "application", "payer")
+        .filter(pk=commitment_id, payer_id__in=department_staff_ids(user))
+        .first()
+    )
+    if commitment is None:
+        raise NotFound("经费承诺", "funding commitment")
+    return commitment
+
+
+def can_record_payments(user: AnyUser, commitment: FundingCommitment) -> bool:
+    """The paying department's clerk or head."""
+    return commitment.payer_id in department_staff_ids(user)
+
+
+def can_acknowledge_payment(user: AnyUser, payment: Payment) -> bool:
+    """The receiving community's (or social organisation's) staff confirm or dispute."""
+    return payment.community_id in payee_ids(user)
