@@ -146,8 +146,12 @@ def seed(world: World) -> dict[str, Any]:
         order=orders["DEPT-WJ"],
         response="网格API整改报告",
     )
-    approved = notice_approve(actor=head, notice=drafted("网格API待发布通报", [mz]))
-    draft = drafted("网格API通报草稿", [mz])
+    # A violation is named by one published notice only: the notices still to publish name
+    # violations of their own.
+    mz_again = confirmed(unadmitted("department_clerk", "DEPT-MZ", COMMUNITY, "网格API违规丙"))
+    mz_draft = confirmed(unadmitted("department_clerk", "DEPT-MZ", COMMUNITY, "网格API违规丁"))
+    approved = notice_approve(actor=head, notice=drafted("网格API待发布通报", [mz_again]))
+    draft = drafted("网格API通报草稿", [mz_draft])
     inspection = inspection_plan(
         actor=inspector,
         request=InspectionRequest(
@@ -161,7 +165,7 @@ def seed(world: World) -> dict[str, Any]:
     return {
         "ovapi_violation": open_violation.pk,
         "ovapi_reported": Violation.objects.get(report=report).pk,
-        "ovapi_confirmed": mz.pk,
+        "ovapi_confirmed": mz_again.pk,
         "ovapi_published": published.pk,
         "ovapi_number": published.number,
         "ovapi_approved": approved.pk,
