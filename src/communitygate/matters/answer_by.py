@@ -10,10 +10,8 @@ estimates it escalated on (docs/residents.md).
 """
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Protocol
 
-from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
@@ -35,15 +33,6 @@ def answer_by_text(matter: HasAnswerBy, *, iso: bool = False) -> str:
     if not matter.answer_by_estimated:
         return day
     return gettext("about %(date)s (estimate)") % {"date": day}
-
-
-def in_chinese_and_english(text: Callable[[], str]) -> tuple[str, str]:
-    """`text()` in Chinese and in English, for what carries both (Open311's notice)."""
-    with translation.override("zh-hans"):
-        chinese = text()
-    with translation.override("en"):
-        english = text()
-    return chinese, english
 
 
 def estimate_note() -> str:

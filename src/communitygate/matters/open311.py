@@ -35,9 +35,10 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from communitygate.core.bilingual import in_chinese_and_english
 from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER, idempotency_key_checked
-from communitygate.matters.answer_by import answer_by_text, estimate_note, in_chinese_and_english
+from communitygate.matters.answer_by import answer_by_text, estimate_note
 from communitygate.matters.models import Matter, MatterCategory, MatterChannels, MatterStatuses
 from communitygate.matters.selectors.matters import normalise_tracking_code
 from communitygate.matters.services.matters import MatterIntake, matter_submit_public

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
+from communitygate.core.bilingual import in_chinese_and_english
 from communitygate.core.errors import NotFound
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
@@ -28,6 +29,16 @@ def organisation_get(code: str) -> Organisation:
         return Organisation.objects.select_related("parent").get(code=code)
     except Organisation.DoesNotExist:
         raise NotFound("组织机构", "organisation") from None
+
+
+def organisation_of_kind(code: str, kind: str) -> Organisation:
+    """The organisation with `code` if it is of `kind` (a community, a department…); NotFound,
+    named after the kind, for any other code."""
+    organisation = Organisation.objects.filter(code=code, kind=kind).first()
+    if organisation is None:
+        label = OrganisationKinds(kind).label
+        raise NotFound(*in_chinese_and_english(lambda: str(label)))
+    return organisation
 
 
 def organisation_descendants(organisation: Organisation) -> QuerySet[Organisation]:

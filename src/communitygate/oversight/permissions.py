@@ -18,6 +18,7 @@ from communitygate.accounts.permissions import (
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
 from communitygate.orgs.models import Organisation, OrganisationKinds
+from communitygate.orgs.selectors import organisation_of_kind
 from communitygate.oversight.models import (
     CorrectionOrder,
     Finding,
@@ -135,11 +136,7 @@ def can_keep_wall(user: AnyUser, community: Organisation) -> bool:
 def access_wall(user: AnyUser, community_code: str) -> Organisation:
     """The community whose wall the person may read; not found for a missing community and for
     one the person may not read alike."""
-    community = Organisation.objects.filter(
-        code=community_code, kind=OrganisationKinds.COMMUNITY
-    ).first()
-    if community is None:
-        raise NotFound("社区", "community")
+    community = organisation_of_kind(community_code, OrganisationKinds.COMMUNITY)
     if not can_read_wall(user, community):
         raise NotFound("社区", "community")
     return community

@@ -242,13 +242,6 @@ def wall_of(
     return records.select_related("item").order_by("admitted", "name")
 
 
-def community_by_code(code: str) -> Organisation:
-    community = Organisation.objects.filter(code=code, kind=OrganisationKinds.COMMUNITY).first()
-    if community is None:
-        raise NotFound("社区", "community")
-    return community
-
-
 # The scorecard ------------------------------------------------------------------------------------
 
 
@@ -329,13 +322,6 @@ def scorecard(period: Period, *, department_code: str = "") -> list[ScoreRow]:
         )
         for department in departments
     ]
-
-
-def department_by_code(code: str) -> Organisation:
-    department = Organisation.objects.filter(code=code, kind=OrganisationKinds.DEPARTMENT).first()
-    if department is None:
-        raise NotFound("部门", "department")
-    return department
 
 
 def open_orders_of(department: Organisation) -> QuerySet[CorrectionOrder]:

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from django.db.models import QuerySet
 from django.tasks import task
 from django.urls import reverse
-from django.utils import translation
 
 from communitygate.accounts.models import Roles
 from communitygate.accounts.permissions import DEPARTMENT_STAFF_ROLES
 from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
+from communitygate.core.bilingual import in_chinese_and_english
 from communitygate.core.pdf import chinese_date
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.oversight.models import CorrectionOrder, Notice, Violation, ViolationSources
@@ -35,10 +35,7 @@ def notify_new_violation(violation_id: int) -> int:
     who = department.name if department else "（部门待认定）"
     who_en = (department.name_en or department.name) if department else "(department to be named)"
     source = ViolationSources(violation.source)
-    with translation.override("zh-hans"):
-        source_zh = str(source.label)
-    with translation.override("en"):
-        source_en = str(source.label)
+    source_zh, source_en = in_chinese_and_english(lambda: str(source.label))
     return notifications_send(
         recipients=_supervision_people(),
         key=f"violation:{violation.pk}",

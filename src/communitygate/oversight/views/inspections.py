@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import supervision_office_ids
-from communitygate.core.errors import NotFound, PermissionDenied
+from communitygate.core.errors import PermissionDenied
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.steps import run_create, run_step
@@ -28,6 +28,7 @@ from communitygate.oversight.forms import (
 from communitygate.oversight.models import Inspection, InspectionStates, WallKinds
 from communitygate.oversight.permissions import (
     access_inspection,
+    access_wall,
     can_inspect,
     can_keep_wall,
     can_read_wall,
@@ -35,7 +36,6 @@ from communitygate.oversight.permissions import (
     inspections_visible_to,
 )
 from communitygate.oversight.selectors import (
-    community_by_code,
     community_choices,
     department_choices,
     finding_file_of,
@@ -206,13 +206,6 @@ def finding_file(request: HttpRequest, inspection_id: int, file_id: int) -> File
 # The wall ----------------------------------------------------------------------------------------
 
 
-def _wall_community(request: HttpRequest, code: str) -> Organisation:
-    community = community_by_code(code)
-    if not can_read_wall(request.user, community):
-        raise NotFound("社区", "community")
-    return community
-
-
 def _wall_page(
     request: HttpRequest, community: Organisation, *, form: WallRecordForm | None = None
 ) -> HttpResponse:
@@ -245,14 +238,14 @@ def _wall_page(
 
 @login_required
 def wall_page(request: HttpRequest, code: str) -> HttpResponse:
-    return _wall_page(request, _wall_community(request, code))
+    return _wall_page(request, access_wall(request.user, code))
 
 
 @login_required
 @require_POST
 @replay_on_resubmit
 def wall_add(request: HttpRequest, code: str) -> HttpResponse:
-    community = _wall_community(request, code)
+    community = access_wall(request.user, code)
     if not can_keep_wall(request.user, community):
         raise PermissionDenied(
             "只有本社区或督查室可以登记。", "Only the community or an inspector records this."
@@ -283,7 +276,7 @@ def wall_add(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 def wall_remove(request: HttpRequest, code: str, record_id: int) -> HttpResponse:
-    community = _wall_community(request, code)
+    community = access_wall(request.user, code)
     record = wall_record_of(community, record_id)
     return run_step(
         request,

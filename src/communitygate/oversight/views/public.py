@@ -13,11 +13,12 @@ from communitygate.core.errors import InvalidInput
 from communitygate.core.periods import Period, parse_period
 from communitygate.core.tabular import xlsx_response
 from communitygate.http.pages import rule_broken_to_form
+from communitygate.orgs.models import OrganisationKinds
+from communitygate.orgs.selectors import organisation_of_kind
 from communitygate.oversight.exports import scorecard_xlsx
 from communitygate.oversight.forms import PeriodForm
 from communitygate.oversight.printing import issuing_office_name, notice_pdf
 from communitygate.oversight.selectors import (
-    department_by_code,
     notice_orders,
     notices_naming,
     open_orders_of,
@@ -94,7 +95,7 @@ def scorecard_export(request: HttpRequest) -> HttpResponse:
 
 
 def scorecard_department(request: HttpRequest, code: str) -> HttpResponse:
-    department = department_by_code(code)
+    department = organisation_of_kind(code, OrganisationKinds.DEPARTMENT)
     form, period = _period(request)
     return render(
         request,

@@ -3,14 +3,16 @@ object (`type:id`, or a type alone), an action (exact, or a prefix ending in "."
 Beijing time (`until` inclusive)."""
 
 import datetime as dt
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.utils import translation
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.audit.selectors import AuditFilters
+from communitygate.core.bilingual import in_chinese_and_english
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.http.widgets import IsoDateInput
 
@@ -72,6 +74,10 @@ class AuditFilterForm(forms.Form):
         )
 
 
+def _joined(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
 def filters_or_invalid(form: AuditFilterForm) -> AuditFilters:
     """The filters, or InvalidInput naming each field that is wrong (in both languages)."""
     if form.is_valid():
@@ -79,9 +85,6 @@ def filters_or_invalid(form: AuditFilterForm) -> AuditFilters:
     problems = []
     for field, errors in form.errors.as_data().items():
         for error in errors:
-            with translation.override("zh-hans"):
-                message_zh = " ".join(error.messages)
-            with translation.override("en"):
-                message_en = " ".join(error.messages)
+            message_zh, message_en = in_chinese_and_english(partial(_joined, error))
             problems.append(Problem(message_zh, message_en, field=field))
     raise InvalidInput(problems)
