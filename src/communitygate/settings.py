@@ -250,6 +250,14 @@ COMMUNITYGATE: dict[str, Any] = {
     "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
     # SPEC §4: an application may go to the committee when approvals ÷ consulted bodies ≥ this.
     "CONSULTATION_PASS_THRESHOLD": "0.60",
+    # The burden forecast (负担预估): a community's capacity is its staff × working hours a year.
+    # Staff: the article's residents' committees had 5–6 staff each (SPEC §1, §6); the default
+    # is the lower figure, 5, used when a community's record gives none (Organisation.staff_count).
+    "COMMUNITY_STAFF_DEFAULT": 5,
+    # Working hours a year of one staff member: 248 working days (365 − 104 rest days − 13
+    # statutory holidays since 2025, DOMAIN.md §3.1–3.2; the method of 劳社部发〔2008〕3号, which
+    # gave 250 with 11 holidays) × 8 hours a day (Labour Law art. 36) = 1,984.
+    "STAFF_HOURS_PER_YEAR": 1984,
     "ATTACHMENT_MAX_BYTES": 10 * 1024 * 1024,
     # Days a claimed one-time form token is kept (http.formtokens): a form resent within them
     # answers its first redirect; `purge_form_submissions` (daily) deletes older claims.

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from communitygate.admissions.models import (
     Application,
@@ -15,10 +15,21 @@ from communitygate.admissions.models import (
     ReviewRound,
     RoundStatuses,
 )
+from communitygate.admissions.forecast import (
+    NO_LOAD,
+    CommunityInput,
+    CommunityLoad,
+    Forecast,
+    Requirement,
+    forecast_burden,
+)
 from communitygate.admissions.tally import Tally, tally_votes
-from communitygate.catalog.models import Ledger, Plaque
+from communitygate.catalog.models import CatalogEdition, EditionEntry, Ledger, Plaque
+from communitygate.catalog.selectors import IN_FORCE
+from communitygate.core import clock
 from communitygate.core.errors import NotFound
 from communitygate.orgs.models import Organisation
+from communitygate.orgs.selectors import active_communities, community_staff, staff_hours_per_year
 
 PUBLIC_STATUSES = (
     ApplicationStatuses.APPROVED,
@@ -113,7 +124,8 @@ def application_ballots(application: Application) -> QuerySet[Ballot]:
 @dataclass(frozen=True)
 class ApplicationBurden:
     """What an application would put on each community (社区负担): the voters weigh it, the
-    printed form shows it, and an approval carries it into the catalog item."""
+    printed form shows it, and an approval carries it into the catalog item. `forecast` sets it
+    against each targeted community's load and capacity (负担预估, `admissions.forecast`)."""
 
     targets: list[Organisation] | None  # None: every community
     ledgers: list[Ledger]
@@ -121,21 +133,103 @@ class ApplicationBurden:
     new_ledger_names: list[str]
     new_plaque_names: list[str]
     ledgers_as_typed: str  # the free text of an application filed before ledgers were chosen
+    forecast: Forecast
 
 
 def application_burden(application: Application) -> ApplicationBurden:
+    """The burden and its forecast in a fixed number of queries, however many communities."""
     targets = (
         None
         if application.targets_all
         else list(application.target_communities.select_related("parent").order_by("path"))
     )
+    ledgers = list(application.ledgers.select_related("department").order_by("code"))
+    plaques = list(application.plaques.select_related("department").order_by("code"))
+    new_ledger_names = list(application.new_ledger_names)
+    new_plaque_names = list(application.new_plaque_names)
+    today = clock.today()
+    communities = (
+        targets if targets is not None else list(active_communities(today).order_by("path"))
+    )
+    # An admitted application's own item is in force now: its forecast stays as it was voted on.
+    loads = community_loads(communities, day=today, excluding_item_id=application.catalog_item_id)
+    forecast = forecast_burden(
+        hours_per_community_year=application.estimated_hours,
+        frequency=application.frequency,
+        ledgers=[Requirement(r.code, r.name) for r in ledgers]
+        + [Requirement(None, name) for name in new_ledger_names],
+        plaques=[Requirement(r.code, r.name) for r in plaques]
+        + [Requirement(None, name) for name in new_plaque_names],
+        communities=[
+            CommunityInput(c.code, c.name, community_staff(c), loads.get(c.pk, NO_LOAD))
+            for c in communities
+        ],
+        hours_per_staff=staff_hours_per_year(),
+    )
     return ApplicationBurden(
         targets=targets,
-        ledgers=list(application.ledgers.select_related("department").order_by("code")),
-        plaques=list(application.plaques.select_related("department").order_by("code")),
-        new_ledger_names=list(application.new_ledger_names),
-        new_plaque_names=list(application.new_plaque_names),
+        ledgers=ledgers,
+        plaques=plaques,
+        new_ledger_names=new_ledger_names,
+        new_plaque_names=new_plaque_names,
         ledgers_as_typed=application.ledgers_required,
+        forecast=forecast,
+    )
+
+
+def _in_force_on(fields: dict[str, object], day: dt.date) -> bool:
+    valid_from, valid_to = fields.get("valid_from"), fields.get("valid_to")
+    if isinstance(valid_from, str) and dt.date.fromisoformat(valid_from) > day:
+        return False
+    return not (isinstance(valid_to, str) and dt.date.fromisoformat(valid_to) < day)
+
+
+def _codes(records: object) -> set[str]:
+    return {code for code, _name in records} if isinstance(records, list) else set()
+
+
+def community_loads(
+    communities: list[Organisation], *, day: dt.date, excluding_item_id: int | None = None
+) -> dict[int, CommunityLoad]:
+    """Each community's load on `day` (community id → hours a year, ledger and plaque codes):
+    the items of the latest published edition in force then (active or suspended, within their
+    valid dates), an item admitted for some communities counting only for them
+    (`admitted_scopes`). Three queries for any number of communities: the entries, and the
+    scopes of their items."""
+    latest = CatalogEdition.objects.order_by("-number").values("pk")[:1]
+    rows = EditionEntry.objects.filter(edition_id=Subquery(latest), status__in=IN_FORCE)
+    if excluding_item_id is not None:
+        rows = rows.exclude(item_id=excluding_item_id)
+    entries = [
+        (item_id, fields)
+        for item_id, fields in rows.values_list("item_id", "fields")
+        if _in_force_on(fields, day)
+    ]
+    scopes = admitted_scopes([item_id for item_id, _fields in entries])
+    everywhere = CommunityLoad(Decimal("0"), frozenset(), frozenset())
+    scoped: dict[int, list[dict[str, object]]] = {}
+    for item_id, fields in entries:
+        scope = scopes.get(item_id)
+        if scope is None:
+            everywhere = _plus(everywhere, fields)
+        else:
+            for community_id in scope:
+                scoped.setdefault(community_id, []).append(fields)
+    loads = {}
+    for community in communities:
+        load = everywhere
+        for fields in scoped.get(community.pk, []):
+            load = _plus(load, fields)
+        loads[community.pk] = load
+    return loads
+
+
+def _plus(load: CommunityLoad, fields: dict[str, object]) -> CommunityLoad:
+    hours = fields.get("estimated_hours")
+    return CommunityLoad(
+        hours=load.hours + (Decimal(hours) if isinstance(hours, str) else Decimal("0")),
+        ledger_codes=load.ledger_codes | _codes(fields.get("ledgers")),
+        plaque_codes=load.plaque_codes | _codes(fields.get("plaques")),
     )
 
 

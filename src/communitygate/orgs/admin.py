@@ -26,6 +26,7 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
         "active_from",
         "active_to",
         "illustrative",
+        "staff_count",
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Organisation | None = None) -> Any:
@@ -55,5 +56,6 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
                 active_from=data.get("active_from"),
                 active_to=data.get("active_to"),
                 illustrative=data.get("illustrative", False),
+                staff_count=data.get("staff_count"),
             )
         obj.pk = saved.pk

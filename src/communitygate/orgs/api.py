@@ -21,6 +21,7 @@ class OrganisationOut(Schema):
     illustrative: bool
     active_from: str | None
     active_to: str | None
+    staff_count: int | None = None  # a community's staff; None: the district's default
 
 
 class OrganisationPage(Schema):
@@ -46,6 +47,7 @@ def organisation_out(organisation: Organisation) -> OrganisationOut:
         illustrative=organisation.illustrative,
         active_from=organisation.active_from.isoformat() if organisation.active_from else None,
         active_to=organisation.active_to.isoformat() if organisation.active_to else None,
+        staff_count=organisation.staff_count,
     )
 
 

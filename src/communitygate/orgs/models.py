@@ -7,6 +7,7 @@ under this subdistrict" is one indexed prefix query at any depth and any scale.
 
 import datetime as dt
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -44,6 +45,15 @@ class Organisation(models.Model):
         default=False,
         help_text=_("Demo data whose name has not been verified against official records."),
     )
+    # A community's staff (社区工作人员), its capacity for the burden forecast; empty: the
+    # district's default (settings COMMUNITYGATE["COMMUNITY_STAFF_DEFAULT"]).
+    staff_count = models.PositiveSmallIntegerField(
+        _("staff count"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("A community's staff; empty: the district's default."),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -59,6 +69,10 @@ class Organisation(models.Model):
                 | models.Q(active_from__isnull=True)
                 | models.Q(active_to__gte=models.F("active_from")),
                 name="org_active_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(staff_count__isnull=True) | models.Q(staff_count__gte=1),
+                name="org_staff_count_positive",
             ),
         ]
 

@@ -1,7 +1,9 @@
 """Reads of the organisation tree. Organisations are public facts: no scoping needed to read them."""
 
 import datetime as dt
+from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from communitygate.core.bilingual import in_chinese_and_english
@@ -63,3 +65,17 @@ def active_communities(day: dt.date) -> QuerySet[Organisation]:
         Q(active_from__isnull=True) | Q(active_from__lte=day),
         Q(active_to__isnull=True) | Q(active_to__gte=day),
     )
+
+
+def community_staff(community: Organisation) -> int:
+    """A community's staff: its record's count, else the district's default (settings
+    COMMUNITYGATE["COMMUNITY_STAFF_DEFAULT"]: 5, the lower of the article's 5–6)."""
+    if community.staff_count is not None:
+        return community.staff_count
+    return int(settings.COMMUNITYGATE["COMMUNITY_STAFF_DEFAULT"])
+
+
+def staff_hours_per_year() -> Decimal:
+    """One staff member's working hours a year (settings COMMUNITYGATE["STAFF_HOURS_PER_YEAR"]:
+    248 working days × 8 hours = 1,984)."""
+    return Decimal(str(settings.COMMUNITYGATE["STAFF_HOURS_PER_YEAR"]))

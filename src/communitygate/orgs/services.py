@@ -10,7 +10,7 @@ from communitygate.core.errors import InvalidInput, Problem, RuleBroken, invalid
 from communitygate.core.people import AnyUser
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
-EDITABLE_FIELDS = ("name", "name_en", "active_from", "active_to", "illustrative")
+EDITABLE_FIELDS = ("name", "name_en", "active_from", "active_to", "illustrative", "staff_count")
 
 
 class OrganisationCodeTaken(RuleBroken):
@@ -50,6 +50,7 @@ def organisation_fields(organisation: Organisation) -> dict[str, object]:
         "active_from": organisation.active_from,
         "active_to": organisation.active_to,
         "illustrative": organisation.illustrative,
+        "staff_count": organisation.staff_count,
     }
 
 
@@ -72,6 +73,19 @@ def _check_active_dates(active_from: dt.date | None, active_to: dt.date | None) 
         )
 
 
+def _check_staff_count(staff_count: int | None) -> None:
+    if staff_count is not None and staff_count < 1:
+        raise InvalidInput(
+            [
+                Problem(
+                    "社区工作人员数至少为 1；不填则按全区默认人数计算。",
+                    "A community's staff count is at least 1; leave it empty for the default.",
+                    field="staff_count",
+                )
+            ]
+        )
+
+
 def organisation_create(
     *,
     actor: AnyUser,
@@ -83,9 +97,11 @@ def organisation_create(
     active_from: dt.date | None = None,
     active_to: dt.date | None = None,
     illustrative: bool = False,
+    staff_count: int | None = None,
 ) -> Organisation:
     _check_parent(kind, parent)
     _check_active_dates(active_from, active_to)
+    _check_staff_count(staff_count)
     with transaction.atomic():
         if Organisation.objects.filter(code=code).exists():
             raise OrganisationCodeTaken(code)
@@ -99,6 +115,7 @@ def organisation_create(
             active_from=active_from,
             active_to=active_to,
             illustrative=illustrative,
+            staff_count=staff_count,
         )
         record_event(
             actor=actor,
@@ -116,7 +133,8 @@ def organisation_update(
     reason: str = "",
     **changes: object,
 ) -> Organisation:
-    """Change names, dates or the illustrative mark. Code, kind and parent stay as created."""
+    """Change names, dates, the illustrative mark or the staff count (a community's capacity in
+    the burden forecast). Code, kind and parent stay as created."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
@@ -130,6 +148,7 @@ def organisation_update(
         for field, value in changes.items():
             setattr(locked, field, value)
         _check_active_dates(locked.active_from, locked.active_to)
+        _check_staff_count(locked.staff_count)
         try:
             locked.full_clean(exclude=["path", "parent"])
         except DjangoValidationError as invalid:
