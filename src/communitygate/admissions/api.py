@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
+from communitygate.admissions.forecast import AddedRequirement, Forecast, hours_text
 from communitygate.admissions.models import Application, ReviewRound
 from communitygate.admissions.permissions import access_application, voting_bodies_of
 from communitygate.admissions.selectors import (
@@ -70,6 +71,77 @@ class RecordRef(Schema):
     name: str
 
 
+class ForecastRecordOut(Schema):
+    code: str | None  # None: not yet in the records (created if admitted)
+    name: str
+    communities: int  # how many of the targeted communities it would be new to
+
+
+class CommunityForecastOut(Schema):
+    code: str
+    name: str
+    staff: int
+    hours_before: str
+    hours_added: str
+    hours_after: str
+    capacity: str
+    over_capacity_before: bool
+    over_capacity_after: bool
+    ledgers_added: int
+    plaques_added: int
+
+
+class ForecastOut(Schema):
+    """The burden forecast (负担预估): hours as strings with one decimal."""
+
+    hours_per_community_year: str
+    hours_per_occurrence: str | None
+    hours_total_year: str
+    ledgers: list[ForecastRecordOut]
+    plaques: list[ForecastRecordOut]
+    communities: list[CommunityForecastOut]
+    over_capacity: list[str]  # the communities it would push over capacity
+    already_over_capacity: list[str]
+
+
+def _records_out(added: tuple[AddedRequirement, ...]) -> list[ForecastRecordOut]:
+    return [
+        ForecastRecordOut(
+            code=a.requirement.code, name=a.requirement.name, communities=a.communities
+        )
+        for a in added
+    ]
+
+
+def forecast_out(forecast: Forecast) -> ForecastOut:
+    per_occurrence = forecast.hours_per_occurrence
+    return ForecastOut(
+        hours_per_community_year=hours_text(forecast.hours_per_community_year),
+        hours_per_occurrence=hours_text(per_occurrence) if per_occurrence is not None else None,
+        hours_total_year=hours_text(forecast.hours_total_year),
+        ledgers=_records_out(forecast.ledgers),
+        plaques=_records_out(forecast.plaques),
+        communities=[
+            CommunityForecastOut(
+                code=c.code,
+                name=c.name,
+                staff=c.staff,
+                hours_before=hours_text(c.hours_before),
+                hours_added=hours_text(c.hours_added),
+                hours_after=hours_text(c.hours_after),
+                capacity=hours_text(c.capacity),
+                over_capacity_before=c.over_capacity_before,
+                over_capacity_after=c.over_capacity_after,
+                ledgers_added=len(c.ledgers_added),
+                plaques_added=len(c.plaques_added),
+            )
+            for c in forecast.communities
+        ],
+        over_capacity=list(forecast.over_capacity),
+        already_over_capacity=list(forecast.already_over),
+    )
+
+
 class ApplicationOut(Schema):
     id: int
     number: str
@@ -104,6 +176,7 @@ class ApplicationOut(Schema):
     pass_rate: Decimal
     threshold: Decimal
     passed: bool
+    forecast: ForecastOut
 
 
 def application_out(application: Application) -> ApplicationOut:
@@ -143,6 +216,7 @@ def application_out(application: Application) -> ApplicationOut:
         pass_rate=tally.pass_rate,
         threshold=tally.threshold,
         passed=tally.passed,
+        forecast=forecast_out(burden.forecast),
     )
 
 

@@ -102,6 +102,7 @@ class Forecast:
     communities: tuple[CommunityForecast, ...]
     ledgers: tuple[AddedRequirement, ...]  # new to at least one targeted community
     plaques: tuple[AddedRequirement, ...]
+    hours_per_staff: Decimal  # one staff member's working hours a year (the capacity's factor)
 
     @property
     def hours_total_year(self) -> Decimal:
@@ -173,4 +174,5 @@ def forecast_burden(
         communities=forecasts,
         ledgers=_tally_added(ledgers, (c.ledgers_added for c in forecasts)),
         plaques=_tally_added(plaques, (c.plaques_added for c in forecasts)),
+        hours_per_staff=hours_per_staff,
     )

@@ -5,6 +5,7 @@ viewer.
 
 from fpdf.enums import XPos, YPos
 
+from communitygate.admissions.forecast import CommunityForecast, Forecast, hours_text
 from communitygate.admissions.models import Application
 from communitygate.admissions.selectors import application_burden
 from communitygate.admissions.tally import Tally
@@ -31,6 +32,47 @@ def _records_text(records: list[Ledger] | list[Plaque], new_names: list[str]) ->
     chosen = [f"{record.code} {record.name}" for record in records]
     created = [f"{name}（新增，准入时建立）" for name in new_names]
     return "、".join(chosen + created)
+
+
+def forecast_hours_text(forecast: Forecast) -> str:
+    """The forecast's hours the Chinese way: 每社区每年约 48.0 小时（每次约 12.0 小时，每年 4 次）…"""
+    text = f"每社区每年约 {hours_text(forecast.hours_per_community_year)} 小时"
+    if forecast.hours_per_occurrence is not None:
+        text += (
+            f"（每次约 {hours_text(forecast.hours_per_occurrence)} 小时，"
+            f"每年 {forecast.occurrences_per_year} 次）"
+        )
+    return (
+        f"{text}；共 {len(forecast.communities)} 个社区，"
+        f"合计每年约 {hours_text(forecast.hours_total_year)} 小时"
+    )
+
+
+def _capacity_verdict(community: CommunityForecast) -> str:
+    if community.over_capacity_before:
+        return "【已超出承载能力】"
+    if community.pushed_over:
+        return "【本事项将致其超出承载能力】"
+    return "未超出"
+
+
+def forecast_capacity_text(forecast: Forecast) -> str:
+    """One line per community: load now → after, against its capacity, and the verdict."""
+    lines = [
+        f"{c.name}：现有 {hours_text(c.hours_before)} → {hours_text(c.hours_after)} 小时/年，"
+        f"承载能力 {hours_text(c.capacity)} 小时/年（{c.staff} 人）；"
+        f"新增台账 {len(c.ledgers_added)}、牌子 {len(c.plaques_added)}；{_capacity_verdict(c)}"
+        for c in forecast.communities
+    ]
+    basis = f"承载能力＝工作人员数×每人每年 {forecast.hours_per_staff:.0f} 小时"
+    return "\n".join([*lines, basis]) if lines else "无目标社区"
+
+
+def _added_text(forecast_records: Forecast, which: str) -> str:
+    added = forecast_records.ledgers if which == "ledgers" else forecast_records.plaques
+    return "、".join(
+        f"{a.requirement.name}（{a.communities} 个社区新增）" for a in added
+    ) or "无"
 
 
 def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
@@ -66,6 +108,13 @@ def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
         ("预计工时（每社区）", f"{application.estimated_hours} 小时"),
         ("需报送的台账、表格", ledgers or "无"),
         ("需悬挂的牌子", _records_text(burden.plaques, burden.new_plaque_names) or "无"),
+        ("负担预估", forecast_hours_text(burden.forecast)),
+        (
+            "新增台账 / 牌子",
+            f"台账：{_added_text(burden.forecast, 'ledgers')}；"
+            f"牌子：{_added_text(burden.forecast, 'plaques')}",
+        ),
+        ("社区负担与承载能力", forecast_capacity_text(burden.forecast)),
         (
             "经费（每社区每年）及来源",
             f"{yuan_text(application.funding_per_community)}　{application.funding_source}",
