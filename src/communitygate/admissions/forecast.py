@@ -110,14 +110,22 @@ class Forecast:
         return sum((c.hours_added for c in self.communities), Decimal("0"))
 
     @property
+    def pushed_over_communities(self) -> tuple[CommunityForecast, ...]:
+        return tuple(c for c in self.communities if c.pushed_over)
+
+    @property
+    def already_over_communities(self) -> tuple[CommunityForecast, ...]:
+        return tuple(c for c in self.communities if c.over_capacity_before)
+
+    @property
     def over_capacity(self) -> tuple[str, ...]:
         """Codes of the communities this application would push over capacity."""
-        return tuple(c.code for c in self.communities if c.pushed_over)
+        return tuple(c.code for c in self.pushed_over_communities)
 
     @property
     def already_over(self) -> tuple[str, ...]:
         """Codes of the targeted communities above capacity before this application."""
-        return tuple(c.code for c in self.communities if c.over_capacity_before)
+        return tuple(c.code for c in self.already_over_communities)
 
 
 def _new_to(

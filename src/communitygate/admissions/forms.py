@@ -65,7 +65,13 @@ class ApplicationForm(OneTimeFormMixin, forms.Form):
         label=_("Target communities or subdistricts (codes, if not all)"), required=False
     )
     estimated_hours = forms.DecimalField(
-        label=_("Estimated hours per community"), min_value=Decimal("0"), decimal_places=1
+        label=_("Estimated hours per community"),
+        min_value=Decimal("0"),
+        decimal_places=1,
+        help_text=_(
+            "Hours a year for one community: the hours each time × how many times a year its "
+            "frequency means. The burden forecast and, if admitted, the catalog item count it."
+        ),
     )
     ledgers = forms.MultipleChoiceField(
         label=_("Ledgers and forms communities must keep (from the ledger records)"),

@@ -392,12 +392,22 @@ def test_the_application_page_and_its_ballot_form_show_the_forecast(
     assert "每社区每年约20.0小时" in text
     assert "每次约5.0小时，每年4次" in text
     # Said in words, not colour alone: 郑州路 is pushed over, 商邱路 was over before.
-    assert "本申请将使以下社区超出承载能力：郑州路社区" in text
+    assert "注意：本申请将使以下社区超出承载能力：郑州路社区" in text
     assert "申请前已超出承载能力：商邱路社区" in text
-    assert "已超出承载能力" in text and "将超出承载能力" in text
-    assert '<div class="table-scroll">' in section  # the tree's pattern for a phone's width
+    rows = {
+        code: [
+            text_of(cell)
+            for cell in section.split(f'data-community="{code}">')[1].split("</tr>")[0].split("</td>")
+            if text_of(cell)
+        ]
+        for code in (COMMUNITY, SIBLING, OTHER)
+    }
+    # community, staff, capacity, load now, load after, new ledgers, new plaques, the check
+    assert rows[COMMUNITY] == ["商邱路社区", "1", "60.0", "82.0", "102.0", "0", "0", "已超出承载能力"]
+    assert rows[SIBLING] == ["郑州路社区", "1", "60.0", "52.0", "72.0", "0", "0", "本申请将致超出承载能力"]
+    assert rows[OTHER] == ["伊春路社区", "5", "300.0", "52.0", "72.0", "0", "0", "未超出承载能力"]
     ballot = text_of(page[page.index('data-testid="ballot-form"') :])
-    assert "负担预估：每社区每年约20.0小时" in ballot
+    assert "负担预估:每社区每年约20.0小时" in ballot
     assert "将使1个社区超出承载能力" in ballot
     assert "1个社区已超出承载能力" in ballot
 
