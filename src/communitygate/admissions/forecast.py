@@ -128,9 +128,7 @@ class Forecast:
         return tuple(c.code for c in self.already_over_communities)
 
 
-def _new_to(
-    requirements: Sequence[Requirement], held: frozenset[str]
-) -> tuple[Requirement, ...]:
+def _new_to(requirements: Sequence[Requirement], held: frozenset[str]) -> tuple[Requirement, ...]:
     return tuple(r for r in requirements if r.code is None or r.code not in held)
 
 

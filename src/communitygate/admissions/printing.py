@@ -70,9 +70,7 @@ def forecast_capacity_text(forecast: Forecast) -> str:
 
 def _added_text(forecast_records: Forecast, which: str) -> str:
     added = forecast_records.ledgers if which == "ledgers" else forecast_records.plaques
-    return "、".join(
-        f"{a.requirement.name}（{a.communities} 个社区新增）" for a in added
-    ) or "无"
+    return "、".join(f"{a.requirement.name}（{a.communities} 个社区新增）" for a in added) or "无"
 
 
 def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:

@@ -8,13 +8,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Subquery
 
-from communitygate.admissions.models import (
-    Application,
-    ApplicationStatuses,
-    Ballot,
-    ReviewRound,
-    RoundStatuses,
-)
 from communitygate.admissions.forecast import (
     NO_LOAD,
     CommunityInput,
@@ -22,6 +15,13 @@ from communitygate.admissions.forecast import (
     Forecast,
     Requirement,
     forecast_burden,
+)
+from communitygate.admissions.models import (
+    Application,
+    ApplicationStatuses,
+    Ballot,
+    ReviewRound,
+    RoundStatuses,
 )
 from communitygate.admissions.tally import Tally, tally_votes
 from communitygate.catalog.models import CatalogEdition, EditionEntry, Ledger, Plaque

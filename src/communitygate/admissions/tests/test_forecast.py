@@ -25,7 +25,6 @@ from communitygate.admissions.forecast import (
 from communitygate.admissions.models import Application
 from communitygate.admissions.selectors import application_burden, community_loads
 from communitygate.admissions.services import (
-    ApplicationFields,
     application_create,
     application_submit,
     application_urgent_approve,
@@ -128,9 +127,7 @@ def test_more_hours_never_lighten_the_forecast(
 def test_more_staff_never_adds_a_flag(
     added: Decimal, communities: list[CommunityInput], extra: int
 ) -> None:
-    stronger = [
-        CommunityInput(c.code, c.name, c.staff + extra, c.load) for c in communities
-    ]
+    stronger = [CommunityInput(c.code, c.name, c.staff + extra, c.load) for c in communities]
     weak, strong = forecast_of(added, communities), forecast_of(added, stronger)
     for a, b in zip(weak.communities, strong.communities, strict=True):
         assert b.capacity > a.capacity
@@ -156,10 +153,13 @@ def test_a_ledger_or_plaque_counts_only_where_it_is_new(
         )
         assert 1 <= added.communities <= len(communities)
     new_records = [r for r in ledgers if r.code is None]
-    assert all(
-        any(a.requirement == r and a.communities == len(communities) for a in forecast.ledgers)
-        for r in new_records
-    ) or not communities
+    assert (
+        all(
+            any(a.requirement == r and a.communities == len(communities) for a in forecast.ledgers)
+            for r in new_records
+        )
+        or not communities
+    )
 
 
 def test_the_capacity_is_staff_times_working_hours_and_hours_split_by_frequency() -> None:
@@ -263,9 +263,7 @@ def filed_for(world: World, targets: tuple[str, ...], **overrides: object) -> Ap
     )
 
 
-def test_the_forecast_sets_each_community_against_its_capacity(
-    world: World, settings: Any
-) -> None:
+def test_the_forecast_sets_each_community_against_its_capacity(world: World, settings: Any) -> None:
     settings.COMMUNITYGATE = {**settings.COMMUNITYGATE, "STAFF_HOURS_PER_YEAR": 50}
     catalog_in_force(world)
     organisation_update(actor=None, organisation=world.org("community_other"), staff_count=2)
@@ -320,8 +318,12 @@ def test_a_staff_count_is_edited_on_the_community_s_record_and_audited(world: Wo
     assert raised.value.problems[0].field == "staff_count"
     with pytest.raises(InvalidInput):
         organisation_create(
-            actor=None, code="X1", name="新社区", kind="community",
-            parent=world.org("subdistrict"), staff_count=0,
+            actor=None,
+            code="X1",
+            name="新社区",
+            kind="community",
+            parent=world.org("subdistrict"),
+            staff_count=0,
         )
 
 
@@ -397,14 +399,34 @@ def test_the_application_page_and_its_ballot_form_show_the_forecast(
     rows = {
         code: [
             text_of(cell)
-            for cell in section.split(f'data-community="{code}">')[1].split("</tr>")[0].split("</td>")
+            for cell in section.split(f'data-community="{code}">')[1]
+            .split("</tr>")[0]
+            .split("</td>")
             if text_of(cell)
         ]
         for code in (COMMUNITY, SIBLING, OTHER)
     }
     # community, staff, capacity, load now, load after, new ledgers, new plaques, the check
-    assert rows[COMMUNITY] == ["商邱路社区", "1", "60.0", "82.0", "102.0", "0", "0", "已超出承载能力"]
-    assert rows[SIBLING] == ["郑州路社区", "1", "60.0", "52.0", "72.0", "0", "0", "本申请将致超出承载能力"]
+    assert rows[COMMUNITY] == [
+        "商邱路社区",
+        "1",
+        "60.0",
+        "82.0",
+        "102.0",
+        "0",
+        "0",
+        "已超出承载能力",
+    ]
+    assert rows[SIBLING] == [
+        "郑州路社区",
+        "1",
+        "60.0",
+        "52.0",
+        "72.0",
+        "0",
+        "0",
+        "本申请将致超出承载能力",
+    ]
     assert rows[OTHER] == ["伊春路社区", "5", "300.0", "52.0", "72.0", "0", "0", "未超出承载能力"]
     ballot = text_of(page[page.index('data-testid="ballot-form"') :])
     assert "负担预估:每社区每年约20.0小时" in ballot
