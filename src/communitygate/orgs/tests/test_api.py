@@ -136,3 +136,14 @@ def test_list_query_count_does_not_grow_with_organisations(
     assert answer["count"] == len(ORGS) + extra
     parents = {item["parent"] for item in answer["items"] if item["kind"] == "community"}
     assert parents == {"370203031", "370203014"}
+
+
+def test_a_community_s_staff_count_is_listed_empty_meaning_the_default(
+    client: Client, world: World
+) -> None:
+    from communitygate.orgs.services import organisation_update
+
+    organisation_update(actor=None, organisation=world.org("community"), staff_count=6)
+    items = {item["code"]: item for item in client.get(URL, {"kind": "community"}).json()["items"]}
+    assert items["370203031001"]["staff_count"] == 6
+    assert items["370203031002"]["staff_count"] is None

@@ -177,3 +177,31 @@ def test_update_refuses_an_end_before_the_start_and_changes_nothing(world: World
     stored = Organisation.objects.get(pk=community.pk)
     assert (stored.active_from, stored.active_to) == (None, None)
     assert not AuditEvent.objects.filter(action="organisation.update").exists()
+
+
+def test_the_admin_edits_a_community_s_staff_count_through_the_audited_service(
+    world: World,
+) -> None:
+    from communitygate.testing import signed_in
+
+    community = world.org("community")
+    client = signed_in(world.user("office_admin"))
+    page = client.get(f"/admin/orgs/organisation/{community.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="staff_count"' in page.content.decode()
+    response = client.post(
+        f"/admin/orgs/organisation/{community.pk}/change/",
+        {
+            "name": community.name,
+            "name_en": community.name_en,
+            "active_from": "",
+            "active_to": "",
+            "staff_count": "6",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    community.refresh_from_db()
+    assert community.staff_count == 6
+    event = AuditEvent.objects.filter(action="organisation.update").latest("pk")
+    assert event.changes["staff_count"] == [None, 6]
+    assert event.actor_username == "office_admin"
