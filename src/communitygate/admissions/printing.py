@@ -5,7 +5,12 @@ viewer.
 
 from fpdf.enums import XPos, YPos
 
-from communitygate.admissions.forecast import CommunityForecast, Forecast, hours_text
+from communitygate.admissions.forecast import (
+    AddedRequirement,
+    CommunityForecast,
+    Forecast,
+    hours_text,
+)
 from communitygate.admissions.models import Application
 from communitygate.admissions.selectors import application_burden
 from communitygate.admissions.tally import Tally
@@ -68,8 +73,8 @@ def forecast_capacity_text(forecast: Forecast) -> str:
     return "\n".join([*lines, basis]) if lines else "无目标社区"
 
 
-def _added_text(forecast_records: Forecast, which: str) -> str:
-    added = forecast_records.ledgers if which == "ledgers" else forecast_records.plaques
+def _added_text(added: tuple[AddedRequirement, ...]) -> str:
+    """Each ledger or plaque new to some targeted communities, and to how many."""
     return "、".join(f"{a.requirement.name}（{a.communities} 个社区新增）" for a in added) or "无"
 
 
@@ -109,8 +114,8 @@ def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
         ("负担预估", forecast_hours_text(burden.forecast)),
         (
             "新增台账 / 牌子",
-            f"台账：{_added_text(burden.forecast, 'ledgers')}；"
-            f"牌子：{_added_text(burden.forecast, 'plaques')}",
+            f"台账：{_added_text(burden.forecast.ledgers)}；"
+            f"牌子：{_added_text(burden.forecast.plaques)}",
         ),
         ("社区负担与承载能力", forecast_capacity_text(burden.forecast)),
         (
