@@ -14,11 +14,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from communitygate.admissions.services import funding_commitment_record
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.funding.models import Payment
-from communitygate.funding.services import PaymentRequest, payment_record
+from communitygate.funding.services import (
+    CommitmentRequest,
+    CommitmentTerms,
+    PaymentRequest,
+    commitment_record,
+    payment_record,
+)
 from communitygate.testing import World, make_item
 from communitygate.web.tests.grid import (
     CREATED,
@@ -50,13 +55,16 @@ def seed(world: World) -> dict[str, Any]:
         funding_per_community=Decimal("10000.00"),
         name="网格委托事项",
     )
-    commitment = funding_commitment_record(
+    commitment = commitment_record(
         actor=world.user("office_officer"),
-        item=item,
-        payer=world.org("department"),
-        amount=Decimal("10000.00"),
-        period_start=dt.date(2026, 1, 1),
-        period_end=dt.date(2026, 12, 31),
+        request=CommitmentRequest(
+            item_code=item.code,
+            payer_code=world.org("department").code,
+            period_start=dt.date(2026, 1, 1),
+            terms=CommitmentTerms(
+                amount="10000.00", budget_line="民政专项", period_end=dt.date(2026, 12, 31)
+            ),
+        ),
     )
     payment = payment_record(
         actor=world.user("department_clerk"),
