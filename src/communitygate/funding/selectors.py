@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from communitygate.accounts.permissions import department_staff_ids, oversees_district
 from communitygate.admissions.models import CommitmentBases, FundingCommitment
@@ -422,9 +422,15 @@ def payments_listed(payments: QuerySet[Payment]) -> QuerySet[Payment]:
 
 
 def commitments_listed(commitments: QuerySet[FundingCommitment]) -> QuerySet[FundingCommitment]:
-    return commitments.select_related(
-        "catalog_item", "application__catalog_item", "payer", "renews", "renewal"
-    ).order_by("period_start", "pk")
+    return (
+        commitments.select_related(
+            "catalog_item", "application__catalog_item", "payer", "renews", "renewal"
+        )
+        .prefetch_related(
+            Prefetch("fixed_shares", queryset=CommitmentShare.objects.select_related("community"))
+        )
+        .order_by("period_start", "pk")
+    )
 
 
 # Status -------------------------------------------------------------------------------------------
