@@ -142,7 +142,9 @@ def test_renew_and_end_through_the_api(world: World) -> None:
     again = post(clerk, f"{C}/{new['id']}/end", {"ended_on": "2027-02-28", "reason": "再次"})
     assert again.status_code == 409 and again.json()["code"] == "commitment_not_endable"
     renewed_old = post(
-        signed_in(world.user("office_officer")), f"{C}/{old.pk}/end", {"ended_on": "2026-12-01"}
+        signed_in(world.user("office_officer")),
+        f"{C}/{old.pk}/end",
+        {"ended_on": "2026-12-01", "reason": "终止"},
     )
     assert (
         renewed_old.status_code == 409 and renewed_old.json()["code"] == "commitment_not_endable"
