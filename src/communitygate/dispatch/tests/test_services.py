@@ -60,7 +60,13 @@ from communitygate.dispatch.workflow import (
     StateNotAllowed,
     UnadmittedTaskNotAccepted,
 )
-from communitygate.funding.services import CommitmentRequest, CommitmentTerms, commitment_record
+from communitygate.funding.services import (
+    CommitmentRequest,
+    CommitmentTerms,
+    commitment_end,
+    commitment_record,
+    commitment_renew,
+)
 from communitygate.oversight.models import Violation
 from communitygate.testing import World, make_item
 
@@ -344,6 +350,42 @@ def test_an_open_ended_commitment_covers_every_later_period(world: World) -> Non
     item = published(world, "D-002", item_class="delegated", funding_per_community=Decimal("100"))
     committed(world, item, amount="100", start=dt.date(2026, 1, 1), end=None)
     later = send(world, item="D-002", starts_on=dt.date(2027, 6, 1), due_on=dt.date(2027, 6, 30))
+    assert later.admitted is True
+
+
+def test_an_ended_commitment_stops_new_delegated_tasks_and_a_renewal_reopens_the_gate(
+    world: World,
+) -> None:
+    item = published(world, "D-003", item_class="delegated", funding_per_community=Decimal("50"))
+    commitment = committed(
+        world, item, amount="50", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
+    assert send(world, item="D-003").admitted is True
+    commitment_end(
+        actor=world.user("department_head"),
+        commitment=commitment,
+        ended_on=dt.date(2026, 12, 10),
+        reason="委托调整",
+    )
+    assert reason_codes(send(world, item="D-003")) == ["funding_not_committed"]  # to 12-15
+    inside = send(world, item="D-003", starts_on=dt.date(2026, 12, 1), due_on=dt.date(2026, 12, 10))
+    assert inside.admitted is True
+    renewable = published(
+        world, "D-004", item_class="delegated", funding_per_community=Decimal("50")
+    )
+    lapsing = committed(
+        world, renewable, amount="50", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 5)
+    )
+    assert reason_codes(send(world, item="D-004")) == ["funding_not_committed"]
+    commitment_renew(
+        actor=world.user("office_officer"),
+        commitment=lapsing,
+        terms=CommitmentTerms(amount="60", budget_line="2027年民政专项", period_end=None),
+    )
+    across = send(world, item="D-004")  # 12-01..12-15 runs across the old and the renewal
+    assert across.admitted is True, across.reasons
+    clock.pin(dt.datetime(2027, 2, 1, 2, tzinfo=dt.UTC))
+    later = send(world, item="D-004", starts_on=dt.date(2027, 2, 2), due_on=dt.date(2027, 2, 20))
     assert later.admitted is True
 
 
