@@ -24,6 +24,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from communitygate.accounts.permissions import department_staff_ids, oversees_district
 from communitygate.admissions.models import CommitmentBases, FundingCommitment
 from communitygate.admissions.selectors import admitted_scopes
+from communitygate.catalog.models import CatalogItem, ItemClasses, ItemStatuses
 from communitygate.core import clock
 from communitygate.core.people import AnyUser
 from communitygate.core.periods import Period
@@ -561,3 +562,23 @@ def commitments_lapsing(today: dt.date) -> QuerySet[FundingCommitment]:
         .select_related("catalog_item", "application__catalog_item", "payer")
         .order_by("pk")
     )
+
+
+# Page choices -------------------------------------------------------------------------------------
+
+
+def delegated_item_choices() -> list[tuple[str, str]]:
+    """Delegated items in force, for the commitment form."""
+    items = CatalogItem.objects.filter(
+        item_class=ItemClasses.DELEGATED, status=ItemStatuses.ACTIVE
+    ).order_by("code")
+    return [(item.code, f"{item.code} {item.name}") for item in items.only("code", "name")]
+
+
+def payer_choices(user: AnyUser, *, every: bool) -> list[tuple[str, str]]:
+    """Departments the person may name as payer: all of them (`every`: the office, or anyone
+    overseeing the district when filtering), else their own."""
+    departments = Organisation.objects.filter(kind=OrganisationKinds.DEPARTMENT)
+    if not every:
+        departments = departments.filter(pk__in=department_staff_ids(user))
+    return [(d.code, f"{d.code} {d.name}") for d in departments.order_by("code")]
