@@ -5,7 +5,9 @@ supervision only read); a paying department's clerks and heads read, record, ren
 own; nobody else opens these pages (404)."""
 
 import datetime as dt
+from collections.abc import Iterator
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -68,7 +70,9 @@ class Row:
         self.renewal = getattr(commitment, "renewal", None)
 
 
-def _filtered(request: HttpRequest) -> tuple[CommitmentFilterForm, list[FundingCommitment]]:
+def _filtered(
+    request: HttpRequest,
+) -> tuple[CommitmentFilterForm, QuerySet[FundingCommitment]]:
     form = CommitmentFilterForm(
         request.GET or None,
         payers=payer_choices(request.user, every=oversees_district(request.user)),
@@ -76,13 +80,13 @@ def _filtered(request: HttpRequest) -> tuple[CommitmentFilterForm, list[FundingC
     rows = commitments_listed(
         commitments_filtered(commitments_visible_to(request.user), form.filters(), clock.today())
     )
-    return form, rows  # type: ignore[return-value]
+    return form, rows
 
 
 @only_for(can_see_commitments)
 def commitment_list(request: HttpRequest) -> HttpResponse:
     form, rows = _filtered(request)
-    count = rows.count()  # type: ignore[attr-defined]
+    count = rows.count()
     window = page_window(request, count, PAGE_SIZE)
     today = clock.today()
     query = request.GET.copy()
@@ -121,7 +125,7 @@ def commitment_export(request: HttpRequest) -> HttpResponse:
         _("Renews"),
     ]
 
-    def lines() -> object:
+    def lines() -> Iterator[list[object]]:
         for commitment in rows:
             row = Row(commitment, today)
             yield [
@@ -139,7 +143,7 @@ def commitment_export(request: HttpRequest) -> HttpResponse:
                 commitment.renews_id,
             ]
 
-    content, _count = xlsx_bytes(_("Funding commitments"), headers, lines())  # type: ignore[arg-type]
+    content, _count = xlsx_bytes(_("Funding commitments"), headers, lines())
     return xlsx_response(content, f"commitments-{today.isoformat()}.xlsx")
 
 
