@@ -12,10 +12,12 @@ from django.core.management import call_command
 from communitygate.accounts.models import Notification
 from communitygate.admissions.models import CommitmentBases, FundingCommitment
 from communitygate.audit.models import AuditEvent
+from communitygate.catalog.models import CatalogItem
 from communitygate.catalog.services import catalog_item_suspend
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied
 from communitygate.core.idempotency import IdempotencyKeyReused
+from communitygate.dispatch.models import Assignment, Task
 from communitygate.funding import selectors
 from communitygate.funding.allocation import to_fen
 from communitygate.funding.models import CommitmentShare
@@ -254,6 +256,57 @@ def test_shares_by_households_follow_the_registry_and_add_up_to_the_pot(world: W
         OTHER: Decimal("1000.01"),
         SIBLING: Decimal("0.00"),
     }
+
+
+def _assigned(world: World, code: str, starts_on: dt.date, states: dict[str, str]) -> None:
+    """A task of the item sent to the communities in `states` (rows as task_send leaves them)."""
+    task = Task.objects.create(
+        department=world.org("department"),
+        item=CatalogItem.objects.get(code=code),
+        title="核查",
+        task_type="inspection",
+        starts_on=starts_on,
+        due_on=starts_on + dt.timedelta(days=10),
+        target_mode="all",
+        admitted=True,
+        created_by=world.user("department_clerk"),
+        created_at=clock.now(),
+    )
+    for community, state in states.items():
+        Assignment.objects.create(
+            task=task,
+            community=world.org(community),
+            state=state,
+            admitted=True,
+            due_on=task.due_on,
+            updated_at=clock.now(),
+        )
+
+
+def test_shares_by_tasks_count_the_assignments_in_the_period_not_refused(world: World) -> None:
+    item(world)
+    commitment = record(world, amount="100.00", basis=CommitmentBases.TASKS)
+    _assigned(
+        world,
+        "F-010",
+        dt.date(2027, 3, 1),
+        {"community": "accepted", "community_sibling": "refused"},
+    )
+    _assigned(
+        world,
+        "F-010",
+        dt.date(2027, 5, 1),
+        {"community": "completed", "community_other": "received"},
+    )
+    _assigned(world, "F-010", dt.date(2026, 5, 1), {"community_sibling": "completed"})  # before
+    shares = selectors.ShareBook([commitment]).shares(commitment, *Y2027)
+    amounts = {s.community.code: s.amount for s in shares}
+    assert amounts == {
+        COMMUNITY: Decimal("200.00"),  # two of three assignments
+        OTHER: Decimal("100.00"),
+        SIBLING: Decimal("0.00"),  # refused, and one outside the period
+    }
+    assert sum(amounts.values()) == Decimal("300.00")
 
 
 def test_shares_with_no_weight_anywhere_are_equal(world: World) -> None:
