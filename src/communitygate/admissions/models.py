@@ -6,6 +6,8 @@ empty until the body votes. The pass rate is approvals ÷ consulted bodies, so a
 counts as not approving, exactly like an abstention.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -233,10 +235,21 @@ class Ballot(models.Model):
         return f"{self.application_id} · {self.body_id} · {self.vote or '-'}"
 
 
+class CommitmentBases(models.TextChoices):
+    """How a commitment's money is shared among the communities (分配方式)."""
+
+    EQUAL = "equal", _("Equal shares")
+    HOUSEHOLDS = "households", _("By households")
+    TASKS = "tasks", _("By the tasks assigned")
+    FIXED = "fixed", _("A fixed list")
+
+
 class FundingCommitment(models.Model):
     """Who delegates pays (谁委托谁出钱): a payer's commitment to fund a delegated item for a
-    period, recorded with the approval (or, for items admitted before the platform, by the
-    office). The gate admits a delegated task only inside a committed period."""
+    period, recorded with the approval (or by the office or the payer, funding.services). The
+    gate admits a delegated task only inside a committed period. A renewal is a new row
+    (`renews` the old one); ending one early records `ended_on` and never rewrites
+    `period_end`: every reader uses `effective_end`, the earlier of the two."""
 
     application = models.OneToOneField(
         Application,
@@ -263,6 +276,48 @@ class FundingCommitment(models.Model):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"))
+    budget_line = models.CharField(
+        _("budget line"),
+        max_length=200,
+        blank=True,
+        help_text=_("预算科目: required for every commitment recorded since issue 11."),
+    )
+    basis = models.CharField(
+        _("allocation basis"),
+        max_length=10,
+        choices=CommitmentBases.choices,
+        default=CommitmentBases.EQUAL,
+    )
+    renews = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewal",
+        verbose_name=_("renews"),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("ending recorded at"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+    end_reason = models.TextField(_("reason for ending"), blank=True)
+    lapse_notified_at = models.DateTimeField(_("lapse notice sent at"), null=True, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("funding commitment")
@@ -271,10 +326,23 @@ class FundingCommitment(models.Model):
             models.CheckConstraint(
                 condition=models.Q(amount_per_community_per_year__gt=0), name="commitment_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__isnull=True)
+                | models.Q(period_end__gte=models.F("period_start")),
+                name="commitment_ends_after_start",
+            ),
+            key_constraint("recorded_by", name="commitment_once_per_idempotency_key"),
         ]
 
     def __str__(self) -> str:
         return f"{self.application_id} ¥{self.amount_per_community_per_year}"
+
+    @property
+    def effective_end(self) -> dt.date | None:
+        """The last day funded: the period's end, or the day it was ended if earlier (None:
+        open-ended and not ended)."""
+        ends = [day for day in (self.period_end, self.ended_on) if day is not None]
+        return min(ends) if ends else None
 
 
 class ApplicationAttachment(AttachedFile):

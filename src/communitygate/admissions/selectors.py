@@ -234,14 +234,39 @@ def _plus(load: CommunityLoad, fields: dict[str, object]) -> CommunityLoad:
 
 
 def commitments_covering(item_ids: list[int], start: dt.date, end: dt.date) -> set[int]:
-    """The items (of `item_ids`) with a funding commitment covering the whole period."""
+    """The items (of `item_ids`) whose funding commitments cover the whole period, each up to
+    its effective end (its period's end, or the day it was ended if earlier). A renewal starts
+    the day after the commitment it renews ends, so a chain of commitments covers a period
+    running across them."""
     from communitygate.admissions.models import FundingCommitment
 
-    return set(
-        FundingCommitment.objects.filter(catalog_item_id__in=item_ids, period_start__lte=start)
-        .filter(Q(period_end__isnull=True) | Q(period_end__gte=end))
-        .values_list("catalog_item_id", flat=True)
+    rows = (
+        FundingCommitment.objects.filter(catalog_item_id__in=item_ids, period_start__lte=end)
+        .filter(Q(period_end__isnull=True) | Q(period_end__gte=start))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .order_by("period_start")
     )
+    spans: dict[int, list[tuple[dt.date, dt.date | None]]] = {}
+    for commitment in rows:
+        assert commitment.catalog_item_id is not None
+        spans.setdefault(commitment.catalog_item_id, []).append(
+            (commitment.period_start, commitment.effective_end)
+        )
+    return {item for item, item_spans in spans.items() if _spans_cover(item_spans, start, end)}
+
+
+def _spans_cover(spans: list[tuple[dt.date, dt.date | None]], start: dt.date, end: dt.date) -> bool:
+    """Do the spans (sorted by start; None: open-ended) leave no day of [start, end] uncovered?"""
+    covered_to = start - dt.timedelta(days=1)  # every day up to this one is covered
+    for span_start, span_end in spans:
+        if span_start > covered_to + dt.timedelta(days=1):
+            return False
+        if span_end is None:
+            return True
+        covered_to = max(covered_to, span_end)
+        if covered_to >= end:
+            return True
+    return covered_to >= end
 
 
 def admitted_scope(item_id: int) -> set[int] | None:

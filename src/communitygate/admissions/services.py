@@ -16,12 +16,12 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
 
-from communitygate.accounts.permissions import is_office_staff
 from communitygate.admissions import tasks
 from communitygate.admissions.models import (
     Application,
     ApplicationStatuses,
     Ballot,
+    CommitmentBases,
     FundingCommitment,
     ReviewRound,
     RoundStatuses,
@@ -43,7 +43,7 @@ from communitygate.admissions.workflow import (
 )
 from communitygate.audit.recorder import changed_fields, created_fields, record_event
 from communitygate.audit.transitions import transition_apply
-from communitygate.catalog.models import CatalogItem, ItemClasses, Ledger, Plaque
+from communitygate.catalog.models import ItemClasses, Ledger, Plaque
 from communitygate.catalog.selectors import ledgers_active, plaques_active
 from communitygate.catalog.services import ItemFields, catalog_admit
 from communitygate.core import clock
@@ -575,11 +575,6 @@ def application_withdraw(*, actor: AnyUser, application: Application, reason: st
         return _move(actor=actor, application=application, action="withdraw", reason=reason)
 
 
-def _require_office(actor: AnyUser) -> None:
-    if not is_office_staff(actor):
-        raise PermissionDenied(OFFICE.refusal_zh, OFFICE.refusal_en)
-
-
 def _consulted_bodies(application: Application) -> list[Organisation]:
     """The targeted communities and their subdistricts (all communities when targets_all)."""
     if application.targets_all:
@@ -778,6 +773,9 @@ def _admit(
             period_start=application.starts_on,
             period_end=valid_to,
             recorded_at=clock.now(),
+            recorded_by=acting_user(actor),
+            budget_line=application.funding_source.strip(),
+            basis=CommitmentBases.EQUAL,
         )
     return {"catalog_item": item}
 
@@ -876,45 +874,3 @@ def _decide_round_when_done(actor: AnyUser, round_id: int | None) -> None:
             action="decide",
             values={"decided_at": clock.now()},
         )
-
-
-def funding_commitment_record(
-    *,
-    actor: AnyUser,
-    item: CatalogItem,
-    payer: Organisation,
-    amount: Decimal,
-    period_start: dt.date,
-    period_end: dt.date | None = None,
-) -> FundingCommitment:
-    """The office records a payer's commitment for a delegated item admitted before the platform
-    (the reform's six kept delegated tasks), so the gate can see who pays."""
-    _require_office(actor)
-    if amount <= 0:
-        raise InvalidInput(
-            [Problem("金额须大于零。", "The amount must be positive.", field="amount")]
-        )
-    with transaction.atomic():
-        commitment = FundingCommitment.objects.create(
-            catalog_item=item,
-            payer=payer,
-            amount_per_community_per_year=amount,
-            period_start=period_start,
-            period_end=period_end,
-            recorded_at=clock.now(),
-        )
-        record_event(
-            actor=acting_user(actor),
-            action="funding_commitment.record",
-            obj=commitment,
-            changes=created_fields(
-                {
-                    "item": item.code,
-                    "payer": payer.code,
-                    "amount": amount,
-                    "from": period_start,
-                    "to": period_end,
-                }
-            ),
-        )
-    return commitment

@@ -26,7 +26,6 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from communitygate.admissions.services import funding_commitment_record
 from communitygate.catalog.models import CatalogItem, NegativeListEntry, TaskTypes
 from communitygate.catalog.services import negative_list_entry_block
 from communitygate.core import clock
@@ -46,6 +45,7 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
+from communitygate.funding.services import CommitmentRequest, CommitmentTerms, commitment_record
 from communitygate.orgs.models import Organisation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -640,13 +640,20 @@ class Traffic:
         clock.pin(at(10, 27, 9))
         for kept in data.REFORMED_DELEGATED:
             item = CatalogItem.objects.select_related("department").get(code=kept.code)
-            funding_commitment_record(
+            commitment_record(
                 actor=self.office,
-                item=item,
-                payer=item.department,
-                amount=item.funding_per_community or Decimal(kept.funding),
-                period_start=REFORM_FUNDED_FROM,
-                period_end=CENSUS_FUNDED_TO if kept.department == CENSUS_ITEM_DEPARTMENT else None,
+                request=CommitmentRequest(
+                    item_code=item.code,
+                    payer_code=item.department.code,
+                    period_start=REFORM_FUNDED_FROM,
+                    terms=CommitmentTerms(
+                        amount=str(item.funding_per_community or Decimal(kept.funding)),
+                        budget_line=f"{item.department.name}部门预算·委托社区事项经费",
+                        period_end=(
+                            CENSUS_FUNDED_TO if kept.department == CENSUS_ITEM_DEPARTMENT else None
+                        ),
+                    ),
+                ),
             )
         negative_list_entry_block(
             actor=self.office,

@@ -1,4 +1,4 @@
-"""The money trail's API (谁委托谁出钱): commitments (read), payments and their receipts, and
+"""The money trail's API (谁委托谁出钱): commitments (read, record, renew, end), payments and their receipts, and
 balances. Every path needs a signed-in person and is scoped by funding.permissions (the office,
 supervision and audit read everything; a paying department its own; a community the money paid
 to it); a payment the person may not see answers 404, a step they may not take 403. Amounts
@@ -12,14 +12,16 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from communitygate.admissions.models import FundingCommitment
+from communitygate.admissions.models import CommitmentBases, FundingCommitment
 from communitygate.core import clock
+from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
 from communitygate.funding.models import Payment
 from communitygate.funding.permissions import (
+    access_commitment,
     access_commitment_to_pay,
     access_payment,
     commitments_visible_to,
@@ -27,13 +29,22 @@ from communitygate.funding.permissions import (
 )
 from communitygate.funding.selectors import (
     Balance,
+    CommitmentFilters,
+    CommitmentStatuses,
     balances,
     commitment_status,
+    commitments_filtered,
     commitments_listed,
     payments_listed,
 )
 from communitygate.funding.services import (
+    CommitmentRequest,
+    CommitmentTerms,
     PaymentRequest,
+    commitment_end,
+    commitment_item,
+    commitment_record,
+    commitment_renew,
     payment_confirm_receipt,
     payment_dispute,
     payment_record,
@@ -53,14 +64,29 @@ def yuan(amount: Decimal) -> str:
 # Commitments --------------------------------------------------------------------------------------
 
 
+class FixedShareIO(Schema):
+    community: str = Field(description="The community's code.")
+    amount: str = Field(description='Yuan per year, two decimals at most: "6000.00".')
+
+
 class CommitmentOut(Schema):
     id: int
     item: str | None = Field(description="The catalog item's code.")
     payer: str = Field(description="The paying department's code.")
-    amount: str = Field(description='Yuan per community per year, two decimals: "1234.50".')
+    amount: str = Field(
+        description='Yuan per community per year, two decimals: "1234.50" (basis "fixed": the '
+        "list's yearly total)."
+    )
+    budget_line: str = Field(description="预算科目 (blank on commitments recorded before it).")
+    basis: str = Field(description="equal, households, tasks or fixed.")
     period_start: dt.date
     period_end: dt.date | None
-    status: str = Field(description="upcoming, active or lapsed.")
+    ended_on: dt.date | None = Field(description="The last day funded when ended early.")
+    end_reason: str
+    renews: int | None = Field(description="The commitment this one renews.")
+    renewed_by: int | None = Field(description="The commitment renewing this one.")
+    status: str = Field(description="upcoming, active, lapsing, lapsed or ended.")
+    shares: list[FixedShareIO] = Field(description="The fixed list (basis fixed), else empty.")
 
 
 class CommitmentPage(Schema):
@@ -69,30 +95,146 @@ class CommitmentPage(Schema):
 
 
 def commitment_out(commitment: FundingCommitment, today: dt.date) -> CommitmentOut:
-    item = commitment.catalog_item or (
-        commitment.application.catalog_item if commitment.application else None
-    )
+    item = commitment_item(commitment)
+    renewal = getattr(commitment, "renewal", None)
     return CommitmentOut(
         id=commitment.pk,
         item=item.code if item is not None else None,
         payer=commitment.payer.code,
         amount=yuan(commitment.amount_per_community_per_year),
+        budget_line=commitment.budget_line,
+        basis=commitment.basis,
         period_start=commitment.period_start,
         period_end=commitment.period_end,
+        ended_on=commitment.ended_on,
+        end_reason=commitment.end_reason,
+        renews=commitment.renews_id,
+        renewed_by=renewal.pk if renewal is not None else None,
         status=commitment_status(commitment, today),
+        shares=[
+            FixedShareIO(community=share.community.code, amount=yuan(share.amount))
+            for share in commitment.fixed_shares.all()
+        ],
     )
 
 
+def _status_checked(status: str) -> str:
+    if status and status not in CommitmentStatuses.ALL:
+        raise InvalidInput(
+            [
+                Problem(
+                    "状态须为 upcoming、active、lapsing、lapsed 或 ended。",
+                    "The status must be upcoming, active, lapsing, lapsed or ended.",
+                    field="status",
+                )
+            ]
+        )
+    return status
+
+
 @router.get("/funding/commitments", response=CommitmentPage)
-def list_commitments(request: HttpRequest, limit: int = 50, offset: Offset = 0) -> CommitmentPage:
-    """The funding commitments the caller may read (a department those it pays)."""
+def list_commitments(
+    request: HttpRequest,
+    item: str = "",
+    payer: str = "",
+    status: str = "",
+    year: int | None = None,
+    limit: int = 50,
+    offset: Offset = 0,
+) -> CommitmentPage:
+    """The funding commitments the caller may read (a department those it pays), filtered by
+    item code, payer code, status today and a calendar year they fund part of."""
     limit, offset = page_bounds(limit, offset, _max_limit())
-    commitments = commitments_listed(commitments_visible_to(request.user))
     today = clock.today()
+    filters = CommitmentFilters(
+        item=item.strip(), payer=payer.strip(), status=_status_checked(status.strip()), year=year
+    )
+    commitments = commitments_listed(
+        commitments_filtered(commitments_visible_to(request.user), filters, today)
+    )
     return CommitmentPage(
         count=commitments.count(),
         items=[commitment_out(c, today) for c in commitments[offset : offset + limit]],
     )
+
+
+class TermsIn(Schema):
+    amount: str = Field(description='Yuan, two decimals at most: "10000.00".')
+    budget_line: str = ""
+    period_end: dt.date | None = Field(None, description="null: open-ended until ended.")
+    basis: str = Field(CommitmentBases.EQUAL, description="equal, households, tasks or fixed.")
+    shares: list[FixedShareIO] = Field(
+        default_factory=list, description="Basis fixed: each community's yuan per year."
+    )
+
+    def terms(self) -> CommitmentTerms:
+        return CommitmentTerms(
+            amount=self.amount,
+            budget_line=self.budget_line,
+            period_end=self.period_end,
+            basis=self.basis,
+            shares=tuple((share.community, share.amount) for share in self.shares),
+        )
+
+
+class CommitmentIn(TermsIn):
+    item: str = Field(description="The delegated catalog item's code.")
+    payer: str = Field(description="The paying department's code.")
+    period_start: dt.date
+
+
+class EndIn(Schema):
+    ended_on: dt.date = Field(description="The last day funded (today or later).")
+    reason: str = ""
+
+
+def _shown(request: HttpRequest, commitment: FundingCommitment) -> CommitmentOut:
+    listed = commitments_listed(commitments_visible_to(request.user)).get(pk=commitment.pk)
+    return commitment_out(listed, clock.today())
+
+
+@router.post("/funding/commitments", response={201: CommitmentOut})
+def record_commitment(request: HttpRequest, payload: CommitmentIn) -> Status[CommitmentOut]:
+    """Record a commitment (the office, or the paying department for itself). Send an
+    `Idempotency-Key` to retry safely."""
+    commitment = commitment_record(
+        actor=request.user,
+        request=CommitmentRequest(
+            item_code=payload.item,
+            payer_code=payload.payer,
+            period_start=payload.period_start,
+            terms=payload.terms(),
+        ),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
+    )
+    return Status(201, _shown(request, commitment))
+
+
+@router.post("/funding/commitments/{commitment_id}/renew", response={201: CommitmentOut})
+def renew_commitment(
+    request: HttpRequest, commitment_id: int, payload: TermsIn
+) -> Status[CommitmentOut]:
+    """Renew: a new commitment from the day after this one's end (the office or the payer).
+    Send an `Idempotency-Key` to retry safely."""
+    renewal = commitment_renew(
+        actor=request.user,
+        commitment=access_commitment(request.user, commitment_id),
+        terms=payload.terms(),
+        idempotency_key=request.headers.get(IDEMPOTENCY_KEY_HEADER, ""),
+    )
+    return Status(201, _shown(request, renewal))
+
+
+@router.post("/funding/commitments/{commitment_id}/end", response=CommitmentOut)
+def end_commitment(request: HttpRequest, commitment_id: int, payload: EndIn) -> CommitmentOut:
+    """End the commitment early (the office or the payer), with a reason."""
+    ended = commitment_end(
+        actor=request.user,
+        commitment=access_commitment(request.user, commitment_id),
+        ended_on=payload.ended_on,
+        reason=payload.reason,
+    )
+    return _shown(request, ended)
 
 
 # Payments -----------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 commitment to a community (or a social organisation), the receipt the community confirms (到账)
 or disputes, and the marker of each share found overdue. Balances are never stored: they are
 computed from these rows and the commitments (funding.selectors). Commitments themselves live in
-admissions (admissions.models.FundingCommitment) until their own part of the work moves them."""
+admissions (admissions.models.FundingCommitment: an approval creates one, the gate reads them);
+a commitment shared by a fixed list keeps its list here (CommitmentShare)."""
 
 from django.conf import settings
 from django.db import models
@@ -134,3 +135,35 @@ class OverdueShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} {self.community_id} {self.period_start}"
+
+
+class CommitmentShare(models.Model):
+    """One community's amount per year under a commitment shared by a fixed list (固定分配):
+    the list's amounts add up to the commitment's yearly total (funding.services checks it)."""
+
+    commitment = models.ForeignKey(
+        FundingCommitment,
+        on_delete=models.PROTECT,
+        related_name="fixed_shares",
+        verbose_name=_("funding commitment"),
+    )
+    community = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    amount = models.DecimalField(_("amount per year (yuan)"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("fixed share")
+        verbose_name_plural = _("fixed shares")
+        ordering = ["commitment", "community__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "community"], name="commitment_share_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="commitment_share_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.community_id} ¥{self.amount}"

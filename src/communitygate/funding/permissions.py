@@ -1,7 +1,8 @@
 """Who sees and does what with money. The office, supervision and the audit bureau read every
 commitment, payment and balance (`oversees_district`); a paying department reads its own (the
 commitments it pays and their payments) and records payments; a community (or a social
-organisation) reads the money paid to it and confirms or disputes its receipt. Everyone else
+organisation) reads the money paid to it and confirms or disputes its receipt. Commitments are
+recorded, renewed and ended by the office, or by the paying department for its own. Everyone else
 sees nothing. Each condition on its own line (the permission grid exercises them)."""
 
 from django.db.models import Q, QuerySet
@@ -10,6 +11,7 @@ from communitygate.accounts.models import Roles
 from communitygate.accounts.permissions import (
     department_staff_ids,
     grants_of,
+    is_office_staff,
     oversees_district,
     staffed_community_ids,
 )
@@ -64,6 +66,40 @@ def access_payment(user: AnyUser, payment_id: int) -> Payment:
     if payment is None:
         raise NotFound("拨付记录", "payment")
     return payment
+
+
+def access_commitment(user: AnyUser, commitment_id: int) -> FundingCommitment:
+    """A commitment the person may read; not found for a missing one and another payer's."""
+    commitment = (
+        commitments_visible_to(user)
+        .select_related("catalog_item", "application__catalog_item", "payer", "renews")
+        .filter(pk=commitment_id)
+        .first()
+    )
+    if commitment is None:
+        raise NotFound("经费承诺", "funding commitment")
+    return commitment
+
+
+def can_see_commitments(user: AnyUser) -> bool:
+    """The office, supervision, audit, and every paying department's clerks and heads."""
+    if oversees_district(user):
+        return True
+    return bool(department_staff_ids(user))
+
+
+def can_manage_commitment(user: AnyUser, commitment: FundingCommitment) -> bool:
+    """Renew or end it: the office, or the payer's clerk or head."""
+    if is_office_staff(user):
+        return True
+    return commitment.payer_id in department_staff_ids(user)
+
+
+def can_record_commitments(user: AnyUser) -> bool:
+    """Record one: the office for any payer, a department's clerk or head for its own."""
+    if is_office_staff(user):
+        return True
+    return bool(department_staff_ids(user))
 
 
 def access_commitment_to_pay(user: AnyUser, commitment_id: int) -> FundingCommitment:

@@ -1,13 +1,16 @@
-"""Reads of the money trail: each commitment's shares per community and period, and the
-balances (committed share, paid, confirmed, outstanding) computed from the payments, never
+"""Reads of the money trail: each commitment's shares per community and period, its status, and
+the balances (committed share, paid, confirmed, outstanding) computed from the payments, never
 stored.
 
 A commitment promises an amount per community per year. Its settlement periods are the calendar
-years it covers, cut to its own start and end; the period's pot is the yearly amount times the
-number of communities in the item's scope, pro rata for a part year, and is split in equal
-shares exactly to the fen (funding.allocation). A payment settles the period that contains its
-own start. A share not fully paid `FUNDING_OVERDUE_WORKDAYS` working days after its period ends
-is overdue."""
+years it covers, cut to its own start and its effective end (the period's end, or the day it was
+ended if earlier). The period's pot is the yearly amount times the number of communities in the
+item's scope, pro rata for a part year, and is shared by the commitment's basis exactly to the
+fen (funding.allocation): equally, by each community's current households, by the assignments
+of the item's tasks starting in the period (refused ones not counted), or by a fixed list (whose
+amounts per year make the pot instead). A payment settles the period that contains its own
+start. A share not fully paid `FUNDING_OVERDUE_WORKDAYS` working days after its period ends is
+overdue."""
 
 import datetime as dt
 from collections import defaultdict
@@ -16,19 +19,24 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from communitygate.accounts.permissions import department_staff_ids, oversees_district
-from communitygate.admissions.models import FundingCommitment
+from communitygate.admissions.models import CommitmentBases, FundingCommitment
 from communitygate.admissions.selectors import admitted_scopes
+from communitygate.catalog.models import CatalogItem, ItemClasses, ItemStatuses
 from communitygate.core import clock
 from communitygate.core.people import AnyUser
 from communitygate.core.periods import Period
 from communitygate.core.workdays import HolidayScheduleMissing, add_workdays
-from communitygate.funding.allocation import split_equally, to_yuan
-from communitygate.funding.models import Payment, PaymentStates
+from communitygate.dispatch.models import Assignment, AssignmentStates
+from communitygate.funding.allocation import split_by_weights, split_equally, to_fen, to_yuan
+from communitygate.funding.models import CommitmentShare, Payment, PaymentStates
 from communitygate.funding.permissions import payee_ids
 from communitygate.orgs.models import Organisation, OrganisationKinds
+from communitygate.registry.selectors.visits import current_households
+
+LAPSING_DAYS = 30  # a commitment within this many days of its effective end is lapsing
 
 
 def overdue_workdays() -> int:
@@ -49,16 +57,17 @@ def item_of(commitment: FundingCommitment) -> int | None:
 def settlement_periods(
     commitment: FundingCommitment, first: dt.date, last: dt.date
 ) -> list[tuple[dt.date, dt.date]]:
-    """The commitment's calendar-year periods, cut to its start and end, that overlap
+    """The commitment's calendar-year periods, cut to its start and effective end, that overlap
     [first, last]."""
+    effective_end = commitment.effective_end
     start = max(commitment.period_start, first)
-    end = min(commitment.period_end or last, last)
+    end = min(effective_end or last, last)
     periods = []
     for year in range(start.year, end.year + 1):
         period_start = max(dt.date(year, 1, 1), commitment.period_start)
         period_end = dt.date(year, 12, 31)
-        if commitment.period_end is not None:
-            period_end = min(period_end, commitment.period_end)
+        if effective_end is not None:
+            period_end = min(period_end, effective_end)
         if period_start <= period_end:
             periods.append((period_start, period_end))
     return periods
@@ -79,6 +88,13 @@ def period_pot_fen(commitment: FundingCommitment, start: dt.date, end: dt.date, 
     covered = (end - start).days + 1
     exact = commitment.amount_per_community_per_year * 100 * count * covered / days_in_year
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fixed_pot_fen(yearly_fen: int, start: dt.date, end: dt.date) -> int:
+    """A fixed list's yearly fen for the period, pro rata by days, rounded half up once."""
+    days_in_year = (dt.date(start.year, 12, 31) - dt.date(start.year, 1, 1)).days + 1
+    covered = (end - start).days + 1
+    return (yearly_fen * covered * 2 + days_in_year) // (days_in_year * 2)
 
 
 def _communities() -> list[Organisation]:
@@ -107,14 +123,26 @@ class Share:
 
 
 class ShareBook:
-    """The shares of some commitments, computed once for a request (one query for the
-    communities, two for the items' scopes)."""
+    """The shares of some commitments, computed once for a request: one query for the
+    communities, two for the items' scopes, one for the fixed lists; the households (one
+    query) and the tasks assigned (one query per item and period) only when a basis needs
+    them."""
 
     def __init__(self, commitments: Iterable[FundingCommitment]) -> None:
         self.commitments = list(commitments)
         self.communities = _communities()
         items = [i for i in (item_of(c) for c in self.commitments) if i is not None]
         self.scopes = admitted_scopes(items)
+        self.fixed: dict[int, dict[int, Decimal]] = defaultdict(dict)
+        fixed_ids = [c.pk for c in self.commitments if c.basis == CommitmentBases.FIXED]
+        if fixed_ids:
+            rows = CommitmentShare.objects.filter(commitment_id__in=fixed_ids).values_list(
+                "commitment_id", "community_id", "amount"
+            )
+            for commitment_id, community_id, amount in rows:
+                self.fixed[commitment_id][community_id] = amount
+        self._households: dict[int, int] | None = None
+        self._assigned: dict[tuple[int | None, dt.date, dt.date], dict[int, int]] = {}
 
     def in_scope(
         self, commitment: FundingCommitment, start: dt.date, end: dt.date
@@ -127,12 +155,84 @@ class ShareBook:
             if _active_in(c, start, end) and (scope is None or c.pk in scope)
         ]
 
+    def households(self) -> dict[int, int]:
+        """Current households per community (the registry as it stands today)."""
+        if self._households is None:
+            rows = (
+                current_households()
+                .values("community_id")
+                .annotate(n=Count("pk"))
+                .values_list("community_id", "n")
+            )
+            self._households = dict(rows)
+        return self._households
+
+    def assigned(self, item: int | None, start: dt.date, end: dt.date) -> dict[int, int]:
+        """Assignments per community of the item's tasks starting in the period, refused ones
+        not counted."""
+        key = (item, start, end)
+        if key not in self._assigned:
+            rows = (
+                Assignment.objects.filter(
+                    task__item_id=item,
+                    task__admitted=True,
+                    task__starts_on__gte=start,
+                    task__starts_on__lte=end,
+                )
+                .exclude(state=AssignmentStates.REFUSED)
+                .values("community_id")
+                .annotate(n=Count("pk"))
+                .values_list("community_id", "n")
+            )
+            self._assigned[key] = dict(rows) if item is not None else {}
+        return self._assigned[key]
+
+    def weights(
+        self,
+        commitment: FundingCommitment,
+        communities: list[Organisation],
+        start: dt.date,
+        end: dt.date,
+    ) -> dict[str, int]:
+        """Each community's weight under the commitment's basis (all zero: equal shares)."""
+        if commitment.basis == CommitmentBases.HOUSEHOLDS:
+            counts = self.households()
+        elif commitment.basis == CommitmentBases.TASKS:
+            counts = self.assigned(item_of(commitment), start, end)
+        else:
+            counts = {}
+        if not counts:
+            return {c.code: 1 for c in communities}
+        return {c.code: counts.get(c.pk, 0) for c in communities}
+
     def shares(self, commitment: FundingCommitment, start: dt.date, end: dt.date) -> list[Share]:
+        if commitment.basis == CommitmentBases.FIXED:
+            return self._fixed_shares(commitment, start, end)
         communities = self.in_scope(commitment, start, end)
         if not communities:
             return []
         pot = period_pot_fen(commitment, start, end, len(communities))
-        fen = split_equally(pot, [c.code for c in communities])
+        if commitment.basis == CommitmentBases.EQUAL:
+            fen = split_equally(pot, [c.code for c in communities])
+        else:
+            fen = split_by_weights(pot, self.weights(commitment, communities, start, end))
+        return [
+            Share(commitment, c, start, end, to_yuan(fen[c.code]))
+            for c in sorted(communities, key=lambda c: c.code)
+        ]
+
+    def _fixed_shares(
+        self, commitment: FundingCommitment, start: dt.date, end: dt.date
+    ) -> list[Share]:
+        """The listed communities existing in the period; their yearly amounts make the pot
+        (pro rata) and are its weights, so a whole year gives each exactly its amount."""
+        listed = self.fixed.get(commitment.pk, {})
+        communities = [c for c in self.communities if c.pk in listed and _active_in(c, start, end)]
+        if not communities:
+            return []
+        amounts = {c.code: to_fen(listed[c.pk]) for c in communities}
+        pot = fixed_pot_fen(sum(amounts.values()), start, end)
+        fen = split_by_weights(pot, amounts)
         return [
             Share(commitment, c, start, end, to_yuan(fen[c.code]))
             for c in sorted(communities, key=lambda c: c.code)
@@ -227,6 +327,7 @@ def balances(
     item_code: str = "",
     community_code: str = "",
     today: dt.date | None = None,
+    commitment_ids: list[int] | None = None,
 ) -> list[Balance]:
     """Every share the person may read in the period (shares of settlement periods overlapping
     it), with what was paid, confirmed and is outstanding."""
@@ -234,9 +335,11 @@ def balances(
     commitments = (
         FundingCommitment.objects.select_related("catalog_item", "application", "payer")
         .filter(period_start__lte=period.end)
-        .filter(Q(period_end__isnull=True) | Q(period_end__gte=period.start))
+        .filter(effective_end_from(period.start))
         .order_by("pk")
     )
+    if commitment_ids is not None:
+        commitments = commitments.filter(pk__in=commitment_ids)
     if item_code:
         commitments = commitments.filter(
             Q(catalog_item__code=item_code) | Q(application__catalog_item__code=item_code)
@@ -320,16 +423,162 @@ def payments_listed(payments: QuerySet[Payment]) -> QuerySet[Payment]:
 
 
 def commitments_listed(commitments: QuerySet[FundingCommitment]) -> QuerySet[FundingCommitment]:
-    return commitments.select_related(
-        "catalog_item", "application__catalog_item", "payer"
-    ).order_by("period_start", "pk")
+    return (
+        commitments.select_related(
+            "catalog_item", "application__catalog_item", "payer", "renews", "renewal"
+        )
+        .prefetch_related(
+            Prefetch("fixed_shares", queryset=CommitmentShare.objects.select_related("community"))
+        )
+        .order_by("period_start", "pk")
+    )
+
+
+# Status -------------------------------------------------------------------------------------------
+
+
+class CommitmentStatuses:
+    """A commitment's status on a day, derived from its dates (never stored)."""
+
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    LAPSING = "lapsing"
+    LAPSED = "lapsed"
+    ENDED = "ended"
+    ALL = (UPCOMING, ACTIVE, LAPSING, LAPSED, ENDED)
+
+
+def effective_end_from(day: dt.date) -> Q:
+    """Commitments funding `day` or later (effective end on or after it, or none)."""
+    return (Q(period_end__isnull=True) | Q(period_end__gte=day)) & (
+        Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+    )
 
 
 def commitment_status(commitment: FundingCommitment, today: dt.date | None = None) -> str:
-    """upcoming (not started), active, or lapsed (ended before today)."""
+    """ended (ended early, and that day has passed, or it was ended before it began), upcoming
+    (not started), lapsed (its period is over), lapsing (its effective end within
+    LAPSING_DAYS), else active. `status_condition` is the same rule as a query."""
     today = today or clock.today()
+    end = commitment.effective_end
+    ended = commitment.ended_on
+    if ended is not None and (ended < today or ended < commitment.period_start):
+        return CommitmentStatuses.ENDED
     if commitment.period_start > today:
-        return "upcoming"
-    if commitment.period_end is not None and commitment.period_end < today:
-        return "lapsed"
-    return "active"
+        return CommitmentStatuses.UPCOMING
+    if end is not None and end < today:
+        return CommitmentStatuses.LAPSED
+    if end is not None and (end - today).days <= LAPSING_DAYS:
+        return CommitmentStatuses.LAPSING
+    return CommitmentStatuses.ACTIVE
+
+
+def status_condition(status: str, today: dt.date) -> Q:
+    """The commitments in `status` on `today`, as a filter (agrees with commitment_status)."""
+    horizon = today + dt.timedelta(days=LAPSING_DAYS)
+    ended = Q(ended_on__isnull=False) & (Q(ended_on__lt=today) | Q(ended_on__lt=F("period_start")))
+    started = Q(period_start__lte=today)
+    if status == CommitmentStatuses.ENDED:
+        return ended
+    if status == CommitmentStatuses.UPCOMING:
+        return ~ended & Q(period_start__gt=today)
+    # Not ended and started: ended_on (if any) is today or later and not after period_end.
+    lapsed = Q(ended_on__isnull=True, period_end__lt=today)
+    if status == CommitmentStatuses.LAPSED:
+        return started & lapsed
+    end_soon = Q(ended_on__isnull=True, period_end__gte=today, period_end__lte=horizon) | Q(
+        ended_on__gte=today, ended_on__lte=horizon
+    )
+    if status == CommitmentStatuses.LAPSING:
+        return ~ended & started & end_soon
+    if status == CommitmentStatuses.ACTIVE:
+        far = Q(ended_on__isnull=True) & (Q(period_end__isnull=True) | Q(period_end__gt=horizon))
+        return ~ended & started & (far | Q(ended_on__gt=horizon))
+    return Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class CommitmentFilters:
+    item: str = ""
+    payer: str = ""
+    status: str = ""
+    year: int | None = None
+
+
+def commitments_filtered(
+    commitments: QuerySet[FundingCommitment], filters: CommitmentFilters, today: dt.date
+) -> QuerySet[FundingCommitment]:
+    """The list's filters: item code, payer code, status on `today`, a calendar year the
+    commitment funds part of."""
+    if filters.item:
+        commitments = commitments.filter(
+            Q(catalog_item__code=filters.item) | Q(application__catalog_item__code=filters.item)
+        )
+    if filters.payer:
+        commitments = commitments.filter(payer__code=filters.payer)
+    if filters.status:
+        commitments = commitments.filter(status_condition(filters.status, today))
+    if filters.year is not None:
+        commitments = commitments.filter(period_start__lte=dt.date(filters.year, 12, 31)).filter(
+            effective_end_from(dt.date(filters.year, 1, 1))
+        )
+    return commitments
+
+
+def renewal_chain(commitment: FundingCommitment) -> list[FundingCommitment]:
+    """The commitments renewing one another through this one, oldest first (one query a
+    link)."""
+    chain = [commitment]
+    earlier = commitment
+    while earlier.renews_id is not None:
+        earlier = FundingCommitment.objects.select_related("payer").get(pk=earlier.renews_id)
+        chain.insert(0, earlier)
+    later = commitment
+    while True:
+        following = (
+            FundingCommitment.objects.select_related("payer").filter(renews_id=later.pk).first()
+        )
+        if following is None:
+            break
+        chain.append(following)
+        later = following
+    return chain
+
+
+def fixed_shares_of(commitment: FundingCommitment) -> list[CommitmentShare]:
+    return list(
+        CommitmentShare.objects.filter(commitment=commitment)
+        .select_related("community")
+        .order_by("community__code")
+    )
+
+
+def commitments_lapsing(today: dt.date) -> QuerySet[FundingCommitment]:
+    """Commitments whose effective end falls within LAPSING_DAYS and whose payer and the office
+    have not been told yet (renewed ones need no notice)."""
+    return (
+        FundingCommitment.objects.filter(status_condition(CommitmentStatuses.LAPSING, today))
+        .filter(lapse_notified_at__isnull=True, renewal__isnull=True)
+        .select_related("catalog_item", "application__catalog_item", "payer")
+        .order_by("pk")
+    )
+
+
+# Page choices -------------------------------------------------------------------------------------
+
+
+def delegated_item_choices() -> list[tuple[str, str]]:
+    """Delegated items in force, for the commitment form."""
+    items = CatalogItem.objects.filter(
+        item_class=ItemClasses.DELEGATED, status=ItemStatuses.ACTIVE
+    ).order_by("code")
+    return [(item.code, f"{item.code} {item.name}") for item in items.only("code", "name")]
+
+
+def payer_choices(user: AnyUser, *, every: bool) -> list[tuple[str, str]]:
+    """Departments the person may name as payer: all of them (`every`: the office, or anyone
+    overseeing the district when filtering), else their own."""
+    departments = Organisation.objects.filter(kind=OrganisationKinds.DEPARTMENT)
+    if not every:
+        departments = departments.filter(pk__in=department_staff_ids(user))
+    return [(d.code, f"{d.code} {d.name}") for d in departments.order_by("code")]

@@ -1,4 +1,5 @@
-"""Payments (拨付) and receipts (到账): the paying department records a payment under its
+"""Commitments (经费承诺: record, renew, end, the 30-day notice), payments (拨付) and receipts
+(到账): the paying department records a payment under its
 commitment; the receiving community (or social organisation) confirms its receipt or disputes
 it with a reason; the daily run finds shares unpaid past their deadline and marks each overdue
 once, which supervision records as a `payment_overdue` violation (funding.signals)."""
@@ -6,26 +7,42 @@ once, which supervision records as a `payment_overdue` violation (funding.signal
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
 
-from communitygate.admissions.models import FundingCommitment
+from communitygate.accounts.models import Roles
+from communitygate.accounts.permissions import (
+    DEPARTMENT_STAFF_ROLES,
+    department_staff_ids,
+    is_office_staff,
+)
+from communitygate.accounts.selectors import people_holding
+from communitygate.accounts.services import notifications_send
+from communitygate.admissions.models import CommitmentBases, FundingCommitment
+from communitygate.admissions.selectors import admitted_scope
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.audit.transitions import transition_apply
+from communitygate.catalog.models import CatalogItem, ItemClasses, ItemStatuses
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, Problem, RuleBroken
 from communitygate.core.idempotency import (
+    earlier_answer,
     idempotency_key_checked,
     idempotent_create,
     request_hash,
 )
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.funding import selectors
-from communitygate.funding.models import OverdueShare, Payment
+from communitygate.funding.models import CommitmentShare, OverdueShare, Payment
 from communitygate.funding.permissions import can_record_payments
 from communitygate.funding.signals import payment_overdue
 from communitygate.funding.workflow import PAYMENT
 from communitygate.orgs.models import Organisation, OrganisationKinds
+
+OFFICE_STAFF_ROLES = (Roles.OFFICER, Roles.ADMIN)
 
 # Refusals -----------------------------------------------------------------------------------------
 
@@ -395,3 +412,576 @@ def overdue_shares_mark(*, today: dt.date | None = None) -> int:
             continue  # another run marked it a moment ago
         marked += 1
     return marked
+
+
+# Commitments (经费承诺) -----------------------------------------------------------------------------
+#
+# The office, or the paying department's clerk or head for its own department, records a
+# commitment per catalog item and payer: budget line, amount, period and basis. A renewal is a
+# new record starting the day after the old one's effective end; ending one early records the
+# day and the reason and leaves `period_end` as it was. Nothing is overwritten.
+
+
+class CommitmentOverlaps(RuleBroken):
+    code = "commitment_overlaps"
+    status = 409
+
+    def __init__(self, other: FundingCommitment) -> None:
+        end = other.effective_end.isoformat() if other.effective_end else "长期 / open-ended"
+        super().__init__(
+            f"该出资单位对此事项已有一项期限重叠的经费承诺（#{other.pk}，"
+            f"{other.period_start.isoformat()} 至 {end}）。请续签或先终止该承诺。",
+            f"The payer already has a commitment for this item overlapping the period "
+            f"(#{other.pk}, {other.period_start.isoformat()} to {end}). Renew it or end it first.",
+        )
+
+
+class ItemNotDelegatedInForce(RuleBroken):
+    code = "item_not_delegated_in_force"
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "经费承诺只能针对目录中有效的委托事项（未停用，且在承诺开始时仍在有效期内）。",
+            "A commitment funds a delegated catalog item in force (not suspended or retired, "
+            "and still valid when the commitment starts).",
+        )
+
+
+class CommitmentNotRenewable(RuleBroken):
+    code = "commitment_not_renewable"
+    status = 409
+
+    def __init__(self, why_zh: str, why_en: str) -> None:
+        super().__init__(f"该承诺不能续签：{why_zh}", f"The commitment cannot be renewed: {why_en}")
+
+
+class CommitmentNotEndable(RuleBroken):
+    code = "commitment_not_endable"
+    status = 409
+
+    def __init__(self, why_zh: str, why_en: str) -> None:
+        super().__init__(f"该承诺不能终止：{why_zh}", f"The commitment cannot be ended: {why_en}")
+
+
+@dataclass(frozen=True)
+class CommitmentTerms:
+    """What a commitment (or its renewal) promises. `amount` is yuan per community per year
+    (a fixed list: the list's yearly total); `shares` the fixed list as (community code,
+    yuan per year)."""
+
+    amount: str
+    budget_line: str
+    period_end: dt.date | None
+    basis: str = CommitmentBases.EQUAL
+    shares: tuple[tuple[str, str], ...] = ()
+
+    def fingerprint(self, **more: object) -> str:
+        return request_hash(
+            {
+                **{k: str(v) for k, v in more.items()},
+                "amount": self.amount.strip(),
+                "budget_line": self.budget_line.strip(),
+                "period_end": self.period_end.isoformat() if self.period_end else "",
+                "basis": self.basis,
+                "shares": [[code.strip(), amount.strip()] for code, amount in self.shares],
+            }
+        )
+
+
+@dataclass(frozen=True)
+class CommitmentRequest:
+    item_code: str
+    payer_code: str
+    period_start: dt.date
+    terms: CommitmentTerms
+
+
+def may_manage_commitments_of(actor: AnyUser, payer: Organisation) -> bool:
+    """The office for any payer; a department's clerk or head for its own."""
+    if is_office_staff(actor):
+        return True
+    return payer.pk in department_staff_ids(actor)
+
+
+def _require_manager(actor: AnyUser, payer: Organisation) -> None:
+    if acting_user(actor) is None or not may_manage_commitments_of(actor, payer):
+        raise PermissionDenied(
+            "只有委员会办公室或出资部门（科员、负责人）可以登记、续签或终止经费承诺。",
+            "Only the committee office or the paying department's clerk or head records, "
+            "renews or ends its commitments.",
+        )
+
+
+def _terms_problems(
+    terms: CommitmentTerms, period_start: dt.date, amount: Decimal | None
+) -> list[Problem]:
+    problems = []
+    if amount is None:
+        problems.append(
+            Problem(
+                "金额须为大于零的数字（元，最多两位小数），例如 10000.00。",
+                "The amount must be a positive number of yuan with at most two decimals, "
+                "e.g. 10000.00.",
+                field="amount",
+            )
+        )
+    if not terms.budget_line.strip():
+        problems.append(Problem("请填写预算科目。", "Give the budget line.", field="budget_line"))
+    elif len(terms.budget_line.strip()) > 200:
+        problems.append(
+            Problem(
+                "预算科目不能超过200个字符。",
+                "The budget line is longer than 200 characters.",
+                field="budget_line",
+            )
+        )
+    if terms.period_end is not None and terms.period_end < period_start:
+        problems.append(
+            Problem(
+                "承诺期限的结束日期早于开始日期。",
+                "The commitment's period ends before it starts.",
+                field="period_end",
+            )
+        )
+    if terms.basis not in CommitmentBases.values:
+        problems.append(
+            Problem(
+                "分配方式须为平均、按户数、按派发任务数或固定名单之一。",
+                "The basis must be equal, households, tasks or fixed.",
+                field="basis",
+            )
+        )
+    if terms.basis == CommitmentBases.FIXED and not terms.shares:
+        problems.append(
+            Problem(
+                "固定名单分配须列出各社区每年的金额。",
+                "A fixed list needs each community's amount per year.",
+                field="shares",
+            )
+        )
+    if terms.basis != CommitmentBases.FIXED and terms.shares:
+        problems.append(
+            Problem(
+                "只有固定名单分配才列出各社区的金额。",
+                "Only a fixed list names each community's amount.",
+                field="shares",
+            )
+        )
+    return problems
+
+
+def _share_amount(text: str) -> Decimal | None:
+    """A fixed list's amount: yuan ≥ 0 with at most two places (a listed community may get
+    nothing)."""
+    try:
+        amount = Decimal(str(text).strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        return None
+    if amount >= Decimal("1e12"):
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _fixed_list(
+    terms: CommitmentTerms, total: Decimal, scope: set[int] | None
+) -> list[tuple[Organisation, Decimal]]:
+    """The fixed list checked: known communities in the item's scope, each once, amounts of
+    yuan ≥ 0 adding up to the yearly total."""
+    if terms.basis != CommitmentBases.FIXED:
+        return []
+    codes = [code.strip() for code, _amount_text in terms.shares]
+    communities = {
+        c.code: c
+        for c in Organisation.objects.filter(code__in=codes, kind=OrganisationKinds.COMMUNITY)
+    }
+    problems = []
+    listed: list[tuple[Organisation, Decimal]] = []
+    seen: set[str] = set()
+    for code, amount_text in terms.shares:
+        code = code.strip()
+        community = communities.get(code)
+        amount = _share_amount(amount_text)
+        if community is None:
+            problems.append(
+                Problem(
+                    f"社区代码无效：{code[:40] or '（空）'}",
+                    f"Unknown community: {code[:40] or '(none)'}",
+                    field="shares",
+                )
+            )
+        elif code in seen:
+            problems.append(
+                Problem(
+                    f"社区 {code} 列了两次。", f"Community {code} is listed twice.", field="shares"
+                )
+            )
+        elif scope is not None and community.pk not in scope:
+            problems.append(
+                Problem(
+                    f"社区 {code} 不在该事项的准入范围内。",
+                    f"Community {code} is not in the item's scope.",
+                    field="shares",
+                )
+            )
+        if amount is None:
+            problems.append(
+                Problem(
+                    f"社区 {code[:40]} 的金额须为元（最多两位小数）。",
+                    f"Community {code[:40]}'s amount must be yuan with at most two decimals.",
+                    field="shares",
+                )
+            )
+        seen.add(code)
+        if community is not None and amount is not None:
+            listed.append((community, amount))
+    if not problems and sum((a for _c, a in listed), Decimal("0.00")) != total:
+        problems.append(
+            Problem(
+                f"固定名单各社区金额之和须等于承诺的年度总额 ¥{total}。",
+                f"The fixed list's amounts must add up to the commitment's yearly total ¥{total}.",
+                field="shares",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    return listed
+
+
+def _item(code: str) -> CatalogItem:
+    item = CatalogItem.objects.filter(code=code.strip()).first() if code.strip() else None
+    if item is None:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"事项编码无效：{code[:40] or '（空）'}",
+                    f"Unknown catalog item: {code[:40] or '(none)'}",
+                    field="item",
+                )
+            ]
+        )
+    return item
+
+
+def _payer(code: str) -> Organisation:
+    payer = Organisation.objects.filter(
+        code=code.strip(), kind=OrganisationKinds.DEPARTMENT
+    ).first()
+    if payer is None:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"出资部门代码无效：{code[:40] or '（空）'}",
+                    f"Unknown paying department: {code[:40] or '(none)'}",
+                    field="payer",
+                )
+            ]
+        )
+    return payer
+
+
+def _check_item_in_force(item: CatalogItem, start: dt.date) -> None:
+    if item.item_class != ItemClasses.DELEGATED:
+        raise ItemNotDelegatedInForce()
+    if item.status != ItemStatuses.ACTIVE:
+        raise ItemNotDelegatedInForce()
+    if item.valid_to is not None and item.valid_to < start:
+        raise ItemNotDelegatedInForce()
+
+
+def _check_no_overlap(
+    item: CatalogItem, payer: Organisation, start: dt.date, end: dt.date | None
+) -> None:
+    """Another commitment of the item and payer funding any day of [start, end] refuses it
+    (the rows are locked first, so two records at once are checked one after the other)."""
+    others = FundingCommitment.objects.select_for_update().filter(
+        Q(catalog_item=item) | Q(application__catalog_item=item), payer=payer
+    )
+    others = others.filter(selectors.effective_end_from(start))
+    if end is not None:
+        others = others.filter(period_start__lte=end)
+    other = others.order_by("period_start").first()
+    if other is not None:
+        raise CommitmentOverlaps(other)
+
+
+def _create_commitment(
+    *,
+    user: Any,
+    item: CatalogItem,
+    payer: Organisation,
+    period_start: dt.date,
+    terms: CommitmentTerms,
+    amount: Decimal,
+    listed: list[tuple[Organisation, Decimal]],
+    renews: FundingCommitment | None,
+    key: str,
+    fingerprint: str,
+) -> FundingCommitment:
+    _check_no_overlap(item, payer, period_start, terms.period_end)
+    commitment = FundingCommitment.objects.create(
+        catalog_item=item,
+        payer=payer,
+        amount_per_community_per_year=amount,
+        period_start=period_start,
+        period_end=terms.period_end,
+        budget_line=terms.budget_line.strip(),
+        basis=terms.basis,
+        renews=renews,
+        recorded_at=clock.now(),
+        recorded_by=user,
+        idempotency_key=key,
+        request_hash=fingerprint,
+    )
+    CommitmentShare.objects.bulk_create(
+        CommitmentShare(commitment=commitment, community=community, amount=share)
+        for community, share in listed
+    )
+    record_event(
+        actor=user,
+        action="funding_commitment.renew" if renews is not None else "funding_commitment.record",
+        obj=commitment,
+        changes=created_fields(
+            {
+                "item": item.code,
+                "payer": payer.code,
+                "amount": amount,
+                "budget_line": commitment.budget_line,
+                "basis": commitment.basis,
+                "from": period_start,
+                "to": terms.period_end,
+                "renews": renews.pk if renews is not None else None,
+                "shares": {c.code: str(a) for c, a in listed} or None,
+            }
+        ),
+    )
+    return commitment
+
+
+def commitment_record(
+    *, actor: AnyUser, request: CommitmentRequest, idempotency_key: str = ""
+) -> FundingCommitment:
+    """Record a payer's commitment to fund a delegated item for a period (the office, or the
+    payer's own clerk or head). Send an Idempotency-Key to retry safely."""
+    payer = _payer(request.payer_code)
+    _require_manager(actor, payer)
+    user = acting_user(actor)
+    key = idempotency_key_checked(idempotency_key)
+    item = _item(request.item_code)
+    amount = _amount(request.terms.amount)
+    problems = _terms_problems(request.terms, request.period_start, amount)
+    if problems:
+        raise InvalidInput(problems)
+    assert amount is not None
+    _check_item_in_force(item, request.period_start)
+    listed = _fixed_list(request.terms, amount, admitted_scope(item.pk))
+    fingerprint = request.terms.fingerprint(
+        item=item.code, payer=payer.code, period_start=request.period_start.isoformat()
+    )
+
+    def create() -> FundingCommitment:
+        with transaction.atomic():
+            return _create_commitment(
+                user=user,
+                item=item,
+                payer=payer,
+                period_start=request.period_start,
+                terms=request.terms,
+                amount=amount,
+                listed=listed,
+                renews=None,
+                key=key,
+                fingerprint=fingerprint,
+            )
+
+    return idempotent_create(
+        key=key,
+        fingerprint=fingerprint,
+        same_key=FundingCommitment.objects.filter(recorded_by=user, idempotency_key=key),
+        create=create,
+    )
+
+
+def commitment_item(commitment: FundingCommitment) -> CatalogItem | None:
+    return commitment.catalog_item or (
+        commitment.application.catalog_item if commitment.application else None
+    )
+
+
+def commitment_renew(
+    *,
+    actor: AnyUser,
+    commitment: FundingCommitment,
+    terms: CommitmentTerms,
+    idempotency_key: str = "",
+) -> FundingCommitment:
+    """Renew a commitment: a new record for the same item and payer starting the day after the
+    old one's effective end (amount, budget line, basis and end may change). An ended, an
+    open-ended or an already renewed commitment is not renewed."""
+    _require_manager(actor, commitment.payer)
+    user = acting_user(actor)
+    key = idempotency_key_checked(idempotency_key)
+    item = commitment_item(commitment)
+    fingerprint = terms.fingerprint(renews=commitment.pk)
+    same_key = FundingCommitment.objects.filter(recorded_by=user, idempotency_key=key)
+    if key:
+        earlier = earlier_answer(same_key, fingerprint)
+        if earlier is not None:
+            return earlier
+    if commitment.ended_on is not None:
+        raise CommitmentNotRenewable(
+            "它已被终止，请登记一项新的承诺。", "it was ended; record a new commitment."
+        )
+    if FundingCommitment.objects.filter(renews=commitment).exists():
+        raise CommitmentNotRenewable("它已续签过。", "it has already been renewed.")
+    if commitment.period_end is None or item is None:
+        raise CommitmentNotRenewable(
+            "它没有结束日期（长期有效），无需续签。", "it has no end date (open-ended)."
+        )
+    start = commitment.period_end + dt.timedelta(days=1)
+    amount = _amount(terms.amount)
+    problems = _terms_problems(terms, start, amount)
+    if problems:
+        raise InvalidInput(problems)
+    assert amount is not None
+    _check_item_in_force(item, start)
+    listed = _fixed_list(terms, amount, admitted_scope(item.pk))
+
+    def create() -> FundingCommitment:
+        with transaction.atomic():
+            old = FundingCommitment.objects.select_for_update().get(pk=commitment.pk)
+            if old.ended_on is not None:
+                raise CommitmentNotRenewable(
+                    "它已被终止，请登记一项新的承诺。", "it was ended; record a new commitment."
+                )
+            try:
+                with transaction.atomic():
+                    return _create_commitment(
+                        user=user,
+                        item=item,
+                        payer=commitment.payer,
+                        period_start=start,
+                        terms=terms,
+                        amount=amount,
+                        listed=listed,
+                        renews=old,
+                        key=key,
+                        fingerprint=fingerprint,
+                    )
+            except IntegrityError:
+                if key and same_key.exists():
+                    raise
+                raise CommitmentNotRenewable(
+                    "它已续签过。", "it has already been renewed."
+                ) from None
+
+    return idempotent_create(key=key, fingerprint=fingerprint, same_key=same_key, create=create)
+
+
+def commitment_end(
+    *, actor: AnyUser, commitment: FundingCommitment, ended_on: dt.date, reason: str
+) -> FundingCommitment:
+    """End a commitment early (the office or the payer): from the day after `ended_on` it funds
+    nothing and the gate refuses new delegated tasks under it. `period_end` stays as promised;
+    the ending is its own record (ended_on, by whom, why)."""
+    _require_manager(actor, commitment.payer)
+    user = acting_user(actor)
+    reason = reason.strip()
+    problems = []
+    if not reason:
+        problems.append(
+            Problem("请说明终止的理由。", "Give the reason for ending it.", field="reason")
+        )
+    if ended_on < clock.today():
+        problems.append(
+            Problem(
+                "终止日期不能早于今天。",
+                "The commitment cannot end before today.",
+                field="ended_on",
+            )
+        )
+    if commitment.period_end is not None and ended_on > commitment.period_end:
+        problems.append(
+            Problem(
+                f"终止日期不能晚于承诺期限的结束日期（{commitment.period_end.isoformat()}）。",
+                f"The commitment cannot end after its period ends "
+                f"({commitment.period_end.isoformat()}).",
+                field="ended_on",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    if FundingCommitment.objects.filter(renews=commitment).exists():
+        raise CommitmentNotEndable(
+            "它已续签，请终止续签后的承诺。", "it was renewed; end the renewal instead."
+        )
+    with transaction.atomic():
+        now = clock.now()
+        updated = FundingCommitment.objects.filter(pk=commitment.pk, ended_on__isnull=True).update(
+            ended_on=ended_on, ended_at=now, ended_by=user, end_reason=reason
+        )
+        if updated != 1:
+            raise CommitmentNotEndable("它已被终止。", "it was already ended.")
+        record_event(
+            actor=user,
+            action="funding_commitment.end",
+            obj=commitment,
+            changes={"ended_on": [None, ended_on]},
+            reason=reason,
+        )
+    commitment.refresh_from_db()
+    return commitment
+
+
+# The 30-day notice --------------------------------------------------------------------------------
+
+
+def commitments_lapsing_notify(*, today: dt.date | None = None) -> int:
+    """Tell the payer's clerks and heads and the office staff, once, of every commitment whose
+    effective end is within 30 days and that is not renewed (the daily run). Each commitment is
+    marked (`lapse_notified_at`) by a conditional update, so a second run sends nothing. The
+    number of commitments newly notified."""
+    today = today or clock.today()
+    office_ids = list(
+        Organisation.objects.filter(kind=OrganisationKinds.COMMITTEE_OFFICE).values_list(
+            "pk", flat=True
+        )
+    )
+    notified = 0
+    for commitment in selectors.commitments_lapsing(today):
+        with transaction.atomic():
+            marked = FundingCommitment.objects.filter(
+                pk=commitment.pk, lapse_notified_at__isnull=True
+            ).update(lapse_notified_at=clock.now())
+            if marked != 1:
+                continue
+            item = commitment_item(commitment)
+            code = item.code if item is not None else f"#{commitment.pk}"
+            end = commitment.effective_end
+            assert end is not None
+            recipients = [
+                *people_holding([commitment.payer_id], DEPARTMENT_STAFF_ROLES),
+                *people_holding(office_ids, OFFICE_STAFF_ROLES),
+            ]
+            link = reverse("funding:commitment", args=[commitment.pk])
+            notifications_send(
+                recipients=recipients,
+                key=f"commitment-lapsing:{commitment.pk}",
+                text_zh=f"经费承诺即将到期：{code}（{commitment.payer.name}，"
+                f"预算科目 {commitment.budget_line or '未填'}）将于 {end:%Y年%m月%d日} 到期，"
+                "到期后该事项的新委托任务将被拦截。如需继续，请及时续签。",
+                text_en=f"Funding commitment lapsing: {code} ({commitment.payer.code}) ends on "
+                f"{end:%Y-%m-%d}; after that new delegated tasks under the item are refused. "
+                "Renew it in time to go on.",
+                link=link,
+            )
+            record_event(
+                actor=None,
+                action="funding_commitment.notify_lapsing",
+                obj=commitment,
+                changes={"lapse_notified_at": [None, clock.now()]},
+            )
+        notified += 1
+    return notified

@@ -13,13 +13,12 @@ import pytest
 from django.core.management import call_command
 
 from communitygate.accounts.models import Notification
-from communitygate.admissions.models import Application
+from communitygate.admissions.models import Application, FundingCommitment
 from communitygate.admissions.services import (
     ApplicationFields,
     application_create,
     application_submit,
     application_urgent_approve,
-    funding_commitment_record,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_chain_first_break
@@ -61,6 +60,13 @@ from communitygate.dispatch.workflow import (
     StateNotAllowed,
     UnadmittedTaskNotAccepted,
 )
+from communitygate.funding.services import (
+    CommitmentRequest,
+    CommitmentTerms,
+    commitment_end,
+    commitment_record,
+    commitment_renew,
+)
 from communitygate.oversight.models import Violation
 from communitygate.testing import World, make_item
 
@@ -72,6 +78,21 @@ COMMUNITY, SIBLING, OTHER = "370203031001", "370203031002", "370203014001"
 SUBDISTRICT = "370203031"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 PDF = b"%PDF-1.7\n" + b"x" * 32
+
+
+def committed(
+    world: World, item: CatalogItem, *, amount: str, start: dt.date, end: dt.date | None
+) -> FundingCommitment:
+    """The office records the department's commitment for the item (funding.services)."""
+    return commitment_record(
+        actor=world.user("office_officer"),
+        request=CommitmentRequest(
+            item_code=item.code,
+            payer_code=world.org("department").code,
+            period_start=start,
+            terms=CommitmentTerms(amount=amount, budget_line="民政专项", period_end=end),
+        ),
+    )
 
 
 def task_request(item: str | None = "T-001", **overrides: object) -> TaskRequest:
@@ -317,14 +338,7 @@ def test_a_subdistrict_code_in_the_admitted_scope_stands_for_its_communities(
 def test_a_delegated_item_needs_a_commitment_covering_the_task_dates(world: World) -> None:
     item = published(world, "D-001", item_class="delegated", funding_per_community=Decimal("8000"))
     assert reason_codes(send(world, item="D-001")) == ["funding_not_committed"]
-    funding_commitment_record(
-        actor=world.user("office_officer"),
-        item=item,
-        payer=world.org("department"),
-        amount=Decimal("8000"),
-        period_start=dt.date(2026, 12, 1),
-        period_end=dt.date(2026, 12, 31),
-    )
+    committed(world, item, amount="8000", start=dt.date(2026, 12, 1), end=dt.date(2026, 12, 31))
     assert send(world, item="D-001").admitted is True
     beyond = send(world, item="D-001", starts_on=dt.date(2026, 12, 20), due_on=dt.date(2027, 1, 8))
     assert reason_codes(beyond) == ["funding_not_committed"]
@@ -334,27 +348,51 @@ def test_a_delegated_item_needs_a_commitment_covering_the_task_dates(world: Worl
 
 def test_an_open_ended_commitment_covers_every_later_period(world: World) -> None:
     item = published(world, "D-002", item_class="delegated", funding_per_community=Decimal("100"))
-    funding_commitment_record(
-        actor=world.user("office_officer"),
-        item=item,
-        payer=world.org("department"),
-        amount=Decimal("100"),
-        period_start=dt.date(2026, 1, 1),
-    )
+    committed(world, item, amount="100", start=dt.date(2026, 1, 1), end=None)
     later = send(world, item="D-002", starts_on=dt.date(2027, 6, 1), due_on=dt.date(2027, 6, 30))
+    assert later.admitted is True
+
+
+def test_an_ended_commitment_stops_new_delegated_tasks_and_a_renewal_reopens_the_gate(
+    world: World,
+) -> None:
+    item = published(world, "D-003", item_class="delegated", funding_per_community=Decimal("50"))
+    commitment = committed(
+        world, item, amount="50", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31)
+    )
+    assert send(world, item="D-003").admitted is True
+    commitment_end(
+        actor=world.user("department_head"),
+        commitment=commitment,
+        ended_on=dt.date(2026, 12, 10),
+        reason="委托调整",
+    )
+    assert reason_codes(send(world, item="D-003")) == ["funding_not_committed"]  # to 12-15
+    inside = send(world, item="D-003", starts_on=dt.date(2026, 12, 1), due_on=dt.date(2026, 12, 10))
+    assert inside.admitted is True
+    renewable = published(
+        world, "D-004", item_class="delegated", funding_per_community=Decimal("50")
+    )
+    lapsing = committed(
+        world, renewable, amount="50", start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 5)
+    )
+    assert reason_codes(send(world, item="D-004")) == ["funding_not_committed"]
+    commitment_renew(
+        actor=world.user("office_officer"),
+        commitment=lapsing,
+        terms=CommitmentTerms(amount="60", budget_line="2027年民政专项", period_end=None),
+    )
+    across = send(world, item="D-004")  # 12-01..12-15 runs across the old and the renewal
+    assert across.admitted is True, across.reasons
+    clock.pin(dt.datetime(2027, 2, 1, 2, tzinfo=dt.UTC))
+    later = send(world, item="D-004", starts_on=dt.date(2027, 2, 2), due_on=dt.date(2027, 2, 20))
     assert later.admitted is True
 
 
 def test_a_commitment_for_another_item_does_not_fund_this_one(world: World) -> None:
     published(world, "D-001", item_class="delegated", funding_per_community=Decimal("1"))
     other = published(world, "D-002", item_class="delegated", funding_per_community=Decimal("1"))
-    funding_commitment_record(
-        actor=world.user("office_officer"),
-        item=other,
-        payer=world.org("department"),
-        amount=Decimal("1"),
-        period_start=dt.date(2026, 1, 1),
-    )
+    committed(world, other, amount="1", start=dt.date(2026, 1, 1), end=None)
     assert reason_codes(send(world, item="D-001")) == ["funding_not_committed"]
 
 

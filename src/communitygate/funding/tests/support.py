@@ -6,10 +6,15 @@ import datetime as dt
 from decimal import Decimal
 
 from communitygate.admissions.models import FundingCommitment
-from communitygate.admissions.services import funding_commitment_record
 from communitygate.core import clock
 from communitygate.funding.models import Payment
-from communitygate.funding.services import PaymentRequest, payment_record
+from communitygate.funding.services import (
+    CommitmentRequest,
+    CommitmentTerms,
+    PaymentRequest,
+    commitment_record,
+    payment_record,
+)
 from communitygate.testing import World, make_item
 
 MONDAY = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
@@ -37,13 +42,14 @@ def funded(
         funding_per_community=Decimal(amount),
         name=f"委托事项{code}",
     )
-    return funding_commitment_record(
+    return commitment_record(
         actor=world.user("office_officer"),
-        item=item,
-        payer=world.org(payer),
-        amount=Decimal(amount),
-        period_start=start,
-        period_end=end,
+        request=CommitmentRequest(
+            item_code=item.code,
+            payer_code=world.org(payer).code,
+            period_start=start,
+            terms=CommitmentTerms(amount=str(amount), budget_line="民政专项", period_end=end),
+        ),
     )
 
 

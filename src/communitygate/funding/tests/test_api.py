@@ -58,9 +58,16 @@ def test_commitments_are_listed_with_amounts_as_strings(world: World) -> None:
         "item": "F-001",
         "payer": "DEPT-MZ",
         "amount": "1234.50",
+        "budget_line": "民政专项",
+        "basis": "equal",
         "period_start": "2025-01-01",
         "period_end": "2026-12-31",
+        "ended_on": None,
+        "end_reason": "",
+        "renews": None,
+        "renewed_by": None,
         "status": "active",
+        "shares": [],
     }
     mine = signed_in(world.user("department_clerk")).get("/api/v1/funding/commitments").json()
     assert [c["item"] for c in mine["items"]] == ["F-001"]
