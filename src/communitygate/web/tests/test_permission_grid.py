@@ -87,6 +87,7 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
+from communitygate.auditing.tests import grid_auditing
 from communitygate.funding.tests import grid_funding
 from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
@@ -1393,6 +1394,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_oversight_api.PART,
     grid_oversight_pages.PART,
     grid_funding.PART,
+    grid_auditing.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
