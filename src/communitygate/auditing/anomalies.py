@@ -188,7 +188,9 @@ def _payments(filters: AnomalyFilters) -> QuerySet[Payment]:
     if filters.community:
         payments = payments.filter(community__code=filters.community)
     if years := filters.years():
-        payments = payments.filter(period_start__year__gte=years[0], period_start__year__lte=years[1])
+        payments = payments.filter(
+            period_start__year__gte=years[0], period_start__year__lte=years[1]
+        )
     return payments
 
 
@@ -288,16 +290,18 @@ def unfunded_tasks(filters: AnomalyFilters, today: dt.date) -> list[Anomaly]:
     if not rows:
         return []
     by_item: dict[int, list[FundingCommitment]] = defaultdict(list)
-    for commitment in commitments:
-        item_id = item_of(commitment)
+    for each in commitments:
+        item_id = item_of(each)
         if item_id is not None:
-            by_item[item_id].append(commitment)
+            by_item[item_id].append(each)
     shares = _Shares(commitments)
     deadlines = _Deadlines()
     found = []
     for row in rows:
         start_day: dt.date = row["first_start"]
-        commitment = _covering(by_item.get(row["task__item_id"], []), start_day)
+        commitment: FundingCommitment | None = _covering(
+            by_item.get(row["task__item_id"], []), start_day
+        )
         payer = commitment.payer.code if commitment else None
         if filters.department and payer != filters.department:
             continue
@@ -427,37 +431,46 @@ def payments_beyond_commitment(filters: AnomalyFilters, today: dt.date) -> list[
         ).filter(pk__in={row["commitment_id"] for row in sums})
     }
     shares = _Shares(list(commitments.values()))
-    pots: dict[tuple[int, int], list[dict[str, object]]] = defaultdict(list)
+    pots: dict[tuple[int, int], list[_Paid]] = defaultdict(list)
     for row in sums:
         commitment = commitments[row["commitment_id"]]
         period = _period_of_year(commitment, row["year"])
         if period is None:
             continue
-        pots[(commitment.pk, row["year"])].append(row)
-        if row["community__kind"] != OrganisationKinds.COMMUNITY:
+        total = _Paid(row["paid"], row["payments"], row["last_paid"], row["community__kind"])
+        pots[(commitment.pk, row["year"])].append(total)
+        if total.payee_kind != OrganisationKinds.COMMUNITY:
             continue
         share = shares.of(commitment, *period).get(row["community_id"], ZERO)
-        if row["paid"] <= share:
-            continue
-        found.append(
-            _beyond(commitment, period, row["community__code"], share, row, kind="share")
-        )
+        if total.paid > share:
+            found.append(_beyond(commitment, period, row["community__code"], share, total))
     if not filters.community:
-        for (commitment_id, year), rows in pots.items():
-            if all(r["community__kind"] == OrganisationKinds.COMMUNITY for r in rows):
+        for (commitment_id, year), totals in pots.items():
+            if all(t.payee_kind == OrganisationKinds.COMMUNITY for t in totals):
                 continue
             commitment = commitments[commitment_id]
             period = _period_of_year(commitment, year)
             assert period is not None
             pot = sum(shares.of(commitment, *period).values(), ZERO)
-            total = {
-                "paid": sum((r["paid"] for r in rows), ZERO),
-                "payments": sum(int(r["payments"]) for r in rows),  # type: ignore[call-overload]
-                "last_paid": max(r["last_paid"] for r in rows),  # type: ignore[type-var]
-            }
-            if total["paid"] > pot:
-                found.append(_beyond(commitment, period, None, pot, total, kind="pot"))
+            total = _Paid(
+                sum((t.paid for t in totals), ZERO),
+                sum(t.payments for t in totals),
+                max(t.last_paid for t in totals),
+                "",
+            )
+            if total.paid > pot:
+                found.append(_beyond(commitment, period, None, pot, total))
     return found
+
+
+@dataclass(frozen=True)
+class _Paid:
+    """Payments summed towards a share (or a whole pot)."""
+
+    paid: Decimal
+    payments: int
+    last_paid: dt.date
+    payee_kind: str  # the payee's kind; empty for a whole pot
 
 
 def _period_of_year(commitment: FundingCommitment, year: int) -> tuple[dt.date, dt.date] | None:
@@ -470,17 +483,15 @@ def _beyond(
     period: tuple[dt.date, dt.date],
     community: str | None,
     promised: Decimal,
-    row: dict[str, object],
-    *,
-    kind: str,
+    total: _Paid,
 ) -> Anomaly:
-    paid = row["paid"]
-    assert isinstance(paid, Decimal)
+    """A share (`community` named) or a period's whole pot (`community` None) paid beyond."""
+    paid = total.paid
     excess = paid - promised
     item = _item_code(commitment)
     span = f"{_d(period[0])}至{_d(period[1])}"
     span_en = f"{_d(period[0])} to {_d(period[1])}"
-    if kind == "share":
+    if community is not None:
         zh = f"社区{community}在{span}期间收到¥{paid}，超出其份额¥{promised}共¥{excess}。"
         en = (
             f"Community {community} was paid ¥{paid} for {span_en}, ¥{excess} beyond its share "
@@ -505,10 +516,10 @@ def _beyond(
         share=promised,
         paid=paid,
         amount=excess,
-        since=row["last_paid"],  # type: ignore[arg-type]
+        since=total.last_paid,
         due_on=None,
         not_yet_due=False,
-        count=int(row["payments"]),  # type: ignore[call-overload]
+        count=total.payments,
         explanation_zh=f"委托事项{item}：{zh}",
         explanation_en=f"Delegated item {item}: {en}",
     )
@@ -598,9 +609,7 @@ def lapsed_commitments_with_tasks(filters: AnomalyFilters, today: dt.date) -> li
         last = max(commitments, key=lambda c: (effective_end(c) or end, c.pk))
         if filters.department and last.payer.code != filters.department:
             continue
-        if filters.period and not (
-            filters.period.start <= today and end < filters.period.end
-        ):
+        if filters.period and not (filters.period.start <= today and end < filters.period.end):
             continue  # the filter's period must overlap the time since the end
         lapsed[item_id], latest[item_id] = end, last
     if not lapsed:

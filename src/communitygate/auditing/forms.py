@@ -21,16 +21,14 @@ from communitygate.core.periods import parse_period
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[tuple[str, object]]:
     return [("", _("Every kind")), *((k.code, f"{k.label_zh} {k.label_en}") for k in KINDS)]
 
 
 class AnomalyFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=kind_choices, label=_("Kind"))
     item = forms.CharField(required=False, max_length=32, label=_("Catalog item (code)"))
-    department = forms.CharField(
-        required=False, max_length=32, label=_("Paying department (code)")
-    )
+    department = forms.CharField(required=False, max_length=32, label=_("Paying department (code)"))
     community = forms.CharField(required=False, max_length=32, label=_("Community (code)"))
     period = forms.CharField(
         required=False, max_length=40, label=_("Period (2026, 2026-H1, 2026-Q3, 2026-11)")

@@ -55,7 +55,7 @@ def test_filters_and_paging(world: World) -> None:
     ],
 )
 def test_a_filter_that_does_not_read_is_422_naming_it(
-    world: World, query: dict[str, object], field: str
+    world: World, query: dict[str, str | int], field: str
 ) -> None:
     answer = signed_in(world.user("auditor")).get(URL, query)
     assert answer.status_code == 422

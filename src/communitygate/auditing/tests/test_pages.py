@@ -2,6 +2,7 @@
 XLSX read back, the nav entry, and the query counts that do not grow with the rows."""
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -28,7 +29,12 @@ def test_the_workspace_counts_each_kind_and_links_the_money_and_the_log(world: W
     assert 'data-kind="unfunded_tasks"' in html
     assert "<strong>3</strong>" in html
     assert 'data-testid="not-yet-due-unfunded_tasks"' in html
-    for href in ("/funding/commitments/", "/funding/payments/", "/funding/balances/", "/contracts/"):
+    for href in (
+        "/funding/commitments/",
+        "/funding/payments/",
+        "/funding/balances/",
+        "/contracts/",
+    ):
         assert f'href="{href}"' in html
     assert 'href="/audit/"' in html
     assert 'href="/audit/anomalies/?kind=disputed_receipts"' in html
@@ -83,8 +89,8 @@ def test_the_export_reads_back_with_the_filters_applied(world: World) -> None:
 
 
 def test_the_pages_cost_the_same_queries_for_more_rows(
-    world: World, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    world: World, django_assert_max_num_queries: Any
+) -> None:
     published_funded(world)
     sent(world, communities=(COMMUNITY,))
     client = auditor(world)

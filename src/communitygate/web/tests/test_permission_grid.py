@@ -63,6 +63,7 @@ from communitygate.admissions.services import (
     round_open_consultation,
 )
 from communitygate.audit.models import AuditEvent
+from communitygate.auditing.tests import grid_auditing
 from communitygate.catalog.forms import item_form_initial
 from communitygate.catalog.importing import catalog_import_check
 from communitygate.catalog.models import CatalogEdition, CatalogImport, CatalogItem
@@ -87,7 +88,6 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
-from communitygate.auditing.tests import grid_auditing
 from communitygate.funding.tests import grid_funding
 from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
