@@ -261,6 +261,28 @@ def test_once_the_work_is_done_the_lapsed_item_is_no_anomaly(world: World) -> No
     assert found("lapsed_commitments_with_tasks") == []
 
 
+def test_a_task_sent_after_the_end_is_found_even_once_done(world: World) -> None:
+    """The gate checks the task's dates, not the day it is sent: work dated inside the
+    commitment but sent after its end is admitted, and the auditor sees it."""
+    published_funded(world, code="L-001", start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30))
+    late = sent(
+        world,
+        item="L-001",
+        at=dt.datetime(2026, 7, 6, 2, tzinfo=dt.UTC),
+        starts_on=dt.date(2026, 6, 1),
+        due_on=dt.date(2026, 6, 20),
+        communities=(COMMUNITY,),
+    )
+    assert late.admitted is True
+    secretary = world.user("community_secretary")
+    assignment = assignment_accept(actor=secretary, assignment=Assignment.objects.get(task=late))
+    assignment = assignment_submit(actor=secretary, assignment=assignment, text="已完成")
+    assignment_confirm(actor=world.user("department_clerk"), assignment=assignment)
+    [anomaly] = found("lapsed_commitments_with_tasks")
+    assert anomaly.count == 0  # nothing open
+    assert "1 task(s) were sent after the end" in anomaly.explanation_en
+
+
 def test_a_running_commitment_is_not_lapsed_whatever_its_open_work(world: World) -> None:
     published_funded(world)  # 2025–2026, running on 23 November 2026
     sent(world)

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from communitygate.core.tabular import read_rows
@@ -103,3 +104,20 @@ def test_the_pages_cost_the_same_queries_for_more_rows(
         assert client.get("/audit/anomalies/").status_code == 200
     with django_assert_max_num_queries(len(few)):
         assert client.get("/audit/workspace/").status_code == 200
+
+
+def test_the_pages_speak_chinese_and_english(world: World) -> None:
+    published_funded(world)
+    sent(world, communities=(COMMUNITY,))
+    client = auditor(world)
+    chinese = client.get("/audit/anomalies/").content.decode()
+    assert (
+        "异常清单" in chinese
+        and "委托任务无拨付" in chinese
+        and "该期间没有任何拨付记录" in chinese
+    )
+    hub = client.get("/audit/workspace/").content.decode()
+    assert "异常分类统计" in hub and "其中1条尚未到期" in hub
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/audit/anomalies/").content.decode()
+    assert "Delegated tasks with no payment" in english and "no payment settles" in english
