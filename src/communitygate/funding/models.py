@@ -83,6 +83,12 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["commitment", "community"], name="payment_share_idx"),
             models.Index(fields=["community", "state"], name="payment_payee_idx"),
+            # The auditor's disputed receipts (auditing.anomalies): few rows among many.
+            models.Index(
+                fields=["decided_at"],
+                condition=models.Q(state="disputed"),
+                name="payment_disputed_idx",
+            ),
         ]
         constraints = [
             key_constraint("recorded_by", name="payment_once_per_idempotency_key"),

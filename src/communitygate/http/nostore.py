@@ -30,6 +30,8 @@ NO_STORE_PREFIXES: tuple[str, ...] = (
     "/api/v1/enrolments",
     "/api/v1/public/matters",
     # The audit log names who did what to whom (object descriptions, changed values).
+    # So does the auditor's workspace (/audit/workspace/, /audit/anomalies/, the anomalies' API):
+    # dispute reasons and payers' notes as typed.
     "/audit",
     "/api/v1/audit",
 )

@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
 from communitygate.accounts.selectors import unread_notification_count, user_grants
+from communitygate.auditing.permissions import can_read_anomalies
 from communitygate.catalog.permissions import can_manage_catalog
 from communitygate.funding.permissions import can_see_commitments
 from communitygate.oversight.permissions import reaches_supervision_pages
@@ -26,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_can_use_admin": can_use_admin_site(user) or can_read_audit_log(user),
         # 审计日志: the audit bureau alone (separation of duties).
         "nav_audit_log": can_read_audit_log(user),
+        # 审计工作台: the audit bureau (auditing.permissions).
+        "nav_auditing": can_read_anomalies(user),
         "nav_calendar_warning": calendar_warning(user),
         "nav_unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),
     }

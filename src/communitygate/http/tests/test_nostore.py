@@ -22,6 +22,8 @@ PERSONAL_URL_MODULES = (
     "communitygate.programmes.",
     # The audit log: object descriptions and changed values name residents too.
     "communitygate.web.auditlog.",
+    # The auditor's workspace under /audit/: dispute reasons and payers' notes as typed.
+    "communitygate.auditing.",
 )
 API_MOUNT = "/api/v1"
 
@@ -131,6 +133,7 @@ def _walk(
 
 
 def _api_routes() -> Iterator[str]:
+    from communitygate.auditing.api import router as auditing_router
     from communitygate.matters.api.matters import router as matters_router
     from communitygate.matters.api.public import router as matters_public_router
     from communitygate.programmes.api.programmes import router as programmes_router
@@ -145,6 +148,7 @@ def _api_routes() -> Iterator[str]:
             programmes_router,
             matters_public_router,
             audit_router,
+            auditing_router,
         )
     ]
     while pending:

@@ -63,6 +63,7 @@ from communitygate.admissions.services import (
     round_open_consultation,
 )
 from communitygate.audit.models import AuditEvent
+from communitygate.auditing.tests import grid_auditing
 from communitygate.catalog.forms import item_form_initial
 from communitygate.catalog.importing import catalog_import_check
 from communitygate.catalog.models import CatalogEdition, CatalogImport, CatalogItem
@@ -1393,6 +1394,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_oversight_api.PART,
     grid_oversight_pages.PART,
     grid_funding.PART,
+    grid_auditing.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
