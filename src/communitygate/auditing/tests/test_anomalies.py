@@ -15,7 +15,6 @@ from communitygate.auditing.anomalies import (
     AnomalyFilters,
     anomalies_found,
     anomaly_counts,
-    effective_end,
 )
 from communitygate.core import clock
 from communitygate.core.periods import parse_period
@@ -26,7 +25,11 @@ from communitygate.dispatch.services import (
     assignment_submit,
 )
 from communitygate.funding import selectors
-from communitygate.funding.services import payment_confirm_receipt, payment_dispute
+from communitygate.funding.services import (
+    commitment_end,
+    payment_confirm_receipt,
+    payment_dispute,
+)
 from communitygate.funding.tests.support import (
     COMMUNITY,
     MONDAY,
@@ -289,9 +292,19 @@ def test_a_running_commitment_is_not_lapsed_whatever_its_open_work(world: World)
     assert found("lapsed_commitments_with_tasks") == []
 
 
-def test_the_effective_end_is_the_commitments_period_end(world: World) -> None:
-    commitment = published_funded(world)
-    assert effective_end(commitment) == dt.date(2026, 12, 31)
+def test_a_commitment_ended_early_lapses_on_the_day_it_was_ended(world: World) -> None:
+    commitment = published_funded(world)  # 2025–2026, running on 23 November 2026
+    sent(world)
+    commitment_end(
+        actor=world.user("office_officer"),
+        commitment=commitment,
+        ended_on=TODAY,
+        reason="预算调整，提前终止",
+    )
+    assert found("lapsed_commitments_with_tasks") == []  # it still funds today
+    tomorrow = TODAY + dt.timedelta(days=1)
+    [anomaly] = found("lapsed_commitments_with_tasks", today=tomorrow)
+    assert (anomaly.period_end, anomaly.since) == (TODAY, tomorrow)
 
 
 # The registry and the cost ---------------------------------------------------------------------
