@@ -87,3 +87,8 @@ def can_record_payments(user: AnyUser, commitment: FundingCommitment) -> bool:
 def can_acknowledge_payment(user: AnyUser, payment: Payment) -> bool:
     """The receiving community's (or social organisation's) staff confirm or dispute."""
     return payment.community_id in payee_ids(user)
+
+
+def can_answer_dispute(user: AnyUser, payment: Payment) -> bool:
+    """The paying department's clerk or head answers a dispute of its payment."""
+    return payment.payer_id in department_staff_ids(user)

@@ -395,3 +395,41 @@ def overdue_shares_mark(*, today: dt.date | None = None) -> int:
             continue  # another run marked it a moment ago
         marked += 1
     return marked
+
+
+# The payer's answer -------------------------------------------------------------------------------
+
+ANSWER_MAX_LENGTH = 2000
+
+
+def payment_answer_dispute(*, actor: AnyUser, payment: Payment, answer: str) -> Payment:
+    """The payer answers the community's dispute ("已核实，凭证号更正"): the payment is recorded
+    again, with the answer, so the community confirms its receipt or disputes anew. The dispute's
+    reason stays on the payment and in the audit trail."""
+    PAYMENT.authorise(actor, payment, "answer")
+    answer = answer.strip()
+    if not answer:
+        raise InvalidInput(
+            [Problem("请填写对异议的答复。", "Give your answer to the dispute.", field="answer")]
+        )
+    if len(answer) > ANSWER_MAX_LENGTH:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"答复不能超过{ANSWER_MAX_LENGTH}个字符。",
+                    f"The answer is longer than {ANSWER_MAX_LENGTH} characters.",
+                    field="answer",
+                )
+            ]
+        )
+    transition_apply(
+        PAYMENT,
+        actor=actor,
+        subject=payment,
+        action="answer",
+        values={"answer": answer, "answered_at": clock.now()},
+        changes={"answer": [payment.answer, answer]},
+        reason=answer,
+    )
+    payment.refresh_from_db()
+    return payment
