@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
 from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.funding.permissions import reaches_money_pages
 from communitygate.oversight.permissions import reaches_supervision_pages
 from communitygate.registry.permissions import can_read_rates
 from communitygate.workcalendar.selectors import calendar_warning
@@ -26,4 +27,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_audit_log": can_read_audit_log(user),
         "nav_calendar_warning": calendar_warning(user),
         "nav_unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),
+        # 经费: whoever sees payments (office, supervision, audit, payers, payees).
+        "nav_funding": reaches_money_pages(user),
     }
