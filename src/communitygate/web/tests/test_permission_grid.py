@@ -88,6 +88,7 @@ from communitygate.dispatch.services import (
     task_send,
 )
 from communitygate.funding.tests import grid_funding
+from communitygate.funding.tests import grid_funding_pages
 from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.tests import grid_oversight_api, grid_oversight_pages
@@ -1393,6 +1394,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_oversight_api.PART,
     grid_oversight_pages.PART,
     grid_funding.PART,
+    grid_funding_pages.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
