@@ -5,12 +5,14 @@ found by the daily run itself.
 - The money trail went live with the dispatch groundwork (27 October 2026): the reform's five
   delegated items are funded on the platform from 2026, the census for 2025, the last year of
   its commitment (demo/dispatch_traffic.py).
-- 28 October: the paying departments enter the payments they made this year.
+- 28 October: the paying departments enter the transfers they made this year, each as one bank
+  batch to every community in the item's scope (funding.services.payments_record_batch).
   区统计局 (statistics) paid the 2025 census shares on 16 January 2026 to every community but
   伊春路社区, whose transfer the bank returned and nobody sent again. 区民政局 (civil-affairs)
-  paid its two items' 2026 shares, the low-income survey in two halves (March and September);
-  市北分局, 区退役军人事务局 and 区残联 paid theirs in one transfer each. 区残联 paid 伊春路社区
-  beyond its share, with a note (an anomaly for the auditor).
+  paid its two items' 2026 shares, the low-income survey in two halves (March and September),
+  and the typhoon item admitted in August; 市北分局, 区退役军人事务局 and 区残联 paid theirs in
+  one transfer each, 区卫生健康局 (health) the insurance campaign's two communities. 区残联
+  paid 伊春路社区 beyond its share, with a note (an anomaly for the auditor).
 - The same evening the daily run (`funding_overdue`) finds 伊春路社区's census share overdue:
   a `payment_overdue` violation of the statistics bureau.
 - November: 商邱路社区 (shangqiulu) and 伊春路社区 (yichunlu) confirm what arrived. 商邱路社区
@@ -41,7 +43,7 @@ from communitygate.funding.services import (
     payment_answer_dispute,
     payment_confirm_receipt,
     payment_dispute,
-    payment_record,
+    payments_record_batch,
 )
 from communitygate.orgs.models import Organisation
 
@@ -50,6 +52,7 @@ SHANGQIULU, YICHUNLU = "商邱路社区", "伊春路社区"
 
 LOW_INCOME, ELDERLY = "S2014-0166", "S2014-0176"  # 区民政局
 MIGRANTS, VETERANS, DISABLED, CENSUS = "S2014-0310", "S2014-0356", "S2014-0364", "S2014-0373"
+TYPHOON, INSURANCE = "ZR2026-0004", "ZR2026-0001"  # admitted in 2026 (区民政局, 区卫生健康局)
 
 # The three paying departments with no demo login enter their payments through a finance clerk.
 CLERKS = {
@@ -57,7 +60,7 @@ CLERKS = {
     "DEPT-TY": ("ty-finance", "区退役军人事务局财务经办人"),
     "DEPT-CL": ("cl-finance", "区残联财务经办人"),
 }
-PAYERS = {"DEPT-MZ": "civil-affairs", "DEPT-TJ": "statistics"}
+PAYERS = {"DEPT-MZ": "civil-affairs", "DEPT-TJ": "statistics", "DEPT-WJ": "health"}
 
 # (item, the part of the share paid, paid on, voucher prefix): each a transfer to every community.
 TRANSFERS = (
@@ -68,6 +71,9 @@ TRANSFERS = (
     (VETERANS, Decimal(1), dt.date(2026, 6, 10), "TY-2026-TY"),
     (DISABLED, Decimal(1), dt.date(2026, 6, 24), "CL-2026-CJ"),
     (LOW_INCOME, Decimal("0.5"), dt.date(2026, 9, 18), "MZ-2026-DB2"),
+    # The two items admitted in 2026 (demo/admission_history.py), their periods already ended.
+    (TYPHOON, Decimal(1), dt.date(2026, 9, 9), "MZ-2026-TF"),
+    (INSURANCE, Decimal(1), dt.date(2026, 10, 28), "WJ-2026-YB"),
 )
 CENSUS_UNPAID = YICHUNLU  # the returned transfer: the share the daily run finds overdue
 VETERANS_SHORT = Decimal("2000.00")  # what arrived at 商邱路社区 first
@@ -114,62 +120,45 @@ class MoneyYear:
         }
         self.payments: dict[tuple[str, str, str], Payment] = {}
 
-    def pay(
-        self,
-        item: str,
-        community: Organisation,
-        amount: Decimal,
-        paid_on: dt.date,
-        voucher: str,
-        *,
-        beyond_share: bool = False,
-        note: str = "",
-    ) -> Payment:
+    def transfer(self, item: str, part: Decimal, paid_on: dt.date, prefix: str) -> None:
+        """One bank batch: the item's share (or `part` of it) to every community in its scope,
+        but the census's returned transfer; the disability federation's to 伊春路社区 goes
+        beyond its share, with a note."""
         commitment = self.commitments[item]
         period = settlement_period_of(commitment, paid_on) or settlement_period_of(
             commitment, commitment.period_start
         )
         assert period is not None
-        return payment_record(
-            actor=self.payers[commitment.payer.code],
-            commitment=commitment,
-            request=PaymentRequest(
-                community_code=community.code,
-                amount=f"{amount:.2f}",
-                paid_on=paid_on,
-                voucher_number=voucher,
-                period_start=period[0],
-                period_end=period[1],
-                beyond_share=beyond_share,
-                note=note,
-            ),
+        requests = []
+        for number, share in enumerate(ShareBook([commitment]).shares(commitment, *period), 1):
+            name = share.community.name
+            if item == CENSUS and name == CENSUS_UNPAID:
+                continue
+            amount = (share.amount * part).quantize(Decimal("0.01"))
+            beyond = item == DISABLED and name == YICHUNLU
+            requests.append(
+                PaymentRequest(
+                    community_code=share.community.code,
+                    amount=f"{amount + (BEYOND_SHARE if beyond else 0):.2f}",
+                    paid_on=paid_on,
+                    voucher_number=f"{prefix}-{number:04d}",
+                    period_start=period[0],
+                    period_end=period[1],
+                    beyond_share=beyond,
+                    note=BEYOND_SHARE_NOTE if beyond else "",
+                )
+            )
+        payments = payments_record_batch(
+            actor=self.payers[commitment.payer.code], commitment=commitment, requests=requests
         )
+        for payment in payments:
+            self.payments[(item, prefix, payment.community.name)] = payment
 
     def transfers(self) -> None:
-        """28 October: each department enters the year's transfers, one payment a community."""
+        """28 October: each department enters the year's transfers, one batch each."""
         clock.pin(at(10, 28, 9))
         for item, part, paid_on, prefix in TRANSFERS:
-            commitment = self.commitments[item]
-            period = settlement_period_of(commitment, paid_on) or settlement_period_of(
-                commitment, commitment.period_start
-            )
-            assert period is not None
-            for number, share in enumerate(
-                ShareBook([commitment]).shares(commitment, *period), start=1
-            ):
-                community = share.community
-                if item == CENSUS and community.name == CENSUS_UNPAID:
-                    continue
-                amount = (share.amount * part).quantize(Decimal("0.01"))
-                if item == DISABLED and community.name == YICHUNLU:
-                    amount += BEYOND_SHARE
-                    payment = self.pay(
-                        item, community, amount, paid_on, f"{prefix}-{number:04d}",
-                        beyond_share=True, note=BEYOND_SHARE_NOTE,
-                    )
-                else:
-                    payment = self.pay(item, community, amount, paid_on, f"{prefix}-{number:04d}")
-                self.payments[(item, prefix, community.name)] = payment
+            self.transfer(item, part, paid_on, prefix)
 
     def overdue_run(self) -> None:
         """The evening's daily run finds 伊春路社区's census share overdue (one violation)."""

@@ -33,7 +33,6 @@ PAYEE = Who(
 )
 
 
-
 def _payer(actor: AnyUser, payment: Payment) -> bool:
     return can_answer_dispute(actor, payment)
 

@@ -39,9 +39,7 @@ def signed_in(username: str) -> Client:
 
 
 def test_all_six_items_were_paid_in_2026() -> None:
-    items = set(
-        Payment.objects.values_list("commitment__catalog_item__code", flat=True).distinct()
-    )
+    items = set(Payment.objects.values_list("commitment__catalog_item__code", flat=True).distinct())
     assert len(items) == 6
     assert Payment.objects.filter(paid_on__year=2026).count() == Payment.objects.count()
     assert AuditEvent.objects.filter(action="payment.record").count() == Payment.objects.count()
@@ -85,7 +83,9 @@ def test_the_unpaid_census_share_is_one_overdue_violation() -> None:
 def test_balances_add_up() -> None:
     user = User.objects.get(username="auditor")
     today = dt.date(2026, 11, 30)
-    rows = balances(user=user, period=parse_period("2025-01-01..2026-12-31", today=today), today=today)
+    rows = balances(
+        user=user, period=parse_period("2025-01-01..2026-12-31", today=today), today=today
+    )
     payments = Payment.objects.filter(community__kind="community")
     assert sum((b.paid for b in rows), Decimal(0)) == sum(p.amount for p in payments)
     confirmed = payments.filter(state=PaymentStates.CONFIRMED)

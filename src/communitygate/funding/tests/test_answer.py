@@ -123,7 +123,9 @@ def test_the_api_answers_a_dispute(world: World) -> None:
     assert refused.status_code == 403
     assert refused.json()["code"] == "permission_denied"
     outsider = signed_in(world.user("department_clerk_other"))
-    assert outsider.post(url, {"answer": ANSWER}, content_type="application/json").status_code == 404
+    assert (
+        outsider.post(url, {"answer": ANSWER}, content_type="application/json").status_code == 404
+    )
     payer = signed_in(world.user("department_clerk"))
     empty = payer.post(url, {"answer": " "}, content_type="application/json")
     assert empty.status_code == 422

@@ -130,8 +130,16 @@ def test_the_export_holds_the_filtered_rows_with_numbers_and_dates(world: World)
     assert answer.status_code == 200
     sheet = load_workbook(io.BytesIO(answer.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:8] == ("编号", "事项编码", "事项名称", "出资部门", "收款单位代码", "收款单位",
-                           "金额（元）", "拨付日期")
+    assert rows[0][:8] == (
+        "编号",
+        "事项编码",
+        "事项名称",
+        "出资部门",
+        "收款单位代码",
+        "收款单位",
+        "金额（元）",
+        "拨付日期",
+    )
     assert len(rows) == 2
     row = rows[1]
     assert row[0] == a.pk
@@ -193,7 +201,10 @@ def test_the_payer_records_a_payment_once_from_the_form(world: World) -> None:
     assert first["Location"] == f"/funding/payments/{payment.pk}/"
     assert payment.amount == Decimal("1234.50")
     # Empty period: the commitment's settlement year holding the payment date.
-    assert (payment.period_start, payment.period_end) == (dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert (payment.period_start, payment.period_end) == (
+        dt.date(2026, 1, 1),
+        dt.date(2026, 12, 31),
+    )
     again = client.post("/funding/payments/new/", data)
     assert again.status_code == 302
     assert again["Location"] == first["Location"]

@@ -134,7 +134,9 @@ def payment_export(request: HttpRequest) -> HttpResponse:
     if filters is None:
         errors = [str(error) for errors in form.errors.values() for error in errors]
         return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
-    content, _count = payments_workbook(payments_filtered(payments_visible_to(request.user), filters))
+    content, _count = payments_workbook(
+        payments_filtered(payments_visible_to(request.user), filters)
+    )
     return xlsx_response(content, f"payments-{clock.today():%Y%m%d}.xlsx")
 
 
@@ -317,4 +319,3 @@ def balance_export(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("\n".join(errors), content_type="text/plain; charset=utf-8")
     content, _count = balances_workbook(rows, balance_totals(rows))
     return xlsx_response(content, f"balances-{clock.today():%Y%m%d}.xlsx")
-
