@@ -15,7 +15,12 @@ from django.test import Client
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.core.periods import parse_period
-from communitygate.demo.money_history import BEYOND_SHARE_NOTE, CENSUS, DISABLED, VETERANS
+from communitygate.demo.money_history import (
+    BEYOND_SHARE_NOTE,
+    CENSUS,
+    DISABLED,
+    VETERANS,
+)
 from communitygate.funding.models import OverdueShare, Payment, PaymentStates
 from communitygate.funding.selectors import balances
 from communitygate.funding.services import overdue_shares_mark

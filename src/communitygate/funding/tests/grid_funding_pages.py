@@ -27,7 +27,7 @@ from communitygate.web.tests.grid import (
     row,
 )
 
-from .grid_funding import COMMUNITY, MZ, SEES_PAYMENT, STAFF, audit_count
+from .grid_funding import COMMUNITY, MZ, SEES_PAYMENT, STAFF, api_row, audit_count
 
 OVERSEERS = ("office_admin", "office_officer", "inspector", "supervision_head", "auditor")
 DEPARTMENTS = (*MZ, "department_clerk_other")
@@ -74,6 +74,8 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", f"{PAYMENT}/dispute/"): RECEIPT_STEP,
     ("POST", f"{DISPUTED}/answer/"): page_row((SEES_PAYMENT, FORBIDDEN), (MZ, REDIRECT)),
     ("GET", "/funding/balances/?item=GRID-FUND&period=2026"): MONEY_PAGE,
+    # The payer's answer from the API (the same step): 404 for whoever does not see the payment.
+    ("POST", f"/api/v1{DISPUTED}/answer"): api_row(SEES_PAYMENT, FORBIDDEN, (MZ, PAGE)),
     ("GET", "/funding/balances/export.xlsx?item=GRID-FUND&period=2026"): MONEY_PAGE,
 }
 
@@ -92,6 +94,7 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     ("POST", f"{PAYMENT}/confirm/"): lambda seed: {},
     ("POST", f"{PAYMENT}/dispute/"): lambda seed: {"reason": "网格页面异议"},
     ("POST", f"{DISPUTED}/answer/"): lambda seed: {"answer": "网格已核实"},
+    ("POST", f"/api/v1{DISPUTED}/answer"): lambda seed: {"answer": "网格接口答复"},
 }
 
 
@@ -111,6 +114,7 @@ EFFECTS: dict[tuple[str, str], Any] = {
     ("POST", f"{PAYMENT}/confirm/"): _payment("fund_payment", "payment.confirm"),
     ("POST", f"{PAYMENT}/dispute/"): _payment("fund_payment", "payment.dispute"),
     ("POST", f"{DISPUTED}/answer/"): _payment("fund_disputed", "payment.answer"),
+    ("POST", f"/api/v1{DISPUTED}/answer"): _payment("fund_disputed", "payment.answer"),
 }
 
 PART = GridPart(seed=seed, matrix=MATRIX, payloads=PAYLOADS, effects=EFFECTS)

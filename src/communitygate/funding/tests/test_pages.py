@@ -347,7 +347,7 @@ def test_balances_with_totals_and_overdue_shares(world: World) -> None:
     paid(world, commitment, voucher="Y25", period=Y2025, amount="10000.00")
     paid(world, commitment, voucher="Y26", amount="4000.00")
     client = signed_in(world.user("auditor"))
-    page = html(client, f"/funding/balances/?item=F-001&period=2025-01-01..2026-12-31")
+    page = html(client, "/funding/balances/?item=F-001&period=2025-01-01..2026-12-31")
     rows = balance_rows(page)
     assert f"{commitment.pk}-{COMMUNITY}-2025" in rows
     assert f"{commitment.pk}-{SIBLING}-2025" in rows

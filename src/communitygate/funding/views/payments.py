@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communitygate.accounts.permissions import department_staff_ids
 from communitygate.admissions.models import FundingCommitment
 from communitygate.audit.labels import action_label
 from communitygate.audit.selectors import audit_events_for
@@ -76,13 +75,10 @@ STEPS = ("confirm", "dispute", "answer")
 # Filters ------------------------------------------------------------------------------------------
 
 
-def _item_commitments(request: HttpRequest) -> Any:
-    """The commitments whose items a person may pick in a filter: a department's own, every one
-    for the others (a community's shares come from any commitment in scope)."""
-    departments = department_staff_ids(request.user)
-    if departments:
-        return FundingCommitment.objects.filter(payer_id__in=departments)
-    return FundingCommitment.objects.all()
+def _item_choices() -> list[tuple[str, str]]:
+    """The items a filter offers: every funded one (an item's code is public; the rows stay
+    within the person's reach, so another payer's item answers an empty list)."""
+    return funded_item_choices(FundingCommitment.objects.all())
 
 
 def _payment_filters(request: HttpRequest) -> tuple[PaymentFilterForm, PaymentFilters | None]:
@@ -90,7 +86,7 @@ def _payment_filters(request: HttpRequest) -> tuple[PaymentFilterForm, PaymentFi
     unfiltered list in place of the one asked for."""
     form = PaymentFilterForm(
         request.GET,
-        items=funded_item_choices(_item_commitments(request)),
+        items=_item_choices(),
         payees=payee_choices(request.user),
         payers=payer_choices(),
     )
@@ -275,7 +271,7 @@ def payment_step(request: HttpRequest, payment_id: int, action: str) -> HttpResp
 def _balances(request: HttpRequest) -> tuple[BalanceFilterForm, list[Balance] | None, Any]:
     form = BalanceFilterForm(
         request.GET,
-        items=funded_item_choices(_item_commitments(request)),
+        items=_item_choices(),
         communities=payee_choices(request.user),
     )
     if not form.is_valid():

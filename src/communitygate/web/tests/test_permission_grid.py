@@ -87,8 +87,7 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
-from communitygate.funding.tests import grid_funding
-from communitygate.funding.tests import grid_funding_pages
+from communitygate.funding.tests import grid_funding, grid_funding_pages
 from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.tests import grid_oversight_api, grid_oversight_pages
