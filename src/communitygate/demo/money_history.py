@@ -105,7 +105,7 @@ def _clerk(department: str) -> User:
 class MoneyYear:
     def __init__(self) -> None:
         self.commitments = {
-            c.catalog_item.code: c
+            c.catalog_item.code if c.catalog_item else "": c
             for c in FundingCommitment.objects.select_related("catalog_item", "payer").filter(
                 catalog_item__code__in=[t[0] for t in TRANSFERS]
             )

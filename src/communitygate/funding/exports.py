@@ -30,7 +30,7 @@ PAYMENT_HEADERS = (
     "异议理由",
     "拨付单位答复",
 )
-STATE_ZH = {
+STATE_ZH: dict[str, str] = {
     PaymentStates.RECORDED: "待确认",
     PaymentStates.CONFIRMED: "已确认到账",
     PaymentStates.DISPUTED: "有异议",

@@ -490,8 +490,9 @@ def payments_record_batch(
             ).values_list("voucher_number", flat=True)
         )
         payments = []
-        for request, amount in zip(requests, amounts, strict=True):
-            assert amount is not None
+        for request, maybe_amount in zip(requests, amounts, strict=True):
+            assert maybe_amount is not None
+            amount = maybe_amount
             payee = payees[request.community_code]
             period = selectors.settlement_period_of(commitment, request.period_start)
             if period is None or request.period_end > period[1]:

@@ -68,6 +68,7 @@ def test_the_two_communities_confirmed_most_and_disputed_two() -> None:
 
 def test_one_payment_beyond_its_share_with_a_note() -> None:
     beyond = Payment.objects.get(beyond_share=True)
+    assert beyond.commitment.catalog_item is not None
     assert beyond.commitment.catalog_item.code == DISABLED
     assert beyond.community.name == YICHUNLU
     assert beyond.note == BEYOND_SHARE_NOTE
@@ -76,10 +77,12 @@ def test_one_payment_beyond_its_share_with_a_note() -> None:
 
 def test_the_unpaid_census_share_is_one_overdue_violation() -> None:
     overdue = OverdueShare.objects.get()
+    assert overdue.commitment.catalog_item is not None
     assert overdue.commitment.catalog_item.code == CENSUS
     assert overdue.community.name == YICHUNLU
     assert overdue.paid == Decimal("0.00")
     violation = Violation.objects.get(source=ViolationSources.PAYMENT_OVERDUE)
+    assert violation.department is not None
     assert violation.department.code == "DEPT-TJ"
     clock.pin(dt.datetime(2026, 11, 30, 2, tzinfo=dt.UTC))
     assert overdue_shares_mark() == 0  # the daily run finds nothing more
