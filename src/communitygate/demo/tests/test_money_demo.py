@@ -15,10 +15,13 @@ from django.test import Client
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.core.periods import parse_period
+from communitygate.demo import data
 from communitygate.demo.money_history import (
     BEYOND_SHARE_NOTE,
     CENSUS,
     DISABLED,
+    INSURANCE,
+    TYPHOON,
     VETERANS,
 )
 from communitygate.funding.models import OverdueShare, Payment, PaymentStates
@@ -43,9 +46,11 @@ def signed_in(username: str) -> Client:
     return client
 
 
-def test_all_six_items_were_paid_in_2026() -> None:
+def test_the_six_delegated_items_and_the_two_admitted_in_2026_were_paid() -> None:
     items = set(Payment.objects.values_list("commitment__catalog_item__code", flat=True).distinct())
-    assert len(items) == 6
+    reform = {kept.code for kept in data.REFORMED_DELEGATED}
+    assert len(reform) == 6
+    assert items == reform | {TYPHOON, INSURANCE}
     assert Payment.objects.filter(paid_on__year=2026).count() == Payment.objects.count()
     assert AuditEvent.objects.filter(action="payment.record").count() == Payment.objects.count()
 
