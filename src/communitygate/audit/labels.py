@@ -79,6 +79,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "payment.record": _("Payment recorded"),
     "payment.confirm": _("Payment receipt confirmed"),
     "payment.dispute": _("Payment disputed"),
+    "payment.answer": _("Dispute answered by the payer"),
     "overdue_share.find": _("Unpaid share found overdue"),
     "correction_order.issue": _("Correction order issued"),
     "correction_order.respond": _("Correction order answered"),

@@ -49,9 +49,14 @@ from communitygate.funding.services import CommitmentRequest, CommitmentTerms, c
 from communitygate.orgs.models import Organisation
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REFORM_FUNDED_FROM = dt.date(2015, 1, 1)
-# The census commitment covered the 14th Five-Year Plan; 2026's has not been recorded.
+# The reform's items have been funded since 2015; the money trail on the platform starts with
+# 2026's settlement year (earlier years were settled before the platform, off it), so the daily
+# overdue run does not find ten years of shares nobody entered (demo/money_history.py).
+REFORM_FUNDED_FROM = dt.date(2026, 1, 1)
+# The census commitment covered the 14th Five-Year Plan; its last year (2025) is settled on the
+# platform, 2026's has not been recorded.
 CENSUS_ITEM_DEPARTMENT = "DEPT-TJ"
+CENSUS_FUNDED_FROM = dt.date(2025, 1, 1)
 CENSUS_FUNDED_TO = dt.date(2025, 12, 31)
 # "部门单独对社区进行考核评比": departments may not rank communities on their own.
 EVALUATION_BAN = "FM-20"
@@ -645,7 +650,11 @@ class Traffic:
                 request=CommitmentRequest(
                     item_code=item.code,
                     payer_code=item.department.code,
-                    period_start=REFORM_FUNDED_FROM,
+                    period_start=(
+                        CENSUS_FUNDED_FROM
+                        if kept.department == CENSUS_ITEM_DEPARTMENT
+                        else REFORM_FUNDED_FROM
+                    ),
                     terms=CommitmentTerms(
                         amount=str(item.funding_per_community or Decimal(kept.funding)),
                         budget_line=f"{item.department.name}部门预算·委托社区事项经费",

@@ -26,6 +26,7 @@ from communitygate.catalog.services import (
 from communitygate.demo import data
 from communitygate.demo.admission_history import seed_admission_history
 from communitygate.demo.dispatch_traffic import seed_dispatch_traffic
+from communitygate.demo.money_history import seed_money_history
 from communitygate.demo.residents import seed_residents
 from communitygate.demo.supervision_history import seed_supervision_history
 from communitygate.orgs.models import Organisation
@@ -235,5 +236,6 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     seed_admission_history()
     seed_dispatch_traffic()
     seed_supervision_history()
+    seed_money_history()
     seed_residents()
     return password, logins, catalog_created

@@ -45,6 +45,7 @@ from communitygate.funding.services import (
     commitment_item,
     commitment_record,
     commitment_renew,
+    payment_answer_dispute,
     payment_confirm_receipt,
     payment_dispute,
     payment_record,
@@ -269,6 +270,7 @@ class PaymentOut(Schema):
     note: str
     state: str = Field(description="recorded, confirmed or disputed.")
     dispute_reason: str
+    answer: str = Field(description="The payer's answer to the latest dispute.")
     recorded_at: dt.datetime
     decided_at: dt.datetime | None
 
@@ -299,6 +301,7 @@ def payment_out(payment: Payment) -> PaymentOut:
         note=payment.note,
         state=payment.state,
         dispute_reason=payment.dispute_reason,
+        answer=payment.answer,
         recorded_at=payment.created_at,
         decided_at=payment.decided_at,
     )
@@ -423,3 +426,22 @@ def list_balances(
         period_end=asked.end,
         items=[balance_out(b) for b in rows],
     )
+
+
+# The payer's answer -------------------------------------------------------------------------------
+
+
+class AnswerIn(Schema):
+    answer: str = ""
+
+
+@router.post("/funding/payments/{payment_id}/answer", response=PaymentOut)
+def answer_dispute(request: HttpRequest, payment_id: int, payload: AnswerIn) -> PaymentOut:
+    """The payer answers a dispute ("已核实，凭证号更正"): the payment is recorded again and the
+    community confirms or disputes anew."""
+    payment = payment_answer_dispute(
+        actor=request.user,
+        payment=access_payment(request.user, payment_id),
+        answer=payload.answer,
+    )
+    return payment_out(access_payment(request.user, payment.pk))

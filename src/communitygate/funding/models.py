@@ -58,6 +58,12 @@ class Payment(models.Model):
         _("state"), max_length=10, choices=PaymentStates.choices, default=PaymentStates.RECORDED
     )
     dispute_reason = models.TextField(_("dispute reason"), blank=True)
+    answer = models.TextField(
+        _("payer's answer"),
+        blank=True,
+        help_text=_("The payer's answer to the latest dispute (the receipt is asked again)."),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     recorded_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
     )

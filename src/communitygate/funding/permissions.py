@@ -123,3 +123,23 @@ def can_record_payments(user: AnyUser, commitment: FundingCommitment) -> bool:
 def can_acknowledge_payment(user: AnyUser, payment: Payment) -> bool:
     """The receiving community's (or social organisation's) staff confirm or dispute."""
     return payment.community_id in payee_ids(user)
+
+
+def can_answer_dispute(user: AnyUser, payment: Payment) -> bool:
+    """The paying department's clerk or head answers a dispute of its payment."""
+    return payment.payer_id in department_staff_ids(user)
+
+
+def reaches_money_pages(user: AnyUser) -> bool:
+    """The payments and balances pages (/funding/): the office, supervision and audit, a paying
+    department, a community's (or social organisation's) staff."""
+    if oversees_district(user):
+        return True
+    if department_staff_ids(user):
+        return True
+    return bool(payee_ids(user))
+
+
+def records_payments(user: AnyUser) -> bool:
+    """A department's clerk or head (the new payment page; which commitments is theirs)."""
+    return bool(department_staff_ids(user))

@@ -582,3 +582,142 @@ def payer_choices(user: AnyUser, *, every: bool) -> list[tuple[str, str]]:
     if not every:
         departments = departments.filter(pk__in=department_staff_ids(user))
     return [(d.code, f"{d.code} {d.name}") for d in departments.order_by("code")]
+
+
+# The pages' reads (payments, receipts and balances under /funding/) -------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentFilters:
+    """What the payments page asks for; every part optional. `period` selects the payments whose
+    settled period overlaps it."""
+
+    item: str = ""
+    community: str = ""
+    payer: str = ""
+    state: str = ""
+    period: Period | None = None
+
+
+def payments_filtered(payments: QuerySet[Payment], filters: PaymentFilters) -> QuerySet[Payment]:
+    """The payments that match, newest first, with everything a row shows (one query a page)."""
+    if filters.item:
+        payments = payments.filter(
+            Q(commitment__catalog_item__code=filters.item)
+            | Q(commitment__application__catalog_item__code=filters.item)
+        )
+    if filters.community:
+        payments = payments.filter(community__code=filters.community)
+    if filters.payer:
+        payments = payments.filter(payer__code=filters.payer)
+    if filters.state:
+        payments = payments.filter(state=filters.state)
+    if filters.period is not None:
+        payments = payments.filter(
+            period_start__lte=filters.period.end, period_end__gte=filters.period.start
+        )
+    return payments.select_related(
+        "commitment__catalog_item",
+        "commitment__application__catalog_item",
+        "payer",
+        "community",
+        "recorded_by",
+        "decided_by",
+    ).order_by("-paid_on", "-pk")
+
+
+def payment_item(payment: Payment) -> CatalogItem | None:
+    """The catalog item a payment funds (its commitment's, else the application's)."""
+    commitment = payment.commitment
+    if commitment.catalog_item is not None:
+        return commitment.catalog_item
+    application = commitment.application
+    return application.catalog_item if application is not None else None
+
+
+def receipts_to_confirm(user: AnyUser) -> QuerySet[Payment]:
+    """待确认到账: payments to the person's communities (or social organisations) still to be
+    confirmed or disputed, oldest first."""
+    return payments_filtered(
+        Payment.objects.filter(community_id__in=payee_ids(user), state=PaymentStates.RECORDED),
+        PaymentFilters(),
+    ).order_by("paid_on", "pk")
+
+
+def disputes_to_answer(user: AnyUser) -> QuerySet[Payment]:
+    """待答复异议: the person's department's payments a community disputed, oldest first."""
+    return payments_filtered(
+        Payment.objects.filter(
+            payer_id__in=department_staff_ids(user), state=PaymentStates.DISPUTED
+        ),
+        PaymentFilters(),
+    ).order_by("paid_on", "pk")
+
+
+def funded_item_choices(commitments: QuerySet[FundingCommitment]) -> list[tuple[str, str]]:
+    """(code, "code name") of the items these commitments fund, by code."""
+    items: dict[str, str] = {}
+    for commitment in commitments.select_related("catalog_item", "application__catalog_item"):
+        item = commitment.catalog_item or (
+            commitment.application.catalog_item if commitment.application else None
+        )
+        if item is not None:
+            items[item.code] = f"{item.code} {item.name}"
+    return sorted(items.items())
+
+
+def payee_choices(user: AnyUser) -> list[tuple[str, str]]:
+    """The communities and social organisations the person may filter by or pay: their own for a
+    community's (or social organisation's) staff, every one for the others."""
+    payees = Organisation.objects.filter(
+        kind__in=[OrganisationKinds.COMMUNITY, OrganisationKinds.SOCIAL_ORG]
+    )
+    if not oversees_district(user) and not department_staff_ids(user):
+        payees = payees.filter(pk__in=payee_ids(user))
+    return [(o.code, f"{o.name}（{o.code}）") for o in payees.order_by("kind", "code")]
+
+
+def commitments_paid_by(user: AnyUser) -> QuerySet[FundingCommitment]:
+    """The commitments whose payments the person's department records, by item."""
+    return (
+        FundingCommitment.objects.filter(payer_id__in=department_staff_ids(user))
+        .select_related("catalog_item", "application__catalog_item", "payer")
+        .order_by("catalog_item__code", "period_start", "pk")
+    )
+
+
+def payment_balance(user: AnyUser, payment: Payment) -> Balance | None:
+    """The balance line of the period a payment settles, for its community (None for a payment
+    to a social organisation, which has no share of its own)."""
+    period = settlement_period_of(payment.commitment, payment.period_start)
+    if period is None:
+        return None
+    start, end = period
+    rows = balances(
+        user=user,
+        period=Period(start, end, f"{start}..{end}"),
+        community_code=payment.community.code,
+    )
+    return next((b for b in rows if b.commitment_id == payment.commitment_id), None)
+
+
+@dataclass(frozen=True)
+class BalanceTotals:
+    share: Decimal
+    paid: Decimal
+    confirmed: Decimal
+    disputed: Decimal
+    outstanding: Decimal
+    overdue: int
+
+
+def balance_totals(rows: list[Balance]) -> BalanceTotals:
+    zero = Decimal("0.00")
+    return BalanceTotals(
+        share=sum((b.share for b in rows), zero),
+        paid=sum((b.paid for b in rows), zero),
+        confirmed=sum((b.confirmed for b in rows), zero),
+        disputed=sum((b.disputed for b in rows), zero),
+        outstanding=sum((b.outstanding for b in rows), zero),
+        overdue=sum(1 for b in rows if b.overdue),
+    )

@@ -985,3 +985,177 @@ def commitments_lapsing_notify(*, today: dt.date | None = None) -> int:
             )
         notified += 1
     return notified
+
+
+# The payer's answer -------------------------------------------------------------------------------
+
+ANSWER_MAX_LENGTH = 2000
+
+
+def payment_answer_dispute(*, actor: AnyUser, payment: Payment, answer: str) -> Payment:
+    """The payer answers the community's dispute ("已核实，凭证号更正"): the payment is recorded
+    again, with the answer, so the community confirms its receipt or disputes anew. The dispute's
+    reason stays on the payment and in the audit trail."""
+    PAYMENT.authorise(actor, payment, "answer")
+    answer = answer.strip()
+    if not answer:
+        raise InvalidInput(
+            [Problem("请填写对异议的答复。", "Give your answer to the dispute.", field="answer")]
+        )
+    if len(answer) > ANSWER_MAX_LENGTH:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"答复不能超过{ANSWER_MAX_LENGTH}个字符。",
+                    f"The answer is longer than {ANSWER_MAX_LENGTH} characters.",
+                    field="answer",
+                )
+            ]
+        )
+    transition_apply(
+        PAYMENT,
+        actor=actor,
+        subject=payment,
+        action="answer",
+        values={"answer": answer, "answered_at": clock.now()},
+        changes={"answer": [payment.answer, answer]},
+        reason=answer,
+    )
+    payment.refresh_from_db()
+    return payment
+
+
+# A batch transfer -------------------------------------------------------------------------------
+
+
+def payments_record_batch(
+    *, actor: AnyUser, commitment: FundingCommitment, requests: list[PaymentRequest]
+) -> list[Payment]:
+    """A department's batch transfer (批量拨付): many payments under one commitment entered at
+    once, as one bank batch pays every community. Each is checked as `payment_record` checks it,
+    in order (each counts the batch's earlier payments towards the share), and each has its own
+    `payment.record` event; the batch is recorded whole or not at all (the first broken rule
+    names its row). The shares are computed once for the batch, not once a payment."""
+    user = acting_user(actor)
+    if user is None or not can_record_payments(actor, commitment):
+        raise PermissionDenied(
+            "只有承诺出资的部门（科员或负责人）可以登记拨付。",
+            "Only the paying department's clerk or head records its payments.",
+        )
+    amounts = [_amount(r.amount) for r in requests]
+    problems = [
+        Problem(p.message_zh, p.message_en, field=p.field, row=row)
+        for row, (r, amount) in enumerate(zip(requests, amounts, strict=True), start=1)
+        for p in _request_problems(r, amount)
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    codes = {r.community_code for r in requests}
+    payees = {
+        o.code: o
+        for o in Organisation.objects.filter(
+            code__in=codes, kind__in=[OrganisationKinds.COMMUNITY, OrganisationKinds.SOCIAL_ORG]
+        )
+    }
+    for request in requests:
+        if request.community_code not in payees:
+            _payee(commitment, request)  # raises the one refusal of an unknown payee
+    now = clock.now()
+    with transaction.atomic():
+        FundingCommitment.objects.select_for_update().filter(pk=commitment.pk).get()
+        book = selectors.ShareBook([commitment])
+        shares: dict[tuple[dt.date, dt.date], dict[int, Decimal]] = {}
+        paid: dict[tuple[int, dt.date], Decimal] = {}
+        for community_id, start, amount in Payment.objects.filter(
+            commitment=commitment
+        ).values_list("community_id", "period_start", "amount"):
+            period = selectors.settlement_period_of(commitment, start)
+            if period is not None:
+                key = (community_id, period[0])
+                paid[key] = paid.get(key, Decimal("0.00")) + amount
+        vouchers = set(
+            Payment.objects.filter(
+                payer=commitment.payer,
+                voucher_number__in=[r.voucher_number.strip() for r in requests],
+            ).values_list("voucher_number", flat=True)
+        )
+        payments = []
+        for request, maybe_amount in zip(requests, amounts, strict=True):
+            assert maybe_amount is not None
+            amount = maybe_amount
+            payee = payees[request.community_code]
+            period = selectors.settlement_period_of(commitment, request.period_start)
+            if period is None or request.period_end > period[1]:
+                raise PeriodNotCovered()
+            if period not in shares:
+                shares[period] = {
+                    s.community.pk: s.amount for s in book.shares(commitment, *period)
+                }
+            if payee.kind != OrganisationKinds.COMMUNITY:
+                # A social organisation's limit reads every payment of the period: one at a time.
+                raise InvalidInput(
+                    [
+                        Problem(
+                            "批量拨付只用于社区；向社会组织拨付请逐笔登记。",
+                            "A batch pays communities only; record a payment to a social "
+                            "organisation on its own.",
+                            field="community",
+                        )
+                    ]
+                )
+            share = shares[period].get(payee.pk)
+            if share is None:
+                raise PayeeNotInScope()
+            key = (payee.pk, period[0])
+            already = paid.get(key, Decimal("0.00"))
+            if already + amount > share and not request.beyond_share:
+                raise PaymentBeyondShare(share, already, amount)
+            paid[key] = already + amount
+            voucher = request.voucher_number.strip()
+            if voucher in vouchers:
+                raise VoucherNumberUsed(voucher)
+            vouchers.add(voucher)
+            payments.append(
+                Payment(
+                    commitment=commitment,
+                    payer=commitment.payer,
+                    community=payee,
+                    amount=amount,
+                    paid_on=request.paid_on,
+                    voucher_number=voucher,
+                    period_start=request.period_start,
+                    period_end=request.period_end,
+                    beyond_share=request.beyond_share,
+                    note=request.note.strip(),
+                    recorded_by=user,
+                    created_at=now,
+                    updated_at=now,
+                    request_hash=request.fingerprint(commitment.pk),
+                )
+            )
+        try:
+            with transaction.atomic():
+                created = Payment.objects.bulk_create(payments)
+        except IntegrityError:
+            raise VoucherNumberUsed(", ".join(sorted(p.voucher_number for p in payments))) from None
+        for payment in created:
+            record_event(
+                actor=user,
+                action="payment.record",
+                obj=payment,
+                changes=created_fields(
+                    {
+                        "commitment": commitment.pk,
+                        "payer": commitment.payer.code,
+                        "community": payment.community.code,
+                        "amount": payment.amount,
+                        "paid_on": payment.paid_on,
+                        "voucher_number": payment.voucher_number,
+                        "period_start": payment.period_start,
+                        "period_end": payment.period_end,
+                        "beyond_share": payment.beyond_share,
+                    }
+                ),
+                reason=payment.note,
+            )
+    return created

@@ -7,7 +7,7 @@ from communitygate.accounts.permissions import can_read_audit_log, can_use_admin
 from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.auditing.permissions import can_read_anomalies
 from communitygate.catalog.permissions import can_manage_catalog
-from communitygate.funding.permissions import can_see_commitments
+from communitygate.funding.permissions import reaches_money_pages
 from communitygate.oversight.permissions import reaches_supervision_pages
 from communitygate.registry.permissions import can_read_rates
 from communitygate.workcalendar.selectors import calendar_warning
@@ -23,7 +23,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         # 民情零距离: whoever sees residents' data (community, subdistrict) or their figures
         # (office, supervision, audit); the roles are read from the grants already loaded.
         "nav_residents": can_read_rates(user),
-        "nav_funding": can_see_commitments(user),  # 经费: overseers, paying departments
         "nav_can_use_admin": can_use_admin_site(user) or can_read_audit_log(user),
         # 审计日志: the audit bureau alone (separation of duties).
         "nav_audit_log": can_read_audit_log(user),
@@ -31,4 +30,6 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         "nav_auditing": can_read_anomalies(user),
         "nav_calendar_warning": calendar_warning(user),
         "nav_unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),
+        # 经费: whoever sees payments (office, supervision, audit, payers, payees).
+        "nav_funding": reaches_money_pages(user),
     }

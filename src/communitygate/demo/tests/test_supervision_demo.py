@@ -49,7 +49,9 @@ def test_violations_in_every_state_from_every_cause_once() -> None:
         ViolationSources.UNADMITTED_TASK,
         ViolationSources.OFF_PLATFORM_REPORT,
         ViolationSources.INSPECTION_FINDING,
+        ViolationSources.PAYMENT_OVERDUE,  # the year of money's overdue census share
     }
+    assert Violation.objects.filter(source="payment_overdue").count() == 1
     unadmitted = Task.objects.filter(admitted=False)
     assert Violation.objects.filter(task__in=unadmitted).count() == unadmitted.count()
     assert not Violation.objects.filter(task__admitted=True).exists()

@@ -19,6 +19,13 @@ from communitygate.core import clock
 from communitygate.core.errors import PermissionDenied
 from communitygate.core.periods import Period
 from communitygate.core.tabular import xlsx_bytes, xlsx_response
+from communitygate.funding.forms.commitments import (
+    STATUS_LABELS,
+    CommitmentFilterForm,
+    CommitmentForm,
+    EndForm,
+    TermsForm,
+)
 from communitygate.funding.permissions import (
     access_commitment,
     can_manage_commitment,
@@ -41,13 +48,6 @@ from communitygate.funding.services import (
     commitment_item,
     commitment_record,
     commitment_renew,
-)
-from communitygate.funding.views.commitment_forms import (
-    STATUS_LABELS,
-    CommitmentFilterForm,
-    CommitmentForm,
-    EndForm,
-    TermsForm,
 )
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for

@@ -88,7 +88,7 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
-from communitygate.funding.tests import grid_funding
+from communitygate.funding.tests import grid_funding, grid_funding_pages
 from communitygate.matters.tests import grid_glance, grid_matters, grid_public
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.tests import grid_oversight_api, grid_oversight_pages
@@ -1395,6 +1395,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_oversight_pages.PART,
     grid_funding.PART,
     grid_auditing.PART,
+    grid_funding_pages.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
