@@ -20,6 +20,7 @@ from communitygate.contracts.models import (
     DeliverableStates,
     RedirectedWork,
 )
+from communitygate.contracts.permissions import buyer_ids
 from communitygate.core.people import AnyUser
 from communitygate.dispatch.models import Assignment, AssignmentStates
 from communitygate.orgs.models import Organisation, OrganisationKinds
@@ -221,3 +222,53 @@ def contracts_paid_without_acceptance(
         .filter(~Q(state=ContractStates.ACCEPTED), Q(paid__gt=0))
         .order_by("buyer__code", "number")
     )
+
+
+# For the pages ------------------------------------------------------------------------------------
+
+
+def buyer_choices_of(user: AnyUser) -> list[tuple[str, str]]:
+    """The organisations the person buys for, as choices."""
+    buyers = Organisation.objects.filter(pk__in=buyer_ids(user)).order_by("code")
+    return [(o.code, o.name) for o in buyers]
+
+
+def redirectable_application(user: AnyUser, application_id: int) -> Application | None:
+    return redirectable_applications(user).filter(pk=application_id).first()
+
+
+def signed_contracts_by_community(user: AnyUser) -> dict[int, list[Contract]]:
+    """The signed contracts of the person's departments, by the communities they serve: two
+    queries, for the redirect choices of a whole list of refused assignments."""
+    contracts = (
+        Contract.objects.filter(
+            buyer_id__in=department_staff_ids(user), state=ContractStates.SIGNED
+        )
+        .select_related("social_org")
+        .prefetch_related("communities")
+        .order_by("number")
+    )
+    covering: dict[int, list[Contract]] = {}
+    for contract in contracts:
+        for community in contract.communities.all():
+            covering.setdefault(community.pk, []).append(contract)
+    return covering
+
+
+def contract_export_rows(contracts: QuerySet[Contract]) -> list[list[object]]:
+    """The contracts as rows of the XLSX export (one query)."""
+    return [
+        [
+            c.number,
+            c.title,
+            c.buyer.name,
+            c.social_org.name,
+            c.get_state_display(),
+            c.period_start,
+            c.period_end,
+            c.amount,
+            c.paid,  # type: ignore[attr-defined]
+            c.get_evaluation_grade_display() if c.evaluation_grade else "",
+        ]
+        for c in contracts
+    ]

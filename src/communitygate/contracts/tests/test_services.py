@@ -7,6 +7,7 @@ auditor's two questions and the audit events."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from communitygate.admissions.services import ApplicationFields, application_cre
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.contracts.models import (
+    Contract,
     ContractStates,
     DeliverableFile,
     DeliverableStates,
@@ -84,7 +86,7 @@ def events(action: str) -> int:
     return AuditEvent.objects.filter(action=action).count()
 
 
-def hand_in_all(world: World, contract) -> None:  # type: ignore[no-untyped-def]
+def hand_in_all(world: World, contract: Contract) -> None:
     for deliverable in contract.deliverables.all():
         deliverable_submit(
             actor=world.user("social_org_staff"), deliverable=deliverable, note="已交"
@@ -373,8 +375,8 @@ def test_the_social_organisation_confirms_its_receipt(world: World) -> None:
 
 
 def test_the_auditor_finds_contracts_paid_beyond_or_without_acceptance(
-    world: World, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    world: World, django_assert_max_num_queries: Any
+) -> None:
     beyond = signed(world, number="B")
     paid(world, beyond, "20000.00", "V-1")
     paid(world, beyond, "10.00", "V-2", beyond_amount=True, note="追加")
@@ -398,6 +400,11 @@ def test_the_auditor_finds_contracts_paid_beyond_or_without_acceptance(
 # Redirected work ----------------------------------------------------------------------------------
 
 
+def redirected_to(user: Any) -> list[int | None]:
+    rows: Any = refused_assignments_of(user)
+    return [row.redirected_to for row in rows]
+
+
 def test_a_refused_assignment_goes_to_a_signed_contract_serving_its_community(
     world: World,
 ) -> None:
@@ -405,7 +412,7 @@ def test_a_refused_assignment_goes_to_a_signed_contract_serving_its_community(
     assignment = refused_assignment(world)
     clerk = world.user("department_clerk")
     assert list(contracts_covering(assignment)) == [contract]
-    assert [a.redirected_to for a in refused_assignments_of(clerk)] == [None]
+    assert redirected_to(clerk) == [None]
     with pytest.raises(PermissionDenied):
         work_redirect(
             actor=world.user("department_clerk_other"), assignment=assignment, contract=contract
@@ -414,7 +421,7 @@ def test_a_refused_assignment_goes_to_a_signed_contract_serving_its_community(
         work_redirect(actor=world.user("auditor"), assignment=assignment, contract=contract)
     work = work_redirect(actor=clerk, assignment=assignment, contract=contract, note="请承接")
     assert work.contract == contract
-    assert [a.redirected_to for a in refused_assignments_of(clerk)] == [contract.pk]
+    assert redirected_to(clerk) == [contract.pk]
     with pytest.raises(AlreadyRedirected):
         work_redirect(actor=clerk, assignment=assignment, contract=contract)
     assert events("contract.redirect_work") == 1

@@ -29,7 +29,7 @@ from communitygate.web.tests.grid import WORLD_PEOPLE
 
 C, D, P = ContractStates, DeliverableStates, InstalmentStates
 
-CONTRACT_TABLE = {
+CONTRACT_TABLE: dict[tuple[str, str], str] = {
     (C.DRAFT, "sign"): C.SIGNED,
     (C.DRAFT, "terminate"): C.TERMINATED,
     (C.SIGNED, "accept"): C.ACCEPTED,
@@ -52,7 +52,10 @@ def test_accepted_and_terminated_are_final() -> None:
 @pytest.mark.parametrize("state", D.values)
 @pytest.mark.parametrize("action", ["submit", "reopen"])
 def test_the_deliverable_table(state: str, action: str) -> None:
-    expected = {(D.DUE, "submit"): D.SUBMITTED, (D.SUBMITTED, "reopen"): D.DUE}
+    expected: dict[tuple[str, str], str] = {
+        (D.DUE, "submit"): D.SUBMITTED,
+        (D.SUBMITTED, "reopen"): D.DUE,
+    }
     assert DELIVERABLE.target(state, action) == expected.get((state, action))
 
 
