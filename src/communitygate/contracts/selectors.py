@@ -25,6 +25,7 @@ from communitygate.core.people import AnyUser
 from communitygate.dispatch.models import Assignment, AssignmentStates
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
+CENT = Decimal("0.01")
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -196,7 +197,9 @@ class PaidRow:
 
 
 def _rows(contracts: QuerySet[Contract]) -> list[PaidRow]:
-    return [PaidRow(contract=c, paid=c.paid, amount=c.amount) for c in contracts]  # type: ignore[attr-defined]
+    return [
+        PaidRow(contract=c, paid=Decimal(c.paid).quantize(CENT), amount=c.amount) for c in contracts
+    ]  # type: ignore[attr-defined]
 
 
 def contracts_paid_beyond_amount(contracts: QuerySet[Contract] | None = None) -> list[PaidRow]:

@@ -761,7 +761,7 @@ class InstalmentRequest:
 
 def paid_under(contract: Contract) -> Decimal:
     total = ContractInstalment.objects.filter(contract=contract).aggregate(total=Sum("amount"))
-    return total["total"] or Decimal("0.00")
+    return Decimal(total["total"] or 0).quantize(Decimal("0.01"))
 
 
 def instalment_record(
