@@ -6,6 +6,7 @@ department may redirect and the contracts that may take them, and the auditor's 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -197,9 +198,8 @@ class PaidRow:
 
 
 def _rows(contracts: QuerySet[Contract]) -> list[PaidRow]:
-    return [
-        PaidRow(contract=c, paid=Decimal(c.paid).quantize(CENT), amount=c.amount) for c in contracts
-    ]  # type: ignore[attr-defined]
+    rows: Any = contracts  # annotated with `paid` (with_paid)
+    return [PaidRow(contract=c, paid=Decimal(c.paid).quantize(CENT), amount=c.amount) for c in rows]
 
 
 def contracts_paid_beyond_amount(contracts: QuerySet[Contract] | None = None) -> list[PaidRow]:
