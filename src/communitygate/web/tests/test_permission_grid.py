@@ -73,6 +73,7 @@ from communitygate.catalog.services import (
     item_fields_of,
 )
 from communitygate.catalog.transfer import export_csv
+from communitygate.contracts.tests import grid_contracts
 from communitygate.core import clock
 from communitygate.core.crypto import sealed_columns, unseal
 from communitygate.core.idnumbers import is_valid_id_number
@@ -1393,6 +1394,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_oversight_api.PART,
     grid_oversight_pages.PART,
     grid_funding.PART,
+    grid_contracts.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
