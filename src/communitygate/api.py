@@ -17,6 +17,7 @@ from communitygate.accounts.auth import BearerToken
 from communitygate.admissions.api import router as admissions_router
 from communitygate.auditing.api import router as auditing_router
 from communitygate.catalog.api import router as catalog_router
+from communitygate.contracts.api import router as contracts_router
 from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.api import router as dispatch_router
 from communitygate.funding.api import router as funding_router
@@ -50,6 +51,7 @@ api.add_router("", oversight_router)
 api.add_router("", audit_router)
 api.add_router("", funding_router)
 api.add_router("", auditing_router)
+api.add_router("", contracts_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

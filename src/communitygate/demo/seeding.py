@@ -25,6 +25,7 @@ from communitygate.catalog.services import (
 )
 from communitygate.demo import data
 from communitygate.demo.admission_history import seed_admission_history
+from communitygate.demo.contract_history import seed_contract_history
 from communitygate.demo.dispatch_traffic import seed_dispatch_traffic
 from communitygate.demo.money_history import seed_money_history
 from communitygate.demo.residents import seed_residents
@@ -56,6 +57,7 @@ DEMO_USERS = (
     DemoUser("inspector2", "区政府督查室督查员", "SUP-GOV", Roles.INSPECTOR),
     DemoUser("supervision-head", "区委督查室负责人", "SUP-PARTY", Roles.HEAD),
     DemoUser("auditor", "区审计局审计员", "AUDIT", Roles.AUDITOR),
+    DemoUser("so-staff", "社会组织工作人员", "SO-1", Roles.STAFF),
 )
 
 
@@ -237,5 +239,6 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     seed_dispatch_traffic()
     seed_supervision_history()
     seed_money_history()
+    seed_contract_history()
     seed_residents()
     return password, logins, catalog_created

@@ -7,6 +7,7 @@ from communitygate.accounts.permissions import can_read_audit_log, can_use_admin
 from communitygate.accounts.selectors import unread_notification_count, user_grants
 from communitygate.auditing.permissions import can_read_anomalies
 from communitygate.catalog.permissions import can_manage_catalog
+from communitygate.contracts.permissions import reaches_contract_pages
 from communitygate.funding.permissions import reaches_money_pages
 from communitygate.oversight.permissions import reaches_supervision_pages
 from communitygate.registry.permissions import can_read_rates
@@ -23,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         # 民情零距离: whoever sees residents' data (community, subdistrict) or their figures
         # (office, supervision, audit); the roles are read from the grants already loaded.
         "nav_residents": can_read_rates(user),
+        "nav_contracts": reaches_contract_pages(user),  # 购买服务
         "nav_can_use_admin": can_use_admin_site(user) or can_read_audit_log(user),
         # 审计日志: the audit bureau alone (separation of duties).
         "nav_audit_log": can_read_audit_log(user),

@@ -54,6 +54,7 @@ DEMO_USERNAMES = {
     "inspector2",
     "supervision-head",
     "auditor",
+    "so-staff",
 }
 
 

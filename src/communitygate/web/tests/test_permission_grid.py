@@ -74,6 +74,7 @@ from communitygate.catalog.services import (
     item_fields_of,
 )
 from communitygate.catalog.transfer import export_csv
+from communitygate.contracts.tests import grid_contracts
 from communitygate.core import clock
 from communitygate.core.crypto import sealed_columns, unseal
 from communitygate.core.idnumbers import is_valid_id_number
@@ -1396,6 +1397,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_funding.PART,
     grid_auditing.PART,
     grid_funding_pages.PART,
+    grid_contracts.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
