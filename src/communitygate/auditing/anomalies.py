@@ -29,6 +29,12 @@ from django.utils import timezone, translation
 
 from communitygate.admissions.models import FundingCommitment
 from communitygate.catalog.models import ItemClasses
+from communitygate.contracts.models import Contract
+from communitygate.contracts.selectors import (
+    PaidRow,
+    contracts_paid_beyond_amount,
+    contracts_paid_without_acceptance,
+)
 from communitygate.core.periods import Period
 from communitygate.dispatch.models import Assignment, AssignmentStates
 from communitygate.funding.models import Payment, PaymentStates
@@ -51,13 +57,14 @@ OPEN_STATES = (
     AssignmentStates.RETURNED,
 )
 
-# The page of each kind of object, by route name. A name missing on this branch (the money's
-# own detail pages are built elsewhere) gives no link rather than a wrong one.
+# The page of each kind of object, by route name (a name that does not resolve gives no link
+# rather than a wrong one).
 OBJECT_ROUTES = {
     "dispatch.task": "dispatch:task",
     "funding.payment": "funding:payment",
     "admissions.fundingcommitment": "funding:commitment",
     "catalog.catalogitem": "catalog:item",
+    "contracts.contract": "contracts:contract",
 }
 
 
@@ -664,6 +671,108 @@ def lapsed_commitments_with_tasks(filters: AnomalyFilters, today: dt.date) -> li
 # The registry ------------------------------------------------------------------------------------
 
 
+# contracts_paid_beyond_amount, contracts_paid_without_acceptance ----------------------------------
+
+
+def _contracts(filters: AnomalyFilters) -> QuerySet[Contract]:
+    """The contracts the filters name: `item` one of its catalog items, `department` its buyer,
+    `community` one it serves, `period` overlapping its own. The many-to-many filters narrow by
+    id (a subquery), so the sums over instalments are not multiplied by the joins."""
+    contracts = Contract.objects.all()
+    if filters.item:
+        contracts = contracts.filter(catalog_items__code=filters.item)
+    if filters.department:
+        contracts = contracts.filter(buyer__code=filters.department)
+    if filters.community:
+        contracts = contracts.filter(communities__code=filters.community)
+    if filters.period:
+        contracts = contracts.filter(
+            period_start__lte=filters.period.end, period_end__gte=filters.period.start
+        )
+    return Contract.objects.filter(pk__in=contracts.values("pk")).annotate(
+        first_paid=Min("instalments__paid_on"), last_paid=Max("instalments__paid_on")
+    )
+
+
+def _annotated(row: PaidRow, name: str) -> dt.date:
+    """A date `_contracts` annotated the contract with (its first or last instalment)."""
+    day: dt.date = row.contract.__dict__[name]
+    return day
+
+
+def _contract_anomaly(kind: str, row: PaidRow, amount: Decimal, since: dt.date) -> Anomaly:
+    contract = row.contract
+    if kind == "contracts_paid_beyond_amount":
+        zh = (
+            f"合同{contract.number}（{contract.social_org.name}）金额¥{row.amount}，"
+            f"已支付¥{row.paid}，超出¥{amount}"
+        )
+        en = (
+            f"Contract {contract.number} ({contract.social_org.code}) is for ¥{row.amount}; "
+            f"¥{row.paid} has been paid, ¥{amount} beyond it"
+        )
+    else:
+        zh = (
+            f"合同{contract.number}（{contract.social_org.name}）未经验收（{contract.get_state_display()}）"
+            f"已支付¥{row.paid}"
+        )
+        en = (
+            f"Contract {contract.number} ({contract.social_org.code}) has been paid ¥{row.paid} "
+            f"without acceptance (state: {contract.state})"
+        )
+    return Anomaly(
+        kind=kind,
+        object_type="contracts.contract",
+        object_id=contract.pk,
+        link=object_link("contracts.contract", contract.pk),
+        item=None,
+        department=contract.buyer.code,
+        community=contract.social_org.code,
+        period_start=contract.period_start,
+        period_end=contract.period_end,
+        share=row.amount,
+        paid=row.paid,
+        amount=amount,
+        since=since,
+        due_on=None,
+        not_yet_due=False,
+        count=1,
+        explanation_zh=zh,
+        explanation_en=en,
+    )
+
+
+def contracts_paid_beyond(filters: AnomalyFilters, today: dt.date) -> list[Anomaly]:
+    """Contracts paid beyond their amount (合同超额支付): the instalments add up to more than the
+    contract's amount (each such instalment was flagged with a note when recorded). Since: the
+    last instalment.
+
+    Queries: one (contracts.selectors.contracts_paid_beyond_amount over the filtered contracts;
+    the instalments' contract foreign-key index)."""
+    return [
+        _contract_anomaly(
+            "contracts_paid_beyond_amount", row, row.paid - row.amount, _annotated(row, "last_paid")
+        )
+        for row in contracts_paid_beyond_amount(_contracts(filters))
+    ]
+
+
+def contracts_paid_unaccepted(filters: AnomalyFilters, today: dt.date) -> list[Anomaly]:
+    """Contracts paid without acceptance (未验收即支付): any instalment on a contract not
+    accepted (in force, or terminated). Since: the first instalment.
+
+    Queries: one (contracts.selectors.contracts_paid_without_acceptance)."""
+    return [
+        _contract_anomaly(
+            "contracts_paid_without_acceptance", row, row.paid, _annotated(row, "first_paid")
+        )
+        for row in contracts_paid_without_acceptance(_contracts(filters))
+    ]
+
+
+# The kinds ---------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class AnomalyKind:
     code: str
@@ -688,6 +797,18 @@ KINDS: tuple[AnomalyKind, ...] = (
         "承诺终止后任务未停",
         "Commitments ended while tasks continue",
         lapsed_commitments_with_tasks,
+    ),
+    AnomalyKind(
+        "contracts_paid_beyond_amount",
+        "合同超额支付",
+        "Contracts paid beyond their amount",
+        contracts_paid_beyond,
+    ),
+    AnomalyKind(
+        "contracts_paid_without_acceptance",
+        "合同未验收即支付",
+        "Contracts paid without acceptance",
+        contracts_paid_unaccepted,
     ),
 )
 

@@ -39,6 +39,7 @@ from communitygate.funding.tests.support import (
     Y2025,
     paid,
 )
+from communitygate.contracts.tests import support as contracts_support
 from communitygate.testing import World, make_item
 
 from .support import published_funded, sent
@@ -307,6 +308,51 @@ def test_a_commitment_ended_early_lapses_on_the_day_it_was_ended(world: World) -
     assert (anomaly.period_end, anomaly.since) == (TODAY, tomorrow)
 
 
+# contracts_paid_beyond_amount, contracts_paid_without_acceptance -------------------------------
+
+
+def test_a_contract_paid_before_its_acceptance_is_found(world: World) -> None:
+    contract = contracts_support.signed(world)
+    assert found("contracts_paid_without_acceptance") == []  # signed, nothing paid yet
+    contracts_support.paid(world, contract, "5000.00", "GM-1")
+    [anomaly] = found("contracts_paid_without_acceptance")
+    assert (anomaly.object_type, anomaly.object_id, anomaly.link) == (
+        "contracts.contract",
+        contract.pk,
+        f"/contracts/{contract.pk}/",
+    )
+    assert (anomaly.department, anomaly.community) == ("DEPT-MZ", "SO-1")
+    assert (anomaly.paid, anomaly.amount, anomaly.since) == (
+        Decimal("5000.00"),
+        Decimal("5000.00"),
+        dt.date(2026, 11, 20),
+    )
+    assert found("contracts_paid_beyond_amount") == []
+    # The filters: the communities it serves, its buyer, its period.
+    assert found("contracts_paid_without_acceptance", community=SIBLING) != []
+    assert found("contracts_paid_without_acceptance", community=OTHER) == []
+    assert found("contracts_paid_without_acceptance", department="DEPT-WJ") == []
+    assert (
+        found("contracts_paid_without_acceptance", period=parse_period("2026-Q1", today=TODAY))
+        == []
+    )
+
+
+def test_a_contract_paid_beyond_its_amount_is_found_with_the_excess(world: World) -> None:
+    contract = contracts_support.signed(world)
+    contracts_support.paid(world, contract, "20000.00", "GM-1")
+    contracts_support.paid(
+        world, contract, "1500.00", "GM-2", beyond_amount=True, note="追加服务频次"
+    )
+    [anomaly] = found("contracts_paid_beyond_amount", community=COMMUNITY)
+    assert (anomaly.share, anomaly.paid, anomaly.amount) == (
+        Decimal("20000.00"),
+        Decimal("21500.00"),
+        Decimal("1500.00"),
+    )
+    assert "1500.00" in anomaly.explanation_zh and "beyond" in anomaly.explanation_en
+
+
 # The registry and the cost ---------------------------------------------------------------------
 
 
@@ -317,6 +363,8 @@ def test_every_kind_is_registered_once_with_both_labels() -> None:
         "payments_beyond_commitment",
         "disputed_receipts",
         "lapsed_commitments_with_tasks",
+        "contracts_paid_beyond_amount",
+        "contracts_paid_without_acceptance",
     ]
     assert all(kind.label_zh and kind.label_en for kind in KINDS)
 
@@ -330,6 +378,8 @@ def test_counts_list_every_kind_with_those_not_yet_due(world: World) -> None:
         "payments_beyond_commitment": (0, 0),
         "disputed_receipts": (0, 0),
         "lapsed_commitments_with_tasks": (0, 0),
+        "contracts_paid_beyond_amount": (0, 0),
+        "contracts_paid_without_acceptance": (0, 0),
     }
 
 
@@ -371,6 +421,8 @@ def test_the_queries_do_not_grow_with_the_rows(world: World) -> None:
             beyond_share=True,
             note="n",
         )
+        contract = contracts_support.signed(world, number=f"MZ-GM-2026-{n + 10}")
+        contracts_support.paid(world, contract, "25000.00", f"GM-{n}", beyond_amount=True, note="n")
     clock.pin(MONDAY)
     assert len(anomalies_found(AnomalyFilters(), TODAY)) > len(KINDS) + 4
     assert queries_for_everything() == few

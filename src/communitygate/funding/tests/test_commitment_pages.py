@@ -39,13 +39,20 @@ def test_overseers_and_payers_open_the_list_and_see_the_nav_link(world: World, p
     assert b"F-001" in answer.content
 
 
-@pytest.mark.parametrize("person", ["community_secretary", "subdistrict_officer", "no_role"])
-def test_nobody_else_finds_them(world: World, person: str) -> None:
+@pytest.mark.parametrize(
+    ("person", "reaches_money"),
+    [("community_secretary", True), ("subdistrict_officer", False), ("no_role", False)],
+)
+def test_nobody_else_finds_them(world: World, person: str, reaches_money: bool) -> None:
+    """A community's staff reach the money paid to them (the nav link leads to the payments),
+    never the commitments."""
     commitment = funded(world)
     client = signed_in(world.user(person))
     assert client.get(L).status_code == 404
     assert client.get(f"{L}{commitment.pk}/").status_code == 404
-    assert b'data-testid="nav-funding"' not in client.get("/").content
+    home = client.get("/").content
+    assert (b'data-testid="nav-funding"' in home) is reaches_money
+    assert b'href="/funding/commitments/"' not in home
 
 
 def test_a_department_sees_its_own_only(world: World) -> None:
