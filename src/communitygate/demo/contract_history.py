@@ -149,3 +149,14 @@ def _figures(civil: User) -> None:
         contract=contract,
         note="伊春路社区拒绝的运营台账报送，转由市北区示例社会工作服务中心按合同承接。",
     )
+    clock.pin(at(2026, 11, 6))
+    instalment_record(  # paid before any acceptance: the auditor's list shows it
+        actor=civil,
+        contract=contract,
+        request=InstalmentRequest(
+            amount="9000.00",
+            paid_on=dt.date(2026, 11, 6),
+            voucher_number="MZ-2026-1106-03",
+            note="首期启动经费（验收前预付）。",
+        ),
+    )

@@ -13,6 +13,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from communitygate.audit.models import AuditEvent
+from communitygate.auditing.anomalies import AnomalyFilters, anomalies_found
 from communitygate.core import clock
 from communitygate.core.periods import parse_period
 from communitygate.demo import data
@@ -136,3 +137,22 @@ def test_a_department_login_pays_and_a_community_login_confirms() -> None:
     community.post(f"/funding/payments/{payment.pk}/confirm/")
     payment.refresh_from_db()
     assert payment.state == PaymentStates.CONFIRMED
+
+
+def test_the_auditor_finds_the_demos_irregularities() -> None:
+    """The year of money leaves the auditor something of each planted kind to find: the payment
+    beyond its share, the dispute nobody answered, and the service contract paid before its
+    acceptance."""
+    found = anomalies_found(AnomalyFilters(), clock.today())
+    kinds = {anomaly.kind for anomaly in found}
+    assert {
+        "payments_beyond_commitment",
+        "disputed_receipts",
+        "contracts_paid_without_acceptance",
+    } <= kinds
+    [advance] = [a for a in found if a.kind == "contracts_paid_without_acceptance"]
+    assert (advance.department, advance.community, advance.paid) == (
+        "DEPT-MZ",
+        "SO-1",
+        Decimal("9000.00"),
+    )
