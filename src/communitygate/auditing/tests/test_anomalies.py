@@ -16,6 +16,7 @@ from communitygate.auditing.anomalies import (
     anomalies_found,
     anomaly_counts,
 )
+from communitygate.contracts.tests import support as contracts_support
 from communitygate.core import clock
 from communitygate.core.periods import parse_period
 from communitygate.dispatch.models import Assignment
@@ -39,7 +40,6 @@ from communitygate.funding.tests.support import (
     Y2025,
     paid,
 )
-from communitygate.contracts.tests import support as contracts_support
 from communitygate.testing import World, make_item
 
 from .support import published_funded, sent
