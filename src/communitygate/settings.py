@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "communitygate.contracts",
     "communitygate.oversight",
     "communitygate.auditing",
+    "communitygate.insights",
     "communitygate.web",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),

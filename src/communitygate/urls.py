@@ -32,6 +32,7 @@ urlpatterns = [
     path("audit/", include("communitygate.auditing.urls")),
     path("funding/", include("communitygate.funding.urls")),
     path("contracts/", include("communitygate.contracts.urls")),
+    path("burden/", include("communitygate.insights.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
