@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -237,6 +238,44 @@ def _check_within_share(
         raise PaymentBeyondShare(share, paid, amount)
 
 
+def _paying_clerk(actor: AnyUser, commitment: FundingCommitment) -> User:
+    """The person recording a payment of `commitment`: its payer's clerk or head, else 403."""
+    user = acting_user(actor)
+    if user is None or not can_record_payments(actor, commitment):
+        raise PermissionDenied(
+            "只有承诺出资的部门（科员或负责人）可以登记拨付。",
+            "Only the paying department's clerk or head records its payments.",
+        )
+    return user
+
+
+def _unsaved_payment(
+    commitment: FundingCommitment,
+    payee: Organisation,
+    amount: Decimal,
+    request: PaymentRequest,
+    user: User,
+    now: dt.datetime,
+) -> Payment:
+    """The payment a checked request describes, not yet saved (one at a time or in a batch)."""
+    return Payment(
+        commitment=commitment,
+        payer=commitment.payer,
+        community=payee,
+        amount=amount,
+        paid_on=request.paid_on,
+        voucher_number=request.voucher_number.strip(),
+        period_start=request.period_start,
+        period_end=request.period_end,
+        beyond_share=request.beyond_share,
+        note=request.note.strip(),
+        recorded_by=user,
+        created_at=now,
+        updated_at=now,
+        request_hash=request.fingerprint(commitment.pk),
+    )
+
+
 def payment_record(
     *,
     actor: AnyUser,
@@ -246,12 +285,7 @@ def payment_record(
 ) -> Payment:
     """The paying department's clerk or head records a payment to a community (or social
     organisation) settling a period of its commitment. Send an Idempotency-Key to retry safely."""
-    user = acting_user(actor)
-    if user is None or not can_record_payments(actor, commitment):
-        raise PermissionDenied(
-            "只有承诺出资的部门（科员或负责人）可以登记拨付。",
-            "Only the paying department's clerk or head records its payments.",
-        )
+    user = _paying_clerk(actor, commitment)
     key = idempotency_key_checked(idempotency_key)
     amount = _amount(request.amount)
     problems = _request_problems(request, amount)
@@ -276,23 +310,9 @@ def payment_record(
                 raise VoucherNumberUsed(voucher)
             try:
                 with transaction.atomic():
-                    payment = Payment.objects.create(
-                        commitment=commitment,
-                        payer=commitment.payer,
-                        community=payee,
-                        amount=amount,
-                        paid_on=request.paid_on,
-                        voucher_number=voucher,
-                        period_start=request.period_start,
-                        period_end=request.period_end,
-                        beyond_share=request.beyond_share,
-                        note=request.note.strip(),
-                        recorded_by=user,
-                        created_at=now,
-                        updated_at=now,
-                        idempotency_key=key,
-                        request_hash=fingerprint,
-                    )
+                    payment = _unsaved_payment(commitment, payee, amount, request, user, now)
+                    payment.idempotency_key = key
+                    payment.save(force_insert=True)
             except IntegrityError:
                 if key and same_key.exists():
                     raise  # the same key at the same moment: idempotent_create answers it
@@ -1036,12 +1056,7 @@ def payments_record_batch(
     in order (each counts the batch's earlier payments towards the share), and each has its own
     `payment.record` event; the batch is recorded whole or not at all (the first broken rule
     names its row). The shares are computed once for the batch, not once a payment."""
-    user = acting_user(actor)
-    if user is None or not can_record_payments(actor, commitment):
-        raise PermissionDenied(
-            "只有承诺出资的部门（科员或负责人）可以登记拨付。",
-            "Only the paying department's clerk or head records its payments.",
-        )
+    user = _paying_clerk(actor, commitment)
     amounts = [_amount(r.amount) for r in requests]
     problems = [
         Problem(p.message_zh, p.message_en, field=p.field, row=row)
@@ -1115,24 +1130,7 @@ def payments_record_batch(
             if voucher in vouchers:
                 raise VoucherNumberUsed(voucher)
             vouchers.add(voucher)
-            payments.append(
-                Payment(
-                    commitment=commitment,
-                    payer=commitment.payer,
-                    community=payee,
-                    amount=amount,
-                    paid_on=request.paid_on,
-                    voucher_number=voucher,
-                    period_start=request.period_start,
-                    period_end=request.period_end,
-                    beyond_share=request.beyond_share,
-                    note=request.note.strip(),
-                    recorded_by=user,
-                    created_at=now,
-                    updated_at=now,
-                    request_hash=request.fingerprint(commitment.pk),
-                )
-            )
+            payments.append(_unsaved_payment(commitment, payee, amount, request, user, now))
         try:
             with transaction.atomic():
                 created = Payment.objects.bulk_create(payments)
