@@ -83,7 +83,7 @@ def test_a_social_organisations_home(world: World) -> None:
         assert f'data-testid="{section}"' in body
     assert "养老台账" in body
     assert "第一季度服务记录" in body
-    assert "¥5000.00" in body
+    assert "¥5,000.00" in body
 
 
 def test_a_contract_is_drafted_from_a_redirected_application(world: World) -> None:

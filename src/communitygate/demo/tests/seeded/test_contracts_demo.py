@@ -51,4 +51,4 @@ def test_so_staff_signs_in_and_sees_its_contracts_and_work() -> None:
     assert MEALS_NUMBER in body and FIGURES_NUMBER in body
     assert "每月报送社区养老服务设施运营台账" in body  # the work redirected to SO-1
     assert "2026年11月养老服务设施运营情况月报" in body  # due
-    assert "¥12000.00" in body  # received
+    assert "¥12,000.00" in body  # received
