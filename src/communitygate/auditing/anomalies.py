@@ -28,6 +28,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from communitygate.admissions.models import FundingCommitment
+from communitygate.audit.labels import object_type_label
 from communitygate.catalog.models import ItemClasses
 from communitygate.contracts.models import Contract
 from communitygate.contracts.selectors import (
@@ -125,6 +126,11 @@ class Anomaly:
         """Stable while the rows that make it stay: kind, object, community and period."""
         period = self.period_start.isoformat() if self.period_start else ""
         return f"{self.kind}:{self.object_type}:{self.object_id}:{self.community or ''}:{period}"
+
+    @property
+    def object_label(self) -> str:
+        """What the object is, in the active language (经费承诺, 拨付记录, 任务…)."""
+        return object_type_label(self.object_type)
 
     @property
     def label_zh(self) -> str:
