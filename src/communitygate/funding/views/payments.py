@@ -119,7 +119,6 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "receipts": [(p, payment_item(p)) for p in receipts[:INBOX_SIZE]],
             "disputes": [(p, payment_item(p)) for p in disputes[:INBOX_SIZE]],
-            "can_record": records_payments(user),
         },
     )
 
@@ -228,7 +227,6 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
             "actions": PAYMENT.actions_for(user, payment),
             "dispute_form": DisputeForm(),
             "answer_form": AnswerForm(),
-            "can_record": records_payments(user),
         },
     )
 
@@ -302,7 +300,6 @@ def balance_list(request: HttpRequest) -> HttpResponse:
             "totals": balance_totals(rows or []),
             "period": period,
             "query": request.GET.urlencode(),
-            "can_record": records_payments(request.user),
         },
     )
 
