@@ -716,7 +716,7 @@ def _check_no_overlap(
 ) -> None:
     """Another commitment of the item and payer funding any day of [start, end] refuses it
     (the rows are locked first, so two records at once are checked one after the other)."""
-    others = FundingCommitment.objects.select_for_update().filter(
+    others = FundingCommitment.objects.select_for_update(of=("self",)).filter(
         Q(catalog_item=item) | Q(application__catalog_item=item), payer=payer
     )
     others = others.filter(selectors.effective_end_from(start))
