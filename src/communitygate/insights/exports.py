@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
 
 from communitygate.core.pdf import FONT_FAMILY, ChineseDocument
 from communitygate.core.tabular import xlsx_bytes
@@ -89,7 +90,11 @@ def before_after_pdf(figures: BeforeAfter) -> bytes:
             new_y=YPos.NEXT,
         )
     pdf.ln(2)
-    with pdf.table(col_widths=(70, 30, 30, 30, 30), line_height=7) as table:
+    # The font has no bold face: headings are set apart by a grey fill instead.
+    headings = FontFace(emphasis="", fill_color=(238, 241, 246))
+    with pdf.table(
+        col_widths=(70, 30, 30, 30, 30), line_height=7, headings_style=headings
+    ) as table:
         heading = table.row()
         for text in before_after_headers():
             heading.cell(text)

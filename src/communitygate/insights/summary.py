@@ -11,7 +11,7 @@ survey) is compared with the latest (the catalog in force). One query per editio
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from communitygate.catalog.models import CatalogEdition, EditionEntry, ItemClasses
@@ -97,7 +97,7 @@ def edition_summary(edition: CatalogEdition) -> EditionSummary:
         evaluation=counts[ItemClasses.EVALUATION],
         plaques=len(plaques),
         ledgers=len(ledgers),
-        hours=hours.quantize(ONE_DECIMAL),
+        hours=hours.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP),
     )
 
 
@@ -119,7 +119,9 @@ def compare(before: EditionSummary, after: EditionSummary) -> list[Change]:
     for name in FIGURES:
         old, new = before.figure(name), after.figure(name)
         per_cent = (
-            ((Decimal(new) - Decimal(old)) * 100 / Decimal(old)).quantize(ONE_DECIMAL)
+            ((Decimal(new) - Decimal(old)) * 100 / Decimal(old)).quantize(
+                ONE_DECIMAL, rounding=ROUND_HALF_UP
+            )
             if old
             else None
         )
