@@ -52,7 +52,9 @@ def _context(request: HttpRequest) -> dict[str, object]:
                 "after_value": change.after,
                 "change": number_text(change.change, signed=True),
                 "per_cent": per_cent_text(change),
-                "charted": change.figure in CHARTED,
+                "chart_position": CHARTED.index(change.figure) + 1
+                if change.figure in CHARTED
+                else 0,
             }
             for change in figures.changes
         ]

@@ -9,7 +9,8 @@
 
   function rowsOf(table) {
     return Array.prototype.filter
-      .call(table.tBodies[0].rows, function (row) { return row.dataset.charted === "1"; })
+      .call(table.tBodies[0].rows, function (row) { return row.dataset.chartPosition; })
+      .sort(function (a, b) { return Number(a.dataset.chartPosition) - Number(b.dataset.chartPosition); })
       .map(function (row) {
         return {
           figure: row.dataset.figure,
