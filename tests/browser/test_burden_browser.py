@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, Request, expect
+from playwright.sync_api import Browser, Page, expect
 
 from communitygate.insights.summary import EditionSummary, edition_summary
 from communitygate.insights.tests.support import random_catalog
