@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from communitygate.insights import views
+from communitygate.insights.views import before_after as views
 
 app_name = "insights"
 
