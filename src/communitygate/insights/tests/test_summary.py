@@ -6,14 +6,17 @@ each edition is counted in one query whatever its size; the change and per cent;
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from communitygate.catalog.models import ItemClasses
+from communitygate.catalog.models import CatalogEdition, ItemClasses
 from communitygate.catalog.services import catalog_publish
 from communitygate.core.errors import InvalidInput
 from communitygate.insights.summary import (
     FIGURES,
+    EditionSummary,
     UnknownEdition,
     before_after,
     compare,
@@ -99,3 +102,38 @@ def test_both_wrong_ids_are_named_at_once(world: World) -> None:
     with pytest.raises(UnknownEdition) as refused:
         editions_asked("x", "888888")
     assert [p.field for p in refused.value.problems] == ["before", "after"]
+
+
+figures_strategy = st.fixed_dictionaries(
+    {
+        name: st.integers(min_value=0, max_value=5000)
+        for name in FIGURES
+        if name not in {"hours", "items"}
+    }
+)
+hours_strategy = st.decimals(min_value=0, max_value=99999, places=1, allow_nan=False)
+
+
+def _summary(counts: dict[str, int], hours: Decimal) -> EditionSummary:
+    by_class = sum(counts[name] for name in ItemClasses.values)
+    return EditionSummary(edition=CatalogEdition(number=1), items=by_class, hours=hours, **counts)
+
+
+@given(figures_strategy, hours_strategy, figures_strategy, hours_strategy)
+def test_every_change_is_after_minus_before_and_its_per_cent_of_before(
+    old: dict[str, int], old_hours: Decimal, new: dict[str, int], new_hours: Decimal
+) -> None:
+    before, after = _summary(old, old_hours), _summary(new, new_hours)
+    for change in compare(before, after):
+        assert change.change == change.after - change.before
+        assert (change.before, change.after) == (
+            before.figure(change.figure),
+            after.figure(change.figure),
+        )
+        if not change.before:
+            assert change.per_cent is None
+        else:
+            exact = Decimal(change.change) * 100 / Decimal(change.before)
+            assert change.per_cent is not None
+            assert abs(change.per_cent - exact) <= Decimal("0.05")
+            assert (change.per_cent > 0) == (exact >= Decimal("0.05"))
