@@ -6,10 +6,10 @@ each edition is counted in one query whatever its size; the change and per cent;
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import given
+from hypothesis import strategies as st
 
 from communitygate.catalog.models import CatalogEdition, ItemClasses
 from communitygate.catalog.services import catalog_publish
