@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -153,18 +153,16 @@ def _assignments(filters: Filters) -> QuerySet[Assignment]:
     if filters.department is not None:
         rows = rows.filter(task__department_id=filters.department.pk)
     if filters.domain:
-        rows = rows.filter(
-            task__item__isnull=True
-            if filters.domain == NONE_KEY
-            else Q(task__item__domain=filters.domain)
-        )
+        rows = rows.filter(_choice_condition("domain", filters.domain))
     if filters.item_class:
-        rows = rows.filter(
-            task__item__isnull=True
-            if filters.item_class == NONE_KEY
-            else Q(task__item__item_class=filters.item_class)
-        )
+        rows = rows.filter(_choice_condition("item_class", filters.item_class))
     return rows.order_by()
+
+
+def _choice_condition(field_name: str, value: str) -> Q:
+    if value == NONE_KEY:
+        return Q(task__item__isnull=True)
+    return Q(**{f"task__item__{field_name}": value})
 
 
 def _reports(filters: Filters) -> QuerySet[OffPlatformReport]:
@@ -196,12 +194,14 @@ def figure_condition(figure: str, today: dt.date) -> Q:
 
 
 def _aggregates(today: dt.date) -> dict[str, Any]:
+    # Named n_<figure>: an annotation may not shadow a field its filters read (admitted).
     counts: dict[str, Any] = {
-        figure: Count("id", filter=figure_condition(figure, today)) if figure != "received"
+        f"n_{figure}": Count("id", filter=figure_condition(figure, today))
+        if figure != "received"
         else Count("id")
         for figure in FIGURES
     }
-    counts["tasks"] = Count("task_id", distinct=True)
+    counts["n_tasks"] = Count("task_id", distinct=True)
     for frequency in Frequencies.values:
         counts[f"hours_{frequency}"] = Sum(
             "task__item__estimated_hours",
@@ -224,8 +224,8 @@ def _figures_of(row: dict[str, Any], off_platform: int | None) -> Figures:
         Decimal("0"),
     )
     return Figures(
-        **{figure: row[figure] or 0 for figure in FIGURES},
-        tasks=row["tasks"] or 0,
+        **{figure: row[f"n_{figure}"] or 0 for figure in FIGURES},
+        tasks=row["n_tasks"] or 0,
         admitted_hours=hours.quantize(ONE_DECIMAL),
         off_platform=off_platform,
     )
@@ -236,9 +236,11 @@ def _grouped(
 ) -> dict[Any, Figures]:
     """Figures per value of `key` (an expression or a field of Assignment): two queries, the
     assignments' and the reports' (none when `report_key` is None)."""
+    key = F(key) if isinstance(key, str) else key
     rows = _assignments(filters).values(group=key).annotate(**_aggregates(today))
     reports: dict[Any, int] = {}
     if report_key is not None:
+        report_key = F(report_key) if isinstance(report_key, str) else report_key
         reports = {
             row["group"]: row["n"]
             for row in _reports(filters).values(group=report_key).annotate(n=Count("id"))
@@ -535,7 +537,8 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
     senders = {
         o.pk: o
         for o in Organisation.objects.filter(
-            pk__in={d for counts in by_department.values() for d in counts}
+            Q(kind=OrganisationKinds.DEPARTMENT)
+            | Q(pk__in={d for counts in by_department.values() for d in counts})
         )
     }
     result = []

@@ -98,6 +98,8 @@ def make_items(world: World) -> list[CatalogItem]:
             domain=domain,
             frequency=frequency,
             estimated_hours=Decimal(hours),
+            # a delegated item comes with its funding (SPEC §1: 费随事转)
+            funding_per_community=Decimal("1000.00") if item_class == "delegated" else None,
         )
         for code, item_class, domain, frequency, hours in ITEMS
     ]
