@@ -40,7 +40,7 @@ from communitygate.dispatch.models import Assignment, AssignmentStates, OffPlatf
 from communitygate.dispatch.permissions import tasks_visible_to
 from communitygate.dispatch.selectors import OPEN_STATES
 from communitygate.orgs.models import Organisation, OrganisationKinds
-from communitygate.orgs.selectors import community_staff, staff_hours_per_year
+from communitygate.orgs.selectors import community_staff, organisation_of_kind, staff_hours_per_year
 
 ONE_DECIMAL = Decimal("0.1")
 RATIO = Decimal("0.001")
@@ -583,3 +583,70 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
             )
         )
     return result
+
+
+# Reading the filters people ask for ---------------------------------------------------------
+
+
+def _organisation(code: str, kind: OrganisationKinds) -> Organisation | None:
+    if not code:
+        return None
+    return organisation_of_kind(code, kind)
+
+
+def _month(text: str, period: Period) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        month = dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        month = None
+    if month is None or not period.start.replace(day=1) <= month <= period.end:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"月份“{text[:20]}”须写作 2026-03，且在所选期间之内。",
+                    f"month '{text[:20]}' must be written 2026-03 and lie within the period.",
+                    field="month",
+                )
+            ]
+        )
+    return month
+
+
+def filters_from(
+    period: Period,
+    *,
+    subdistrict: str = "",
+    community: str = "",
+    department: str = "",
+    domain: str = "",
+    item_class: str = "",
+    month: str = "",
+) -> Filters:
+    """The filters named by codes and values as a page or the API receives them: an unknown
+    code is not found (named after its kind), a value outside its choices is invalid input."""
+    return Filters(
+        period=period,
+        subdistrict=_organisation(subdistrict, OrganisationKinds.SUBDISTRICT),
+        community=_organisation(community, OrganisationKinds.COMMUNITY),
+        department=_organisation(department, OrganisationKinds.DEPARTMENT),
+        domain=check_choice(domain, Domains.values, "domain"),
+        item_class=check_choice(item_class, ItemClasses.values, "class"),
+        month=_month(month, period),
+    )
+
+
+def filters_query(filters: Filters, **changes: Any) -> dict[str, str]:
+    """The filters as the page's query parameters (for links and exports)."""
+    values = {
+        "period": filters.period.text,
+        "subdistrict": filters.subdistrict.code if filters.subdistrict else "",
+        "community": filters.community.code if filters.community else "",
+        "department": filters.department.code if filters.department else "",
+        "domain": filters.domain,
+        "class": filters.item_class,
+        "month": f"{filters.month:%Y-%m}" if filters.month else "",
+    }
+    values.update(changes)
+    return {name: value for name, value in values.items() if value}
