@@ -21,7 +21,7 @@ The figures count assignments (one per community a task reached):
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -215,7 +215,7 @@ def hours_per_occurrence(hours_a_year: Decimal, frequency: str) -> Decimal:
     return hours_a_year / OCCURRENCES_PER_YEAR.get(frequency, MONTHS_A_YEAR)
 
 
-def _figures_of(row: dict[str, Any], off_platform: int | None) -> Figures:
+def _figures_of(row: Mapping[str, Any], off_platform: int | None) -> Figures:
     hours = sum(
         (
             hours_per_occurrence(Decimal(row[f"hours_{frequency}"] or 0), frequency)
@@ -277,9 +277,7 @@ def months_of(period: Period) -> list[dt.date]:
 
 def by_month(filters: Filters, today: dt.date) -> list[MonthRow]:
     """Every month of the period with its figures, zeros included (two queries)."""
-    grouped = _grouped(
-        filters, today, TruncMonth("task__created_at"), TruncMonth("occurred_on")
-    )
+    grouped = _grouped(filters, today, TruncMonth("task__created_at"), TruncMonth("occurred_on"))
     merged: dict[dt.date, Figures] = {}
     for group, figures in grouped.items():
         month = _month_of(group)
@@ -292,7 +290,9 @@ def _plus(a: Figures, b: Figures) -> Figures:
         name: getattr(a, name) + getattr(b, name) for name in (*FIGURES, "tasks", "admitted_hours")
     }
     values["off_platform"] = (
-        None if a.off_platform is None or b.off_platform is None else a.off_platform + b.off_platform
+        None
+        if a.off_platform is None or b.off_platform is None
+        else a.off_platform + b.off_platform
     )
     return Figures(**values)
 
@@ -331,9 +331,7 @@ def per_department(filters: Filters, today: dt.date) -> list[Row]:
     return [Row(d.code, d.name, grouped.get(d.pk, ZERO)) for d in senders]
 
 
-def _per_choice(
-    filters: Filters, today: dt.date, field_name: str, choices: Any
-) -> list[Row]:
+def _per_choice(filters: Filters, today: dt.date, field_name: str, choices: Any) -> list[Row]:
     grouped = _grouped(filters, today, f"task__item__{field_name}", None)
     zero = replace(ZERO, off_platform=None)
     rows = [Row(value, str(label), grouped.get(value, zero)) for value, label in choices]
@@ -515,25 +513,23 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
     month_key = TruncMonth("task__created_at")
     by_community: dict[tuple[dt.date, int], Figures] = {}
     rows = (
-        _assignments(filters)
-        .values("community_id", month=month_key)
-        .annotate(**_aggregates(today))
+        _assignments(filters).values("community_id", month=month_key).annotate(**_aggregates(today))
     )
     for row in rows:
         key = (_month_of(row["month"]), row["community_id"])
         figures = _figures_of(row, None)
         by_community[key] = _plus(by_community[key], figures) if key in by_community else figures
     by_department: dict[dt.date, dict[int, int]] = {}
-    for row in (
+    for sent in (
         _assignments(filters)
         .filter(admitted=False)
         .values("task__department_id", month=month_key)
         .annotate(n=Count("id"))
     ):
-        month = _month_of(row["month"])
+        month = _month_of(sent["month"])
         counts = by_department.setdefault(month, {})
-        department_id = row["task__department_id"]
-        counts[department_id] = counts.get(department_id, 0) + row["n"]
+        department_id = sent["task__department_id"]
+        counts[department_id] = counts.get(department_id, 0) + sent["n"]
     senders = {
         o.pk: o
         for o in Organisation.objects.filter(
@@ -556,9 +552,7 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
                     subdistrict=community.parent.name if community.parent else "",
                     staff=staff,
                     capacity=(capacity_hours(staff, per_staff) * share).quantize(ONE_DECIMAL),
-                    standing=(loads.get(community.pk, NO_LOAD).hours * share).quantize(
-                        ONE_DECIMAL
-                    ),
+                    standing=(loads.get(community.pk, NO_LOAD).hours * share).quantize(ONE_DECIMAL),
                     received_hours=figures.admitted_hours,
                     received=figures.received,
                     unadmitted=figures.unadmitted,
@@ -576,7 +570,9 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
                 over_capacity=sum(1 for r in load_rows if r.over_capacity),
                 heaviest=load_rows[0] if load_rows else None,
                 top_department=(
-                    Row(senders[top[0]].code, senders[top[0]].name, replace(ZERO, unadmitted=top[1]))
+                    Row(
+                        senders[top[0]].code, senders[top[0]].name, replace(ZERO, unadmitted=top[1])
+                    )
                     if top
                     else None
                 ),

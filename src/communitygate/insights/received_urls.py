@@ -7,9 +7,7 @@ from communitygate.insights import received_views
 
 urlpatterns: list[URLPattern] = [
     path("received/", received_views.received_page, name="received"),
-    path(
-        "received/departments/", received_views.departments_page, name="received_departments"
-    ),
+    path("received/departments/", received_views.departments_page, name="received_departments"),
     path("received/ranking/", received_views.ranking_page, name="received_ranking"),
     path("received/tasks/", received_views.tasks_page, name="received_tasks"),
     path("received/export/<slug:table>.xlsx", received_views.export, name="received_export"),

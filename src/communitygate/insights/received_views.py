@@ -116,9 +116,7 @@ def received_page(request: HttpRequest) -> HttpResponse:
     context = _common(request, filters)
     context.update(
         {
-            "months": [
-                (m, _tasks_link(filters, month=f"{m.month:%Y-%m}")) for m in months
-            ],
+            "months": [(m, _tasks_link(filters, month=f"{m.month:%Y-%m}")) for m in months],
             "total": received.totals(filters, today),
             "level": level,
             "level_table": level_table,
@@ -226,13 +224,9 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     elif table == "departments":
         content = rows_xlsx(_("Departments"), received.per_department(filters, today))
     elif table == "domains":
-        content = rows_xlsx(
-            _("Domains"), received.per_domain(filters, today), off_platform=False
-        )
+        content = rows_xlsx(_("Domains"), received.per_domain(filters, today), off_platform=False)
     elif table == "classes":
-        content = rows_xlsx(
-            _("Classes"), received.per_class(filters, today), off_platform=False
-        )
+        content = rows_xlsx(_("Classes"), received.per_class(filters, today), off_platform=False)
     elif table == "ranking":
         content = ranking_xlsx(received.community_load_rows(filters, today))
     elif table == "unadmitted":

@@ -59,9 +59,7 @@ def test_the_district_page_drills_down_to_the_tasks(
     assert 'data-testid="row-370203031001"' in subdistrict.content.decode()
     community = client.get("/burden/received/?period=2026&community=370203031001")
     assert 'data-testid="row-DEPT-MZ"' in community.content.decode()
-    tasks = client.get(
-        "/burden/received/tasks/?period=2026&community=370203014001&figure=refused"
-    )
+    tasks = client.get("/burden/received/tasks/?period=2026&community=370203014001&figure=refused")
     assert tasks.status_code == 200
     # 370203014001 refused all twelve tasks; each reached community_worker's community too.
     assert (tasks.context["behind"].total, tasks.context["behind"].visible) == (12, 12)
