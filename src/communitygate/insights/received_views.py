@@ -180,6 +180,19 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/received_ranking.html", context)
 
 
+def _figure_label(figure: str) -> str:
+    labels = {
+        "received": _("Received"),
+        "admitted": _("Admitted"),
+        "unadmitted": _("Unadmitted"),
+        "refused": _("Refused"),
+        "overdue": _("Overdue"),
+        "submitted": _("Deliverables submitted"),
+        "confirmed": _("Deliverables confirmed"),
+    }
+    return labels.get(figure, figure)
+
+
 @login_required
 def tasks_page(request: HttpRequest) -> HttpResponse:
     """The tasks behind one figure, a page at a time."""
@@ -196,7 +209,7 @@ def tasks_page(request: HttpRequest) -> HttpResponse:
     context = _common(request, filters)
     context.update(
         {
-            "figure": figure,
+            "figure": _figure_label(figure),
             "behind": behind,
             "rows": [(t, behind.counted.get(t.pk, 0)) for t in behind.tasks],
             "page": {
