@@ -435,7 +435,7 @@ def community_load_rows(
     filters: Filters, today: dt.date, communities: list[Organisation] | None = None
 ) -> list[LoadRow]:
     """Every community in scope with its load and capacity, heaviest against capacity first
-    (five queries: the communities, the catalog's three, the assignments')."""
+    (four queries: the communities, the catalog's two, the assignments')."""
     if communities is None:
         communities = list(communities_in(filters.subdistrict))
     start, end = _bounds(filters)
@@ -489,8 +489,8 @@ MAX_TREND_MONTHS = 36
 
 
 def trend(months: int, today: dt.date) -> list[TrendRow]:
-    """The last `months` months (this one included), oldest first, in eight queries whatever
-    the number of months: the communities, the catalog's three, the assignments per month and
+    """The last `months` months (this one included), oldest first, in six queries whatever
+    the number of months: the communities, the catalog's two, the assignments per month and
     community, per month and department, and the senders."""
     if not 1 <= months <= MAX_TREND_MONTHS:
         raise InvalidInput(
