@@ -3,6 +3,7 @@ these to its own patterns (namespace `insights`)."""
 
 from django.urls import URLPattern, path
 
+from communitygate.http.routes import one_of
 from communitygate.insights import received_views
 
 urlpatterns: list[URLPattern] = [
@@ -10,5 +11,9 @@ urlpatterns: list[URLPattern] = [
     path("received/departments/", received_views.departments_page, name="received_departments"),
     path("received/ranking/", received_views.ranking_page, name="received_ranking"),
     path("received/tasks/", received_views.tasks_page, name="received_tasks"),
-    path("received/export/<slug:table>.xlsx", received_views.export, name="received_export"),
+    path(
+        f"received/export/{one_of('received_table', received_views.EXPORTS, keyword='table')}.xlsx",
+        received_views.export,
+        name="received_export",
+    ),
 ]

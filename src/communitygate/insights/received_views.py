@@ -4,11 +4,13 @@ domains and classes, the ranking and its trend, each table with its XLSX export.
 signed in: the figures are counts; a task behind a figure is listed only to those dispatch lets
 read it. Figures are computed live; each page says when."""
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -222,32 +224,33 @@ def tasks_page(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/received_tasks.html", context)
 
 
+def _trend_export(request: HttpRequest, filters: Filters, today: dt.date) -> bytes:
+    return trend_xlsx(received.trend(_months(request), today))
+
+
+# Each table's workbook, for the filters of the page it came from (the URL names one of these).
+EXPORTS: dict[str, Callable[[HttpRequest, Filters, dt.date], bytes]] = {
+    "months": lambda r, f, t: months_xlsx(received.by_month(f, t)),
+    "subdistricts": lambda r, f, t: rows_xlsx(_("Subdistricts"), received.per_subdistrict(f, t)),
+    "communities": lambda r, f, t: rows_xlsx(_("Communities"), received.per_community(f, t)),
+    "departments": lambda r, f, t: rows_xlsx(_("Departments"), received.per_department(f, t)),
+    "domains": lambda r, f, t: rows_xlsx(
+        _("Domains"), received.per_domain(f, t), off_platform=False
+    ),
+    "classes": lambda r, f, t: rows_xlsx(
+        _("Classes"), received.per_class(f, t), off_platform=False
+    ),
+    "ranking": lambda r, f, t: ranking_xlsx(received.community_load_rows(f, t)),
+    "unadmitted": lambda r, f, t: rows_xlsx(
+        _("Unadmitted work"), received.departments_by_unadmitted(f, t)
+    ),
+    "trend": _trend_export,
+}
+
+
 @login_required
 def export(request: HttpRequest, table: str) -> HttpResponse:
-    """One table as a workbook, for the filters of the page it came from."""
+    """One table as a workbook (`table` is one of EXPORTS: the URL matches no other)."""
     filters = _filters(request)
-    today = clock.today()
-    name = f"received-{table}-{filters.period.text}.xlsx"
-    if table == "months":
-        content = months_xlsx(received.by_month(filters, today))
-    elif table == "subdistricts":
-        content = rows_xlsx(_("Subdistricts"), received.per_subdistrict(filters, today))
-    elif table == "communities":
-        content = rows_xlsx(_("Communities"), received.per_community(filters, today))
-    elif table == "departments":
-        content = rows_xlsx(_("Departments"), received.per_department(filters, today))
-    elif table == "domains":
-        content = rows_xlsx(_("Domains"), received.per_domain(filters, today), off_platform=False)
-    elif table == "classes":
-        content = rows_xlsx(_("Classes"), received.per_class(filters, today), off_platform=False)
-    elif table == "ranking":
-        content = ranking_xlsx(received.community_load_rows(filters, today))
-    elif table == "unadmitted":
-        content = rows_xlsx(
-            _("Unadmitted work"), received.departments_by_unadmitted(filters, today)
-        )
-    elif table == "trend":
-        content = trend_xlsx(received.trend(_months(request), today))
-    else:
-        raise Http404
-    return xlsx_response(content, name)
+    content = EXPORTS[table](request, filters, clock.today())
+    return xlsx_response(content, f"received-{table}-{filters.period.text}.xlsx")
