@@ -22,6 +22,7 @@ from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.api import router as dispatch_router
 from communitygate.funding.api import router as funding_router
 from communitygate.insights.api import router as insights_router
+from communitygate.insights.api_received import router as received_router
 from communitygate.matters.api.matters import router as matters_router
 from communitygate.matters.api.public import router as matters_public_router
 from communitygate.orgs.api import router as orgs_router
@@ -54,6 +55,7 @@ api.add_router("", funding_router)
 api.add_router("", auditing_router)
 api.add_router("", contracts_router)
 api.add_router("", insights_router)
+api.add_router("", received_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:

@@ -65,6 +65,8 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["department", "created_at"], name="task_department_idx"),
             models.Index(fields=["admitted", "department"], name="task_admitted_idx"),
+            # The burden dashboard's period filter (insights.received).
+            models.Index(fields=["created_at"], name="task_created_idx"),
         ]
         constraints = [
             key_constraint("created_by", name="task_once_per_idempotency_key"),
@@ -189,7 +191,9 @@ class OffPlatformReport(models.Model):
         verbose_name_plural = _("off-platform assignment reports")
         ordering = ["-reported_at"]
         indexes = [
-            models.Index(fields=["department", "reported_at"], name="offplatform_department_idx")
+            models.Index(fields=["department", "reported_at"], name="offplatform_department_idx"),
+            # The burden dashboard's period filter (insights.received).
+            models.Index(fields=["occurred_on", "community"], name="offplatform_occurred_idx"),
         ]
 
     def __str__(self) -> str:

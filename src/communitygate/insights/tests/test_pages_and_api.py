@@ -4,6 +4,7 @@ refusal of an edition id that is no edition's (page 422, API 422 `unknown_editio
 counts that do not grow with the catalog, the exports read back, and the public page naming
 nobody."""
 
+import datetime as dt
 import io
 import re
 from decimal import Decimal
@@ -17,6 +18,8 @@ from pypdf import PdfReader
 
 from communitygate.catalog.models import ItemClasses
 from communitygate.catalog.services import catalog_publish
+from communitygate.core import clock
+from communitygate.dispatch.services import Targets, TaskRequest, task_send
 from communitygate.insights.summary import edition_summary
 from communitygate.testing import World, make_item, signed_in
 
@@ -178,3 +181,31 @@ def test_the_exports_hold_the_figures(world: World) -> None:
     text = re.sub(r"[\s\x00]+", "", "".join(page.extract_text() for page in reader.pages))
     assert "社区每年预计工时128.51,128.5+1,000.0+778.2%" in text
     assert "第一版" in text and "第二版" in text and "数据截至" in text
+
+
+def test_the_dashboard_shows_what_communities_received_this_year_and_last_month(
+    world: World,
+) -> None:
+    """The home's received section counts the same assignments as the received pages: one task
+    sent to two communities this month is two received this year, none last month."""
+    clock.pin(dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC))
+    task_send(
+        actor=world.user("department_clerk"),
+        request=TaskRequest(
+            department_code="DEPT-MZ",
+            item_code=None,
+            title="临时统计",
+            task_type="report",
+            starts_on=dt.date(2026, 11, 25),
+            due_on=dt.date(2026, 11, 30),
+            targets=Targets("communities", ("370203031001", "370203031002")),
+        ),
+    )
+    page = signed_in(world.user("community_secretary")).get("/burden/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    year = html[html.index('data-testid="received-1"') : html.index('data-testid="received-2"')]
+    month = html[html.index('data-testid="received-2"') :]
+    assert 'figure=received">2<' in year and 'figure=unadmitted">2<' in year
+    assert 'figure=received">0<' in month
+    assert "period=2026-10" in month

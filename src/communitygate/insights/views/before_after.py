@@ -4,15 +4,20 @@ before-and-after figures as a workbook and a PDF (public, as the figures are).
 
 Every page counts its figures at the request (`summary.before_after`) and says so."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from communitygate.catalog.selectors import edition_list
+from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound
+from communitygate.core.periods import parse_period
 from communitygate.core.tabular import xlsx_response
+from communitygate.insights import received
 from communitygate.insights.exports import (
     FIGURE_LABELS,
     before_after_pdf,
@@ -75,10 +80,29 @@ def _context(request: HttpRequest) -> dict[str, object]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard's home: before and after, and the place of what communities receive."""
-    context = _context(request)
+    context = {**_context(request), "received": _received_at_a_glance()}
     return render(
         request, "insights/dashboard.html", context, status=422 if context["problems"] else 200
     )
+
+
+def _received_at_a_glance() -> list[dict[str, object]]:
+    """What the district's communities received this year so far and last month (two rows of
+    the received figures, two aggregate queries each), linked to the pages behind them."""
+    today = clock.today()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    rows = []
+    for label, text in ((_("This year so far"), ""), (_("Last month"), last_month)):
+        period = parse_period(text, today=today)
+        rows.append(
+            {
+                "label": label,
+                "period": period,
+                "figures": received.totals(received.Filters(period=period), today),
+                "query": urlencode({"period": period.text}),
+            }
+        )
+    return rows
 
 
 def public(request: HttpRequest) -> HttpResponse:
