@@ -35,6 +35,7 @@ from communitygate.funding.selectors import (
     commitment_status,
     commitments_filtered,
     commitments_listed,
+    payment_item,
     payments_listed,
 )
 from communitygate.funding.services import (
@@ -285,7 +286,7 @@ class ReasonIn(Schema):
 
 
 def payment_out(payment: Payment) -> PaymentOut:
-    item = payment.commitment.catalog_item
+    item = payment_item(payment)
     return PaymentOut(
         id=payment.pk,
         commitment=payment.commitment_id,

@@ -58,7 +58,12 @@ def access_payment(user: AnyUser, payment_id: int) -> Payment:
     payment = (
         payments_visible_to(user)
         .select_related(
-            "commitment__catalog_item", "payer", "community", "recorded_by", "decided_by"
+            "commitment__catalog_item",
+            "commitment__application__catalog_item",
+            "payer",
+            "community",
+            "recorded_by",
+            "decided_by",
         )
         .filter(pk=payment_id)
         .first()

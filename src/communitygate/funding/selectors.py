@@ -418,7 +418,12 @@ def overdue_shares(*, today: dt.date | None = None) -> list[tuple[Share, Decimal
 
 def payments_listed(payments: QuerySet[Payment]) -> QuerySet[Payment]:
     return payments.select_related(
-        "commitment__catalog_item", "payer", "community", "recorded_by", "decided_by"
+        "commitment__catalog_item",
+        "commitment__application__catalog_item",
+        "payer",
+        "community",
+        "recorded_by",
+        "decided_by",
     ).order_by("-paid_on", "-pk")
 
 
@@ -697,6 +702,7 @@ def payment_balance(user: AnyUser, payment: Payment) -> Balance | None:
         user=user,
         period=Period(start, end, f"{start}..{end}"),
         community_code=payment.community.code,
+        commitment_ids=[payment.commitment_id],
     )
     return next((b for b in rows if b.commitment_id == payment.commitment_id), None)
 

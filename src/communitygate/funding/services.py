@@ -933,11 +933,14 @@ def commitment_end(
         )
     if problems:
         raise InvalidInput(problems)
-    if FundingCommitment.objects.filter(renews=commitment).exists():
-        raise CommitmentNotEndable(
-            "它已续签，请终止续签后的承诺。", "it was renewed; end the renewal instead."
-        )
     with transaction.atomic():
+        # Locked as commitment_renew locks it: a renewal and an ending at once are one after
+        # the other, so an ended commitment never has a renewal.
+        FundingCommitment.objects.select_for_update().filter(pk=commitment.pk).get()
+        if FundingCommitment.objects.filter(renews=commitment).exists():
+            raise CommitmentNotEndable(
+                "它已续签，请终止续签后的承诺。", "it was renewed; end the renewal instead."
+            )
         now = clock.now()
         updated = FundingCommitment.objects.filter(pk=commitment.pk, ended_on__isnull=True).update(
             ended_on=ended_on, ended_at=now, ended_by=user, end_reason=reason

@@ -2,7 +2,6 @@
 counts as numbers, hours as numbers with one decimal, each table as its page shows it."""
 
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,7 @@ def figure_cells(figures: Figures, *, off_platform: bool = True) -> list[object]
         figures.submitted,
         figures.confirmed,
         figures.tasks,
-        float(figures.admitted_hours),
+        figures.admitted_hours,
     ]
     if off_platform:
         cells.append(figures.off_platform)
@@ -58,10 +57,6 @@ def rows_xlsx(title: str, rows: list[Row], *, off_platform: bool = True) -> byte
         [_("Code"), _("Name"), *figure_headers(off_platform=off_platform)],
         ([r.key, r.name, *figure_cells(r.figures, off_platform=off_platform)] for r in rows),
     )[0]
-
-
-def _number(value: Decimal) -> float:
-    return float(value)
 
 
 def ranking_xlsx(rows: Iterable[LoadRow]) -> bytes:
@@ -85,10 +80,10 @@ def ranking_xlsx(rows: Iterable[LoadRow]) -> bytes:
                 r.name,
                 r.subdistrict,
                 r.staff,
-                _number(r.capacity),
-                _number(r.standing),
-                _number(r.received_hours),
-                _number(r.ratio),
+                r.capacity,
+                r.standing,
+                r.received_hours,
+                r.ratio,
                 r.received,
                 r.unadmitted,
             ]
@@ -116,10 +111,10 @@ def trend_xlsx(rows: list[TrendRow]) -> bytes:
                 f"{r.month:%Y-%m}",
                 r.received,
                 r.unadmitted,
-                _number(r.admitted_hours),
+                r.admitted_hours,
                 r.over_capacity,
                 r.heaviest.name if r.heaviest else "",
-                _number(r.heaviest.ratio) if r.heaviest else None,
+                r.heaviest.ratio if r.heaviest else None,
                 r.top_department.name if r.top_department else "",
                 r.top_department.figures.unadmitted if r.top_department else None,
             ]

@@ -156,3 +156,13 @@ def test_the_auditor_finds_the_demos_irregularities() -> None:
         "SO-1",
         Decimal("9000.00"),
     )
+
+
+def test_every_payment_in_the_api_names_its_item() -> None:
+    """The API names a payment's item as the pages do (funding.selectors.payment_item: the
+    commitment's item, else its application's), in one query for the whole page."""
+    answer = signed_in("auditor").get("/api/v1/funding/payments?limit=500")
+    assert answer.status_code == 200
+    items = answer.json()["items"]
+    assert len(items) == min(500, Payment.objects.count())
+    assert all(row["item"] for row in items)
