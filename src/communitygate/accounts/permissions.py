@@ -127,6 +127,11 @@ def department_staff_ids(user: AnyUser) -> list[int]:
     return [grant.organisation_id for grant in department_staff_grants(user)]
 
 
+def social_org_staff_ids(user: AnyUser) -> list[int]:
+    """The social organisations the person works for (staff)."""
+    return [g.organisation_id for g in grants_of(user, OrganisationKinds.SOCIAL_ORG, {Roles.STAFF})]
+
+
 def community_condition(user: AnyUser, field: str = "community") -> Q:
     """The filter on `field` (a community foreign key) for the communities within the person's
     reach: their own and those under their subdistricts. Matches nothing for anyone else."""

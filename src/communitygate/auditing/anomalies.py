@@ -41,6 +41,7 @@ from communitygate.dispatch.models import Assignment, AssignmentStates
 from communitygate.funding.models import Payment, PaymentStates
 from communitygate.funding.selectors import (
     ShareBook,
+    commitment_item,
     due_on,
     item_of,
     settlement_period_of,
@@ -202,9 +203,7 @@ def _payments(filters: AnomalyFilters) -> QuerySet[Payment]:
 
 
 def _item_code(commitment: FundingCommitment) -> str | None:
-    item = commitment.catalog_item or (
-        commitment.application.catalog_item if commitment.application else None
-    )
+    item = commitment_item(commitment)
     return item.code if item is not None else None
 
 

@@ -17,6 +17,7 @@ from communitygate.auditing.permissions import can_read_anomalies
 from communitygate.core import clock
 from communitygate.core.errors import PermissionDenied
 from communitygate.core.inputs import Offset
+from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 
 router = Router(tags=["audit"])
@@ -63,7 +64,7 @@ class AnomalyPage(Schema):
 
 
 def _yuan(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount.quantize(Decimal('0.01'))}"
+    return None if amount is None else yuan_string(amount)
 
 
 def anomaly_out(anomaly: Anomaly, today: dt.date) -> AnomalyOut:

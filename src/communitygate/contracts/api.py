@@ -6,7 +6,6 @@ person may not see answers 404, a step they may not take 403. Amounts travel as 
 with two decimals ("1234.50"). Lists answer {"count", "items"} with `limit`/`offset`."""
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -42,14 +41,11 @@ from communitygate.contracts.services import (
 )
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset
+from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.dispatch.permissions import access_assignment
 
 router = Router(tags=["contracts"])
-
-
-def yuan(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01'))}"
 
 
 class ContractOut(Schema):
@@ -178,8 +174,8 @@ def _contract_fields(contract: Contract) -> dict[str, Any]:
         "buyer": contract.buyer.code,
         "social_org": contract.social_org.code,
         "application": contract.application.number if contract.application else None,
-        "amount": yuan(contract.amount),
-        "paid": yuan(contract.paid),  # type: ignore[attr-defined]
+        "amount": yuan_string(contract.amount),
+        "paid": yuan_string(contract.paid),  # type: ignore[attr-defined]
         "period_start": contract.period_start,
         "period_end": contract.period_end,
         "state": contract.state,
@@ -194,7 +190,7 @@ def instalment_out(instalment: ContractInstalment) -> InstalmentOut:
     return InstalmentOut(
         id=instalment.pk,
         contract=instalment.contract_id,
-        amount=yuan(instalment.amount),
+        amount=yuan_string(instalment.amount),
         paid_on=instalment.paid_on,
         voucher_number=instalment.voucher_number,
         beyond_amount=instalment.beyond_amount,

@@ -12,6 +12,7 @@ from communitygate.accounts.permissions import (
     department_staff_ids,
     grants_of,
     oversees_district,
+    social_org_staff_ids,
     staffed_community_ids,
 )
 from communitygate.contracts.models import (
@@ -24,12 +25,6 @@ from communitygate.contracts.models import (
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
 from communitygate.orgs.models import OrganisationKinds
-
-
-def social_org_staff_ids(user: AnyUser) -> list[int]:
-    """The social organisations the person works for (staff)."""
-    grants = grants_of(user, OrganisationKinds.SOCIAL_ORG, {Roles.STAFF})
-    return [grant.organisation_id for grant in grants]
 
 
 def subdistrict_officer_ids(user: AnyUser) -> list[int]:

@@ -7,7 +7,7 @@ under one of its signed contracts. Every change is audited in its own transactio
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -36,6 +36,7 @@ from communitygate.core.idempotency import (
     idempotent_create,
     request_hash,
 )
+from communitygate.core.money import parse_yuan
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.uploads import FileUpload, attach_files, checked_uploads
 from communitygate.dispatch.models import Assignment, AssignmentStates
@@ -161,19 +162,6 @@ class AlreadyRedirected(RuleBroken):
 # Inputs -------------------------------------------------------------------------------------------
 
 
-def yuan_amount(text: str) -> Decimal | None:
-    """An amount in yuan as sent ("1234.50"): a positive number with at most two places."""
-    try:
-        amount = Decimal(str(text).strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        return None
-    if amount >= Decimal("1e12"):
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
 def _amount_problem(field_name: str = "amount") -> Problem:
     return Problem(
         "金额须为大于零的数字（元，最多两位小数），例如 1234.50。",
@@ -287,7 +275,7 @@ def _check_request(buyer: Organisation, request: ContractRequest) -> _Checked:
         problem = _text_problem(value, limit, zh, en, name)
         if problem is not None:
             problems.append(problem)
-    amount = yuan_amount(request.amount)
+    amount = parse_yuan(request.amount)
     if amount is None:
         problems.append(_amount_problem())
     start, end = request.period_start, request.period_end
@@ -779,7 +767,7 @@ def instalment_record(
             "只有购买方可以登记合同付款。", "Only the buyer records the contract's instalments."
         )
     key = idempotency_key_checked(idempotency_key)
-    amount = yuan_amount(request.amount)
+    amount = parse_yuan(request.amount)
     problems = []
     if amount is None:
         problems.append(_amount_problem())

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communitygate.accounts.permissions import department_staff_ids
+from communitygate.accounts.permissions import department_staff_ids, social_org_staff_ids
 from communitygate.contracts.forms import (
     AcceptForm,
     ContractFilterForm,
@@ -37,7 +37,6 @@ from communitygate.contracts.permissions import (
     is_buyer_of,
     reaches_contract_pages,
     redirected_work_visible_to,
-    social_org_staff_ids,
 )
 from communitygate.contracts.selectors import (
     ContractFilters,

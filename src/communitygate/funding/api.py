@@ -6,7 +6,6 @@ travel as strings of yuan with two decimals ("1234.50"), never as JSON numbers. 
 {"count", "items"} with `limit`/`offset`."""
 
 import datetime as dt
-from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -17,6 +16,7 @@ from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset
+from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
 from communitygate.funding.models import Payment
@@ -32,6 +32,7 @@ from communitygate.funding.selectors import (
     CommitmentFilters,
     CommitmentStatuses,
     balances,
+    commitment_item,
     commitment_status,
     commitments_filtered,
     commitments_listed,
@@ -43,7 +44,6 @@ from communitygate.funding.services import (
     CommitmentTerms,
     PaymentRequest,
     commitment_end,
-    commitment_item,
     commitment_record,
     commitment_renew,
     payment_answer_dispute,
@@ -57,10 +57,6 @@ router = Router(tags=["funding"])
 
 def _max_limit() -> int:
     return int(settings.COMMUNITYGATE["API_MAX_LIMIT"])
-
-
-def yuan(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01'))}"
 
 
 # Commitments --------------------------------------------------------------------------------------
@@ -103,7 +99,7 @@ def commitment_out(commitment: FundingCommitment, today: dt.date) -> CommitmentO
         id=commitment.pk,
         item=item.code if item is not None else None,
         payer=commitment.payer.code,
-        amount=yuan(commitment.amount_per_community_per_year),
+        amount=yuan_string(commitment.amount_per_community_per_year),
         budget_line=commitment.budget_line,
         basis=commitment.basis,
         period_start=commitment.period_start,
@@ -114,7 +110,7 @@ def commitment_out(commitment: FundingCommitment, today: dt.date) -> CommitmentO
         renewed_by=renewal.pk if renewal is not None else None,
         status=commitment_status(commitment, today),
         shares=[
-            FixedShareIO(community=share.community.code, amount=yuan(share.amount))
+            FixedShareIO(community=share.community.code, amount=yuan_string(share.amount))
             for share in commitment.fixed_shares.all()
         ],
     )
@@ -293,7 +289,7 @@ def payment_out(payment: Payment) -> PaymentOut:
         item=item.code if item is not None else None,
         payer=payment.payer.code,
         community=payment.community.code,
-        amount=yuan(payment.amount),
+        amount=yuan_string(payment.amount),
         paid_on=payment.paid_on,
         voucher_number=payment.voucher_number,
         period_start=payment.period_start,
@@ -399,11 +395,11 @@ def balance_out(balance: Balance) -> BalanceOut:
         community_name=balance.community_name,
         period_start=balance.period_start,
         period_end=balance.period_end,
-        share=yuan(balance.share),
-        paid=yuan(balance.paid),
-        confirmed=yuan(balance.confirmed),
-        disputed=yuan(balance.disputed),
-        outstanding=yuan(balance.outstanding),
+        share=yuan_string(balance.share),
+        paid=yuan_string(balance.paid),
+        confirmed=yuan_string(balance.confirmed),
+        disputed=yuan_string(balance.disputed),
+        outstanding=yuan_string(balance.outstanding),
         due_on=balance.due_on,
         overdue=balance.overdue,
     )

@@ -7,24 +7,17 @@ sees nothing. Each condition on its own line (the permission grid exercises them
 
 from django.db.models import Q, QuerySet
 
-from communitygate.accounts.models import Roles
 from communitygate.accounts.permissions import (
     department_staff_ids,
-    grants_of,
     is_office_staff,
     oversees_district,
+    social_org_staff_ids,
     staffed_community_ids,
 )
 from communitygate.admissions.models import FundingCommitment
 from communitygate.core.errors import NotFound
 from communitygate.core.people import AnyUser
 from communitygate.funding.models import Payment
-from communitygate.orgs.models import OrganisationKinds
-
-
-def social_org_staff_ids(user: AnyUser) -> list[int]:
-    grants = grants_of(user, OrganisationKinds.SOCIAL_ORG, {Roles.STAFF})
-    return [grant.organisation_id for grant in grants]
 
 
 def payee_ids(user: AnyUser) -> list[int]:

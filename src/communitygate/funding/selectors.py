@@ -631,13 +631,18 @@ def payments_filtered(payments: QuerySet[Payment], filters: PaymentFilters) -> Q
     ).order_by("-paid_on", "-pk")
 
 
-def payment_item(payment: Payment) -> CatalogItem | None:
-    """The catalog item a payment funds (its commitment's, else the application's)."""
-    commitment = payment.commitment
+def commitment_item(commitment: FundingCommitment) -> CatalogItem | None:
+    """The catalog item a commitment funds: its own, else its application's (load
+    `catalog_item` and `application__catalog_item` with it)."""
     if commitment.catalog_item is not None:
         return commitment.catalog_item
     application = commitment.application
     return application.catalog_item if application is not None else None
+
+
+def payment_item(payment: Payment) -> CatalogItem | None:
+    """The catalog item a payment funds (its commitment's)."""
+    return commitment_item(payment.commitment)
 
 
 def receipts_to_confirm(user: AnyUser) -> QuerySet[Payment]:

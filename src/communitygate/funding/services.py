@@ -35,6 +35,7 @@ from communitygate.core.idempotency import (
     idempotent_create,
     request_hash,
 )
+from communitygate.core.money import parse_yuan
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.funding import selectors
 from communitygate.funding.models import CommitmentShare, OverdueShare, Payment
@@ -127,19 +128,6 @@ class PaymentRequest:
                 "note": self.note.strip(),
             }
         )
-
-
-def _amount(text: str) -> Decimal | None:
-    """The amount in yuan as sent ("1234.50"): a positive number with at most two places."""
-    try:
-        amount = Decimal(str(text).strip())
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-        return None
-    if amount >= Decimal("1e12"):
-        return None
-    return amount.quantize(Decimal("0.01"))
 
 
 def _request_problems(request: PaymentRequest, amount: Decimal | None) -> list[Problem]:
@@ -287,7 +275,7 @@ def payment_record(
     organisation) settling a period of its commitment. Send an Idempotency-Key to retry safely."""
     user = _paying_clerk(actor, commitment)
     key = idempotency_key_checked(idempotency_key)
-    amount = _amount(request.amount)
+    amount = parse_yuan(request.amount)
     problems = _request_problems(request, amount)
     if problems:
         raise InvalidInput(problems)
@@ -790,7 +778,7 @@ def commitment_record(
     user = acting_user(actor)
     key = idempotency_key_checked(idempotency_key)
     item = _item(request.item_code)
-    amount = _amount(request.terms.amount)
+    amount = parse_yuan(request.terms.amount)
     problems = _terms_problems(request.terms, request.period_start, amount)
     if problems:
         raise InvalidInput(problems)
@@ -824,12 +812,6 @@ def commitment_record(
     )
 
 
-def commitment_item(commitment: FundingCommitment) -> CatalogItem | None:
-    return commitment.catalog_item or (
-        commitment.application.catalog_item if commitment.application else None
-    )
-
-
 def commitment_renew(
     *,
     actor: AnyUser,
@@ -843,7 +825,7 @@ def commitment_renew(
     _require_manager(actor, commitment.payer)
     user = acting_user(actor)
     key = idempotency_key_checked(idempotency_key)
-    item = commitment_item(commitment)
+    item = selectors.commitment_item(commitment)
     fingerprint = terms.fingerprint(renews=commitment.pk)
     same_key = FundingCommitment.objects.filter(recorded_by=user, idempotency_key=key)
     if key:
@@ -861,7 +843,7 @@ def commitment_renew(
             "它没有结束日期（长期有效），无需续签。", "it has no end date (open-ended)."
         )
     start = commitment.period_end + dt.timedelta(days=1)
-    amount = _amount(terms.amount)
+    amount = parse_yuan(terms.amount)
     problems = _terms_problems(terms, start, amount)
     if problems:
         raise InvalidInput(problems)
@@ -980,7 +962,7 @@ def commitments_lapsing_notify(*, today: dt.date | None = None) -> int:
             ).update(lapse_notified_at=clock.now())
             if marked != 1:
                 continue
-            item = commitment_item(commitment)
+            item = selectors.commitment_item(commitment)
             code = item.code if item is not None else f"#{commitment.pk}"
             end = commitment.effective_end
             assert end is not None
@@ -1060,7 +1042,7 @@ def payments_record_batch(
     `payment.record` event; the batch is recorded whole or not at all (the first broken rule
     names its row). The shares are computed once for the batch, not once a payment."""
     user = _paying_clerk(actor, commitment)
-    amounts = [_amount(r.amount) for r in requests]
+    amounts = [parse_yuan(r.amount) for r in requests]
     problems = [
         Problem(p.message_zh, p.message_en, field=p.field, row=row)
         for row, (r, amount) in enumerate(zip(requests, amounts, strict=True), start=1)

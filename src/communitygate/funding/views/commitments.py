@@ -35,6 +35,7 @@ from communitygate.funding.permissions import (
 )
 from communitygate.funding.selectors import (
     balances,
+    commitment_item,
     commitment_status,
     commitments_filtered,
     commitments_listed,
@@ -45,7 +46,6 @@ from communitygate.funding.selectors import (
 )
 from communitygate.funding.services import (
     commitment_end,
-    commitment_item,
     commitment_record,
     commitment_renew,
 )
