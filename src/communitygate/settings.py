@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "communitygate.auditing",
     "communitygate.insights",
     "communitygate.web",
+    "communitygate.scale",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),
 ]
