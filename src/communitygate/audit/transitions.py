@@ -4,7 +4,9 @@ It reads the object's state under a row lock, asks the workflow's table whether 
 take the step from there (`core.workflow.Workflow.check`), moves the row with a conditional
 UPDATE from exactly that state (SQLite ignores row locks; the condition is what stops the second
 of two people acting at once), and records the step's audit event `<workflow>.<action>`, all in
-one transaction (the caller's, when there is one).
+one transaction (the caller's, when there is one), and tells the apps above which row moved
+(`transition_applied`, sent inside that transaction: the burden dashboard marks the month it
+must count again).
 """
 
 from collections.abc import Mapping
@@ -12,12 +14,16 @@ from collections.abc import Mapping
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.db.models import F, Q
+from django.dispatch import Signal
 
 from communitygate.audit.recorder import Changes, record_event
 from communitygate.core import clock
 from communitygate.core.errors import StaleObject
 from communitygate.core.people import AnyUser
 from communitygate.core.workflow import Actor, Transition, Workflow
+
+# Sent with sender=the model, subject=the row (as the caller passed it), action=the step's name.
+transition_applied = Signal()
 
 
 def _user(actor: Actor) -> AnyUser:
@@ -87,4 +93,5 @@ def transition_apply[M: models.Model](
             changes={**recorded, **(changes or {})},
             reason=reason,
         )
+        transition_applied.send(sender=model, subject=subject, action=action)
     return row

@@ -30,6 +30,7 @@ from communitygate.demo.dispatch_traffic import seed_dispatch_traffic
 from communitygate.demo.money_history import seed_money_history
 from communitygate.demo.residents import seed_residents
 from communitygate.demo.supervision_history import seed_supervision_history
+from communitygate.insights import rollups
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
 
@@ -241,4 +242,6 @@ def seed_demo(password: str | None = None) -> tuple[str, list[tuple[str, str]], 
     seed_money_history()
     seed_contract_history()
     seed_residents()
+    # As the nightly `refresh_burden --all` would have: the dashboard reads the roll-ups.
+    rollups.refresh(every_month=True)
     return password, logins, catalog_created

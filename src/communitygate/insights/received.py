@@ -4,7 +4,9 @@ class; the tasks behind a figure; the ranking of communities by load against cap
 departments by unadmitted work, and the trend of both.
 
 Every reader is a fixed number of aggregate queries (GROUP BY in SQL) whatever the number of
-communities, tasks and assignments. The period is the task's `created_at` (when it was sent),
+communities, tasks and assignments. Where the roll-ups hold a month exactly (`insights.rollups`,
+`sources`), it is read from them; the other days from the rows; the two give the same figures
+(tests/test_rollups.py). The period is the task's `created_at` (when it was sent),
 read in Asia/Shanghai; an off-platform report counts on the day it happened (`occurred_on`).
 
 The figures count assignments (one per community a task reached):
@@ -27,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -39,6 +41,7 @@ from communitygate.core.periods import Period
 from communitygate.dispatch.models import Assignment, AssignmentStates, OffPlatformReport, Task
 from communitygate.dispatch.permissions import tasks_visible_to
 from communitygate.dispatch.selectors import OPEN_STATES
+from communitygate.insights.models import ReceivedCell, ReceivedMonth, ReceivedTaskCell, StaleTask
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import community_staff, organisation_of_kind, staff_hours_per_year
 
@@ -153,16 +156,17 @@ def _assignments(filters: Filters) -> QuerySet[Assignment]:
     if filters.department is not None:
         rows = rows.filter(task__department_id=filters.department.pk)
     if filters.domain:
-        rows = rows.filter(_choice_condition("domain", filters.domain))
+        rows = rows.filter(_choice_condition("task__item__domain", filters.domain))
     if filters.item_class:
-        rows = rows.filter(_choice_condition("item_class", filters.item_class))
+        rows = rows.filter(_choice_condition("task__item__item_class", filters.item_class))
     return rows.order_by()
 
 
-def _choice_condition(field_name: str, value: str) -> Q:
+def _choice_condition(field_path: str, value: str) -> Q:
+    """A domain or class; NONE_KEY: no item (the field is empty)."""
     if value == NONE_KEY:
-        return Q(task__item__isnull=True)
-    return Q(**{f"task__item__{field_name}": value})
+        return Q(**{f"{field_path}__isnull": True})
+    return Q(**{field_path: value})
 
 
 def _reports(filters: Filters) -> QuerySet[OffPlatformReport]:
@@ -193,7 +197,9 @@ def figure_condition(figure: str, today: dt.date) -> Q:
     return conditions[figure]
 
 
-def _aggregates(today: dt.date) -> dict[str, Any]:
+def row_aggregates(today: dt.date) -> dict[str, Any]:
+    """The figures of assignments as SQL aggregates: n_<figure> counts, n_tasks, and the
+    admitted items' hours a year summed per frequency (hours_<frequency>)."""
     # Named n_<figure>: an annotation may not shadow a field its filters read (admitted).
     counts: dict[str, Any] = {
         f"n_{figure}": Count("id", filter=figure_condition(figure, today))
@@ -210,55 +216,257 @@ def _aggregates(today: dt.date) -> dict[str, Any]:
     return counts
 
 
+def _cell_aggregates() -> dict[str, Any]:
+    """The same figures summed over roll-up cells (`n_tasks` comes from the task cells)."""
+    sums: dict[str, Any] = {f"n_{figure}": Sum(figure) for figure in FIGURES}
+    for frequency in Frequencies.values:
+        sums[f"hours_{frequency}"] = Sum("hours", filter=Q(frequency=frequency))
+    return sums
+
+
 def hours_per_occurrence(hours_a_year: Decimal, frequency: str) -> Decimal:
     """An admitted task's share of its item's hours a year (see the module's docstring)."""
     return hours_a_year / OCCURRENCES_PER_YEAR.get(frequency, MONTHS_A_YEAR)
 
 
+SUMS = (
+    *(f"n_{figure}" for figure in FIGURES),
+    "n_tasks",
+    *(f"hours_{frequency}" for frequency in Frequencies.values),
+)
+
+
+def _added(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
+    """Two sets of raw sums added (hours stay unrounded until `_figures_of`)."""
+    return {name: (a.get(name) or 0) + (b.get(name) or 0) for name in SUMS}
+
+
 def _figures_of(row: Mapping[str, Any], off_platform: int | None) -> Figures:
     hours = sum(
         (
-            hours_per_occurrence(Decimal(row[f"hours_{frequency}"] or 0), frequency)
+            hours_per_occurrence(Decimal(row.get(f"hours_{frequency}") or 0), frequency)
             for frequency in Frequencies.values
         ),
         Decimal("0"),
     )
     return Figures(
-        **{figure: row[f"n_{figure}"] or 0 for figure in FIGURES},
-        tasks=row["n_tasks"] or 0,
+        **{figure: row.get(f"n_{figure}") or 0 for figure in FIGURES},
+        tasks=row.get("n_tasks") or 0,
         admitted_hours=hours.quantize(ONE_DECIMAL),
         off_platform=off_platform,
     )
 
 
+# Where a figure is read: the roll-ups for the months they hold exactly, the rows for the rest --
+
+
+@dataclass(frozen=True)
+class Key:
+    """One way of grouping the figures, as each source names it (None: that source cannot)."""
+
+    row: Any  # on Assignment
+    cell: str  # on ReceivedCell
+    task_cell: str | None  # on ReceivedTaskCell; None: a community's tasks are its assignments
+    report: Any | None  # on OffPlatformReport; None: reports name no item
+
+
+KEYS: dict[str, Key] = {
+    "month": Key(TruncMonth("task__created_at"), "month", "month", TruncMonth("occurred_on")),
+    "subdistrict": Key(
+        "community__parent_id", "community__parent_id", "area_id", "community__parent_id"
+    ),
+    "community": Key("community_id", "community_id", None, "community_id"),
+    "department": Key("task__department_id", "sender_id", "sender_id", "department_id"),
+    "domain": Key("task__item__domain", "domain", "domain", None),
+    "class": Key("task__item__item_class", "item_class", "item_class", None),
+}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Which months of the filters' days the roll-ups answer (`built`), and which days are left
+    to the rows (`row_days`, whole days as (first, last) ranges)."""
+
+    built: tuple[dt.date, ...]
+    row_days: tuple[tuple[dt.date, dt.date], ...]
+    refreshed_at: dt.datetime | None  # the oldest refresh among the built months
+
+
+def sources(filters: Filters, today: dt.date) -> Sources:
+    """One query: the built months that hold every task of the filters' days in them, counted
+    on `today` (overdue is as of a day), with no task changed since. A month counts when the
+    filters cover it whole, or from its first day when nothing in it was sent after their end."""
+    start, end = _bounds(filters)
+    months = [m for m in months_of(Period(start, end, "")) if m >= start]
+    usable = {
+        m.month: m.refreshed_at
+        for m in ReceivedMonth.objects.filter(month__in=months, as_of=today)
+        .filter(
+            Q(ends_at__lte=moment(end + dt.timedelta(1)))
+            | Q(last_sent_at__isnull=True)
+            | Q(last_sent_at__lt=moment(end + dt.timedelta(1)))
+        )
+        .exclude(
+            Exists(
+                StaleTask.objects.filter(
+                    task__created_at__gte=OuterRef("starts_at"),
+                    task__created_at__lt=OuterRef("ends_at"),
+                )
+            )
+        )
+    }
+    built = tuple(sorted(usable))
+    row_days: list[tuple[dt.date, dt.date]] = []
+    day = start
+    for month in built:
+        if day < month:
+            row_days.append((day, month - dt.timedelta(1)))
+        day = _next_month(month)
+    if day <= end:
+        row_days.append((day, end))
+    return Sources(built, tuple(row_days), min(usable.values()) if usable else None)
+
+
+def _on_days(
+    rows: QuerySet[Assignment], days: tuple[tuple[dt.date, dt.date], ...]
+) -> QuerySet[Assignment]:
+    condition = Q()
+    for first, last in days:
+        condition |= Q(
+            task__created_at__gte=moment(first), task__created_at__lt=moment(last + dt.timedelta(1))
+        )
+    return rows.filter(condition)
+
+
+def _cells(filters: Filters, built: tuple[dt.date, ...]) -> QuerySet[ReceivedCell]:
+    cells = ReceivedCell.objects.filter(month__in=built)
+    if filters.subdistrict is not None:
+        cells = cells.filter(community__path__startswith=f"{filters.subdistrict.path}/")
+    if filters.community is not None:
+        cells = cells.filter(community_id=filters.community.pk)
+    if filters.department is not None:
+        cells = cells.filter(sender_id=filters.department.pk)
+    if filters.domain:
+        cells = cells.filter(_choice_condition("domain", filters.domain))
+    if filters.item_class:
+        cells = cells.filter(_choice_condition("item_class", filters.item_class))
+    return cells.order_by()
+
+
+def _task_cells(
+    filters: Filters, built: tuple[dt.date, ...], keys: tuple[str, ...]
+) -> QuerySet[ReceivedTaskCell]:
+    cells = ReceivedTaskCell.objects.filter(month__in=built)
+    if "subdistrict" in keys:
+        cells = cells.filter(area__isnull=False)
+    elif filters.subdistrict is not None:
+        cells = cells.filter(area_id=filters.subdistrict.pk)
+    else:
+        cells = cells.filter(area__isnull=True)
+    if filters.department is not None:
+        cells = cells.filter(sender_id=filters.department.pk)
+    if filters.domain:
+        cells = cells.filter(_choice_condition("domain", filters.domain))
+    if filters.item_class:
+        cells = cells.filter(_choice_condition("item_class", filters.item_class))
+    return cells.order_by()
+
+
+def _expression(value: Any) -> Any:
+    return F(value) if isinstance(value, str) else value
+
+
+def _summed(
+    query: QuerySet[Any], keys: tuple[str, ...], names: list[Any], aggregates: dict[str, Any]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """One GROUP BY: the sums of `aggregates` per value of the `keys` (named as each source names
+    them in `names`); one row keyed () without keys."""
+    if not keys:
+        return {(): query.aggregate(**aggregates)}
+    grouping = {f"g_{key}": _expression(name) for key, name in zip(keys, names, strict=True)}
+    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in query.values(**grouping).annotate(**aggregates):
+        group = tuple(_group_value(key, row[f"g_{key}"]) for key in keys)
+        sums = {name: value for name, value in row.items() if not name.startswith("g_")}
+        before = groups.get(group, {})
+        groups[group] = {name: (before.get(name) or 0) + (v or 0) for name, v in sums.items()}
+    return groups
+
+
+def _group_value(key: str, value: Any) -> Any:
+    return _month_of(value) if key == "month" and value is not None else value
+
+
+def _raw_sums(
+    filters: Filters, today: dt.date, keys: tuple[str, ...], plan: Sources
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The raw sums per group: the rows' days in one query, the built months in two (their
+    cells, and their task cells unless a community's tasks are its assignments)."""
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def add(groups: dict[tuple[Any, ...], dict[str, Any]]) -> None:
+        for group, sums in groups.items():
+            merged[group] = _added(merged.get(group, {}), sums)
+
+    if plan.row_days:
+        rows = _on_days(_assignments(filters), plan.row_days)
+        add(_summed(rows, keys, [KEYS[k].row for k in keys], row_aggregates(today)))
+    if plan.built:
+        cells = _summed(
+            _cells(filters, plan.built), keys, [KEYS[k].cell for k in keys], _cell_aggregates()
+        )
+        if "community" in keys or filters.community is not None:
+            for sums in cells.values():
+                sums["n_tasks"] = sums.get("n_received") or 0
+        else:
+            task_keys = [KEYS[k].task_cell for k in keys]
+            tasks = _summed(
+                _task_cells(filters, plan.built, keys), keys, task_keys, {"n_tasks": Sum("tasks")}
+            )
+            for group, counted in tasks.items():
+                cells.setdefault(group, {})["n_tasks"] = counted["n_tasks"]
+        add(cells)
+    return merged
+
+
 def _grouped(
-    filters: Filters, today: dt.date, key: Any, report_key: Any | None
-) -> dict[Any, Figures]:
-    """Figures per value of `key` (an expression or a field of Assignment): two queries, the
-    assignments' and the reports' (none when `report_key` is None)."""
-    key = F(key) if isinstance(key, str) else key
-    rows = _assignments(filters).values(group=key).annotate(**_aggregates(today))
-    reports: dict[Any, int] = {}
-    if report_key is not None:
-        report_key = F(report_key) if isinstance(report_key, str) else report_key
-        reports = {
-            row["group"]: row["n"]
-            for row in _reports(filters).values(group=report_key).annotate(n=Count("id"))
+    filters: Filters,
+    today: dt.date,
+    keys: tuple[str, ...],
+    *,
+    reports: bool,
+    plan: Sources | None = None,
+) -> dict[tuple[Any, ...], Figures]:
+    """Figures per group of `keys`: where the roll-ups answer, from them; the rest from the rows;
+    and the off-platform reports (none when `reports` is False)."""
+    plan = plan if plan is not None else sources(filters, today)
+    sums = _raw_sums(filters, today, keys, plan)
+    counted: dict[tuple[Any, ...], int] = {}
+    if reports:
+        counted = {
+            group: row["n"]
+            for group, row in _summed(
+                _reports(filters), keys, [KEYS[k].report for k in keys], {"n": Count("id")}
+            ).items()
         }
     figures = {
-        row["group"]: _figures_of(row, reports.get(row["group"], 0) if report_key else None)
-        for row in rows
+        group: _figures_of(row, counted.get(group, 0) if reports else None)
+        for group, row in sums.items()
+        if keys or row.get("n_received")
     }
-    for group, n in reports.items():
+    for group, n in counted.items():
         if group not in figures:
             figures[group] = replace(ZERO, off_platform=n)
     return figures
 
 
+def _by(filters: Filters, today: dt.date, key: str, *, reports: bool) -> dict[Any, Figures]:
+    return {group[0]: f for group, f in _grouped(filters, today, (key,), reports=reports).items()}
+
+
 def totals(filters: Filters, today: dt.date) -> Figures:
-    """The figures of everything within the filters (two queries)."""
-    row = _assignments(filters).aggregate(**_aggregates(today))
-    return _figures_of(row, _reports(filters).count())
+    """The figures of everything within the filters."""
+    return _grouped(filters, today, (), reports=True).get((), ZERO)
 
 
 def _month_of(value: dt.datetime | dt.date) -> dt.date:
@@ -276,13 +484,9 @@ def months_of(period: Period) -> list[dt.date]:
 
 
 def by_month(filters: Filters, today: dt.date) -> list[MonthRow]:
-    """Every month of the period with its figures, zeros included (two queries)."""
-    grouped = _grouped(filters, today, TruncMonth("task__created_at"), TruncMonth("occurred_on"))
-    merged: dict[dt.date, Figures] = {}
-    for group, figures in grouped.items():
-        month = _month_of(group)
-        merged[month] = _plus(merged[month], figures) if month in merged else figures
-    return [MonthRow(month, merged.get(month, ZERO)) for month in months_of(filters.period)]
+    """Every month of the period with its figures, zeros included."""
+    grouped = _by(filters, today, "month", reports=True)
+    return [MonthRow(month, grouped.get(month, ZERO)) for month in months_of(filters.period)]
 
 
 def _plus(a: Figures, b: Figures) -> Figures:
@@ -298,8 +502,8 @@ def _plus(a: Figures, b: Figures) -> Figures:
 
 
 def per_subdistrict(filters: Filters, today: dt.date) -> list[Row]:
-    """Every subdistrict with its communities' figures (three queries)."""
-    grouped = _grouped(filters, today, "community__parent_id", "community__parent_id")
+    """Every subdistrict with its communities' figures."""
+    grouped = _by(filters, today, "subdistrict", reports=True)
     subdistricts = Organisation.objects.filter(kind=OrganisationKinds.SUBDISTRICT).order_by("path")
     return [Row(s.code, s.name, grouped.get(s.pk, ZERO)) for s in subdistricts]
 
@@ -312,9 +516,8 @@ def communities_in(subdistrict: Organisation | None) -> QuerySet[Organisation]:
 
 
 def per_community(filters: Filters, today: dt.date) -> list[Row]:
-    """Every community of the subdistrict (of the district without one), zeros included (three
-    queries)."""
-    grouped = _grouped(filters, today, "community_id", "community_id")
+    """Every community of the subdistrict (of the district without one), zeros included."""
+    grouped = _by(filters, today, "community", reports=True)
     return [
         Row(c.code, c.name, grouped.get(c.pk, ZERO), parent=c.parent.code if c.parent else "")
         for c in communities_in(filters.subdistrict)
@@ -322,17 +525,17 @@ def per_community(filters: Filters, today: dt.date) -> list[Row]:
 
 
 def per_department(filters: Filters, today: dt.date) -> list[Row]:
-    """Every department, and any other sender (the committee office), zeros included (three
-    queries). Reports naming no department are left out of the rows (they are in the totals)."""
-    grouped = _grouped(filters, today, "task__department_id", "department_id")
+    """Every department, and any other sender (the committee office), zeros included.
+    Reports naming no department are left out of the rows (they are in the totals)."""
+    grouped = _by(filters, today, "department", reports=True)
     senders = Organisation.objects.filter(
         Q(kind=OrganisationKinds.DEPARTMENT) | Q(pk__in=[k for k in grouped if k is not None])
     ).order_by("kind", "code")
     return [Row(d.code, d.name, grouped.get(d.pk, ZERO)) for d in senders]
 
 
-def _per_choice(filters: Filters, today: dt.date, field_name: str, choices: Any) -> list[Row]:
-    grouped = _grouped(filters, today, f"task__item__{field_name}", None)
+def _per_choice(filters: Filters, today: dt.date, key: str, choices: Any) -> list[Row]:
+    grouped = _by(filters, today, key, reports=False)
     zero = replace(ZERO, off_platform=None)
     rows = [Row(value, str(label), grouped.get(value, zero)) for value, label in choices]
     if None in grouped:
@@ -341,13 +544,13 @@ def _per_choice(filters: Filters, today: dt.date, field_name: str, choices: Any)
 
 
 def per_domain(filters: Filters, today: dt.date) -> list[Row]:
-    """Every domain of the catalog, and the tasks sent without an item (one query)."""
+    """Every domain of the catalog, and the tasks sent without an item."""
     return _per_choice(filters, today, "domain", Domains.choices)
 
 
 def per_class(filters: Filters, today: dt.date) -> list[Row]:
-    """Every class of item, and the tasks sent without an item (one query)."""
-    return _per_choice(filters, today, "item_class", ItemClasses.choices)
+    """Every class of item, and the tasks sent without an item."""
+    return _per_choice(filters, today, "class", ItemClasses.choices)
 
 
 # The tasks behind a figure -------------------------------------------------------------------
@@ -435,13 +638,13 @@ def community_load_rows(
     filters: Filters, today: dt.date, communities: list[Organisation] | None = None
 ) -> list[LoadRow]:
     """Every community in scope with its load and capacity, heaviest against capacity first
-    (four queries: the communities, the catalog's two, the assignments')."""
+    (the communities, the catalog's two, and the figures per community)."""
     if communities is None:
         communities = list(communities_in(filters.subdistrict))
     start, end = _bounds(filters)
     share = _share_of_year((end - start).days + 1)
     loads = community_loads(communities, day=end)
-    grouped = _grouped(filters, today, "community_id", None)
+    grouped = _by(filters, today, "community", reports=False)
     per_staff = staff_hours_per_year()
     rows = []
     for community in communities:
@@ -465,7 +668,7 @@ def community_load_rows(
 
 
 def departments_by_unadmitted(filters: Filters, today: dt.date) -> list[Row]:
-    """The senders with unadmitted work, most first (three queries)."""
+    """The senders with unadmitted work, most first."""
     rows = [r for r in per_department(filters, today) if r.figures.unadmitted]
     rows.sort(key=lambda r: (-r.figures.unadmitted, -r.figures.received, r.key))
     return rows
@@ -489,9 +692,9 @@ MAX_TREND_MONTHS = 36
 
 
 def trend(months: int, today: dt.date) -> list[TrendRow]:
-    """The last `months` months (this one included), oldest first, in six queries whatever
-    the number of months: the communities, the catalog's two, the assignments per month and
-    community, per month and department, and the senders."""
+    """The last `months` months (this one included), oldest first, in a fixed number of
+    queries whatever the number of months: the communities, the catalog's two, where to read,
+    the figures per month and community, per month and department, and the senders."""
     if not 1 <= months <= MAX_TREND_MONTHS:
         raise InvalidInput(
             [
@@ -510,26 +713,14 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
     communities = list(communities_in(None))
     per_staff = staff_hours_per_year()
     loads = community_loads(communities, day=today)
-    month_key = TruncMonth("task__created_at")
-    by_community: dict[tuple[dt.date, int], Figures] = {}
-    rows = (
-        _assignments(filters).values("community_id", month=month_key).annotate(**_aggregates(today))
-    )
-    for row in rows:
-        key = (_month_of(row["month"]), row["community_id"])
-        figures = _figures_of(row, None)
-        by_community[key] = _plus(by_community[key], figures) if key in by_community else figures
+    plan = sources(filters, today)
+    by_community = _grouped(filters, today, ("month", "community"), reports=False, plan=plan)
     by_department: dict[dt.date, dict[int, int]] = {}
-    for sent in (
-        _assignments(filters)
-        .filter(admitted=False)
-        .values("task__department_id", month=month_key)
-        .annotate(n=Count("id"))
-    ):
-        month = _month_of(sent["month"])
-        counts = by_department.setdefault(month, {})
-        department_id = sent["task__department_id"]
-        counts[department_id] = counts.get(department_id, 0) + sent["n"]
+    for (month, department_id), figures in _grouped(
+        filters, today, ("month", "department"), reports=False, plan=plan
+    ).items():
+        if figures.unadmitted:
+            by_department.setdefault(month, {})[department_id] = figures.unadmitted
     senders = {
         o.pk: o
         for o in Organisation.objects.filter(

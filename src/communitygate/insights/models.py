@@ -1,0 +1,111 @@
+"""The received figures' roll-ups (docs/burden.md "Roll-ups"): what communities received, summed
+per month, so that the dashboard reads a city's two years in a few thousand rows rather than
+millions of assignments. They hold nothing of their own: `insights.rollups` rebuilds a month
+from the dispatch rows, and a month is read from the rows instead whenever its roll-up is not
+exact (not built, built on another day, or a task of it changed since)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from communitygate.dispatch.models import Task
+from communitygate.orgs.models import Organisation
+
+
+class ReceivedMonth(models.Model):
+    """A month whose cells are built, and when: its `overdue` counts are as of `as_of`."""
+
+    month = models.DateField(_("month"), unique=True)  # the first day
+    starts_at = models.DateTimeField(_("starts at"))  # the month's bounds in the district's time
+    ends_at = models.DateTimeField(_("ends at"))
+    as_of = models.DateField(_("overdue as of"))
+    last_sent_at = models.DateTimeField(_("last task sent at"), null=True)
+    refreshed_at = models.DateTimeField(_("refreshed at"))
+
+    class Meta:
+        verbose_name = _("received figures' month")
+        verbose_name_plural = _("received figures' months")
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+class ReceivedCell(models.Model):
+    """What one community received in one month from one sender, of one kind of item (domain,
+    class and frequency; all three empty for tasks sent without an item): the counts of its
+    assignments, and the estimated hours a year of the admitted ones' items (summed; a reader
+    divides by the frequency's occurrences as `received.hours_per_occurrence` does)."""
+
+    month = models.DateField(_("month"))
+    community = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+    sender = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
+    )
+    domain = models.CharField(_("domain"), max_length=20, null=True)  # noqa: DJ001 (no item: as the rows read it)
+    item_class = models.CharField(_("class"), max_length=12, null=True)  # noqa: DJ001 (no item: as the rows read it)
+    frequency = models.CharField(_("frequency"), max_length=12, null=True)  # noqa: DJ001 (no item: as the rows read it)
+    received = models.PositiveIntegerField(_("received"))
+    admitted = models.PositiveIntegerField(_("admitted"))
+    unadmitted = models.PositiveIntegerField(_("unadmitted"))
+    refused = models.PositiveIntegerField(_("refused"))
+    overdue = models.PositiveIntegerField(_("overdue"))
+    submitted = models.PositiveIntegerField(_("deliverables submitted"))
+    confirmed = models.PositiveIntegerField(_("deliverables confirmed"))
+    hours = models.DecimalField(_("admitted items' hours a year"), max_digits=18, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("received figures' cell")
+        verbose_name_plural = _("received figures' cells")
+        indexes = [
+            models.Index(fields=["month", "community"], name="received_cell_month_idx"),
+            models.Index(fields=["community", "month"], name="received_cell_community_idx"),
+            models.Index(fields=["sender", "month"], name="received_cell_sender_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.community_id} {self.sender_id}"
+
+
+class ReceivedTaskCell(models.Model):
+    """How many distinct tasks of one sender and kind of item reached an area in one month: a
+    subdistrict's communities (`area`), or every community (`area` empty). Distinct tasks do not
+    add up across communities, so they are counted per area."""
+
+    month = models.DateField(_("month"))
+    area = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("subdistrict"),
+    )
+    sender = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
+    )
+    domain = models.CharField(_("domain"), max_length=20, null=True)  # noqa: DJ001 (no item: as the rows read it)
+    item_class = models.CharField(_("class"), max_length=12, null=True)  # noqa: DJ001 (no item: as the rows read it)
+    tasks = models.PositiveIntegerField(_("tasks"))
+
+    class Meta:
+        verbose_name = _("received figures' task count")
+        verbose_name_plural = _("received figures' task counts")
+        indexes = [models.Index(fields=["month", "area"], name="received_task_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.area_id} {self.sender_id}"
+
+
+class StaleTask(models.Model):
+    """A task whose assignments changed since its month's roll-up was built: written in the
+    transaction of the change, removed by the refresh that counts it."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(_("marked at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("changed task")
+        verbose_name_plural = _("changed tasks")
+
+    def __str__(self) -> str:
+        return f"{self.task_id}"
