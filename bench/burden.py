@@ -38,6 +38,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from communitygate.admissions.forecast import OCCURRENCES_PER_YEAR  # noqa: E402
 from communitygate.admissions.selectors import community_loads  # noqa: E402
 from communitygate.catalog.models import Frequencies  # noqa: E402
 from communitygate.core import clock  # noqa: E402
@@ -57,7 +58,6 @@ from communitygate.insights.received import (  # noqa: E402
     totals,
     trend,
 )
-from communitygate.admissions.forecast import OCCURRENCES_PER_YEAR  # noqa: E402
 from communitygate.orgs.models import Organisation, OrganisationKinds  # noqa: E402
 from communitygate.orgs.selectors import community_staff, staff_hours_per_year  # noqa: E402
 
