@@ -646,25 +646,37 @@ def community_load_rows(
     loads = community_loads(communities, day=end)
     grouped = _by(filters, today, "community", reports=False)
     per_staff = staff_hours_per_year()
-    rows = []
-    for community in communities:
-        figures = grouped.get(community.pk, ZERO)
-        staff = community_staff(community)
-        rows.append(
-            LoadRow(
-                code=community.code,
-                name=community.name,
-                subdistrict=community.parent.name if community.parent else "",
-                staff=staff,
-                capacity=(capacity_hours(staff, per_staff) * share).quantize(ONE_DECIMAL),
-                standing=(loads.get(community.pk, NO_LOAD).hours * share).quantize(ONE_DECIMAL),
-                received_hours=figures.admitted_hours,
-                received=figures.received,
-                unadmitted=figures.unadmitted,
-            )
-        )
-    rows.sort(key=lambda r: (-r.ratio, -r.unadmitted, r.code))
+    rows = [
+        _load_row(community, grouped.get(community.pk, ZERO), loads, per_staff, share)
+        for community in communities
+    ]
+    rows.sort(key=_heaviest_first)
     return rows
+
+
+def _load_row(
+    community: Organisation,
+    figures: Figures,
+    loads: Mapping[int, Any],
+    per_staff: Decimal,
+    share: Decimal,
+) -> LoadRow:
+    staff = community_staff(community)
+    return LoadRow(
+        code=community.code,
+        name=community.name,
+        subdistrict=community.parent.name if community.parent else "",
+        staff=staff,
+        capacity=(capacity_hours(staff, per_staff) * share).quantize(ONE_DECIMAL),
+        standing=(loads.get(community.pk, NO_LOAD).hours * share).quantize(ONE_DECIMAL),
+        received_hours=figures.admitted_hours,
+        received=figures.received,
+        unadmitted=figures.unadmitted,
+    )
+
+
+def _heaviest_first(row: LoadRow) -> tuple[Decimal, int, str]:
+    return (-row.ratio, -row.unadmitted, row.code)
 
 
 def departments_by_unadmitted(filters: Filters, today: dt.date) -> list[Row]:
@@ -732,24 +744,11 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
     for month in months_of(period):
         end = min(_next_month(month) - dt.timedelta(days=1), today)
         share = _share_of_year((end - month).days + 1)
-        load_rows = []
-        for community in communities:
-            figures = by_community.get((month, community.pk), ZERO)
-            staff = community_staff(community)
-            load_rows.append(
-                LoadRow(
-                    code=community.code,
-                    name=community.name,
-                    subdistrict=community.parent.name if community.parent else "",
-                    staff=staff,
-                    capacity=(capacity_hours(staff, per_staff) * share).quantize(ONE_DECIMAL),
-                    standing=(loads.get(community.pk, NO_LOAD).hours * share).quantize(ONE_DECIMAL),
-                    received_hours=figures.admitted_hours,
-                    received=figures.received,
-                    unadmitted=figures.unadmitted,
-                )
-            )
-        load_rows.sort(key=lambda r: (-r.ratio, -r.unadmitted, r.code))
+        load_rows = [
+            _load_row(c, by_community.get((month, c.pk), ZERO), loads, per_staff, share)
+            for c in communities
+        ]
+        load_rows.sort(key=_heaviest_first)
         counts = by_department.get(month, {})
         top = min(counts.items(), key=lambda kv: (-kv[1], senders[kv[0]].code), default=None)
         result.append(
