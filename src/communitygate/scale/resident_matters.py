@@ -88,6 +88,7 @@ MOBILE_PREFIXES = (
     "188",
     "189",
 )
+STEPS: dict[str, int] = {M.RECEIVED: 0, M.ASSIGNED: 1, M.ANSWERED: 2, M.CLOSED: 3, M.REOPENED: 3}
 ANSWERS = (
     "已联系相关单位处理完毕。",
     "已上门核实并解决。",
@@ -198,9 +199,7 @@ def _matters(city: City, count: int, window: Window, rng: random.Random) -> Iter
                 else None
             ),
             updated_at=closed or answered or received_at,
-            revision={M.RECEIVED: 0, M.ASSIGNED: 1, M.ANSWERED: 2, M.CLOSED: 3, M.REOPENED: 3}[
-                status
-            ],
+            revision=STEPS[status],
         )
 
 

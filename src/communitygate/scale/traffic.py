@@ -69,7 +69,7 @@ MODE_WEIGHTS = (
 )
 UNADMITTED_FIRST, UNADMITTED_LAST = 0.25, 0.08
 # How often an item's tasks come, relative to one another.
-FREQUENCY_WEIGHT = {
+FREQUENCY_WEIGHT: dict[str, float] = {
     Frequencies.WEEKLY: 6.0,
     Frequencies.MONTHLY: 4.0,
     Frequencies.QUARTERLY: 2.0,
@@ -412,7 +412,14 @@ JUST_PAST = (
 )
 NOT_DUE = ((S.RECEIVED, 35), (S.ACCEPTED, 35), (S.SUBMITTED, 18), (S.COMPLETED, 8), (S.RETURNED, 4))
 UNADMITTED_STATES = ((S.REFUSED, 70), (S.RECEIVED, 30))
-STEPS = {S.RECEIVED: 0, S.ACCEPTED: 1, S.REFUSED: 1, S.SUBMITTED: 2, S.COMPLETED: 3, S.RETURNED: 3}
+STEPS: dict[str, int] = {
+    S.RECEIVED: 0,
+    S.ACCEPTED: 1,
+    S.REFUSED: 1,
+    S.SUBMITTED: 2,
+    S.COMPLETED: 3,
+    S.RETURNED: 3,
+}
 
 
 def _cumulative(pairs: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:

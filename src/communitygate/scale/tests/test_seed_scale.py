@@ -168,9 +168,11 @@ def test_the_tree_follows_the_organisations_path_format(city: Built) -> None:
     for community in Organisation.objects.filter(kind=OrganisationKinds.COMMUNITY).select_related(
         "parent__parent"
     ):
-        assert community.parent is not None and community.parent.parent is not None
         parent = community.parent
-        assert community.path == f"{parent.parent.code}/{parent.code}/{community.code}"
+        assert parent is not None
+        district = parent.parent
+        assert district is not None
+        assert community.path == f"{district.code}/{parent.code}/{community.code}"
         assert community.staff_count is not None and 6 <= community.staff_count <= 20
     departments = Organisation.objects.filter(kind=OrganisationKinds.DEPARTMENT)
     assert departments.count() == len(
