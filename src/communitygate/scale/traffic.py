@@ -55,7 +55,7 @@ from communitygate.oversight.models import (
     ViolationSources,
     ViolationStates,
 )
-from communitygate.scale.batches import BATCH, local_day, moment_on
+from communitygate.scale.batches import BATCH, RowWriter, local_day, moment_on
 from communitygate.scale.groundwork import City
 from communitygate.scale.progress import Advance
 
@@ -447,30 +447,42 @@ def _state_table(task: Task, today: dt.date) -> tuple[list[str], list[int]]:
     return STATE_TABLES["not_due"]
 
 
+ASSIGNMENT_FIELDS = (
+    "task_id",
+    "community_id",
+    "state",
+    "admitted",
+    "due_on",
+    "deliverable_text",
+    "department_comment",
+    "refusal_comment",
+    "updated_at",
+    "revision",
+)
+
+
 def assignments_of(
     task: Task, indexes: Sequence[int], city: City, window: Window, rng: random.Random
-) -> Iterator[Assignment]:
+) -> Iterator[tuple[object, ...]]:
+    """The task's assignments as rows of ASSIGNMENT_FIELDS (see batches.RowWriter)."""
     states, cumulative = _state_table(task, window.today)
-    latest = window.now
     for index in indexes:
         state = rng.choices(states, cum_weights=cumulative)[0]
         steps = STEPS[state]
         updated = task.created_at + dt.timedelta(
             hours=rng.randint(1, 24) + 24 * rng.randint(0, 10) * steps
         )
-        yield Assignment(
-            task=task,
-            community_id=city.communities[index].pk,
-            state=state,
-            admitted=task.admitted,
-            due_on=task.due_on,
-            deliverable_text=rng.choice(DELIVERABLE_TEXTS)
-            if steps >= 2 and state != S.REFUSED
-            else "",
-            department_comment=rng.choice(RETURN_COMMENTS) if state == S.RETURNED else "",
-            refusal_comment=rng.choice(REFUSAL_COMMENTS) if state == S.REFUSED else "",
-            updated_at=min(updated, latest),
-            revision=steps,
+        yield (
+            task.pk,
+            city.communities[index].pk,
+            state,
+            task.admitted,
+            task.due_on,
+            rng.choice(DELIVERABLE_TEXTS) if steps >= 2 and state != S.REFUSED else "",
+            rng.choice(RETURN_COMMENTS) if state == S.RETURNED else "",
+            rng.choice(REFUSAL_COMMENTS) if state == S.REFUSED else "",
+            min(updated, window.now),
+            steps,
         )
 
 
@@ -567,6 +579,7 @@ def build_dispatch(
     """The planned tasks, a batch at a time (tasks, their assignments, their violations in one
     transaction)."""
     maker = TaskMaker(city, catalog, window, rng)
+    writer = RowWriter(Assignment, ASSIGNMENT_FIELDS)
     counts = TrafficCounts()
     for chunk in itertools.batched(plans, TASK_BATCH):
         made = [maker.task(plan, city.clerks) for plan in chunk]
@@ -576,8 +589,7 @@ def build_dispatch(
                 assignments_of(task, indexes, city, window, rng) for task, indexes in made
             )
             for batch in itertools.batched(rows, BATCH):
-                Assignment.objects.bulk_create(batch)
-                counts.assignments += len(batch)
+                counts.assignments += writer.write(batch)
                 advance(len(batch))
             violations = [
                 violation_for_task(task, window, rng, city.inspector)
