@@ -45,7 +45,7 @@ class RowWriter:
         others = [f for name, f in fields.items() if name not in attnames]
         quote = connection.ops.quote_name
         self.table = quote(model._meta.db_table)
-        self.columns = ", ".join(quote(f.column) for f in [*given, *others])
+        self.columns = ", ".join(quote(f.column or f.attname) for f in [*given, *others])
         self.defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
         self.adapters = [self._adapter(f) for f in given]
         self.width = len(given) + len(others)
