@@ -63,25 +63,20 @@ from communitygate.orgs.selectors import community_staff, staff_hours_per_year  
 
 TARGET_RATIO, TARGET_SECONDS = 1.5, 0.5
 
-# The sums of a set of cells, as the readers name them (n_<figure>, hours_<frequency>).
+# The sums of a set of roll-up rows, as the readers name them (n_<figure>, hours_<frequency>).
 CELL_SUMS = ", ".join(
     [f"sum({figure}) AS n_{figure}" for figure in FIGURES]
-    + [
-        f"sum(hours) FILTER (WHERE frequency = '{frequency}') AS hours_{frequency}"
-        for frequency in Frequencies.values
-    ]
+    + [f"sum(hours_{frequency}) AS hours_{frequency}" for frequency in Frequencies.values]
 )
 CELL_COLUMNS = [f"n_{figure}" for figure in FIGURES] + [
     f"hours_{frequency}" for frequency in Frequencies.values
 ]
 
 DISTRICT_SQL = f"""
-SELECT {CELL_SUMS},
-  (SELECT sum(tasks) FROM insights_receivedtaskcell
-    WHERE month BETWEEN %(first)s AND %(last)s AND area_id IS NULL) AS n_tasks,
+SELECT {CELL_SUMS}, sum(tasks) AS n_tasks,
   (SELECT count(*) FROM dispatch_offplatformreport
     WHERE occurred_on BETWEEN %(start)s AND %(end)s) AS reports
-FROM insights_receivedcell WHERE month BETWEEN %(first)s AND %(last)s
+FROM insights_receivedareacell WHERE month BETWEEN %(first)s AND %(last)s AND area_id IS NULL
 """
 
 COMMUNITIES_SQL = f"""
@@ -89,7 +84,7 @@ SELECT o.code, c.*, coalesce(r.n, 0) AS reports
 FROM orgs_organisation o
 LEFT JOIN (
   SELECT cell.community_id, {CELL_SUMS}
-  FROM insights_receivedcell cell JOIN orgs_organisation oc ON oc.id = cell.community_id
+  FROM insights_receivedcommunitymonth cell JOIN orgs_organisation oc ON oc.id = cell.community_id
   WHERE cell.month BETWEEN %(first)s AND %(last)s AND oc.path LIKE %(path)s
   GROUP BY cell.community_id
 ) c ON c.community_id = o.id
@@ -102,16 +97,12 @@ ORDER BY o.path
 """
 
 DEPARTMENTS_SQL = f"""
-SELECT o.code, c.*, t.n_tasks, coalesce(r.n, 0) AS reports
+SELECT o.code, c.*, coalesce(r.n, 0) AS reports
 FROM orgs_organisation o
 LEFT JOIN (
-  SELECT sender_id, {CELL_SUMS} FROM insights_receivedcell
-  WHERE month BETWEEN %(first)s AND %(last)s GROUP BY sender_id
-) c ON c.sender_id = o.id
-LEFT JOIN (
-  SELECT sender_id, sum(tasks) AS n_tasks FROM insights_receivedtaskcell
+  SELECT sender_id, {CELL_SUMS}, sum(tasks) AS n_tasks FROM insights_receivedareacell
   WHERE month BETWEEN %(first)s AND %(last)s AND area_id IS NULL GROUP BY sender_id
-) t ON t.sender_id = o.id
+) c ON c.sender_id = o.id
 LEFT JOIN (
   SELECT department_id, count(*) AS n FROM dispatch_offplatformreport
   WHERE occurred_on BETWEEN %(start)s AND %(end)s GROUP BY department_id
@@ -120,10 +111,9 @@ WHERE o.kind = 'department' OR c.sender_id IS NOT NULL
 ORDER BY o.kind, o.code
 """
 
-OCCURRENCES_CASE = (
-    "CASE frequency "
-    + " ".join(f"WHEN '{f}' THEN {n}" for f, n in OCCURRENCES_PER_YEAR.items())
-    + f" ELSE {MONTHS_A_YEAR} END"
+# A community's admitted hours in a month: each frequency's hours a year ÷ its occurrences.
+HOURS_PER_OCCURRENCE = " + ".join(
+    f"hours_{f} / {OCCURRENCES_PER_YEAR.get(f, MONTHS_A_YEAR)}" for f in Frequencies.values
 )
 
 # Per month: the district's figures, the communities over capacity and the heaviest (the
@@ -139,10 +129,8 @@ months AS (
   FROM generate_series(%(first)s::date, %(last)s::date, interval '1 month') m
 ),
 per_community AS (
-  SELECT month, community_id, sum(received) AS received, sum(unadmitted) AS unadmitted,
-    round(sum(hours / {OCCURRENCES_CASE}), 1) AS hours
-  FROM insights_receivedcell WHERE month BETWEEN %(first)s AND %(last)s
-  GROUP BY month, community_id
+  SELECT month, community_id, received, unadmitted, round({HOURS_PER_OCCURRENCE}, 1) AS hours
+  FROM insights_receivedcommunitymonth WHERE month BETWEEN %(first)s AND %(last)s
 ),
 ranked AS (
   SELECT months.month, load.code, coalesce(p.received, 0) AS received,
@@ -158,8 +146,8 @@ heaviest AS (
 ),
 per_department AS (
   SELECT DISTINCT ON (c.month) c.month, o.code AS top_department, sum(c.unadmitted) AS most
-  FROM insights_receivedcell c JOIN orgs_organisation o ON o.id = c.sender_id
-  WHERE c.month BETWEEN %(first)s AND %(last)s
+  FROM insights_receivedareacell c JOIN orgs_organisation o ON o.id = c.sender_id
+  WHERE c.month BETWEEN %(first)s AND %(last)s AND c.area_id IS NULL
   GROUP BY c.month, o.code HAVING sum(c.unadmitted) > 0
   ORDER BY c.month, sum(c.unadmitted) DESC, o.code
 )
@@ -234,20 +222,21 @@ def main() -> None:
     assert subdistrict is not None, "no city here: run `communitygate seed_scale` first"
     counts = fetch(
         "SELECT (SELECT count(*) FROM dispatch_assignment), (SELECT count(*) FROM dispatch_task),"
-        " (SELECT count(*) FROM insights_receivedcell),"
+        " (SELECT count(*) FROM insights_receivedcommunitymonth)"
+        " + (SELECT count(*) FROM insights_receivedareacell),"
         " (SELECT count(*) FROM orgs_organisation WHERE kind = 'community')",
         {},
     )[0]
     print(
         f"PostgreSQL: {counts[0]:,} assignments, {counts[1]:,} tasks, {counts[3]:,} communities;"
-        f" {counts[2]:,} roll-up cells; period {period.start}..{period.end};"
+        f" {counts[2]:,} roll-up rows; period {period.start}..{period.end};"
         f" refresh before the run: {len(rebuilt)} month(s) in {refresh_seconds:.1f} s"
     )
 
     def district_floor() -> Figures:
         row = fetch(DISTRICT_SQL, bounds)[0]
         values = _cell_dict(row, 0) | {"n_tasks": row[-2]}
-        return figures_of(values, row[-1])
+        return figures_of(values, row[-1])  # n_tasks: the column after the sums
 
     def communities_floor(path: str) -> Callable[[], list[tuple[str, Figures]]]:
         def floor() -> list[tuple[str, Figures]]:
@@ -264,7 +253,7 @@ def main() -> None:
     def departments_floor() -> list[tuple[str, Figures]]:
         result = []
         for row in fetch(DEPARTMENTS_SQL, bounds):
-            values = _cell_dict(row, 2) | {"n_tasks": row[-2]}
+            values = _cell_dict(row, 2) | {"n_tasks": row[-2]}  # sender, sums, tasks, reports
             result.append((row[0], figures_of(values, row[-1])))
         return result
 

@@ -1,6 +1,6 @@
 """The received figures' roll-ups (docs/burden.md "Roll-ups"): what communities received, summed
-per month, so that the dashboard reads a city's two years in a few thousand rows rather than
-millions of assignments. They hold nothing of their own: `insights.rollups` rebuilds a month
+per month — per community, and per area × sender × kind of item — so that the dashboard reads a
+city's two years in tens of thousands of rows rather than millions of assignments. They hold nothing of their own: `insights.rollups` rebuilds a month
 from the dispatch rows, and a month is read from the rows instead whenever its roll-up is not
 exact (not built, built on another day, or a task of it changed since)."""
 
@@ -29,22 +29,11 @@ class ReceivedMonth(models.Model):
         return f"{self.month:%Y-%m}"
 
 
-class ReceivedCell(models.Model):
-    """What one community received in one month from one sender, of one kind of item (domain,
-    class and frequency; all three empty for tasks sent without an item): the counts of its
-    assignments, and the estimated hours a year of the admitted ones' items (summed; a reader
-    divides by the frequency's occurrences as `received.hours_per_occurrence` does)."""
+class ReceivedFigures(models.Model):
+    """The figures of a set of assignments: the counts, and the admitted items' hours a year
+    summed per frequency (a reader divides each by its occurrences a year, as from the rows,
+    and rounds once at the end)."""
 
-    month = models.DateField(_("month"))
-    community = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
-    )
-    sender = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("sender")
-    )
-    domain = models.CharField(_("domain"), max_length=20, null=True)  # noqa: DJ001 (no item: as the rows read it)
-    item_class = models.CharField(_("class"), max_length=12, null=True)  # noqa: DJ001 (no item: as the rows read it)
-    frequency = models.CharField(_("frequency"), max_length=12, null=True)  # noqa: DJ001 (no item: as the rows read it)
     received = models.PositiveIntegerField(_("received"))
     admitted = models.PositiveIntegerField(_("admitted"))
     unadmitted = models.PositiveIntegerField(_("unadmitted"))
@@ -52,25 +41,44 @@ class ReceivedCell(models.Model):
     overdue = models.PositiveIntegerField(_("overdue"))
     submitted = models.PositiveIntegerField(_("deliverables submitted"))
     confirmed = models.PositiveIntegerField(_("deliverables confirmed"))
-    hours = models.DecimalField(_("admitted items' hours a year"), max_digits=18, decimal_places=1)
+    hours_ongoing = models.DecimalField(max_digits=18, decimal_places=1)
+    hours_yearly = models.DecimalField(max_digits=18, decimal_places=1)
+    hours_quarterly = models.DecimalField(max_digits=18, decimal_places=1)
+    hours_monthly = models.DecimalField(max_digits=18, decimal_places=1)
+    hours_weekly = models.DecimalField(max_digits=18, decimal_places=1)
+    hours_ad_hoc = models.DecimalField(max_digits=18, decimal_places=1)
 
     class Meta:
-        verbose_name = _("received figures' cell")
-        verbose_name_plural = _("received figures' cells")
+        abstract = True
+
+
+class ReceivedCommunityMonth(ReceivedFigures):
+    """What one community received in one month (a community's tasks are its assignments)."""
+
+    month = models.DateField(_("month"))
+    community = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+    )
+
+    class Meta:
+        verbose_name = _("received figures of a community")
+        verbose_name_plural = _("received figures of communities")
+        constraints = [
+            models.UniqueConstraint(fields=["month", "community"], name="received_community_month")
+        ]
         indexes = [
-            models.Index(fields=["month", "community"], name="received_cell_month_idx"),
-            models.Index(fields=["community", "month"], name="received_cell_community_idx"),
-            models.Index(fields=["sender", "month"], name="received_cell_sender_idx"),
+            models.Index(fields=["community", "month"], name="received_community_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.community_id} {self.sender_id}"
+        return f"{self.month:%Y-%m} {self.community_id}"
 
 
-class ReceivedTaskCell(models.Model):
-    """How many distinct tasks of one sender and kind of item reached an area in one month: a
-    subdistrict's communities (`area`), or every community (`area` empty). Distinct tasks do not
-    add up across communities, so they are counted per area."""
+class ReceivedAreaCell(ReceivedFigures):
+    """What one sender's tasks of one kind of item (domain and class; both empty for tasks sent
+    without an item) brought in one month to an area: a subdistrict's communities (`area`), or
+    every community (`area` empty) — with the distinct tasks, which do not add up across
+    communities and so are counted per area."""
 
     month = models.DateField(_("month"))
     area = models.ForeignKey(
@@ -88,9 +96,12 @@ class ReceivedTaskCell(models.Model):
     tasks = models.PositiveIntegerField(_("tasks"))
 
     class Meta:
-        verbose_name = _("received figures' task count")
-        verbose_name_plural = _("received figures' task counts")
-        indexes = [models.Index(fields=["month", "area"], name="received_task_month_idx")]
+        verbose_name = _("received figures of an area")
+        verbose_name_plural = _("received figures of areas")
+        indexes = [
+            models.Index(fields=["month", "area"], name="received_area_month_idx"),
+            models.Index(fields=["sender", "month"], name="received_area_sender_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.area_id} {self.sender_id}"

@@ -41,7 +41,12 @@ from communitygate.core.periods import Period
 from communitygate.dispatch.models import Assignment, AssignmentStates, OffPlatformReport, Task
 from communitygate.dispatch.permissions import tasks_visible_to
 from communitygate.dispatch.selectors import OPEN_STATES
-from communitygate.insights.models import ReceivedCell, ReceivedMonth, ReceivedTaskCell, StaleTask
+from communitygate.insights.models import (
+    ReceivedAreaCell,
+    ReceivedCommunityMonth,
+    ReceivedMonth,
+    StaleTask,
+)
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import community_staff, organisation_of_kind, staff_hours_per_year
 
@@ -197,9 +202,10 @@ def figure_condition(figure: str, today: dt.date) -> Q:
     return conditions[figure]
 
 
-def row_aggregates(today: dt.date) -> dict[str, Any]:
-    """The figures of assignments as SQL aggregates: n_<figure> counts, n_tasks, and the
-    admitted items' hours a year summed per frequency (hours_<frequency>)."""
+def row_aggregates(today: dt.date, *, tasks: bool = True) -> dict[str, Any]:
+    """The figures of assignments as SQL aggregates: n_<figure> counts, n_tasks (distinct; left
+    out with `tasks=False`), and the admitted items' hours a year summed per frequency
+    (hours_<frequency>)."""
     # Named n_<figure>: an annotation may not shadow a field its filters read (admitted).
     counts: dict[str, Any] = {
         f"n_{figure}": Count("id", filter=figure_condition(figure, today))
@@ -207,7 +213,8 @@ def row_aggregates(today: dt.date) -> dict[str, Any]:
         else Count("id")
         for figure in FIGURES
     }
-    counts["n_tasks"] = Count("task_id", distinct=True)
+    if tasks:
+        counts["n_tasks"] = Count("task_id", distinct=True)
     for frequency in Frequencies.values:
         counts[f"hours_{frequency}"] = Sum(
             "task__item__estimated_hours",
@@ -216,11 +223,13 @@ def row_aggregates(today: dt.date) -> dict[str, Any]:
     return counts
 
 
-def _cell_aggregates() -> dict[str, Any]:
-    """The same figures summed over roll-up cells (`n_tasks` comes from the task cells)."""
+def _rollup_aggregates(*, tasks: bool) -> dict[str, Any]:
+    """The same figures summed over roll-up rows (`insights.models.ReceivedFigures`)."""
     sums: dict[str, Any] = {f"n_{figure}": Sum(figure) for figure in FIGURES}
     for frequency in Frequencies.values:
-        sums[f"hours_{frequency}"] = Sum("hours", filter=Q(frequency=frequency))
+        sums[f"hours_{frequency}"] = Sum(f"hours_{frequency}")
+    if tasks:
+        sums["n_tasks"] = Sum("tasks")
     return sums
 
 
@@ -265,8 +274,8 @@ class Key:
     """One way of grouping the figures, as each source names it (None: that source cannot)."""
 
     row: Any  # on Assignment
-    cell: str  # on ReceivedCell
-    task_cell: str | None  # on ReceivedTaskCell; None: a community's tasks are its assignments
+    community: str | None  # on ReceivedCommunityMonth
+    area: str | None  # on ReceivedAreaCell
     report: Any | None  # on OffPlatformReport; None: reports name no item
 
 
@@ -276,10 +285,24 @@ KEYS: dict[str, Key] = {
         "community__parent_id", "community__parent_id", "area_id", "community__parent_id"
     ),
     "community": Key("community_id", "community_id", None, "community_id"),
-    "department": Key("task__department_id", "sender_id", "sender_id", "department_id"),
-    "domain": Key("task__item__domain", "domain", "domain", None),
-    "class": Key("task__item__item_class", "item_class", "item_class", None),
+    "department": Key("task__department_id", None, "sender_id", "department_id"),
+    "domain": Key("task__item__domain", None, "domain", None),
+    "class": Key("task__item__item_class", None, "item_class", None),
 }
+KINDS = ("department", "domain", "class")  # what the community roll-up does not split by
+
+
+def _rollup_for(filters: Filters, keys: tuple[str, ...]) -> str | None:
+    """Which roll-up answers this grouping: the community one (per community, month or
+    subdistrict, no kind of work asked), the area one (no community asked), or none (a community
+    by department, domain or class: its rows are few, read from them)."""
+    by_community = "community" in keys or filters.community is not None
+    by_kind = any(k in keys for k in KINDS) or bool(
+        filters.department or filters.domain or filters.item_class
+    )
+    if by_community:
+        return None if by_kind else "community"
+    return "area"
 
 
 @dataclass(frozen=True)
@@ -338,29 +361,27 @@ def _on_days(
     return rows.filter(condition)
 
 
-def _cells(filters: Filters, built: tuple[dt.date, ...]) -> QuerySet[ReceivedCell]:
-    cells = ReceivedCell.objects.filter(month__in=built)
+def _community_rows(
+    filters: Filters, built: tuple[dt.date, ...]
+) -> QuerySet[ReceivedCommunityMonth]:
+    rows = ReceivedCommunityMonth.objects.filter(month__in=built)
     if filters.subdistrict is not None:
-        cells = cells.filter(community__path__startswith=f"{filters.subdistrict.path}/")
+        rows = rows.filter(community__path__startswith=f"{filters.subdistrict.path}/")
     if filters.community is not None:
-        cells = cells.filter(community_id=filters.community.pk)
-    if filters.department is not None:
-        cells = cells.filter(sender_id=filters.department.pk)
-    if filters.domain:
-        cells = cells.filter(_choice_condition("domain", filters.domain))
-    if filters.item_class:
-        cells = cells.filter(_choice_condition("item_class", filters.item_class))
-    return cells.order_by()
+        rows = rows.filter(community_id=filters.community.pk)
+    return rows.order_by()
 
 
-def _task_cells(
+def _area_rows(
     filters: Filters, built: tuple[dt.date, ...], keys: tuple[str, ...]
-) -> QuerySet[ReceivedTaskCell]:
-    cells = ReceivedTaskCell.objects.filter(month__in=built)
-    if "subdistrict" in keys:
-        cells = cells.filter(area__isnull=False)
-    elif filters.subdistrict is not None:
+) -> QuerySet[ReceivedAreaCell]:
+    """The area cells of the built months: each subdistrict's (grouped by subdistrict), the one
+    asked for, or those of every community."""
+    cells = ReceivedAreaCell.objects.filter(month__in=built)
+    if filters.subdistrict is not None:
         cells = cells.filter(area_id=filters.subdistrict.pk)
+    elif "subdistrict" in keys:
+        cells = cells.filter(area__isnull=False)
     else:
         cells = cells.filter(area__isnull=True)
     if filters.department is not None:
@@ -400,32 +421,39 @@ def _group_value(key: str, value: Any) -> Any:
 def _raw_sums(
     filters: Filters, today: dt.date, keys: tuple[str, ...], plan: Sources
 ) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """The raw sums per group: the rows' days in one query, the built months in two (their
-    cells, and their task cells unless a community's tasks are its assignments)."""
+    """The raw sums per group: the built months from a roll-up (one query), the other days from
+    the rows (one query)."""
+    rollup = _rollup_for(filters, keys)
+    built = plan.built if rollup else ()
+    row_days = plan.row_days if rollup else ((_bounds(filters)),)
     merged: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def add(groups: dict[tuple[Any, ...], dict[str, Any]]) -> None:
         for group, sums in groups.items():
             merged[group] = _added(merged.get(group, {}), sums)
 
-    if plan.row_days:
-        rows = _on_days(_assignments(filters), plan.row_days)
+    if row_days:
+        rows = _on_days(_assignments(filters), row_days)
         add(_summed(rows, keys, [KEYS[k].row for k in keys], row_aggregates(today)))
-    if plan.built:
-        cells = _summed(
-            _cells(filters, plan.built), keys, [KEYS[k].cell for k in keys], _cell_aggregates()
+    if built and rollup == "community":
+        sums = _summed(
+            _community_rows(filters, built),
+            keys,
+            [KEYS[k].community for k in keys],
+            _rollup_aggregates(tasks=False),
         )
-        if "community" in keys or filters.community is not None:
-            for sums in cells.values():
-                sums["n_tasks"] = sums.get("n_received") or 0
-        else:
-            task_keys = [KEYS[k].task_cell for k in keys]
-            tasks = _summed(
-                _task_cells(filters, plan.built, keys), keys, task_keys, {"n_tasks": Sum("tasks")}
+        for group in sums.values():
+            group["n_tasks"] = group.get("n_received") or 0  # a community's tasks
+        add(sums)
+    elif built:
+        add(
+            _summed(
+                _area_rows(filters, built, keys),
+                keys,
+                [KEYS[k].area for k in keys],
+                _rollup_aggregates(tasks=True),
             )
-            for group, counted in tasks.items():
-                cells.setdefault(group, {})["n_tasks"] = counted["n_tasks"]
-        add(cells)
+        )
     return merged
 
 

@@ -14,14 +14,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Min
+from django.db.models import F, Max, Min
 from django.db.models.functions import TruncMonth
 
 from communitygate.catalog.models import Frequencies
 from communitygate.core import clock
 from communitygate.core.periods import Period
 from communitygate.dispatch.models import Task
-from communitygate.insights.models import ReceivedCell, ReceivedMonth, ReceivedTaskCell, StaleTask
+from communitygate.insights.models import (
+    ReceivedAreaCell,
+    ReceivedCommunityMonth,
+    ReceivedMonth,
+    StaleTask,
+)
 from communitygate.insights.received import (
     FIGURES,
     Filters,
@@ -44,8 +49,8 @@ def mark_task_changed(task_id: int) -> None:
 @dataclass(frozen=True)
 class Refreshed:
     month: dt.date
-    cells: int
-    task_cells: int
+    communities: int  # rows of ReceivedCommunityMonth
+    cells: int  # rows of ReceivedAreaCell
 
 
 def _month_filters(month: dt.date) -> Filters:
@@ -53,35 +58,27 @@ def _month_filters(month: dt.date) -> Filters:
     return Filters(Period(month, last, f"{month:%Y-%m}"))
 
 
-def _cells_of(month: dt.date, today: dt.date) -> list[ReceivedCell]:
-    kinds: dict[str, Any] = {
-        "sender_id": F("task__department_id"),
-        "domain": F("task__item__domain"),
-        "item_class": F("task__item__item_class"),
-        "frequency": F("task__item__frequency"),
-    }
+def _figures(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A row of `row_aggregates` as the roll-ups' columns."""
+    values: dict[str, Any] = {figure: row[f"n_{figure}"] or 0 for figure in FIGURES}
+    for frequency in Frequencies.values:
+        values[f"hours_{frequency}"] = row[f"hours_{frequency}"] or Decimal("0")
+    return values
+
+
+def _community_months(month: dt.date, today: dt.date) -> list[ReceivedCommunityMonth]:
     rows = (
         _assignments(_month_filters(month))
-        .values("community_id", **kinds)
-        .annotate(**row_aggregates(today))
+        .values("community_id")
+        .annotate(**row_aggregates(today, tasks=False))
     )
-    return [_cell(month, row) for row in rows]
+    return [
+        ReceivedCommunityMonth(month=month, community_id=row["community_id"], **_figures(row))
+        for row in rows
+    ]
 
 
-def _cell(month: dt.date, row: Mapping[str, Any]) -> ReceivedCell:
-    return ReceivedCell(
-        month=month,
-        community_id=row["community_id"],
-        sender_id=row["sender_id"],
-        domain=row["domain"],
-        item_class=row["item_class"],
-        frequency=row["frequency"],
-        hours=sum((Decimal(row[f"hours_{f}"] or 0) for f in Frequencies.values), Decimal("0")),
-        **{figure: row[f"n_{figure}"] or 0 for figure in FIGURES},
-    )
-
-
-def _task_cells_of(month: dt.date) -> list[ReceivedTaskCell]:
+def _area_cells(month: dt.date, today: dt.date) -> list[ReceivedAreaCell]:
     assignments = _assignments(_month_filters(month))
     kinds: dict[str, Any] = {
         "sender_id": F("task__department_id"),
@@ -91,10 +88,22 @@ def _task_cells_of(month: dt.date) -> list[ReceivedTaskCell]:
     per_area = (
         assignments.filter(community__parent__isnull=False)
         .values(area_id=F("community__parent_id"), **kinds)
-        .annotate(tasks=Count("task_id", distinct=True))
+        .annotate(**row_aggregates(today))
     )
-    everywhere = assignments.values(**kinds).annotate(tasks=Count("task_id", distinct=True))
-    return [ReceivedTaskCell(month=month, **row) for row in (*per_area, *everywhere)]
+    everywhere = assignments.values(**kinds).annotate(**row_aggregates(today))
+    return [_area_cell(month, row) for row in (*per_area, *everywhere)]
+
+
+def _area_cell(month: dt.date, row: Mapping[str, Any]) -> ReceivedAreaCell:
+    return ReceivedAreaCell(
+        month=month,
+        area_id=row.get("area_id"),
+        sender_id=row["sender_id"],
+        domain=row["domain"],
+        item_class=row["item_class"],
+        tasks=row["n_tasks"],
+        **_figures(row),
+    )
 
 
 def refresh_month(month: dt.date, today: dt.date) -> Refreshed:
@@ -119,12 +128,12 @@ def refresh_month(month: dt.date, today: dt.date) -> Refreshed:
         last_sent_at = Task.objects.filter(
             created_at__gte=starts_at, created_at__lt=ends_at
         ).aggregate(last=Max("created_at"))["last"]
-        cells = _cells_of(month, today)
-        task_cells = _task_cells_of(month)
-        ReceivedCell.objects.filter(month=month).delete()
-        ReceivedTaskCell.objects.filter(month=month).delete()
-        ReceivedCell.objects.bulk_create(cells, batch_size=BATCH)
-        ReceivedTaskCell.objects.bulk_create(task_cells, batch_size=BATCH)
+        communities = _community_months(month, today)
+        areas = _area_cells(month, today)
+        ReceivedCommunityMonth.objects.filter(month=month).delete()
+        ReceivedAreaCell.objects.filter(month=month).delete()
+        ReceivedCommunityMonth.objects.bulk_create(communities, batch_size=BATCH)
+        ReceivedAreaCell.objects.bulk_create(areas, batch_size=BATCH)
         ReceivedMonth.objects.filter(pk=state.pk).update(
             starts_at=starts_at,
             ends_at=ends_at,
@@ -133,7 +142,7 @@ def refresh_month(month: dt.date, today: dt.date) -> Refreshed:
             refreshed_at=clock.now(),
         )
         StaleTask.objects.filter(pk__in=marks).delete()
-    return Refreshed(month, len(cells), len(task_cells))
+    return Refreshed(month, len(communities), len(areas))
 
 
 def months_with_tasks(today: dt.date) -> list[dt.date]:

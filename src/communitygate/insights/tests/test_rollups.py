@@ -17,7 +17,12 @@ from communitygate.core.periods import parse_period
 from communitygate.dispatch.models import Assignment, AssignmentStates
 from communitygate.dispatch.services import Targets, TaskRequest, assignment_refuse, task_send
 from communitygate.insights import rollups
-from communitygate.insights.models import ReceivedCell, ReceivedMonth, StaleTask
+from communitygate.insights.models import (
+    ReceivedAreaCell,
+    ReceivedCommunityMonth,
+    ReceivedMonth,
+    StaleTask,
+)
 from communitygate.insights.received import Filters, moment, sources, totals
 from communitygate.insights.tests.received_data import build, counted, data_strategy
 from communitygate.insights.tests.test_received import (
@@ -40,16 +45,28 @@ changes_strategy = st.lists(
 )
 
 
-def _reads(period_text: str) -> dict[str, Any]:
-    filters = Filters(parse_period(period_text, today=TODAY))
-    return {name: read(filters) for name, read in READERS}
+def _reads(world: World, period_text: str) -> dict[str, Any]:
+    """Every reader over the district, and narrowed to a subdistrict, a community, a department
+    and a domain (each roll-up, and the rows where neither answers)."""
+    period = parse_period(period_text, today=TODAY)
+    narrowed = {
+        "subdistrict": Filters(period, subdistrict=world.org("subdistrict")),
+        "community": Filters(period, community=world.org("community")),
+        "department": Filters(period, department=world.org("department")),
+        "domain": Filters(period, domain="civil_affairs"),
+    }
+    reads = {name: read(Filters(period)) for name, read in READERS}
+    for scope, filters in narrowed.items():
+        for name, read in READERS[:7]:  # the tables (the ranking and trend take no filter)
+            reads[f"{name} of {scope}"] = read(filters)
+    return reads
 
 
-def _reads_from_the_rows(period_text: str) -> dict[str, Any]:
+def _reads_from_the_rows(world: World, period_text: str) -> dict[str, Any]:
     """The same reads with no roll-up to answer them (undone at once)."""
     with transaction.atomic():
         ReceivedMonth.objects.all().delete()
-        reads = _reads(period_text)
+        reads = _reads(world, period_text)
         transaction.set_rollback(True)
     return reads
 
@@ -86,7 +103,7 @@ def test_the_rollups_equal_the_rows_after_random_changes(
     with transaction.atomic():
         catalog_publish(actor=world.user("office_officer"), title="2026年版")
         rows, reports = build(world, items, data)
-        expected = _reads(period_text)  # nothing built: the rows answer
+        expected = _reads(world, period_text)  # nothing built: the rows answer
         rollups.refresh(TODAY, every_month=True)
         assert not StaleTask.objects.exists()
         period = parse_period(period_text, today=TODAY)
@@ -97,7 +114,7 @@ def test_the_rollups_equal_the_rows_after_random_changes(
             ).values_list("month", flat=True)
         )
         assert whole_months <= set(plan.built), "a refreshed month is read from the roll-ups"
-        assert _reads(period_text) == expected
+        assert _reads(world, period_text) == expected
         everything = Filters(parse_period("2025-12-01..2026-12-31", today=TODAY))
         assert totals(everything, TODAY) == counted(rows, TODAY, reports)
 
@@ -105,13 +122,13 @@ def test_the_rollups_equal_the_rows_after_random_changes(
         new_rows, _ = build(world, items, more)
         for task_id in {r.task for r in new_rows}:
             rollups.mark_task_changed(task_id)  # as task_sent's receiver does
-        after_changes = _reads_from_the_rows(period_text)
-        assert _reads(period_text) == after_changes  # marked months come from the rows
+        after_changes = _reads_from_the_rows(world, period_text)
+        assert _reads(world, period_text) == after_changes  # marked months come from the rows
 
         to_refresh = rollups.months_to_refresh(TODAY)
         assert [r.month for r in rollups.refresh(TODAY)] == to_refresh
         assert not StaleTask.objects.exists()
-        assert _reads(period_text) == after_changes
+        assert _reads(world, period_text) == after_changes
         transaction.set_rollback(True)
 
 
@@ -190,23 +207,28 @@ def test_dispatch_steps_mark_their_task_and_the_queue_refreshes(
     rollups.refresh(today)
     assert sources(march, today).built == (dt.date(2026, 3, 1),)
     assert totals(march, today).refused == 1
-    assert ReceivedCell.objects.filter(month=dt.date(2026, 3, 1), refused=1).count() == 1
+    march_rows = ReceivedCommunityMonth.objects.filter(month=dt.date(2026, 3, 1), refused=1)
+    assert march_rows.count() == 1
+    # the cell of every community (area empty) and that of the refusing community's subdistrict
+    assert ReceivedAreaCell.objects.filter(month=dt.date(2026, 3, 1), refused=1).count() == 2
+    assert ReceivedAreaCell.objects.get(month=dt.date(2026, 3, 1), area=None).tasks == 1
 
 
+# Each reader: where to read (one query), then one roll-up query; the reports; the labels.
 ROLLUP_COUNTS = {
-    "totals": 4,
-    "by_month": 4,
-    "per_subdistrict": 5,
+    "totals": 3,
+    "by_month": 3,
+    "per_subdistrict": 4,
     "per_community": 4,
-    "per_department": 5,
-    "per_domain": 3,
-    "per_class": 3,
-    "ranking": 5,
-    "departments_by_unadmitted": 5,
-    # the communities, the catalog's two, the sources, per (month, community) the cells, per
-    # (month, department) the cells and task cells, the senders; and for each of the two the
-    # rows of the months before the first task, which are not built (the rows hold nothing)
-    "trend": 10,
+    "per_department": 4,
+    "per_domain": 2,
+    "per_class": 2,
+    "ranking": 5,  # the communities, the catalog's two, where to read, the community roll-up
+    "departments_by_unadmitted": 4,
+    # the communities, the catalog's two, where to read, per (month, community) and per (month,
+    # department) one roll-up query each, the senders; and for each of the two the rows of the
+    # months before the first task, which are not built (the rows hold nothing)
+    "trend": 9,
 }
 
 

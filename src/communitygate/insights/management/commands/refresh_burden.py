@@ -19,5 +19,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         rebuilt = refresh(every_month=options["all"])
-        cells = sum(r.cells for r in rebuilt)
-        self.stdout.write(f"{len(rebuilt)} month(s) rebuilt, {cells} cell(s).")
+        rows = sum(r.communities + r.cells for r in rebuilt)
+        self.stdout.write(f"{len(rebuilt)} month(s) rebuilt, {rows} roll-up row(s).")

@@ -60,7 +60,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         months = rollups.refresh(every_month=True)
         report.seconds["roll-ups"] = time.perf_counter() - started
-        report.counts["roll-up cells"] = sum(m.cells for m in months)
+        report.counts["roll-up rows"] = sum(m.communities + m.cells for m in months)
 
     def _print(self, report: CityReport) -> None:
         self.stdout.write("已建成规模数据 / city built:")
