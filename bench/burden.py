@@ -134,7 +134,7 @@ per_community AS (
 ),
 ranked AS (
   SELECT months.month, load.code, coalesce(p.received, 0) AS received,
-    coalesce(p.unadmitted, 0) AS unadmitted,
+    coalesce(p.unadmitted, 0) AS unadmitted, coalesce(p.hours, 0) AS hours,
     round(load.standing * months.share, 1) + coalesce(p.hours, 0) AS load_hours,
     round(load.staff * %(per_staff)s * months.share, 1) AS capacity
   FROM months CROSS JOIN load
@@ -151,9 +151,9 @@ per_department AS (
   GROUP BY c.month, o.code HAVING sum(c.unadmitted) > 0
   ORDER BY c.month, sum(c.unadmitted) DESC, o.code
 )
-SELECT r.month, sum(r.received), sum(r.unadmitted), sum(r.load_hours - round(l.standing * m.share, 1)),
+SELECT r.month, sum(r.received), sum(r.unadmitted), sum(r.hours),
   count(*) FILTER (WHERE r.load_hours > r.capacity), h.heaviest, d.top_department, d.most
-FROM ranked r JOIN months m ON m.month = r.month JOIN load l ON l.code = r.code
+FROM ranked r
 JOIN heaviest h ON h.month = r.month LEFT JOIN per_department d ON d.month = r.month
 GROUP BY r.month, h.heaviest, d.top_department, d.most ORDER BY r.month
 """
@@ -201,6 +201,11 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("bench/burden.py measures PostgreSQL: set DATABASE_URL (see its docstring).")
+    with connection.cursor() as cursor:
+        # PostgreSQL's JIT compiles a query whose estimated cost is high: the trend's floor
+        # (a cross join of months and communities estimated at a million rows) spent 1.3 s
+        # compiling to read 13,200. Off for the session, for the readers and floors alike.
+        cursor.execute("SET jit = off")
     today = clock.today()
     period = parse_period(args.period, today=today)
     filters = Filters(period)

@@ -53,9 +53,12 @@ class ReceivedFigures(models.Model):
 
 
 class ReceivedCommunityMonth(ReceivedFigures):
-    """What one community received in one month (a community's tasks are its assignments)."""
+    """What one community received in one month (a community's tasks are its assignments), with
+    its admitted hours as the figures give them (`received._hours_of`: one decimal), which the
+    trend reads for each community and month as they are."""
 
     month = models.DateField(_("month"))
+    admitted_hours = models.DecimalField(_("admitted hours"), max_digits=18, decimal_places=1)
     community = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
     )

@@ -202,16 +202,18 @@ def figure_condition(figure: str, today: dt.date) -> Q:
     return conditions[figure]
 
 
-def row_aggregates(today: dt.date, *, tasks: bool = True) -> dict[str, Any]:
-    """The figures of assignments as SQL aggregates: n_<figure> counts, n_tasks (distinct; left
-    out with `tasks=False`), and the admitted items' hours a year summed per frequency
-    (hours_<frequency>)."""
+def row_aggregates(
+    today: dt.date, *, tasks: bool = True, figures: tuple[str, ...] = FIGURES
+) -> dict[str, Any]:
+    """The figures of assignments as SQL aggregates: n_<figure> counts (of `figures`), n_tasks
+    (distinct; left out with `tasks=False`), and the admitted items' hours a year summed per
+    frequency (hours_<frequency>)."""
     # Named n_<figure>: an annotation may not shadow a field its filters read (admitted).
     counts: dict[str, Any] = {
         f"n_{figure}": Count("id", filter=figure_condition(figure, today))
         if figure != "received"
         else Count("id")
-        for figure in FIGURES
+        for figure in figures
     }
     if tasks:
         counts["n_tasks"] = Count("task_id", distinct=True)
@@ -223,9 +225,9 @@ def row_aggregates(today: dt.date, *, tasks: bool = True) -> dict[str, Any]:
     return counts
 
 
-def _rollup_aggregates(*, tasks: bool) -> dict[str, Any]:
+def _rollup_aggregates(*, tasks: bool, figures: tuple[str, ...] = FIGURES) -> dict[str, Any]:
     """The same figures summed over roll-up rows (`insights.models.ReceivedFigures`)."""
-    sums: dict[str, Any] = {f"n_{figure}": Sum(figure) for figure in FIGURES}
+    sums: dict[str, Any] = {f"n_{figure}": Sum(figure) for figure in figures}
     for frequency in Frequencies.values:
         sums[f"hours_{frequency}"] = Sum(f"hours_{frequency}")
     if tasks:
@@ -238,30 +240,31 @@ def hours_per_occurrence(hours_a_year: Decimal, frequency: str) -> Decimal:
     return hours_a_year / OCCURRENCES_PER_YEAR.get(frequency, MONTHS_A_YEAR)
 
 
-SUMS = (
-    *(f"n_{figure}" for figure in FIGURES),
-    "n_tasks",
-    *(f"hours_{frequency}" for frequency in Frequencies.values),
-)
-
-
 def _added(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     """Two sets of raw sums added (hours stay unrounded until `_figures_of`)."""
-    return {name: (a.get(name) or 0) + (b.get(name) or 0) for name in SUMS}
+    return {name: (a.get(name) or 0) + (b.get(name) or 0) for name in a.keys() | b.keys()}
+
+
+# (the sum's name, the frequency) for each frequency: read once, not per row (a city's trend
+# turns 13,000 rows into figures).
+HOURS = tuple((f"hours_{frequency}", frequency) for frequency in Frequencies.values)
+COUNTS = tuple((f"n_{figure}", figure) for figure in FIGURES)
+
+
+def hours_of(row: Mapping[str, Any]) -> Decimal:
+    """The admitted hours of a row of raw sums (one decimal)."""
+    hours = Decimal("0")
+    for name, frequency in HOURS:
+        if value := row.get(name):
+            hours += hours_per_occurrence(Decimal(value), frequency)
+    return hours.quantize(ONE_DECIMAL)
 
 
 def _figures_of(row: Mapping[str, Any], off_platform: int | None) -> Figures:
-    hours = sum(
-        (
-            hours_per_occurrence(Decimal(row.get(f"hours_{frequency}") or 0), frequency)
-            for frequency in Frequencies.values
-        ),
-        Decimal("0"),
-    )
     return Figures(
-        **{figure: row.get(f"n_{figure}") or 0 for figure in FIGURES},
+        **{figure: row.get(name) or 0 for name, figure in COUNTS},
         tasks=row.get("n_tasks") or 0,
-        admitted_hours=hours.quantize(ONE_DECIMAL),
+        admitted_hours=hours_of(row),
         off_platform=off_platform,
     )
 
@@ -407,10 +410,10 @@ def _summed(
     grouping = {f"g_{key}": _expression(name) for key, name in zip(keys, names, strict=True)}
     groups: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in query.values(**grouping).annotate(**aggregates):
-        group = tuple(_group_value(key, row[f"g_{key}"]) for key in keys)
-        sums = {name: value for name, value in row.items() if not name.startswith("g_")}
-        before = groups.get(group, {})
-        groups[group] = {name: (before.get(name) or 0) + (v or 0) for name, v in sums.items()}
+        group = tuple(_group_value(key, row.pop(f"g_{key}")) for key in keys)
+        before = groups.get(group)
+        # the same group twice: the rows' months in two time zones' views of a day, say
+        groups[group] = row if before is None else _added(before, row)
     return groups
 
 
@@ -419,7 +422,11 @@ def _group_value(key: str, value: Any) -> Any:
 
 
 def _raw_sums(
-    filters: Filters, today: dt.date, keys: tuple[str, ...], plan: Sources
+    filters: Filters,
+    today: dt.date,
+    keys: tuple[str, ...],
+    plan: Sources,
+    figures: tuple[str, ...] = FIGURES,
 ) -> dict[tuple[Any, ...], dict[str, Any]]:
     """The raw sums per group: the built months from a roll-up (one query), the other days from
     the rows (one query)."""
@@ -430,17 +437,19 @@ def _raw_sums(
 
     def add(groups: dict[tuple[Any, ...], dict[str, Any]]) -> None:
         for group, sums in groups.items():
-            merged[group] = _added(merged.get(group, {}), sums)
+            before = merged.get(group)
+            merged[group] = sums if before is None else _added(before, sums)
 
     if row_days:
         rows = _on_days(_assignments(filters), row_days)
-        add(_summed(rows, keys, [KEYS[k].row for k in keys], row_aggregates(today)))
+        aggregates = row_aggregates(today, figures=figures)
+        add(_summed(rows, keys, [KEYS[k].row for k in keys], aggregates))
     if built and rollup == "community":
         sums = _summed(
             _community_rows(filters, built),
             keys,
             [KEYS[k].community for k in keys],
-            _rollup_aggregates(tasks=False),
+            _rollup_aggregates(tasks=False, figures=figures),
         )
         for group in sums.values():
             group["n_tasks"] = group.get("n_received") or 0  # a community's tasks
@@ -451,7 +460,7 @@ def _raw_sums(
                 _area_rows(filters, built, keys),
                 keys,
                 [KEYS[k].area for k in keys],
-                _rollup_aggregates(tasks=True),
+                _rollup_aggregates(tasks=True, figures=figures),
             )
         )
     return merged
@@ -754,13 +763,13 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
     per_staff = staff_hours_per_year()
     loads = community_loads(communities, day=today)
     plan = sources(filters, today)
-    by_community = _grouped(filters, today, ("month", "community"), reports=False, plan=plan)
+    by_community = _community_months(filters, today, plan)
     by_department: dict[dt.date, dict[int, int]] = {}
-    for (month, department_id), figures in _grouped(
-        filters, today, ("month", "department"), reports=False, plan=plan
+    for (month, department_id), sums in _raw_sums(
+        filters, today, ("month", "department"), plan, figures=("unadmitted",)
     ).items():
-        if figures.unadmitted:
-            by_department.setdefault(month, {})[department_id] = figures.unadmitted
+        if sums.get("n_unadmitted"):
+            by_department.setdefault(month, {})[department_id] = sums["n_unadmitted"]
     senders = {
         o.pk: o
         for o in Organisation.objects.filter(
@@ -768,35 +777,126 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
             | Q(pk__in={d for counts in by_department.values() for d in counts})
         )
     }
-    result = []
-    for month in months_of(period):
-        end = min(_next_month(month) - dt.timedelta(days=1), today)
-        share = _share_of_year((end - month).days + 1)
-        load_rows = [
-            _load_row(c, by_community.get((month, c.pk), ZERO), loads, per_staff, share)
-            for c in communities
-        ]
-        load_rows.sort(key=_heaviest_first)
-        counts = by_department.get(month, {})
-        top = min(counts.items(), key=lambda kv: (-kv[1], senders[kv[0]].code), default=None)
-        result.append(
-            TrendRow(
-                month=month,
-                received=sum(r.received for r in load_rows),
-                unadmitted=sum(r.unadmitted for r in load_rows),
-                admitted_hours=sum((r.received_hours for r in load_rows), Decimal("0.0")),
-                over_capacity=sum(1 for r in load_rows if r.over_capacity),
-                heaviest=load_rows[0] if load_rows else None,
-                top_department=(
-                    Row(
-                        senders[top[0]].code, senders[top[0]].name, replace(ZERO, unadmitted=top[1])
-                    )
-                    if top
-                    else None
-                ),
-            )
+    return [
+        _trend_month(
+            month,
+            communities,
+            {c.pk: by_community.get((month, c.pk), {}) for c in communities},
+            _standing_and_capacity(communities, loads, per_staff, month, today),
+            by_department.get(month, {}),
+            senders,
         )
-    return result
+        for month in months_of(period)
+    ]
+
+
+def _community_months(
+    filters: Filters, today: dt.date, plan: Sources
+) -> dict[tuple[dt.date, int], dict[str, Any]]:
+    """Per month and community: received, unadmitted and the admitted hours — the built months
+    as their roll-up rows hold them (one row each: nothing to add up), the other days from the
+    rows (two queries)."""
+    rows_only = Sources((), plan.row_days, None)
+    sums = _raw_sums(
+        filters, today, ("month", "community"), rows_only, figures=("received", "unadmitted")
+    )
+    for group in sums.values():
+        group["admitted_hours"] = hours_of(group)
+    for month, community_id, received, unadmitted, hours in (
+        ReceivedCommunityMonth.objects.filter(month__in=plan.built)
+        .order_by()
+        .values_list("month", "community_id", "received", "unadmitted", "admitted_hours")
+    ):
+        sums[(month, community_id)] = {
+            "n_received": received,
+            "n_unadmitted": unadmitted,
+            "admitted_hours": hours,
+        }
+    return sums
+
+
+def _standing_and_capacity(
+    communities: list[Organisation],
+    loads: Mapping[int, Any],
+    per_staff: Decimal,
+    month: dt.date,
+    today: dt.date,
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """Each community's catalog load and capacity for the month's days (as `_load_row`)."""
+    end = min(_next_month(month) - dt.timedelta(days=1), today)
+    share = _share_of_year((end - month).days + 1)
+    return {
+        c.pk: (
+            (loads.get(c.pk, NO_LOAD).hours * share).quantize(ONE_DECIMAL),
+            (capacity_hours(community_staff(c), per_staff) * share).quantize(ONE_DECIMAL),
+        )
+        for c in communities
+    }
+
+
+def _trend_month(
+    month: dt.date,
+    communities: list[Organisation],
+    sums: Mapping[int, Mapping[str, Any]],
+    standing_and_capacity: Mapping[int, tuple[Decimal, Decimal]],
+    unadmitted_by_sender: Mapping[int, int],
+    senders: Mapping[int, Organisation],
+) -> TrendRow:
+    """One month of the trend from raw sums: a city's months are 13,000 community-months, so
+    the heaviest is found by its sort key and only its row is built."""
+    received = unadmitted = over = 0
+    hours_total = Decimal("0.0")
+    heaviest: tuple[Any, ...] | None = None
+    for community in communities:
+        row = sums[community.pk]
+        n_received, n_unadmitted = row.get("n_received") or 0, row.get("n_unadmitted") or 0
+        hours = row.get("admitted_hours") or Decimal("0.0")
+        standing, capacity = standing_and_capacity[community.pk]
+        load = standing + hours
+        ratio = (load / capacity).quantize(RATIO) if capacity else Decimal("0")
+        received += n_received
+        unadmitted += n_unadmitted
+        hours_total += hours
+        over += load > capacity
+        key = (-ratio, -n_unadmitted, community.code)
+        if heaviest is None or key < heaviest[0]:
+            heaviest = (key, community, row)
+    top = min(
+        unadmitted_by_sender.items(), key=lambda kv: (-kv[1], senders[kv[0]].code), default=None
+    )
+    return TrendRow(
+        month=month,
+        received=received,
+        unadmitted=unadmitted,
+        admitted_hours=hours_total,
+        over_capacity=over,
+        heaviest=_heaviest_row(heaviest, standing_and_capacity),
+        top_department=(
+            Row(senders[top[0]].code, senders[top[0]].name, replace(ZERO, unadmitted=top[1]))
+            if top
+            else None
+        ),
+    )
+
+
+def _heaviest_row(
+    heaviest: tuple[Any, ...] | None, standing_and_capacity: Mapping[int, tuple[Decimal, Decimal]]
+) -> LoadRow | None:
+    if heaviest is None:
+        return None
+    _key, community, row = heaviest
+    standing, capacity = standing_and_capacity[community.pk]
+    return LoadRow(
+        code=community.code,
+        name=community.name,
+        subdistrict=community.parent.name if community.parent else "",
+        staff=community_staff(community),
+        capacity=capacity,
+        standing=standing,
+        received_hours=row.get("admitted_hours") or Decimal("0.0"),
+        received=row.get("n_received") or 0,
+        unadmitted=row.get("n_unadmitted") or 0,
+    )
 
 
 # Reading the filters people ask for ---------------------------------------------------------

@@ -33,6 +33,7 @@ from communitygate.insights.received import (
     _assignments,
     _month_of,
     _next_month,
+    hours_of,
     moment,
     months_of,
     row_aggregates,
@@ -73,7 +74,12 @@ def _community_months(month: dt.date, today: dt.date) -> list[ReceivedCommunityM
         .annotate(**row_aggregates(today, tasks=False))
     )
     return [
-        ReceivedCommunityMonth(month=month, community_id=row["community_id"], **_figures(row))
+        ReceivedCommunityMonth(
+            month=month,
+            community_id=row["community_id"],
+            admitted_hours=hours_of(row),
+            **_figures(row),
+        )
         for row in rows
     ]
 
