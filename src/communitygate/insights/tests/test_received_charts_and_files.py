@@ -21,7 +21,7 @@ from communitygate.core import clock
 from communitygate.core.periods import parse_period
 from communitygate.dispatch.models import Task
 from communitygate.insights import received
-from communitygate.insights.tests.received_data import build, make_items
+from communitygate.insights.tests.received_data import build, make_items, tasks_spec
 from communitygate.testing import World, signed_in
 
 PINNED = dt.datetime(2026, 5, 15, 2, tzinfo=dt.UTC)
@@ -37,25 +37,6 @@ TABLES = [
     "trend",
 ]
 PUBLIC_TABLES = ["months", "subdistricts", "communities", "departments", "trend"]
-
-
-def tasks_spec(count: int) -> dict[str, list]:
-    return {
-        "tasks": [
-            {
-                "department": n % 2,
-                "item": (n % 4) if n % 3 else None,
-                "day": 15 + (9 * n) % 140,
-                "minute": 0,
-                "admitted": bool(n % 3),
-                "assignments": [(0, "received", 5), (2, "refused", 10), (1, "completed", 3)][
-                    : 1 + n % 3
-                ],
-            }
-            for n in range(count)
-        ],
-        "reports": [(0, 0, 40), (1, None, 70)],
-    }
 
 
 @pytest.fixture
