@@ -210,7 +210,8 @@ def trend_sheet(rows: list[TrendRow]) -> Sheet:
 def sheet_xlsx(sheet: Sheet, about: About) -> bytes:
     """The table as one worksheet: the headers and rows, then (after an empty row) what the
     figures are about."""
-    rows: list[list[object]] = [*sheet.rows, [], *([label, text] for label, text in about.lines())]
+    rows: list[list[object]] = [*sheet.rows, []]
+    rows += [[label, text] for label, text in about.lines()]
     return xlsx_bytes(sheet.title, sheet.headers, rows)[0]
 
 
