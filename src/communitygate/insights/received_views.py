@@ -263,10 +263,11 @@ FORMATS = ("xlsx", "pdf")
 def file_response(request: HttpRequest, filters: Filters, table: str, fmt: str) -> HttpResponse:
     """One table as a workbook or a PDF, both from the same rows (`SHEETS[table]`)."""
     sheet = SHEETS[table](request, filters, clock.today())
+    trend = table == "trend"  # the last N months, whatever the period
     about = About(
-        period=None if table == "trend" else filters.period,
+        period=None if trend else filters.period,
         computed_at=clock.now(),
-        filters=[] if table == "trend" else filter_texts(filters),
+        filters=[f"{_('Months')}：{_months(request)}"] if trend else filter_texts(filters),
     )
     name = f"received-{table}-{filters.period.text}.{fmt}"
     if fmt == "xlsx":

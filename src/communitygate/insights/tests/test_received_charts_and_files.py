@@ -238,6 +238,8 @@ def test_a_filtered_pdf_names_its_filters(dispatched: World) -> None:
     check_pair(client.get(f"{base}.xlsx{query}"), client.get(f"{base}.pdf{query}"))
     text = pdf_text(client.get(f"{base}.pdf{query}").content)
     assert "社区：" in text and "统计期间" in text
+    trend = pdf_text(client.get("/burden/received/export/trend.pdf?months=6").content)
+    assert "月数：6" in trend and "数据截至" in trend
 
 
 # The public version ---------------------------------------------------------------------------
