@@ -1,6 +1,9 @@
-"""The API of what communities receive (/api/v1/burden/communities, /departments, /trend):
-counts, hours as strings with one decimal ("12.5") and ratios with three ("0.532"). For anyone
-signed in or holding a token (401 otherwise), as the pages: aggregates only, no person."""
+"""The API of what communities receive (/api/v1/burden/district, /communities, /departments,
+/trend): counts, hours as strings with one decimal ("12.5") and ratios with three ("0.532").
+Aggregates only, no person. Public where the public page (/burden/public/received/) shows the
+same figures — the district (months, subdistricts or a subdistrict's communities), the
+departments and the trend; /communities, which adds each community's staff and capacity (the
+ranking's figures), is for anyone signed in or holding a token (401 otherwise)."""
 
 import datetime as dt
 
@@ -123,6 +126,61 @@ def list_communities(request: HttpRequest, query: Query[CommunitiesQuery]) -> Co
     )
 
 
+class MonthOut(Schema):
+    month: str = Field(description="2026-03")
+    figures: FiguresOut
+
+
+class PlaceOut(Schema):
+    code: str
+    name: str
+    figures: FiguresOut
+
+
+class DistrictOut(Schema):
+    period: PeriodOut
+    computed_at: dt.datetime
+    subdistrict: PlaceOut | None = Field(description="The subdistrict asked for, if any.")
+    total: FiguresOut
+    months: list[MonthOut]
+    places: list[PlaceOut] = Field(
+        description="The subdistricts, or the communities of the subdistrict asked for."
+    )
+
+
+class DistrictQuery(Schema):
+    subdistrict: str = Field("", description="A subdistrict's code; left out: the district.")
+    period: str = Field("", description=PERIOD_HELP)
+
+
+@router.get("/burden/district", response=DistrictOut, auth=None, url_name="burden_district")
+def get_district(request: HttpRequest, query: Query[DistrictQuery]) -> DistrictOut:
+    """The district's (a subdistrict's) figures in the period: the total, month by month, and
+    per subdistrict (per community of the subdistrict), zeros included, in path order."""
+    filters = received.filters_from(_period(query.period), subdistrict=query.subdistrict)
+    today = clock.today()
+    total = received.totals(filters, today)
+    if filters.subdistrict is None:
+        places = received.per_subdistrict(filters, today)
+        asked = None
+    else:
+        places = received.per_community(filters, today)
+        asked = PlaceOut(
+            code=filters.subdistrict.code, name=filters.subdistrict.name, figures=figures_out(total)
+        )
+    return DistrictOut(
+        period=_period_out(filters.period),
+        computed_at=timezone.localtime(clock.now()),
+        subdistrict=asked,
+        total=figures_out(total),
+        months=[
+            MonthOut(month=f"{m.month:%Y-%m}", figures=figures_out(m.figures))
+            for m in received.by_month(filters, today)
+        ],
+        places=[PlaceOut(code=r.key, name=r.name, figures=figures_out(r.figures)) for r in places],
+    )
+
+
 class DepartmentOut(Schema):
     code: str
     name: str
@@ -146,7 +204,7 @@ def _department_out(row: Row) -> DepartmentOut:
     return DepartmentOut(code=row.key, name=row.name, figures=figures_out(row.figures))
 
 
-@router.get("/burden/departments", response=DepartmentsOut)
+@router.get("/burden/departments", response=DepartmentsOut, auth=None)
 def list_departments(request: HttpRequest, query: Query[DepartmentsQuery]) -> DepartmentsOut:
     """Every department (and any other sender) with what its tasks put on communities in the
     period, the most unadmitted work first."""
@@ -190,7 +248,7 @@ class TrendQuery(Schema):
     months: int = Field(12, description="How many months back, this one included (1–36).")
 
 
-@router.get("/burden/trend", response=TrendOut)
+@router.get("/burden/trend", response=TrendOut, auth=None)
 def get_trend(request: HttpRequest, query: Query[TrendQuery]) -> TrendOut:
     """Month by month, oldest first: what communities received, how many were over capacity
     and the heaviest, and the department with the most unadmitted work."""

@@ -2,7 +2,8 @@
 drill-down (district → subdistrict → community → the tasks behind a figure), the departments,
 domains and classes, the ranking and its trend, each table with its XLSX export. For everyone
 signed in: the figures are counts; a task behind a figure is listed only to those dispatch lets
-read it. Figures are computed live; each page says when."""
+read it. Figures are computed live; each page and file says when. The public version of these
+figures (aggregates only, for anyone) is `public_page` at the end."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -23,10 +24,15 @@ from communitygate.http.pages import page_window
 from communitygate.insights import received
 from communitygate.insights.received import Filters, Row
 from communitygate.insights.received_exports import (
-    months_xlsx,
-    ranking_xlsx,
-    rows_xlsx,
-    trend_xlsx,
+    About,
+    Sheet,
+    filter_texts,
+    months_sheet,
+    ranking_sheet,
+    rows_sheet,
+    sheet_pdf,
+    sheet_xlsx,
+    trend_sheet,
 )
 
 PAGE_SIZE = 50
@@ -176,7 +182,8 @@ def ranking_page(request: HttpRequest) -> HttpResponse:
             "over_capacity": sum(1 for r in loads if r.over_capacity),
             "departments": received.departments_by_unadmitted(filters, today),
             "trend": received.trend(months, today),
-            "months": months,
+            "trend_months": months,
+            "months_query": f"&months={months}",
         }
     )
     return render(request, "insights/received_ranking.html", context)
@@ -224,33 +231,104 @@ def tasks_page(request: HttpRequest) -> HttpResponse:
     return render(request, "insights/received_tasks.html", context)
 
 
-def _trend_export(request: HttpRequest, filters: Filters, today: dt.date) -> bytes:
-    return trend_xlsx(received.trend(_months(request), today))
+def _trend_sheet(request: HttpRequest, filters: Filters, today: dt.date) -> Sheet:
+    return trend_sheet(received.trend(_months(request), today))
 
 
-# Each table's workbook, for the filters of the page it came from (the URL names one of these).
-EXPORTS: dict[str, Callable[[HttpRequest, Filters, dt.date], bytes]] = {
-    "months": lambda r, f, t: months_xlsx(received.by_month(f, t)),
-    "subdistricts": lambda r, f, t: rows_xlsx(_("Subdistricts"), received.per_subdistrict(f, t)),
-    "communities": lambda r, f, t: rows_xlsx(_("Communities"), received.per_community(f, t)),
-    "departments": lambda r, f, t: rows_xlsx(_("Departments"), received.per_department(f, t)),
-    "domains": lambda r, f, t: rows_xlsx(
+# Each table's rows, for the filters of the page it came from (the URL names one of these);
+# the workbook and the PDF are both written from them (received_exports).
+SHEETS: dict[str, Callable[[HttpRequest, Filters, dt.date], Sheet]] = {
+    "months": lambda r, f, t: months_sheet(received.by_month(f, t)),
+    "subdistricts": lambda r, f, t: rows_sheet(_("Subdistricts"), received.per_subdistrict(f, t)),
+    "communities": lambda r, f, t: rows_sheet(_("Communities"), received.per_community(f, t)),
+    "departments": lambda r, f, t: rows_sheet(_("Departments"), received.per_department(f, t)),
+    "domains": lambda r, f, t: rows_sheet(
         _("Domains"), received.per_domain(f, t), off_platform=False
     ),
-    "classes": lambda r, f, t: rows_xlsx(
+    "classes": lambda r, f, t: rows_sheet(
         _("Classes"), received.per_class(f, t), off_platform=False
     ),
-    "ranking": lambda r, f, t: ranking_xlsx(received.community_load_rows(f, t)),
-    "unadmitted": lambda r, f, t: rows_xlsx(
+    "ranking": lambda r, f, t: ranking_sheet(received.community_load_rows(f, t)),
+    "unadmitted": lambda r, f, t: rows_sheet(
         _("Unadmitted work"), received.departments_by_unadmitted(f, t)
     ),
-    "trend": _trend_export,
+    "trend": _trend_sheet,
 }
+# The tables of the public version (received_public): the district's, no ranking (it is built
+# on the communities' staff records) and no domain or class (the catalog's own pages say those).
+PUBLIC_SHEETS = ("months", "subdistricts", "communities", "departments", "trend")
+FORMATS = ("xlsx", "pdf")
+
+
+def file_response(request: HttpRequest, filters: Filters, table: str, fmt: str) -> HttpResponse:
+    """One table as a workbook or a PDF, both from the same rows (`SHEETS[table]`)."""
+    sheet = SHEETS[table](request, filters, clock.today())
+    trend = table == "trend"  # the last N months, whatever the period
+    about = About(
+        period=None if trend else filters.period,
+        computed_at=clock.now(),
+        filters=[f"{_('Months')}：{_months(request)}"] if trend else filter_texts(filters),
+    )
+    name = f"received-{table}-{filters.period.text}.{fmt}"
+    if fmt == "xlsx":
+        return xlsx_response(sheet_xlsx(sheet, about), name)
+    response = HttpResponse(sheet_pdf(sheet, about), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
-def export(request: HttpRequest, table: str) -> HttpResponse:
-    """One table as a workbook (`table` is one of EXPORTS: the URL matches no other)."""
-    filters = _filters(request)
-    content = EXPORTS[table](request, filters, clock.today())
-    return xlsx_response(content, f"received-{table}-{filters.period.text}.xlsx")
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """One table as a workbook or a PDF (`table` is one of SHEETS, `fmt` one of FORMATS: the
+    URL matches no other)."""
+    return file_response(request, _filters(request), table, fmt)
+
+
+# The public version (aggregates only) --------------------------------------------------------
+
+
+def _public_filters(request: HttpRequest) -> Filters:
+    """The public page's filters: the period and a subdistrict, nothing finer."""
+    get = request.GET
+    period = parse_period(get.get("period", ""), today=clock.today())
+    return received.filters_from(period, subdistrict=get.get("subdistrict", ""))
+
+
+def public_page(request: HttpRequest) -> HttpResponse:
+    """For anyone: the district's (a subdistrict's) months, its subdistricts (communities), the
+    departments and the trend — counts of organisations' work, no task and no person."""
+    filters = _public_filters(request)
+    today = clock.today()
+    months = _months(request)
+    base = reverse("insights:public_received")
+    if filters.subdistrict is None:
+        places = [
+            Drill(r, f"{base}?{_query(filters, subdistrict=r.key)}", "")
+            for r in received.per_subdistrict(filters, today)
+        ]
+        places_table = "subdistricts"
+    else:
+        places = [Drill(r, "", "") for r in received.per_community(filters, today)]
+        places_table = "communities"
+    context = _common(request, filters)
+    context.update(
+        {
+            "public": True,
+            "plain": True,
+            "months": [(m, "") for m in received.by_month(filters, today)],
+            "total": received.totals(filters, today),
+            "places": places,
+            "places_table": places_table,
+            "departments": [Drill(r, "", "") for r in received.per_department(filters, today)],
+            "trend": received.trend(months, today),
+            "trend_months": months,
+            "months_query": f"&months={months}",
+            "district_query": _query(filters, subdistrict=""),
+        }
+    )
+    return render(request, "insights/received_public.html", context)
+
+
+def public_export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """A table of the public page as a workbook or a PDF (`table` one of PUBLIC_SHEETS)."""
+    return file_response(request, _public_filters(request), table, fmt)

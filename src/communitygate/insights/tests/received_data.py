@@ -89,6 +89,27 @@ data_strategy = st.fixed_dictionaries(
 )
 
 
+def tasks_spec(count: int) -> dict[str, list]:
+    """`count` tasks spread over the first months of 2026, each to one to three communities,
+    a third without an item and a third unadmitted; and two off-platform reports."""
+    return {
+        "tasks": [
+            {
+                "department": n % 2,
+                "item": (n % 4) if n % 3 else None,
+                "day": 15 + (9 * n) % 140,
+                "minute": 0,
+                "admitted": bool(n % 3),
+                "assignments": [(0, "received", 5), (2, "refused", 10), (1, "completed", 3)][
+                    : 1 + n % 3
+                ],
+            }
+            for n in range(count)
+        ],
+        "reports": [(0, 0, 40), (1, None, 70)],
+    }
+
+
 def make_items(world: World) -> list[CatalogItem]:
     return [
         make_item(

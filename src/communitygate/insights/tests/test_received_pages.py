@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from communitygate.core import clock
 from communitygate.insights.tests.received_data import build, make_items
@@ -51,7 +52,7 @@ def test_the_district_page_drills_down_to_the_tasks(
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="month-2026-03"' in html
-    assert "computed at" in html or "计算于" in html
+    assert 'data-testid="freshness">数据截至' in html
     assert 'class="chart-source"' in html
     assert "?period=2026&amp;subdistrict=370203031" in html
     subdistrict = client.get("/burden/received/?period=2026&subdistrict=370203031")
@@ -101,6 +102,7 @@ def test_bad_filters_are_the_error_page(dispatched: World) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
 @pytest.mark.parametrize(
     "table",
     [
@@ -115,14 +117,23 @@ def test_bad_filters_are_the_error_page(dispatched: World) -> None:
         "trend",
     ],
 )
-def test_every_table_exports(dispatched: World, table: str) -> None:
+def test_every_table_exports(dispatched: World, table: str, fmt: str) -> None:
     response = signed_in(dispatched.user("auditor")).get(
-        f"/burden/received/export/{table}.xlsx?period=2026"
+        f"/burden/received/export/{table}.{fmt}?period=2026"
     )
     assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="received-{table}-2026.{fmt}"'
+    )
+    if fmt == "pdf":
+        assert response["Content-Type"] == "application/pdf"
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+        assert "数据截至" in text.replace("\x00", "")
+        return
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
     assert sheet.max_row >= 2
+    assert any(row[0] == "数据截至" for row in sheet.iter_rows(values_only=True))
 
 
 @pytest.mark.django_db
@@ -134,9 +145,8 @@ def test_the_months_export_holds_the_pages_numbers(dispatched: World) -> None:
         io.BytesIO(client.get("/burden/received/export/months.xlsx?period=2026").content)
     ).active
     assert sheet is not None
-    for month, received, admitted, unadmitted, *_rest in sheet.iter_rows(
-        min_row=2, values_only=True
-    ):
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    for month, received, admitted, unadmitted, *_rest in rows[: rows.index((None,) * len(rows[0]))]:
         figures = months[str(month)]
         assert (received, admitted, unadmitted) == (
             figures.received,
@@ -174,6 +184,8 @@ def test_the_api(dispatched: World, django_assert_max_num_queries: Any) -> None:
 def test_signed_out_is_sent_to_sign_in_and_the_api_answers_401(dispatched: World) -> None:
     anonymous = signed_in(None)
     assert anonymous.get("/burden/received/").status_code == 302
-    response = anonymous.get("/api/v1/burden/trend")
+    assert anonymous.get("/burden/received/export/months.pdf").status_code == 302
+    # The communities' answer carries their staff and capacity (the ranking's): signed in only.
+    response = anonymous.get("/api/v1/burden/communities")
     assert response.status_code == 401
     assert response.json()["code"] == "unauthenticated"

@@ -1829,3 +1829,43 @@ def test_no_table_holds_personal_information_in_plain_text(seed: GridSeed) -> No
                 found += [f"{table}: {secret}" for secret in seed.secrets if secret in text]
                 found += [f"{table}: {shape}" for shape in shapes.findall(text)]
     assert not found, "\n".join(found)
+
+
+# The burden dashboard's public version names no one (insights/tests/grid_received.py) ---------
+
+
+def test_the_public_burden_figures_hold_no_personal_data(seed: GridSeed) -> None:
+    """Everything of the burden dashboard anyone may read (its public rows: pages, XLSX, PDF,
+    API) holds no user's name or user name, no task's title, none of the sealed ID numbers and
+    phones, and nothing shaped like an ID number or a mobile phone."""
+    shapes = re.compile(r"(?<![0-9A-Za-z])(?:\d{17}[\dXx]|1[3-9]\d{9})(?![0-9A-Za-z])")
+    people = {
+        text
+        for user in seed.people.values()
+        for text in (user.get_username(), user.get_full_name(), user.last_name + user.first_name)
+        if text
+    }
+    assert grid_received.PUBLIC_TASK_TITLE and "王网格" in people
+    titles = set(Task.objects.values_list("title", flat=True))
+    public = [
+        path
+        for (method, path), answers in MATRIX.items()
+        if method == "GET"
+        and path.startswith(("/burden/", "/api/v1/burden/"))
+        and answers == PUBLIC
+    ]
+    assert len(public) >= 12
+    found: list[str] = []
+    for path in public:
+        response = signed_in(None).get(seed.url(path))
+        assert response.status_code == 200, path
+        text = readable_text(response).replace("\x00", "")
+        found += [
+            f"{path}: {name}"
+            for name in people
+            if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
+        ]
+        found += [f"{path}: {title}" for title in titles if title in text]
+        found += [f"{path}: {secret}" for secret in seed.secrets if secret in text]
+        found += [f"{path}: {shape}" for shape in shapes.findall(text)]
+    assert not found, "\n".join(found)

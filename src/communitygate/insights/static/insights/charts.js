@@ -1,7 +1,10 @@
 /* The burden dashboard's charts, drawn by Apache ECharts (served from this site's own static
- * files). Every chart reads its numbers from the table beside it (the rows' data-before and
- * data-after attributes), so the chart and the table cannot disagree and the page reads
- * without JavaScript. No inline script: the site's Content-Security-Policy allows scripts from
+ * files). Every chart reads its numbers from the table beside it, so the chart and the table
+ * cannot disagree and the page reads without JavaScript: before and after from the rows'
+ * data-before and data-after attributes; a received table (class "chart-source") from its
+ * cells — data-chart names the kind (bar or line), data-series the columns drawn (each the
+ * <th data-series-key> of its column), the row headers are the categories, the footer (the
+ * total) is left out. No inline script: the site's Content-Security-Policy allows scripts from
  * 'self' only. Tooltips are drawn in the canvas (renderMode "richText"), not as HTML with
  * inline styles, which that policy would refuse. */
 (function () {
@@ -59,13 +62,76 @@
     };
   }
 
+  var PALETTE = ["#c8102e", "#2f6db5", "#9aa5b8", "#e08a00", "#3a8f5c"];
+  var SHOWN_AT_ONCE = 12; // more categories than this: a zoom slider under the chart
+
+  function numberOf(cell) {
+    var text = (cell.textContent || "").replace(/[,\s]/g, "").replace("−", "-");
+    return text === "" ? null : Number(text);
+  }
+
+  function tableSeries(table) {
+    // The columns named by data-series, the body rows that hold figures (a row header and a
+    // cell for every column; "nothing in this period" has neither).
+    var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    var rows = Array.prototype.filter.call(table.tBodies[0].rows, function (row) {
+      return row.cells.length === heads.length && row.cells[0].tagName === "TH";
+    });
+    var columns = table.dataset.series.split(",").map(function (key) {
+      var index = heads.findIndex(function (head) { return head.dataset.seriesKey === key; });
+      return { key: key, index: index, name: index < 0 ? key : heads[index].textContent.trim() };
+    }).filter(function (column) { return column.index >= 0; });
+    return {
+      categories: rows.map(function (row) { return row.cells[0].textContent.trim(); }),
+      series: columns.map(function (column) {
+        return {
+          key: column.key,
+          name: column.name,
+          data: rows.map(function (row) { return numberOf(row.cells[column.index]); })
+        };
+      })
+    };
+  }
+
+  function tableOption(table, found, narrow) {
+    var kind = table.dataset.chart === "line" ? "line" : "bar";
+    var many = found.categories.length > SHOWN_AT_ONCE;
+    var option = {
+      animation: false,
+      aria: { enabled: true },
+      color: PALETTE,
+      legend: { top: 4, type: "scroll" },
+      tooltip: { trigger: "axis", renderMode: "richText" },
+      grid: { left: 48, right: 16, top: 40, bottom: many ? 88 : 56, containLabel: true },
+      xAxis: {
+        type: "category",
+        data: found.categories,
+        axisLabel: { interval: 0, rotate: narrow || many ? 40 : 0, width: 96, overflow: "truncate" }
+      },
+      yAxis: { type: "value" },
+      series: found.series.map(function (one) {
+        return { name: one.name, type: kind, data: one.data, symbolSize: 6 };
+      })
+    };
+    if (many) {
+      option.dataZoom = [
+        { type: "slider", xAxisIndex: 0, startValue: 0, endValue: SHOWN_AT_ONCE - 1, bottom: 8 },
+        { type: "inside", xAxisIndex: 0 }
+      ];
+    }
+    return option;
+  }
+
   function draw(holder) {
     var table = document.getElementById(holder.dataset.chartFor);
     if (!table || !window.echarts) { return; }
+    var generic = table.classList.contains("chart-source");
+    var found = generic ? tableSeries(table) : null;
+    if (generic && (found.categories.length === 0 || found.series.length === 0)) { return; }
     holder.hidden = false;
     var narrow = holder.clientWidth < 560;
     var chart = window.echarts.init(holder, null, { renderer: "canvas" });
-    chart.setOption(beforeAfterOption(holder, rowsOf(table), narrow));
+    chart.setOption(generic ? tableOption(table, found, narrow) : beforeAfterOption(holder, rowsOf(table), narrow));
     holder.dataset.drawn = "1";
     window.addEventListener("resize", function () { chart.resize(); });
   }
