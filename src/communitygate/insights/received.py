@@ -353,6 +353,12 @@ def sources(filters: Filters, today: dt.date) -> Sources:
     return Sources(built, tuple(row_days), min(usable.values()) if usable else None)
 
 
+def rolled_up_at(filters: Filters, today: dt.date) -> dt.datetime | None:
+    """When the roll-ups that answer for the filters' days were rebuilt (the oldest of them),
+    or None when every day is read from the rows: what a page says of its figures' freshness."""
+    return sources(filters, today).refreshed_at
+
+
 def _on_days(
     rows: QuerySet[Assignment], days: tuple[tuple[dt.date, dt.date], ...]
 ) -> QuerySet[Assignment]:

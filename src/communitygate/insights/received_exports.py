@@ -40,6 +40,7 @@ class About:
 
     period: Period | None
     computed_at: dt.datetime
+    rolled_up_at: dt.datetime | None = None
     filters: list[str] = field(default_factory=list)
 
     def lines(self) -> list[tuple[str, str]]:
@@ -49,15 +50,21 @@ class About:
             lines.append((_("Statistics period"), f"{start}—{end}（{self.period.text}）"))
         if self.filters:
             lines.append((_("Filters"), "；".join(self.filters)))
-        lines.append((_("Figures as of"), freshness_text(self.computed_at)))
+        lines.append((_("Figures as of"), freshness_text(self.computed_at, self.rolled_up_at)))
         return lines
 
 
-def freshness_text(computed_at: dt.datetime) -> str:
+def freshness_text(computed_at: dt.datetime, rolled_up_at: dt.datetime | None = None) -> str:
     """The moment computed, and how (the files' twin of insights/received_freshness.html)."""
-    return _("%(moment)s, computed live from the dispatch records when the file was made") % {
-        "moment": timezone.localtime(computed_at).strftime("%Y-%m-%d %H:%M")
-    }
+    moment = timezone.localtime(computed_at).strftime("%Y-%m-%d %H:%M")
+    if rolled_up_at is None:
+        return _("%(moment)s, computed live from the dispatch records when the file was made") % {
+            "moment": moment
+        }
+    return _(
+        "%(moment)s; months with no change since are read from the monthly summaries rebuilt at "
+        "%(rolled_up)s, the others from the dispatch records"
+    ) % {"moment": moment, "rolled_up": timezone.localtime(rolled_up_at).strftime("%Y-%m-%d %H:%M")}
 
 
 def filter_texts(filters: Filters) -> list[str]:

@@ -79,6 +79,7 @@ def _common(request: HttpRequest, filters: Filters) -> dict[str, object]:
         "period": filters.period,
         "query": _query(filters),
         "computed_at": timezone.localtime(clock.now()),
+        "rolled_up_at": received.rolled_up_at(filters, clock.today()),
     }
 
 
@@ -267,6 +268,7 @@ def file_response(request: HttpRequest, filters: Filters, table: str, fmt: str) 
     about = About(
         period=None if trend else filters.period,
         computed_at=clock.now(),
+        rolled_up_at=received.rolled_up_at(filters, clock.today()),
         filters=[f"{_('Months')}：{_months(request)}"] if trend else filter_texts(filters),
     )
     name = f"received-{table}-{filters.period.text}.{fmt}"
