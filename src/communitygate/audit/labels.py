@@ -149,12 +149,14 @@ ACTION_LABELS: dict[str, Promise] = {
     "enrolment.sign_up": _("Enrolment made"),
     "enrolment.withdraw": _("Enrolment withdrawn"),
     "audit.verify": _("Audit chain verified"),
+    "scale.seed_city": _("City-scale data built"),
 }
 
 # Operations on the installation rather than on one row (recorder.record_operation_event).
 SUBJECT_LABELS: dict[str, Promise] = {
     "core.personal_data_keys": _("Personal-data keys"),
     "audit.chain": _("Audit chain"),
+    "scale.city": _("City-scale data"),
 }
 
 # audit.selectors.ChainBreak.reason, as a person reads it.

@@ -2,7 +2,8 @@
 drill-down (district → subdistrict → community → the tasks behind a figure), the departments,
 domains and classes, the ranking and its trend, each table with its XLSX export. For everyone
 signed in: the figures are counts; a task behind a figure is listed only to those dispatch lets
-read it. Figures are computed live; each page and file says when. The public version of these
+read it. Figures are exact when asked (from the monthly roll-ups where they hold a month, else the
+rows); each page and file says when, and when the roll-ups were rebuilt. The public version of these
 figures (aggregates only, for anyone) is `public_page` at the end."""
 
 import datetime as dt

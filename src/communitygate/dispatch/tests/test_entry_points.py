@@ -397,7 +397,13 @@ AROUND_THE_GATE = [
     re.compile(r"(?<!class )\b(Assignment|Task)\("),
     re.compile(r"\b(Assignment|Task)\._meta\.db_table\b"),  # raw SQL through the model's table
     re.compile(r"\bdispatch_(assignment|task)\b"),  # raw SQL naming the table
+    re.compile(r"\bRowWriter\((Assignment|Task)\b"),  # scale's COPY writer
 ]
+# The one loader allowed past the service: `communitygate seed_scale` writes a city's two million
+# assignments as plain rows (the service would take hours), each task with the verdict and
+# reasons of the gate itself (dispatch.gate.gate_reasons; scale/tests check every stored verdict
+# against it). It runs only on an empty database, never beside real work.
+BULK_LOADERS = {Path("scale/traffic.py")}
 
 
 def around_the_gate(root: Path) -> list[str]:
@@ -406,7 +412,7 @@ def around_the_gate(root: Path) -> list[str]:
         relative = path.relative_to(root)
         if "tests" in relative.parts or "migrations" in relative.parts:
             continue
-        if relative == Path("dispatch/services.py"):
+        if relative == Path("dispatch/services.py") or relative in BULK_LOADERS:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             if any(pattern.search(line) for pattern in AROUND_THE_GATE):
