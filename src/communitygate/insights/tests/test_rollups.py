@@ -85,7 +85,7 @@ def _change(changes: list[tuple[int, str, int]]) -> None:
 
 
 @pytest.mark.django_db
-@settings(HYPOTHESIS, max_examples=12)
+@settings(HYPOTHESIS, max_examples=8)
 @given(
     data=data_strategy,
     more=data_strategy,
