@@ -62,6 +62,19 @@ DEMO_USERS = (
 )
 
 
+def organisation_from(spec: data.OrgSpec, parent: Organisation | None) -> Organisation:
+    """One organisation of the demo's list (`data.ORGANISATIONS`), through the service."""
+    return organisation_create(
+        actor=None,
+        code=spec.code,
+        name=spec.name,
+        name_en=spec.name_en,
+        kind=spec.kind,
+        parent=parent,
+        illustrative=spec.illustrative,
+    )
+
+
 def seed_organisations() -> int:
     """Create the missing organisations, parents before children."""
     existing = dict(Organisation.objects.values_list("code", "pk"))
@@ -73,16 +86,7 @@ def seed_organisations() -> int:
             raise RuntimeError(f"demo organisations with unknown parents: {pending[:3]}")
         for spec in ready:
             parent = Organisation.objects.get(code=spec.parent) if spec.parent else None
-            organisation = organisation_create(
-                actor=None,
-                code=spec.code,
-                name=spec.name,
-                name_en=spec.name_en,
-                kind=spec.kind,
-                parent=parent,
-                illustrative=spec.illustrative,
-            )
-            existing[spec.code] = organisation.pk
+            existing[spec.code] = organisation_from(spec, parent).pk
             created += 1
         pending = [spec for spec in pending if spec.code not in existing]
     return created

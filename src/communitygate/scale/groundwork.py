@@ -22,7 +22,7 @@ from communitygate.admissions.models import FundingCommitment
 from communitygate.catalog.models import CatalogItem, ItemClasses
 from communitygate.catalog.selectors import IN_FORCE
 from communitygate.demo import data as demo_data
-from communitygate.demo.seeding import seed_catalog
+from communitygate.demo.seeding import organisation_from, seed_catalog
 from communitygate.funding.services import CommitmentRequest, CommitmentTerms, commitment_record
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.services import organisation_create
@@ -185,15 +185,7 @@ def build_organisations(
         if spec.kind not in SHARED_KINDS:
             continue
         parent = created[spec.parent or DEMO_DISTRICT_CODE]
-        created[spec.code] = organisation_create(
-            actor=None,
-            code=spec.code,
-            name=spec.name,
-            name_en=spec.name_en,
-            kind=spec.kind,
-            parent=parent,
-            illustrative=spec.illustrative,
-        )
+        created[spec.code] = organisation_from(spec, parent)
         advance(1)
     for s, size in enumerate(_spread(communities, subdistricts, rng)):
         subdistrict = organisation_create(
