@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -38,14 +38,12 @@ from communitygate.admissions.selectors import community_loads
 from communitygate.catalog.models import Domains, Frequencies, ItemClasses
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.periods import Period
-from communitygate.dispatch.models import Assignment, AssignmentStates, OffPlatformReport, Task
+from communitygate.dispatch.models import Assignment, AssignmentStates, Task
 from communitygate.dispatch.permissions import tasks_visible_to
 from communitygate.dispatch.selectors import OPEN_STATES
+from communitygate.insights import received_sql
 from communitygate.insights.models import (
-    ReceivedAreaCell,
     ReceivedCommunityMonth,
-    ReceivedMonth,
-    StaleTask,
 )
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import community_staff, organisation_of_kind, staff_hours_per_year
@@ -55,7 +53,7 @@ RATIO = Decimal("0.001")
 DAYS_A_YEAR = Decimal(365)
 # An ongoing or as-needed item has no count a year: a task of it is a month's share of its hours.
 MONTHS_A_YEAR = 12
-NONE_KEY = "none"  # the domain and class of a task sent without a catalog item
+NONE_KEY = received_sql.NONE_KEY  # the domain and class of a task sent without a catalog item
 
 FIGURES = (
     "received",
@@ -174,20 +172,6 @@ def _choice_condition(field_path: str, value: str) -> Q:
     return Q(**{field_path: value})
 
 
-def _reports(filters: Filters) -> QuerySet[OffPlatformReport]:
-    """Off-platform reports that happened in the period. Index: offplatform_occurred_idx
-    (occurred_on, community)."""
-    start, end = _bounds(filters)
-    rows = OffPlatformReport.objects.filter(occurred_on__range=(start, end))
-    if filters.subdistrict is not None:
-        rows = rows.filter(community__path__startswith=f"{filters.subdistrict.path}/")
-    if filters.community is not None:
-        rows = rows.filter(community_id=filters.community.pk)
-    if filters.department is not None:
-        rows = rows.filter(department_id=filters.department.pk)
-    return rows.order_by()
-
-
 def figure_condition(figure: str, today: dt.date) -> Q:
     """Which assignments one figure counts."""
     conditions = {
@@ -223,16 +207,6 @@ def row_aggregates(
             filter=Q(admitted=True, task__item__frequency=frequency),
         )
     return counts
-
-
-def _rollup_aggregates(*, tasks: bool, figures: tuple[str, ...] = FIGURES) -> dict[str, Any]:
-    """The same figures summed over roll-up rows (`insights.models.ReceivedFigures`)."""
-    sums: dict[str, Any] = {f"n_{figure}": Sum(figure) for figure in figures}
-    for frequency in Frequencies.values:
-        sums[f"hours_{frequency}"] = Sum(f"hours_{frequency}")
-    if tasks:
-        sums["n_tasks"] = Sum("tasks")
-    return sums
 
 
 def hours_per_occurrence(hours_a_year: Decimal, frequency: str) -> Decimal:
@@ -279,18 +253,15 @@ class Key:
     row: Any  # on Assignment
     community: str | None  # on ReceivedCommunityMonth
     area: str | None  # on ReceivedAreaCell
-    report: Any | None  # on OffPlatformReport; None: reports name no item
 
 
 KEYS: dict[str, Key] = {
-    "month": Key(TruncMonth("task__created_at"), "month", "month", TruncMonth("occurred_on")),
-    "subdistrict": Key(
-        "community__parent_id", "community__parent_id", "area_id", "community__parent_id"
-    ),
-    "community": Key("community_id", "community_id", None, "community_id"),
-    "department": Key("task__department_id", None, "sender_id", "department_id"),
-    "domain": Key("task__item__domain", None, "domain", None),
-    "class": Key("task__item__item_class", None, "item_class", None),
+    "month": Key(TruncMonth("task__created_at"), "month", "month"),
+    "subdistrict": Key("community__parent_id", "community__parent_id", "area_id"),
+    "community": Key("community_id", "community_id", None),
+    "department": Key("task__department_id", None, "sender_id"),
+    "domain": Key("task__item__domain", None, "domain"),
+    "class": Key("task__item__item_class", None, "item_class"),
 }
 KINDS = ("department", "domain", "class")  # what the community roll-up does not split by
 
@@ -318,29 +289,19 @@ class Sources:
     refreshed_at: dt.datetime | None  # the oldest refresh among the built months
 
 
-def sources(filters: Filters, today: dt.date) -> Sources:
-    """One query: the built months that hold every task of the filters' days in them, counted
-    on `today` (overdue is as of a day), with no task changed since. A month counts when the
-    filters cover it whole, or from its first day when nothing in it was sent after their end."""
+def _candidate_months(filters: Filters) -> list[dt.date]:
+    """The months a roll-up could answer for the filters' days: those starting within them."""
     start, end = _bounds(filters)
-    months = [m for m in months_of(Period(start, end, "")) if m >= start]
-    usable = {
-        m.month: m.refreshed_at
-        for m in ReceivedMonth.objects.filter(month__in=months, as_of=today)
-        .filter(
-            Q(ends_at__lte=moment(end + dt.timedelta(1)))
-            | Q(last_sent_at__isnull=True)
-            | Q(last_sent_at__lt=moment(end + dt.timedelta(1)))
-        )
-        .exclude(
-            Exists(
-                StaleTask.objects.filter(
-                    task__created_at__gte=OuterRef("starts_at"),
-                    task__created_at__lt=OuterRef("ends_at"),
-                )
-            )
-        )
-    }
+    return [m for m in months_of(Period(start, end, "")) if m >= start]
+
+
+def _after_end(filters: Filters) -> dt.datetime:
+    return moment(_bounds(filters)[1] + dt.timedelta(1))
+
+
+def _plan(filters: Filters, usable: Mapping[dt.date, dt.datetime]) -> Sources:
+    """The days left to the rows once the `usable` months are read from a roll-up."""
+    start, end = _bounds(filters)
     built = tuple(sorted(usable))
     row_days: list[tuple[dt.date, dt.date]] = []
     day = start
@@ -351,6 +312,26 @@ def sources(filters: Filters, today: dt.date) -> Sources:
     if day <= end:
         row_days.append((day, end))
     return Sources(built, tuple(row_days), min(usable.values()) if usable else None)
+
+
+def sources(filters: Filters, today: dt.date) -> Sources:
+    """One query: the built months that hold every task of the filters' days in them, counted
+    on `today` (overdue is as of a day), with no task changed since. A month counts when the
+    filters cover it whole, or from its first day when nothing in it was sent after their end
+    (the rule: `received_sql._usable`)."""
+    usable = received_sql.usable_months(_candidate_months(filters), today, _after_end(filters))
+    return _plan(filters, usable)
+
+
+def _scope(filters: Filters) -> received_sql.Scope:
+    return received_sql.Scope(
+        subdistrict_path=filters.subdistrict.path if filters.subdistrict else None,
+        subdistrict_id=filters.subdistrict.pk if filters.subdistrict else None,
+        community_id=filters.community.pk if filters.community else None,
+        department_id=filters.department.pk if filters.department else None,
+        domain=filters.domain,
+        item_class=filters.item_class,
+    )
 
 
 def rolled_up_at(filters: Filters, today: dt.date) -> dt.datetime | None:
@@ -368,38 +349,6 @@ def _on_days(
             task__created_at__gte=moment(first), task__created_at__lt=moment(last + dt.timedelta(1))
         )
     return rows.filter(condition)
-
-
-def _community_rows(
-    filters: Filters, built: tuple[dt.date, ...]
-) -> QuerySet[ReceivedCommunityMonth]:
-    rows = ReceivedCommunityMonth.objects.filter(month__in=built)
-    if filters.subdistrict is not None:
-        rows = rows.filter(community__path__startswith=f"{filters.subdistrict.path}/")
-    if filters.community is not None:
-        rows = rows.filter(community_id=filters.community.pk)
-    return rows.order_by()
-
-
-def _area_rows(
-    filters: Filters, built: tuple[dt.date, ...], keys: tuple[str, ...]
-) -> QuerySet[ReceivedAreaCell]:
-    """The area cells of the built months: each subdistrict's (grouped by subdistrict), the one
-    asked for, or those of every community."""
-    cells = ReceivedAreaCell.objects.filter(month__in=built)
-    if filters.subdistrict is not None:
-        cells = cells.filter(area_id=filters.subdistrict.pk)
-    elif "subdistrict" in keys:
-        cells = cells.filter(area__isnull=False)
-    else:
-        cells = cells.filter(area__isnull=True)
-    if filters.department is not None:
-        cells = cells.filter(sender_id=filters.department.pk)
-    if filters.domain:
-        cells = cells.filter(_choice_condition("domain", filters.domain))
-    if filters.item_class:
-        cells = cells.filter(_choice_condition("item_class", filters.item_class))
-    return cells.order_by()
 
 
 def _expression(value: Any) -> Any:
@@ -427,49 +376,72 @@ def _group_value(key: str, value: Any) -> Any:
     return _month_of(value) if key == "month" and value is not None else value
 
 
+@dataclass(frozen=True)
+class RawSums:
+    """The raw sums per group, where they were read (`plan`), and the off-platform reports per
+    group when they were asked for."""
+
+    sums: dict[tuple[Any, ...], dict[str, Any]]
+    plan: Sources
+    reports: dict[tuple[Any, ...], int]
+    labels: list[received_sql.Label] | None = None  # when asked and read in the same statement
+
+
 def _raw_sums(
     filters: Filters,
     today: dt.date,
     keys: tuple[str, ...],
-    plan: Sources,
     figures: tuple[str, ...] = FIGURES,
-) -> dict[tuple[Any, ...], dict[str, Any]]:
-    """The raw sums per group: the built months from a roll-up (one query), the other days from
-    the rows (one query)."""
+    *,
+    reports: bool = False,
+    labels: str | None = None,
+) -> RawSums:
+    """The raw sums per group: the usable months from a roll-up, with which months those are and
+    the reports when asked, in one statement (`received_sql.fresh_sums`); the other days from
+    the rows (one query, only when there are such days). A community by department, domain or
+    class is read from its rows (and its reports in one more statement)."""
     rollup = _rollup_for(filters, keys)
-    built = plan.built if rollup else ()
-    row_days = plan.row_days if rollup else ((_bounds(filters)),)
-    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
+    start, end = _bounds(filters)
+    if rollup is None:
+        plan = Sources((), ((start, end),), None)
+        counted = received_sql.report_counts(_scope(filters), keys, start, end) if reports else {}
+        return RawSums(_row_sums(filters, today, keys, plan.row_days, figures), plan, counted)
+    fresh = received_sql.fresh_sums(
+        rollup,
+        _scope(filters),
+        keys,
+        figures,
+        months=_candidate_months(filters),
+        today=today,
+        after_end=_after_end(filters),
+        reports=(start, end) if reports else None,
+        labels=labels,
+    )
+    plan = _plan(filters, fresh.months)
+    merged = fresh.groups
+    if rollup == "community":
+        for sums in merged.values():
+            sums["n_tasks"] = sums.get("n_received") or 0  # a community's tasks
+    for group, row in _row_sums(filters, today, keys, plan.row_days, figures).items():
+        before = merged.get(group)
+        merged[group] = row if before is None else _added(before, row)
+    return RawSums(merged, plan, fresh.reports, fresh.labels)
 
-    def add(groups: dict[tuple[Any, ...], dict[str, Any]]) -> None:
-        for group, sums in groups.items():
-            before = merged.get(group)
-            merged[group] = sums if before is None else _added(before, sums)
 
-    if row_days:
-        rows = _on_days(_assignments(filters), row_days)
-        aggregates = row_aggregates(today, figures=figures)
-        add(_summed(rows, keys, [KEYS[k].row for k in keys], aggregates))
-    if built and rollup == "community":
-        sums = _summed(
-            _community_rows(filters, built),
-            keys,
-            [KEYS[k].community for k in keys],
-            _rollup_aggregates(tasks=False, figures=figures),
-        )
-        for group in sums.values():
-            group["n_tasks"] = group.get("n_received") or 0  # a community's tasks
-        add(sums)
-    elif built:
-        add(
-            _summed(
-                _area_rows(filters, built, keys),
-                keys,
-                [KEYS[k].area for k in keys],
-                _rollup_aggregates(tasks=True, figures=figures),
-            )
-        )
-    return merged
+def _row_sums(
+    filters: Filters,
+    today: dt.date,
+    keys: tuple[str, ...],
+    row_days: tuple[tuple[dt.date, dt.date], ...],
+    figures: tuple[str, ...],
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The raw sums per group of the assignments of tasks sent on `row_days` (no query without
+    such days)."""
+    if not row_days:
+        return {}
+    rows = _on_days(_assignments(filters), row_days)
+    aggregates = row_aggregates(today, figures=figures)
+    return _summed(rows, keys, [KEYS[k].row for k in keys], aggregates)
 
 
 def _grouped(
@@ -478,20 +450,13 @@ def _grouped(
     keys: tuple[str, ...],
     *,
     reports: bool,
-    plan: Sources | None = None,
-) -> dict[tuple[Any, ...], Figures]:
+    labels: str | None = None,
+) -> tuple[dict[tuple[Any, ...], Figures], list[received_sql.Label] | None]:
     """Figures per group of `keys`: where the roll-ups answer, from them; the rest from the rows;
-    and the off-platform reports (none when `reports` is False)."""
-    plan = plan if plan is not None else sources(filters, today)
-    sums = _raw_sums(filters, today, keys, plan)
-    counted: dict[tuple[Any, ...], int] = {}
-    if reports:
-        counted = {
-            group: row["n"]
-            for group, row in _summed(
-                _reports(filters), keys, [KEYS[k].report for k in keys], {"n": Count("id")}
-            ).items()
-        }
+    and the off-platform reports (none when `reports` is False). With `labels` (a kind of
+    organisation) the labels of those in scope, when the same statement could read them."""
+    read = _raw_sums(filters, today, keys, reports=reports, labels=labels)
+    sums, counted = read.sums, read.reports
     figures = {
         group: _figures_of(row, counted.get(group, 0) if reports else None)
         for group, row in sums.items()
@@ -500,16 +465,18 @@ def _grouped(
     for group, n in counted.items():
         if group not in figures:
             figures[group] = replace(ZERO, off_platform=n)
-    return figures
+    return figures, read.labels
 
 
 def _by(filters: Filters, today: dt.date, key: str, *, reports: bool) -> dict[Any, Figures]:
-    return {group[0]: f for group, f in _grouped(filters, today, (key,), reports=reports).items()}
+    grouped, _ = _grouped(filters, today, (key,), reports=reports)
+    return {group[0]: f for group, f in grouped.items()}
 
 
 def totals(filters: Filters, today: dt.date) -> Figures:
     """The figures of everything within the filters."""
-    return _grouped(filters, today, (), reports=True).get((), ZERO)
+    grouped, _ = _grouped(filters, today, (), reports=True)
+    return grouped.get((), ZERO)
 
 
 def _month_of(value: dt.datetime | dt.date) -> dt.date:
@@ -548,7 +515,10 @@ def per_subdistrict(filters: Filters, today: dt.date) -> list[Row]:
     """Every subdistrict with its communities' figures."""
     grouped = _by(filters, today, "subdistrict", reports=True)
     subdistricts = Organisation.objects.filter(kind=OrganisationKinds.SUBDISTRICT).order_by("path")
-    return [Row(s.code, s.name, grouped.get(s.pk, ZERO)) for s in subdistricts]
+    return [
+        Row(code, name, grouped.get(pk, ZERO))
+        for pk, code, name in subdistricts.values_list("pk", "code", "name")
+    ]
 
 
 def communities_in(subdistrict: Organisation | None) -> QuerySet[Organisation]:
@@ -560,10 +530,19 @@ def communities_in(subdistrict: Organisation | None) -> QuerySet[Organisation]:
 
 def per_community(filters: Filters, today: dt.date) -> list[Row]:
     """Every community of the subdistrict (of the district without one), zeros included."""
-    grouped = _by(filters, today, "community", reports=True)
+    grouped, labels = _grouped(
+        filters, today, ("community",), reports=True, labels=OrganisationKinds.COMMUNITY
+    )
+    if labels is None:  # read from the rows: the labels apart
+        labels = [
+            received_sql.Label(pk, code, name, parent or "", path)
+            for pk, code, name, parent, path in communities_in(filters.subdistrict).values_list(
+                "pk", "code", "name", "parent__code", "path"
+            )
+        ]
     return [
-        Row(c.code, c.name, grouped.get(c.pk, ZERO), parent=c.parent.code if c.parent else "")
-        for c in communities_in(filters.subdistrict)
+        Row(label.code, label.name, grouped.get((label.pk,), ZERO), parent=label.parent)
+        for label in labels
     ]
 
 
@@ -574,7 +553,10 @@ def per_department(filters: Filters, today: dt.date) -> list[Row]:
     senders = Organisation.objects.filter(
         Q(kind=OrganisationKinds.DEPARTMENT) | Q(pk__in=[k for k in grouped if k is not None])
     ).order_by("kind", "code")
-    return [Row(d.code, d.name, grouped.get(d.pk, ZERO)) for d in senders]
+    return [
+        Row(code, name, grouped.get(pk, ZERO))
+        for pk, code, name in senders.values_list("pk", "code", "name")
+    ]
 
 
 def _per_choice(filters: Filters, today: dt.date, key: str, choices: Any) -> list[Row]:
@@ -768,12 +750,10 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
     communities = list(communities_in(None))
     per_staff = staff_hours_per_year()
     loads = community_loads(communities, day=today)
-    plan = sources(filters, today)
-    by_community = _community_months(filters, today, plan)
+    per_sender = _raw_sums(filters, today, ("month", "department"), figures=("unadmitted",))
+    by_community = _community_months(filters, today, per_sender.plan)
     by_department: dict[dt.date, dict[int, int]] = {}
-    for (month, department_id), sums in _raw_sums(
-        filters, today, ("month", "department"), plan, figures=("unadmitted",)
-    ).items():
+    for (month, department_id), sums in per_sender.sums.items():
         if sums.get("n_unadmitted"):
             by_department.setdefault(month, {})[department_id] = sums["n_unadmitted"]
     senders = {
@@ -802,9 +782,8 @@ def _community_months(
     """Per month and community: received, unadmitted and the admitted hours — the built months
     as their roll-up rows hold them (one row each: nothing to add up), the other days from the
     rows (two queries)."""
-    rows_only = Sources((), plan.row_days, None)
-    sums = _raw_sums(
-        filters, today, ("month", "community"), rows_only, figures=("received", "unadmitted")
+    sums = _row_sums(
+        filters, today, ("month", "community"), plan.row_days, ("received", "unadmitted")
     )
     for group in sums.values():
         group["admitted_hours"] = hours_of(group)
