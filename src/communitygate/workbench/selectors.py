@@ -164,9 +164,12 @@ def _vote_figure(user: AnyUser, grant: Grant, moment: Moment) -> Figure:
     """The body's ballots still to cast, each with the consultation's deadline (one query and
     the calendar)."""
     ballots = list(ballots_to_cast([grant.organisation_id], moment.now))
+    # ballots_to_cast reads only ballots of a round with a deadline still ahead.
     deadlines = {
-        ballot.pk: clock.local_date(ballot.application.review_round.consultation_deadline)
+        ballot.pk: clock.local_date(review_round.consultation_deadline)
         for ballot in ballots
+        if (review_round := ballot.application.review_round) is not None
+        and review_round.consultation_deadline is not None
     }
     left = workdays_left_each(moment.today, deadlines.values())
     return Figure(
@@ -179,7 +182,7 @@ def _vote_figure(user: AnyUser, grant: Grant, moment: Moment) -> Figure:
             _entry(
                 f"{ballot.application.number} {ballot.application.item_name}",
                 reverse("admissions:detail", args=[ballot.application_id]),
-                deadlines[ballot.pk],
+                deadlines.get(ballot.pk),
                 left,
                 moment.today,
             )
@@ -311,22 +314,47 @@ def subdistrict_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Fi
 # Departments -------------------------------------------------------------------------------------
 
 DEPARTMENT_TASK_STATES = (
-    ("refused", AssignmentStates.REFUSED, _("Tasks refused by communities"), True),
-    ("submitted", AssignmentStates.SUBMITTED, _("Tasks with deliverables to check"), True),
+    ("tasks_refused", AssignmentStates.REFUSED, _("Tasks refused by communities"), True),
+    ("tasks_submitted", AssignmentStates.SUBMITTED, _("Tasks with deliverables to check"), True),
     (
-        "returned",
+        "tasks_returned",
         AssignmentStates.RETURNED,
         _("Tasks with deliverables sent back for rework"),
         False,
     ),
-    ("received", AssignmentStates.RECEIVED, _("Tasks not yet accepted by every community"), False),
+    (
+        "tasks_received",
+        AssignmentStates.RECEIVED,
+        _("Tasks not yet accepted by every community"),
+        False,
+    ),
 )
 DEPARTMENT_APPLICATION_STATUSES = (
-    ("returned", ApplicationStatuses.RETURNED, _("Applications returned for revision"), True),
-    ("drafts", ApplicationStatuses.DRAFT, _("Application drafts"), True),
-    ("consulting", ApplicationStatuses.CONSULTING, _("Applications in consultation"), False),
-    ("in_review", ApplicationStatuses.IN_REVIEW, _("Applications under review"), False),
-    ("at_committee", ApplicationStatuses.AT_COMMITTEE, _("Applications at the committee"), False),
+    (
+        "applications_returned",
+        ApplicationStatuses.RETURNED,
+        _("Applications returned for revision"),
+        True,
+    ),
+    ("applications_drafts", ApplicationStatuses.DRAFT, _("Application drafts"), True),
+    (
+        "applications_consulting",
+        ApplicationStatuses.CONSULTING,
+        _("Applications in consultation"),
+        False,
+    ),
+    (
+        "applications_in_review",
+        ApplicationStatuses.IN_REVIEW,
+        _("Applications under review"),
+        False,
+    ),
+    (
+        "applications_at_committee",
+        ApplicationStatuses.AT_COMMITTEE,
+        _("Applications at the committee"),
+        False,
+    ),
 )
 DEPARTMENT_ORDER_STATES = (
     ("orders_overdue", OrderStates.OVERDUE, _("Correction orders overdue"), True),
@@ -443,6 +471,39 @@ def department_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Fig
 # The committee office and the committee ----------------------------------------------------------
 
 
+def _rounds_figure(moment: Moment) -> Figure:
+    """The review rounds not decided yet, each with its consultation deadline (one query and
+    the calendar)."""
+    rounds = [
+        r
+        for r in round_list()
+        if r.status in (RoundStatuses.PLANNED, RoundStatuses.CONSULTING, RoundStatuses.REVIEWING)
+    ]
+    deadlines = {
+        r.pk: clock.local_date(r.consultation_deadline)
+        for r in rounds
+        if r.consultation_deadline is not None
+    }
+    left = workdays_left_each(moment.today, deadlines.values())
+    return Figure(
+        key="rounds",
+        label=_("Review rounds in progress"),
+        count=len(rounds),
+        url=_link("admissions:rounds"),
+        alert=True,
+        entries=tuple(
+            _entry(
+                f"{r} · {r.get_status_display()}",
+                reverse("admissions:round", args=[r.pk]),
+                deadlines.get(r.pk),
+                left,
+                moment.today,
+            )
+            for r in rounds[:ENTRIES_SHOWN]
+        ),
+    )
+
+
 def office_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure, ...]:
     """The committee office: applications to review, urgent requests waiting, the review rounds
     and their consultation deadlines, and next year's working-day calendar when nobody has
@@ -457,17 +518,6 @@ def office_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure,
             urgent=Count("pk", filter=Q(status=ApplicationStatuses.SUBMITTED, urgent=True)),
         )
     )
-    rounds = [
-        r
-        for r in round_list()
-        if r.status in (RoundStatuses.PLANNED, RoundStatuses.CONSULTING, RoundStatuses.REVIEWING)
-    ]
-    deadlines = {
-        r.pk: clock.local_date(r.consultation_deadline)
-        for r in rounds
-        if r.consultation_deadline is not None
-    }
-    left = workdays_left_each(today, deadlines.values())
     figures = [
         Figure(
             key="urgent",
@@ -489,23 +539,7 @@ def office_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure,
             count=counts["submitted"],
             url=_link("admissions:list", status=ApplicationStatuses.SUBMITTED),
         ),
-        Figure(
-            key="rounds",
-            label=_("Review rounds in progress"),
-            count=len(rounds),
-            url=_link("admissions:rounds"),
-            alert=True,
-            entries=tuple(
-                _entry(
-                    f"{r} · {r.get_status_display()}",
-                    reverse("admissions:round", args=[r.pk]),
-                    deadlines.get(r.pk),
-                    left,
-                    today,
-                )
-                for r in rounds[:ENTRIES_SHOWN]
-            ),
-        ),
+        _rounds_figure(moment),
     ]
     missing_year = workdays.uncovered_next_year(today)
     if missing_year is not None:
@@ -523,7 +557,8 @@ def office_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure,
 
 
 def committee_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure, ...]:
-    """A committee member: the applications forwarded to the committee, with their tally."""
+    """A committee member: the applications forwarded to the committee, with their tally, and
+    the rounds still running (what will come to the committee, and when)."""
     waiting = list(
         applications_visible_to(user)
         .filter(status=ApplicationStatuses.AT_COMMITTEE)
@@ -546,6 +581,7 @@ def committee_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figu
                 for a in waiting[:ENTRIES_SHOWN]
             ),
         ),
+        _rounds_figure(moment),
     )
 
 
