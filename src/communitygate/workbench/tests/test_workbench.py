@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -58,7 +57,7 @@ def figures_of(sections: list[Section]) -> dict[str, dict[str, Figure]]:
     return {s.organisation_code: {f.key: f for f in s.figures} for s in sections}
 
 
-def listed(response: HttpResponse) -> int:
+def listed(response: Any) -> int:
     """How many rows the list page shows, read from its context."""
     context: Any = response.context
     names = set(context.keys())
