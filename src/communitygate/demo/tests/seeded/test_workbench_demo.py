@@ -33,7 +33,9 @@ LOGINS = (
 
 
 def test_signing_in_lands_on_the_workbench() -> None:
-    answer = Client().post("/accounts/login/", {"username": "shangqiulu", "password": DEMO_PASSWORD})
+    answer = Client().post(
+        "/accounts/login/", {"username": "shangqiulu", "password": DEMO_PASSWORD}
+    )
     assert answer["Location"] == "/workbench/"
 
 
