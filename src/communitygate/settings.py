@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "communitygate.auditing",
     "communitygate.insights",
     "communitygate.web",
+    "communitygate.workbench",
     "communitygate.scale",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),
@@ -183,7 +184,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "workbench:home"  # 工作台: what waits for the person
 LOGOUT_REDIRECT_URL = "web:home"
 
 LANGUAGE_CODE = "zh-hans"

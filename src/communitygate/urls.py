@@ -12,6 +12,7 @@ from communitygate.oversight import public_urls as supervision_public
 
 urlpatterns = [
     path("", include("communitygate.web.urls")),
+    path("workbench/", include("communitygate.workbench.urls")),
     path("calendar/", include("communitygate.workcalendar.urls")),
     path("catalog/", include("communitygate.catalog.urls")),
     path("admissions/", include("communitygate.admissions.urls")),

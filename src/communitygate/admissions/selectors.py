@@ -53,6 +53,57 @@ def consultation_is_open(review_round: ReviewRound | None, now: dt.datetime) -> 
     return deadline is not None and now < deadline
 
 
+def ballots_to_cast(body_ids: list[int], now: dt.datetime) -> QuerySet[Ballot]:
+    """The bodies' ballots still empty in a consultation open now (its deadline not passed):
+    what the subdistricts and communities have to vote on, earliest deadline first."""
+    return (
+        Ballot.objects.filter(
+            body_id__in=body_ids,
+            vote="",
+            application__status=ApplicationStatuses.CONSULTING,
+            application__review_round__status=RoundStatuses.CONSULTING,
+            application__review_round__consultation_deadline__gt=now,
+        )
+        .select_related("application", "application__review_round", "body")
+        .order_by("application__review_round__consultation_deadline", "application__number")
+    )
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    """The application list's filters (`?status=`, `?applicant=` a department's code,
+    `?vote=` a consulted body's code: its ballots still to cast, `?urgent=1`)."""
+
+    status: str = ""
+    applicant: str = ""
+    vote: str = ""
+    urgent: bool = False
+
+
+def applications_filtered(
+    applications: QuerySet[Application], filters: ApplicationFilters, now: dt.datetime
+) -> QuerySet[Application]:
+    """`applications` (scoped) narrowed by the filters; an unknown status filters nothing out."""
+    if filters.status in ApplicationStatuses.values:
+        applications = applications.filter(status=filters.status)
+    if filters.applicant:
+        applications = applications.filter(applicant__code=filters.applicant)
+    if filters.urgent:
+        applications = applications.filter(urgent=True)
+    if filters.vote:
+        body = Organisation.objects.filter(code=filters.vote).values("pk")
+        pending = Ballot.objects.filter(
+            body_id__in=Subquery(body),
+            vote="",
+            application__review_round__status=RoundStatuses.CONSULTING,
+            application__review_round__consultation_deadline__gt=now,
+        ).values("application_id")
+        applications = applications.filter(
+            status=ApplicationStatuses.CONSULTING, pk__in=Subquery(pending)
+        )
+    return applications
+
+
 def application_tally(application: Application) -> Tally:
     votes = Ballot.objects.filter(application=application).values_list("vote", flat=True)
     return tally_votes(votes, consultation_threshold())

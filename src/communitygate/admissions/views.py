@@ -44,9 +44,11 @@ from communitygate.admissions.permissions import (
 )
 from communitygate.admissions.printing import application_form_pdf
 from communitygate.admissions.selectors import (
+    ApplicationFilters,
     application_ballots,
     application_burden,
     application_tally,
+    applications_filtered,
     consultation_is_open,
     public_decision_get,
     public_decisions,
@@ -108,8 +110,15 @@ def _applicant_choices(request: HttpRequest) -> list[tuple[str, str]]:
 
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
+    get = request.GET
+    filters = ApplicationFilters(
+        status=get.get("status", ""),
+        applicant=get.get("applicant", "")[:32],
+        vote=get.get("vote", "")[:32],
+        urgent=get.get("urgent") == "1",
+    )
     applications = list(
-        applications_visible_to(request.user)
+        applications_filtered(applications_visible_to(request.user), filters, clock.now())
         .select_related("applicant", "review_round")
         .order_by("-created_at")[:200]
     )
@@ -121,6 +130,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
             "tallies": tallies_for(applications),
             "can_file": bool(_applicant_choices(request)),
             "is_office": is_office_staff(request.user),
+            "filtered": filters != ApplicationFilters(),
+            "status_filter": dict(ApplicationStatuses.choices).get(filters.status, ""),
         },
     )
 

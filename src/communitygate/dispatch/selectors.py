@@ -58,6 +58,28 @@ def _workdays_left(
     return until_due - today_counts
 
 
+# The inbox's views (`?show=`): what waits for the community. An unadmitted task is never shown as
+# due soon or overdue: the community has no duty to do it, its deadline is the department's problem.
+INBOX_VIEWS = ("to_refuse", "due_soon", "overdue")
+
+
+def inbox_view(rows: list[InboxRow], show: str) -> list[InboxRow]:
+    """The rows one view of the inbox lists (all of them for an empty or unknown `show`):
+    unadmitted tasks still to refuse, admitted open tasks due within DUE_SOON_WORKDAYS working
+    days (not yet overdue), admitted open tasks past their due date."""
+    if show == "to_refuse":
+        return [
+            row
+            for row in rows
+            if not row.assignment.admitted and row.assignment.state == AssignmentStates.RECEIVED
+        ]
+    if show == "due_soon":
+        return [row for row in rows if row.assignment.admitted and row.due_soon and not row.overdue]
+    if show == "overdue":
+        return [row for row in rows if row.assignment.admitted and row.overdue]
+    return rows
+
+
 def inbox_counts(community_ids: list[int]) -> dict[str, int]:
     counts = dict(
         Assignment.objects.filter(community_id__in=community_ids)
@@ -77,6 +99,20 @@ def state_counts(assignments: QuerySet[Assignment]) -> dict[str, int]:
         .values_list("state", "n")
     )
     return {state: counts.get(state, 0) for state in AssignmentStates.values}
+
+
+# The task list's one filter (`?state=`): tasks with at least one assignment in that state.
+def tasks_with_assignments_in(tasks: QuerySet[Task], state: str) -> QuerySet[Task]:
+    """`tasks` (scoped) having an assignment in `state`; all of them for an unknown state."""
+    if state not in AssignmentStates.values:
+        return tasks
+    return tasks.filter(pk__in=Assignment.objects.filter(state=state).values("task_id"))
+
+
+def overdue_assignments(assignments: QuerySet[Assignment], today: dt.date) -> QuerySet[Assignment]:
+    """`assignments` (scoped) admitted, still open and past their due date: the work late in
+    the communities (unadmitted tasks are never overdue for a community)."""
+    return assignments.filter(admitted=True, state__in=OPEN_STATES, due_on__lt=today)
 
 
 def task_assignments(task: Task) -> QuerySet[Assignment]:

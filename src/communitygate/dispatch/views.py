@@ -52,11 +52,15 @@ from communitygate.dispatch.permissions import (
     tasks_visible_to,
 )
 from communitygate.dispatch.selectors import (
+    INBOX_VIEWS,
     OPEN_STATES,
     inbox,
     inbox_counts,
+    inbox_view,
+    overdue_assignments,
     state_counts,
     task_state_counts,
+    tasks_with_assignments_in,
 )
 from communitygate.dispatch.services import (
     assignment_accept,
@@ -172,10 +176,16 @@ def task_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def task_list(request: HttpRequest) -> HttpResponse:
+    """The tasks the person sees; `?department=` (a code) and `?state=` (tasks with an
+    assignment in that state) narrow it, as the workbench's numbers do."""
+    visible = tasks_visible_to(request.user)
+    department = request.GET.get("department", "")
+    if department:
+        visible = visible.filter(department__code=department)
+    state = request.GET.get("state", "")
+    visible = tasks_with_assignments_in(visible, state)
     tasks = list(
-        tasks_visible_to(request.user)
-        .select_related("department", "item")
-        .order_by("-created_at", "-pk")[:LIST_LIMIT]
+        visible.select_related("department", "item").order_by("-created_at", "-pk")[:LIST_LIMIT]
     )
     return render(
         request,
@@ -185,6 +195,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "counts": task_state_counts(tasks),
             "states": AssignmentStates.choices,
             "can_send": can_send_tasks(request.user),
+            "state_filter": dict(AssignmentStates.choices).get(state, ""),
         },
     )
 
@@ -293,8 +304,17 @@ def deliverable_download(request: HttpRequest, assignment_id: int) -> FileRespon
 
 @only_for(works_in_a_community)
 def inbox_page(request: HttpRequest) -> HttpResponse:
+    """The inbox of the person's communities; `?community=` (a code of one of them) and
+    `?show=` (one of INBOX_VIEWS) narrow it, as the workbench's numbers do."""
     communities = staffed_community_ids(request.user)
-    rows = inbox(communities, clock.today())
+    wanted = request.GET.get("community", "")
+    grants = staffed_community_grants(request.user)
+    chosen = [g.organisation_id for g in grants if g.organisation_code == wanted]
+    if chosen:
+        communities = chosen
+    show = request.GET.get("show", "")
+    show = show if show in INBOX_VIEWS else ""
+    rows = inbox_view(inbox(communities, clock.today()), show)
     return render(
         request,
         "dispatch/inbox.html",
@@ -304,6 +324,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
             "counts": _labelled(inbox_counts(communities)),
             "open_states": OPEN_STATES,
             "communities": _community_choices(request),
+            "show": show,
+            "filtered": bool(show or chosen),
         },
     )
 
@@ -370,10 +392,16 @@ def evidence_download(request: HttpRequest, report_id: int, evidence_id: int) ->
 def subdistrict_page(request: HttpRequest) -> HttpResponse:
     """Everything sent to the communities of the person's subdistricts."""
     subdistricts = overseen_subdistrict_grants(request.user)
+    wanted = request.GET.get("subdistrict", "")
+    if any(grant.organisation_code == wanted for grant in subdistricts):
+        subdistricts = [g for g in subdistricts if g.organisation_code == wanted]
     under = Q(pk__in=[])
     for grant in subdistricts:
         under |= Q(community__path__startswith=f"{grant.path}/")
     visible = assignments_visible_to(request.user).filter(under)
+    overdue_only = request.GET.get("show") == "overdue"
+    if overdue_only:
+        visible = overdue_assignments(visible, clock.today())
     assignments = list(
         visible.select_related("task", "task__department", "community").order_by(
             "-task__created_at", "-task_id", "community__path"
@@ -387,5 +415,6 @@ def subdistrict_page(request: HttpRequest) -> HttpResponse:
             "assignments": assignments,
             "counts": _labelled(state_counts(visible)),
             "limit": LIST_LIMIT,
+            "overdue_only": overdue_only,
         },
     )

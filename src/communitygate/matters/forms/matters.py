@@ -152,11 +152,14 @@ class MatterFilterForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     community = forms.ChoiceField(label=_("Community"), required=False)
     assignee = forms.CharField(label=_("Assigned to (username)"), required=False, max_length=150)
+    open = forms.BooleanField(label=_("Waiting for an answer only"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     escalated = forms.BooleanField(label=_("Escalated only"), required=False)
     received_from = forms.DateField(label=_("Received from"), required=False, widget=IsoDateInput())
     received_to = forms.DateField(label=_("Received until"), required=False, widget=IsoDateInput())
     text = forms.CharField(label=_("Text or tracking code"), required=False, max_length=100)
+    # The workbench's links narrow the list to one subdistrict's communities (a code).
+    subdistrict = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -187,8 +190,10 @@ class MatterFilterForm(forms.Form):
             category=data.get("category") or "",
             community=data.get("community") or "",
             assignee=data.get("assignee") or "",
+            open=bool(data.get("open")),
             overdue=bool(data.get("overdue")),
             escalated=bool(data.get("escalated")),
+            subdistrict=data.get("subdistrict") or "",
             received_from=data.get("received_from"),
             received_to=data.get("received_to"),
             text=data.get("text") or "",

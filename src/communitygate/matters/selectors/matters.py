@@ -115,10 +115,12 @@ def matter_access(user: AnyUser, matter_id: int) -> Matter:
 class MatterFilters:
     status: str = ""
     category: str = ""  # category code
+    open: bool = False  # received, assigned or reopened: waiting for an answer
     overdue: bool = False
     escalated: bool = False
     assignee: str = ""  # username
     community: str = ""  # community code
+    subdistrict: str = ""  # subdistrict code: its communities
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     text: str = ""
@@ -164,6 +166,8 @@ def matter_list(
         matters = matters.filter(status=filters.status)
     if filters.category:
         matters = matters.filter(category__code=filters.category)
+    if filters.open:
+        matters = matters.filter(status__in=OPEN_STATUSES)
     if filters.overdue:
         matters = matters.filter(status__in=OPEN_STATUSES, answer_by__lt=today or clock.today())
     if filters.escalated:
@@ -172,6 +176,8 @@ def matter_list(
         matters = matters.filter(assignee__username=filters.assignee)
     if filters.community:
         matters = matters.filter(community__code=filters.community)
+    if filters.subdistrict:
+        matters = matters.filter(community__parent__code=filters.subdistrict)
     if filters.received_from:
         matters = matters.filter(received_at__gte=_day_start(filters.received_from))
     if filters.received_to:

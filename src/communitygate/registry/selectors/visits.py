@@ -37,7 +37,9 @@ def current_residents() -> QuerySet[Resident]:
     return Resident.objects.filter(moved_out_on__isnull=True, household__moved_out_on__isnull=True)
 
 
-def households_due_for_visit(community: Organisation, *, now: dt.datetime) -> QuerySet[Household]:
+def households_due_for_visit(
+    community: Organisation | int, *, now: dt.datetime
+) -> QuerySet[Household]:
     """The community's current households where someone carries a tag that needs regular visits
     and nobody has visited in the last VISIT_INTERVAL_DAYS days."""
     tagged = current_residents().filter(
@@ -48,6 +50,12 @@ def households_due_for_visit(community: Organisation, *, now: dt.datetime) -> Qu
         ~Exists(_recently_visited(now).filter(household_id=OuterRef("pk"))),
         community=community,
     )
+
+
+def visits_to_do_today(community: Organisation | int, today: dt.date) -> QuerySet[Visit]:
+    """The community's visits planned for today and not recorded yet (the visits page lists
+    them first among today's)."""
+    return Visit.objects.filter(community=community, planned_on=today, done_at__isnull=True)
 
 
 def _recently_visited(now: dt.datetime) -> QuerySet[Visit]:

@@ -324,6 +324,8 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ),
     # A person's own notifications; someone else's is not found.
     ("GET", "/notifications/"): SIGNED_IN_PAGE,
+    # 工作台: everyone signed in (what each sees is workbench/tests/test_workbench.py's grid).
+    ("GET", "/workbench/"): SIGNED_IN_PAGE,
     ("POST", "/notifications/{notification}/read/"): row(
         NOT_FOUND, (SIGNED_OUT, SIGN_IN), (("department_clerk",), REDIRECT)
     ),
