@@ -394,7 +394,7 @@ def _raw_sums(
     figures: tuple[str, ...] = FIGURES,
     *,
     reports: bool = False,
-    labels: str | None = None,
+    labels: tuple[str, str | None] | None = None,
 ) -> RawSums:
     """The raw sums per group: the usable months from a roll-up, with which months those are and
     the reports when asked, in one statement (`received_sql.fresh_sums`); the other days from
@@ -450,11 +450,11 @@ def _grouped(
     keys: tuple[str, ...],
     *,
     reports: bool,
-    labels: str | None = None,
+    labels: tuple[str, str | None] | None = None,
 ) -> tuple[dict[tuple[Any, ...], Figures], list[received_sql.Label] | None]:
     """Figures per group of `keys`: where the roll-ups answer, from them; the rest from the rows;
     and the off-platform reports (none when `reports` is False). With `labels` (a kind of
-    organisation) the labels of those in scope, when the same statement could read them."""
+    organisation and the path they lie under) their labels, when the same statement read them."""
     read = _raw_sums(filters, today, keys, reports=reports, labels=labels)
     sums, counted = read.sums, read.reports
     figures = {
@@ -531,15 +531,17 @@ def communities_in(subdistrict: Organisation | None) -> QuerySet[Organisation]:
 def per_community(filters: Filters, today: dt.date) -> list[Row]:
     """Every community of the subdistrict (of the district without one), zeros included."""
     grouped, labels = _grouped(
-        filters, today, ("community",), reports=True, labels=OrganisationKinds.COMMUNITY
+        filters,
+        today,
+        ("community",),
+        reports=True,
+        labels=(
+            OrganisationKinds.COMMUNITY,
+            filters.subdistrict.path if filters.subdistrict else None,
+        ),
     )
     if labels is None:  # read from the rows: the labels apart
-        labels = [
-            received_sql.Label(pk, code, name, parent or "", path)
-            for pk, code, name, parent, path in communities_in(filters.subdistrict).values_list(
-                "pk", "code", "name", "parent__code", "path"
-            )
-        ]
+        labels = _labels_of(communities_in(filters.subdistrict))
     return [
         Row(label.code, label.name, grouped.get((label.pk,), ZERO), parent=label.parent)
         for label in labels
@@ -549,13 +551,27 @@ def per_community(filters: Filters, today: dt.date) -> list[Row]:
 def per_department(filters: Filters, today: dt.date) -> list[Row]:
     """Every department, and any other sender (the committee office), zeros included.
     Reports naming no department are left out of the rows (they are in the totals)."""
-    grouped = _by(filters, today, "department", reports=True)
-    senders = Organisation.objects.filter(
-        Q(kind=OrganisationKinds.DEPARTMENT) | Q(pk__in=[k for k in grouped if k is not None])
-    ).order_by("kind", "code")
+    grouped, labels = _grouped(
+        filters, today, ("department",), reports=True, labels=(OrganisationKinds.DEPARTMENT, None)
+    )
+    if labels is None:  # read from the rows: the labels apart
+        labels = _labels_of(Organisation.objects.filter(kind=OrganisationKinds.DEPARTMENT))
+    others = {group[0] for group in grouped} - {label.pk for label in labels} - {None}
+    if others:  # senders that are not departments (the committee office)
+        labels = labels + _labels_of(Organisation.objects.filter(pk__in=others))
     return [
-        Row(code, name, grouped.get(pk, ZERO))
-        for pk, code, name in senders.values_list("pk", "code", "name")
+        Row(label.code, label.name, grouped.get((label.pk,), ZERO))
+        for label in sorted(labels, key=lambda label: (label.kind, label.code))
+    ]
+
+
+def _labels_of(organisations: QuerySet[Organisation]) -> list[received_sql.Label]:
+    """The labels of `organisations` in path order, as `received_sql` reads them."""
+    return [
+        received_sql.Label(pk, kind, code, name, parent or "", path)
+        for pk, kind, code, name, parent, path in organisations.order_by("path").values_list(
+            "pk", "kind", "code", "name", "parent__code", "path"
+        )
     ]
 
 

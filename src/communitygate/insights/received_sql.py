@@ -131,13 +131,14 @@ class Label:
     """An organisation as a table row names it (a community: with its subdistrict's code)."""
 
     pk: int
+    kind: str
     code: str
     name: str
     parent: str
     path: str
 
 
-_NO_LABEL = ["NULL"] * 4  # a label's code, name, parent's code and path
+_NO_LABEL = ["NULL"] * 5  # a label's kind, code, name, parent's code and path
 
 
 def fresh_sums(
@@ -150,13 +151,13 @@ def fresh_sums(
     today: dt.date,
     after_end: dt.datetime,
     reports: tuple[dt.date, dt.date] | None = None,
-    labels: str | None = None,
+    labels: tuple[str, str | None] | None = None,
 ) -> FreshSums:
     """ONE statement: the usable months among `months`; the sums of the roll-up `rollup`
     ("community" or "area") over them, grouped by `keys` (named as the ORM readers name them:
     n_<figure>, hours_<frequency>, and n_tasks from the area roll-up); and, given `reports`
     (first and last day), the off-platform reports of those days per group; given `labels` (an
-    organisation kind), the labels of the organisations of that kind in the scope — parts of
+    organisation kind, and a path they lie under or None), the labels of those organisations — parts of
     one UNION ALL, told apart by their first column."""
     cte, params = _usable(months, today, after_end)
     select, where, joins, more = _rollup_parts(rollup, scope, keys)
@@ -187,7 +188,7 @@ def fresh_sums(
         more = more + report_params
     if labels is not None:
         assert keys, "labels name the groups of a key"
-        label_query, label_params = _label_parts(scope, labels)
+        label_query, label_params = _label_parts(*labels)
         key_columns = ["o.id", *no_keys[1:]]
         parts.append(
             f"SELECT 3, NULL, NULL, {_list(key_columns, no_sums, [no_count])}, {label_query}"
@@ -233,15 +234,15 @@ def _fresh_sums_of(
     return FreshSums(usable, groups, counted, labels)
 
 
-def _label_parts(scope: Scope, kind: str) -> tuple[str, list[Any]]:
-    """The label columns, FROM and WHERE of the organisations of `kind` in the scope."""
+def _label_parts(kind: str, under: str | None) -> tuple[str, list[Any]]:
+    """The label columns, FROM and WHERE of the organisations of `kind` (under the path `under`)."""
     organisation = _table(Organisation)
     where, params = ["o.kind = %s"], [kind]
-    if scope.subdistrict_path is not None:
+    if under is not None:
         where.append("o.path LIKE %s ESCAPE '\\'")
-        params.append(_prefix(scope.subdistrict_path))
+        params.append(_prefix(under))
     return (
-        f"o.code, o.name, coalesce(p.code, ''), o.path FROM {organisation} o"
+        f"o.kind, o.code, o.name, coalesce(p.code, ''), o.path FROM {organisation} o"
         f" LEFT JOIN {organisation} p ON p.id = o.parent_id WHERE {' AND '.join(where)}",
         params,
     )

@@ -403,11 +403,11 @@ def test_query_counts_do_not_grow_with_the_data(
         "by_month": 2,
         "per_subdistrict": 3,
         "per_community": 2,
-        "per_department": 3,
+        "per_department": 2,
         "per_domain": 2,
         "per_class": 2,
         "ranking": 5,
-        "departments_by_unadmitted": 3,
+        "departments_by_unadmitted": 2,
         "trend": 7,
     }
 

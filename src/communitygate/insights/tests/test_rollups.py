@@ -215,17 +215,17 @@ def test_dispatch_steps_mark_their_task_and_the_queue_refreshes(
 
 
 # Each reader: where to read, the roll-up's sums and the reports in one statement (with the
-# communities' labels for their table); the labels of the other tables.
+# labels of the community and department tables); the labels of the subdistrict table.
 ROLLUP_COUNTS = {
     "totals": 1,
     "by_month": 1,
     "per_subdistrict": 2,
     "per_community": 1,
-    "per_department": 2,
+    "per_department": 1,
     "per_domain": 1,
     "per_class": 1,
     "ranking": 4,  # the communities, the catalog's two, the community roll-up
-    "departments_by_unadmitted": 2,
+    "departments_by_unadmitted": 1,
     # the communities, the catalog's two, per (month, department) where to read and the roll-up
     # in one statement, per (month, community) the roll-up's rows, the senders; and for each of
     # the two the rows of the months before the first task, which are not built (the rows hold
