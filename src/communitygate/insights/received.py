@@ -779,17 +779,24 @@ def trend(months: int, today: dt.date) -> list[TrendRow]:
             | Q(pk__in={d for counts in by_department.values() for d in counts})
         )
     }
-    return [
-        _trend_month(
-            month,
-            communities,
-            {c.pk: by_community.get((month, c.pk), {}) for c in communities},
-            _standing_and_capacity(communities, loads, per_staff, month, today),
-            by_department.get(month, {}),
-            senders,
+    # a month's catalog load and capacity depend only on its number of days: a few to compute
+    by_days: dict[int, dict[int, tuple[Decimal, Decimal]]] = {}
+    rows = []
+    for month in months_of(period):
+        days = (min(_next_month(month) - dt.timedelta(days=1), today) - month).days + 1
+        if days not in by_days:
+            by_days[days] = _standing_and_capacity(communities, loads, per_staff, days)
+        rows.append(
+            _trend_month(
+                month,
+                communities,
+                {c.pk: by_community.get((month, c.pk), {}) for c in communities},
+                by_days[days],
+                by_department.get(month, {}),
+                senders,
+            )
         )
-        for month in months_of(period)
-    ]
+    return rows
 
 
 def _community_months(
@@ -820,12 +827,10 @@ def _standing_and_capacity(
     communities: list[Organisation],
     loads: Mapping[int, Any],
     per_staff: Decimal,
-    month: dt.date,
-    today: dt.date,
+    days: int,
 ) -> dict[int, tuple[Decimal, Decimal]]:
-    """Each community's catalog load and capacity for the month's days (as `_load_row`)."""
-    end = min(_next_month(month) - dt.timedelta(days=1), today)
-    share = _share_of_year((end - month).days + 1)
+    """Each community's catalog load and capacity for a month of `days` days (as `_load_row`)."""
+    share = _share_of_year(days)
     return {
         c.pk: (
             (loads.get(c.pk, NO_LOAD).hours * share).quantize(ONE_DECIMAL),
