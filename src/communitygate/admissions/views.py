@@ -46,13 +46,13 @@ from communitygate.admissions.printing import application_form_pdf
 from communitygate.admissions.selectors import (
     application_ballots,
     application_burden,
-    application_tally,
+    application_standing,
     consultation_is_open,
     public_decision_get,
     public_decisions,
     round_get,
     round_list,
-    tallies_for,
+    standings_for,
 )
 from communitygate.admissions.services import (
     NotConsulted,
@@ -118,7 +118,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "admissions/application_list.html",
         {
             "applications": applications,
-            "tallies": tallies_for(applications),
+            "standings": standings_for(applications),
             "can_file": bool(_applicant_choices(request)),
             "is_office": is_office_staff(request.user),
         },
@@ -188,7 +188,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     steps = APPLICATION.actions_for(user, application)
     return {
         "application": application,
-        "tally": application_tally(application),
+        "standing": application_standing(application),
         "burden": application_burden(application),
         "ballots": application_ballots(application),
         "attachments": attachments_of(application),
@@ -222,7 +222,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 @login_required
 def application_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(request.user, application_id)
-    content = application_form_pdf(application, application_tally(application))
+    content = application_form_pdf(application, application_standing(application))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
     return response
@@ -312,7 +312,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     applications = list(
         applications_visible_to(request.user)
         .filter(review_round=review_round)
-        .select_related("applicant")
+        .select_related("applicant", "review_round")
         .order_by("number")
     )
     return render(
@@ -321,7 +321,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         {
             "round": review_round,
             "applications": applications,
-            "tallies": tallies_for(applications),
+            "standings": standings_for(applications),
             "steps": REVIEW_ROUND.actions_for(request.user, review_round),
             "open_form": OpenConsultationForm(),
         },
@@ -358,7 +358,7 @@ def decisions_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "admissions/decisions.html",
-        {"applications": applications, "tallies": tallies_for(applications)},
+        {"applications": applications, "standings": standings_for(applications)},
     )
 
 
@@ -369,7 +369,7 @@ def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "admissions/decision_detail.html",
-        {"application": application, "tally": application_tally(application)},
+        {"application": application, "standing": application_standing(application)},
     )
 
 
