@@ -243,7 +243,7 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
-def _field(object_type: str, name: str) -> models.Field | None:  # type: ignore[type-arg]
+def _field(object_type: str, name: str) -> models.Field | None:
     model = _model(object_type)
     if model is None:
         return None
