@@ -55,6 +55,9 @@ def test_an_open_consultation_says_so_with_the_rate_the_threshold_and_the_days_l
     assert "目前同意率 20%（门槛 60%）" in text
     assert f"剩 {days} 个工作日" in text
     assert "未通过" not in text and "已通过" not in text
+    answer = signed_in(world.user("office_officer")).get(f"/api/v1/applications/{application.pk}")
+    assert answer.json()["consultation"] == "open"
+    assert answer.json()["workdays_left"] == days
     # The lists say the same: the round's page and the applications' list.
     round_page = signed_in(world.user("office_officer")).get(
         f"/admissions/rounds/{application.review_round_id}/"

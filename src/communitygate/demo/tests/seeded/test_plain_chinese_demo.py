@@ -1,6 +1,6 @@
 """Plain Chinese (issue 13): no page a person reads in Chinese shows a code, an enum value or an
 event name as it is stored. One person of each kind of organisation (and a visitor) crawls the
-seeded demo from the entry pages (every internal link followed, at most two pages per route),
+seeded demo from the entry pages (every internal link followed, one page per route),
 each page's visible text is taken (no tags, scripts or attributes), and every Latin token in it
 is compared with every stored value of the project's choices, every gate reason code and every
 audit event name. Tokens, not substrings: "other" inside a sentence of English would not
@@ -48,7 +48,7 @@ ENTRY_PAGES = [
 SKIPPED = re.compile(
     r"^/(api|admin|static|media|i18n|accounts/logout)/|export|download|\.(xlsx|pdf|csv|ics|json)$"
 )
-PER_ROUTE = 2
+PER_ROUTE = 1
 
 
 def _choice_classes(root: type[models.Choices]) -> list[type[models.Choices]]:
