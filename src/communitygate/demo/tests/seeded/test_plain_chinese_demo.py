@@ -161,6 +161,14 @@ def test_the_value_list_holds_every_kind_of_code() -> None:
     values = stored_values()
     # A gate reason, a state, a vote, an event, a domain.
     assert {"not_in_catalog", "retired", "abstain", "matter.receive", "civil_affairs"} <= values
+    # The scan finds them as words on a page, not inside other words or people's names.
+    text = "原因（not_in_catalog） 状态 active → retired 操作 matter.receive · office · inactive"
+    assert raw_tokens(text, values, allowed={"office"}) == {
+        "not_in_catalog",
+        "active",
+        "retired",
+        "matter.receive",
+    }
 
 
 @pytest.mark.parametrize("username", ROLES)
