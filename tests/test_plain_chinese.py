@@ -10,7 +10,14 @@ from django.utils import translation
 from communitygate.admissions.models import ApplicationStatuses, Votes
 from communitygate.audit.labels import field_label, in_language, value_label
 from communitygate.catalog.labels import CLASS_ZH, DOMAIN_ZH, FREQUENCY_ZH
-from communitygate.catalog.models import Domains, Frequencies, ItemClasses
+from communitygate.catalog.models import (
+    CatalogItem,
+    Domains,
+    Frequencies,
+    ItemClasses,
+    ItemStatuses,
+)
+from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.bilingual import chinese_label
 from communitygate.disputes.models import DisputeKinds, PartyRoles
 from communitygate.funding.models import PaymentStates
@@ -70,3 +77,11 @@ def test_a_text_recorded_in_both_languages_is_shown_in_the_readers() -> None:
         assert in_language("a / b") == "a / b"
     with translation.override("en"):
         assert in_language(recorded) == "The resident is not satisfied"
+
+
+def test_a_refused_step_names_the_state_by_its_label() -> None:
+    item = CatalogItem(code="T-001", status=ItemStatuses.RETIRED)
+    refused = CATALOG_ITEM.refusal(item, ItemStatuses.RETIRED, "suspend")
+    assert refused.message_zh == "事项 T-001 当前状态为“已退出”，不能执行这一步。"
+    assert refused.message_en == "Item T-001 is 'Retired'; 'suspend' is not possible from there."
+    assert (refused.current, refused.action) == ("retired", "suspend")

@@ -98,7 +98,8 @@ def test_an_urgent_approval_needed_no_consultation(world: World) -> None:
     text = tally_block(world, urgent)
     assert "无需征询" in text
     assert "征询 0" not in text and "未通过" not in text
-    rows = dict(form_rows(Application.objects.get(pk=urgent.pk), application_standing(urgent)))
+    approved = Application.objects.get(pk=urgent.pk)
+    rows = dict(form_rows(approved, application_standing(approved)))
     assert "无需征询" in rows["街道、社区征询结果"]
     assert "0 个单位" not in rows["街道、社区征询结果"]
 
