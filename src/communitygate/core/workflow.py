@@ -64,8 +64,8 @@ def in_plain_words(
     """The refusal as a person reads it (issue 13): the state by its label, not its stored
     value, and no step name in the Chinese message (the person has just clicked the step)."""
     zh, en = refused.message_zh, refused.message_en
-    if state_labels is not None and getattr(refused, "current", ""):
-        state = getattr(refused, "current", "")
+    state = str(getattr(refused, "current", None) or "")
+    if state_labels is not None and state:
         zh = zh.replace(f"“{state}”", f"“{state_labels[0]}”")
         en = en.replace(f"'{state}'", f"'{state_labels[1]}'")
     zh = zh.replace(f"不能执行“{action}”", "不能执行这一步")
