@@ -7,14 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from communitygate.admissions.forecast import AddedRequirement, Forecast, hours_text
 from communitygate.admissions.models import Application, ReviewRound
 from communitygate.admissions.permissions import access_application, voting_bodies_of
 from communitygate.admissions.selectors import (
     application_burden,
-    application_tally,
+    application_standing,
     round_get,
     round_list,
 )
@@ -176,11 +176,22 @@ class ApplicationOut(Schema):
     pass_rate: Decimal
     threshold: Decimal
     passed: bool
+    consultation: str = Field(
+        description="Where the consultation stands: not_consulted, open, closed or urgent "
+        "(approved at once, no consultation needed); `passed` is a verdict only when closed."
+    )
+    consultation_summary: str = Field(
+        description="The standing in one sentence, in the request's language, as the page says it."
+    )
+    workdays_left: int | None = Field(
+        description="While voting is open: working days to the deadline, both included."
+    )
     forecast: ForecastOut
 
 
 def application_out(application: Application) -> ApplicationOut:
-    tally = application_tally(application)
+    standing = application_standing(application)
+    tally = standing.tally
     burden = application_burden(application)
     return ApplicationOut(
         id=application.pk,
@@ -216,6 +227,9 @@ def application_out(application: Application) -> ApplicationOut:
         pass_rate=tally.pass_rate,
         threshold=tally.threshold,
         passed=tally.passed,
+        consultation=standing.phase,
+        consultation_summary=standing.summary(),
+        workdays_left=standing.workdays_left,
         forecast=forecast_out(burden.forecast),
     )
 

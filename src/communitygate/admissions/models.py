@@ -11,6 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communitygate.catalog.models import (
     CatalogItem,
@@ -193,9 +194,10 @@ class Application(models.Model):
 
 
 class Votes(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    REJECT = "reject", _("Reject")
-    ABSTAIN = "abstain", _("Abstain")
+    # 同意 / 不同意 / 弃权 wherever a vote is shown (the office's "Reject" is 不予准入).
+    APPROVE = "approve", pgettext_lazy("vote", "Approve")
+    REJECT = "reject", pgettext_lazy("vote", "Reject")
+    ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
 
 
 class Ballot(models.Model):

@@ -11,26 +11,15 @@ from communitygate.admissions.forecast import (
     Forecast,
     hours_text,
 )
-from communitygate.admissions.models import Application
+from communitygate.admissions.models import Application, ApplicationStatuses
 from communitygate.admissions.selectors import application_burden
-from communitygate.admissions.tally import Tally
+from communitygate.admissions.tally import Standing
 from communitygate.catalog.labels import CLASS_ZH, DOMAIN_ZH, FREQUENCY_ZH
 from communitygate.catalog.models import Ledger, Plaque
+from communitygate.core.bilingual import chinese_label, in_chinese
 from communitygate.core.pdf import FONT_FAMILY, ChineseDocument, chinese_date, yuan_text
 
 LABEL_WIDTH = 46
-STATUS_ZH = {
-    "draft": "草稿",
-    "submitted": "已提交，待批次审议",
-    "consulting": "征询中",
-    "in_review": "办公室审核中",
-    "at_committee": "已提交委员会",
-    "returned": "退回修改",
-    "approved": "批准准入",
-    "rejected": "不予准入",
-    "redirected": "转为政府购买服务",
-    "withdrawn": "已撤回",
-}
 
 
 def _records_text(records: list[Ledger] | list[Plaque], new_names: list[str]) -> str:
@@ -78,7 +67,7 @@ def _added_text(added: tuple[AddedRequirement, ...]) -> str:
     return "、".join(f"{a.requirement.name}（{a.communities} 个社区新增）" for a in added) or "无"
 
 
-def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
+def form_rows(application: Application, standing: Standing) -> list[tuple[str, str]]:
     """The form's rows, label and value, in the order of the paper form."""
     burden = application_burden(application)
     scope = "全区所有社区" if burden.targets is None else "、".join(c.name for c in burden.targets)
@@ -125,19 +114,17 @@ def form_rows(application: Application, tally: Tally) -> list[tuple[str, str]]:
         ("支持与培训", application.support_offered or "无"),
         (
             "街道、社区征询结果",
-            f"征询 {tally.consulted} 个单位：同意 {tally.approve}，不同意 {tally.reject}，"
-            f"弃权 {tally.abstain}，未表态 {tally.not_voted}；同意率 {tally.pass_rate:.2%}"
-            f"（门槛 {tally.threshold:.0%}，{'已达到' if tally.passed else '未达到'}）",
+            in_chinese(standing.summary),
         ),
         ("委员会办公室审核意见", application.office_opinion or "—"),
-        ("审批结果", STATUS_ZH.get(application.status, application.status)),
+        ("审批结果", chinese_label(ApplicationStatuses, application.status)),
         ("决定理由", application.decision_reason or "—"),
         ("纳入目录编号", application.catalog_item.code if application.catalog_item else "—"),
     ]
     return rows
 
 
-def application_form_pdf(application: Application, tally: Tally) -> bytes:
+def application_form_pdf(application: Application, standing: Standing) -> bytes:
     pdf = ChineseDocument(title=f"申请社区办理事项审批表 {application.number}")
     pdf.add_page()
     pdf.set_font(FONT_FAMILY, size=18)
@@ -148,7 +135,7 @@ def application_form_pdf(application: Application, tally: Tally) -> bytes:
     with pdf.table(
         col_widths=(LABEL_WIDTH, 190 - LABEL_WIDTH), first_row_as_headings=False, line_height=6.5
     ) as table:
-        for label, value in form_rows(application, tally):
+        for label, value in form_rows(application, standing):
             row = table.row()
             row.cell(label)
             row.cell(value or "—")

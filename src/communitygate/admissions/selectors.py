@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from communitygate.admissions.forecast import (
     NO_LOAD,
@@ -23,10 +24,18 @@ from communitygate.admissions.models import (
     ReviewRound,
     RoundStatuses,
 )
-from communitygate.admissions.tally import Tally, tally_votes
+from communitygate.admissions.tally import (
+    CLOSED,
+    NOT_CONSULTED,
+    OPEN,
+    URGENT,
+    Standing,
+    Tally,
+    tally_votes,
+)
 from communitygate.catalog.models import CatalogEdition, EditionEntry, Ledger, Plaque
 from communitygate.catalog.selectors import IN_FORCE
-from communitygate.core import clock
+from communitygate.core import clock, workdays
 from communitygate.core.errors import NotFound
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.selectors import active_communities, community_staff, staff_hours_per_year
@@ -133,6 +142,53 @@ def tallies_for(applications: list[Application]) -> dict[int, Tally]:
         )
         tallies[row["application_id"]] = tally_votes(votes, threshold)
     return tallies
+
+
+def _phase(application: Application, tally: Tally, now: dt.datetime) -> str:
+    if tally.consulted == 0:
+        urgent_approved = application.urgent and application.status == ApplicationStatuses.APPROVED
+        return URGENT if urgent_approved else NOT_CONSULTED
+    if application.status == ApplicationStatuses.CONSULTING and consultation_is_open(
+        application.review_round, now
+    ):
+        return OPEN
+    return CLOSED
+
+
+def standings_for(
+    applications: list[Application], tallies: dict[int, Tally] | None = None
+) -> dict[int, Standing]:
+    """Where each application's consultation stands (tally.Standing): its tally, whether voting
+    is open and how many working days are left, in a fixed number of queries (the applications'
+    review rounds should be selected with them)."""
+    tallies = tallies if tallies is not None else tallies_for(applications)
+    now = clock.now()
+    today = timezone.localdate(now)
+    phases = {a.pk: _phase(a, tallies[a.pk], now) for a in applications}
+    deadlines = {
+        a.pk: a.review_round.consultation_deadline
+        for a in applications
+        if phases[a.pk] == OPEN and a.review_round is not None
+    }
+    left = workdays.workdays_between_each(
+        today, [timezone.localdate(d) for d in deadlines.values() if d is not None]
+    )
+    standings = {}
+    for application in applications:
+        deadline = deadlines.get(application.pk)
+        standings[application.pk] = Standing(
+            tally=tallies[application.pk],
+            phase=phases[application.pk],
+            deadline=deadline,
+            workdays_left=left.get(timezone.localdate(deadline)) if deadline else None,
+        )
+    return standings
+
+
+def application_standing(application: Application) -> Standing:
+    return standings_for([application], {application.pk: application_tally(application)})[
+        application.pk
+    ]
 
 
 def round_list() -> QuerySet[ReviewRound]:

@@ -47,14 +47,14 @@ from communitygate.admissions.selectors import (
     ApplicationFilters,
     application_ballots,
     application_burden,
-    application_tally,
+    application_standing,
     applications_filtered,
     consultation_is_open,
     public_decision_get,
     public_decisions,
     round_get,
     round_list,
-    tallies_for,
+    standings_for,
 )
 from communitygate.admissions.services import (
     NotConsulted,
@@ -127,7 +127,7 @@ def application_list(request: HttpRequest) -> HttpResponse:
         "admissions/application_list.html",
         {
             "applications": applications,
-            "tallies": tallies_for(applications),
+            "standings": standings_for(applications),
             "can_file": bool(_applicant_choices(request)),
             "is_office": is_office_staff(request.user),
             "filtered": filters != ApplicationFilters(),
@@ -199,7 +199,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     steps = APPLICATION.actions_for(user, application)
     return {
         "application": application,
-        "tally": application_tally(application),
+        "standing": application_standing(application),
         "burden": application_burden(application),
         "ballots": application_ballots(application),
         "attachments": attachments_of(application),
@@ -233,7 +233,7 @@ def application_detail(request: HttpRequest, application_id: int) -> HttpRespons
 @login_required
 def application_pdf(request: HttpRequest, application_id: int) -> HttpResponse:
     application = access_application(request.user, application_id)
-    content = application_form_pdf(application, application_tally(application))
+    content = application_form_pdf(application, application_standing(application))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{application.number}.pdf"'
     return response
@@ -323,7 +323,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     applications = list(
         applications_visible_to(request.user)
         .filter(review_round=review_round)
-        .select_related("applicant")
+        .select_related("applicant", "review_round")
         .order_by("number")
     )
     return render(
@@ -332,7 +332,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
         {
             "round": review_round,
             "applications": applications,
-            "tallies": tallies_for(applications),
+            "standings": standings_for(applications),
             "steps": REVIEW_ROUND.actions_for(request.user, review_round),
             "open_form": OpenConsultationForm(),
         },
@@ -369,7 +369,7 @@ def decisions_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "admissions/decisions.html",
-        {"applications": applications, "tallies": tallies_for(applications)},
+        {"applications": applications, "standings": standings_for(applications)},
     )
 
 
@@ -380,7 +380,7 @@ def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "admissions/decision_detail.html",
-        {"application": application, "tally": application_tally(application)},
+        {"application": application, "standing": application_standing(application)},
     )
 
 

@@ -6,8 +6,13 @@ translation in the catalog. An object type is named by its model's verbose name;
 subject (not a row) by SUBJECT_LABELS. Anything unknown is shown as recorded, never hidden.
 """
 
+import re
+
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 ACTION_LABELS: dict[str, Promise] = {
@@ -159,6 +164,52 @@ SUBJECT_LABELS: dict[str, Promise] = {
     "scale.city": _("City-scale data"),
 }
 
+# What a service records besides a model's own fields (a matter's phone is stored encrypted, a
+# task's assignments are counted): the same name means the same thing whatever the object.
+RECORDED_FIELD_LABELS: dict[str, Promise] = {
+    "amount": _("Amount"),
+    "from": _("From"),
+    "to": _("To"),
+    "item": _("Item"),
+    "items": _("Items"),
+    "deadline": _("Deadline"),
+    "name": _("Name"),
+    "department_name": _("Department"),
+    "assignment": _("Assignment"),
+    "assignments": _("Assignments"),
+    "community": _("Community"),
+    "task": _("Task"),
+    "deliverables": _("Deliverables"),
+    "files": _("Files"),
+    "evidence": _("Evidence"),
+    "contract_state": _("Contract state"),
+    "held_on": _("Held on"),
+    "mediators": _("Mediators"),
+    "parties": _("Parties"),
+    "session": _("Session"),
+    "answer_length": _("Answer length"),
+    "phone": _("Phone"),
+    "photos": _("Photos"),
+    "ledgers": _("Ledgers"),
+    "plaques": _("Plaques"),
+    "child": _("Child"),
+    "guardian": _("Guardian"),
+    "guardian_phone": _("Guardian's phone"),
+    "online": _("Online"),
+    "promoted": _("Promoted"),
+    "starts_at": _("Starts at"),
+    "topic": _("Topic"),
+    "enrolled": _("Enrolled"),
+    "present": _("Present"),
+    "rows": _("Rows"),
+    "buildings_created": _("Buildings created"),
+    "units_created": _("Units created"),
+    "rooms_created": _("Rooms created"),
+    "result": _("Result"),
+    "events": _("Events"),
+    "broken_at": _("Broken at event"),
+}
+
 # audit.selectors.ChainBreak.reason, as a person reads it.
 BREAK_REASONS: dict[str, Promise] = {
     "previous-hash link does not match": _("its link to the event before it does not match"),
@@ -183,6 +234,85 @@ def object_type_label(object_type: str) -> str:
     except (LookupError, ValueError):
         return object_type
     return str(model._meta.verbose_name)
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(object_type: str, name: str) -> models.Field | None:
+    model = _model(object_type)
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def field_label(object_type: str, name: str) -> str:
+    """A recorded field of an object ("status" of a catalog item is 状态): the model field's
+    verbose name, or the name as recorded."""
+    field = _field(object_type, name)
+    if field is not None:
+        return str(field.verbose_name)
+    recorded = RECORDED_FIELD_LABELS.get(name)
+    return str(recorded) if recorded is not None else name
+
+
+def named_by_code(object_type: str, name: str) -> type[models.Model] | None:
+    """The model a recorded field points to when the record keeps its code (a matter's
+    category "repair", a community "370203031001") and the model has a name to show instead."""
+    field = _field(object_type, name)
+    related = field.related_model if field is not None and field.is_relation else None
+    if not isinstance(related, type):
+        return None
+    names = {f.name for f in related._meta.concrete_fields}
+    return related if {"code", "name"} <= names else None
+
+
+def value_label(object_type: str, name: str, value: object) -> str:
+    """A recorded value as a person reads it: a choice's label ("retired" is 已退出), yes or
+    no for a flag, anything else as recorded."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list | tuple):
+        return "、".join(value_label(object_type, name, one) for one in value) or "—"
+    if value is None or value == "":
+        return "—"
+    field = _field(object_type, name)
+    if field is not None and field.choices:
+        label = dict(field.flatchoices).get(value)
+        if label is not None:
+            return str(label)
+    return str(value)
+
+
+def state_label(model: type[models.Model], field: str, value: str) -> str:
+    """The label of a state of `model` (a workflow's states, a history's before and after)."""
+    return value_label(model._meta.label_lower, field, value)
+
+
+def step_label(workflow_name: str, action: str) -> str:
+    """A workflow's step (`matter` + `receive`) as its audit event is labelled."""
+    return action_label(f"{workflow_name}.{action}")
+
+
+# The system writes a few reasons in both languages ("居民不满意 / The resident is not satisfied").
+_BILINGUAL = re.compile(r"^(?P<zh>[^/]*[\u4e00-\u9fff][^/]*?) / (?P<en>[A-Za-z][^\u4e00-\u9fff]*)$")
+
+
+def in_language(text: str) -> str:
+    """A text the system recorded as "中文 / English", in the active language; any other text as
+    it is."""
+    found = _BILINGUAL.match(text or "")
+    if found is None:
+        return text
+    return found["en"] if (get_language() or "").startswith("en") else found["zh"]
 
 
 def break_reason_label(reason: str) -> str:

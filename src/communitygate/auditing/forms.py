@@ -22,7 +22,12 @@ from communitygate.orgs.models import Organisation, OrganisationKinds
 
 
 def kind_choices() -> list[tuple[str, object]]:
-    return [("", _("Every kind")), *((k.code, f"{k.label_zh} {k.label_en}") for k in KINDS)]
+    """Each kind in the active language (the form is built per request)."""
+    english = (translation.get_language() or "").startswith("en")
+    return [
+        ("", _("Every kind")),
+        *((k.code, k.label_en if english else k.label_zh) for k in KINDS),
+    ]
 
 
 class AnomalyFilterForm(forms.Form):

@@ -3,6 +3,7 @@ two texts): `in_chinese_and_english(text)` renders `text()` once under each lang
 
 from collections.abc import Callable
 
+from django.db.models import Choices
 from django.utils import translation
 
 
@@ -13,3 +14,19 @@ def in_chinese_and_english(text: Callable[[], str]) -> tuple[str, str]:
     with translation.override("en"):
         english = text()
     return chinese, english
+
+
+def chinese_label(choices: type[Choices], value: str) -> str:
+    """A stored choice's label as a Chinese page shows it, for a printed form or an export in
+    Chinese whatever the request's language: the file says what the screen says. A value the
+    choices do not know is returned as it is."""
+    if value not in choices.values:
+        return value
+    with translation.override("zh-hans"):
+        return str(choices(value).label)
+
+
+def in_chinese(text: Callable[[], str]) -> str:
+    """`text()` in Chinese (a printed form's wording, whatever the request's language)."""
+    with translation.override("zh-hans"):
+        return text()

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 
+from communitygate.core.bilingual import in_chinese_and_english
 from communitygate.core.errors import PermissionDenied, RuleBroken
 
 # The actor of a step: a user (AnyUser), or a stand-in for someone who is not signed in (the
@@ -54,6 +56,21 @@ class TransitionNotAllowed(RuleBroken):
         )
         self.current = state
         self.action = action
+
+
+def in_plain_words(
+    refused: TransitionNotAllowed, state_labels: tuple[str, str] | None, action: str
+) -> TransitionNotAllowed:
+    """The refusal as a person reads it (issue 13): the state by its label, not its stored
+    value, and no step name in the Chinese message (the person has just clicked the step)."""
+    zh, en = refused.message_zh, refused.message_en
+    state = str(getattr(refused, "current", None) or "")
+    if state_labels is not None and state:
+        zh = zh.replace(f"“{state}”", f"“{state_labels[0]}”")
+        en = en.replace(f"'{state}'", f"'{state_labels[1]}'")
+    zh = zh.replace(f"不能执行“{action}”", "不能执行这一步")
+    RuleBroken.__init__(refused, zh, en)
+    return refused
 
 
 class ActorNotAllowed(PermissionDenied):
@@ -161,7 +178,22 @@ class Workflow:
     def refusal(self, subject: Subject, state: str, action: str) -> TransitionNotAllowed:
         name = self.label(subject) if self.label else ""
         refusal_class = self.refusals.get(action, self.refusal_class)
-        return refusal_class(state, action, what_zh=self.noun_zh, what_en=self.noun_en, name=name)
+        refused = refusal_class(
+            state, action, what_zh=self.noun_zh, what_en=self.noun_en, name=name
+        )
+        return in_plain_words(refused, self._state_labels(subject, state), action)
+
+    def _state_labels(self, subject: Subject, state: str) -> tuple[str, str] | None:
+        """The state's label in Chinese and English, from the model field's choices."""
+        meta = getattr(subject, "_meta", None)
+        if meta is None:
+            return None
+        try:
+            choices = dict(meta.get_field(self.field).flatchoices)
+        except FieldDoesNotExist:
+            return None
+        label = choices.get(state)
+        return None if label is None else in_chinese_and_english(lambda: str(label))
 
     # Questions about a person and an object ---------------------------------------------------
 

@@ -13,12 +13,26 @@ OPEN_STATES = (AssignmentStates.RECEIVED, AssignmentStates.ACCEPTED, AssignmentS
 DUE_SOON_WORKDAYS = 3
 
 
+# What a community owes (issue 13): only an admitted task binds it. An unadmitted task may be
+# refused and has no duty attached, so it is never "due soon" or "overdue" for the community; its
+# due date is the sending department's problem. Every count of a community's overdue work asks
+# this one condition.
+def owed_by_community(today: dt.date) -> Q:
+    """The assignments a community is late with: admitted, still open, past their due date."""
+    return Q(admitted=True, state__in=OPEN_STATES, due_on__lt=today)
+
+
 @dataclass(frozen=True)
 class InboxRow:
     assignment: Assignment
     workdays_left: int | None  # None when the calendar does not know the period yet
     due_soon: bool
     overdue: bool
+
+    @property
+    def binding(self) -> bool:
+        """Whether the due date binds the community (an admitted task)."""
+        return self.assignment.admitted
 
 
 def inbox(community_ids: list[int], today: dt.date) -> list[InboxRow]:
@@ -34,13 +48,13 @@ def inbox(community_ids: list[int], today: dt.date) -> list[InboxRow]:
     rows = []
     for assignment in assignments:
         left = _workdays_left(today, assignment.due_on, counted)
-        is_open = assignment.state in OPEN_STATES
+        owed = assignment.admitted and assignment.state in OPEN_STATES
         rows.append(
             InboxRow(
                 assignment=assignment,
                 workdays_left=left,
-                due_soon=is_open and left is not None and 0 <= left <= DUE_SOON_WORKDAYS,
-                overdue=is_open and assignment.due_on < today,
+                due_soon=owed and left is not None and 0 <= left <= DUE_SOON_WORKDAYS,
+                overdue=owed and assignment.due_on < today,
             )
         )
     return rows

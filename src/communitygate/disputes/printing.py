@@ -9,23 +9,10 @@ carry them). Then the facts, the terms agreed, the mediation sessions, the date 
 line for every party, the mediators and the committee's seal.
 """
 
+from communitygate.core.bilingual import chinese_label
 from communitygate.core.pdf import FONT_FAMILY, ChineseDocument, chinese_date
-from communitygate.disputes.models import Dispute, DisputeOutcomes, PartyRoles
+from communitygate.disputes.models import Dispute, DisputeKinds, DisputeOutcomes, PartyRoles
 
-ROLE_ZH: dict[str, str] = {
-    PartyRoles.APPLICANT: "申请人",
-    PartyRoles.RESPONDENT: "被申请人",
-    PartyRoles.OTHER: "其他当事人",
-}
-KIND_ZH: dict[str, str] = {
-    "neighbour": "邻里纠纷",
-    "family": "婚姻家庭纠纷",
-    "property": "物业纠纷",
-    "tenancy": "房屋租赁纠纷",
-    "labour": "劳动报酬纠纷",
-    "debt": "债务纠纷",
-    "other": "其他纠纷",
-}
 LINE = 7
 
 
@@ -58,11 +45,11 @@ def mediation_agreement_pdf(dispute: Dispute) -> bytes:
         pdf.multi_cell(0, LINE, f"{label}{text}", new_x="LMARGIN", new_y="NEXT")
 
     paragraph("调解组织：", f"{community.name}人民调解委员会")
-    paragraph("纠纷类型：", KIND_ZH.get(dispute.kind, dispute.kind))
+    paragraph("纠纷类型：", chinese_label(DisputeKinds, dispute.kind))
     pdf.ln(2)
     for party in parties:
         phone = f"，联系电话：{party.phone_masked}" if party.phone_masked else ""
-        paragraph(f"{ROLE_ZH.get(party.role, party.role)}：", f"{party.name}{phone}")
+        paragraph(f"{chinese_label(PartyRoles, party.role)}：", f"{party.name}{phone}")
     pdf.ln(2)
     paragraph("纠纷主要事实、争议事项：", "")
     paragraph("", dispute.facts or dispute.summary)
@@ -83,7 +70,7 @@ def mediation_agreement_pdf(dispute: Dispute) -> bytes:
     pdf.ln(6)
     for party in parties:
         paragraph(
-            f"{ROLE_ZH.get(party.role, party.role)}（签名）：",
+            f"{chinese_label(PartyRoles, party.role)}（签名）：",
             f"{party.name}　　＿＿＿＿＿＿＿＿　　日期：＿＿＿＿＿＿",
         )
         pdf.ln(2)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
+from communitygate.core.bilingual import chinese_label
 from communitygate.core.tabular import xlsx_bytes
 from communitygate.funding.models import Payment, PaymentStates
 from communitygate.funding.selectors import Balance, BalanceTotals, payment_item
@@ -30,12 +31,6 @@ PAYMENT_HEADERS = (
     "异议理由",
     "拨付单位答复",
 )
-STATE_ZH: dict[str, str] = {
-    PaymentStates.RECORDED: "待确认",
-    PaymentStates.CONFIRMED: "已确认到账",
-    PaymentStates.DISPUTED: "有异议",
-}
-
 BALANCE_HEADERS = (
     "事项编码",
     "出资部门",
@@ -69,7 +64,7 @@ def payment_row(payment: Payment) -> list[object]:
         payment.period_end,
         "是" if payment.beyond_share else "否",
         payment.note,
-        STATE_ZH.get(payment.state, payment.state),
+        chinese_label(PaymentStates, payment.state),
         payment.dispute_reason,
         payment.answer,
     ]

@@ -204,7 +204,7 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
     assert f'href="/decisions/{application.number}/"' in decisions
     decision = html(public.get(f"/decisions/{application.number}/"))
     assert "征询 4 个单位 · 同意 3 · 不同意 0 · 弃权 1 · 未表态 0" in decision
-    assert '<span data-testid="pass-rate">75%</span>' in decision
+    assert "同意率 75%（门槛 60%），已通过" in decision
     assert "已通过" in decision
     assert reason in decision
     assert "征询同意率75%，同意提交委员会" in decision
@@ -468,7 +468,8 @@ def test_the_printable_form_is_a_pdf_with_an_embedded_chinese_font(world: World)
     text = re.sub(r"[\s\x00]+", "", extracted)
     assert "申请社区办理事项审批表" in text
     assert application.item_name in text
-    assert "征询5个单位：同意1，不同意0，弃权0，未表态4；同意率20.00%" in text
+    # The form says what the page says (admissions.tally.Standing.summary), in Chinese.
+    assert "征询中：征询5个单位" in text and "目前同意率20%（门槛60%）" in text
 
 
 # The list pages' query counts -------------------------------------------------------------------

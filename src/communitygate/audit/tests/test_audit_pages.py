@@ -105,8 +105,9 @@ def test_the_auditor_reads_the_log_newest_first_in_chinese_and_beijing_time(
     assert "2026-11-21 15:30:00" not in text
     assert "发布全区通报" in text and "派发任务" in text and "修改关爱标签" in text
     assert "任务 12" in text and "组织机构" in text and "关爱标签 3" in text
+    # A model's field by its label; a field the object does not have, as recorded.
+    assert "名称: — → 入户调查" in text
     assert "state: approved → published" in text
-    assert "title: — → 入户调查" in text
     assert "按期发布" in text
     assert "no-store" in response["Cache-Control"]
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 
+from communitygate.audit.labels import value_label
 from communitygate.catalog.models import CatalogItem
 
 register = template.Library()
@@ -18,6 +19,12 @@ def item_field_label(field_name: str) -> str:
     except FieldDoesNotExist:
         return field_name
     return str(getattr(field, "verbose_name", field_name))
+
+
+@register.filter
+def item_value(value: object, field_name: str) -> str:
+    """A snapshot's value of an item field as a person reads it ("retired" → 已退出)."""
+    return value_label(CatalogItem._meta.label_lower, field_name, value)
 
 
 @register.filter

@@ -144,7 +144,7 @@ def test_the_refusal_names_the_object_in_both_languages() -> None:
         transitions=rows(["a"], "go", "b", ALICE),
     )
     refused = named.refusal(Thing("b"), "b", "go")
-    assert refused.message_zh == "事项 A-1 当前状态为“b”，不能执行“go”。"
+    assert refused.message_zh == "事项 A-1 当前状态为“b”，不能执行这一步。"
     assert refused.message_en == "Item A-1 is 'b'; 'go' is not possible from there."
     assert (refused.code, refused.status, refused.current, refused.action) == (
         "transition_not_allowed",

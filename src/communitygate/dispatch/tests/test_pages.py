@@ -16,6 +16,7 @@ from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock, workdays
 from communitygate.core.uploads import FileUpload
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
+from communitygate.dispatch.selectors import inbox, owed_by_community
 from communitygate.dispatch.services import (
     Targets,
     TaskRequest,
@@ -222,14 +223,45 @@ def test_the_inbox_shows_admitted_and_unadmitted_apart_with_reasons_and_working_
     # Monday 23 November: Tuesday 24 … Friday 4 December are 9 working days.
     assert re.search(r"\b9\b", part(row(admitted, admitted_table), "workdays-left"))
     assert "due-soon" not in row(admitted, admitted_table)
-    assert re.search(r"\b2\b", part(row(unadmitted, unadmitted_table), "workdays-left"))
-    assert "due-soon" in row(unadmitted, unadmitted_table)
+    # An unadmitted task binds the community to nothing: its date is shown as the department's,
+    # never counted down, due soon or overdue (issue 13).
+    assert 'data-testid="not-binding"' in row(unadmitted, unadmitted_table)
+    assert "workdays-left" not in row(unadmitted, unadmitted_table)
+    assert "due-soon" not in row(unadmitted, unadmitted_table)
     assert "overdue" in row(overdue, admitted_table)
     assert 'data-testid="refuse-form"' in row(unadmitted, unadmitted_table)
     assert 'data-testid="refuse-form"' not in admitted_table
 
     counts = part(page, "state-counts")
     assert re.search(r'data-state="received"><span class="count"><strong>3</strong>', counts)
+
+
+def test_an_unadmitted_task_past_its_date_is_never_overdue_for_the_community(
+    catalog: World,
+) -> None:
+    late_admitted = send(
+        catalog, "上报统计表", starts_on=dt.date(2026, 11, 10), due_on=dt.date(2026, 11, 20)
+    )
+    late_unadmitted = send(
+        catalog,
+        "创城迎检材料",
+        item=None,
+        starts_on=dt.date(2026, 11, 10),
+        due_on=dt.date(2026, 11, 20),
+    )
+    rows = {row.assignment.task_id: row for row in inbox([catalog.org("community").pk], TODAY)}
+    assert rows[late_admitted.pk].overdue is True
+    assert rows[late_unadmitted.pk].overdue is False
+    assert rows[late_unadmitted.pk].due_soon is False
+    owed = Assignment.objects.filter(owed_by_community(TODAY))
+    assert list(owed.values_list("task_id", flat=True)) == [late_admitted.pk]
+
+    page = html(signed_in(catalog.user("community_secretary")).get("/dispatch/inbox/"))
+    unadmitted_table = part(page, "unadmitted")
+    assert "创城迎检材料" in unadmitted_table
+    assert "overdue" not in unadmitted_table and "逾期" not in unadmitted_table
+    assert "部门设定的期限" in unadmitted_table
+    assert 'data-testid="overdue"' in part(page, "admitted")
 
 
 def test_the_inbox_says_when_the_calendar_does_not_know_the_due_date(catalog: World) -> None:

@@ -147,7 +147,7 @@ def test_the_export_holds_the_filtered_rows_with_numbers_and_dates(world: World)
     assert row[4] == COMMUNITY
     assert isinstance(row[6], int | float) and Decimal(str(row[6])) == Decimal("4000.00")
     assert isinstance(row[7], dt.datetime) and row[7].date() == dt.date(2026, 11, 20)
-    assert row[13] == "待确认"
+    assert row[13] == "已登记"
 
 
 def test_the_list_costs_the_same_queries_for_few_rows_as_for_many(

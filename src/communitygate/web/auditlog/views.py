@@ -3,9 +3,11 @@ actions and objects named in the active language and times in Beijing time; and 
 that verifies the whole chain (POST /audit/verify/), whose result is shown as a message."""
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import can_read_audit_log
-from communitygate.audit.labels import action_label, break_reason_label, object_type_label
+from communitygate.audit.labels import (
+    action_label,
+    break_reason_label,
+    field_label,
+    in_language,
+    named_by_code,
+    object_type_label,
+    value_label,
+)
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import AuditFilters, audit_events_filtered
 from communitygate.audit.services import audit_chain_verify
@@ -37,35 +47,68 @@ class EventRow:
     action_label: str
     object_label: str
     changes: list[Change]
+    reason: str
 
 
-def shown_value(value: object) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        return value
+def shown_value(value: object, object_type: str = "", field: str = "") -> str:
+    """A recorded value as a person reads it: a choice's label, yes or no, or as recorded."""
+    if value is None or value == "" or isinstance(value, bool | str):
+        return value_label(object_type, field, value)
     return json.dumps(value, ensure_ascii=False)
 
 
-def changes_of(changes: object) -> list[Change]:
-    """{field: [before, after]} as lines; anything else recorded is shown as it is."""
+Names = dict[tuple[type[Model], str], str]
+
+
+def names_of(events: list[AuditEvent]) -> Names:
+    """The names of the rows the events' changes keep by code (a matter's category, a
+    community), one query per kind of row on the page."""
+    wanted: dict[type[Model], set[str]] = defaultdict(set)
+    for event in events:
+        if not isinstance(event.changes, dict):
+            continue
+        for field, pair in event.changes.items():
+            model = named_by_code(event.object_type, field)
+            values = pair if isinstance(pair, list) else [pair]
+            if model is not None:
+                wanted[model].update(v for v in values if isinstance(v, str) and v)
+    names: Names = {}
+    for model, codes in wanted.items():
+        rows = model._default_manager.filter(code__in=codes).values_list("code", "name")
+        names.update(((model, code), name) for code, name in rows)
+    return names
+
+
+def changes_of(changes: object, object_type: str = "", names: Names | None = None) -> list[Change]:
+    """{field: [before, after]} as lines, fields, choices and coded rows named in the active
+    language; anything else recorded is shown as it is."""
     if not isinstance(changes, dict):
         return [Change("", "", shown_value(changes))] if changes else []
     lines = []
     for field, pair in changes.items():
+        label = field_label(object_type, field)
+        model = named_by_code(object_type, field)
+
+        def shown(value: object, field: str = field, model: type[Model] | None = model) -> str:
+            if model is not None and isinstance(value, str) and (model, value) in (names or {}):
+                return (names or {})[(model, value)]
+            return shown_value(value, object_type, field)
+
         if isinstance(pair, list) and len(pair) == 2:
-            lines.append(Change(field, shown_value(pair[0]), shown_value(pair[1])))
+            before, after = (shown(value) for value in pair)
+            lines.append(Change(label, before, after))
         else:
-            lines.append(Change(field, "", shown_value(pair)))
+            lines.append(Change(label, "", shown(pair)))
     return lines
 
 
-def event_row(event: AuditEvent) -> EventRow:
+def event_row(event: AuditEvent, names: Names | None = None) -> EventRow:
     return EventRow(
         event=event,
         action_label=action_label(event.action),
         object_label=object_type_label(event.object_type),
-        changes=changes_of(event.changes),
+        changes=changes_of(event.changes, event.object_type, names),
+        reason=in_language(event.reason),
     )
 
 
@@ -81,7 +124,9 @@ def event_list(request: HttpRequest) -> HttpResponse:
         events = audit_events_filtered(filters)
         count = events.count()
         window = page_window(request, count, PAGE_SIZE)
-        rows = [event_row(e) for e in events[window.offset : window.offset + PAGE_SIZE]]
+        shown = list(events[window.offset : window.offset + PAGE_SIZE])
+        names = names_of(shown)
+        rows = [event_row(e, names) for e in shown]
     query = request.GET.copy()
     query.pop("offset", None)
     return render(
