@@ -126,7 +126,7 @@ def tasks_with_assignments_in(tasks: QuerySet[Task], state: str) -> QuerySet[Tas
 def overdue_assignments(assignments: QuerySet[Assignment], today: dt.date) -> QuerySet[Assignment]:
     """`assignments` (scoped) admitted, still open and past their due date: the work late in
     the communities (unadmitted tasks are never overdue for a community)."""
-    return assignments.filter(admitted=True, state__in=OPEN_STATES, due_on__lt=today)
+    return assignments.filter(owed_by_community(today))
 
 
 def task_assignments(task: Task) -> QuerySet[Assignment]:

@@ -11,8 +11,9 @@ read in Asia/Shanghai; an off-platform report counts on the day it happened (`oc
 
 The figures count assignments (one per community a task reached):
 - received: every assignment; admitted / unadmitted: the gate's verdict;
-- refused: state refused; overdue: still open (received, accepted, returned) and past its due
-  date today (as the inbox says, `dispatch.selectors.OPEN_STATES`);
+- refused: state refused; overdue: admitted, still open (received, accepted, returned) and past
+  its due date today (as the inbox says, `dispatch.selectors.owed_by_community`: an unadmitted
+  task is never overdue for a community);
 - deliverables submitted: submitted or completed; confirmed: completed;
 - admitted hours: for each admitted assignment, its item's hours per occurrence (the item's
   estimated hours a community a year ÷ occurrences a year by frequency,
@@ -40,7 +41,7 @@ from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.periods import Period
 from communitygate.dispatch.models import Assignment, AssignmentStates, Task
 from communitygate.dispatch.permissions import tasks_visible_to
-from communitygate.dispatch.selectors import OPEN_STATES
+from communitygate.dispatch.selectors import owed_by_community
 from communitygate.insights import received_sql
 from communitygate.insights.models import (
     ReceivedCommunityMonth,
@@ -179,7 +180,7 @@ def figure_condition(figure: str, today: dt.date) -> Q:
         "admitted": Q(admitted=True),
         "unadmitted": Q(admitted=False),
         "refused": Q(state=AssignmentStates.REFUSED),
-        "overdue": Q(state__in=OPEN_STATES, due_on__lt=today),
+        "overdue": owed_by_community(today),
         "submitted": Q(state__in=[AssignmentStates.SUBMITTED, AssignmentStates.COMPLETED]),
         "confirmed": Q(state=AssignmentStates.COMPLETED),
     }

@@ -233,7 +233,7 @@ def counted(
         admitted=sum(1 for r in rows if r.admitted),
         unadmitted=sum(1 for r in rows if not r.admitted),
         refused=sum(1 for r in rows if r.state == AssignmentStates.REFUSED),
-        overdue=sum(1 for r in rows if r.state in OPEN_STATES and r.due_on < today),
+        overdue=sum(1 for r in rows if r.admitted and r.state in OPEN_STATES and r.due_on < today),
         submitted=sum(
             1 for r in rows if r.state in (AssignmentStates.SUBMITTED, AssignmentStates.COMPLETED)
         ),
