@@ -37,6 +37,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "review_round.decide": _("Review round decided"),
     "ballot.cast": _("Ballot cast"),
     "calendar_year.enter": _("Holiday calendar entered"),
+    "calendar_day.set": _("Holiday calendar day changed"),
     "catalog.publish": _("Catalog edition published"),
     "catalog_import.cancel": _("Catalog import cancelled"),
     "catalog_import.check": _("Catalog import checked"),
