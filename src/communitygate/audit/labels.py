@@ -38,6 +38,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "ballot.cast": _("Ballot cast"),
     "calendar_year.enter": _("Holiday calendar entered"),
     "calendar_day.set": _("Holiday calendar day changed"),
+    "reception.record": _("Walk-in visitor recorded"),
+    "reception.export": _("Walk-in visitors exported"),
     "catalog.publish": _("Catalog edition published"),
     "catalog_import.cancel": _("Catalog import cancelled"),
     "catalog_import.check": _("Catalog import checked"),

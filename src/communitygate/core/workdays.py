@@ -140,7 +140,10 @@ def library_day(day: dt.date) -> LibraryDay | None:
     None for an ordinary weekday or weekend, or a year the package does not know."""
     if not library_covers(day.year):
         return None
-    for listing, is_workday in ((chinese_calendar.holidays, False), (chinese_calendar.workdays, True)):
+    for listing, is_workday in (
+        (chinese_calendar.holidays, False),
+        (chinese_calendar.workdays, True),
+    ):
         name = listing.get(day)
         if name is not None:
             return LibraryDay(is_workday, _HOLIDAY_NAMES_ZH.get(name, name), name)

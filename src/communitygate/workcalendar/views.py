@@ -12,8 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.views.decorators.http import require_POST
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.core import clock
@@ -109,6 +109,7 @@ def _chosen_day(grid: YearGrid, raw: str | None) -> GridDay | None:
 
 
 @office_staff_only
+@require_GET
 def calendar_year_page(request: HttpRequest, year: int) -> HttpResponse:
     """The year as a month grid; `?day=YYYY-MM-DD` opens that day's small form."""
     grid = calendar_year_grid(year, english=get_language() == "en")

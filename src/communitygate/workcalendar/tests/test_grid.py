@@ -16,7 +16,12 @@ from communitygate.core.errors import InvalidInput, PermissionDenied
 from communitygate.core.workdays import is_workday, workdays_between
 from communitygate.testing import World, signed_in
 from communitygate.workcalendar.models import CalendarOverride, CalendarYear
-from communitygate.workcalendar.selectors import DayKinds, calendar_day_of, calendar_year_grid
+from communitygate.workcalendar.selectors import (
+    DayKinds,
+    GridDay,
+    calendar_day_of,
+    calendar_year_grid,
+)
 from communitygate.workcalendar.services import calendar_day_set
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +36,7 @@ def refused(call: Callable[[], object]) -> str:
     return " ".join(problem.message_zh for problem in refusal.value.problems)
 
 
-def cell(year: int, day: dt.date):  # type: ignore[no-untyped-def]
+def cell(year: int, day: dt.date) -> GridDay:
     found = calendar_day_of(calendar_year_grid(year), day)
     assert found is not None
     return found
