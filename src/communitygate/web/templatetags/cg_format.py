@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.conf import settings
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -65,5 +65,5 @@ def beijing(value: object, layout: str = "Y-m-d H:i") -> str:
         '<time datetime="{}">{}{}</time>',
         moment.isoformat(),
         date_format(local, layout),
-        _("(Beijing time)"),
+        _(" (Beijing time)"),
     )
