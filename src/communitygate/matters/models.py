@@ -257,7 +257,9 @@ class Reception(models.Model):
         verbose_name=_("category"),
     )
     summary = models.CharField(_("what about"), max_length=200, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=10, choices=ReceptionOutcomes.choices)
+    outcome = models.CharField(
+        pgettext_lazy("reception", "outcome"), max_length=10, choices=ReceptionOutcomes.choices
+    )
     matter = models.OneToOneField(
         Matter,
         on_delete=models.PROTECT,

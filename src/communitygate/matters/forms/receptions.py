@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.matters.models import ReceptionOutcomes
@@ -39,7 +40,7 @@ class ReceptionForm(OneTimeFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     outcome = forms.ChoiceField(
-        label=_("Outcome"),
+        label=pgettext_lazy("reception", "Outcome"),
         choices=ReceptionOutcomes.choices,
         initial=ReceptionOutcomes.HANDLED,
         widget=forms.RadioSelect,
