@@ -62,7 +62,9 @@ def test_a_day_of_the_grid_and_a_walk_in_visitor_on_a_phone(  # type: ignore[no-
     form.locator("#id_category").select_option("consultation")
     form.locator("#id_summary").fill("咨询养老补贴")
     form.get_by_test_id("save-reception").click()
-    expect(secretary.locator(".messages").first).to_contain_text("已登记：王阿姨，当场办结。今日来访 1 人。")
+    expect(secretary.locator(".messages").first).to_contain_text(
+        "已登记：王阿姨，当场办结。今日来访 1 人。"
+    )
     expect(secretary.get_by_test_id("reception-count")).to_contain_text("今日来访 1 人")
     assert Reception.objects.get().phone_masked == "139****5678"
     secretary.get_by_test_id("receptions-link").click()
