@@ -136,6 +136,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "communitygate.web.context_processors.navigation",
             ],
+            # Times are labelled with their zone everywhere: {{ moment|beijing }} needs no load.
+            "builtins": ["communitygate.web.templatetags.cg_format"],
         },
     },
 ]

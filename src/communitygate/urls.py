@@ -51,3 +51,4 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 handler403 = errors.permission_denied
 handler400 = errors.bad_request
+handler500 = errors.server_error

@@ -75,7 +75,11 @@ from communitygate.admissions.workflow import (
     REVIEW_ACTIONS,
     REVIEW_ROUND,
 )
-from communitygate.catalog.selectors import ledgers_active, plaques_active
+from communitygate.catalog.selectors import (
+    ledgers_active,
+    plaques_active,
+    published_items_admitted_by,
+)
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
 from communitygate.http.formtokens import new_form_token, replay_on_resubmit
@@ -376,7 +380,15 @@ def decisions_page(request: HttpRequest) -> HttpResponse:
 def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
     application = found_or_none(public_decision_get, number)
     if application is None:
-        return render(request, "admissions/decision_missing.html", {"number": number}, status=404)
+        # A document older than the platform (市北准入〔2014〕166号) is still the decision its
+        # items cite: the page says so and lists them; a number nothing cites is not a page.
+        admitted = published_items_admitted_by(number)
+        return render(
+            request,
+            "admissions/decision_missing.html",
+            {"number": number, "admitted": admitted},
+            status=200 if admitted else 404,
+        )
     return render(
         request,
         "admissions/decision_detail.html",

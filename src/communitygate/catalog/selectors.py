@@ -156,6 +156,29 @@ def item_page(code: str) -> ItemPage:
 
 
 @dataclass(frozen=True)
+class AdmittedItem:
+    code: str
+    name: str
+
+
+def published_items_admitted_by(document_number: str) -> list[AdmittedItem]:
+    """The published items whose admitting document (准入文号) is `document_number`, each once,
+    by code (public, as the item pages): how a decision older than the platform is answered."""
+    number = document_number.strip()
+    if not number:
+        return []
+    seen: dict[str, AdmittedItem] = {}
+    entries = (
+        EditionEntry.objects.filter(fields__application_ref=number)
+        .order_by("code", "-edition__number")
+        .values_list("code", "name")
+    )
+    for code, name in entries:
+        seen.setdefault(code, AdmittedItem(code, name))
+    return list(seen.values())
+
+
+@dataclass(frozen=True)
 class ChangedItem:
     code: str
     name: str

@@ -123,6 +123,34 @@ def _library_is_workday(day: dt.date) -> bool:
 
 
 @dataclass(frozen=True)
+class LibraryDay:
+    """A day the chinesecalendar package lists: a public holiday (or a rest day moved for one,
+    调休) or a make-up working day, with the holiday's name in Chinese and English."""
+
+    is_workday: bool
+    name_zh: str
+    name_en: str
+
+
+_HOLIDAY_NAMES_ZH = {holiday.value: holiday.chinese for holiday in chinese_calendar.Holiday}
+
+
+def library_day(day: dt.date) -> LibraryDay | None:
+    """What the package says of `day` when it lists it (a holiday or a make-up working day);
+    None for an ordinary weekday or weekend, or a year the package does not know."""
+    if not library_covers(day.year):
+        return None
+    for listing, is_workday in (
+        (chinese_calendar.holidays, False),
+        (chinese_calendar.workdays, True),
+    ):
+        name = listing.get(day)
+        if name is not None:
+            return LibraryDay(is_workday, _HOLIDAY_NAMES_ZH.get(name, name), name)
+    return None
+
+
+@dataclass(frozen=True)
 class _Schedule:
     """What is known about the days from `first` to `last`, read once for one calculation."""
 

@@ -10,25 +10,32 @@ NotFound 404, PermissionDenied 403, InvalidInput 422, a conflict 409 (`RuleBroke
 The API (/api/) answers its own JSON (`communitygate.api`) and is left alone here. Django's own
 refusals (an unknown URL, `Http404`, Django's PermissionDenied, a bad request) render the same
 page through `page_not_found`, `permission_denied` and `bad_request` (the root URLconf's
-handler404/403/400).
+handler404/403/400), and a server error through `server_error` (handler500), falling back to
+the plain 500.html when the site's page cannot be rendered. A stored file that is missing from
+storage (FileNotFoundError in a download) is a 404 page, not a server error.
 """
 
+import logging
 from collections.abc import Callable
 
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.core.errors import InvalidInput, RuleBroken
 
+logger = logging.getLogger(__name__)
+
 API_PREFIX = "/api/"
 HOME = "/"
 TEMPLATE = "error.html"
 
 TITLES = {
+    500: _("Server error"),
     400: _("The request is not valid"),
     403: _("Not allowed"),
     404: _("Not found"),
@@ -114,9 +121,29 @@ class DomainErrorPagesMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, RuleBroken) or is_api_path(request.path):
+        if is_api_path(request.path):
+            return None
+        if isinstance(exception, FileNotFoundError):
+            return missing_file_page(request, exception)
+        if not isinstance(exception, RuleBroken):
             return None
         return rule_broken_page(request, exception)
+
+
+def missing_file_page(request: HttpRequest, exception: FileNotFoundError) -> HttpResponse:
+    """A stored file (an attachment, evidence, a deliverable) whose record is there but whose
+    bytes are not: the person gets a 404 page that says so; the operators get the error log."""
+    logger.error("Stored file missing for %s: %s", request.path, exception.filename or exception)
+    return error_page(
+        request,
+        404,
+        str(
+            _(
+                "The file is recorded but no longer stored on the platform. Tell the committee "
+                "office, which can restore it from the backup."
+            )
+        ),
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -129,3 +156,19 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(request, 400, str(_("The request is not valid.")))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A server error as the site's page (header and navigation). Rendering it needs what may
+    have failed (the database, for the navigation): then the plain bilingual 500.html."""
+    try:
+        return error_page(
+            request,
+            500,
+            str(_("Something went wrong on our side; it has been logged. Please try again later.")),
+        )
+    except Exception:
+        logger.exception("The site's 500 page could not be rendered; answering the plain one")
+        return HttpResponseServerError(
+            loader.get_template("500.html").render(), content_type="text/html; charset=utf-8"
+        )

@@ -217,3 +217,63 @@ class MatterStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_id} {self.kind}"
+
+
+# Walk-in reception (来访登记) ------------------------------------------------------------------
+
+
+class ReceptionOutcomes(models.TextChoices):
+    HANDLED = "handled", _("Handled on the spot")
+    MATTER = "matter", _("Turned into a matter")
+
+
+class Reception(models.Model):
+    """A resident who walked into the community office (来访登记): who came, what about, and
+    whether it was handled there and then or became a resident matter. Kept apart from home
+    visits (入户走访, registry.Visit), which the staff plan and make at the household."""
+
+    community = community_key("receptions")
+    received_on = models.DateField(_("day"), help_text=_("The day in Beijing time, for counts."))
+    received_at = models.DateTimeField(_("received at"))
+    received_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, related_name="+", verbose_name=_("received by")
+    )
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="receptions",
+        verbose_name=_("resident"),
+    )
+    visitor_name = models.CharField(_("visitor"), max_length=50)
+    phone_ciphertext = SealedTextField(_("phone (encrypted)"), blank=True, kind=PHONE_KIND)
+    phone_digest = models.CharField(_("phone digest"), max_length=64, blank=True)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True)
+    category = models.ForeignKey(
+        MatterCategory,
+        on_delete=models.PROTECT,
+        related_name="receptions",
+        verbose_name=_("category"),
+    )
+    summary = models.CharField(_("what about"), max_length=200, blank=True)
+    outcome = models.CharField(
+        pgettext_lazy("reception", "outcome"), max_length=10, choices=ReceptionOutcomes.choices
+    )
+    matter = models.OneToOneField(
+        Matter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reception",
+        verbose_name=_("matter"),
+    )
+
+    class Meta:
+        verbose_name = _("walk-in reception")
+        verbose_name_plural = _("walk-in receptions")
+        ordering = ["-received_at", "-pk"]
+        indexes = [models.Index(fields=["community", "received_on"], name="reception_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.visitor_name} {self.received_on}"

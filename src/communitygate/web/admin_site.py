@@ -14,10 +14,25 @@ from communitygate.core.errors import RuleBroken
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
+# Apps installed from elsewhere whose names are plain English strings (not translatable where
+# they are declared): the admin shows them by these names instead.
+APP_NAMES = {"django_tasks_database": _("Background tasks")}
+
+
 class OfficeAdminSite(admin.AdminSite):
     site_header = _("CommunityGate administration")
     site_title = _("CommunityGate")
     index_title = _("Committee office")
+
+    def get_app_list(
+        self, request: HttpRequest, app_label: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every app heading in the active language (Chinese unless English was chosen)."""
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            if app["app_label"] in APP_NAMES:
+                app["name"] = APP_NAMES[app["app_label"]]
+        return apps
 
     def has_permission(self, request: HttpRequest) -> bool:
         user = request.user

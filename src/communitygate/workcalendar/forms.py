@@ -34,3 +34,30 @@ class YearScheduleForm(forms.Form):
         ),
         required=False,
     )
+
+
+class CalendarDayForm(forms.Form):
+    """One day of the grid: what it becomes."""
+
+    date = forms.DateField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("This day is"),
+        choices=[
+            ("休", gettext_lazy("a holiday (休)")),
+            ("班", gettext_lazy("a make-up working day (班)")),
+            ("", gettext_lazy("back to the default (the package or the weekday)")),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        help_text=gettext_lazy("e.g. 春节, 国庆节调休上班; left empty: 放假 or 调休上班"),
+        max_length=100,
+        required=False,
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source (the notice's number or address)"),
+        max_length=300,
+        required=False,
+    )

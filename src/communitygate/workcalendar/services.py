@@ -102,6 +102,12 @@ def _line_problem(line: ScheduleLine, zh: str, en: str) -> Problem:
     )
 
 
+def _package_rest_day(day: dt.date) -> bool:
+    """A weekday the package lists as a holiday: the office may make it a working day again."""
+    listed = workdays.library_day(day)
+    return listed is not None and not listed.is_workday
+
+
 def _check_line(line: ScheduleLine, year: int) -> tuple[ScheduleDay | None, list[Problem]]:
     if len(line.parts) != 3:
         return None, [
@@ -142,7 +148,12 @@ def _check_line(line: ScheduleLine, year: int) -> tuple[ScheduleDay | None, list
                 f"the type '{kind}' is not valid; use 休 (holiday) or 班 (make-up working day).",
             )
         )
-    elif day is not None and KINDS[kind] and day.weekday() < workdays.SATURDAY:
+    elif (
+        day is not None
+        and KINDS[kind]
+        and day.weekday() < workdays.SATURDAY
+        and not _package_rest_day(day)
+    ):
         problems.append(
             _line_problem(
                 line,
@@ -247,65 +258,163 @@ def calendar_year_enter(
     if not is_office_staff(actor):
         raise PermissionDenied()
     days = schedule_check(year=year, lines=lines, source=source, complete=complete)
-    source = source.strip()
     with transaction.atomic():
         calendar_year, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
-        existing = {
+        return _year_replace(
+            actor=actor,
+            calendar_year=calendar_year,
+            days=days,
+            source=source.strip(),
+            complete=complete,
+            action="calendar_year.enter",
+        )
+
+
+DAY_KINDS = (HOLIDAY, WORKDAY, "")  # "": back to what the package or the weekday says
+DEFAULT_DAY_NAMES = {HOLIDAY: "放假", WORKDAY: "调休上班"}
+
+
+def calendar_day_set(
+    *,
+    actor: AnyUser,
+    day: dt.date,
+    kind: str,
+    name: str = "",
+    source: str = "",
+) -> CalendarYear:
+    """Change one day of the grid: a holiday (休), a make-up working day (班), or "" to withdraw
+    the office's entry so that the package or the weekday decides again.
+
+    The day goes through the same checks and the same write as a year's entry (the year's other
+    days unchanged, its completeness unchanged), so the audit event lists just this day. An
+    empty name takes 放假 or 调休上班; an empty source keeps the year's."""
+    if not is_office_staff(actor):
+        raise PermissionDenied()
+    if kind not in DAY_KINDS:
+        raise InvalidInput(
+            [
+                Problem(
+                    "请选择：放假（休）、调休上班（班）或恢复默认。",
+                    "Choose a holiday (休), a make-up working day (班) or back to the default.",
+                    field="kind",
+                )
+            ]
+        )
+    year = day.year
+    with transaction.atomic():
+        calendar_year, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
+        current = {
             override.date: override
             for override in CalendarOverride.objects.select_for_update().filter(
                 date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)), withdrawn_at__isnull=True
             )
         }
-        before: dict[str, object] = {
-            "complete": calendar_year.complete,
-            "source": calendar_year.source,
-            **{
-                day.isoformat(): _override_value(override.is_workday, override.name)
-                for day, override in existing.items()
-            },
-        }
-        wanted = {day.date: day for day in days}
-        # Days no longer listed are withdrawn, not deleted: nothing the office entered is lost.
-        CalendarOverride.objects.filter(
-            pk__in=[override.pk for day, override in existing.items() if day not in wanted]
-        ).update(withdrawn_at=clock.now())
-        for day in days:
-            override = existing.get(day.date)
-            if override is None:
-                continue
-            if (override.is_workday, override.name, override.source) != (
-                day.is_workday,
-                day.name,
-                source,
-            ):
-                CalendarOverride.objects.filter(pk=override.pk).update(
-                    is_workday=day.is_workday, name=day.name, source=source
-                )
-        CalendarOverride.objects.bulk_create(
-            CalendarOverride(
-                date=day.date,
-                is_workday=day.is_workday,
-                name=day.name,
-                source=source,
-                created_at=clock.now(),
+        if not kind and day not in current:
+            raise InvalidInput(
+                [
+                    Problem(
+                        f"{day.isoformat()} 没有办公室录入的安排，本来就按默认计算。",
+                        f"The office has entered nothing for {day.isoformat()}; it already "
+                        "follows the default.",
+                        field="kind",
+                    )
+                ]
             )
-            for day in days
-            if day.date not in existing
+        lines = [
+            ScheduleLine(number, (o.date.isoformat(), WORKDAY if o.is_workday else HOLIDAY, o.name))
+            for number, o in enumerate(sorted(current.values(), key=lambda o: o.date), start=1)
+            if o.date != day
+        ]
+        if kind:
+            lines.append(
+                ScheduleLine(
+                    len(lines) + 1,
+                    (day.isoformat(), kind, name.strip() or DEFAULT_DAY_NAMES[kind]),
+                )
+            )
+        source = source.strip() or calendar_year.source
+        days = schedule_check(
+            year=year, lines=lines, source=source, complete=calendar_year.complete
         )
-        calendar_year.complete = complete
-        calendar_year.source = source
-        calendar_year.entered_at = clock.now()
-        calendar_year.save(update_fields=["complete", "source", "entered_at"])
-        after: dict[str, object] = {
-            "complete": complete,
-            "source": source,
-            **{day.date.isoformat(): _override_value(day.is_workday, day.name) for day in days},
-        }
-        record_event(
+        return _year_replace(
             actor=actor,
-            action="calendar_year.enter",
-            obj=calendar_year,
-            changes=changed_fields(before, after),
+            calendar_year=calendar_year,
+            days=days,
+            source=source,
+            complete=calendar_year.complete,
+            action="calendar_day.set",
         )
-        calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
+
+
+def _year_replace(
+    *,
+    actor: AnyUser,
+    calendar_year: CalendarYear,
+    days: Sequence[ScheduleDay],
+    source: str,
+    complete: bool,
+    action: str,
+) -> CalendarYear:
+    """The one write of the office's calendar (inside the caller's transaction, the year row
+    locked): the year's current days become `days`, one audit event records what changed, and
+    `calendar_year_entered` tells the apps above."""
+    year = calendar_year.year
+    existing = {
+        override.date: override
+        for override in CalendarOverride.objects.select_for_update().filter(
+            date__range=(dt.date(year, 1, 1), dt.date(year, 12, 31)), withdrawn_at__isnull=True
+        )
+    }
+    before: dict[str, object] = {
+        "complete": calendar_year.complete,
+        "source": calendar_year.source,
+        **{
+            day.isoformat(): _override_value(override.is_workday, override.name)
+            for day, override in existing.items()
+        },
+    }
+    wanted = {day.date: day for day in days}
+    # Days no longer listed are withdrawn, not deleted: nothing the office entered is lost.
+    CalendarOverride.objects.filter(
+        pk__in=[override.pk for day, override in existing.items() if day not in wanted]
+    ).update(withdrawn_at=clock.now())
+    for day in days:
+        override = existing.get(day.date)
+        if override is None:
+            continue
+        if (override.is_workday, override.name, override.source) != (
+            day.is_workday,
+            day.name,
+            source,
+        ):
+            CalendarOverride.objects.filter(pk=override.pk).update(
+                is_workday=day.is_workday, name=day.name, source=source
+            )
+    CalendarOverride.objects.bulk_create(
+        CalendarOverride(
+            date=day.date,
+            is_workday=day.is_workday,
+            name=day.name,
+            source=source,
+            created_at=clock.now(),
+        )
+        for day in days
+        if day.date not in existing
+    )
+    calendar_year.complete = complete
+    calendar_year.source = source
+    calendar_year.entered_at = clock.now()
+    calendar_year.save(update_fields=["complete", "source", "entered_at"])
+    after: dict[str, object] = {
+        "complete": complete,
+        "source": source,
+        **{day.date.isoformat(): _override_value(day.is_workday, day.name) for day in days},
+    }
+    record_event(
+        actor=actor,
+        action=action,
+        obj=calendar_year,
+        changes=changed_fields(before, after),
+    )
+    calendar_year_entered.send(sender=CalendarYear, year=year, actor=actor)
     return calendar_year

@@ -394,7 +394,7 @@ def test_an_urgent_2027_filing_waits_for_the_2027_holiday_schedule(world: World)
 
     office = signed_in(world.user("office_officer"))
     entered = office.post(
-        "/calendar/2027/",
+        "/calendar/2027/import/",
         {"lines": "2027-01-01 休 元旦", "source": "国办发明电〔2026〕X号", "complete": "on"},
     )
     assert entered.status_code == 302

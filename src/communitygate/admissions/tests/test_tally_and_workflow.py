@@ -4,11 +4,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from communitygate.admissions import workflow
-from communitygate.admissions.models import ReviewRound
+from communitygate.admissions.models import ReviewRound, RoundStatuses
 from communitygate.admissions.tally import tally_votes
 
 SIXTY = Decimal("0.60")
@@ -144,4 +145,6 @@ def test_a_round_refuses_a_step_with_its_own_code(
     assert error.code == code
     assert (error.current, error.action) == (status, action)
     if action == "open_consultation":
-        assert error.message_en == f"The round is '{status}'; the consultation cannot open."
+        with translation.override("en"):  # the state by its label, not its code
+            label = str(RoundStatuses(status).label)
+        assert error.message_en == f"The round is '{label}'; the consultation cannot open."

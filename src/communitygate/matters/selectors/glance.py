@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from communitygate.core.errors import NotFound
-from communitygate.matters.models import Matter, MatterStatuses
+from communitygate.matters.models import Matter, MatterStatuses, Reception
 from communitygate.orgs.models import Organisation
 from communitygate.registry.models import Building, CareTag, Resident, Room, Unit, Visit
 from communitygate.registry.selectors.visits import (
@@ -79,6 +79,7 @@ class CommunityFigures:
     visits_today: int
     visits_today_done: int
     tags: tuple[TagCount, ...]
+    receptions_today: int = 0  # walk-in visitors received at the office today (来访登记)
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def communities_figures(
             n_visits_done=_count_per_community(
                 Visit.objects.filter(planned_on=today, done_at__isnull=False)
             ),
+            n_receptions=_count_per_community(Reception.objects.filter(received_on=today)),
         )
     )
     by_community = _tag_counts(
@@ -155,6 +157,7 @@ def communities_figures(
             visits_today=row.n_visits,
             visits_today_done=row.n_visits_done,
             tags=_tag_row(tags, by_community.get(row.pk, {})),
+            receptions_today=row.n_receptions,
         )
         for row in rows
     ]

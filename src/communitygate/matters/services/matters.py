@@ -939,7 +939,8 @@ EXPORT_HEADERS = (
 EXPORT_CHUNK = 2000
 
 
-def _local(moment: dt.datetime | None) -> str:
+def local_time(moment: dt.datetime | None) -> str:
+    """A moment as exports write it: Beijing time, to the minute ("" for none)."""
     return (
         moment.astimezone(ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%d %H:%M") if moment else ""
     )
@@ -957,16 +958,16 @@ def matter_row(matter: Matter) -> list[object]:
         matter.contact_name,
         matter.phone_masked,
         str(MatterStatuses(matter.status).label),
-        _local(matter.received_at),
+        local_time(matter.received_at),
         matter.answer_by,
         "是" if matter.answer_by_estimated else "否",
         matter.assignee.get_username() if matter.assignee else "",
-        _local(matter.first_answered_at),
-        _local(matter.answered_at),
-        _local(matter.closed_at),
+        local_time(matter.first_answered_at),
+        local_time(matter.answered_at),
+        local_time(matter.closed_at),
         str(Ratings(matter.rating).label) if matter.rating else "",
         matter.times_reopened,
-        _local(matter.escalated_at),
+        local_time(matter.escalated_at),
     ]
     return row  # written as plain cells by `xlsx_bytes`
 

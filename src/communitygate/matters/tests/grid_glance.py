@@ -3,7 +3,8 @@
 
 Who sees what: a community's staff their own community; a subdistrict's officer the communities
 under it; the office, supervision and audit the district's figures on the hub only; nobody else
-anything. Only the community's own staff plan and record visits: a subdistrict's officer sees a
+anything. Walk-in reception follows the matters: staff record their own community's visitors,
+officers read the lists. Only the community's own staff plan and record visits: a subdistrict's officer sees a
 visit (403 on recording it), everyone else gets 404."""
 
 import datetime as dt
@@ -13,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from communitygate.core import clock
+from communitygate.matters.models import Reception
 from communitygate.orgs.models import Organisation
 from communitygate.registry.models import Building, CareTag, Household, Resident, Room, Unit, Visit
 from communitygate.testing import World
@@ -137,6 +139,10 @@ def visit_count(_seed: Any) -> object:
     return Visit.objects.count()
 
 
+def reception_count(_seed: Any) -> object:
+    return (Reception.objects.count(), Visit.objects.count())
+
+
 def visit_state(seed: Any) -> object:
     return Visit.objects.filter(pk=seed.extra["glance_visit"]).values_list("done_at", "note")[0]
 
@@ -171,6 +177,23 @@ MATRIX = {
     ("POST", "/residents/visits/plan-tagged/"): glance_row(
         COMMUNITY_STAFF, REDIRECT, (OFFICER, FORBIDDEN)
     ),
+    # Walk-in reception (来访登记): staff record their own community's visitors; a subdistrict's
+    # officer reads its communities' lists.
+    ("GET", "/residents/receptions/"): glance_row(
+        (*EVERY_COMMUNITY_STAFF, *OFFICER, "subdistrict_officer_other"), PAGE
+    ),
+    ("GET", "/residents/receptions/?community={glance_community}&day=2026-11-23"): glance_row(
+        (*EVERY_COMMUNITY_STAFF, *OFFICER, "subdistrict_officer_other"), PAGE
+    ),
+    ("GET", "/residents/receptions/export.xlsx"): glance_row(
+        (*EVERY_COMMUNITY_STAFF, *OFFICER, "subdistrict_officer_other"), PAGE
+    ),
+    ("GET", "/residents/receptions/new/"): glance_row(EVERY_COMMUNITY_STAFF, PAGE),
+    ("GET", "/residents/receptions/new/?find=网格"): glance_row(EVERY_COMMUNITY_STAFF, PAGE),
+    # Another community's secretary is not offered 370203031001: the form again.
+    ("POST", "/residents/receptions/new/"): glance_row(
+        EVERY_COMMUNITY_STAFF, PAGE, (COMMUNITY_STAFF, REDIRECT)
+    ),
 }
 
 PAYLOADS = {
@@ -185,12 +208,20 @@ PAYLOADS = {
         "community": seed.extra["glance_community"],
         "planned_on": "2026-11-24",
     },
+    ("POST", "/residents/receptions/new/"): lambda seed: {
+        "community": seed.extra["glance_community"],
+        "visitor_name": "网格来访人",
+        "phone": "13912345678",
+        "category": "consultation",
+        "outcome": "handled",
+    },
 }
 
 EFFECTS = {
     ("POST", "/residents/visits/"): visit_count,
     ("POST", "/residents/visits/{glance_visit}/done/"): visit_state,
     ("POST", "/residents/visits/plan-tagged/"): visit_count,
+    ("POST", "/residents/receptions/new/"): reception_count,
 }
 
 PART = GridPart(seed=seed, matrix=MATRIX, payloads=PAYLOADS, effects=EFFECTS)

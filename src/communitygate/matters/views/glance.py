@@ -67,6 +67,12 @@ HUB_LINKS: tuple[tuple[str, Any, frozenset[str]], ...] = (
     ("/residents/matters/", gettext_lazy("Residents' matters"), frozenset({STAFF, OFFICER})),
     ("/residents/matters/new/", gettext_lazy("Receive a matter"), frozenset({STAFF})),
     ("/residents/visits/", gettext_lazy("Home visits"), frozenset({STAFF})),
+    ("/residents/receptions/new/", gettext_lazy("Walk-in reception"), frozenset({STAFF})),
+    (
+        "/residents/receptions/",
+        gettext_lazy("Walk-in visitors of the day"),
+        frozenset({STAFF, OFFICER}),
+    ),
     ("/residents/disputes/", gettext_lazy("Dispute mediation"), frozenset({STAFF, OFFICER})),
     ("/residents/activities/", gettext_lazy("Activities"), frozenset({STAFF, OFFICER})),
     ("/residents/programmes/", gettext_lazy("Programmes"), frozenset({STAFF, OFFICER})),

@@ -92,6 +92,7 @@ def test_every_ciphertext_column_is_sealed_with_its_kind() -> None:
         "registry.resident.phone_ciphertext": PHONE_KIND,
         "registry.resident.registered_address_ciphertext": ADDRESS_KIND,
         "matters.matter.phone_ciphertext": PHONE_KIND,
+        "matters.reception.phone_ciphertext": PHONE_KIND,
         "disputes.disputeparty.phone_ciphertext": PHONE_KIND,
         "programmes.enrolment.guardian_phone_ciphertext": PHONE_KIND,
     }

@@ -1,8 +1,16 @@
-"""Numbers and money the Chinese way: ¥1,234.50 (元), thousands grouped."""
+"""Numbers and money the Chinese way: ¥1,234.50 (元), thousands grouped; times labelled with
+their zone (北京时间)."""
 
+import datetime as dt
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from django import template
+from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -40,3 +48,22 @@ def percent(value: object) -> str:
     except InvalidOperation:
         return str(value)
     return f"{share * 100:.1f}%"
+
+
+@register.filter
+def beijing(value: object, layout: str = "Y-m-d H:i") -> str:
+    """A moment as pages show it: in Beijing time (the site's TIME_ZONE), labelled with its zone
+    — 2026-12-07 09:30（北京时间）— inside a <time> element that carries the exact instant. The
+    one place pages label their times; a date (no time of day) is shown as it is."""
+    if value in (None, ""):
+        return "—"
+    if not isinstance(value, dt.datetime):
+        return date_format(value, layout) if isinstance(value, dt.date) else str(value)
+    moment = value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+    local = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE))
+    return format_html(
+        '<time datetime="{}">{}{}</time>',
+        moment.isoformat(),
+        date_format(local, layout),
+        _(" (Beijing time)"),
+    )

@@ -1,6 +1,7 @@
 """The admin's changes go through services: a rule they break answers with its message, never a
 500, and nothing is saved."""
 
+import re
 from html import unescape
 from typing import cast
 
@@ -73,3 +74,16 @@ def test_a_membership_the_rules_refuse_is_answered_with_the_rule(
     assert message in unescape(response.content.decode())
     assert Membership.objects.filter(user_id=user.pk).count() == before
     assert AuditEvent.objects.filter(action="membership.grant").count() == grants
+
+
+def test_every_heading_of_the_admin_index_is_chinese(office_admin: Client) -> None:
+    """The site's, the index's and every app's and model's heading: none in English on the
+    Chinese admin (the background tasks app names itself in plain English where installed)."""
+    page = office_admin.get("/admin/").content.decode()
+    headings = re.findall(r"<h1[^>]*>(.*?)</h1>|<caption>\s*<a[^>]*>(.*?)</a>", page, re.S)
+    headings += [(name, "") for name in re.findall(r'<th scope="row"[^>]*><a[^>]*>(.*?)</a>', page)]
+    texts = [unescape(a or b).strip() for a, b in headings if (a or b).strip()]
+    assert "社区准入平台管理后台" in page
+    assert "后台任务" in texts
+    english = [text for text in texts if re.search(r"[A-Za-z]{3,}", text) and text != "API 令牌"]
+    assert english == []

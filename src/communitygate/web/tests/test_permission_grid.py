@@ -262,7 +262,16 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     # The committee office's holiday calendar.
     ("GET", "/calendar/"): OFFICE_PAGE,
     ("GET", "/calendar/2027/"): OFFICE_PAGE,
-    ("POST", "/calendar/2027/"): OFFICE_WRITE,
+    ("GET", "/calendar/2027/?day=2027-02-05"): OFFICE_PAGE,
+    ("POST", "/calendar/2027/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (OFFICE, METHOD_NOT_ALLOWED)
+    ),
+    ("GET", "/calendar/2027/import/"): OFFICE_PAGE,
+    ("POST", "/calendar/2027/import/"): OFFICE_WRITE,
+    ("GET", "/calendar/2027/day/"): row(
+        NOT_FOUND, (SIGNED_OUT, SIGN_IN), (OFFICE, METHOD_NOT_ALLOWED)
+    ),
+    ("POST", "/calendar/2027/day/"): OFFICE_WRITE,
     # The admin: office staff view, the office administrator changes people and organisations,
     # the auditor reads the audit log and nothing else.
     ("GET", "/admin/"): ADMIN_INDEX,
@@ -1140,7 +1149,19 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "file": SimpleUploadedFile("grid.csv", import_file("IMP-2"), content_type="text/csv")
     },
     ("POST", "/catalog/office/import/{batch}/confirm/"): lambda seed: {"decision": "confirm"},
+    # The grid is read only: the old import address takes no entry any more.
     ("POST", "/calendar/2027/"): lambda seed: {
+        "lines": "2027-01-01 休 元旦",
+        "source": "国办发明电〔2026〕X号",
+        "complete": "on",
+    },
+    ("POST", "/calendar/2027/day/"): lambda seed: {
+        "date": "2027-02-05",
+        "kind": "休",
+        "name": "春节",
+        "source": "国办发明电〔2026〕X号",
+    },
+    ("POST", "/calendar/2027/import/"): lambda seed: {
         "lines": "2027-01-01 休 元旦",
         "source": "国办发明电〔2026〕X号",
         "complete": "on",
@@ -1280,9 +1301,14 @@ EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
         CatalogItem.objects.count(),
         audit_count("catalog_import.confirm"),
     ),
-    ("POST", "/calendar/2027/"): lambda seed: (
+    ("POST", "/calendar/2027/import/"): lambda seed: (
         CalendarOverride.objects.count(),
         audit_count("calendar_year.enter"),
+    ),
+    ("POST", "/calendar/2027/"): lambda seed: CalendarOverride.objects.count(),
+    ("POST", "/calendar/2027/day/"): lambda seed: (
+        CalendarOverride.objects.count(),
+        audit_count("calendar_day.set"),
     ),
     ("POST", "/admissions/new/"): lambda seed: new_applications(),
     ("POST", "/admissions/{draft}/edit/"): application_state("draft", "application.revise"),

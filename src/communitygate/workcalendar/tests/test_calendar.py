@@ -56,13 +56,13 @@ def pin_shanghai(year: int, month: int, day: int) -> None:
 
 def enter(client: Client, **fields: Any) -> HttpResponseBase:
     data = {"lines": SCHEDULE_2027, "source": SOURCE, "complete": "on", **fields}
-    return client.post("/calendar/2027/", data=data)
+    return client.post("/calendar/2027/import/", data=data)
 
 
 # Who may see the pages -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/calendar/", "/calendar/2027/"])
+@pytest.mark.parametrize("path", ["/calendar/", "/calendar/2027/", "/calendar/2027/import/"])
 def test_the_pages_are_the_offices(world: World, path: str) -> None:
     for person in ["office_officer", "office_admin"]:
         assert signed_in(world.user(person)).get(path).status_code == 200, person
@@ -106,7 +106,7 @@ def test_the_office_enters_2027_and_working_days_follow_it(world: World) -> None
 
     response = enter(client)
     assert response.status_code == 302
-    assert response["Location"] == "/calendar/"
+    assert response["Location"] == "/calendar/2027/"
 
     year = CalendarYear.objects.get(year=2027)
     assert year.complete
@@ -157,7 +157,7 @@ def test_entering_again_replaces_the_year_and_records_what_changed(world: World)
     assert event.changes["2027-01-01"] == ["休 元旦", "休 元旦节"]
     assert "2027-02-05" not in event.changes  # unchanged days are not listed
     # The page shows what is entered, ready to edit.
-    page = html(client.get("/calendar/2027/"))
+    page = html(client.get("/calendar/2027/import/"))
     assert "2027-01-01 休 元旦节" in page
     assert "2027-02-11" not in page.split("<textarea", 1)[1].split("</textarea>", 1)[0]
 
@@ -221,7 +221,7 @@ def test_an_incomplete_entry_does_not_cover_the_year(world: World) -> None:
     assert is_workday(dt.date(2027, 1, 1)) is False
     with pytest.raises(Exception, match="2027年节假日安排尚未录入"):
         is_workday(dt.date(2027, 1, 4))
-    assert "2027 is not covered yet" in html(english(client).get("/calendar/2027/"))
+    assert "2027 is not covered yet" in html(english(client).get("/calendar/2027/import/"))
 
 
 def test_too_many_lines_are_refused_at_once(world: World) -> None:
@@ -427,8 +427,8 @@ def test_the_api_answers_far_dates_with_the_rule_not_a_crash(client: Client) -> 
 def test_a_new_year_is_not_marked_complete_until_the_office_ticks_it(world: World) -> None:
     client = signed_in(world.user("office_officer"))
     box = re.compile(r'<input type="checkbox" name="complete"[^>]*>')
-    (unticked,) = box.findall(html(client.get("/calendar/2027/")))
+    (unticked,) = box.findall(html(client.get("/calendar/2027/import/")))
     assert "checked" not in unticked
     enter(client)
-    (ticked,) = box.findall(html(client.get("/calendar/2027/")))
+    (ticked,) = box.findall(html(client.get("/calendar/2027/import/")))
     assert "checked" in ticked

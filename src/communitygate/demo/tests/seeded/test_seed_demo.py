@@ -294,3 +294,23 @@ def test_no_real_person_named_in_demo_data() -> None:
     texts = [spec.name for spec in data.COMMUNITIES] + [item.name for item in data.SURVEY_ITEMS]
     titled = re.compile(r"(书记|主任|局长|区长)[\u4e00-\u9fff]{2,3}同志")
     assert not any(titled.search(text) for text in texts)
+
+
+def test_every_catalog_items_decision_link_resolves(client) -> None:
+    """Each published item's 准入文号 links to its decision: a platform decision's page, or for a
+    document older than the platform (市北准入〔2014〕166号) a page that says so and lists its
+    items — never a 404."""
+    edition = CatalogEdition.objects.order_by("-number").first()
+    assert edition is not None
+    refs = {
+        entry.fields["application_ref"]
+        for entry in edition.entries.all()
+        if entry.fields.get("application_ref")
+    }
+    assert len(refs) >= 6
+    answers = {ref: client.get(f"/decisions/{ref}/").status_code for ref in sorted(refs)}
+    assert set(answers.values()) == {200}, answers
+    older = client.get("/decisions/市北准入〔2014〕166号/").content.decode()
+    assert 'data-testid="decision-before-platform"' in older
+    assert 'href="/catalog/items/' in older
+    assert client.get("/decisions/市北准入〔1999〕1号/").status_code == 404
