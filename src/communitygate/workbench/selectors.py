@@ -44,6 +44,7 @@ from communitygate.dispatch.selectors import (
 from communitygate.funding.models import PaymentStates
 from communitygate.funding.permissions import payments_visible_to
 from communitygate.matters.selectors.matters import MatterFilters, matter_list
+from communitygate.matters.selectors.receptions import reception_count_today
 from communitygate.orgs.models import OrganisationKinds
 from communitygate.oversight.models import NoticeStates, OrderStates, ViolationSources
 from communitygate.oversight.permissions import (
@@ -197,7 +198,8 @@ def _vote_figure(user: AnyUser, grant: Grant, moment: Moment) -> Figure:
 def community_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure, ...]:
     """A community's staff: unadmitted tasks to refuse, admitted tasks due soon and overdue
     (an unadmitted task is never overdue for the community), matters to answer and overdue,
-    votes to cast, today's visits still to make, households due for a care visit."""
+    votes to cast, today's visits still to make, households due for a care visit, and the
+    residents received at the office today (来访登记)."""
     code, today = grant.organisation_code, moment.today
     rows = inbox([grant.organisation_id], today)
     to_refuse = inbox_view(rows, "to_refuse")
@@ -261,6 +263,13 @@ def community_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figu
             count=households_due_for_visit(grant.organisation_id, now=moment.now).count(),
             url=_link("matters:community", code),
             note=_("Someone there carries a care tag and nobody has visited for a month."),
+        ),
+        Figure(
+            key="receptions_today",
+            label=_("Walk-in residents received today"),
+            count=reception_count_today(grant.organisation_id, today),
+            url=_link("matters:receptions", community=code),
+            note=_("Recorded at the office, apart from home visits."),
         ),
     )
 
