@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
@@ -15,6 +16,27 @@ from communitygate.core import clock
 from communitygate.testing import World, build_world, shared_rows_owner
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each xdist_group (the seeded demo, the seeded city, the browser) in one process.
+    pytest-xdist's --dist loadgroup finds a test's group in a `@group` suffix of its node id,
+    which it writes to `item._nodeid`; pytest 9.2 reads the node id from `item._id` instead, so
+    without this every group was split over the processes and each seeded it again. Runs last,
+    after the conftest hooks that add the marker (tests/browser)."""
+    if not getattr(config.option, "loadgroup", False):  # set in xdist's worker processes only
+        return
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(autouse=True, scope="session")
