@@ -4,17 +4,41 @@ permission grids. The helpers tests call are in communitygate/testing.py."""
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from _pytest.nodeid import NodeId
 from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from communitygate.audit.triggers import drop_append_only_triggers, install_append_only_triggers
 from communitygate.core import clock
 from communitygate.testing import World, build_world, shared_rows_owner
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each xdist_group (the seeded demo, the seeded city, the browser) in one process.
+    pytest-xdist's --dist loadgroup finds a test's group in a `@group` suffix of its node id,
+    which it writes to `item._nodeid`; pytest 9.2 reads the node id from `item._id` instead, so
+    without this every group was split over the processes and each seeded it again. Runs last,
+    after the conftest hooks that add the marker (tests/browser)."""
+    if not getattr(config.option, "loadgroup", False):  # set in xdist's worker processes only
+        return
+    for item in items:
+        groups = sorted(
+            {
+                str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                for mark in item.iter_markers("xdist_group")
+            }
+        )
+        suffix = "@" + "_".join(groups)
+        if groups and not item.nodeid.endswith(suffix):
+            item._id = NodeId.parse(item.nodeid + suffix)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -31,7 +55,40 @@ def audit_triggers_yield_to_the_test_flush() -> Iterator[None]:
 
     TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
     yield
-    TransactionTestCase._fixture_teardown = original  # type: ignore[method-assign]
+    TransactionTestCase._fixture_teardown = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def static_files_listed_once() -> Iterator[None]:
+    """Every test client builds its own middleware, and WhiteNoise (WHITENOISE_USE_FINDERS)
+    lists every static file when it is built: tens of milliseconds a client, and the suite makes
+    over ten thousand clients (the permission grid one per person and cell). The files do not
+    change during a run, so they are listed once per set of WhiteNoise settings, and each new
+    middleware gets the same entries, as the one middleware of a server process has."""
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple[object, ...], dict[str, Any]] = {}
+
+    def add_files_from_finders(self: WhiteNoiseMiddleware) -> None:
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.charset,
+            self.allow_all_origins,
+            self.index_file,
+            self.autorefresh,
+        )
+        if key not in listed:
+            own, self.files = self.files, {}
+            try:
+                original(self)
+                listed[key] = self.files
+            finally:
+                self.files = own
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original
 
 
 @pytest.fixture(autouse=True, scope="session")

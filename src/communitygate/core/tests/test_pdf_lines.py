@@ -2,6 +2,7 @@
 any two characters, but no line starts with closing punctuation nor ends with opening
 punctuation, and nothing is lost."""
 
+import functools
 import itertools
 
 from hypothesis import given, settings
@@ -40,10 +41,17 @@ PIECES = st.sampled_from(
 )
 
 
+@functools.cache
+def shared_document() -> ChineseDocument:
+    """One document for every example: chinese_lines only measures text (loading the font for
+    each of the 200 examples took most of this test's time)."""
+    return document()
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(PIECES, min_size=1, max_size=120).map("".join))
 def test_lines_keep_the_text_and_the_rules(text: str) -> None:
-    pdf = document()
+    pdf = shared_document()
     lines = pdf.chinese_lines(text, WIDTH)
     assert "".join(lines) == text
     for previous, line in itertools.pairwise(lines):
