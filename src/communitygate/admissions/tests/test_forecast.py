@@ -61,6 +61,7 @@ community_inputs = st.lists(
         load=st.builds(CommunityLoad, hours=hours, ledger_codes=codes, plaque_codes=codes),
     ),
     max_size=8,
+    unique_by=lambda community: community.code,  # a community's code is unique
 )
 requirements = st.lists(
     st.builds(
