@@ -89,10 +89,11 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
 
     office.goto(application_url)
     expect(office.get_by_test_id("tally")).to_contain_text("同意 3")
-    expect(office.get_by_test_id("passed")).to_contain_text("已通过")
+    expect(office.get_by_test_id("passed")).to_contain_text("征询中")  # no verdict while open
     office.goto(round_url)
     office.get_by_test_id("close-consultation").locator("button").click()
     office.goto(application_url)
+    expect(office.get_by_test_id("passed")).to_contain_text("已通过")
     review = office.get_by_test_id("review-form")
     review.locator("select[name=action]").select_option("forward")
     review.locator("textarea[name=opinion]").fill("征询同意率75%，同意提交委员会。")

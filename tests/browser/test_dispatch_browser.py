@@ -58,8 +58,10 @@ def test_an_unadmitted_task_is_refused_in_one_step(  # type: ignore[no-untyped-d
     expect(row).to_have_count(1)
     expect(row.get_by_test_id("verdict-badge")).to_have_text("未准入")
     expect(row.locator("li[data-code=not_in_catalog]")).to_be_visible()
-    expect(row.get_by_test_id("workdays-left")).to_contain_text("3")
-    expect(row.get_by_test_id("due-soon")).to_be_visible()
+    # the department's date binds the community to nothing: no count of days, never due soon
+    expect(row.get_by_test_id("not-binding")).to_be_visible()
+    expect(row.get_by_test_id("workdays-left")).to_have_count(0)
+    expect(row.get_by_test_id("due-soon")).to_have_count(0)
     expect(community.get_by_test_id("admitted")).not_to_contain_text(TITLE)
     row.locator("input[name=comment]").fill("不在社区工作准入目录内")
     row.get_by_test_id("refuse").click()
