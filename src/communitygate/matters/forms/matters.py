@@ -29,6 +29,18 @@ STAFF_CHANNEL_CHOICES = [
 ]
 
 
+def offer_communities_and_categories(
+    form: forms.Form, communities: list[tuple[str, str]], categories: list[tuple[str, str]]
+) -> None:
+    """The communities the person may record for and the categories; one community is taken as
+    given (a hidden field)."""
+    form.fields["community"].choices = communities  # type: ignore[attr-defined]
+    form.fields["category"].choices = categories  # type: ignore[attr-defined]
+    if len(communities) == 1:
+        form.fields["community"].initial = communities[0][0]
+        form.fields["community"].widget = forms.HiddenInput()
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -84,11 +96,7 @@ class IntakeForm(OneTimeFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = communities  # type: ignore[attr-defined]
-        self.fields["category"].choices = categories  # type: ignore[attr-defined]
-        if len(communities) == 1:
-            self.fields["community"].initial = communities[0][0]
-            self.fields["community"].widget = forms.HiddenInput()
+        offer_communities_and_categories(self, communities, categories)
 
     def intake(self) -> MatterIntake:
         data = self.cleaned_data

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from communitygate.http.formtokens import OneTimeFormMixin
+from communitygate.matters.forms.matters import offer_communities_and_categories
 from communitygate.matters.models import ReceptionOutcomes
 from communitygate.matters.selectors.matters import EARLIEST_DAY, LATEST_DAY
 from communitygate.matters.services.receptions import ReceptionIntake
@@ -54,11 +55,7 @@ class ReceptionForm(OneTimeFormMixin, forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = communities  # type: ignore[attr-defined]
-        self.fields["category"].choices = categories  # type: ignore[attr-defined]
-        if len(communities) == 1:
-            self.fields["community"].initial = communities[0][0]
-            self.fields["community"].widget = forms.HiddenInput()
+        offer_communities_and_categories(self, communities, categories)
 
     def intake(self) -> ReceptionIntake:
         data = self.cleaned_data

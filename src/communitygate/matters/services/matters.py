@@ -229,6 +229,26 @@ def _intake_fingerprint(
     return request_hash(body, keyed_as="matter-request")
 
 
+def registered_resident(
+    resident_id: int | None, community: Organisation | None, problems: list[Problem]
+) -> Resident | None:
+    """The chosen resident when they live in `community` now; otherwise a problem is added."""
+    if resident_id is None:
+        return None
+    resident = Resident.objects.filter(
+        pk=resident_id, community=community, moved_out_on__isnull=True
+    ).first()
+    if resident is None:
+        problems.append(
+            Problem(
+                "所选居民不在本社区的居民档案中。",
+                "The chosen resident is not in this community's registry.",
+                field="resident",
+            )
+        )
+    return resident
+
+
 def _check_photos(
     photos: Iterable[PhotoUpload],
 ) -> tuple[list[tuple[CheckedUpload, bytes]], list[Problem]]:
@@ -342,21 +362,7 @@ def _check_intake(
                 field="phone",
             )
         )
-    resident = None
-    if intake.resident_id is not None:
-        resident = Resident.objects.filter(
-            pk=intake.resident_id,
-            community=community,
-            moved_out_on__isnull=True,
-        ).first()
-        if resident is None:
-            problems.append(
-                Problem(
-                    "所选居民不在本社区的居民档案中。",
-                    "The chosen resident is not in this community's registry.",
-                    field="resident",
-                )
-            )
+    resident = registered_resident(intake.resident_id, community, problems)
     checked_photos, photo_problems = _check_photos(photos)
     problems.extend(photo_problems)
     return _Checked(community, category, resident, phone, checked_photos, key), problems

@@ -32,6 +32,7 @@ from communitygate.matters.services.matters import (
     free_text,
     local_time,
     matter_receive,
+    registered_resident,
 )
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.selectors import active_communities
@@ -84,19 +85,7 @@ def _checked(
                 field="outcome",
             )
         )
-    resident = None
-    if intake.resident_id is not None:
-        resident = Resident.objects.filter(
-            pk=intake.resident_id, community=community, moved_out_on__isnull=True
-        ).first()
-        if resident is None:
-            problems.append(
-                Problem(
-                    "所选居民不在本社区的居民档案中。",
-                    "The chosen resident is not in this community's registry.",
-                    field="resident",
-                )
-            )
+    resident = registered_resident(intake.resident_id, community, problems)
     name = free_text(intake.visitor_name)
     if not name and intake.resident_id is None:
         problems.append(
