@@ -263,12 +263,7 @@ def _rollup_parts(
         select = [_COMMUNITY_KEYS[k] for k in keys]
         if scope.subdistrict_path is not None or "subdistrict" in keys:
             joins = f"JOIN {_table(Organisation)} c ON c.id = r.community_id"
-        if scope.subdistrict_path is not None:
-            where.append("c.path LIKE %s ESCAPE '\\'")
-            params.append(_prefix(scope.subdistrict_path))
-        if scope.community_id is not None:
-            where.append("r.community_id = %s")
-            params.append(scope.community_id)
+        _where_communities(scope, where, params)
     else:
         select = [_AREA_KEYS[k] for k in keys]
         if scope.subdistrict_id is not None:
@@ -288,6 +283,16 @@ def _rollup_parts(
                 where.append(f"{column} = %s")
                 params.append(value)
     return select, "".join(f" AND {w}" for w in where), joins, params
+
+
+def _where_communities(scope: Scope, where: list[str], params: list[Any]) -> None:
+    """The scope's subdistrict (`c`, the community joined) and community, on rows `r`."""
+    if scope.subdistrict_path is not None:
+        where.append("c.path LIKE %s ESCAPE '\\'")
+        params.append(_prefix(scope.subdistrict_path))
+    if scope.community_id is not None:
+        where.append("r.community_id = %s")
+        params.append(scope.community_id)
 
 
 def _prefix(path: str) -> str:
@@ -312,12 +317,7 @@ def _report_parts(
     ops = connection.ops
     where = ["r.occurred_on BETWEEN %s AND %s"]
     params: list[Any] = [ops.adapt_datefield_value(start), ops.adapt_datefield_value(end)]
-    if scope.subdistrict_path is not None:
-        where.append("c.path LIKE %s ESCAPE '\\'")
-        params.append(_prefix(scope.subdistrict_path))
-    if scope.community_id is not None:
-        where.append("r.community_id = %s")
-        params.append(scope.community_id)
+    _where_communities(scope, where, params)
     if scope.department_id is not None:
         where.append("r.department_id = %s")
         params.append(scope.department_id)

@@ -183,8 +183,8 @@ def test_the_tasks_behind_a_figure_are_the_tasks_of_its_rows(
             "admitted": lambda r: r.admitted,
             "unadmitted": lambda r: not r.admitted,
             "refused": lambda r: r.state == "refused",
-            "overdue": lambda r: (
-                r.state in ("received", "accepted", "returned") and r.due_on < TODAY
+            "overdue": lambda r: (  # an unadmitted task is never overdue for a community
+                r.admitted and r.state in ("received", "accepted", "returned") and r.due_on < TODAY
             ),
             "submitted": lambda r: r.state in ("submitted", "completed"),
             "confirmed": lambda r: r.state == "completed",
