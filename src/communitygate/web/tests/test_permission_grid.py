@@ -25,6 +25,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -763,23 +764,36 @@ def grid_seed(
 ) -> Iterator[Shared[GridSeed]]:
     """The grid's world, seeded once for the module (every cell runs in a rolled-back
     transaction of its own); its uploaded files go to a temporary directory."""
+    yield from seeded_grid(request, django_db_blocker, tmp_path_factory.mktemp("grid-files"))
+
+
+def seeded_grid(
+    request: pytest.FixtureRequest, django_db_blocker: Any, files: Path
+) -> Iterator[Shared[GridSeed]]:
+    """The grid's world seeded once for the calling fixture's scope (shared_rows), its uploaded
+    files stored under `files`: the grid's and the workbench's tests read the same world."""
     storages = {
         **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path_factory.mktemp("grid-files"))},
+            "OPTIONS": {"location": str(files)},
         },
     }
     with override_settings(STORAGES=storages):
         yield from shared_rows(request, django_db_blocker, lambda: seed_grid(build_world()))
 
 
-@pytest.fixture
-def seed(grid_seed: Shared[GridSeed]) -> GridSeed:
-    """The module's seed, its people read afresh (a test may have changed one in memory)."""
-    shared = grid_seed.enter()
+def entered(seeded: Shared[GridSeed]) -> GridSeed:
+    """The shared seed, its people read afresh (a test may have changed one in memory)."""
+    shared = seeded.enter()
     people = User.objects.in_bulk([user.pk for user in shared.people.values()])
     return replace(shared, people={key: people[user.pk] for key, user in shared.people.items()})
+
+
+@pytest.fixture
+def seed(grid_seed: Shared[GridSeed]) -> GridSeed:
+    """The module's seed, its people read afresh."""
+    return entered(grid_seed)
 
 
 def seed_grid(world: World) -> GridSeed:
