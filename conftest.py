@@ -2,12 +2,14 @@
 small world of organisations and people with every role (own and other organisation) for the
 permission grids. The helpers tests call are in communitygate/testing.py."""
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from _pytest.nodeid import NodeId
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
@@ -18,6 +20,7 @@ from communitygate.core import clock
 from communitygate.testing import World, build_world, shared_rows_owner
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+TEST_NUMBERS = itertools.count()
 
 
 @pytest.hookimpl(trylast=True)
@@ -95,9 +98,11 @@ def static_files_listed_once() -> Iterator[None]:
 def test_run_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """For the whole run: a fast password hasher (tests create many people; a slow hasher would
     only slow the suite, not test anything), and a cache directory of this process's own, so
-    that parallel test processes (pytest -n) never clear or count each other's entries."""
+    that parallel test processes (pytest -n) never clear or count each other's entries. The
+    audit chain's checkpoints go to this run's own directory (never the installation's)."""
     cache_dir: Path = tmp_path_factory.mktemp("cache")
     with override_settings(
+        AUDIT_CHECKPOINT_DIR=tmp_path_factory.mktemp("checkpoints"),
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         CACHES={
             "default": {
@@ -127,6 +132,17 @@ def audit_table_append_only(request: pytest.FixtureRequest) -> None:
         )
     request.getfixturevalue("transactional_db" if transactional else "db")
     install_append_only_triggers(connection)
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoints_of_this_test() -> Iterator[None]:
+    """A test's database is rolled back or flushed after it: a checkpoint it wrote must not be
+    read by the next test (it would find the chain "cut"). Each test gets a directory of its
+    own, made only when a checkpoint is written."""
+    with override_settings(
+        AUDIT_CHECKPOINT_DIR=Path(settings.AUDIT_CHECKPOINT_DIR) / f"t{next(TEST_NUMBERS)}"
+    ):
+        yield
 
 
 @pytest.fixture(autouse=True)

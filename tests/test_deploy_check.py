@@ -20,6 +20,8 @@ def production_environment(tmp_path: Path) -> dict[str, str]:
         # Personal data keys of their own, so rotating SECRET_KEY loses nothing (SECURITY 11).
         "COMMUNITYGATE_PI_KEY": base64.b64encode(os.urandom(32)).decode(),
         "COMMUNITYGATE_PI_INDEX_KEY": base64.b64encode(os.urandom(32)).decode(),
+        # The audit chain's HMAC key, outside the database (SECURITY, the audit log).
+        "COMMUNITYGATE_AUDIT_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     env.pop("SECRET_KEY", None)  # the generated per-installation key must itself pass
     env.pop("COMMUNITYGATE_DEMO", None)  # production is not the demo
@@ -50,6 +52,7 @@ def test_check_deploy_fails_when_personal_data_keys_are_not_set(tmp_path) -> Non
     env = production_environment(tmp_path)
     del env["COMMUNITYGATE_PI_KEY"]
     del env["COMMUNITYGATE_PI_INDEX_KEY"]
+    del env["COMMUNITYGATE_AUDIT_KEY"]
     result = check_deploy(env)
     output = result.stdout + result.stderr
     assert result.returncode != 0, output
@@ -58,6 +61,8 @@ def test_check_deploy_fails_when_personal_data_keys_are_not_set(tmp_path) -> Non
     assert "COMMUNITYGATE_PI_KEY" in output
     assert "communitygate.E003" in output
     assert "COMMUNITYGATE_PI_INDEX_KEY" in output
+    assert "communitygate.E005" in output
+    assert "COMMUNITYGATE_AUDIT_KEY" in output
 
 
 def load_wsgi_application(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -79,7 +84,7 @@ def test_production_without_the_encryption_key_does_not_start(tmp_path) -> None:
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "COMMUNITYGATE_PI_KEY is not set" in result.stderr
-    assert "未设置个人信息密钥" in result.stderr
+    assert "未设置密钥" in result.stderr
 
 
 def test_production_with_its_keys_starts(tmp_path) -> None:

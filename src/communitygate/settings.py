@@ -14,9 +14,16 @@ Environment variables:
   COMMUNITYGATE_PI_KEY_ID     its id, written in every token it seals (default "k1")
   COMMUNITYGATE_PI_OLD_KEYS   keys still readable after a rotation: "k0:<base64>,k00:<base64>"
   COMMUNITYGATE_PI_INDEX_KEY  base64 of 32 random bytes: the key of their blind (search) index
-                 Both keys default to keys derived from SECRET_KEY (development, tests, the demo
+  COMMUNITYGATE_AUDIT_KEY     base64 of 32 random bytes: the HMAC key of the audit chain and
+                 its checkpoints; COMMUNITYGATE_AUDIT_KEY_ID (default "a1") and
+                 COMMUNITYGATE_AUDIT_OLD_KEYS ("a0:<base64>") as for the PI keys
+                 These keys default to keys derived from SECRET_KEY (development, tests, the demo
                  only: rotating SECRET_KEY would then lose the data); with DEBUG off and no demo
                  the server refuses to start without them.
+  COMMUNITYGATE_AUDIT_CHECKPOINT_DIR  where the audit chain's signed checkpoints are written
+                 (default VAR_DIR/audit-checkpoints): outside the database, ideally another disk
+  COMMUNITYGATE_AUDIT_CHECKPOINT_URL  optional: each checkpoint is also POSTed there as JSON
+                 (a second system that keeps them)
 """
 
 import os
@@ -283,6 +290,16 @@ PI_ENCRYPTION_KEY = os.environ.get("COMMUNITYGATE_PI_KEY", "")
 PI_KEY_ID = os.environ.get("COMMUNITYGATE_PI_KEY_ID", "k1")
 PI_OLD_KEYS = os.environ.get("COMMUNITYGATE_PI_OLD_KEYS", "")
 PI_INDEX_KEY = os.environ.get("COMMUNITYGATE_PI_INDEX_KEY", "")
+
+# The audit chain (audit.chain): its HMAC key (core.crypto.audit_chain_keyring) and where its
+# checkpoints are kept outside the database.
+AUDIT_CHAIN_KEY = os.environ.get("COMMUNITYGATE_AUDIT_KEY", "")
+AUDIT_CHAIN_KEY_ID = os.environ.get("COMMUNITYGATE_AUDIT_KEY_ID", "a1")
+AUDIT_CHAIN_OLD_KEYS = os.environ.get("COMMUNITYGATE_AUDIT_OLD_KEYS", "")
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("COMMUNITYGATE_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints"
+)
+AUDIT_CHECKPOINT_URL = os.environ.get("COMMUNITYGATE_AUDIT_CHECKPOINT_URL", "")
 
 LOGGING = {
     "version": 1,

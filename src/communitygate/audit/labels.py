@@ -217,6 +217,21 @@ RECORDED_FIELD_LABELS: dict[str, Promise] = {
 BREAK_REASONS: dict[str, Promise] = {
     "previous-hash link does not match": _("its link to the event before it does not match"),
     "content does not match its hash": _("its content does not match its hash"),
+    "an unkeyed event after the chain was keyed": _(
+        "it was hashed without the audit key after the chain was keyed"
+    ),
+    "hashed under a key the keyring does not hold": _(
+        "it was hashed under a key this installation does not hold"
+    ),
+    "the checkpoint's head event is missing": _(
+        "the newest event at the last checkpoint is missing: events were deleted"
+    ),
+    "the checkpoint's head event has another hash": _(
+        "the newest event at the last checkpoint has another hash: the chain was rewritten"
+    ),
+    "the checkpoint is unreadable or not signed by the audit key": _(
+        "the last checkpoint is unreadable or not signed with the audit key"
+    ),
 }
 
 

@@ -1,7 +1,10 @@
 """Audit events. One row per state change, never updated or deleted.
 
 Each row stores the hash of the row before it, so a changed or removed row breaks the chain;
-triggers installed by the migration refuse UPDATE and DELETE at the database itself.
+triggers installed by the migration refuse UPDATE and DELETE at the database itself. The hash
+is an HMAC under a key kept outside the database (`hash_key_id` names it), so a row rewritten
+with every later hash recomputed does not verify without the key; signed checkpoints of the
+chain's head, also outside the database, reveal the newest rows deleted (`audit.checkpoints`).
 """
 
 from django.conf import settings
@@ -32,6 +35,11 @@ class AuditEvent(models.Model):
     source_ip = models.CharField(_("source address"), max_length=45, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # The key of the HMAC (core.crypto.audit_chain_keyring); NULL: an event recorded before the
+    # chain was keyed, hashed with plain SHA-256 (none may follow a keyed event).
+    hash_key_id = models.CharField(  # noqa: DJ001 - NULL marks the rows from before the keys
+        _("hash key"), max_length=16, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("audit event")

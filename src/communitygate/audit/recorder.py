@@ -7,6 +7,7 @@ transactions on SQLite) so that every event chains to exactly one predecessor.
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -17,6 +18,7 @@ from django.db import connection, models, transaction
 from communitygate.audit.models import GENESIS_HASH, AuditEvent
 from communitygate.core import clock
 from communitygate.core.context import current_request_meta
+from communitygate.core.crypto import audit_chain_keyring
 from communitygate.core.people import AnyUser, acting_user
 
 CHAIN_LOCK_KEY = 7_203_202_014  # any constant; names the advisory lock of the chain head
@@ -43,8 +45,14 @@ def created_fields(after: Mapping[str, object]) -> Changes:
     return changed_fields({}, after)
 
 
+class UnknownChainKey(Exception):
+    """An event names a hash key that the configured keyring does not hold."""
+
+
 def event_digest(event: AuditEvent) -> str:
-    """The hash of an event: its content and its predecessor's hash, canonically serialised."""
+    """The hash of an event: its content and its predecessor's hash, canonically serialised,
+    under the HMAC key the event names (plain SHA-256 for an event from before the chain was
+    keyed). Raises UnknownChainKey for a key the keyring does not hold."""
     content = {
         "occurred_at": event.occurred_at.isoformat(),
         "actor_id": event.actor_id,
@@ -59,8 +67,18 @@ def event_digest(event: AuditEvent) -> str:
         "source_ip": event.source_ip,
         "prev_hash": event.prev_hash,
     }
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if event.hash_key_id is None:
+        return hashlib.sha256(_canonical(content)).hexdigest()
+    key = audit_chain_keyring().keys.get(event.hash_key_id)
+    if key is None:
+        raise UnknownChainKey(event.hash_key_id)
+    content["hash_key_id"] = event.hash_key_id
+    return hmac.new(key, _canonical(content), hashlib.sha256).hexdigest()
+
+
+def _canonical(content: Mapping[str, object]) -> bytes:
+    text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def _lock_chain_head() -> None:
@@ -149,6 +167,7 @@ def _append(
             request_id=meta.request_id,
             source_ip=meta.source_ip,
             prev_hash=_chain_head_hash(),
+            hash_key_id=audit_chain_keyring().current_id,
         )
         event.hash = event_digest(event)
         event.save(force_insert=True)

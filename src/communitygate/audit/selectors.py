@@ -6,8 +6,17 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from communitygate.audit.checkpoints import (
+    NOT_SIGNED,
+    CheckpointInvalid,
+    checkpoint_latest,
+    checkpoint_mismatch,
+)
 from communitygate.audit.models import GENESIS_HASH, AuditEvent
-from communitygate.audit.recorder import event_digest
+from communitygate.audit.recorder import UnknownChainKey, event_digest
+
+UNKEYED_AFTER_KEYED = "an unkeyed event after the chain was keyed"
+UNKNOWN_KEY = "hashed under a key the keyring does not hold"
 
 
 @dataclass(frozen=True)
@@ -59,13 +68,40 @@ def audit_events_filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
 
 
 def audit_chain_first_break(chunk_size: int = 2000) -> ChainBreak | None:
-    """Walk the chain in order; the first event whose link or content does not verify, or None."""
+    """Walk the chain in order; the first event whose link, key or content does not verify, or
+    None. Once an event is keyed, every later one must be (none may slip back to plain SHA-256)."""
     expected_prev = GENESIS_HASH
+    keyed = False
     events = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
     for position, event in enumerate(events, start=1):
         if event.prev_hash != expected_prev:
             return ChainBreak(event.id, position, "previous-hash link does not match")
-        if event_digest(event) != event.hash:
+        if keyed and event.hash_key_id is None:
+            return ChainBreak(event.id, position, UNKEYED_AFTER_KEYED)
+        try:
+            digest = event_digest(event)
+        except UnknownChainKey:
+            return ChainBreak(event.id, position, UNKNOWN_KEY)
+        if digest != event.hash:
             return ChainBreak(event.id, position, "content does not match its hash")
+        keyed = keyed or event.hash_key_id is not None
         expected_prev = event.hash
+    return None
+
+
+def audit_chain_check() -> ChainBreak | None:
+    """The whole verification: the chain walked, then held against its latest checkpoint (kept
+    outside the database), so that deleting the newest events is found too. None: intact."""
+    broken = audit_chain_first_break()
+    if broken is not None:
+        return broken
+    try:
+        checkpoint = checkpoint_latest()
+    except CheckpointInvalid:
+        return ChainBreak(0, 0, NOT_SIGNED)
+    if checkpoint is None:
+        return None
+    mismatch = checkpoint_mismatch(checkpoint)
+    if mismatch is not None:
+        return ChainBreak(checkpoint.head_id, checkpoint.events, mismatch)
     return None

@@ -1,14 +1,16 @@
 """The one write the audit bureau makes: verifying the chain (核验审计链). The verification is
 itself recorded (`audit.verify` on the subject `audit.chain`), with its result, so that who
-checked the log and what they found is on the log too."""
+checked the log and what they found is on the log too. An intact chain is then anchored: a new
+checkpoint (`audit.checkpoints`) is written once the verification's own event is committed."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from communitygate.audit.checkpoints import checkpoint_write
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.recorder import Changes, record_operation_event
-from communitygate.audit.selectors import ChainBreak, audit_chain_first_break
+from communitygate.audit.selectors import ChainBreak, audit_chain_check
 from communitygate.core.people import AnyUser
 
 CHAIN_SUBJECT = "audit.chain"
@@ -30,7 +32,7 @@ def audit_chain_verify(*, actor: AnyUser) -> ChainVerification:
     with transaction.atomic():
         count = AuditEvent.objects.count()
         head = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-        first_break = audit_chain_first_break()
+        first_break = audit_chain_check()
         changes: Changes
         if first_break is None:
             changes = {"result": [None, "intact"], "events": [None, count]}
@@ -49,4 +51,6 @@ def audit_chain_verify(*, actor: AnyUser) -> ChainVerification:
             changes=changes,
             actor=actor,
         )
+        if first_break is None:
+            transaction.on_commit(checkpoint_write)
     return ChainVerification(events_verified=count, first_break=first_break)

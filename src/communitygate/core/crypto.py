@@ -25,6 +25,11 @@ off and no demo the WSGI/ASGI application refuses to start (`require_personal_da
 `check --deploy` reports errors E002/E003. The blind index key is not rotated: a new index key
 would need every digest recomputed from the decrypted values (not built).
 
+**The audit chain's key** is kept here too, so that one place says which keys production must
+set: COMMUNITYGATE_AUDIT_KEY (HMAC key of every audit event's hash and of the chain's
+checkpoints, `audit.chain`), COMMUNITYGATE_AUDIT_KEY_ID (default "a1", written on each event)
+and COMMUNITYGATE_AUDIT_OLD_KEYS (keys that still verify older events); E005 when unset.
+
 The first format, `v1:<base64url(nonce + ct)>` (AES-GCM, no key id, no associated data), is
 still read (under the current key, then each old key) until `rotate_pi_keys` re-seals it.
 """
@@ -66,10 +71,13 @@ CIPHER_NAME_SHAPE = re.compile(r"[a-z0-9]{1,16}")
 # HKDF labels: the two keys derived from one SECRET_KEY must differ.
 ENCRYPTION_KEY_INFO = b"communitygate personal data encryption v1"
 INDEX_KEY_INFO = b"communitygate personal data blind index v1"
+AUDIT_CHAIN_KEY_INFO = b"communitygate audit chain v1"
+DEFAULT_AUDIT_KEY_ID = "a1"
 
 PRODUCTION_KEYS = (
     ("PI_ENCRYPTION_KEY", "COMMUNITYGATE_PI_KEY", "communitygate.E002"),
     ("PI_INDEX_KEY", "COMMUNITYGATE_PI_INDEX_KEY", "communitygate.E003"),
+    ("AUDIT_CHAIN_KEY", "COMMUNITYGATE_AUDIT_KEY", "communitygate.E005"),
 )
 
 
@@ -254,6 +262,7 @@ def reset_cipher_cache() -> None:
     cipher.cache_clear()
     _cipher_for.cache_clear()
     keyring.cache_clear()
+    audit_chain_keyring.cache_clear()
     encryption_key.cache_clear()
     index_key.cache_clear()
 
@@ -266,25 +275,46 @@ def keyring() -> Keyring:
 
 
 def current_key_id() -> str:
-    key_id = _setting("PI_KEY_ID") or DEFAULT_KEY_ID
-    if not KEY_ID_SHAPE.fullmatch(key_id):
-        raise ImproperlyConfigured(
-            f"COMMUNITYGATE_PI_KEY_ID {key_id!r} must be 1-16 lower-case letters and digits"
-        )
-    return key_id
+    return _key_id("PI_KEY_ID", "COMMUNITYGATE_PI_KEY_ID", DEFAULT_KEY_ID)
 
 
 def old_keys() -> dict[str, bytes]:
     """COMMUNITYGATE_PI_OLD_KEYS ("id:base64,id:base64"): keys that still read, never seal."""
+    return _listed_keys("PI_OLD_KEYS", "COMMUNITYGATE_PI_OLD_KEYS")
+
+
+@functools.cache
+def audit_chain_keyring() -> Keyring:
+    """COMMUNITYGATE_AUDIT_KEY under COMMUNITYGATE_AUDIT_KEY_ID (new events), and
+    COMMUNITYGATE_AUDIT_OLD_KEYS: keys that still verify the events they hashed."""
+    current = _key_id("AUDIT_CHAIN_KEY_ID", "COMMUNITYGATE_AUDIT_KEY_ID", DEFAULT_AUDIT_KEY_ID)
+    keys = {
+        **_listed_keys("AUDIT_CHAIN_OLD_KEYS", "COMMUNITYGATE_AUDIT_OLD_KEYS"),
+        current: _configured_or_derived_key("AUDIT_CHAIN_KEY", AUDIT_CHAIN_KEY_INFO),
+    }
+    return Keyring(current_id=current, keys=keys)
+
+
+def _key_id(setting_name: str, env_var: str, default: str) -> str:
+    key_id = _setting(setting_name) or default
+    if not KEY_ID_SHAPE.fullmatch(key_id):
+        raise ImproperlyConfigured(
+            f"{env_var} {key_id!r} must be 1-16 lower-case letters and digits"
+        )
+    return key_id
+
+
+def _listed_keys(setting_name: str, env_var: str) -> dict[str, bytes]:
+    """ "id:base64,id:base64" pairs, each id 1-16 lower-case letters and digits."""
     keys: dict[str, bytes] = {}
-    for entry in getattr(settings, "PI_OLD_KEYS", "").split(","):
+    for entry in _setting(setting_name).split(","):
         if not entry.strip():
             continue
         key_id, _, key_text = entry.strip().partition(":")
         key = _decoded_key(key_text)
         if not KEY_ID_SHAPE.fullmatch(key_id) or key is None:
             raise ImproperlyConfigured(
-                "COMMUNITYGATE_PI_OLD_KEYS must be id:base64 pairs separated by commas, each id "
+                f"{env_var} must be id:base64 pairs separated by commas, each id "
                 f"1-16 lower-case letters and digits and each key {KEY_BYTES} bytes"
             )
         keys[key_id] = key
@@ -322,10 +352,11 @@ def require_personal_data_keys() -> None:
         return
     names = ", ".join(missing)
     raise ImproperlyConfigured(
-        f"未设置个人信息密钥 {names}：生产环境（DEBUG 关闭且非演示）必须设置，否则身份证号码和电话"
-        "将用由 SECRET_KEY 派生的密钥加密。请将其设为 32 个随机字节的 base64 编码。 / "
-        f"{names} is not set: with DEBUG off and no demo, personal data must be sealed under "
-        "keys of its own, not keys derived from SECRET_KEY. Set it to the base64 of 32 random "
+        f"未设置密钥 {names}：生产环境（DEBUG 关闭且非演示）必须设置，否则身份证号码和电话将用由 "
+        "SECRET_KEY 派生的密钥加密，审计链也将用它签名。请将其设为 32 个随机字节的 base64 编码。 / "
+        f"{names} is not set: with DEBUG off and no demo, personal data must be sealed and the "
+        "audit chain signed under keys of their own, not keys derived from SECRET_KEY. Set it "
+        "to the base64 of 32 random "
         'bytes: python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"'
     )
 
@@ -339,8 +370,9 @@ def check_personal_data_keys(app_configs: Any = None, **kwargs: Any) -> list[Che
         if not value:
             messages.append(
                 CheckError(
-                    f"{env_var} is not set: personal data keys are derived from SECRET_KEY, "
-                    "and rotating SECRET_KEY would make every encrypted value unreadable. "
+                    f"{env_var} is not set: the key is derived from SECRET_KEY, and rotating "
+                    "SECRET_KEY would make every encrypted value unreadable and the audit "
+                    "chain unverifiable. "
                     "With DEBUG off and no demo the server does not start.",
                     hint=f"Set {env_var} to the base64 of 32 random bytes and keep it safe.",
                     id=error_id,
@@ -354,7 +386,7 @@ def check_personal_data_keys(app_configs: Any = None, **kwargs: Any) -> list[Che
                     id="communitygate.E001",
                 )
             )
-    for read in (current_key_id, old_keys):
+    for read in (current_key_id, old_keys, audit_chain_keyring):
         try:
             read()
         except ImproperlyConfigured as error:
@@ -501,7 +533,16 @@ def _token_bytes(body: str) -> bytes:
 
 
 def _forget_keys_when_settings_change(*, setting: str, **kwargs: Any) -> None:
-    watched = {"PI_ENCRYPTION_KEY", "PI_INDEX_KEY", "PI_KEY_ID", "PI_OLD_KEYS", "SECRET_KEY"}
+    watched = {
+        "PI_ENCRYPTION_KEY",
+        "PI_INDEX_KEY",
+        "PI_KEY_ID",
+        "PI_OLD_KEYS",
+        "AUDIT_CHAIN_KEY",
+        "AUDIT_CHAIN_KEY_ID",
+        "AUDIT_CHAIN_OLD_KEYS",
+        "SECRET_KEY",
+    }
     if setting in watched | {"COMMUNITYGATE"}:
         reset_cipher_cache()
 

@@ -305,27 +305,46 @@ def test_the_blind_index_depends_on_the_index_key_not_the_encryption_key() -> No
 
 
 def test_the_deploy_check_reports_errors_when_keys_are_derived() -> None:
-    with override_settings(PI_ENCRYPTION_KEY="", PI_INDEX_KEY=""):
+    with override_settings(PI_ENCRYPTION_KEY="", PI_INDEX_KEY="", AUDIT_CHAIN_KEY=""):
         messages = check_personal_data_keys()
-    assert [message.id for message in messages] == ["communitygate.E002", "communitygate.E003"]
+    assert [message.id for message in messages] == [
+        "communitygate.E002",
+        "communitygate.E003",
+        "communitygate.E005",
+    ]
     assert all(message.is_serious() for message in messages)
 
 
-def test_the_deploy_check_is_silent_with_both_keys_set() -> None:
-    with override_settings(PI_ENCRYPTION_KEY=random_key_text(), PI_INDEX_KEY=random_key_text()):
+def test_the_deploy_check_is_silent_with_every_key_set() -> None:
+    with override_settings(**every_key()):
         assert check_personal_data_keys() == []
 
 
+def every_key() -> dict[str, str]:
+    return {
+        "PI_ENCRYPTION_KEY": random_key_text(),
+        "PI_INDEX_KEY": random_key_text(),
+        "AUDIT_CHAIN_KEY": random_key_text(),
+    }
+
+
 def test_the_deploy_check_reports_a_malformed_key() -> None:
-    with override_settings(PI_ENCRYPTION_KEY="not base64!", PI_INDEX_KEY=random_key_text()):
+    with override_settings(**{**every_key(), "PI_ENCRYPTION_KEY": "not base64!"}):
         ids = [message.id for message in check_personal_data_keys()]
     assert ids == ["communitygate.E001"]
 
 
-@pytest.mark.parametrize("setting", [{"PI_OLD_KEYS": "k0:x"}, {"PI_KEY_ID": "Key 2"}])
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"PI_OLD_KEYS": "k0:x"},
+        {"PI_KEY_ID": "Key 2"},
+        {"AUDIT_CHAIN_OLD_KEYS": "a0:x"},
+        {"AUDIT_CHAIN_KEY_ID": "A 2"},
+    ],
+)
 def test_the_deploy_check_reports_malformed_old_keys_or_key_id(setting: dict[str, str]) -> None:
-    keys = {"PI_ENCRYPTION_KEY": random_key_text(), "PI_INDEX_KEY": random_key_text()}
-    with override_settings(**keys, **setting):
+    with override_settings(**every_key(), **setting):
         ids = [message.id for message in check_personal_data_keys()]
     assert ids == ["communitygate.E004"]
 
@@ -337,18 +356,27 @@ def production(**overrides: object) -> override_settings:
 
 def test_production_without_keys_does_not_start_and_says_what_to_set() -> None:
     with (
-        production(PI_ENCRYPTION_KEY="", PI_INDEX_KEY=random_key_text()),
+        production(**{**every_key(), "PI_ENCRYPTION_KEY": ""}),
         pytest.raises(ImproperlyConfigured) as refused,
     ):
         require_personal_data_keys()
     message = str(refused.value)
     assert "COMMUNITYGATE_PI_KEY" in message
     assert "COMMUNITYGATE_PI_INDEX_KEY" not in message
-    assert "未设置个人信息密钥" in message  # Chinese and English
+    assert "COMMUNITYGATE_AUDIT_KEY" not in message
+    assert "未设置密钥" in message and "is not set" in message  # Chinese and English
 
 
-def test_production_with_both_keys_starts() -> None:
-    with production(PI_ENCRYPTION_KEY=random_key_text(), PI_INDEX_KEY=random_key_text()):
+def test_production_without_the_audit_key_does_not_start() -> None:
+    with (
+        production(**{**every_key(), "AUDIT_CHAIN_KEY": ""}),
+        pytest.raises(ImproperlyConfigured, match="COMMUNITYGATE_AUDIT_KEY"),
+    ):
+        require_personal_data_keys()
+
+
+def test_production_with_every_key_starts() -> None:
+    with production(**every_key()):
         require_personal_data_keys()
 
 

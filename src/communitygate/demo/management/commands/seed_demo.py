@@ -1,5 +1,6 @@
 """`communitygate seed_demo [--password P] [--allow-production]`: load the Shibei demo (safe to
-run twice). It refuses a production configuration (`seeding.production_refusal`) unless told.
+run twice). It refuses a production configuration (`seeding.production_refusal`) unless told,
+and ends with a checkpoint of the audit chain (`audit.checkpoints`).
 
 A demo loaded earlier may hold personal values sealed in an older format or under an older
 key: they are re-sealed under the current key (`rotate_pi_keys`, audited) before anything else.
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from communitygate.audit.checkpoints import checkpoint_write
 from communitygate.core.crypto import count_not_current
 from communitygate.demo.seeding import production_refusal, seed_demo
 
@@ -46,3 +48,7 @@ class Command(BaseCommand):
         for username, description in logins:
             self.stdout.write(f"  {username:<17} {description}")
         self.stdout.write(f"密码 / password: {password}")
+        checkpoint = checkpoint_write()  # the chain as the demo leaves it, anchored outside
+        self.stdout.write(
+            f"审计链锚点 / audit checkpoint: {checkpoint.events} events, head #{checkpoint.head_id}"
+        )

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from communitygate.admissions.models import Application, FundingCommitment
 from communitygate.admissions.selectors import application_tally
+from communitygate.audit.checkpoints import checkpoint_latest
+from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.catalog.models import (
     CatalogEdition,
@@ -287,6 +289,10 @@ def test_loading_twice_changes_no_data_and_keeps_the_chain(capsys) -> None:
     assert "second-password-2" in output
     assert get_user_model().objects.get(username="office").check_password("second-password-2")
     assert audit_chain_first_break() is None
+    checkpoint = checkpoint_latest()  # the run ends by anchoring the chain outside the database
+    assert checkpoint is not None
+    assert checkpoint.head_id == AuditEvent.objects.order_by("-id").values_list("id", flat=True)[0]
+    assert "审计链锚点" in output
 
 
 def test_no_real_person_named_in_demo_data() -> None:
