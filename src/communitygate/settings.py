@@ -24,8 +24,12 @@ Environment variables:
                  (default VAR_DIR/audit-checkpoints): outside the database, ideally another disk
   COMMUNITYGATE_AUDIT_CHECKPOINT_URL  optional: each checkpoint is also POSTed there as JSON
                  (a second system that keeps them)
+  COMMUNITYGATE_SIGNIN_FAILURE_LIMIT / COMMUNITYGATE_SIGNIN_LOCK_MINUTES  wrong passwords for one
+                 account or from one address before sign-in is locked (5), and for how long (30)
+  COMMUNITYGATE_IDLE_MINUTES  a page session without a request this long is signed out (30)
 """
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -81,6 +85,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "ninja",
     "django_tasks_db",
     "communitygate.core",
@@ -124,6 +129,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "communitygate.http.errors.DomainErrorPagesMiddleware",
+    "communitygate.http.idle.IdleTimeoutMiddleware",
+    # Last, as django-axes asks: turns a locked sign-in into the locked page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "communitygate.urls"
@@ -233,7 +241,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_COOKIE_AGE = 12 * 60 * 60  # the absolute limit of a session
+# Signed out after this many minutes without a request (http.idle), besides the absolute limit.
+IDLE_TIMEOUT_MINUTES = int(os.environ.get("COMMUNITYGATE_IDLE_MINUTES", "30"))
+
+# Sign-in protection (accounts.signin, django-axes): after AXES_FAILURE_LIMIT wrong passwords for
+# one account or from one address, sign-in is refused for AXES_COOLOFF_TIME; the office can
+# lift a lock. Attempts are counted in the database, shared by every process and node.
+AXES_FAILURE_LIMIT = int(os.environ.get("COMMUNITYGATE_SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=int(os.environ.get("COMMUNITYGATE_SIGNIN_LOCK_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # the audit log records every sign-in and sign-out
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # the office's own page lists and lifts locks (accounts.signin)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if HTTPS:
@@ -315,6 +339,8 @@ LOGGING = {
 # Rights come from memberships only: PasswordOnlyBackend checks passwords and grants no Django
 # permissions; OfficeRoleBackend derives the admin's model permissions from roles.
 AUTHENTICATION_BACKENDS = [
+    # First: refuses any sign-in while the account or the address is locked (accounts.signin).
+    "axes.backends.AxesStandaloneBackend",
     "communitygate.accounts.backends.PasswordOnlyBackend",
     "communitygate.accounts.backends.OfficeRoleBackend",
 ]

@@ -139,6 +139,13 @@ def signed_in(user: User | None, *, raise_request_exception: bool = True) -> Cli
     return client
 
 
+def password_sign_in(client: Client, username: str, password: str) -> bool:
+    """Sign in through the sign-in page, as a person does (its lockout and audit included):
+    True when the page let them in."""
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
 def run_together(
     calls: Sequence[Callable[[], Any]], *, timeout: float = 120
 ) -> tuple[list[Any], list[BaseException]]:

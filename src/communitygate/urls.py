@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from communitygate.accounts import views as accounts_views
 from communitygate.api import api, api_not_found
 from communitygate.http import errors
 from communitygate.oversight import public_urls as supervision_public
@@ -35,6 +36,8 @@ urlpatterns = [
     path("contracts/", include("communitygate.contracts.urls")),
     path("burden/", include("communitygate.insights.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/lockouts/", accounts_views.lockouts_page, name="lockouts"),
+    path("accounts/lockouts/release/", accounts_views.lockout_release_view, name="lockout_release"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -111,6 +111,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "organisation.update": _("Organisation updated"),
     "membership.grant": _("Membership granted"),
     "membership.end": _("Membership ended"),
+    "account.sign_in": _("Signed in"),
+    "account.sign_out": _("Signed out"),
+    "account.sign_in_failed": _("Sign-in failed"),
+    "account.locked_out": _("Sign-in locked after wrong passwords"),
+    "account.unlock": _("Sign-in lock lifted"),
     "user.create": _("Account created"),
     "user.set_password": _("Password set"),
     "personal_data.keys_rotated": _("Personal-data keys rotated"),
@@ -165,6 +170,7 @@ SUBJECT_LABELS: dict[str, Promise] = {
     "core.personal_data_keys": _("Personal-data keys"),
     "audit.chain": _("Audit chain"),
     "scale.city": _("City-scale data"),
+    "accounts.sign_in": _("Sign-in"),
 }
 
 # What a service records besides a model's own fields (a matter's phone is stored encrypted, a
@@ -211,6 +217,10 @@ RECORDED_FIELD_LABELS: dict[str, Promise] = {
     "result": _("Result"),
     "events": _("Events"),
     "broken_at": _("Broken at event"),
+    "username": _("Username"),
+    "address": _("Network address"),
+    "ip_address": _("Network address"),
+    "failures": _("Wrong passwords"),
 }
 
 # audit.selectors.ChainBreak.reason, as a person reads it.

@@ -12,7 +12,7 @@ from django.test import Client
 
 from communitygate.accounts.models import ApiToken
 from communitygate.audit.models import AuditEvent
-from communitygate.testing import PASSWORD, World
+from communitygate.testing import PASSWORD, World, password_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -185,7 +185,7 @@ def test_an_inactive_persons_token_is_refused(client: Client, world: World) -> N
 
 
 def test_a_session_login_also_answers_me(client: Client, world: World) -> None:
-    assert client.login(username="community_secretary", password=PASSWORD)
+    assert password_sign_in(client, "community_secretary", PASSWORD)
     response = client.get(ME)
     assert response.status_code == 200
     assert response.json()["username"] == "community_secretary"
@@ -193,7 +193,7 @@ def test_a_session_login_also_answers_me(client: Client, world: World) -> None:
 
 
 def test_an_inactive_persons_session_is_refused(client: Client, world: World) -> None:
-    assert client.login(username="community_secretary", password=PASSWORD)
+    assert password_sign_in(client, "community_secretary", PASSWORD)
     User.objects.filter(username="community_secretary").update(is_active=False)
     response = client.get(ME)
     assert response.status_code == 401

@@ -98,7 +98,8 @@ def test_the_auditor_reads_the_log_newest_first_in_chinese_and_beijing_time(
     text = response.content.decode()
     ids = shown_ids(response.content)
     assert ids == sorted(ids, reverse=True)
-    assert ids[:3] == [events["tag"].pk, events["task"].pk, events["notice"].pk]
+    signing_in = AuditEvent.objects.get(action="account.sign_in", actor_username="auditor")
+    assert ids[:4] == [signing_in.pk, events["tag"].pk, events["task"].pk, events["notice"].pk]
     assert "北京时间" in text
     # 23:30 in Beijing on the 21st is 15:30 UTC: the page shows Beijing time.
     assert "2026-11-21 23:30:00" in text

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
@@ -262,6 +263,9 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/catalog/office/import/{batch}/confirm/"): UPLOADER_WRITE,
     # The committee office's holiday calendar.
     ("GET", "/calendar/"): OFFICE_PAGE,
+    # Sign-in lockouts: the office lifts them.
+    ("GET", "/accounts/lockouts/"): OFFICE_PAGE,
+    ("POST", "/accounts/lockouts/release/"): OFFICE_WRITE,
     ("GET", "/calendar/2027/"): OFFICE_PAGE,
     ("GET", "/calendar/2027/?day=2027-02-05"): OFFICE_PAGE,
     ("POST", "/calendar/2027/"): row(
@@ -796,6 +800,22 @@ def seed(grid_seed: Shared[GridSeed]) -> GridSeed:
     return entered(grid_seed)
 
 
+GRID_LOCKED = "grid-locked-person"
+
+
+def lock_a_sign_in(username: str) -> None:
+    """A lock in force for the office to lift: axes's counter at the limit, dated a day ahead so
+    that it stays in force however long the grid runs."""
+    attempt = AccessAttempt.objects.create(
+        username=username,
+        ip_address="10.20.30.40",
+        user_agent="grid",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    ahead = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=ahead)
+
+
 def seed_grid(world: World) -> GridSeed:
     officer = world.user("office_officer")
     active = make_item(world, "G-1")
@@ -804,6 +824,7 @@ def seed_grid(world: World) -> GridSeed:
     catalog_item_suspend(actor=officer, item=suspended, reason="试点暂停")
     latest = catalog_publish(actor=officer, title="第二版")
     make_item(world, "G-3")  # an unpublished change, so that publishing has something to do
+    lock_a_sign_in(GRID_LOCKED)
     batch = catalog_import_check(actor=officer, filename="grid.csv", content=import_file("IMP-1"))
     assert batch.status == "ready", batch.problems
     people = {
@@ -1169,6 +1190,7 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "source": "国办发明电〔2026〕X号",
         "complete": "on",
     },
+    ("POST", "/accounts/lockouts/release/"): lambda seed: {"by": "username", "value": GRID_LOCKED},
     ("POST", "/calendar/2027/day/"): lambda seed: {
         "date": "2027-02-05",
         "kind": "休",
@@ -1281,6 +1303,10 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
 # Signing out changes nothing that belongs to the app; every other write names its state.
 EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
     ("POST", "/audit/verify/"): lambda seed: audit_count("audit.verify"),
+    ("POST", "/accounts/lockouts/release/"): lambda seed: (
+        AccessAttempt.objects.filter(username=GRID_LOCKED).count(),
+        audit_count("account.unlock"),
+    ),
     ("POST", "/admissions/{draft}/attachments/"): lambda seed: (
         ApplicationAttachment.objects.count(),
         audit_count("application.attach"),

@@ -13,6 +13,7 @@ from communitygate.contracts.selectors import (
     contracts_paid_without_acceptance,
 )
 from communitygate.demo.contract_history import FIGURES_NUMBER, MEALS_NUMBER
+from communitygate.testing import password_sign_in
 
 from .conftest import DEMO_PASSWORD
 
@@ -46,7 +47,7 @@ def test_the_two_contracts() -> None:
 
 def test_so_staff_signs_in_and_sees_its_contracts_and_work() -> None:
     client = Client()
-    assert client.login(username="so-staff", password=DEMO_PASSWORD)
+    assert password_sign_in(client, "so-staff", DEMO_PASSWORD)
     body = client.get("/contracts/").content.decode()
     assert MEALS_NUMBER in body and FIGURES_NUMBER in body
     assert "每月报送社区养老服务设施运营台账" in body  # the work redirected to SO-1

@@ -29,6 +29,7 @@ from communitygate.funding.models import OverdueShare, Payment, PaymentStates
 from communitygate.funding.selectors import balances
 from communitygate.funding.services import overdue_shares_mark
 from communitygate.oversight.models import Violation, ViolationSources
+from communitygate.testing import password_sign_in
 
 from .conftest import DEMO_PASSWORD
 
@@ -43,7 +44,7 @@ SHANGQIULU, YICHUNLU = "商邱路社区", "伊春路社区"
 
 def signed_in(username: str) -> Client:
     client = Client()
-    assert client.login(username=username, password=DEMO_PASSWORD)
+    assert password_sign_in(client, username, DEMO_PASSWORD)
     return client
 
 

@@ -33,6 +33,7 @@ from communitygate.oversight.models import (
     Violation,
     WallRecord,
 )
+from communitygate.testing import password_sign_in
 
 # Every test reads the demo, seeded once for the package (conftest.py).
 pytestmark = [
@@ -258,7 +259,7 @@ def test_demo_users_sign_in_with_the_printed_password(client) -> None:
     assert users.count() == len(DEMO_USERNAMES)
     for user in users:
         assert user.first_name.startswith("演示用户"), "demo people are clearly marked"
-    assert client.login(username="office", password="demo-password-1")
+    assert password_sign_in(client, "office", "demo-password-1")
     assert client.get("/catalog/office/").status_code == 200
 
 

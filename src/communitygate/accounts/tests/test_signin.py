@@ -1,0 +1,149 @@
+"""Sign-in protection: wrong passwords lock an account or an address (django-axes), the person
+and the office are told, the office lifts a lock, every sign-in step is in the audit log, and an
+idle session ends."""
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from communitygate.accounts.models import Notification
+from communitygate.audit.models import AuditEvent
+from communitygate.core import clock
+from communitygate.testing import PASSWORD, World, password_sign_in, signed_in
+
+pytestmark = pytest.mark.django_db
+
+USER = "community_secretary"
+
+
+def wrong_passwords(client: Client, username: str, times: int, address: str = "10.0.0.1") -> None:
+    for _ in range(times):
+        answer = client.post(
+            "/accounts/login/",
+            {"username": username, "password": "not-the-password"},
+            REMOTE_ADDR=address,
+        )
+        assert answer.status_code in {200, 429}
+
+
+def sign_in_from(client: Client, username: str, address: str) -> int:
+    answer = client.post(
+        "/accounts/login/", {"username": username, "password": PASSWORD}, REMOTE_ADDR=address
+    )
+    return answer.status_code
+
+
+def test_after_the_limit_even_the_right_password_is_refused_with_the_locked_page(
+    world: World,
+) -> None:
+    client = Client()
+    wrong_passwords(client, USER, settings.AXES_FAILURE_LIMIT)
+    answer = client.post(
+        "/accounts/login/", {"username": USER, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert answer.status_code == 429
+    page = answer.content.decode()
+    assert "登录已锁定" in page and "区委办公室" in page
+    assert "_auth_user_id" not in client.session
+    # from another address too: the account itself is locked
+    assert sign_in_from(Client(), USER, "10.9.9.9") == 429
+
+
+def test_below_the_limit_the_right_password_signs_in_and_clears_the_count(world: World) -> None:
+    client = Client()
+    wrong_passwords(client, USER, settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in_from(client, USER, "10.0.0.1") == 302
+    wrong_passwords(Client(), USER, settings.AXES_FAILURE_LIMIT - 1)
+    assert sign_in_from(Client(), USER, "10.0.0.1") == 302
+
+
+def test_one_address_trying_many_accounts_is_locked(world: World) -> None:
+    client = Client()
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        wrong_passwords(client, f"guess{number}", 1, address="10.6.6.6")
+    assert sign_in_from(Client(), "department_clerk", "10.6.6.6") == 429
+    assert sign_in_from(Client(), "department_clerk", "10.7.7.7") == 302
+
+
+def test_every_sign_in_step_is_an_audit_event_without_the_password(world: World) -> None:
+    client = Client()
+    wrong_passwords(client, USER, 1)
+    assert password_sign_in(client, USER, PASSWORD)
+    client.post("/accounts/logout/")
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="account.")
+        .order_by("id")
+        .values_list("action", "object_id", "actor_username")
+    )
+    assert actions == [
+        ("account.sign_in_failed", USER, ""),
+        ("account.sign_in", USER, USER),
+        ("account.sign_out", USER, USER),
+    ]
+    failed = AuditEvent.objects.get(action="account.sign_in_failed")
+    assert failed.changes == {"username": [None, USER]}
+    assert failed.source_ip == "10.0.0.1"
+    assert "not-the-password" not in str(list(AuditEvent.objects.values()))
+
+
+def test_a_lock_is_recorded_and_the_person_and_the_office_are_told(world: World) -> None:
+    wrong_passwords(Client(), USER, settings.AXES_FAILURE_LIMIT)
+    locked = AuditEvent.objects.get(action="account.locked_out")
+    assert locked.changes["username"] == [None, USER]
+    person = Notification.objects.get(recipient=world.user(USER))
+    assert "锁定" in person.text_zh
+    office = Notification.objects.get(recipient=world.user("office_officer"))
+    assert USER in office.text_zh and office.link == "/accounts/lockouts/"
+
+
+def test_the_office_sees_the_lock_and_lifts_it(world: World) -> None:
+    wrong_passwords(Client(), USER, settings.AXES_FAILURE_LIMIT)
+    office = signed_in(world.user("office_officer"))
+    page = office.get("/accounts/lockouts/").content.decode()
+    assert f"账号 {USER}" in page and "解除锁定" in page
+    answer = office.post("/accounts/lockouts/release/", {"by": "username", "value": USER})
+    assert answer.status_code == 302
+    assert "已解除" in office.get("/accounts/lockouts/").content.decode()
+    unlock = AuditEvent.objects.get(action="account.unlock")
+    assert unlock.actor_username == "office_officer"
+    assert sign_in_from(Client(), USER, "10.0.0.1") == 302
+
+
+def test_lifting_a_lock_that_is_not_there_says_so(world: World) -> None:
+    office = signed_in(world.user("office_officer"))
+    office.post("/accounts/lockouts/release/", {"by": "username", "value": "nobody"})
+    page = office.get("/accounts/lockouts/").content.decode()
+    assert "当前没有被锁定的登录" in page
+    assert not AuditEvent.objects.filter(action="account.unlock").exists()
+
+
+@pytest.mark.parametrize("role", ["community_secretary", "department_clerk", "auditor"])
+def test_only_the_office_opens_the_lockouts(world: World, role: str) -> None:
+    client = signed_in(world.user(role))
+    assert client.get("/accounts/lockouts/").status_code == 404
+    assert (
+        client.post("/accounts/lockouts/release/", {"by": "username", "value": USER}).status_code
+        == 404
+    )
+    assert Client().get("/accounts/lockouts/").status_code in {302, 404}
+
+
+def test_an_idle_session_ends_and_the_page_asks_to_sign_in_again(world: World) -> None:
+    start = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
+    clock.pin(start)
+    client = signed_in(world.user(USER))
+    assert client.get("/workbench/").status_code == 200
+    clock.pin(start + dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES - 1))
+    assert client.get("/workbench/").status_code == 200  # activity keeps it alive
+    clock.pin(start + dt.timedelta(minutes=2 * settings.IDLE_TIMEOUT_MINUTES - 1))
+    assert client.get("/workbench/").status_code == 200
+    clock.pin(start + dt.timedelta(minutes=3 * settings.IDLE_TIMEOUT_MINUTES + 1))
+    answer = client.get("/workbench/")
+    assert answer.status_code == 302
+    assert answer["Location"].startswith("/accounts/login/?next=/workbench/")
+    assert "_auth_user_id" not in client.session
+    login_page = client.get(answer["Location"]).content.decode()
+    assert "分钟未操作" in login_page
+    assert AuditEvent.objects.filter(action="account.sign_out", object_id=USER).exists()
