@@ -18,7 +18,8 @@ from communitygate.admissions.api import router as admissions_router
 from communitygate.auditing.api import router as auditing_router
 from communitygate.catalog.api import router as catalog_router
 from communitygate.contracts.api import router as contracts_router
-from communitygate.core.errors import RuleBroken
+from communitygate.core.denials import report_denial
+from communitygate.core.errors import PermissionDenied, RuleBroken
 from communitygate.dispatch.api import router as dispatch_router
 from communitygate.funding.api import router as funding_router
 from communitygate.insights.api import router as insights_router
@@ -65,6 +66,8 @@ def error_response(status: int, code: str, zh: str, en: str, **extra: object) ->
 
 @api.exception_handler(RuleBroken)
 def rule_broken(request: HttpRequest, exc: RuleBroken) -> HttpResponse:
+    if isinstance(exc, PermissionDenied):
+        report_denial(request, exc.code)
     return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
 
 

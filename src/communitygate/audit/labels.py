@@ -111,6 +111,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "organisation.update": _("Organisation updated"),
     "membership.grant": _("Membership granted"),
     "membership.end": _("Membership ended"),
+    "access.denied": _("Access refused"),
     "account.sign_in": _("Signed in"),
     "account.sign_out": _("Signed out"),
     "account.sign_in_failed": _("Sign-in failed"),
@@ -171,6 +172,7 @@ SUBJECT_LABELS: dict[str, Promise] = {
     "audit.chain": _("Audit chain"),
     "scale.city": _("City-scale data"),
     "accounts.sign_in": _("Sign-in"),
+    "http.request": _("Request"),
 }
 
 # What a service records besides a model's own fields (a matter's phone is stored encrypted, a
@@ -221,6 +223,9 @@ RECORDED_FIELD_LABELS: dict[str, Promise] = {
     "address": _("Network address"),
     "ip_address": _("Network address"),
     "failures": _("Wrong passwords"),
+    "method": _("Method"),
+    "path": _("Address on the site"),
+    "rule": _("Refusing rule"),
 }
 
 # audit.selectors.ChainBreak.reason, as a person reads it.

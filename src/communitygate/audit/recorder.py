@@ -172,3 +172,15 @@ def _append(
         event.hash = event_digest(event)
         event.save(force_insert=True)
     return event
+
+
+def record_denial(sender: object, request: Any, rule: str, **kwargs: Any) -> AuditEvent:
+    """A refused request (core.denials): who, which page or call, which rule refused it."""
+    path = request.path[:300]
+    return record_operation_event(
+        action="access.denied",
+        subject="http.request",
+        subject_id=f"{request.method} {path}"[:64],
+        changes={"method": [None, request.method], "path": [None, path], "rule": [None, rule]},
+        actor=request.user,
+    )

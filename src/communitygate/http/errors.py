@@ -26,7 +26,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from communitygate.core.errors import InvalidInput, RuleBroken
+from communitygate.core.denials import report_denial
+from communitygate.core.errors import InvalidInput, PermissionDenied, RuleBroken
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +128,8 @@ class DomainErrorPagesMiddleware:
             return missing_file_page(request, exception)
         if not isinstance(exception, RuleBroken):
             return None
+        if isinstance(exception, PermissionDenied):
+            report_denial(request, exception.code)
         return rule_broken_page(request, exception)
 
 
@@ -151,6 +154,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    report_denial(request, "permission_denied")
     return error_page(request, 403, str(_("Your roles do not allow this action.")))
 
 

@@ -1,5 +1,6 @@
 """Pages only some people may open: `only_for(predicate)` makes a view answer 404 (as for a
-missing page) to everyone the predicate refuses, after sign-in. The predicate is an app's own
+missing page) to everyone the predicate refuses, after sign-in; the refusal is reported for the
+audit log (core.denials). The predicate is an app's own
 access helper (`can_manage_catalog`, `is_office_staff`, …)."""
 
 import functools
@@ -8,6 +9,8 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+
+from communitygate.core.denials import report_denial
 
 View = Callable[..., HttpResponse]
 
@@ -18,6 +21,7 @@ def only_for(allowed: Callable[[Any], bool]) -> Callable[[View], View]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not allowed(request.user):
+                report_denial(request, getattr(allowed, "__name__", "only_for"))
                 raise Http404
             return view(request, *args, **kwargs)
 
