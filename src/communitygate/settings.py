@@ -27,6 +27,9 @@ Environment variables:
   COMMUNITYGATE_SIGNIN_FAILURE_LIMIT / COMMUNITYGATE_SIGNIN_LOCK_MINUTES  wrong passwords for one
                  account or from one address before sign-in is locked (5), and for how long (30)
   COMMUNITYGATE_IDLE_MINUTES  a page session without a request this long is signed out (30)
+  COMMUNITYGATE_REQUIRE_MFA   "1": the office, committee, audit, supervision, community
+                 secretaries and administrators sign in with a second factor (TOTP); default on
+                 with DEBUG off and no demo
 """
 
 import datetime as dt
@@ -86,6 +89,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "django_tasks_db",
     "communitygate.core",
@@ -125,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "communitygate.accounts.mfa.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -257,7 +265,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # the audit log records every sign-in and sign-out
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_ENABLE_ADMIN = False  # the office's own page lists and lifts locks (accounts.signin)
+AXES_ENABLE_ADMIN = False
+# Two-factor sign-in (accounts.mfa, django-otp TOTP + recovery codes) for the roles that see
+# personal information or decide. On by default in production (DEBUG off, not the demo).
+REQUIRE_MFA = env_flag("COMMUNITYGATE_REQUIRE_MFA", default=not DEBUG and not DEMO)
+OTP_TOTP_ISSUER = "CommunityGate"  # the office's own page lists and lifts locks (accounts.signin)
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 if HTTPS:

@@ -36,6 +36,8 @@ urlpatterns = [
     path("contracts/", include("communitygate.contracts.urls")),
     path("burden/", include("communitygate.insights.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/mfa/", accounts_views.mfa_verify_page, name="mfa_verify"),
+    path("accounts/mfa/setup/", accounts_views.mfa_setup_page, name="mfa_setup"),
     path("accounts/lockouts/", accounts_views.lockouts_page, name="lockouts"),
     path("accounts/lockouts/release/", accounts_views.lockout_release_view, name="lockout_release"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

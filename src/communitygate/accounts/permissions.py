@@ -147,6 +147,20 @@ def community_condition(user: AnyUser, field: str = "community") -> Q:
 # What a person may do with the system itself -------------------------------------------------------
 
 
+def needs_second_factor(user: AnyUser) -> bool:
+    """Who signs in with a second factor (accounts.mfa): the people who can see personal
+    information or decide — the committee office, the committee, the audit bureau, the
+    supervision offices, community secretaries — and administrators."""
+    return bool(
+        getattr(user, "is_superuser", False)
+        or is_office_staff(user)
+        or is_committee_member(user)
+        or is_auditor(user)
+        or works_in_supervision(user)
+        or has_role(user, OrganisationKinds.COMMUNITY, {Roles.SECRETARY})
+    )
+
+
 def can_use_admin_site(user: AnyUser) -> bool:
     """The Django admin is the committee office's tool (users, organisations, memberships)."""
     return is_office_staff(user)

@@ -1,18 +1,30 @@
-"""A person's own pages: their notifications; the office's list of sign-in lockouts."""
+"""A person's own pages: their notifications, their second sign-in factor; the office's list of
+sign-in lockouts."""
+
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communitygate.accounts.forms import SecondFactorForm
+from communitygate.accounts.mfa import (
+    authenticator_confirm,
+    authenticator_enrolment,
+    has_confirmed_authenticator,
+    second_factor_pass,
+)
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.accounts.selectors import notifications_of
 from communitygate.accounts.services import notification_mark_read
 from communitygate.accounts.signin import lockout_release, lockouts_current
 from communitygate.http.guards import only_for
+from communitygate.http.pages import safe_next
 from communitygate.http.steps import run_step
 
 
@@ -50,4 +62,45 @@ def lockout_release_view(request: HttpRequest) -> HttpResponse:
         lambda: lockout_release(actor=request.user, by=by, value=value),
         back=reverse("lockouts"),
         done=_("The lock on %(value)s is lifted: sign-in from it works again.") % {"value": value},
+    )
+
+
+@login_required
+def mfa_setup_page(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app: scan the QR code (or type the key), enter its first code."""
+    person = cast(User, request.user)  # signed in (login_required)
+    if has_confirmed_authenticator(person):
+        return redirect("mfa_verify")
+    enrolment = authenticator_enrolment(person)
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = authenticator_confirm(request, enrolment.device, form.cleaned_data["code"])
+        if codes is not None:
+            return render(
+                request,
+                "accounts/mfa_recovery_codes.html",
+                {"codes": codes, "next": safe_next(request, reverse("workbench:home"))},
+            )
+        form.add_error("code", _("The code is not right. Enter the code the app shows now."))
+    return render(
+        request,
+        "accounts/mfa_setup.html",
+        {"enrolment": enrolment, "form": form, "next": request.GET.get("next", "")},
+    )
+
+
+@login_required
+def mfa_verify_page(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the app, or a recovery code."""
+    if not has_confirmed_authenticator(cast(User, request.user)):
+        return redirect("mfa_setup")
+    form = SecondFactorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if second_factor_pass(request, form.cleaned_data["code"]):
+            return redirect(safe_next(request, reverse("workbench:home")))
+        form.add_error(
+            "code", _("The code is not right, or too many wrong codes: wait a moment and retry.")
+        )
+    return render(
+        request, "accounts/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")}
     )
