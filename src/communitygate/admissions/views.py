@@ -361,7 +361,7 @@ def round_action(request: HttpRequest, round_id: int, action: str) -> HttpRespon
         else:  # "close": the URL names no other step (ROUND_STEPS)
             round_close_consultation(actor=request.user, review_round=review_round)
     except RuleBroken as broken:
-        messages.error(request, broken.message)
+        messages.error(request, broken.page_message)
     else:
         messages.success(request, _("Done."))
     return redirect("admissions:round", round_id=round_id)

@@ -66,6 +66,7 @@ from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.tabular import csv_response, xlsx_response
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
+from communitygate.http.pages import rule_broken_to_form
 from communitygate.http.steps import run_step
 from communitygate.orgs.selectors import catalog_owners
 
@@ -210,11 +211,12 @@ def _department_choices() -> list[tuple[str, str]]:
 
 
 def _show_rule_error(request: HttpRequest, form: Any, broken: RuleBroken) -> None:
+    """The input's problems beside the fields they name (above the form otherwise); any other
+    broken rule as a message."""
     if isinstance(broken, InvalidInput):
-        for problem in broken.problems:
-            form.add_error(None, problem.message)
+        rule_broken_to_form(form, broken)
     else:
-        messages.error(request, broken.message)
+        messages.error(request, broken.page_message)
 
 
 @office_only
@@ -366,10 +368,10 @@ def office_import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
         catalog_import_confirm(actor=request.user, batch=batch)
     except InvalidInput as invalid:
         for problem in invalid.problems:
-            messages.error(request, f"{problem.row or ''} {problem.field} {problem.message}")
+            messages.error(request, f"{problem.row or ''} {problem.field} {problem.page_message}")
         return redirect("catalog:office_import_preview", batch_id=batch.pk)
     except RuleBroken as broken:
-        messages.error(request, broken.message)
+        messages.error(request, broken.page_message)
         return redirect("catalog:office_import_preview", batch_id=batch.pk)
     messages.success(request, _("Import applied. Review the changes and publish an edition."))
     return redirect("catalog:office_publish")

@@ -363,7 +363,6 @@ def report_new(request: HttpRequest) -> HttpResponse:
         create,
         success=_("Report recorded. It joins the supervision offices' queue."),
         redirect_to=lambda report: reverse("dispatch:report", args=[report.pk]),
-        beside_fields=False,
     )
     return created or render(request, "dispatch/report_form.html", {"form": form})
 
