@@ -211,6 +211,7 @@ RECORDED_FIELD_LABELS: dict[str, Promise] = {
     "result": _("Result"),
     "events": _("Events"),
     "broken_at": _("Broken at event"),
+    "closed_early": _("Closed before the deadline"),
 }
 
 # audit.selectors.ChainBreak.reason, as a person reads it.

@@ -100,9 +100,7 @@ def rule_broken_page(request: HttpRequest, broken: RuleBroken) -> HttpResponse:
             )
             for problem in broken.problems
         ]
-    return error_page(
-        request, broken.status, broken.page_message, details
-    )
+    return error_page(request, broken.status, broken.page_message, details)
 
 
 class DomainErrorPagesMiddleware:
