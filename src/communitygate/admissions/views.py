@@ -186,7 +186,9 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
             fields=form.application_fields(),
             expected_revision=form.cleaned_data["revision"] or application.revision,
         ),
-        success=_("Application saved."),
+        success=lambda revised: (
+            _("The changes to application %(number)s are saved.") % {"number": revised.number}
+        ),
         redirect_to=reverse("admissions:detail", args=[application.pk]),
     )
     return saved or render(
@@ -314,8 +316,21 @@ def application_action(request: HttpRequest, application_id: int, action: str) -
         request,
         lambda: _act(request, application, action),
         back=reverse("admissions:detail", args=[application.pk]),
-        done=_("Done."),
+        done=lambda _acted: _application_done(request, application.pk, action),
     )
+
+
+def _application_done(request: HttpRequest, application_id: int, action: str) -> str:
+    """The sentence that says what a step did to the application, with the state it is in now."""
+    application = access_application(request.user, application_id)
+    words = {"number": application.number, "status": application.get_status_display()}
+    if action == "vote":
+        return _("Your vote on application %(number)s is recorded.") % words
+    if action == "withdraw":
+        return _("Application %(number)s is withdrawn.") % words
+    if action == "submit":
+        return _("Application %(number)s is submitted; it is now: %(status)s.") % words
+    return _("Application %(number)s is now: %(status)s.") % words
 
 
 @login_required

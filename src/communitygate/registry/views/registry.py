@@ -354,7 +354,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
         lambda: resident_update(
             actor=request.user, resident=resident, fields=form.resident_fields()
         ),
-        success=_("Record saved."),
+        success=lambda updated: _("The record of %(name)s is updated.") % {"name": updated.name},
         redirect_to=reverse("registry:resident", args=[resident.pk]),
     )
     return saved or render(
