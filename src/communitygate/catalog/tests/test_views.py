@@ -573,11 +573,23 @@ def test_publishing_creates_an_edition(world: World) -> None:
     make_item(world, "P-1")
     client = office_client(world)
     assert "P-1" in html(client.get("/catalog/office/publish/"))
+    # The form asks first: the confirmation page names the title and what changes.
+    asked = html(
+        client.post("/catalog/office/publish/", {"title": "二〇二六年第一版", "note": "首版"})
+    )
+    assert "确认公布目录版本“二〇二六年第一版”？" in asked
+    assert "新增 1 项、停用 0 项、变更 0 项" in asked
+    assert 'name="confirmed" value="yes"' in asked and 'value="首版"' in asked
+    assert not CatalogEdition.objects.exists()
     response = client.post(
-        "/catalog/office/publish/", {"title": "二〇二六年第一版", "note": "首版"}
+        "/catalog/office/publish/",
+        {"title": "二〇二六年第一版", "note": "首版", "confirmed": "yes"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/catalog/editions/"
+    assert AuditEvent.objects.filter(action="catalog.publish").count() == 1
+    said = html(client.get("/catalog/editions/"))
+    assert "目录第1版已公布：新增 1 项、停用 0 项、变更 0 项。" in said
     edition = CatalogEdition.objects.get()
     assert (edition.number, edition.title, edition.entries.count()) == (1, "二〇二六年第一版", 1)
     assert "二〇二六年第一版" in html(client.get("/catalog/editions/"))
@@ -588,7 +600,9 @@ def test_publishing_nothing_new_is_refused_with_the_rule(world: World) -> None:
     make_item(world, "P-1")
     catalog_publish(actor=world.user("office_officer"), title="一")
     client = office_client(world)
-    response = client.post("/catalog/office/publish/", {"title": "二"}, follow=True)
+    response = client.post(
+        "/catalog/office/publish/", {"title": "二", "confirmed": "yes"}, follow=True
+    )
     assert "there is nothing to publish" in html(response)
     assert CatalogEdition.objects.count() == 1
 
