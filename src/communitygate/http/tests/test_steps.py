@@ -42,6 +42,12 @@ def test_success_says_so_and_goes_back() -> None:
     assert said(request) == [("success", "Done.")]
 
 
+def test_the_sentence_can_say_what_the_step_returned() -> None:
+    request = posted()
+    run_step(request, lambda: 3, back="/things/1/", done=lambda number: f"第{number}版已公布。")
+    assert said(request) == [("success", "第3版已公布。")]
+
+
 def test_a_broken_rule_is_its_message_and_goes_back() -> None:
     request = posted()
 

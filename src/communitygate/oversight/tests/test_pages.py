@@ -17,6 +17,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
+from communitygate.audit.models import AuditEvent
 from communitygate.catalog.models import Ledger, Plaque
 from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock
@@ -30,7 +31,6 @@ from communitygate.dispatch.services import (
     task_send,
 )
 from communitygate.http.formtokens import new_form_token
-from communitygate.audit.models import AuditEvent
 from communitygate.oversight.models import (
     CorrectionOrder,
     Finding,
@@ -698,7 +698,10 @@ def test_a_notice_goes_from_draft_to_the_public_page(district: World) -> None:
     assert 'data-testid="publish"' in html(inspector.get(path))
     # Publishing asks first, naming the departments and their deadline; nothing changes yet.
     asked = html(inspector.post(f"{path}publish/"))
-    assert "被通报部门：区卫生健康局、区民政局。" in asked or "被通报部门：区民政局、区卫生健康局。" in asked
+    assert (
+        "被通报部门：区卫生健康局、区民政局。" in asked
+        or "被通报部门：区民政局、区卫生健康局。" in asked
+    )
     assert "限 2026年12月7日 前整改" in asked
     assert 'name="confirmed" value="yes"' in asked
     assert state_of(Notice, notice.pk) == "approved"
