@@ -56,7 +56,7 @@ def test_a_broken_rule_is_its_message_and_goes_back() -> None:
 
     answer = run_step(request, act, back="/things/1/", done="Done.")
     assert answer["Location"] == "/things/1/"
-    assert said(request) == [("error", StaleObject().message)]
+    assert said(request) == [("error", StaleObject().message_zh)]
 
 
 def test_each_problem_of_an_invalid_input_is_a_message() -> None:
@@ -106,7 +106,7 @@ def test_a_missing_object_met_inside_the_step_is_a_message() -> None:
 
     answer = run_step(request, act, back="/things/1/", done="Done.")
     assert answer.status_code == 302
-    assert said(request) == [("error", NotFound("成员", "member").message)]
+    assert said(request) == [("error", NotFound("成员", "member").message_zh)]
 
 
 class NameForm(forms.Form):
@@ -202,5 +202,5 @@ def test_with_back_only_the_input_stays_on_the_form_and_a_moved_record_goes_back
     form = NameForm(request.POST)
     answer = run_create(request, form, moved_on, success="x", redirect_to="/x/", back="/thing/")
     assert answer is not None and answer["Location"] == "/thing/"
-    assert said(request) == [("error", StaleObject().message)]
+    assert said(request) == [("error", StaleObject().message_zh)]
     assert not form.errors
