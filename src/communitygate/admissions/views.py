@@ -395,6 +395,7 @@ def _round_close(request: HttpRequest, review_round: ReviewRound) -> HttpRespons
     were cast and how many can no longer be; an early close needs a reason (recorded), which
     the service asks for beside its field. Then a sentence says what happened."""
     back = reverse("admissions:round", args=[review_round.pk])
+    REVIEW_ROUND.authorise(request.user, review_round, "close_consultation")  # else 403
     outlook = round_close_outlook(review_round)
     words = {
         "round": review_round,

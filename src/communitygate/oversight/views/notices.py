@@ -201,6 +201,7 @@ def _notice_publish(request: HttpRequest, notice: Notice) -> HttpResponse:
     """Publishing is final and orders the departments named to correct: first a confirmation
     page naming them and the deadline (http.confirm), then the step and a sentence saying so."""
     back = reverse("oversight:notice", args=[notice.pk])
+    NOTICE.authorise(request.user, notice, "publish")  # only who may publish is asked (else 403)
     outlook = notice_publish_outlook(notice, clock.today())
     words = {
         "title": notice.title,
