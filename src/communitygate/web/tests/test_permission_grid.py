@@ -1229,7 +1229,9 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
     ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): lambda seed: {
         "deadline": "2026-12-30T17:00:00+08:00"
     },
-    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): lambda seed: {},
+    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): lambda seed: {
+        "reason": "网格：提前截止"
+    },
     ("POST", "/dispatch/send/"): task_form,
     ("POST", "/dispatch/assignments/{assignment_received}/accept/"): lambda seed: {},
     ("POST", "/dispatch/assignments/{assignment_unadmitted}/refuse/"): lambda seed: {
