@@ -92,6 +92,13 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
     expect(office.get_by_test_id("passed")).to_contain_text("征询中")  # no verdict while open
     office.goto(round_url)
     office.get_by_test_id("close-consultation").locator("button").click()
+    # The confirmation page: closing before the deadline needs a reason, which is recorded.
+    expect(office.get_by_test_id("confirm-facts")).to_contain_text("提前截止")
+    office.get_by_test_id("confirm").click()
+    expect(office.get_by_test_id("errors-reason")).to_contain_text("提前截止须说明理由")
+    office.locator("textarea[name=reason]").fill("三个单位均已表态，委员会提前汇总。")
+    office.get_by_test_id("confirm").click()
+    expect(office.get_by_test_id("close-reason")).to_contain_text("委员会提前汇总")
     office.goto(application_url)
     expect(office.get_by_test_id("passed")).to_contain_text("已通过")
     review = office.get_by_test_id("review-form")

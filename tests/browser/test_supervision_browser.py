@@ -107,6 +107,8 @@ def test_from_an_unadmitted_task_to_a_corrected_violation(  # type: ignore[no-un
     head.get_by_test_id("approve").click()
     expect(head.get_by_test_id("notice-state")).to_have_text("已审批")
     head.get_by_test_id("publish").click()
+    expect(head.get_by_test_id("confirm-facts")).to_contain_text("区民政局")
+    head.get_by_test_id("confirm").click()
     expect(head.get_by_test_id("notice-state")).to_have_text("已发布")
     expect(head.locator("main")).to_contain_text(NUMBER)
 

@@ -93,7 +93,7 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
             try:
                 membership_end(actor=request.user, membership=membership, reason="admin")
             except RuleBroken as broken:
-                self.message_user(request, broken.message, messages.ERROR)
+                self.message_user(request, broken.page_message, messages.ERROR)
 
 
 @admin.register(ApiToken)

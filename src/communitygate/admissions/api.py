@@ -455,6 +455,20 @@ def open_consultation(request: HttpRequest, round_id: int, payload: OpenIn) -> R
     )
 
 
+class CloseIn(Schema):
+    """The reason is needed only before the deadline (an early close), and then recorded."""
+
+    reason: str = ""
+
+
 @router.post("/review-rounds/{round_id}/close-consultation", response=RoundOut)
-def close_consultation(request: HttpRequest, round_id: int) -> RoundOut:
-    return round_out(round_close_consultation(actor=request.user, review_round=round_get(round_id)))
+def close_consultation(
+    request: HttpRequest, round_id: int, payload: CloseIn | None = None
+) -> RoundOut:
+    return round_out(
+        round_close_consultation(
+            actor=request.user,
+            review_round=round_get(round_id),
+            reason=payload.reason if payload is not None else "",
+        )
+    )

@@ -201,6 +201,18 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reasons"), widget=TEXT, max_length=4000)
 
 
+class CloseConsultationForm(forms.Form):
+    """The reason for closing a consultation before its deadline (recorded with the close); the
+    service says when it is missing (EarlyCloseNeedsReason), beside this field."""
+
+    reason = forms.CharField(
+        label=_("Reason for closing early"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=500,
+    )
+
+
 class OpenConsultationForm(forms.Form):
     deadline = forms.DateTimeField(
         label=_("Consultation deadline"),

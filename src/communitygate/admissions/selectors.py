@@ -23,6 +23,7 @@ from communitygate.admissions.models import (
     Ballot,
     ReviewRound,
     RoundStatuses,
+    Votes,
 )
 from communitygate.admissions.tally import (
     CLOSED,
@@ -33,6 +34,8 @@ from communitygate.admissions.tally import (
     Tally,
     tally_votes,
 )
+from communitygate.audit.models import AuditEvent
+from communitygate.audit.selectors import audit_events_for
 from communitygate.catalog.models import CatalogEdition, EditionEntry, Ledger, Plaque
 from communitygate.catalog.selectors import IN_FORCE
 from communitygate.core import clock, workdays
@@ -202,6 +205,52 @@ def round_get(round_id: int) -> ReviewRound:
     if review_round is None:
         raise NotFound("审批批次", "review round")
     return review_round
+
+
+@dataclass(frozen=True)
+class CloseOutlook:
+    """What closing a round's consultation now means (the confirmation page): whether it is
+    early (the deadline not passed: a reason is needed), the applications it moves on, and the
+    ballots cast and still uncast, which can no longer be cast once it closes."""
+
+    early: bool
+    deadline: dt.datetime | None
+    applications: int
+    ballots: int
+    cast: int
+    approve: int
+    reject: int
+    abstain: int
+
+    @property
+    def uncast(self) -> int:
+        return self.ballots - self.cast
+
+
+def round_history(review_round: ReviewRound) -> QuerySet[AuditEvent]:
+    """The round's recorded steps, oldest first: opened (with its deadline), closed (early, with
+    the reason given), decided."""
+    return audit_events_for(object_type="admissions.reviewround", object_id=str(review_round.pk))
+
+
+def round_close_outlook(review_round: ReviewRound) -> CloseOutlook:
+    """The round's consulting applications and their ballots, counted in one query."""
+    counts = Ballot.objects.filter(
+        application__review_round=review_round,
+        application__status=ApplicationStatuses.CONSULTING,
+    ).aggregate(
+        applications=Count("application", distinct=True),
+        ballots=Count("pk"),
+        cast=Count("pk", filter=~Q(vote="")),
+        approve=Count("pk", filter=Q(vote=Votes.APPROVE)),
+        reject=Count("pk", filter=Q(vote=Votes.REJECT)),
+        abstain=Count("pk", filter=Q(vote=Votes.ABSTAIN)),
+    )
+    return CloseOutlook(
+        early=consultation_is_open(review_round, clock.now()),
+        deadline=review_round.consultation_deadline,
+        **{key: value or 0 for key, value in counts.items()},
+    )
 
 
 def public_decisions() -> QuerySet[Application]:

@@ -83,6 +83,20 @@ class ConsultationClosed(RuleBroken):
         )
 
 
+class EarlyCloseNeedsReason(InvalidValue):
+    """Closing a consultation before its deadline takes votes away from bodies that may still
+    cast them: the office says why, and the reason is recorded with the close."""
+
+    code = "early_close_needs_reason"
+    field = "reason"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "征询期尚未结束，提前截止须说明理由。",
+            "The consultation window has not ended: give the reason for closing it early.",
+        )
+
+
 class NotConsulted(PermissionDenied):
     code = "not_consulted"
 
@@ -626,15 +640,27 @@ def round_open_consultation(
     return current
 
 
-def round_close_consultation(*, actor: AnyUser, review_round: ReviewRound) -> ReviewRound:
+def round_close_consultation(
+    *, actor: AnyUser, review_round: ReviewRound, reason: str = ""
+) -> ReviewRound:
+    """Close the round's consultation. Before its deadline (`consultation_is_open`) this is an
+    early close and needs a `reason` (EarlyCloseNeedsReason); the reason is the close event's
+    reason, and the event's changes say `closed_early` (the round's history shows both)."""
     REVIEW_ROUND.authorise(actor, review_round, "close_consultation")
+    reason = reason.strip()
     with transaction.atomic():
+        current = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
+        early = consultation_is_open(current, clock.now())
+        if early and not reason:
+            raise EarlyCloseNeedsReason()
         transition_apply(
             REVIEW_ROUND,
             actor=actor,
             subject=review_round,
             action="close_consultation",
             values={"consultation_closed_at": clock.now()},
+            changes={"closed_early": [None, True]} if early else None,
+            reason=reason,
         )
         for application in Application.objects.filter(
             review_round=review_round, status=ApplicationStatuses.CONSULTING

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +28,7 @@ from communitygate.admissions.attachments import (
 from communitygate.admissions.forms import (
     ApplicationForm,
     BallotForm,
+    CloseConsultationForm,
     DecisionForm,
     OpenConsultationForm,
     ReasonForm,
@@ -33,7 +36,7 @@ from communitygate.admissions.forms import (
     application_form_initial,
     record_choices,
 )
-from communitygate.admissions.models import Application, ApplicationStatuses
+from communitygate.admissions.models import Application, ApplicationStatuses, ReviewRound
 from communitygate.admissions.permissions import (
     access_application,
     access_application_to_edit,
@@ -52,7 +55,9 @@ from communitygate.admissions.selectors import (
     consultation_is_open,
     public_decision_get,
     public_decisions,
+    round_close_outlook,
     round_get,
+    round_history,
     round_list,
     standings_for,
 )
@@ -82,9 +87,10 @@ from communitygate.catalog.selectors import (
 )
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem, RuleBroken
+from communitygate.http.confirm import confirm_page, is_confirmed
 from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.guards import only_for
-from communitygate.http.pages import found_or_none, rule_broken_to_messages
+from communitygate.http.pages import found_or_none, rule_broken_to_form, rule_broken_to_messages
 from communitygate.http.steps import run_create, run_step
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
@@ -180,7 +186,9 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
             fields=form.application_fields(),
             expected_revision=form.cleaned_data["revision"] or application.revision,
         ),
-        success=_("Application saved."),
+        success=lambda revised: (
+            _("The changes to application %(number)s are saved.") % {"number": revised.number}
+        ),
         redirect_to=reverse("admissions:detail", args=[application.pk]),
     )
     return saved or render(
@@ -308,8 +316,21 @@ def application_action(request: HttpRequest, application_id: int, action: str) -
         request,
         lambda: _act(request, application, action),
         back=reverse("admissions:detail", args=[application.pk]),
-        done=_("Done."),
+        done=lambda _acted: _application_done(request, application.pk, action),
     )
+
+
+def _application_done(request: HttpRequest, application_id: int, action: str) -> str:
+    """The sentence that says what a step did to the application, with the state it is in now."""
+    application = access_application(request.user, application_id)
+    words = {"number": application.number, "status": application.get_status_display()}
+    if action == "vote":
+        return _("Your vote on application %(number)s is recorded.") % words
+    if action == "withdraw":
+        return _("Application %(number)s is withdrawn.") % words
+    if action == "submit":
+        return _("Application %(number)s is submitted; it is now: %(status)s.") % words
+    return _("Application %(number)s is now: %(status)s.") % words
 
 
 @login_required
@@ -339,6 +360,7 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "standings": standings_for(applications),
             "steps": REVIEW_ROUND.actions_for(request.user, review_round),
             "open_form": OpenConsultationForm(),
+            "history": list(round_history(review_round)),
         },
     )
 
@@ -347,24 +369,100 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
 @require_POST
 def round_action(request: HttpRequest, round_id: int, action: str) -> HttpResponse:
     review_round = round_get(round_id)
-    try:
-        if action == "open":
-            form = OpenConsultationForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Give the consultation deadline."))
-                return redirect("admissions:round", round_id=round_id)
-            round_open_consultation(
-                actor=request.user,
-                review_round=review_round,
-                deadline=form.cleaned_data["deadline"],
+    if action == "close":  # the URL names no other step than these two (ROUND_STEPS)
+        return _round_close(request, review_round)
+    form = OpenConsultationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the consultation deadline."))
+        return redirect("admissions:round", round_id=round_id)
+    deadline = form.cleaned_data["deadline"]
+    return run_step(
+        request,
+        lambda: round_open_consultation(
+            actor=request.user, review_round=review_round, deadline=deadline
+        ),
+        back=reverse("admissions:round", args=[round_id]),
+        done=_("The consultation of round %(round)s is open until %(deadline)s (Beijing time).")
+        % {
+            "round": review_round,
+            "deadline": date_format(timezone.localtime(deadline), "DATETIME_FORMAT"),
+        },
+    )
+
+
+def _round_close(request: HttpRequest, review_round: ReviewRound) -> HttpResponse:
+    """Closing asks first (http.confirm): the page says whether it is early, how many votes
+    were cast and how many can no longer be; an early close needs a reason (recorded), which
+    the service asks for beside its field. Then a sentence says what happened."""
+    back = reverse("admissions:round", args=[review_round.pk])
+    REVIEW_ROUND.authorise(request.user, review_round, "close_consultation")  # else 403
+    outlook = round_close_outlook(review_round)
+    words = {
+        "round": review_round,
+        "applications": outlook.applications,
+        "cast": outlook.cast,
+        "uncast": outlook.uncast,
+        "approve": outlook.approve,
+        "reject": outlook.reject,
+        "abstain": outlook.abstain,
+        "deadline": date_format(timezone.localtime(outlook.deadline), "DATETIME_FORMAT")
+        if outlook.deadline
+        else "—",
+    }
+    form = CloseConsultationForm(request.POST if is_confirmed(request) else None)
+    if is_confirmed(request) and form.is_valid():
+        try:
+            round_close_consultation(
+                actor=request.user, review_round=review_round, reason=form.cleaned_data["reason"]
             )
-        else:  # "close": the URL names no other step (ROUND_STEPS)
-            round_close_consultation(actor=request.user, review_round=review_round)
-    except RuleBroken as broken:
-        messages.error(request, broken.message)
+        except InvalidInput as broken:
+            rule_broken_to_form(form, broken)
+        except RuleBroken as broken:
+            rule_broken_to_messages(request, broken)
+            return redirect(back)
+        else:
+            if outlook.early:
+                done = _(
+                    "The consultation of round %(round)s was closed early with the reason "
+                    "recorded: %(cast)s votes were cast and %(uncast)s can no longer be."
+                )
+            else:
+                done = _(
+                    "The consultation of round %(round)s is closed: %(cast)s votes were cast "
+                    "on %(applications)s applications, which go to the office's review."
+                )
+            messages.success(request, done % words)
+            return redirect(back)
+    facts = [
+        _("Applications in consultation: %(applications)s.") % words,
+        _(
+            "Votes so far: %(cast)s (approve %(approve)s, reject %(reject)s, abstain "
+            "%(abstain)s); not yet cast: %(uncast)s."
+        )
+        % words,
+    ]
+    if outlook.early:
+        facts.append(
+            _(
+                "The deadline is %(deadline)s (Beijing time): closing now is early, and the "
+                "%(uncast)s ballots not yet cast can no longer be cast. Give the reason; it is "
+                "recorded in the round's history."
+            )
+            % words
+        )
     else:
-        messages.success(request, _("Done."))
-    return redirect("admissions:round", round_id=round_id)
+        facts.append(_("The deadline %(deadline)s (Beijing time) has passed.") % words)
+    return confirm_page(
+        request,
+        title=_("Close the consultation of round %(round)s?") % words,
+        facts=facts,
+        action=reverse("admissions:round_action", args=[review_round.pk, "close"]),
+        back=back,
+        button=_("Yes, close the consultation early")
+        if outlook.early
+        else _("Yes, close the consultation"),
+        form=form if outlook.early else None,
+    )
 
 
 def decisions_page(request: HttpRequest) -> HttpResponse:

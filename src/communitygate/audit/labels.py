@@ -230,6 +230,7 @@ RECORDED_FIELD_LABELS: dict[str, Promise] = {
     "method": _("Method"),
     "path": _("Address on the site"),
     "rule": _("Refusing rule"),
+    "closed_early": _("Closed before the deadline"),
 }
 
 # audit.selectors.ChainBreak.reason, as a person reads it.

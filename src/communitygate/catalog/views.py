@@ -64,8 +64,10 @@ from communitygate.catalog.transfer import export_csv, export_xlsx
 from communitygate.catalog.workflow import CATALOG_ITEM
 from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.tabular import csv_response, xlsx_response
+from communitygate.http.confirm import confirm_page, is_confirmed
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
+from communitygate.http.pages import rule_broken_to_form
 from communitygate.http.steps import run_step
 from communitygate.orgs.selectors import catalog_owners
 
@@ -210,11 +212,12 @@ def _department_choices() -> list[tuple[str, str]]:
 
 
 def _show_rule_error(request: HttpRequest, form: Any, broken: RuleBroken) -> None:
+    """The input's problems beside the fields they name (above the form otherwise); any other
+    broken rule as a message."""
     if isinstance(broken, InvalidInput):
-        for problem in broken.problems:
-            form.add_error(None, problem.message)
+        rule_broken_to_form(form, broken)
     else:
-        messages.error(request, broken.message)
+        messages.error(request, broken.page_message)
 
 
 @office_only
@@ -314,9 +317,36 @@ def office_item_status(request: HttpRequest, code: str, action: str) -> HttpResp
 
 @office_only
 def office_publish(request: HttpRequest) -> HttpResponse:
+    """Publish the working copy as the next edition: the form, then a confirmation page naming
+    the title and what changes (http.confirm), then the edition and a sentence saying so."""
     form = PublishForm(request.POST or None)
     changes = unpublished_changes()
     if request.method == "POST" and form.is_valid():
+        counts = {
+            "added": len(changes.added),
+            "retired": len(changes.retired),
+            "changed": len(changes.changed),
+        }
+        if not is_confirmed(request):
+            return confirm_page(
+                request,
+                title=_("Publish the edition “%(title)s”?") % {"title": form.cleaned_data["title"]},
+                facts=[
+                    _(
+                        "%(added)s added, %(retired)s retired, %(changed)s changed since the latest "
+                        "edition."
+                    )
+                    % counts,
+                    _(
+                        "Once published the edition is public and final; later changes need a "
+                        "new edition."
+                    ),
+                ],
+                action=reverse("catalog:office_publish"),
+                back=reverse("catalog:office_publish"),
+                button=_("Yes, publish the edition"),
+                hidden={"title": form.cleaned_data["title"], "note": form.cleaned_data["note"]},
+            )
         try:
             edition = catalog_publish(
                 actor=request.user, title=form.cleaned_data["title"], note=form.cleaned_data["note"]
@@ -325,7 +355,12 @@ def office_publish(request: HttpRequest) -> HttpResponse:
             _show_rule_error(request, form, broken)
         else:
             messages.success(
-                request, _("Edition %(number)s published.") % {"number": edition.number}
+                request,
+                _(
+                    "Edition %(number)s of the catalog is published: %(added)s added, "
+                    "%(retired)s retired, %(changed)s changed."
+                )
+                % {"number": edition.number, **counts},
             )
             return redirect("catalog:editions")
     return render(request, "catalog/office_publish.html", {"form": form, "changes": changes})
@@ -366,10 +401,10 @@ def office_import_confirm(request: HttpRequest, batch_id: int) -> HttpResponse:
         catalog_import_confirm(actor=request.user, batch=batch)
     except InvalidInput as invalid:
         for problem in invalid.problems:
-            messages.error(request, f"{problem.row or ''} {problem.field} {problem.message}")
+            messages.error(request, f"{problem.row or ''} {problem.field} {problem.page_message}")
         return redirect("catalog:office_import_preview", batch_id=batch.pk)
     except RuleBroken as broken:
-        messages.error(request, broken.message)
+        messages.error(request, broken.page_message)
         return redirect("catalog:office_import_preview", batch_id=batch.pk)
     messages.success(request, _("Import applied. Review the changes and publish an edition."))
     return redirect("catalog:office_publish")

@@ -9,6 +9,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import get_language
+
+
+def in_active_language(message_zh: str, message_en: str) -> str:
+    """The message a page shows: English when the page is in English, else Chinese (the site's
+    language). Pages show one language; the API answers both (`as_dict`)."""
+    return message_en if (get_language() or "").startswith("en") else message_zh
 
 
 class RuleBroken(Exception):
@@ -24,7 +31,13 @@ class RuleBroken(Exception):
 
     @property
     def message(self) -> str:
+        """Both languages, for logs, the command line and the API's `message` field."""
         return f"{self.message_zh} / {self.message_en}"
+
+    @property
+    def page_message(self) -> str:
+        """The message in the page's language (`in_active_language`)."""
+        return in_active_language(self.message_zh, self.message_en)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -86,7 +99,13 @@ class Problem:
 
     @property
     def message(self) -> str:
+        """Both languages, for logs, the command line and the API's `message` field."""
         return f"{self.message_zh} / {self.message_en}"
+
+    @property
+    def page_message(self) -> str:
+        """The message in the page's language (`in_active_language`)."""
+        return in_active_language(self.message_zh, self.message_en)
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -284,9 +284,25 @@ def assignment_action(request: HttpRequest, assignment_id: int, action: str) -> 
         request,
         lambda: _act(request, assignment, action),
         back=reverse("dispatch:assignment", args=[assignment.pk]),
-        done=_("Done."),
+        done=_assignment_done(assignment, action),
         follow_next=True,
     )
+
+
+def _assignment_done(assignment: Assignment, action: str) -> str:
+    """The sentence that says what a step did to the community's assignment of a task."""
+    words = {"task": assignment.task.title, "community": assignment.community.name}
+    sentences = {
+        "accept": _("%(community)s accepted the task “%(task)s”."),
+        "refuse": _("%(community)s refused the task “%(task)s”; the refusal is recorded."),
+        "submit": _("%(community)s submitted its deliverable for “%(task)s”."),
+        "extension": _("The extension request for “%(task)s” is sent to the department."),
+        "confirm": _("The deliverable of %(community)s for “%(task)s” is confirmed."),
+        "return": _("The deliverable of %(community)s for “%(task)s” is returned for revision."),
+        "grant": _("The extension for %(community)s on “%(task)s” is granted."),
+    }
+    default = _("The extension for %(community)s on “%(task)s” is declined.")
+    return sentences.get(action, default) % words
 
 
 @login_required
@@ -363,7 +379,6 @@ def report_new(request: HttpRequest) -> HttpResponse:
         create,
         success=_("Report recorded. It joins the supervision offices' queue."),
         redirect_to=lambda report: reverse("dispatch:report", args=[report.pk]),
-        beside_fields=False,
     )
     return created or render(request, "dispatch/report_form.html", {"form": form})
 

@@ -22,7 +22,6 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -69,10 +68,6 @@ def way_back(request: HttpRequest) -> str:
     return HOME
 
 
-def _in_english() -> bool:
-    return (translation.get_language() or "").startswith("en")
-
-
 def error_page(
     request: HttpRequest, status: int, message: str, details: list[str] | None = None
 ) -> HttpResponse:
@@ -92,7 +87,6 @@ def error_page(
 
 
 def rule_broken_page(request: HttpRequest, broken: RuleBroken) -> HttpResponse:
-    english = _in_english()
     details = []
     if isinstance(broken, InvalidInput):
         details = [
@@ -101,15 +95,13 @@ def rule_broken_page(request: HttpRequest, broken: RuleBroken) -> HttpResponse:
                 for part in (
                     problem.row or "",
                     problem.field,
-                    problem.message_en if english else problem.message_zh,
+                    problem.page_message,
                 )
                 if part
             )
             for problem in broken.problems
         ]
-    return error_page(
-        request, broken.status, broken.message_en if english else broken.message_zh, details
-    )
+    return error_page(request, broken.status, broken.page_message, details)
 
 
 class DomainErrorPagesMiddleware:

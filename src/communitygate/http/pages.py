@@ -29,13 +29,13 @@ def found_or_none[T](fetch: Callable[..., T], *args: Any, **kwargs: Any) -> T | 
 
 
 def _problems_of(broken: RuleBroken) -> list[tuple[str | None, str]]:
-    """(field, message) for each problem; the rule's own message when it lists none. A
-    refusal of the person propagates (the 403 page)."""
+    """(field, message) for each problem, in the page's language only (`page_message`); the
+    rule's own message when it lists none. A refusal of the person propagates (the 403 page)."""
     if isinstance(broken, PermissionDenied):
         raise broken
     if isinstance(broken, InvalidInput) and broken.problems:
-        return [(problem.field, problem.message) for problem in broken.problems]
-    return [(None, broken.message)]
+        return [(problem.field, problem.page_message) for problem in broken.problems]
+    return [(None, broken.page_message)]
 
 
 def rule_broken_to_messages(request: HttpRequest, broken: RuleBroken) -> None:

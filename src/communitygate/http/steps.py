@@ -24,20 +24,22 @@ from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.http.pages import rule_broken_to_form, rule_broken_to_messages, safe_next
 
 
-def run_step(
+def run_step[T](
     request: HttpRequest,
-    act: Callable[[], object],
+    act: Callable[[], T],
     *,
     back: str,
-    done: str,
+    done: str | Callable[[T], str],
     follow_next: bool = False,
 ) -> HttpResponse:
+    """`done` is the sentence that says what happened, or a function of what `act()` returned
+    that writes it (the number a step gave, the state it reached)."""
     try:
-        act()
+        acted = act()
     except RuleBroken as broken:
         rule_broken_to_messages(request, broken)
     else:
-        messages.success(request, done)
+        messages.success(request, done(acted) if callable(done) else done)
     return redirect(safe_next(request, back) if follow_next else back)
 
 

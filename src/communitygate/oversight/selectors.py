@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from communitygate.core import workdays
 from communitygate.core.errors import InvalidInput, NotFound, Problem
 from communitygate.core.periods import Period
 from communitygate.dispatch.selectors import sent_by_department
@@ -528,3 +529,28 @@ def wall_record_of(community: Organisation, record_id: int) -> WallRecord:
     if record is None:
         raise NotFound("记录", "record")
     return record
+
+
+# Publishing a notice ------------------------------------------------------------------------------
+
+
+def correction_due_on(notice: Notice, published_on: dt.date) -> dt.date:
+    """When the correction orders of `notice`, published on `published_on`, fall due: its
+    working days to correct after that day (core.workdays; a year nobody entered refuses)."""
+    return workdays.add_workdays(published_on, notice.correction_workdays)
+
+
+@dataclass(frozen=True)
+class NoticePublishOutlook:
+    """What publishing a notice today does (the confirmation page): each department named gets a
+    correction order due on `due_on`."""
+
+    departments: list[Organisation]
+    due_on: dt.date
+
+
+def notice_publish_outlook(notice: Notice, today: dt.date) -> NoticePublishOutlook:
+    return NoticePublishOutlook(
+        departments=list(notice.departments.order_by("code")),
+        due_on=correction_due_on(notice, today),
+    )

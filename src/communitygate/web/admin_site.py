@@ -55,7 +55,7 @@ class OfficeAdminSite(admin.AdminSite):
             except RuleBroken as broken:
                 if request.method != "POST":
                     raise
-                messages.error(request, broken.message)
+                messages.error(request, broken.page_message)
                 return HttpResponseRedirect(request.get_full_path())
 
         return cast(View, answer_rule_errors)

@@ -181,7 +181,7 @@ def calendar_year_import_page(request: HttpRequest, year: int) -> HttpResponse:
         except InvalidInput as invalid:
             problems = invalid.problems
         except RuleBroken as broken:
-            messages.error(request, broken.message)
+            messages.error(request, broken.page_message)
         else:
             messages.success(
                 request, _("The %(year)s holiday schedule has been saved.") % {"year": year}

@@ -100,7 +100,9 @@ def test_the_applicant_hears_of_a_return_and_reads_it(
     application = opened(world)
     review_round = Application.objects.get(pk=application.pk).review_round
     assert review_round is not None
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         application_review(
             actor=world.user("office_officer"),

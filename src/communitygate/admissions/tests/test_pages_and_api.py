@@ -169,7 +169,10 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
 
     clock.pin(AFTER_THE_DEADLINE)
     assert 'data-testid="close-consultation"' in html(office.get(round_page))
-    redirected_to(office.post(f"{round_page}close/"), round_page)
+    asked = html(office.post(f"{round_page}close/"))  # the confirmation page: nothing changed yet
+    assert "征询截止时间" in asked and "已过" in asked
+    assert Application.objects.get(pk=application.pk).status == "consulting"
+    redirected_to(office.post(f"{round_page}close/", {"confirmed": "yes"}), round_page)
     application.refresh_from_db()
     assert application.status == "in_review"
 

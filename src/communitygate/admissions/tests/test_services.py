@@ -215,7 +215,9 @@ def vote_all(world: World, application: Application, approvals: int) -> None:
 def test_below_sixty_percent_cannot_go_to_the_committee(world: World, filed: Application) -> None:
     review_round = consult(world, filed)
     vote_all(world, filed, approvals=2)  # 2 of 5 = 40%
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     with pytest.raises(PassRateBelowThreshold):
         application_review(
             actor=world.user("office_officer"),
@@ -237,7 +239,9 @@ def test_the_whole_path_admits_the_item_and_publishes_it(world: World, filed: Ap
     catalog_publish(actor=world.user("office_officer"), title="现行目录")
     review_round = consult(world, filed)
     vote_all(world, filed, approvals=3)  # 3 of 5 = 60%
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     forwarded = application_review(
         actor=world.user("office_officer"), application=filed, action="forward", opinion="同意提交"
     )
@@ -282,7 +286,9 @@ def test_the_committee_member_taking_the_last_decision_decides_the_round(
     review_round = consult(world, filed)
     for application in (filed, second):
         vote_all(world, application, approvals=4)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     for application in (filed, second):
         application_review(
             actor=world.user("office_officer"),
@@ -319,7 +325,9 @@ def test_approval_leaves_the_offices_unpublished_work_unpublished(
     make_item(world, "DRAFT-1")
     review_round = consult(world, filed)
     vote_all(world, filed, approvals=4)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     application_review(
         actor=world.user("office_officer"), application=filed, action="forward", opinion="同意"
     )
@@ -344,7 +352,9 @@ def test_a_delegated_item_is_approved_with_its_funding_commitment(world: World) 
     )
     review_round = consult(world, application)
     vote_all(world, application, approvals=4)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     application_review(
         actor=world.user("office_officer"),
         application=application,
@@ -375,7 +385,9 @@ def test_who_delegates_pays_even_if_funding_vanished_before_the_decision(world: 
     )
     review_round = consult(world, application)
     vote_all(world, application, approvals=4)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     application_review(
         actor=world.user("office_officer"),
         application=application,
@@ -397,7 +409,9 @@ def test_redirect_to_purchase_of_services_needs_a_social_organisation(
     world: World, filed: Application
 ) -> None:
     review_round = consult(world, filed)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     with pytest.raises(SocialOrganisationRequired):
         application_review(
             actor=world.user("office_officer"),
@@ -418,7 +432,9 @@ def test_redirect_to_purchase_of_services_needs_a_social_organisation(
 
 def test_returned_for_revision_then_resubmitted(world: World, filed: Application) -> None:
     review_round = consult(world, filed)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     returned = application_review(
         actor=world.user("office_officer"), application=filed, action="return", opinion="请补充依据"
     )

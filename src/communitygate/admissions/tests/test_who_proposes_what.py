@@ -145,7 +145,9 @@ def test_a_statutory_application_from_before_the_rule_is_never_approved(world: W
     filed = file_draft(world)
     review_round = consult(world, filed)
     vote_all(world, filed, approvals=3)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     application_review(
         actor=world.user("office_officer"), application=filed, action="forward", opinion="同意"
     )
@@ -343,7 +345,9 @@ def test_a_revision_changes_the_records_asked_for(world: World, records: Any) ->
 def approve(world: World, application: Application) -> Application:
     review_round = consult(world, application)
     vote_all(world, application, approvals=3)
-    round_close_consultation(actor=world.user("office_officer"), review_round=review_round)
+    round_close_consultation(
+        actor=world.user("office_officer"), review_round=review_round, reason="各单位均已表态"
+    )
     application_review(
         actor=world.user("office_officer"),
         application=application,

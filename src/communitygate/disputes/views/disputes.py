@@ -112,7 +112,9 @@ def dispute_detail(request: HttpRequest, dispute_id: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, dispute_id: int, form_class: type, act: object) -> HttpResponse:
+def _act(
+    request: HttpRequest, dispute_id: int, form_class: type, act: object, done: str
+) -> HttpResponse:
     """The three actions share one shape: fetch (404), parse, run the step (403 when the
     person may not act), back to the dispute."""
     dispute = access_dispute(request.user, dispute_id)
@@ -125,7 +127,7 @@ def _act(request: HttpRequest, dispute_id: int, form_class: type, act: object) -
         request,
         lambda: act(dispute, form),  # type: ignore[operator]
         back=back,
-        done=_("Saved."),
+        done=done,
     )
 
 
@@ -140,6 +142,7 @@ def dispute_party_add(request: HttpRequest, dispute_id: int) -> HttpResponse:
         lambda dispute, form: dispute_add_party(
             actor=request.user, dispute=dispute, party=form.party()
         ),
+        _("The party is added to the dispute."),
     )
 
 
@@ -154,6 +157,7 @@ def dispute_session_add(request: HttpRequest, dispute_id: int) -> HttpResponse:
         lambda dispute, form: mediation_session_add(
             actor=request.user, dispute=dispute, **form.cleaned_data
         ),
+        _("The mediation session is recorded."),
     )
 
 
@@ -167,6 +171,7 @@ def dispute_conclude_page(request: HttpRequest, dispute_id: int) -> HttpResponse
         lambda dispute, form: dispute_conclude(
             actor=request.user, dispute=dispute, **form.cleaned_data
         ),
+        _("The dispute is concluded and its outcome recorded."),
     )
 
 

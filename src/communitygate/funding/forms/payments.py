@@ -39,7 +39,7 @@ class _PeriodField(forms.CharField):
         try:
             return parse_period(text, today=clock.today())
         except InvalidInput as broken:
-            raise forms.ValidationError([p.message for p in broken.problems]) from None
+            raise forms.ValidationError([p.page_message for p in broken.problems]) from None
 
 
 class PaymentFilterForm(forms.Form):

@@ -9,6 +9,7 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.http import HttpRequest
 from django.test import RequestFactory
+from django.utils import translation
 
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from communitygate.core.inputs import MAX_OFFSET
@@ -131,5 +132,36 @@ def test_every_problem_above_the_form_when_asked() -> None:
     rule_broken_to_form(
         form, InvalidInput([Problem("标题", "title", field="title")]), beside_fields=False
     )
-    assert form.non_field_errors() == ["标题 / title"]
+    assert form.non_field_errors() == ["标题"]
     assert "title" not in form.errors
+
+
+def test_a_page_shows_a_problem_in_its_own_language_only() -> None:
+    """Chinese pages show the Chinese message, English pages the English one; never "中文 /
+    English" (the API alone answers both: core.errors.RuleBroken.as_dict)."""
+
+    class Titled(forms.Form):
+        title = forms.CharField(required=False)
+
+    broken = InvalidInput([Problem("请填写标题。", "Give a title.", field="title")])
+    with translation.override("zh-hans"):
+        chinese = Titled(data={})
+        assert chinese.is_valid()
+        rule_broken_to_form(chinese, broken)
+        request = with_messages(factory.post("/"))
+        rule_broken_to_messages(request, NotFound("通报", "notice"))
+        said = [str(message) for message in get_messages(request)]
+    assert chinese.errors["title"] == ["请填写标题。"]
+    assert said == ["通报不存在或无权查看。"]
+    with translation.override("en"):
+        english = Titled(data={})
+        assert english.is_valid()
+        rule_broken_to_form(english, broken)
+        assert broken.problems[0].page_message == "Give a title."
+        request = with_messages(factory.post("/"))
+        rule_broken_to_messages(request, NotFound("通报", "notice"))
+        said = [str(message) for message in get_messages(request)]
+    assert english.errors["title"] == ["Give a title."]
+    assert said == ["The notice does not exist or is not visible to you."]
+    assert broken.as_dict()["message_zh"] == "输入有 1 处错误，请修改后重新提交。"
+    assert broken.problems[0].as_dict()["message"] == "请填写标题。 / Give a title."

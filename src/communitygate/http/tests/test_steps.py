@@ -42,6 +42,12 @@ def test_success_says_so_and_goes_back() -> None:
     assert said(request) == [("success", "Done.")]
 
 
+def test_the_sentence_can_say_what_the_step_returned() -> None:
+    request = posted()
+    run_step(request, lambda: 3, back="/things/1/", done=lambda number: f"第{number}版已公布。")
+    assert said(request) == [("success", "第3版已公布。")]
+
+
 def test_a_broken_rule_is_its_message_and_goes_back() -> None:
     request = posted()
 
@@ -50,7 +56,7 @@ def test_a_broken_rule_is_its_message_and_goes_back() -> None:
 
     answer = run_step(request, act, back="/things/1/", done="Done.")
     assert answer["Location"] == "/things/1/"
-    assert said(request) == [("error", StaleObject().message)]
+    assert said(request) == [("error", StaleObject().message_zh)]
 
 
 def test_each_problem_of_an_invalid_input_is_a_message() -> None:
@@ -61,7 +67,7 @@ def test_each_problem_of_an_invalid_input_is_a_message() -> None:
         raise InvalidInput(problems)
 
     run_step(request, act, back="/things/1/", done="Done.")
-    assert said(request) == [("error", "一 / one"), ("error", "二 / two")]
+    assert said(request) == [("error", "一"), ("error", "二")]
 
 
 def test_the_posted_next_is_followed_when_it_is_a_path_of_this_site() -> None:
@@ -100,7 +106,7 @@ def test_a_missing_object_met_inside_the_step_is_a_message() -> None:
 
     answer = run_step(request, act, back="/things/1/", done="Done.")
     assert answer.status_code == 302
-    assert said(request) == [("error", NotFound("成员", "member").message)]
+    assert said(request) == [("error", NotFound("成员", "member").message_zh)]
 
 
 class NameForm(forms.Form):
@@ -164,7 +170,7 @@ def test_a_broken_rule_is_on_the_form_beside_its_field_or_above_it() -> None:
             request, form, act, success="x", redirect_to="/things/", beside_fields=beside_fields
         )
         assert answer is None
-        assert form.errors[where] == ["名称已用 / name taken"]
+        assert form.errors[where] == ["名称已用"]
         assert said(request) == []
 
 
@@ -190,11 +196,11 @@ def test_with_back_only_the_input_stays_on_the_form_and_a_moved_record_goes_back
     assert (
         run_create(request, form, invalid, success="x", redirect_to="/x/", back="/thing/") is None
     )
-    assert form.errors["name"] == ["名称已用 / name taken"]
+    assert form.errors["name"] == ["名称已用"]
 
     request = posted({"name": "门"})
     form = NameForm(request.POST)
     answer = run_create(request, form, moved_on, success="x", redirect_to="/x/", back="/thing/")
     assert answer is not None and answer["Location"] == "/thing/"
-    assert said(request) == [("error", StaleObject().message)]
+    assert said(request) == [("error", StaleObject().message_zh)]
     assert not form.errors

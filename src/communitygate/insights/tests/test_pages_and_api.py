@@ -90,14 +90,14 @@ def test_editions_picked_by_id(world: World, two_editions: list[Any]) -> None:
 
 
 @pytest.mark.parametrize("query", ["before=424242", "after=abc", "before=1&after=-5"])
-def test_an_unknown_edition_is_a_bilingual_422(
+def test_an_unknown_edition_is_a_422_in_the_pages_language(
     world: World, two_editions: list[Any], query: str
 ) -> None:
     for path in ("/burden/public/", "/burden/"):
         response = signed_in(world.user("no_role")).get(f"{path}?{query}")
         assert response.status_code == 422
         html = response.content.decode()
-        assert "没有编号为" in html and "There is no catalog edition" in html
+        assert "没有编号为" in html and "There is no catalog edition" not in html
         assert 'data-testid="before-after-table"' not in html
     for path in ("/burden/public/before-after.xlsx", "/burden/public/before-after.pdf"):
         assert Client().get(f"{path}?{query}").status_code == 422

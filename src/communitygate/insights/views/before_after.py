@@ -42,7 +42,7 @@ def _context(request: HttpRequest) -> dict[str, object]:
     try:
         figures = before_after(before, after)
     except InvalidInput as broken:
-        problems = [problem.message for problem in broken.problems]
+        problems = [problem.page_message for problem in broken.problems]
     query = urlencode(
         {key: value for key, value in (("before", before), ("after", after)) if value}
     )

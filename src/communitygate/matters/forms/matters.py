@@ -188,7 +188,7 @@ class MatterFilterForm(forms.Form):
             start_field="received_from",
             end_field="received_to",
         ):
-            self.add_error(problem.field, problem.message)
+            self.add_error(problem.field, problem.page_message)
         return data
 
     def filters(self) -> MatterFilters:
@@ -249,7 +249,7 @@ class PeriodForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for problem in period_problems(data.get("start"), data.get("end")):
-            self.add_error(problem.field, problem.message)
+            self.add_error(problem.field, problem.page_message)
         return data
 
     def bounds(self, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -113,7 +113,7 @@ class MatterFileForm(forms.Form):
         try:
             normalise_phone(raw)
         except InvalidPhone as invalid:
-            raise forms.ValidationError(invalid.message) from None
+            raise forms.ValidationError(invalid.page_message) from None
         return raw
 
 

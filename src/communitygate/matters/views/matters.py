@@ -291,8 +291,20 @@ def matter_step(request: HttpRequest, matter_id: int, action: str) -> HttpRespon
         request,
         lambda: _act(request, matter, action),
         back=reverse("matters:matter", args=[matter.pk]),
-        done=_("Done."),
+        done=_matter_done(matter, action),
     )
+
+
+def _matter_done(matter: Matter, action: str) -> str:
+    """The sentence that says what a step did to the matter."""
+    words = {"code": matter.tracking_code}
+    if action == MatterActions.ASSIGN:
+        return _("Matter %(code)s is assigned.") % words
+    if action == MatterActions.ANSWER:
+        return _("Your answer to matter %(code)s is recorded; the resident can read it.") % words
+    if action == MatterActions.CLOSE:
+        return _("Matter %(code)s is closed.") % words
+    return _("Matter %(code)s is reopened.") % words
 
 
 # The three rates ---------------------------------------------------------------------------------

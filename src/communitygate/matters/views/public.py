@@ -58,7 +58,7 @@ def _too_many(request: HttpRequest, form: TrackForm, broken: TooManyLookups) -> 
     return render(
         request,
         "matters/public_track.html",
-        {"form": form, "throttled": broken.message},
+        {"form": form, "throttled": broken.page_message},
         status=broken.status,
     )
 
@@ -192,7 +192,7 @@ def matter_rate_view(request: HttpRequest) -> HttpResponse:
             comment=form.cleaned_data["comment"],
         )
     except RuleBroken as broken:
-        messages.error(request, broken.message)
+        messages.error(request, broken.page_message)
         return redirect(back)
     if form.cleaned_data["rating"] == Ratings.UNSATISFIED:
         messages.success(

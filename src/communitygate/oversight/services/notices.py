@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.audit.transitions import transition_apply
-from communitygate.core import clock, workdays
+from communitygate.core import clock
 from communitygate.core.errors import (
     InvalidInput,
     PermissionDenied,
@@ -43,6 +43,7 @@ from communitygate.oversight.models import (
     ViolationStates,
 )
 from communitygate.oversight.permissions import can_inspect
+from communitygate.oversight.selectors import correction_due_on
 from communitygate.oversight.services.violations import office_of
 from communitygate.oversight.workflow import (
     NOTICE,
@@ -293,7 +294,7 @@ def notice_publish(*, actor: AnyUser, notice: Notice) -> Notice:
     correction order due in working days (core.workdays: a year nobody entered refuses)."""
     NOTICE.authorise(actor, notice, "publish")
     today = clock.today()
-    due_on = workdays.add_workdays(today, notice.correction_workdays)
+    due_on = correction_due_on(notice, today)
     for attempt in range(3):
         try:
             with transaction.atomic():

@@ -299,7 +299,7 @@ PAYLOADS: dict[tuple[str, str], Any] = {
     ("POST", f"{N_DRAFT}/approve/"): lambda seed: {},
     ("POST", f"{N_DRAFT}/withdraw/"): lambda seed: {"reason": "网格撤回"},
     ("POST", f"{N_APPROVED}/return/"): lambda seed: {"reason": "网格退回"},
-    ("POST", f"{N_APPROVED}/publish/"): lambda seed: {},
+    ("POST", f"{N_APPROVED}/publish/"): lambda seed: {"confirmed": "yes"},
     ("POST", f"{O_ISSUED}/respond/"): lambda seed: {"response": "网格整改情况"},
     ("POST", f"{O_ANSWERED}/accept/"): lambda seed: {},
     ("POST", f"{O_ANSWERED}/return/"): lambda seed: {"reason": "网格退回"},

@@ -17,6 +17,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from python_calamine import CalamineWorkbook
 
+from communitygate.audit.models import AuditEvent
 from communitygate.catalog.models import Ledger, Plaque
 from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock
@@ -695,11 +696,23 @@ def test_a_notice_goes_from_draft_to_the_public_page(district: World) -> None:
     assert 'data-testid="approve"' in html(head.get(path))
     assert head.post(f"{path}approve/").status_code == 302
     assert 'data-testid="publish"' in html(inspector.get(path))
-    response = inspector.post(f"{path}publish/", follow=True)
+    # Publishing asks first, naming the departments and their deadline; nothing changes yet.
+    asked = html(inspector.post(f"{path}publish/"))
+    assert (
+        "被通报部门：区卫生健康局、区民政局。" in asked
+        or "被通报部门：区民政局、区卫生健康局。" in asked
+    )
+    assert "限 2026年12月7日 前整改" in asked
+    assert 'name="confirmed" value="yes"' in asked
+    assert state_of(Notice, notice.pk) == "approved"
+    assert not CorrectionOrder.objects.filter(notice=notice).exists()
+    response = inspector.post(f"{path}publish/", {"confirmed": "yes"}, follow=True)
     notice.refresh_from_db()
     assert notice.number == "市北督通〔2026〕1号"
+    assert AuditEvent.objects.filter(action="notice.publish", object_id=str(notice.pk)).exists()
     page = html(response)
-    assert "通报已发布" in page
+    assert "通报 市北督通〔2026〕1号 已公布，已向" in page
+    assert "限 2026年12月7日 前整改。" in page
     assert reverse("notices:notice", args=[notice.number]) in part(page, "public-links")
     orders = part(page, "orders")
     assert "区民政局" in orders and "区卫生健康局" in orders

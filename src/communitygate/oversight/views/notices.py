@@ -4,9 +4,10 @@ head, never the drafter), publish and withdraw; the orders (a department's own, 
 overseers), an order with the department's answer (report and evidence) and the inspector's
 accept or return."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,11 +16,14 @@ from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import supervision_office_ids
 from communitygate.core import clock
+from communitygate.core.errors import RuleBroken
+from communitygate.http.confirm import confirm_page, is_confirmed
 from communitygate.http.formtokens import replay_on_resubmit
 from communitygate.http.guards import only_for
+from communitygate.http.pages import rule_broken_to_messages
 from communitygate.http.steps import run_create, run_step
 from communitygate.oversight.forms import NoticeForm, OrderFilterForm, RespondForm
-from communitygate.oversight.models import CorrectionOrder, NoticeStates
+from communitygate.oversight.models import CorrectionOrder, Notice, NoticeStates
 from communitygate.oversight.permissions import (
     access_notice,
     access_order,
@@ -33,6 +37,7 @@ from communitygate.oversight.permissions import (
 from communitygate.oversight.selectors import (
     notice_candidates,
     notice_orders,
+    notice_publish_outlook,
     notice_violations,
     notices_in_progress,
     notices_listed,
@@ -156,6 +161,7 @@ def notice_detail(request: HttpRequest, notice_id: int) -> HttpResponse:
     )
 
 
+# Publishing asks first and says what it did (_notice_publish); the other steps run directly.
 NOTICE_STEPS = {
     "approve": (
         lambda request, notice: notice_approve(actor=request.user, notice=notice),
@@ -166,12 +172,6 @@ NOTICE_STEPS = {
             actor=request.user, notice=notice, reason=request.POST.get("reason", "")
         ),
         gettext_lazy("Notice returned to its drafter."),
-    ),
-    "publish": (
-        lambda request, notice: notice_publish(actor=request.user, notice=notice),
-        gettext_lazy(
-            "Notice published: it is public, and each department named has its correction order."
-        ),
     ),
     "withdraw": (
         lambda request, notice: notice_withdraw(
@@ -186,6 +186,8 @@ NOTICE_STEPS = {
 @require_POST
 def notice_step(request: HttpRequest, notice_id: int, action: str) -> HttpResponse:
     notice = access_notice(request.user, notice_id)
+    if action == "publish":
+        return _notice_publish(request, notice)
     act, done = NOTICE_STEPS[action]
     return run_step(
         request,
@@ -193,6 +195,51 @@ def notice_step(request: HttpRequest, notice_id: int, action: str) -> HttpRespon
         back=reverse("oversight:notice", args=[notice.pk]),
         done=str(done),
     )
+
+
+def _notice_publish(request: HttpRequest, notice: Notice) -> HttpResponse:
+    """Publishing is final and orders the departments named to correct: first a confirmation
+    page naming them and the deadline (http.confirm), then the step and a sentence saying so."""
+    back = reverse("oversight:notice", args=[notice.pk])
+    NOTICE.authorise(request.user, notice, "publish")  # only who may publish is asked (else 403)
+    outlook = notice_publish_outlook(notice, clock.today())
+    words = {
+        "title": notice.title,
+        "departments": _(", ").join(department.name for department in outlook.departments)
+        or _("no department"),
+        "date": date_format(outlook.due_on, "DATE_FORMAT"),
+    }
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Publish the notice “%(title)s”?") % words,
+            facts=[
+                _("Departments named: %(departments)s.") % words,
+                _("Each of them gets a correction order due on %(date)s.") % words
+                if outlook.departments
+                else _("No department is named: no correction order is issued."),
+                _("The notice becomes public and final; a mistake is corrected by a new notice."),
+            ],
+            action=reverse("oversight:notice_publish", args=[notice.pk]),
+            back=back,
+            button=_("Yes, publish the notice"),
+        )
+
+    try:
+        published = notice_publish(actor=request.user, notice=notice)
+    except RuleBroken as broken:
+        rule_broken_to_messages(request, broken)
+        return redirect(back)
+    words["number"] = published.number or ""
+    if outlook.departments:
+        done = _(
+            "Notice %(number)s is published; correction orders went to %(departments)s, "
+            "due on %(date)s."
+        )
+    else:
+        done = _("Notice %(number)s is published; it names no department.")
+    messages.success(request, done % words)
+    return redirect(back)
 
 
 # Correction orders -------------------------------------------------------------------------------

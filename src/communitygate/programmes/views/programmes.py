@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -69,9 +70,10 @@ from communitygate.registry.permissions import communities_staffed_by, works_in
 LIST_LIMIT = 300
 
 
-def _run(request: HttpRequest, act: Any, back: str) -> HttpResponse:
-    """Run one service from a page: "Saved." or the broken rule's message, back to `back`."""
-    return run_step(request, act, back=back, done=_("Saved."))
+def _run(request: HttpRequest, act: Any, back: str, done: str) -> HttpResponse:
+    """Run one service from a page: the sentence `done` saying what happened, or the broken
+    rule's message; back to `back`."""
+    return run_step(request, act, back=back, done=done)
 
 
 def _community_choices(request: HttpRequest) -> dict[str, Any]:
@@ -146,6 +148,8 @@ def activity_attendance(request: HttpRequest, activity_id: int) -> HttpResponse:
             actor=request.user, activity=activity, attendance=form.cleaned_data["attendance"]
         ),
         back,
+        _("The attendance of “%(title)s” is recorded: %(count)s people.")
+        % {"title": activity.title, "count": form.cleaned_data["attendance"]},
     )
     activity.refresh_from_db()
     if activity_over_capacity(activity):
@@ -166,6 +170,7 @@ def activity_cancel_page(request: HttpRequest, activity_id: int) -> HttpResponse
         request,
         lambda: activity_cancel(actor=request.user, activity=activity, reason=reason),
         reverse("programmes:activity", args=[activity.pk]),
+        _("The activity “%(title)s” is cancelled.") % {"title": activity.title},
     )
 
 
@@ -244,6 +249,7 @@ def programme_session_add(request: HttpRequest, programme_id: int) -> HttpRespon
         request,
         lambda: session_add(actor=request.user, programme=programme, **form.cleaned_data),
         back,
+        _("A session of “%(title)s” is added.") % {"title": programme.title},
     )
 
 
@@ -262,6 +268,8 @@ def programme_enrol(request: HttpRequest, programme_id: int) -> HttpResponse:
             actor=request.user, programme=programme, online=False, **form.cleaned_data
         ),
         back,
+        _("%(child)s is signed up for “%(title)s”.")
+        % {"child": form.cleaned_data.get("child_name", ""), "title": programme.title},
     )
 
 
@@ -269,7 +277,12 @@ def programme_enrol(request: HttpRequest, programme_id: int) -> HttpResponse:
 @require_POST
 def programme_close_page(request: HttpRequest, programme_id: int) -> HttpResponse:
     programme, back = _programme_action(request, programme_id)
-    return _run(request, lambda: programme_close(actor=request.user, programme=programme), back)
+    return _run(
+        request,
+        lambda: programme_close(actor=request.user, programme=programme),
+        back,
+        _("The programme “%(title)s” is closed.") % {"title": programme.title},
+    )
 
 
 @login_required
@@ -292,6 +305,11 @@ def programme_attendance(request: HttpRequest, programme_id: int, session_id: in
             present_enrolment_ids=form.cleaned_data["present"],
         ),
         back,
+        _("The attendance of the session on %(date)s is recorded: %(count)s present.")
+        % {
+            "date": date_format(session.held_on, "DATE_FORMAT"),
+            "count": len(form.cleaned_data["present"]),
+        },
     )
 
 
@@ -303,6 +321,7 @@ def enrolment_withdraw_page(request: HttpRequest, enrolment_id: int) -> HttpResp
         request,
         lambda: enrolment_withdraw(actor=request.user, enrolment=enrolment),
         reverse("programmes:programme", args=[enrolment.programme_id]),
+        _("%(child)s is withdrawn from the programme.") % {"child": enrolment.child_name},
     )
 
 

@@ -243,7 +243,7 @@ PART = GridPart(
         ("POST", PEOPLE + "new/"): new_resident_form,
         ("POST", RESIDENT + "reveal/"): lambda seed: {"field": "id_number"},
         ("POST", RESIDENT + "edit/"): edit_form,
-        ("POST", RESIDENT + "move-out/"): lambda seed: {"on": "2025-06-01"},
+        ("POST", RESIDENT + "move-out/"): lambda seed: {"on": "2025-06-01", "confirmed": "yes"},
         ("POST", "/residents/people/{registry_neighbour}/volunteer/"): lambda seed: {
             "skills": "修理"
         },

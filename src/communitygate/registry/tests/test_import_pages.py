@@ -93,7 +93,8 @@ def test_the_same_file_twice_while_queued_is_refused_on_the_page(world: World) -
         {"community": "370203031001", "file": SimpleUploadedFile("b.csv", content, "text/csv")},
     )
     assert answer.status_code == 200
-    assert "already being imported" in answer.content.decode()
+    assert "同一文件正在为本社区导入" in answer.content.decode()
+    assert "already being imported" not in answer.content.decode()
     assert ResidentImport.objects.count() == 1
 
 

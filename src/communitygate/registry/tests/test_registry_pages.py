@@ -303,10 +303,24 @@ def test_an_edit_on_the_page_and_a_move_out(world: World, people: dict[str, Resi
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.name == "李改名" and own.id_number_masked  # the number stays
-    moved = client.post(f"/residents/people/{own.pk}/move-out/", {"on": "2025-01-01"})
+    # Moving out asks first, naming who and the date; nothing changes until confirmed.
+    asked = client.post(f"/residents/people/{own.pk}/move-out/", {"on": "2025-01-01"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "确认将 李改名 登记为迁出？" in page and "迁出日期：2025年1月1日。" in page
+    assert 'name="on" value="2025-01-01"' in page
+    own.refresh_from_db()
+    assert own.moved_out_on is None
+    assert not AuditEvent.objects.filter(action="resident.move_out").exists()
+    moved = client.post(
+        f"/residents/people/{own.pk}/move-out/", {"on": "2025-01-01", "confirmed": "yes"}
+    )
     assert moved.status_code == 302
     own.refresh_from_db()
     assert own.moved_out_on == dt.date(2025, 1, 1)
+    assert AuditEvent.objects.filter(action="resident.move_out", object_id=str(own.pk)).exists()
+    said = client.get(moved["Location"]).content.decode()
+    assert "已将居民 李改名 于 2025年1月1日 迁出。" in said
     assert (
         signed_in(world.user("subdistrict_officer"))
         .get(f"/residents/people/{own.pk}/edit/")

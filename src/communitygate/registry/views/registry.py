@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +22,7 @@ from communitygate.accounts.permissions import staffed_community_ids, works_in_a
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied, RuleBroken
 from communitygate.core.tabular import xlsx_response
+from communitygate.http.confirm import confirm_page, is_confirmed
 from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.guards import only_for
 from communitygate.http.pages import (
@@ -352,7 +354,7 @@ def resident_edit(request: HttpRequest, resident_id: int) -> HttpResponse:
         lambda: resident_update(
             actor=request.user, resident=resident, fields=form.resident_fields()
         ),
-        success=_("Record saved."),
+        success=lambda updated: _("The record of %(name)s is updated.") % {"name": updated.name},
         redirect_to=reverse("registry:resident", args=[resident.pk]),
     )
     return saved or render(
@@ -369,13 +371,32 @@ def resident_move_out_view(request: HttpRequest, resident_id: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, _("Enter the date the resident moved out."))
         return redirect("registry:resident", resident_id=resident.pk)
+    on = form.cleaned_data["on"]
+    words = {"name": resident.name, "date": date_format(on, "DATE_FORMAT")}
+    back = reverse("registry:resident", args=[resident.pk])
+    if not is_confirmed(request):
+        return confirm_page(
+            request,
+            title=_("Move %(name)s out?") % words,
+            facts=[
+                _("Resident: %(name)s, %(community)s.")
+                % {**words, "community": resident.community.name},
+                _("Moved out on: %(date)s.") % words,
+            ],
+            warning=_(
+                "The resident leaves the community's current roll from that date; the record "
+                "is kept, not deleted."
+            ),
+            action=reverse("registry:resident_move_out", args=[resident.pk]),
+            back=back,
+            button=_("Yes, record the move-out"),
+            hidden={"on": on.isoformat()},
+        )
     return run_step(
         request,
-        lambda: resident_move_out(
-            actor=request.user, resident=resident, on=form.cleaned_data["on"]
-        ),
-        back=reverse("registry:resident", args=[resident.pk]),
-        done=_("The resident is recorded as moved out."),
+        lambda: resident_move_out(actor=request.user, resident=resident, on=on),
+        back=back,
+        done=_("Resident %(name)s is recorded as moved out on %(date)s.") % words,
     )
 
 

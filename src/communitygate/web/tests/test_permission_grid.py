@@ -1179,7 +1179,11 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
     ("POST", "/catalog/office/items/{item}/suspend/"): reason_form,
     ("POST", "/catalog/office/items/{suspended}/reinstate/"): reason_form,
     ("POST", "/catalog/office/items/{item}/retire/"): reason_form,
-    ("POST", "/catalog/office/publish/"): lambda seed: {"title": "网格版", "note": ""},
+    ("POST", "/catalog/office/publish/"): lambda seed: {
+        "title": "网格版",
+        "note": "",
+        "confirmed": "yes",
+    },
     ("POST", "/catalog/office/import/"): lambda seed: {
         "file": SimpleUploadedFile("grid.csv", import_file("IMP-2"), content_type="text/csv")
     },
@@ -1224,7 +1228,10 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
     ("POST", "/admissions/rounds/{round_planned}/open/"): lambda seed: {
         "deadline": "2026-12-30T17:00"
     },
-    ("POST", "/admissions/rounds/{round_consulting}/close/"): lambda seed: {},
+    ("POST", "/admissions/rounds/{round_consulting}/close/"): lambda seed: {
+        "confirmed": "yes",
+        "reason": "网格：提前截止",
+    },
     ("POST", "/api/v1/applications"): application_json,
     ("POST", "/api/v1/applications/{draft}/submit"): lambda seed: {},
     ("POST", "/api/v1/applications/{consulting}/withdraw"): reason_form,
@@ -1244,7 +1251,9 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
     ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): lambda seed: {
         "deadline": "2026-12-30T17:00:00+08:00"
     },
-    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): lambda seed: {},
+    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): lambda seed: {
+        "reason": "网格：提前截止"
+    },
     ("POST", "/dispatch/send/"): task_form,
     ("POST", "/dispatch/assignments/{assignment_received}/accept/"): lambda seed: {},
     ("POST", "/dispatch/assignments/{assignment_unadmitted}/refuse/"): lambda seed: {
