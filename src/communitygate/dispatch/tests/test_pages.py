@@ -138,7 +138,10 @@ def previewed(client: Client, values: dict[str, Any]) -> tuple[str, dict[str, An
     posted: dict[str, Any] = {}
     for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', confirm):
         if name in posted:
-            posted[name] = [*([posted[name]] if isinstance(posted[name], str) else posted[name]), value]
+            posted[name] = [
+                *([posted[name]] if isinstance(posted[name], str) else posted[name]),
+                value,
+            ]
         else:
             posted[name] = value
     return page, {**posted, "step": "send"}
@@ -150,7 +153,7 @@ def test_the_first_submit_previews_and_sends_nothing(catalog: World) -> None:
     assert not Task.objects.exists()
     assert re.search(r'data-testid="preview-count"[^>]*>2<', page)
     subdistricts = part(page, "preview-subdistricts")
-    assert "<td class=\"number\">1</td>" in subdistricts and subdistricts.count("<tr>") == 3
+    assert '<td class="number">1</td>' in subdistricts and subdistricts.count("<tr>") == 3
     verdict = part(page, "preview-verdict")
     assert "已准入" in verdict
     assert "发送到 2 个社区" in part(page, "confirm-form")
@@ -286,7 +289,10 @@ def test_the_send_page_reads_the_tree_and_the_items_in_a_few_queries(
     for number in range(100):
         organisation_create(
             actor=None,
-            code=f"3702030319{number:02d}", name=f"新社区{number}", kind="community", parent=parent
+            code=f"3702030319{number:02d}",
+            name=f"新社区{number}",
+            kind="community",
+            parent=parent,
         )
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = html(client.get("/dispatch/send/"))
