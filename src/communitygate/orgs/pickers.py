@@ -119,7 +119,7 @@ class CommunityTreeField(forms.Field):
     def use_tree(self, source: Callable[[], Tree]) -> None:
         cached = functools.cache(source)
         self.tree_source = cached
-        self.widget.tree_source = cached  # type: ignore[attr-defined]
+        self.widget.tree_source = cached
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "CommunityTreeField":
         copied = super().__deepcopy__(memo)

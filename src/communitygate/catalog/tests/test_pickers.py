@@ -1,9 +1,10 @@
 """The catalog item pickers: which items each offers, grouped by domain, read in one query, and
 only when a page shows them (the API reads the same forms and never renders them)."""
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from django.forms import Select
 
 from communitygate.auditing.forms import AnomalyFilterForm
 from communitygate.catalog.pickers import CatalogItemField, grouped_by_domain
@@ -59,7 +60,7 @@ def test_the_picker_groups_items_by_domain_in_the_domains_order() -> None:
     ]
     field = CatalogItemField()
     field.offer([ItemChoice("A-1", "低保", "civil_affairs")])
-    html = field.widget.render("item", "A-1")
+    html = cast(Select, field.widget).render("item", "A-1")
     assert 'data-picker="search"' in html
     assert '<option value="A-1" selected>A-1 低保</option>' in html
     assert '<option value="">不属于准入目录事项</option>' in html

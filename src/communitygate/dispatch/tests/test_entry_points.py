@@ -74,7 +74,7 @@ def test_the_page_gives_the_services_verdict(world: World, catalog: None) -> Non
     """The page offers a department its own items only (catalog.pickers), so its unadmitted
     case is its own statutory item asked for an evaluation: the same verdict as the service's."""
     request = {"department_code": "DEPT-MZ", "item": "T-001", "task_type": "evaluation"}
-    reference = verdict(send(world, "department_clerk", title="服务的评比", **request))  # type: ignore[arg-type]
+    reference = verdict(send(world, "department_clerk", title="服务的评比", **request))
     assert reference[:2] == (False, ["type_not_allowed"])
     response = signed_in(world.user("department_clerk")).post(
         "/dispatch/send/",

@@ -1,14 +1,14 @@
 """The community picker: the tree read in one query at any size, and what its ticks clean to."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django import forms
 from django.http import QueryDict
 
 from communitygate.orgs.models import Organisation, OrganisationKinds
-from communitygate.orgs.pickers import CommunityChoice, CommunityTreeField
+from communitygate.orgs.pickers import CommunityChoice, CommunityTreeField, CommunityTreeWidget
 from communitygate.orgs.selectors import community_tree
 from communitygate.orgs.services import organisation_create
 from communitygate.testing import World
@@ -38,7 +38,8 @@ def cleaned(**posted: list[str]) -> CommunityChoice | None:
     for key, values in posted.items():
         data.setlist(f"targets_{key}", values)
     picker = field()
-    return picker.clean(picker.widget.value_from_datadict(data, {}, "targets"))
+    widget = cast(CommunityTreeWidget, picker.widget)
+    return picker.clean(widget.value_from_datadict(data, {}, "targets"))
 
 
 def test_the_tree_is_one_query_at_any_size(world: World, django_assert_num_queries: Any) -> None:
@@ -106,7 +107,7 @@ def test_nothing_or_an_unknown_code_is_an_error(world: World) -> None:
 def test_the_widget_shows_the_ticks_it_was_given(world: World) -> None:
     inside = communities_of(LUOYANG)[0]
     picker = field()
-    html = picker.widget.render(
+    html = cast(CommunityTreeWidget, picker.widget).render(
         "targets", {"everywhere": False, "subdistricts": [], "communities": [inside]}
     )
     assert f'value="{inside}" data-testid="community-{inside}" checked' in html
