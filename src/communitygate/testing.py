@@ -229,3 +229,21 @@ def shared_rows[T](
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
+
+
+def task_form_confirmed(values: dict[str, Any]) -> dict[str, Any]:
+    """The send page's form (dispatch/send/) as its preview's confirm button posts it: the same
+    values with `step=send` and the fingerprint of the request the preview showed, read from the
+    values by the page's own form. Tests that are not about the preview post this in one go."""
+    from communitygate.catalog.selectors import published_item_choices
+    from communitygate.dispatch.forms import TaskForm
+    from communitygate.orgs.selectors import community_tree
+
+    form = TaskForm(
+        {key: value for key, value in values.items() if key != "form_token"},
+        departments=[(values["department"], "")],
+        items=published_item_choices(),
+        tree=lambda: community_tree(clock.today()),
+    )
+    assert form.is_valid(), form.errors
+    return {**values, "step": "send", "previewed": form.task_request().fingerprint()}

@@ -9,6 +9,8 @@ from playwright.sync_api import Browser, expect
 
 from communitygate.catalog.services import catalog_publish
 from communitygate.core import clock
+from communitygate.dispatch.models import Task
+from communitygate.orgs.models import Organisation
 from communitygate.testing import World, build_world, make_item
 
 from .pages import signed_in_page
@@ -41,9 +43,18 @@ def test_an_unadmitted_task_is_refused_in_one_step(  # type: ignore[no-untyped-d
     form.locator("#id_task_type").select_option("report")
     form.locator("#id_starts_on").fill("2026-11-23")
     form.locator("#id_due_on").fill("2026-11-26")
-    form.locator("input[name=target_mode][value=communities]").check()
-    form.locator("#id_target_codes").fill("370203031001, 370203014001")
-    form.get_by_test_id("send-task").click()
+    form.locator("#id_item").select_option("")  # 不属于准入目录事项
+    for code in ("370203031001", "370203014001"):  # found by the tree's search, then ticked
+        form.get_by_test_id("tree-search").fill(code)
+        form.get_by_test_id(f"community-{code}").check()
+    form.get_by_test_id("tree-search").fill("")
+    form.get_by_test_id("preview-task").click()
+
+    expect(clerk.get_by_test_id("preview-count")).to_have_text("2")
+    expect(clerk.get_by_test_id("preview-verdict").get_by_test_id("verdict-badge")).to_have_text(
+        "未准入"
+    )
+    clerk.get_by_test_id("send-task").click()
 
     verdict = clerk.get_by_test_id("verdict")
     expect(clerk.get_by_test_id("verdict-badge").first).to_have_text("未准入")
@@ -78,3 +89,49 @@ def test_an_unadmitted_task_is_refused_in_one_step(  # type: ignore[no-untyped-d
     expect(clerk.get_by_test_id("row-370203014001").get_by_test_id("state")).to_have_text("已接收")
     for context in (clerk.context, community.context):
         context.close()
+
+
+def test_a_clerk_picks_an_item_and_a_subdistrict_previews_and_sends(  # type: ignore[no-untyped-def]
+    live_server, browser: Browser, world_with_catalog: World
+) -> None:
+    """No code typed: the item is found by searching its name, a subdistrict's communities are
+    ticked in the tree; the preview's count and verdict are the task's."""
+    subdistrict = Organisation.objects.get(code="370203031")
+    reached = Organisation.objects.filter(parent=subdistrict).count()
+    clerk = signed_in_page(browser, live_server.url, "department_clerk")
+    clerk.goto(f"{live_server.url}/dispatch/send/")
+    form = clerk.get_by_test_id("task-form")
+    form.get_by_test_id("search-item").fill("召集居民")
+    expect(form.locator("#id_item")).to_have_value("ZX-001")
+    form.locator("#id_title").fill("居民会议筹备")
+    form.locator("#id_task_type").select_option("work")
+    form.locator("#id_starts_on").fill("2026-11-23")
+    form.locator("#id_due_on").fill("2026-12-04")
+    form.get_by_test_id("tree-search").fill(subdistrict.name)
+    form.get_by_test_id(f"whole-{subdistrict.code}").check()
+    ticked = form.get_by_test_id(f"subdistrict-{subdistrict.code}").locator(
+        "[data-tree-community] input:checked"
+    )
+    expect(ticked).to_have_count(reached)  # ticking the subdistrict ticked its communities
+    form.get_by_test_id("preview-task").click()
+
+    expect(clerk.get_by_test_id("preview-count")).to_have_text(str(reached))
+    expect(clerk.get_by_test_id("preview-item")).to_contain_text("召集居民会议")
+    badge = clerk.get_by_test_id("preview-verdict").get_by_test_id("verdict-badge")
+    expect(badge).to_have_text("已准入")
+    send = clerk.get_by_test_id("send-task")
+    expect(send).to_contain_text(f"发送到 {reached} 个社区")
+    send.click()
+
+    expect(clerk.locator("main h1")).to_contain_text("居民会议筹备")
+    expect(clerk.get_by_test_id("verdict-badge").first).to_have_text("已准入")
+    expect(clerk.locator(".message.success")).to_contain_text(
+        f"已向 {reached} 个社区发送任务“居民会议筹备”，准入闸门已准入。"
+    )
+    task = Task.objects.get(title="居民会议筹备")
+    assert (task.target_mode, task.target_codes, task.admitted) == (
+        "subdistricts",
+        [subdistrict.code],
+        True,
+    )
+    clerk.context.close()

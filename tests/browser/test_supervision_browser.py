@@ -40,9 +40,10 @@ def send_unadmitted_task(clerk: Page) -> None:
     form.locator("#id_task_type").select_option("report")
     form.locator("#id_starts_on").fill("2026-11-23")
     form.locator("#id_due_on").fill("2026-11-27")
-    form.locator("input[name=target_mode][value=communities]").check()
-    form.locator("#id_target_codes").fill("370203031001")
-    form.get_by_test_id("send-task").click()
+    form.get_by_test_id("subdistrict-370203031").locator("summary").click()
+    form.get_by_test_id("community-370203031001").check()
+    form.get_by_test_id("preview-task").click()
+    clerk.get_by_test_id("send-task").click()
     expect(clerk.get_by_test_id("verdict-badge").first).to_have_text("未准入")
 
 

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from communitygate.auditing.anomalies import KINDS, AnomalyFilters
 from communitygate.catalog.models import CatalogItem
+from communitygate.catalog.pickers import CatalogItemSearchInput
+from communitygate.catalog.selectors import working_item_choices
 from communitygate.core import clock
 from communitygate.core.bilingual import in_chinese_and_english
 from communitygate.core.errors import InvalidInput
@@ -32,7 +34,14 @@ def kind_choices() -> list[tuple[str, object]]:
 
 class AnomalyFilterForm(forms.Form):
     kind = forms.ChoiceField(required=False, choices=kind_choices, label=_("Kind"))
-    item = forms.CharField(required=False, max_length=32, label=_("Catalog item (code)"))
+    item = forms.CharField(
+        required=False,
+        max_length=32,
+        label=_("Catalog item (code)"),
+        widget=CatalogItemSearchInput(
+            working_item_choices, attrs={"placeholder": _("Type a name or a code")}
+        ),
+    )
     department = forms.CharField(required=False, max_length=32, label=_("Paying department (code)"))
     community = forms.CharField(required=False, max_length=32, label=_("Community (code)"))
     period = forms.CharField(

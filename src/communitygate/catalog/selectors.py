@@ -1,5 +1,6 @@
 """Reads of the admission catalog. The public sees published editions only."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,41 @@ def published_entry(code: str) -> EditionEntry | None:
     if latest is None:
         return None
     return EditionEntry.objects.filter(edition=latest, code=code).first()
+
+
+@dataclass(frozen=True)
+class ItemChoice:
+    """One item as a picker offers it: its code, its name and the domain it is grouped under."""
+
+    code: str
+    name: str
+    domain: str
+
+
+def published_item_choices(*, department_ids: Collection[int] | None = None) -> list[ItemChoice]:
+    """The items in force in the latest edition (what the gate admits tasks under), by code; with
+    `department_ids`, only those departments' items. One query."""
+    latest = edition_latest()
+    if latest is None:
+        return []
+    entries = EditionEntry.objects.filter(edition=latest, status__in=IN_FORCE)
+    if department_ids is not None:
+        entries = entries.filter(department_id__in=department_ids)
+    return [
+        ItemChoice(code, name, domain)
+        for code, name, domain in entries.order_by("code").values_list("code", "name", "domain")
+    ]
+
+
+def working_item_choices() -> list[ItemChoice]:
+    """Every item of the working catalog, retired ones too (a contract or an audit may name
+    one), by code. One query."""
+    return [
+        ItemChoice(code, name, domain)
+        for code, name, domain in CatalogItem.objects.order_by("code").values_list(
+            "code", "name", "domain"
+        )
+    ]
 
 
 def edition_get(edition_id: int) -> CatalogEdition:

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from communitygate.catalog.pickers import CatalogItemsField
+from communitygate.catalog.selectors import ItemChoice
 from communitygate.contracts.models import ContractStates, Grades
 from communitygate.contracts.services import ContractRequest, DeliverableRequest, InstalmentRequest
 from communitygate.core.uploads import FileUpload
@@ -70,11 +72,10 @@ class ContractForm(OneTimeFormMixin, forms.Form):
     communities = forms.MultipleChoiceField(
         label=_("Communities served"), choices=(), widget=forms.CheckboxSelectMultiple
     )
-    catalog_items = forms.CharField(
-        label=_("Catalog items (codes, optional)"),
+    catalog_items = CatalogItemsField(
+        label=_("Catalog items (optional)"),
         required=False,
-        max_length=400,
-        help_text=_("Separated by spaces or commas."),
+        help_text=_("Search by name or code; hold Ctrl (⌘ on a Mac) to choose several."),
     )
     scope = forms.CharField(
         label=_("Services to deliver"), required=False, widget=TEXT, max_length=4000
@@ -93,9 +94,11 @@ class ContractForm(OneTimeFormMixin, forms.Form):
         buyers: Choices,
         social_orgs: Choices,
         communities: Choices,
+        items: list[ItemChoice],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["catalog_items"].offer(items)  # type: ignore[attr-defined]
         self.fields["buyer"].choices = buyers  # type: ignore[attr-defined]
         self.fields["social_org"].choices = _with_blank(social_orgs)  # type: ignore[attr-defined]
         self.fields["communities"].choices = communities  # type: ignore[attr-defined]
@@ -111,7 +114,6 @@ class ContractForm(OneTimeFormMixin, forms.Form):
 
     def contract_request(self) -> ContractRequest:
         data = self.cleaned_data
-        codes = data["catalog_items"].replace(",", " ").replace("，", " ").split()
         return ContractRequest(
             number=data["number"],
             title=data["title"],
@@ -121,7 +123,7 @@ class ContractForm(OneTimeFormMixin, forms.Form):
             period_end=data["period_end"],
             community_codes=tuple(data["communities"]),
             deliverables=tuple(data["deliverables"]),
-            item_codes=tuple(codes),
+            item_codes=tuple(data["catalog_items"]),
             scope=data["scope"],
             buyer_code=data["buyer"],
             application_id=data.get("application"),
@@ -136,6 +138,7 @@ class ContractForm(OneTimeFormMixin, forms.Form):
             "period_start": request.period_start,
             "period_end": request.period_end,
             "communities": list(request.community_codes),
+            "catalog_items": list(request.item_codes),
             "scope": request.scope,
             "deliverables": "\n".join(
                 f"{d.due_on.isoformat()} {d.title}" for d in request.deliverables

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import department_staff_ids, social_org_staff_ids
+from communitygate.catalog.selectors import working_item_choices
 from communitygate.contracts.forms import (
     AcceptForm,
     ContractFilterForm,
@@ -183,6 +184,7 @@ def _contract_form(request: HttpRequest, initial: dict[str, Any] | None = None) 
         buyers=buyer_choices_of(request.user),
         social_orgs=social_org_choices(),
         communities=community_choices(),
+        items=working_item_choices(),
     )
 
 

@@ -1,5 +1,6 @@
 """Forms of the dispatch pages: they parse input; the gate and the rules live in services."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -7,26 +8,34 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from communitygate.catalog.models import TaskTypes
-from communitygate.catalog.transfer import split_list
+from communitygate.catalog.pickers import CatalogItemField
+from communitygate.catalog.selectors import ItemChoice
 from communitygate.core.uploads import FileUpload
 from communitygate.dispatch.models import Channels, Deliverables, TargetModes
 from communitygate.dispatch.services import Targets, TaskRequest
 from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.http.widgets import IsoDateInput
+from communitygate.orgs.pickers import CommunityChoice, CommunityTreeField
+from communitygate.orgs.selectors import TreeDistrict
 
 DATE = IsoDateInput()
 TEXT = forms.Textarea(attrs={"rows": 3})
 
 
 class TaskForm(OneTimeFormMixin, forms.Form):
-    """A department's task: what it asks, of whom, by when. The gate decides on sending."""
+    """A department's task: what it asks, of whom, by when. The gate decides on sending.
+
+    The item is picked from the published items the person's departments may send under
+    (catalog.pickers), the communities from the tree (orgs.pickers); `previewed` carries the
+    fingerprint of the request the preview page showed, so only what was previewed is sent."""
 
     department = forms.ChoiceField(label=_("Sending department"), choices=())
-    item = forms.CharField(
-        label=_("Catalog item code"),
-        max_length=40,
-        required=False,
-        help_text=_("Leave empty when the task is under no catalog item."),
+    item = CatalogItemField(
+        label=_("Catalog item"),
+        help_text=_(
+            "Search by the item's name or code; choose “No catalog item” when the task is "
+            "under none."
+        ),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     instructions = forms.CharField(label=_("Instructions"), widget=TEXT, required=False)
@@ -36,37 +45,57 @@ class TaskForm(OneTimeFormMixin, forms.Form):
     )
     starts_on = forms.DateField(label=_("Starts on"), widget=DATE)
     due_on = forms.DateField(label=_("Due on"), widget=DATE)
-    target_mode = forms.ChoiceField(
-        label=_("Targets"),
-        choices=TargetModes.choices,
-        initial=TargetModes.ALL,
-        widget=forms.RadioSelect,
-    )
-    target_codes = forms.CharField(
-        label=_("Subdistrict or community codes (for chosen targets)"),
-        required=False,
-        help_text=_("Separate codes with commas or spaces."),
-    )
+    targets = CommunityTreeField(label=_("Communities"))
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
 
-    def __init__(self, *args: Any, departments: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        departments: list[tuple[str, str]],
+        items: list[ItemChoice],
+        tree: Callable[[], tuple[TreeDistrict, ...]],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = departments  # type: ignore[attr-defined]
+        self.fields["item"].offer(items)  # type: ignore[attr-defined]
+        self.fields["targets"].use_tree(tree)  # type: ignore[attr-defined]
+
+    def item_label(self) -> str:
+        """The chosen item as the picker showed it (code and name), or "No catalog item"."""
+        code = self.cleaned_data.get("item") or ""
+        for value, label in self.fields["item"].choices:  # type: ignore[attr-defined]
+            for option, text in label if isinstance(label, list) else [(value, label)]:
+                if option == code:
+                    return str(text)
+        return code
 
     def task_request(self) -> TaskRequest:
         data = self.cleaned_data
-        mode = data["target_mode"]
-        codes = () if mode == TargetModes.ALL else tuple(split_list(data["target_codes"] or ""))
         return TaskRequest(
             department_code=data["department"],
-            item_code=(data["item"] or "").strip() or None,
+            item_code=data["item"] or None,
             title=data["title"],
             instructions=data["instructions"] or "",
             task_type=data["task_type"],
             deliverable=data["deliverable"],
             starts_on=data["starts_on"],
             due_on=data["due_on"],
-            targets=Targets(mode, codes),
+            targets=targets_of(data["targets"]),
         )
+
+
+def targets_of(choice: CommunityChoice) -> Targets:
+    """The service's targets for what was ticked in the tree: every community; whole
+    subdistricts (later communities of theirs included); single communities; a mix of the
+    two names each community it reaches."""
+    if choice.everywhere:
+        return Targets(TargetModes.ALL)
+    if not choice.communities:
+        return Targets(TargetModes.SUBDISTRICTS, choice.subdistricts)
+    if not choice.subdistricts:
+        return Targets(TargetModes.COMMUNITIES, choice.communities)
+    return Targets(TargetModes.COMMUNITIES, choice.reached)
 
 
 class RefuseForm(forms.Form):

@@ -133,6 +133,11 @@ def task_assignments(task: Task) -> QuerySet[Assignment]:
     return task.assignments.select_related("community").order_by("community__path")
 
 
+def task_reach(task: Task) -> int:
+    """How many communities the task was sent to (one assignment each)."""
+    return Assignment.objects.filter(task=task).count()
+
+
 def task_state_counts(tasks: list[Task]) -> dict[int, dict[str, int]]:
     rows = (
         Assignment.objects.filter(task__in=tasks).values("task_id", "state").annotate(n=Count("id"))

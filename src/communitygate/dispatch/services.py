@@ -2,7 +2,8 @@
 runs the gate, stores the verdict with the task, and inserts one assignment per community in
 bulk, in one transaction. The assignment services move one community's copy through its states.
 
-Steps (docs/dispatch.md): task_send → assignment_accept (admitted) or assignment_refuse
+Steps (docs/dispatch.md): task_preview (what sending would do, shown before the send) →
+task_send → assignment_accept (admitted) or assignment_refuse
 (unadmitted, one step) → assignment_submit (the deliverable) → assignment_confirm or
 assignment_return (the department); assignment_request_extension → assignment_decide_extension.
 Off the platform: off_platform_report_create.
@@ -12,8 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count
 
 from communitygate.accounts.permissions import staffed_community_ids
 from communitygate.admissions.selectors import admitted_scope, commitments_covering
@@ -200,11 +203,35 @@ def task_verdict(
     )
 
 
-def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = "") -> Task:
-    """Send a task: the gate decides, and every targeted community gets its assignment.
+@dataclass(frozen=True)
+class SubdistrictReach:
+    name: str
+    communities: int
 
-    With an Idempotency-Key, a retry returns the first task; the same key with a different
-    request is refused."""
+
+@dataclass(frozen=True)
+class TaskPreview:
+    """What sending `request` would do now: the communities it reaches and the gate's verdict.
+    `task_send` sends exactly what `task_preview` answers, so the two cannot disagree."""
+
+    department: Organisation
+    item_id: int | None
+    item_code: str | None
+    community_ids: tuple[int, ...]
+    reasons: tuple[Reason, ...]
+
+    @property
+    def admitted(self) -> bool:
+        return not self.reasons
+
+    @property
+    def community_count(self) -> int:
+        return len(self.community_ids)
+
+
+def _sender(actor: AnyUser, request: TaskRequest) -> tuple[User, Organisation]:
+    """The person and the sending department, when they may send for it and the request reads
+    well."""
     user = acting_user(actor)
     department = next(
         (d for d in sending_departments(actor) if d.code == request.department_code), None
@@ -217,16 +244,59 @@ def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = ""
     problems = _request_problems(request)
     if problems:
         raise InvalidInput(problems)
-    key = idempotency_key_checked(idempotency_key)
-    fingerprint = request.fingerprint()
-    same_key = Task.objects.filter(created_by=user, idempotency_key=key)
-    if key and (earlier := earlier_answer(same_key, fingerprint)) is not None:
-        return earlier
+    return user, department
+
+
+def _previewed(department: Organisation, request: TaskRequest) -> TaskPreview:
     item_id, item = _published_item(request.item_code)
     community_ids = _target_community_ids(request.targets, item)
     if not community_ids:
         raise NoTargets()
     reasons = task_verdict(department, request, community_ids, item)
+    return TaskPreview(
+        department=department,
+        item_id=item_id,
+        item_code=request.item_code,
+        community_ids=tuple(community_ids),
+        reasons=tuple(reasons),
+    )
+
+
+def task_preview(*, actor: AnyUser, request: TaskRequest) -> TaskPreview:
+    """The send step's first half, without sending (预览): whom the task would reach and
+    whether the gate would admit it, with every reason. Raises what `task_send` would raise."""
+    _user, department = _sender(actor, request)
+    return _previewed(department, request)
+
+
+def task_preview_reach(preview: TaskPreview) -> list[SubdistrictReach]:
+    """How many of the previewed communities each subdistrict has, in the tree's order (one
+    query)."""
+    rows = (
+        Organisation.objects.filter(pk__in=preview.community_ids)
+        .values("parent__path", "parent__name")
+        .annotate(communities=Count("pk"))
+        .order_by("parent__path")
+    )
+    return [SubdistrictReach(row["parent__name"] or "", row["communities"]) for row in rows]
+
+
+def task_send(*, actor: AnyUser, request: TaskRequest, idempotency_key: str = "") -> Task:
+    """Send a task: the gate decides, and every targeted community gets its assignment. The
+    communities and the verdict are `task_preview`'s, computed again at this moment.
+
+    With an Idempotency-Key, a retry returns the first task; the same key with a different
+    request is refused."""
+    user, department = _sender(actor, request)
+    key = idempotency_key_checked(idempotency_key)
+    fingerprint = request.fingerprint()
+    same_key = Task.objects.filter(created_by=user, idempotency_key=key)
+    if key and (earlier := earlier_answer(same_key, fingerprint)) is not None:
+        return earlier
+    preview = _previewed(department, request)
+    item_id = preview.item_id
+    community_ids = list(preview.community_ids)
+    reasons = list(preview.reasons)
 
     def create() -> Task:
         with transaction.atomic():

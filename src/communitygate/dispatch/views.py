@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from communitygate.accounts.permissions import (
@@ -24,6 +25,7 @@ from communitygate.accounts.permissions import (
     staffed_community_ids,
     works_in_a_community,
 )
+from communitygate.catalog.selectors import published_item_choices
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
 from communitygate.dispatch.forms import (
@@ -38,6 +40,7 @@ from communitygate.dispatch.models import (
     Assignment,
     AssignmentStates,
     OffPlatformReport,
+    Task,
 )
 from communitygate.dispatch.permissions import (
     access_assignment,
@@ -59,6 +62,7 @@ from communitygate.dispatch.selectors import (
     inbox_view,
     overdue_assignments,
     state_counts,
+    task_reach,
     task_state_counts,
     tasks_with_assignments_in,
 )
@@ -71,6 +75,8 @@ from communitygate.dispatch.services import (
     assignment_return,
     assignment_submit,
     off_platform_report_create,
+    task_preview,
+    task_preview_reach,
     task_send,
 )
 from communitygate.dispatch.workflow import ASSIGNMENT, ASSIGNMENT_EXTENSION
@@ -79,7 +85,7 @@ from communitygate.http.guards import only_for
 from communitygate.http.pages import rule_broken_to_form
 from communitygate.http.steps import run_create, run_step
 from communitygate.orgs.models import OrganisationKinds
-from communitygate.orgs.selectors import organisation_get, organisations_of_kind
+from communitygate.orgs.selectors import community_tree, organisation_get, organisations_of_kind
 
 # The lists show the newest rows; older ones stay in the API and the exports.
 LIST_LIMIT = 300
@@ -149,28 +155,95 @@ def dispatch_home(request: HttpRequest) -> HttpResponse:
 # Departments ------------------------------------------------------------------------------------
 
 
+# The posted names the preview page does not carry back as they came: its own step buttons, the
+# CSRF token (the page renders its own) and the fingerprint (the preview writes the new one).
+NOT_CARRIED = {"csrfmiddlewaretoken", "step", "previewed"}
+
+
+def _task_form(request: HttpRequest) -> TaskForm:
+    departments = sending_departments(request.user)
+    office = any(d.kind == OrganisationKinds.COMMITTEE_OFFICE for d in departments)
+    return TaskForm(
+        request.POST or None,
+        departments=[(d.code, d.name) for d in departments],
+        items=published_item_choices(
+            department_ids=None if office else [d.pk for d in departments]
+        ),
+        tree=lambda: community_tree(clock.today()),
+    )
+
+
+def _sent_message(request: HttpRequest, task: Task, reached: int) -> None:
+    """What happened, in a sentence: how many communities got the task and the gate's verdict."""
+    values = {"title": task.title, "count": reached}
+    if task.admitted:
+        messages.success(
+            request,
+            ngettext(
+                "Sent the task “%(title)s” to %(count)d community. The gate admitted it.",
+                "Sent the task “%(title)s” to %(count)d communities. The gate admitted it.",
+                reached,
+            )
+            % values,
+        )
+        return
+    values["reasons"] = len(task.reasons)
+    messages.warning(
+        request,
+        ngettext(
+            "Sent the task “%(title)s” to %(count)d community, but the gate did not admit it "
+            "(%(reasons)d reasons): the community may refuse it, and it is reported to the "
+            "supervision offices.",
+            "Sent the task “%(title)s” to %(count)d communities, but the gate did not admit it "
+            "(%(reasons)d reasons): every community may refuse it, and it is reported to the "
+            "supervision offices.",
+            reached,
+        )
+        % values,
+    )
+
+
 @only_for(can_send_tasks)
 @replay_on_resubmit
 def task_new(request: HttpRequest) -> HttpResponse:
-    departments = [(d.code, d.name) for d in sending_departments(request.user)]
-    form = TaskForm(request.POST or None, departments=departments)
-    if request.method == "POST" and form.is_valid():
+    """Two steps (docs/dispatch.md): the form's submit shows the preview (task_preview: whom the
+    task reaches, the gate's verdict); its confirm button sends what was previewed (task_send).
+    A confirm whose request differs from the one previewed shows the preview again; "back to
+    edit" shows the form with the values."""
+    form = _task_form(request)
+    step = request.POST.get("step", "preview")
+    if request.method == "POST" and step != "edit" and form.is_valid():
+        task_request = form.task_request()
+        fingerprint = task_request.fingerprint()
         try:
-            task = task_send(actor=request.user, request=form.task_request())
+            if step == "send" and form.cleaned_data["previewed"] == fingerprint:
+                task = task_send(actor=request.user, request=task_request)
+                _sent_message(request, task, task_reach(task))
+                return redirect("dispatch:task", task_id=task.pk)
+            preview = task_preview(actor=request.user, request=task_request)
         except RuleBroken as broken:
-            rule_broken_to_form(form, broken, beside_fields=False)
+            rule_broken_to_form(form, broken)
         else:
-            if task.admitted:
-                messages.success(request, _("Task sent. The gate admitted it."))
-            else:
-                messages.warning(
-                    request,
-                    _(
-                        "Task sent, but the gate did not admit it: every community may refuse "
-                        "it, and it is reported to the supervision offices."
-                    ),
-                )
-            return redirect("dispatch:task", task_id=task.pk)
+            carried = [
+                (name, value)
+                for name in request.POST
+                if name not in NOT_CARRIED
+                for value in request.POST.getlist(name)
+            ]
+            return render(
+                request,
+                "dispatch/task_preview.html",
+                {
+                    "form": form,
+                    "task_request": task_request,
+                    "preview": preview,
+                    "reach": task_preview_reach(preview),
+                    "item_label": form.item_label(),
+                    "department_name": preview.department.name,
+                    "carried": carried,
+                    "fingerprint": fingerprint,
+                },
+            )
     return render(request, "dispatch/task_form.html", {"form": form})
 
 

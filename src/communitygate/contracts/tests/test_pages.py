@@ -19,7 +19,7 @@ from communitygate.contracts.models import (
 )
 from communitygate.contracts.services import deliverable_submit, work_redirect
 from communitygate.core import clock
-from communitygate.testing import World, signed_in
+from communitygate.testing import World, make_item, signed_in
 
 from .support import COMMUNITY, MONDAY, drafted, paid, refused_assignment, signed
 from .test_services import redirected_application
@@ -248,3 +248,28 @@ def test_refused_work_is_redirected_from_its_page(
         'data-testid="redirected-to"'
         in clerk.get(f"/dispatch/assignments/{first.pk}/").content.decode()
     )
+
+
+def test_the_contract_form_picks_catalog_items_by_name(world: World) -> None:
+    make_item(world, "MZ-7", name="独居老人助餐服务")
+    client = signed_in(world.user("department_clerk"))
+    form = client.get("/contracts/new/").content.decode()
+    assert 'name="catalog_items"' in form and 'data-picker="search"' in form
+    assert '<option value="MZ-7">MZ-7 独居老人助餐服务</option>' in form
+    answer = client.post(
+        "/contracts/new/",
+        {
+            "buyer": "DEPT-MZ",
+            "number": "市北民购〔2026〕7号",
+            "title": "独居老人助餐",
+            "social_org": "SO-1",
+            "amount": "12000.00",
+            "period_start": "2026-09-01",
+            "period_end": "2026-12-31",
+            "communities": [COMMUNITY],
+            "catalog_items": ["MZ-7"],
+            "deliverables": "2026-12-31 服务总结报告",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert [item.code for item in Contract.objects.get().catalog_items.all()] == ["MZ-7"]

@@ -16,7 +16,7 @@ from communitygate.core import clock
 from communitygate.dispatch.models import Assignment, Task
 from communitygate.http.models import FormSubmission
 from communitygate.orgs.services import organisation_create
-from communitygate.testing import World, make_item, signed_in
+from communitygate.testing import World, make_item, signed_in, task_form_confirmed
 
 from .test_services import MONDAY, publish, send
 
@@ -70,27 +70,33 @@ def through_the_service(
 # The page ------------------------------------------------------------------------------
 
 
-def test_the_page_gives_the_services_verdict(world: World, through_the_service: tuple) -> None:
-    response = signed_in(world.user("department_clerk_other")).post(
+def test_the_page_gives_the_services_verdict(world: World, catalog: None) -> None:
+    """The page offers a department its own items only (catalog.pickers), so its unadmitted
+    case is its own statutory item asked for an evaluation: the same verdict as the service's."""
+    request = {"department_code": "DEPT-MZ", "item": "T-001", "task_type": "evaluation"}
+    reference = verdict(send(world, "department_clerk", title="服务的评比", **request))
+    assert reference[:2] == (False, ["type_not_allowed"])
+    response = signed_in(world.user("department_clerk")).post(
         "/dispatch/send/",
-        {
-            "department": "DEPT-WJ",
-            "item": "T-001",
-            "title": UNADMITTED["title"],
-            "instructions": "",
-            "task_type": "evaluation",
-            "deliverable": "form",
-            "starts_on": "2026-12-01",
-            "due_on": "2026-12-15",
-            "target_mode": "all",
-            "target_codes": "",
-            "form_token": "page-1",
-        },
+        task_form_confirmed(
+            {
+                "department": "DEPT-MZ",
+                "item": "T-001",
+                "title": UNADMITTED["title"],
+                "instructions": "",
+                "task_type": "evaluation",
+                "deliverable": "form",
+                "starts_on": "2026-12-01",
+                "due_on": "2026-12-15",
+                "targets_everywhere": "1",
+                "form_token": "page-1",
+            }
+        ),
     )
     assert response.status_code == 302, response.content.decode()[:2000]
-    created = Task.objects.exclude(pk=Task.objects.order_by("pk").first().pk).get()  # type: ignore[union-attr]
+    created = Task.objects.get(title=UNADMITTED["title"])
     assert response["Location"] == f"/dispatch/tasks/{created.pk}/"
-    assert verdict(created) == through_the_service
+    assert verdict(created) == reference
     # The page's token guards the form (http.formtokens); Idempotency-Keys are the API's.
     assert created.idempotency_key == ""
     assert FormSubmission.objects.get().redirect_url == response["Location"]

@@ -10,6 +10,7 @@ from typing import Any, cast
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse, HttpResponse, HttpResponseBase
+from django.test import Client
 
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.services import catalog_publish
@@ -27,6 +28,8 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
+from communitygate.orgs.models import Organisation
+from communitygate.orgs.services import organisation_create
 from communitygate.testing import World, make_item, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -100,8 +103,8 @@ def assignment_of(task: Task, community: str = COMMUNITY) -> Assignment:
     return Assignment.objects.get(task=task, community__code=community)
 
 
-def task_form(**overrides: str) -> dict[str, str]:
-    values = {
+def task_form(**overrides: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
         "department": "DEPT-MZ",
         "item": "D-1",
         "title": "低保对象入户核查",
@@ -110,8 +113,7 @@ def task_form(**overrides: str) -> dict[str, str]:
         "deliverable": "form",
         "starts_on": "2026-11-23",
         "due_on": "2026-12-04",
-        "target_mode": "communities",
-        "target_codes": f"{COMMUNITY}, {OTHER}",
+        "targets_community": [COMMUNITY, OTHER],
         "form_token": "",
     }
     values.update(overrides)
@@ -128,60 +130,173 @@ def test_the_send_form_offers_the_persons_own_departments_only(catalog: World) -
     assert signed_in(catalog.user("community_secretary")).get("/dispatch/send/").status_code == 404
 
 
+def previewed(client: Client, values: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The preview page the form's first submit answers, and the values its confirm button
+    posts (the carried fields, the fingerprint, step=send)."""
+    page = html(client.post("/dispatch/send/", values))
+    confirm = part(page, "confirm-form")
+    posted: dict[str, Any] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', confirm):
+        if name in posted:
+            posted[name] = [
+                *([posted[name]] if isinstance(posted[name], str) else posted[name]),
+                value,
+            ]
+        else:
+            posted[name] = value
+    return page, {**posted, "step": "send"}
+
+
+def test_the_first_submit_previews_and_sends_nothing(catalog: World) -> None:
+    client = signed_in(catalog.user("department_clerk"))
+    page, _confirm = previewed(client, task_form())
+    assert not Task.objects.exists()
+    assert re.search(r'data-testid="preview-count"[^>]*>2<', page)
+    subdistricts = part(page, "preview-subdistricts")
+    assert '<td class="number">1</td>' in subdistricts and subdistricts.count("<tr>") == 3
+    verdict = part(page, "preview-verdict")
+    assert "已准入" in verdict
+    assert "发送到 2 个社区" in part(page, "confirm-form")
+
+
 def test_an_admitted_task_is_sent_and_its_verdict_shown(catalog: World) -> None:
     client = signed_in(catalog.user("department_clerk"))
-    response = client.post("/dispatch/send/", task_form())
+    _page, confirm = previewed(client, task_form())
+    response = client.post("/dispatch/send/", confirm)
     task = Task.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/dispatch/tasks/{task.pk}/"
     assert task.admitted
     assert task.reasons == []
     assert sorted(task.assignments.values_list("community__code", flat=True)) == [OTHER, COMMUNITY]
-    verdict = part(html(client.get(response["Location"])), "verdict")
+    page = html(client.get(response["Location"]))
+    verdict = part(page, "verdict")
     assert "reasons" not in verdict
+    assert "已向 2 个社区发送任务“低保对象入户核查”，准入闸门已准入。" in page
     assert AuditEvent.objects.filter(action="task.send").count() == 1
 
 
-def test_an_unadmitted_task_is_sent_and_every_reason_shown(catalog: World) -> None:
-    """DEPT-MZ sends a work task under DEPT-WJ's evaluation item: two reasons at once."""
+def test_an_unadmitted_task_is_previewed_and_sent_with_every_reason(catalog: World) -> None:
+    """DEPT-MZ sends an evaluation under its statutory item: the preview and the task give the
+    same reason."""
     client = signed_in(catalog.user("department_clerk"))
-    response = client.post("/dispatch/send/", task_form(item="P-1"), follow=True)
+    preview, confirm = previewed(client, task_form(task_type="evaluation"))
+    assert re.findall(r'data-code="(\w+)"', part(preview, "preview-verdict")) == [
+        "type_not_allowed"
+    ]
+    assert "未准入" in part(preview, "preview-verdict")
+    page = html(client.post("/dispatch/send/", confirm, follow=True))
     task = Task.objects.get()
     assert not task.admitted
-    page = html(response)
-    verdict = part(page, "verdict")
-    codes = re.findall(r'data-code="(\w+)"', verdict)
-    assert codes == ["not_item_owner", "type_not_allowed"]
+    codes = re.findall(r'data-code="(\w+)"', part(page, "verdict"))
+    assert codes == ["type_not_allowed"]
     for reason in task.reasons:
-        assert reason["message_zh"] in verdict
+        assert reason["message_zh"] in part(page, "verdict")
     assert "message warning" in page
+    assert "已向 2 个社区发送任务“低保对象入户核查”，但准入闸门未准入（1 条理由）" in page
     assert task.assignments.count() == 2
 
 
 def test_a_task_under_no_item_is_sent_unadmitted(catalog: World) -> None:
     client = signed_in(catalog.user("department_clerk"))
-    page = html(client.post("/dispatch/send/", task_form(item=""), follow=True))
+    _page, confirm = previewed(client, task_form(item=""))
+    page = html(client.post("/dispatch/send/", confirm, follow=True))
     assert re.findall(r'data-code="(\w+)"', part(page, "verdict")) == ["not_in_catalog"]
     assert Task.objects.get().item is None
 
 
-def test_a_broken_rule_keeps_the_form_with_its_message(catalog: World) -> None:
+def test_the_item_picker_offers_the_departments_published_items_only(catalog: World) -> None:
+    page = html(signed_in(catalog.user("department_clerk")).get("/dispatch/send/"))
+    picker = part(page, "task-form")
+    assert 'value="D-1"' in picker and 'data-picker="search"' in picker
+    assert 'value="P-1"' not in picker  # DEPT-WJ's item
+    assert "不属于准入目录事项" in picker  # the "no catalog item" choice
+    response = signed_in(catalog.user("department_clerk")).post(
+        "/dispatch/send/", task_form(item="P-1")
+    )
+    assert "item" in response.context["form"].errors
+
+
+def test_a_whole_subdistrict_is_sent_as_a_subdistrict(catalog: World) -> None:
     client = signed_in(catalog.user("department_clerk"))
-    response = client.post("/dispatch/send/", task_form(due_on="2026-11-20"))
-    errors = part(html(response), "form-errors")
-    assert "完成期限早于开始日期" in errors
-    response = client.post("/dispatch/send/", task_form(target_codes="370203099999"))
-    assert "370203099999" in part(html(response), "form-errors")
+    values = task_form(targets_subdistrict=["370203031"], targets_community=[COMMUNITY])
+    page, confirm = previewed(client, values)
+    reached = Organisation.objects.filter(parent__code="370203031").count()
+    assert re.search(rf'data-testid="preview-count"[^>]*>{reached}<', page)
+    client.post("/dispatch/send/", confirm)
+    task = Task.objects.get()
+    assert (task.target_mode, task.target_codes) == ("subdistricts", ["370203031"])
+    assert task.assignments.count() == reached
+
+
+def test_back_to_edit_keeps_the_values(catalog: World) -> None:
+    client = signed_in(catalog.user("department_clerk"))
+    _page, confirm = previewed(client, task_form())
+    page = html(client.post("/dispatch/send/", {**confirm, "step": "edit"}))
+    form = part(page, "task-form")
+    assert 'value="低保对象入户核查"' in form
+    assert re.search(rf'value="{COMMUNITY}"[^>]*checked', form)
+    assert re.search(rf'value="{OTHER}"[^>]*checked', form)
+    assert not re.search(rf'value="{SIBLING}"[^>]*checked', form)
+    assert re.search(r'<option value="D-1"[^>]*selected', form)
     assert not Task.objects.exists()
 
 
-def test_the_same_form_submitted_twice_sends_one_task(catalog: World) -> None:
+def test_a_confirm_of_another_request_than_the_previewed_shows_the_preview_again(
+    catalog: World,
+) -> None:
     client = signed_in(catalog.user("department_clerk"))
-    first = client.post("/dispatch/send/", task_form(form_token="form-1"))
-    again = client.post("/dispatch/send/", task_form(form_token="form-1"))
+    _page, confirm = previewed(client, task_form())
+    response = client.post("/dispatch/send/", {**confirm, "targets_community": [COMMUNITY]})
+    assert response.status_code == 200
+    assert re.search(r'data-testid="preview-count"[^>]*>1<', html(response))
+    assert not Task.objects.exists()
+
+
+def test_errors_stand_beside_their_fields_in_chinese(catalog: World) -> None:
+    client = signed_in(catalog.user("department_clerk"))
+    page = html(client.post("/dispatch/send/", task_form(title="", targets_community=[])))
+    assert "这个字段是必填项" in part(page, "errors-title")
+    assert "请勾选全部社区、整个街道或单个社区" in part(page, "errors-targets")
+    page = html(client.post("/dispatch/send/", task_form(due_on="2026-11-20")))
+    assert "完成期限早于开始日期" in part(page, "errors-due_on")
+    page = html(client.post("/dispatch/send/", task_form(targets_community=["370203099999"])))
+    assert "370203099999" in part(page, "errors-targets")
+    assert not Task.objects.exists()
+
+
+def test_the_same_confirm_submitted_twice_sends_one_task(catalog: World) -> None:
+    client = signed_in(catalog.user("department_clerk"))
+    _page, confirm = previewed(client, task_form(form_token="form-1"))
+    assert confirm["form_token"] == "form-1"
+    first = client.post("/dispatch/send/", confirm)
+    again = client.post("/dispatch/send/", confirm)
+    assert first.status_code == 302
     assert first["Location"] == again["Location"]
     assert Task.objects.count() == 1
     assert Assignment.objects.count() == 2
+
+
+def test_the_send_page_reads_the_tree_and_the_items_in_a_few_queries(
+    catalog: World, django_assert_max_num_queries: Any
+) -> None:
+    """The tree is one query whatever the number of communities: a hundred more add none."""
+    client = signed_in(catalog.user("department_clerk"))
+    client.get("/dispatch/send/")  # the session and the person, warmed
+    with django_assert_max_num_queries(12) as before:
+        html(client.get("/dispatch/send/"))
+    parent = Organisation.objects.get(code="370203031")
+    for number in range(100):
+        organisation_create(
+            actor=None,
+            code=f"3702030319{number:02d}",
+            name=f"新社区{number}",
+            kind="community",
+            parent=parent,
+        )
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        page = html(client.get("/dispatch/send/"))
+    assert "新社区99" in page
 
 
 def test_another_departments_clerk_cannot_send_for_dept_mz(catalog: World) -> None:

@@ -35,7 +35,7 @@ from communitygate.oversight.services.inspections import (
     inspection_complete,
     inspection_plan,
 )
-from communitygate.testing import World, build_world, run_together, signed_in
+from communitygate.testing import World, build_world, run_together, signed_in, task_form_confirmed
 
 from .support import (
     COMMUNITY,
@@ -64,7 +64,7 @@ def catalog(world: World) -> World:
     return world
 
 
-def the_violation_of(task: Task) -> Violation:
+def the_violation_of(task: Task, reasons: list[str] = UNADMITTED_REASONS) -> Violation:
     """The one violation of an unadmitted task, and everything it must say."""
     violation = Violation.objects.get()
     assert violation.task_id == task.pk
@@ -72,7 +72,7 @@ def the_violation_of(task: Task) -> Violation:
     assert violation.state == ViolationStates.OPEN
     assert violation.department is not None and violation.department.code == "DEPT-WJ"
     assert violation.reasons == task.reasons
-    assert [reason["code"] for reason in violation.reasons] == UNADMITTED_REASONS
+    assert [reason["code"] for reason in violation.reasons] == reasons
     assert violation.summary == UNADMITTED["title"]
     assert violation.occurred_on == TODAY
     assert [c.code for c in violation_communities(violation)] == ALL_COMMUNITIES
@@ -138,19 +138,20 @@ def test_the_violation_is_written_in_the_tasks_transaction(
 def page_post(client: Client, token: str) -> Any:
     return client.post(
         "/dispatch/send/",
-        {
-            "department": "DEPT-WJ",
-            "item": "T-001",
-            "title": UNADMITTED["title"],
-            "instructions": "",
-            "task_type": "evaluation",
-            "deliverable": "form",
-            "starts_on": "2026-12-01",
-            "due_on": "2026-12-15",
-            "target_mode": "all",
-            "target_codes": "",
-            "form_token": token,
-        },
+        task_form_confirmed(
+            {
+                "department": "DEPT-WJ",
+                "item": "",  # the page offers DEPT-WJ its own items only: it sends under none
+                "title": UNADMITTED["title"],
+                "instructions": "",
+                "task_type": "evaluation",
+                "deliverable": "form",
+                "starts_on": "2026-12-01",
+                "due_on": "2026-12-15",
+                "targets_everywhere": "1",
+                "form_token": token,
+            }
+        ),
     )
 
 
@@ -162,7 +163,7 @@ def test_the_send_page_leaves_one_violation_also_when_posted_twice(catalog: Worl
     assert again["Location"] == first["Location"], "the same form's second POST is replayed"
     task = Task.objects.get()
     assert first["Location"] == f"/dispatch/tasks/{task.pk}/"
-    the_violation_of(task)
+    the_violation_of(task, ["not_in_catalog"])
 
 
 # The API --------------------------------------------------------------------------------------

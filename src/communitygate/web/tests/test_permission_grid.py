@@ -107,6 +107,7 @@ from communitygate.testing import (
     make_item,
     shared_rows,
     signed_in,
+    task_form_confirmed,
 )
 from communitygate.web.tests.grid import (
     ADMIN_AUDIT_APP,
@@ -1084,21 +1085,23 @@ def item_state(code: str, action: str) -> Callable[[GridSeed], object]:
 NEW_TASK = "网格新任务"
 
 
-def task_form(seed: GridSeed) -> dict[str, str]:
-    """The send page's form, filled for DEPT-MZ, one community."""
-    return {
-        "department": "DEPT-MZ",
-        "item": seed.item,
-        "title": NEW_TASK,
-        "instructions": "网格测试",
-        "task_type": "work",
-        "deliverable": "form",
-        "starts_on": "2026-11-23",
-        "due_on": "2026-12-18",
-        "target_mode": "communities",
-        "target_codes": "370203031001",
-        "form_token": "",
-    }
+def task_form(seed: GridSeed) -> dict[str, Any]:
+    """The send page's form, filled for DEPT-MZ, one community, as its preview's confirm posts
+    it."""
+    return task_form_confirmed(
+        {
+            "department": "DEPT-MZ",
+            "item": seed.item,
+            "title": NEW_TASK,
+            "instructions": "网格测试",
+            "task_type": "work",
+            "deliverable": "form",
+            "starts_on": "2026-11-23",
+            "due_on": "2026-12-18",
+            "targets_community": "370203031001",
+            "form_token": "",
+        }
+    )
 
 
 def task_json(seed: GridSeed) -> dict[str, Any]:
