@@ -113,9 +113,7 @@ def test_every_page_fits_a_phone_and_each_role_acts_on_its_first_item(  # type: 
 
     for username in LOGINS:
         with subtests.test(msg=f"the staff pages of {username}"):
-            person = signed_in_page(
-                browser, base, username, phone=True, password=DEMO_PASSWORD
-            )
+            person = signed_in_page(browser, base, username, phone=True, password=DEMO_PASSWORD)
             assert person.url == f"{base}/workbench/"
             sweep = Sweep(base, WIDTH)
             sweep.run(person, STAFF_STARTS, staff_area)
