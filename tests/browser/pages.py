@@ -15,11 +15,13 @@ def new_page(browser: Browser, *, phone: bool = False) -> Page:
     return page
 
 
-def signed_in_page(browser: Browser, base: str, username: str, *, phone: bool = False) -> Page:
+def signed_in_page(
+    browser: Browser, base: str, username: str, *, phone: bool = False, password: str = PASSWORD
+) -> Page:
     page = new_page(browser, phone=phone)
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
     expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
     return page

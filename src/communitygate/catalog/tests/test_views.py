@@ -76,7 +76,7 @@ def html(response: HttpResponseBase) -> str:
 def table_codes(page: str, testid: str) -> list[str]:
     """The first cell of every row of the table marked data-testid=`testid`."""
     table = page.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
+    return re.findall(r"<tr>\s*<td(?: data-label=\"[^\"]*\")?>([^<]*)</td>", table)
 
 
 # Chinese first ----------------------------------------------------------------------------------
