@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from communitygate.accounts.models import ApiToken, Membership
 from communitygate.accounts.services import (
@@ -25,6 +27,10 @@ from communitygate.core.people import acting_user
 # groups and its per-user permissions would grant admin rights past them, so the admin neither
 # shows nor sets them: without this, the office administrator could make anyone a superuser.
 admin.site.unregister(Group)
+# Authenticator devices and recovery codes are the person's own (accounts.mfa); a lost phone is
+# reset by the operator (`communitygate mfa_reset <username>`, audited), not edited here.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 admin.site.unregister(User)
 
 

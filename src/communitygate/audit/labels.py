@@ -117,6 +117,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "account.mfa_pass": _("Second factor passed"),
     "account.mfa_failed": _("Second factor failed"),
     "account.mfa_recovery_code": _("Recovery code used"),
+    "account.mfa_reset": _("Second factor reset"),
     "account.sign_out": _("Signed out"),
     "account.sign_in_failed": _("Sign-in failed"),
     "account.locked_out": _("Sign-in locked after wrong passwords"),
@@ -231,6 +232,7 @@ RECORDED_FIELD_LABELS: dict[str, Promise] = {
     "path": _("Address on the site"),
     "rule": _("Refusing rule"),
     "closed_early": _("Closed before the deadline"),
+    "devices": _("Devices"),
 }
 
 # audit.selectors.ChainBreak.reason, as a person reads it.

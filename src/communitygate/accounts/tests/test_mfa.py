@@ -2,9 +2,11 @@
 enrol an authenticator (QR code drawn locally), then confirm every sign-in with its code or a
 recovery code; other roles and the public site are not asked."""
 
+import io
 import time
 
 import pytest
+from django.core.management import call_command
 from django.test import Client, override_settings
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -114,3 +116,15 @@ def test_off_the_password_alone_signs_in(world: World) -> None:
     with override_settings(REQUIRE_MFA=False):
         client = sign_in("office_officer")
         assert client.get("/workbench/").status_code == 200
+
+
+def test_the_operator_resets_a_lost_authenticator(world: World) -> None:
+    enrol(sign_in("inspector"))
+    out = io.StringIO()
+    call_command("mfa_reset", "inspector", stdout=out)
+    assert "已重置" in out.getvalue()
+    assert not TOTPDevice.objects.filter(user=world.user("inspector")).exists()
+    event = AuditEvent.objects.get(action="account.mfa_reset")
+    assert event.changes == {"devices": [2, 0]}
+    again = sign_in("inspector")
+    assert again.get("/workbench/")["Location"].startswith("/accounts/mfa/setup/")

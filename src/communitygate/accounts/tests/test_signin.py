@@ -11,6 +11,7 @@ from django.test import Client
 from communitygate.accounts.models import Notification
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
+from communitygate.http import idle
 from communitygate.testing import PASSWORD, World, password_sign_in, signed_in
 
 pytestmark = pytest.mark.django_db
@@ -130,16 +131,20 @@ def test_only_the_office_opens_the_lockouts(world: World, role: str) -> None:
     assert Client().get("/accounts/lockouts/").status_code in {302, 404}
 
 
-def test_an_idle_session_ends_and_the_page_asks_to_sign_in_again(world: World) -> None:
-    start = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
-    clock.pin(start)
+def test_an_idle_session_ends_and_the_page_asks_to_sign_in_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start = 1_800_000_000.0
+    now = {"seconds": start}
+    monkeypatch.setattr(idle, "wall_clock", lambda: now["seconds"])
+    limit = settings.IDLE_TIMEOUT_MINUTES * 60
     client = signed_in(world.user(USER))
     assert client.get("/workbench/").status_code == 200
-    clock.pin(start + dt.timedelta(minutes=settings.IDLE_TIMEOUT_MINUTES - 1))
+    now["seconds"] = start + limit - 60
     assert client.get("/workbench/").status_code == 200  # activity keeps it alive
-    clock.pin(start + dt.timedelta(minutes=2 * settings.IDLE_TIMEOUT_MINUTES - 1))
+    now["seconds"] = start + 2 * limit - 120
     assert client.get("/workbench/").status_code == 200
-    clock.pin(start + dt.timedelta(minutes=3 * settings.IDLE_TIMEOUT_MINUTES + 1))
+    now["seconds"] = start + 3 * limit
     answer = client.get("/workbench/")
     assert answer.status_code == 302
     assert answer["Location"].startswith("/accounts/login/?next=/workbench/")
@@ -147,3 +152,12 @@ def test_an_idle_session_ends_and_the_page_asks_to_sign_in_again(world: World) -
     login_page = client.get(answer["Location"]).content.decode()
     assert "分钟未操作" in login_page
     assert AuditEvent.objects.filter(action="account.sign_out", object_id=USER).exists()
+
+
+def test_a_moved_platform_clock_is_not_idleness(world: World) -> None:
+    """Tests and the demo move `core.clock`'s today; the idle timeout keeps to the wall clock."""
+    clock.pin(dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC))
+    client = signed_in(world.user(USER))
+    assert client.get("/workbench/").status_code == 200
+    clock.pin(dt.datetime(2026, 12, 20, 2, 0, tzinfo=dt.UTC))
+    assert client.get("/workbench/").status_code == 200

@@ -39,6 +39,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import resolve_url
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -264,6 +265,12 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/catalog/office/import/{batch}/confirm/"): UPLOADER_WRITE,
     # The committee office's holiday calendar.
     ("GET", "/calendar/"): OFFICE_PAGE,
+    # The second sign-in factor: everyone signed in may enrol; without an authenticator the code
+    # page sends to enrolment.
+    ("GET", "/accounts/mfa/"): row(REDIRECT, (SIGNED_OUT, SIGN_IN)),
+    ("POST", "/accounts/mfa/"): row(REDIRECT, (SIGNED_OUT, SIGN_IN)),
+    ("GET", "/accounts/mfa/setup/"): SIGNED_IN_PAGE,
+    ("POST", "/accounts/mfa/setup/"): SIGNED_IN_PAGE,
     # Sign-in lockouts: the office lifts them.
     ("GET", "/accounts/lockouts/"): OFFICE_PAGE,
     ("POST", "/accounts/lockouts/release/"): OFFICE_WRITE,
@@ -1198,6 +1205,8 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "complete": "on",
     },
     ("POST", "/accounts/lockouts/release/"): lambda seed: {"by": "username", "value": GRID_LOCKED},
+    ("POST", "/accounts/mfa/"): lambda seed: {"code": "000000"},
+    ("POST", "/accounts/mfa/setup/"): lambda seed: {"code": "000000"},
     ("POST", "/calendar/2027/day/"): lambda seed: {
         "date": "2027-02-05",
         "kind": "休",
@@ -1315,6 +1324,7 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
 # Signing out changes nothing that belongs to the app; every other write names its state.
 EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
     ("POST", "/audit/verify/"): lambda seed: audit_count("audit.verify"),
+    ("POST", "/accounts/mfa/setup/"): lambda seed: TOTPDevice.objects.count(),
     ("POST", "/accounts/lockouts/release/"): lambda seed: (
         AccessAttempt.objects.filter(username=GRID_LOCKED).count(),
         audit_count("account.unlock"),
@@ -1463,7 +1473,8 @@ EFFECTS: dict[tuple[str, str], Callable[[GridSeed], object]] = {
         User.objects.get(pk=seed.person).password
     ),
 }
-STATELESS_WRITES = {("POST", "/accounts/logout/")}
+# Signing out, and a code posted by someone with no authenticator (sent to enrol), change nothing.
+STATELESS_WRITES = {("POST", "/accounts/logout/"), ("POST", "/accounts/mfa/")}
 
 # Each app's part of the grid, declared beside its code (<app>/tests/grid_*.py).
 GRID_PARTS: tuple[GridPart, ...] = (
