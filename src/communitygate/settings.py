@@ -26,6 +26,8 @@ Environment variables:
                  (a second system that keeps them)
   COMMUNITYGATE_SIGNIN_FAILURE_LIMIT / COMMUNITYGATE_SIGNIN_LOCK_MINUTES  wrong passwords for one
                  account or from one address before sign-in is locked (5), and for how long (30)
+  COMMUNITYGATE_SIGNIN_LOCK_BY  "account,address" (default) or "account" (many people behind one
+                 address; the demo's default)
   COMMUNITYGATE_IDLE_MINUTES  a page session without a request this long is signed out (30)
   COMMUNITYGATE_REQUIRE_MFA   "1": the office, committee, audit, supervision, community
                  secretaries and administrators sign in with a second factor (TOTP); default on
@@ -260,7 +262,16 @@ AXES_FAILURE_LIMIT = int(os.environ.get("COMMUNITYGATE_SIGNIN_FAILURE_LIMIT", "5
 AXES_COOLOFF_TIME = dt.timedelta(
     minutes=int(os.environ.get("COMMUNITYGATE_SIGNIN_LOCK_MINUTES", "30"))
 )
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# "account,address": lock an account, and an address trying many accounts. Where many people
+# share one address (a NAT or proxy in front of the server, or the demo on one machine), one
+# person's mistakes would lock out everyone behind it: set "account" there.
+SIGNIN_LOCK_BY = os.environ.get(
+    "COMMUNITYGATE_SIGNIN_LOCK_BY", "account" if DEMO else "account,address"
+)
+AXES_LOCKOUT_PARAMETERS = [
+    {"account": "username", "address": "ip_address"}[part.strip()]
+    for part in SIGNIN_LOCK_BY.split(",")
+]
 AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # the audit log records every sign-in and sign-out
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -83,9 +83,13 @@ class Enrolment:
     secret: str  # base32, grouped by four, for typing into an app
 
 
+def pending_authenticator(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=False).first()
+
+
 def authenticator_enrolment(user: User) -> Enrolment:
     """The person's authenticator waiting to be confirmed (made once, shown until confirmed)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = pending_authenticator(user)
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     secret = device.config_url.split("secret=")[1].split("&")[0]

@@ -115,9 +115,6 @@ def _office_ids() -> list[int]:
     )
 
 
-LOCKED_BY = ("username", "ip_address")  # AXES_LOCKOUT_PARAMETERS: one account, or one address
-
-
 @dataclass(frozen=True)
 class Lockout:
     """An account (`by` "username") or an address (`by` "ip_address") locked now, until when."""
@@ -130,11 +127,12 @@ class Lockout:
 
 def lockouts_current() -> list[Lockout]:
     """Every lock in force, as axes counts it: the failures of one username (from any address)
-    or from one address (for any username) within the cool-off reach the limit. One query each."""
+    or, where addresses are locked too (SIGNIN_LOCK_BY), from one address (for any username)
+    within the cool-off reach the limit. One query each."""
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     recent = AccessAttempt.objects.filter(attempt_time__gte=since)
     found: list[Lockout] = []
-    for by in LOCKED_BY:
+    for by in settings.AXES_LOCKOUT_PARAMETERS:  # "username", and "ip_address" where set
         groups = (
             recent.exclude(**{by: ""})
             .exclude(**{f"{by}__isnull": True})

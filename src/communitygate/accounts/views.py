@@ -17,6 +17,7 @@ from communitygate.accounts.mfa import (
     authenticator_confirm,
     authenticator_enrolment,
     has_confirmed_authenticator,
+    pending_authenticator,
     second_factor_pass,
 )
 from communitygate.accounts.permissions import is_office_staff
@@ -67,25 +68,33 @@ def lockout_release_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def mfa_setup_page(request: HttpRequest) -> HttpResponse:
-    """Enrol an authenticator app: scan the QR code (or type the key), enter its first code."""
+    """Enrol an authenticator app: scan the QR code (or type the key), enter its first code. A
+    code posted before the QR code was ever shown is sent back to scan it."""
     person = cast(User, request.user)  # signed in (login_required)
     if has_confirmed_authenticator(person):
         return redirect("mfa_verify")
-    enrolment = authenticator_enrolment(person)
     form = SecondFactorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        codes = authenticator_confirm(request, enrolment.device, form.cleaned_data["code"])
-        if codes is not None:
-            return render(
-                request,
-                "accounts/mfa_recovery_codes.html",
-                {"codes": codes, "next": safe_next(request, reverse("workbench:home"))},
-            )
-        form.add_error("code", _("The code is not right. Enter the code the app shows now."))
+    if request.method == "POST":
+        pending = pending_authenticator(person)
+        if pending is None:
+            return redirect("mfa_setup")
+        if form.is_valid():
+            codes = authenticator_confirm(request, pending, form.cleaned_data["code"])
+            if codes is not None:
+                return render(
+                    request,
+                    "accounts/mfa_recovery_codes.html",
+                    {"codes": codes, "next": safe_next(request, reverse("workbench:home"))},
+                )
+            form.add_error("code", _("The code is not right. Enter the code the app shows now."))
     return render(
         request,
         "accounts/mfa_setup.html",
-        {"enrolment": enrolment, "form": form, "next": request.GET.get("next", "")},
+        {
+            "enrolment": authenticator_enrolment(person),
+            "form": form,
+            "next": request.GET.get("next", ""),
+        },
     )
 
 

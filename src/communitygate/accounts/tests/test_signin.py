@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.test import Client, override_settings
 
 from communitygate.accounts.models import Notification
 from communitygate.audit.models import AuditEvent
@@ -60,6 +60,7 @@ def test_below_the_limit_the_right_password_signs_in_and_clears_the_count(world:
     assert sign_in_from(Client(), USER, "10.0.0.1") == 302
 
 
+@override_settings(AXES_LOCKOUT_PARAMETERS=["username", "ip_address"])  # production's default
 def test_one_address_trying_many_accounts_is_locked(world: World) -> None:
     client = Client()
     for number in range(settings.AXES_FAILURE_LIMIT):
@@ -161,3 +162,12 @@ def test_a_moved_platform_clock_is_not_idleness(world: World) -> None:
     assert client.get("/workbench/").status_code == 200
     clock.pin(dt.datetime(2026, 12, 20, 2, 0, tzinfo=dt.UTC))
     assert client.get("/workbench/").status_code == 200
+
+
+def test_where_many_share_an_address_only_accounts_are_locked(world: World) -> None:
+    """The demo's default (SIGNIN_LOCK_BY "account"): one machine, everyone at 127.0.0.1."""
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    client = Client()
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        wrong_passwords(client, f"guess{number}", 1, address="10.6.6.6")
+    assert sign_in_from(Client(), "department_clerk", "10.6.6.6") == 302
