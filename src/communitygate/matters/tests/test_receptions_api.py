@@ -38,8 +38,8 @@ def body(**overrides: object) -> dict[str, object]:
 
 
 def post(client: Client, payload: dict[str, object], key: str = "") -> Any:
-    headers = {"HTTP_IDEMPOTENCY_KEY": key} if key else {}
-    return client.post(API, json.dumps(payload), content_type="application/json", **headers)
+    headers = {"Idempotency-Key": key} if key else {}
+    return client.post(API, json.dumps(payload), content_type="application/json", headers=headers)
 
 
 def problems_of(answer: Any) -> dict[str, dict[str, str]]:
