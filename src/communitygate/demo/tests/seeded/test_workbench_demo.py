@@ -27,6 +27,7 @@ LOGINS = (
     "committee",
     "civil-affairs",
     "health",
+    "statistics",
     "luoyanglu",
     "shangqiulu",
     "yichunlu",
@@ -84,3 +85,16 @@ def test_someone_acting_for_two_departments_sees_each_ones_work_behind_its_own_n
                 figure.key,
                 figure.url,
             )
+
+
+def test_the_statistics_bureau_sees_the_census_share_it_still_owes() -> None:
+    """The demo's one unpaid 2025 census share (伊春路社区, money_history) is overdue on the
+    statistics bureau's workbench, and its link lists exactly it."""
+    user = User.objects.get(username="statistics")
+    (section,) = workbench_sections(user)
+    overdue = next(f for f in section.figures if f.key == "payments_overdue")
+    assert overdue.count >= 1
+    rows = signed_in(user).get(overdue.url).context["rows"]
+    assert len(rows) == overdue.count
+    assert "伊春路社区" in {row.community_name for row in rows}
+    assert all(row.overdue and row.payer == "DEPT-TJ" for row in rows)
