@@ -4,7 +4,8 @@ Every error answers JSON {"code": ..., "message": ...} (the message in Chinese a
 a 4xx status. Routers live in their apps (orgs/api.py, catalog/api.py, accounts/api.py).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
@@ -26,6 +27,7 @@ from communitygate.insights.api import router as insights_router
 from communitygate.insights.api_received import router as received_router
 from communitygate.matters.api.matters import router as matters_router
 from communitygate.matters.api.public import router as matters_public_router
+from communitygate.matters.api.receptions import router as receptions_router
 from communitygate.orgs.api import router as orgs_router
 from communitygate.oversight.api import router as oversight_router
 from communitygate.programmes.api.programmes import router as programmes_router
@@ -57,6 +59,7 @@ api.add_router("", auditing_router)
 api.add_router("", contracts_router)
 api.add_router("", insights_router)
 api.add_router("", received_router)
+api.add_router("", receptions_router)
 
 
 def error_response(status: int, code: str, zh: str, en: str, **extra: object) -> JsonResponse:
@@ -71,15 +74,49 @@ def rule_broken(request: HttpRequest, exc: RuleBroken) -> HttpResponse:
     return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
 
 
+# A schema's own refusals (pydantic's error types) said in Chinese too; pydantic's English
+# message stays beside it. Anything else: the general sentence.
+SCHEMA_PROBLEMS_ZH = {
+    "missing": "必填。",
+    "string_too_long": "不能超过{max_length}个字符。",
+    "string_too_short": "至少{min_length}个字符。",
+    "string_pattern_mismatch": "格式不对。",
+    "string_type": "须为文字。",
+    "literal_error": "须为以下之一：{expected}。",
+    "enum": "须为以下之一：{expected}。",
+    "int_parsing": "须为整数。",
+    "int_type": "须为整数。",
+    "bool_parsing": "须为 true 或 false。",
+    "date_parsing": "日期格式须为 YYYY-MM-DD。",
+    "date_from_datetime_parsing": "日期格式须为 YYYY-MM-DD。",
+    "date_type": "日期格式须为 YYYY-MM-DD。",
+    "greater_than_equal": "不能小于{ge}。",
+    "greater_than": "须大于{gt}。",
+    "less_than_equal": "不能大于{le}。",
+    "less_than": "须小于{lt}。",
+}
+
+
+def schema_problem(error: Mapping[str, Any]) -> dict[str, object]:
+    """One of pydantic's errors as the project's problem: its field, Chinese and English."""
+    context = {key: str(value) for key, value in (error.get("ctx") or {}).items()}
+    zh = SCHEMA_PROBLEMS_ZH.get(str(error.get("type", "")), "取值无效。")
+    try:
+        zh = zh.format_map(context)
+    except (KeyError, IndexError, ValueError):
+        zh = "取值无效。"
+    en = str(error.get("msg", "")) or "Not a valid value."
+    return {
+        "column": ".".join(str(part) for part in error.get("loc", ())[1:]),
+        "message": f"{zh} / {en}",
+        "message_zh": zh,
+        "message_en": en,
+    }
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    problems = [
-        {
-            "column": ".".join(str(part) for part in error.get("loc", ())[1:]),
-            "message": error.get("msg", ""),
-        }
-        for error in exc.errors
-    ]
+    problems = [schema_problem(error) for error in exc.errors]
     return error_response(
         422, "invalid_input", "请求参数有误。", "The request is not valid.", problems=problems
     )

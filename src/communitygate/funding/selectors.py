@@ -27,7 +27,7 @@ from communitygate.admissions.selectors import admitted_scopes
 from communitygate.catalog.models import CatalogItem, ItemClasses, ItemStatuses
 from communitygate.core import clock
 from communitygate.core.people import AnyUser
-from communitygate.core.periods import Period
+from communitygate.core.periods import EARLIEST_YEAR, Period
 from communitygate.core.workdays import HolidayScheduleMissing, add_workdays
 from communitygate.dispatch.models import Assignment, AssignmentStates
 from communitygate.funding.allocation import split_by_weights, split_equally, to_fen, to_yuan
@@ -320,6 +320,33 @@ def _totals(
     return totals
 
 
+# What a share asks of its payer today (the balances' `show=`, the department's workbench):
+# "due" — its settlement period has ended and part of it is unpaid, the deadline (period end +
+# FUNDING_OVERDUE_WORKDAYS working days) not passed yet or not known while the calendar lacks its
+# year; "overdue" — part of it is unpaid after the deadline (Balance.overdue, the daily run's
+# overdue share). A share of a period still running is neither: nothing is owed yet.
+SHARE_DUE = "due"
+SHARE_OVERDUE = "overdue"
+SHARE_STANDINGS = (SHARE_DUE, SHARE_OVERDUE)
+
+
+def balance_standing(balance: Balance, today: dt.date) -> str:
+    """SHARE_DUE, SHARE_OVERDUE or "" (paid in full, or its period still running)."""
+    if balance.outstanding <= 0:
+        return ""
+    if balance.overdue:
+        return SHARE_OVERDUE
+    if balance.period_end < today:
+        return SHARE_DUE
+    return ""
+
+
+def owed_so_far(today: dt.date) -> Period:
+    """Every settlement period up to today: where due and overdue shares are looked for when
+    no period is asked (a share overdue since an earlier year is still owed)."""
+    return Period(dt.date(EARLIEST_YEAR, 1, 1), today, "")
+
+
 def balances(
     *,
     user: AnyUser,
@@ -328,9 +355,12 @@ def balances(
     community_code: str = "",
     today: dt.date | None = None,
     commitment_ids: list[int] | None = None,
+    payer_code: str = "",
+    standing: str = "",
 ) -> list[Balance]:
     """Every share the person may read in the period (shares of settlement periods overlapping
-    it), with what was paid, confirmed and is outstanding."""
+    it), with what was paid, confirmed and is outstanding; `payer_code` keeps one paying
+    department's commitments, `standing` (SHARE_DUE, SHARE_OVERDUE) the shares it names."""
     today = today or clock.today()
     commitments = (
         FundingCommitment.objects.select_related("catalog_item", "application", "payer")
@@ -340,6 +370,8 @@ def balances(
     )
     if commitment_ids is not None:
         commitments = commitments.filter(pk__in=commitment_ids)
+    if payer_code:
+        commitments = commitments.filter(payer__code=payer_code)
     if item_code:
         commitments = commitments.filter(
             Q(catalog_item__code=item_code) | Q(application__catalog_item__code=item_code)
@@ -381,6 +413,8 @@ def balances(
                 overdue=bool(outstanding > 0 and due is not None and today > due),
             )
         )
+    if standing:
+        result = [row for row in result if balance_standing(row, today) == standing]
     return result
 
 

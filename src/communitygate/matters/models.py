@@ -268,12 +268,16 @@ class Reception(models.Model):
         related_name="reception",
         verbose_name=_("matter"),
     )
+    # The API's Idempotency-Key (core.idempotency): the page's form has its one-time token.
+    idempotency_key = models.CharField(_("idempotency key"), max_length=64, blank=True)
+    request_hash = models.CharField(_("request hash"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("walk-in reception")
         verbose_name_plural = _("walk-in receptions")
         ordering = ["-received_at", "-pk"]
         indexes = [models.Index(fields=["community", "received_on"], name="reception_day_idx")]
+        constraints = [key_constraint("received_by", name="reception_once_per_idempotency_key")]
 
     def __str__(self) -> str:
         return f"{self.visitor_name} {self.received_on}"

@@ -66,9 +66,14 @@ class ViolationFilterForm(forms.Form):
 
 
 class OrderFilterForm(forms.Form):
+    department = forms.ChoiceField(label=_("Department"), required=False, choices=())
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=_with_blank(OrderStates.choices, _("Any"))
     )
+
+    def __init__(self, *args: Any, departments: Choices, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = _with_blank(departments, _("Any"))  # type: ignore[attr-defined]
 
 
 class PeriodForm(forms.Form):

@@ -213,8 +213,11 @@ def order_evidence(order: CorrectionOrder) -> list[OrderEvidence]:
 
 
 def orders_filtered(
-    orders: QuerySet[CorrectionOrder], state: str = ""
+    orders: QuerySet[CorrectionOrder], state: str = "", department: str = ""
 ) -> QuerySet[CorrectionOrder]:
+    """`orders` (already scoped to the person) narrowed by state and by the department's code
+    (someone acting for two departments lists each one's orders apart), the earliest due
+    first."""
     if state and state not in OrderStates.values:
         raise InvalidInput(
             [
@@ -227,6 +230,8 @@ def orders_filtered(
         )
     if state:
         orders = orders.filter(state=state)
+    if department:
+        orders = orders.filter(department__code=department)
     return orders.select_related("department", "notice").order_by("due_on", "pk")
 
 

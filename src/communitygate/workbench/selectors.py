@@ -43,6 +43,13 @@ from communitygate.dispatch.selectors import (
 )
 from communitygate.funding.models import PaymentStates
 from communitygate.funding.permissions import payments_visible_to
+from communitygate.funding.selectors import (
+    SHARE_DUE,
+    SHARE_OVERDUE,
+    balance_standing,
+    balances,
+    owed_so_far,
+)
 from communitygate.matters.selectors.matters import MatterFilters, matter_list
 from communitygate.matters.selectors.receptions import reception_count_today
 from communitygate.orgs.models import OrganisationKinds
@@ -379,10 +386,49 @@ def _tally_note(tally: Tally) -> str:
     )
 
 
+def _payment_figures(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure, ...]:
+    """The department's funding shares overdue and due (funding.selectors.balance_standing:
+    "who delegates pays"), read as the balances page reads them for `?payer=&show=`, each with
+    its deadline in working days."""
+    code, today = grant.organisation_code, moment.today
+    owed = balances(user=user, period=owed_so_far(today), payer_code=code, today=today)
+    left = workdays_left_each(today, [b.due_on for b in owed if b.due_on is not None])
+    figures = []
+    for key, standing, label in (
+        ("payments_overdue", SHARE_OVERDUE, _("Funding shares overdue, to pay")),
+        ("payments_due", SHARE_DUE, _("Funding shares due (period ended), to pay")),
+    ):
+        these = sorted(
+            (b for b in owed if balance_standing(b, today) == standing),
+            key=lambda b: (b.due_on or dt.date.max, b.community, b.commitment_id),
+        )
+        figures.append(
+            Figure(
+                key=key,
+                label=label,
+                count=len(these),
+                url=_link("funding:balances", payer=code, show=standing),
+                alert=True,
+                entries=tuple(
+                    _entry(
+                        f"{b.item or '—'} · {b.community_name} · {b.period_start:%Y}",
+                        _link("funding:balances", payer=code, show=standing, community=b.community),
+                        b.due_on,
+                        left,
+                        today,
+                    )
+                    for b in these[:ENTRIES_SHOWN]
+                ),
+            )
+        )
+    return tuple(figures)
+
+
 def department_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figure, ...]:
     """A department's clerk or head: its tasks' progress (tasks with refusals, deliverables to
     check or sent back, communities still to accept), its applications by status with the
-    tally of those in consultation, correction orders to answer and disputed payments."""
+    tally of those in consultation, correction orders to answer, the funding shares it owes
+    (overdue, due) and disputed payments."""
     code, department_id, today = grant.organisation_code, grant.organisation_id, moment.today
     tasks = tasks_visible_to(user).filter(department_id=department_id)
     by_state = dict(
@@ -449,7 +495,7 @@ def department_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Fig
                 key=key,
                 label=label,
                 count=len(these),
-                url=_link("oversight:orders", state=state),
+                url=_link("oversight:orders", department=code, state=state),
                 alert=alert,
                 entries=tuple(
                     _entry(
@@ -463,6 +509,7 @@ def department_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Fig
                 ),
             )
         )
+    figures.extend(_payment_figures(user, grant, moment))
     figures.append(
         Figure(
             key="payments_disputed",

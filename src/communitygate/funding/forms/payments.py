@@ -12,7 +12,7 @@ from communitygate.core import clock
 from communitygate.core.errors import InvalidInput
 from communitygate.core.periods import Period, parse_period
 from communitygate.funding.models import PaymentStates
-from communitygate.funding.selectors import PaymentFilters
+from communitygate.funding.selectors import SHARE_DUE, SHARE_OVERDUE, PaymentFilters
 from communitygate.http.formtokens import OneTimeFormMixin
 from communitygate.http.widgets import IsoDateInput
 
@@ -81,6 +81,17 @@ class PaymentFilterForm(forms.Form):
 class BalanceFilterForm(forms.Form):
     item = forms.ChoiceField(label=_("Item"), required=False)
     community = forms.ChoiceField(label=_("Community"), required=False)
+    payer = forms.ChoiceField(label=_("Payer"), required=False)
+    show = forms.ChoiceField(
+        label=pgettext_lazy("balances", "Show"),
+        required=False,
+        choices=[
+            ("", _("All")),
+            (SHARE_DUE, _("Due: the period has ended, not paid in full")),
+            (SHARE_OVERDUE, _("Overdue: not paid in full after the deadline")),
+        ],
+        help_text=_("Without a period: every period up to today."),
+    )
     period = _PeriodField(label=_("Period"))
 
     def __init__(
@@ -88,11 +99,13 @@ class BalanceFilterForm(forms.Form):
         *args: Any,
         items: list[tuple[str, str]],
         communities: list[tuple[str, str]],
+        payers: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["item"].choices = _with_any(items)  # type: ignore[attr-defined]
         self.fields["community"].choices = _with_any(communities)  # type: ignore[attr-defined]
+        self.fields["payer"].choices = _with_any(payers)  # type: ignore[attr-defined]
 
 
 class PaymentForm(OneTimeFormMixin, forms.Form):

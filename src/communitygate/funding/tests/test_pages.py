@@ -382,3 +382,35 @@ def test_the_balances_export_has_a_totals_row(world: World) -> None:
     assert Decimal(str(total[7])) == Decimal("4000.00")
     assert Decimal(str(total[6])) == sum(Decimal(str(r[6])) for r in body)
     assert isinstance(body[0][4], dt.datetime)
+
+
+def test_balances_show_the_shares_a_payer_owes_due_and_overdue(world: World) -> None:
+    """On 23 November 2026: F-001's 2025 shares are overdue (none paid but one), F-002's period
+    ended on 10 November so its shares are due (deadline 20 working days later), and the 2026
+    shares of F-001 are neither (the year is still running). `?show=` without a period reads
+    every period up to today; `?payer=` keeps one department's commitments."""
+    whole = funded(world)
+    ended = funded(world, code="F-002", start=dt.date(2026, 1, 1), end=dt.date(2026, 11, 10))
+    theirs = funded(world, code="F-003", payer="department_other", start=dt.date(2025, 1, 1))
+    paid(world, whole, voucher="Y25", period=Y2025, amount="10000.00")
+    client = signed_in(world.user("department_clerk"))
+
+    def listed(query: str) -> set[str]:
+        return set(balance_rows(html(client, f"/funding/balances/?{query}")))
+
+    overdue = listed("payer=DEPT-MZ&show=overdue")
+    assert overdue and {row.split("-")[0] for row in overdue} == {str(whole.pk)}
+    assert {row.split("-")[2] for row in overdue} == {"2025"}
+    assert f"{whole.pk}-{COMMUNITY}-2025" not in overdue  # paid in full
+    due = listed("payer=DEPT-MZ&show=due")
+    assert due and {row.split("-")[0] for row in due} == {str(ended.pk)}
+    assert f"{whole.pk}-{COMMUNITY}-2026" in listed("payer=DEPT-MZ&period=2026")
+    # The auditor sees every payer and keeps one with ?payer=.
+    auditor = signed_in(world.user("auditor"))
+    every = set(balance_rows(html(auditor, "/funding/balances/?show=overdue")))
+    assert {row.split("-")[0] for row in every} == {str(whole.pk), str(theirs.pk)}
+    mz = set(balance_rows(html(auditor, "/funding/balances/?show=overdue&payer=DEPT-MZ")))
+    assert mz == overdue
+    # Every payer is offered (as on the payments page), but the rows stay within reach:
+    # DEPT-MZ's clerk naming DEPT-WJ lists none of its shares.
+    assert listed("payer=DEPT-WJ&show=overdue") == set()

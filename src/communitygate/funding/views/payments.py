@@ -46,6 +46,7 @@ from communitygate.funding.selectors import (
     commitments_paid_by,
     disputes_to_answer,
     funded_item_choices,
+    owed_so_far,
     payee_choices,
     payer_choices,
     payment_balance,
@@ -271,17 +272,23 @@ def _balances(request: HttpRequest) -> tuple[BalanceFilterForm, list[Balance] | 
         request.GET,
         items=_item_choices(),
         communities=payee_choices(request.user),
+        payers=payer_choices(request.user, every=True),
     )
     if not form.is_valid():
         return form, None, None
     today = clock.today()
-    period = form.cleaned_data.get("period") or parse_period("", today=today)
+    standing = form.cleaned_data.get("show") or ""
+    period = form.cleaned_data.get("period") or (
+        owed_so_far(today) if standing else parse_period("", today=today)
+    )
     rows = balances(
         user=request.user,
         period=period,
         item_code=form.cleaned_data.get("item") or "",
         community_code=form.cleaned_data.get("community") or "",
         today=today,
+        payer_code=form.cleaned_data.get("payer") or "",
+        standing=standing,
     )
     return form, rows, period
 

@@ -226,7 +226,7 @@ class MatterIn(Schema):
     channel: Literal["visit", "call", "door_to_door"] = "visit"
 
 
-def _intake_community(request: HttpRequest, code: str | None) -> str:
+def intake_community(request: HttpRequest, code: str | None) -> str:
     if code:
         return code
     mine = list(
@@ -255,7 +255,7 @@ def receive_matter(request: HttpRequest, payload: MatterIn) -> Status[MatterOut]
     matter = matter_receive(
         actor=request.user,
         intake=MatterIntake(
-            community_code=_intake_community(request, payload.community),
+            community_code=intake_community(request, payload.community),
             category_code=payload.category,
             summary=payload.summary,
             description=payload.description,

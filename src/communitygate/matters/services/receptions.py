@@ -6,16 +6,19 @@ reception and its matter exist together or not at all.
 
 A typed phone is sealed like every phone of the residents' apps; pages, exports and the audit
 log see its mask only. A double submit of the page's form is answered by its one-time token
-(`http.formtokens`), as for the other intake forms."""
+(`http.formtokens`), as for the other intake forms; the API's retries by their Idempotency-Key
+(`core.idempotency`), as for matters."""
 
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from communitygate.audit.recorder import created_fields, record_event
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from communitygate.core.idempotency import idempotency_key_checked, idempotent_create, request_hash
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.phones import InvalidPhone, normalise_phone, seal_phone
 from communitygate.core.tabular import xlsx_bytes
@@ -129,9 +132,31 @@ def _checked(
     return community, category, resident, phone, problems
 
 
-def reception_record(*, actor: AnyUser, intake: ReceptionIntake) -> Reception:
+def _fingerprint(intake: ReceptionIntake, actor_id: int) -> str:
+    body = {
+        "actor": actor_id,
+        "community": intake.community_code.strip(),
+        "category": intake.category_code.strip(),
+        "outcome": intake.outcome,
+        "visitor_name": intake.visitor_name.strip(),
+        "phone": intake.phone.strip(),
+        "resident": intake.resident_id,
+        "summary": intake.summary.strip(),
+    }
+    # Keyed (HMAC), as the matters' intake: the body holds the full phone beside its stored mask.
+    return request_hash(body, keyed_as="reception-request")
+
+
+def reception_record(
+    *, actor: AnyUser, intake: ReceptionIntake, idempotency_key: str = ""
+) -> Reception:
     """Record one walk-in visitor for the actor's own community; with the outcome "matter",
-    also receive the resident matter (its tracking code is the reception's `matter`)."""
+    also receive the resident matter (its tracking code is the reception's `matter`).
+
+    With an idempotency key (the API's), a retry returns the first reception and makes no
+    second matter; the same key with another visitor is refused (IdempotencyKeyReused). Keys
+    are the actor's own."""
+    key = idempotency_key_checked(idempotency_key)
     user = acting_user(actor)
     community, category, resident, phone, problems = _checked(intake)
     if user is None or (community is not None and not works_in(user, community.pk)):
@@ -142,6 +167,30 @@ def reception_record(*, actor: AnyUser, intake: ReceptionIntake) -> Reception:
     if problems:
         raise InvalidInput(problems)
     assert community is not None and category is not None
+    fingerprint = _fingerprint(intake, user.pk) if key else ""
+    return idempotent_create(
+        key=key,
+        fingerprint=fingerprint,
+        same_key=Reception.objects.filter(received_by=user, idempotency_key=key),
+        create=lambda: _create(
+            user=user,
+            intake=intake,
+            checked=(community, category, resident, phone),
+            key=key,
+            fingerprint=fingerprint,
+        ),
+    )
+
+
+def _create(
+    *,
+    user: User,
+    intake: ReceptionIntake,
+    checked: tuple[Organisation, MatterCategory, Resident | None, str],
+    key: str,
+    fingerprint: str,
+) -> Reception:
+    community, category, resident, phone = checked
     name = free_text(intake.visitor_name) or (resident.name if resident else "")
     summary = free_text(intake.summary)
     sealed = seal_phone(phone) if phone else None
@@ -175,6 +224,8 @@ def reception_record(*, actor: AnyUser, intake: ReceptionIntake) -> Reception:
             summary=summary,
             outcome=intake.outcome,
             matter=matter,
+            idempotency_key=key,
+            request_hash=fingerprint,
         )
         record_event(
             actor=user,

@@ -337,6 +337,7 @@ class OrderPage(Schema):
 
 class OrderQuery(Schema):
     state: str = ""
+    department: str = Field("", max_length=64, description="A department's code.")
     limit: int = 50
     offset: Offset = 0
 
@@ -378,7 +379,9 @@ def order_detail_out(user: Any, order_id: int) -> OrderDetailOut:
 def list_orders(request: HttpRequest, query: Query[OrderQuery]) -> OrderPage:
     """The orders the caller may see (a department its own), the earliest due first."""
     limit, offset = page_bounds(query.limit, query.offset, max_limit())
-    orders = orders_filtered(orders_visible_to(request.user), query.state)
+    orders = orders_filtered(
+        orders_visible_to(request.user), query.state, department=query.department
+    )
     return OrderPage(
         count=orders.count(),
         items=[OrderOut(**_order_fields(o)) for o in orders[offset : offset + limit]],

@@ -967,3 +967,22 @@ def test_each_party_to_an_inspection_sees_only_its_own_findings(world: World) ->
         assert get(outsider, world, detail).json()["findings"] == []
     for party in ("department_clerk_other", "community_secretary_other"):
         assert len(get(party, world, detail).json()["findings"]) == 1
+
+
+def test_the_orders_are_filtered_by_department_on_the_api_and_the_page(world: World) -> None:
+    """One notice names DEPT-MZ and DEPT-WJ: `?department=` keeps one department's order, for
+    the inspector who sees both, on the API and on the page."""
+    mz = confirmed(world, unadmitted(world))
+    wj = confirmed(
+        world, unadmitted(world, "department_clerk_other", "DEPT-WJ", (OTHER,), "健康档案评比")
+    )
+    published(world, [mz, wj])
+    for code in ("DEPT-MZ", "DEPT-WJ"):
+        answer = get("inspector", world, ORDERS, department=code).json()
+        assert [order["department"] for order in answer["items"]] == [code]
+        assert answer["count"] == 1
+        page = signed_in(world.user("inspector")).get("/supervision/orders/", {"department": code})
+        assert [order.department.code for order in page.context["page"].rows] == [code]
+    assert get("inspector", world, ORDERS, department="NOPE").json()["count"] == 0
+    # A department filtering by another department finds none of its orders.
+    assert get("department_clerk", world, ORDERS, department="DEPT-WJ").json()["count"] == 0

@@ -1047,7 +1047,12 @@ LIST_PAGES = {
     ),
     "inspections": ("/supervision/inspections/", "inspector", 8),
     "notices": ("/supervision/notices/", "inspector", 8),
-    "orders": ("/supervision/orders/", "department_head", 6),
+    "orders": ("/supervision/orders/", "department_head", 7),  # with the departments offered
+    "orders, filtered": (
+        "/supervision/orders/?department=DEPT-MZ&state=issued",
+        "department_head",
+        7,
+    ),
     "public notices": ("/notices/", None, 3),
     "scorecard": ("/scorecard/?period=2026", None, 8),
 }

@@ -35,6 +35,7 @@ from communitygate.oversight.permissions import (
     violations_visible_to,
 )
 from communitygate.oversight.selectors import (
+    department_choices,
     notice_candidates,
     notice_orders,
     notice_publish_outlook,
@@ -247,13 +248,17 @@ def _notice_publish(request: HttpRequest, notice: Notice) -> HttpResponse:
 
 @only_for(reaches_supervision_pages)
 def order_list(request: HttpRequest) -> HttpResponse:
-    """A department's own orders; every order for the district's overseers; by state."""
-    form = OrderFilterForm(request.GET or None)
+    """A department's own orders; every order for the district's overseers; by department and
+    state."""
+    form = OrderFilterForm(request.GET or None, departments=department_choices())
     visible = orders_visible_to(request.user)
     if form.is_bound and not form.is_valid():
         rows = visible.none()
     else:
-        rows = orders_filtered(visible, form.cleaned_data.get("state", "") if form.is_bound else "")
+        data = form.cleaned_data if form.is_bound else {}
+        rows = orders_filtered(
+            visible, data.get("state") or "", department=data.get("department") or ""
+        )
     return render(
         request,
         "oversight/order_list.html",

@@ -93,7 +93,7 @@ from communitygate.dispatch.services import (
 )
 from communitygate.funding.tests import grid_funding, grid_funding_pages
 from communitygate.insights.tests import grid_insights, grid_received
-from communitygate.matters.tests import grid_glance, grid_matters, grid_public
+from communitygate.matters.tests import grid_glance, grid_matters, grid_public, grid_receptions
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.tests import grid_oversight_api, grid_oversight_pages
 from communitygate.programmes.tests import grid_programmes
@@ -1495,6 +1495,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_contracts.PART,
     grid_insights.PART,
     grid_received.PART,
+    grid_receptions.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"

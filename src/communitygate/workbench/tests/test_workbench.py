@@ -15,9 +15,17 @@ from django.urls import reverse
 
 from communitygate.accounts.selectors import forget_grants
 from communitygate.accounts.services import membership_grant
+from communitygate.admissions.models import FundingCommitment
 from communitygate.core import clock
 from communitygate.dispatch.models import Assignment
 from communitygate.dispatch.services import Targets, TaskRequest, task_send
+from communitygate.funding.services import (
+    CommitmentRequest,
+    CommitmentTerms,
+    PaymentRequest,
+    commitment_record,
+    payment_record,
+)
 from communitygate.orgs.models import Organisation
 from communitygate.testing import PASSWORD, signed_in
 from communitygate.web.tests.grid import WORLD_PEOPLE
@@ -122,6 +130,8 @@ def test_the_seed_gives_each_role_something_to_act_on(seed: GridSeed) -> None:
     assert ("DEPT-MZ", "tasks_submitted") in waiting["department_head"]
     assert ("DEPT-MZ", "orders_issued") in waiting["department_clerk"]
     assert ("DEPT-MZ", "payments_disputed") in waiting["department_clerk"]
+    # The grid's 2026 shares are still running on 23 November: nothing due yet (see below).
+    assert ("DEPT-MZ", "payments_due") not in waiting["department_clerk"]
     assert ("DEPT-MZ", "applications_consulting") in waiting["department_clerk"]
     assert ("CMTE-OFFICE", "in_review") in waiting["office_officer"]
     assert ("CMTE-OFFICE", "urgent") in waiting["office_admin"]
@@ -245,9 +255,101 @@ def test_the_reads_cost_a_fixed_number_of_queries_for_a_person_with_many_roles(
     assert first == QUERIES_FIVE_SECTIONS
 
 
+def _each_number_is_its_list(user: Any, keys: set[str]) -> dict[tuple[str, str], int]:
+    """The figures named, per (organisation, key): each checked against the list its link
+    opens for this person."""
+    client = signed_in(user)
+    counts = {}
+    for section in workbench_sections(user):
+        for figure in section.figures:
+            if figure.key not in keys:
+                continue
+            response = client.get(figure.url)
+            assert response.status_code == 200, figure.url
+            assert listed(response) == figure.count, (section.organisation_code, figure.key)
+            counts[(section.organisation_code, figure.key)] = figure.count
+    return counts
+
+
+def test_someone_acting_for_two_departments_sees_each_ones_orders_behind_its_numbers(
+    seed: GridSeed,
+) -> None:
+    """DEPT-MZ's clerk also clerks for DEPT-WJ: each section's order numbers link to that
+    department's orders only (`?department=`), so DEPT-WJ's section, with no orders, lists none
+    of DEPT-MZ's."""
+    clerk = seed.people["department_clerk"]
+    membership_grant(
+        actor=None,
+        user=clerk,
+        organisation=Organisation.objects.get(code="DEPT-WJ"),
+        role="clerk",
+        active_from=dt.date(2020, 1, 1),
+    )
+    forget_grants(clerk)
+    keys = {"orders_overdue", "orders_returned", "orders_issued"}
+    counts = _each_number_is_its_list(clerk, keys)
+    assert {code for code, _key in counts} == {"DEPT-MZ", "DEPT-WJ"}
+    assert counts[("DEPT-MZ", "orders_issued")] > 0
+    assert all(counts[("DEPT-WJ", key)] == 0 for key in keys)
+    mz = figures_of(workbench_sections(clerk))["DEPT-MZ"]["orders_issued"]
+    assert "department=DEPT-MZ" in mz.url
+    listed_orders = signed_in(clerk).get(mz.url).context["page"].rows
+    assert {order.department.code for order in listed_orders} == {"DEPT-MZ"}
+
+
+def test_a_department_counts_the_funding_shares_it_owes_as_the_balances_list_them(
+    seed: GridSeed,
+) -> None:
+    """Who delegates pays: DEPT-MZ funds GRID-FUND for 2025 (nothing paid) and 2026 (¥1,000.00
+    paid to one community). On 5 January 2027 the 2025 shares are overdue and the 2026 shares
+    due (their period ended, the deadline 20 working days later); paying one 2025 share in full
+    takes it off the overdue number. DEPT-WJ owes nothing."""
+    commitment_record(
+        actor=seed.people["office_officer"],
+        request=CommitmentRequest(
+            item_code="GRID-FUND",
+            payer_code="DEPT-MZ",
+            period_start=dt.date(2025, 1, 1),
+            terms=CommitmentTerms(
+                amount="10000.00", budget_line="民政专项", period_end=dt.date(2025, 12, 31)
+            ),
+        ),
+    )
+    clock.pin(dt.datetime(2027, 1, 5, 2, 0, tzinfo=dt.UTC))
+    keys = {"payments_overdue", "payments_due"}
+    before = _each_number_is_its_list(seed.people["department_clerk"], keys)
+    assert before[("DEPT-MZ", "payments_overdue")] > 0
+    assert before[("DEPT-MZ", "payments_due")] > 0
+    other = _each_number_is_its_list(seed.people["department_clerk_other"], keys)
+    assert other == {("DEPT-WJ", "payments_overdue"): 0, ("DEPT-WJ", "payments_due"): 0}
+    overdue = figures_of(workbench_sections(seed.people["department_clerk"]))["DEPT-MZ"][
+        "payments_overdue"
+    ]
+    assert all(entry.overdue for entry in overdue.entries)
+    payment_record(
+        actor=seed.people["department_clerk"],
+        commitment=FundingCommitment.objects.get(
+            catalog_item__code="GRID-FUND", period_start=dt.date(2025, 1, 1)
+        ),
+        request=PaymentRequest(
+            community_code="370203031002",
+            amount="10000.00",
+            paid_on=dt.date(2027, 1, 4),
+            voucher_number="WB-2025-1",
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 12, 31),
+        ),
+    )
+    after = _each_number_is_its_list(seed.people["department_head"], keys)
+    assert after == {
+        **before,
+        ("DEPT-MZ", "payments_overdue"): before[("DEPT-MZ", "payments_overdue")] - 1,
+    }
+
+
 # Measured (SQLite and PostgreSQL alike): the grants, then each section's reads, the working-day
 # calendar's included. More rows waiting must not change it (the test adds two tasks).
-QUERIES_FIVE_SECTIONS = 24  # with the community's walk-in count
+QUERIES_FIVE_SECTIONS = 31  # with the community's walk-in count and the funding shares owed
 
 
 # The page ---------------------------------------------------------------------------------------
