@@ -33,7 +33,8 @@ PUBLIC_PAGES = sorted(
 PUBLIC_AFTER_AN_ACT = {"/public/matters/filed/", "/public/programmes/…/signed-up/"}
 
 # The staff pages swept for each person: the workbench, the community inbox and its
-# assignments, matters and walk-in reception, and the glance pages.
+# assignments, matters and walk-in reception, the glance pages, and a department's sending page
+# and tasks.
 STAFF_STARTS = (
     "/workbench/",
     "/dispatch/inbox/",
@@ -42,9 +43,13 @@ STAFF_STARTS = (
     "/residents/matters/new/",
     "/residents/receptions/",
     "/residents/receptions/new/",
+    "/dispatch/send/",
+    "/dispatch/tasks/",
 )
 STAFF_AREAS = (
     "/workbench/",
+    "/dispatch/send/",
+    "/dispatch/tasks/",
     "/dispatch/inbox/",
     "/dispatch/assignments/",
     "/residents/matters/",
