@@ -53,7 +53,19 @@ def event_digest(event: AuditEvent) -> str:
     """The hash of an event: its content and its predecessor's hash, canonically serialised,
     under the HMAC key the event names (plain SHA-256 for an event from before the chain was
     keyed). Raises UnknownChainKey for a key the keyring does not hold."""
-    content = {
+    content = event_content(event)
+    if event.hash_key_id is None:
+        return hashlib.sha256(_canonical(content)).hexdigest()
+    key = audit_chain_keyring().keys.get(event.hash_key_id)
+    if key is None:
+        raise UnknownChainKey(event.hash_key_id)
+    content["hash_key_id"] = event.hash_key_id
+    return hmac.new(key, _canonical(content), hashlib.sha256).hexdigest()
+
+
+def event_content(event: AuditEvent) -> dict[str, object]:
+    """What an event's hash covers (besides its key id): every recorded field and the link."""
+    return {
         "occurred_at": event.occurred_at.isoformat(),
         "actor_id": event.actor_id,
         "actor_username": event.actor_username,
@@ -67,13 +79,6 @@ def event_digest(event: AuditEvent) -> str:
         "source_ip": event.source_ip,
         "prev_hash": event.prev_hash,
     }
-    if event.hash_key_id is None:
-        return hashlib.sha256(_canonical(content)).hexdigest()
-    key = audit_chain_keyring().keys.get(event.hash_key_id)
-    if key is None:
-        raise UnknownChainKey(event.hash_key_id)
-    content["hash_key_id"] = event.hash_key_id
-    return hmac.new(key, _canonical(content), hashlib.sha256).hexdigest()
 
 
 def _canonical(content: Mapping[str, object]) -> bytes:

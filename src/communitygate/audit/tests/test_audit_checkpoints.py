@@ -25,7 +25,7 @@ from communitygate.audit.checkpoints import (
     checkpoint_write,
 )
 from communitygate.audit.models import GENESIS_HASH, AuditEvent
-from communitygate.audit.recorder import _canonical, event_digest
+from communitygate.audit.recorder import _canonical, event_content, event_digest
 from communitygate.audit.selectors import (
     UNKEYED_AFTER_KEYED,
     UNKNOWN_KEY,
@@ -48,23 +48,6 @@ def make_events(count: int) -> list[AuditEvent]:
     for number in range(count):
         organisation_create(actor=None, code=f"K{number}", name="测试机构", kind="department")
     return list(AuditEvent.objects.order_by("id"))
-
-
-def content_of(event: AuditEvent) -> dict[str, object]:
-    return {
-        "occurred_at": event.occurred_at.isoformat(),
-        "actor_id": event.actor_id,
-        "actor_username": event.actor_username,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_repr": event.object_repr,
-        "changes": event.changes,
-        "reason": event.reason,
-        "request_id": event.request_id,
-        "source_ip": event.source_ip,
-        "prev_hash": event.prev_hash,
-    }
 
 
 def rewrite_from(target: AuditEvent, new_repr: str, digest: object) -> None:
@@ -101,16 +84,18 @@ def test_every_new_event_is_hashed_under_the_audit_key() -> None:
     event = make_events(1)[0]
     keyring = audit_chain_keyring()
     assert event.hash_key_id == keyring.current_id == "a1"
-    keyed = {**content_of(event), "hash_key_id": "a1"}
+    keyed = {**event_content(event), "hash_key_id": "a1"}
     expected = hmac.new(keyring.keys["a1"], _canonical(keyed), hashlib.sha256).hexdigest()
     assert event.hash == expected
-    assert event.hash != hashlib.sha256(_canonical(content_of(event))).hexdigest()
+    assert event.hash != hashlib.sha256(_canonical(event_content(event))).hexdigest()
 
 
 def test_a_rewrite_recomputed_with_plain_sha256_is_found_at_the_rewritten_event() -> None:
     events = make_events(5)
     rewrite_from(
-        events[2], "篡改", lambda event: hashlib.sha256(_canonical(content_of(event))).hexdigest()
+        events[2],
+        "篡改",
+        lambda event: hashlib.sha256(_canonical(event_content(event))).hexdigest(),
     )
     broken = audit_chain_first_break()
     assert broken is not None
@@ -122,7 +107,7 @@ def test_a_rewrite_recomputed_under_another_key_is_found() -> None:
     stolen_guess = base64.b64decode(new_key())
 
     def digest(event: AuditEvent) -> str:
-        keyed = {**content_of(event), "hash_key_id": "a1"}
+        keyed = {**event_content(event), "hash_key_id": "a1"}
         return hmac.new(stolen_guess, _canonical(keyed), hashlib.sha256).hexdigest()
 
     rewrite_from(events[1], "篡改", digest)
@@ -199,7 +184,7 @@ def test_events_from_before_the_keys_still_verify_but_none_may_follow_a_keyed_on
     for event in events[:2]:  # the two oldest as an unkeyed installation wrote them
         event.prev_hash = prev_hash
         event.hash_key_id = None
-        new_hash = hashlib.sha256(_canonical(content_of(event))).hexdigest()
+        new_hash = hashlib.sha256(_canonical(event_content(event))).hexdigest()
         with connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE audit_auditevent SET hash_key_id = NULL, prev_hash = %s, hash = %s "
@@ -223,7 +208,7 @@ def test_events_from_before_the_keys_still_verify_but_none_may_follow_a_keyed_on
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE audit_auditevent SET hash_key_id = NULL, hash = %s WHERE id = %s",
-            [hashlib.sha256(_canonical(content_of(newest))).hexdigest(), newest.pk],
+            [hashlib.sha256(_canonical(event_content(newest))).hexdigest(), newest.pk],
         )
     broken = audit_chain_first_break()
     assert broken is not None
