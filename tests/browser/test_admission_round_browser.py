@@ -107,8 +107,15 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
     review.locator("button[type=submit]").click()
     expect(office.get_by_test_id("status")).to_contain_text("已提交委员会")
 
+    # The committee member lands on the workbench, where the application waits for a decision.
     committee = signed_in_page(browser, base, "committee_member")
-    committee.goto(application_url)
+    expect(committee).to_have_url(f"{base}/workbench/")
+    waiting = committee.get_by_test_id("figure-decisions")
+    expect(waiting).to_have_attribute("data-count", "1")
+    waiting.get_by_test_id("figure-link").click()
+    application_path = application_url.removeprefix(base)
+    committee.locator(f"main a[href='{application_path}']").first.click()
+    expect(committee).to_have_url(application_url)
     decision = committee.get_by_test_id("decision-form")
     decision.locator("select[name=action]").select_option("approve")
     decision.locator("textarea[name=reason]").fill("委员会审议同意。")

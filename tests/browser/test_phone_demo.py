@@ -254,6 +254,25 @@ def office_enters_next_years_calendar(page: Page) -> None:
     expect(page.locator(f'a[data-date="{date}"]')).to_have_attribute("data-kind", "holiday")
 
 
+def social_organisation_hands_in_a_deliverable(page: Page) -> None:
+    """A social organisation: the first deliverable due, handed in on its contract's page."""
+    figure = page.get_by_test_id("figure-deliverables_due")
+    before = int(figure.get_attribute("data-count") or 0)
+    assert before > 0, "nothing to hand in"
+    figure.get_by_test_id("entry-link").first.click()
+    expect(page.get_by_test_id("deliverables")).to_be_visible()
+    assert fits(page), page.url
+    form = page.locator("form[data-testid^='submit-']").first
+    form.locator("textarea").fill("11月养老服务设施运营情况月报已完成，详见附件说明。")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".message.success")).to_be_visible()
+    page.get_by_test_id("nav-toggle").click()
+    page.get_by_test_id("nav-workbench").click()
+    expect(page.get_by_test_id("figure-deliverables_due")).to_have_attribute(
+        "data-count", str(before - 1)
+    )
+
+
 ROLE_WALKS = {
     "shangqiulu": secretary_refuses,
     "civil-affairs": department_reads_a_refusal_and_confirms_a_deliverable,
@@ -261,6 +280,7 @@ ROLE_WALKS = {
     "inspector": inspector_confirms_a_new_violation,
     "auditor": auditor_follows_an_anomaly,
     "office": office_enters_next_years_calendar,
+    "so-staff": social_organisation_hands_in_a_deliverable,
 }
 
 
