@@ -351,10 +351,28 @@ AUDIT_CHECKPOINT_URL = os.environ.get("COMMUNITYGATE_AUDIT_CHECKPOINT_URL", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # Every handler masks ID numbers and mobiles before writing (SECURITY check 11).
+    # Every handler masks ID numbers and mobiles before writing (SECURITY check 11), the
+    # development server's access log ("django.server") included: Django's own default handlers
+    # for it and for "django" would write unmasked, so they are replaced here.
     "filters": {"mask_personal_data": {"()": "communitygate.core.logmask.MaskPersonalData"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_data"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

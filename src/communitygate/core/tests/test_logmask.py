@@ -167,3 +167,32 @@ def test_every_configured_handler_masks() -> None:
         if any(isinstance(f, MaskPersonalData) for f in handler.filters)
     ]
     assert configured, "the console handler from settings.LOGGING carries the filter"
+
+
+@pytest.mark.parametrize("logger_name", ["django.server", "django.request", "django"])
+def test_the_servers_access_log_and_djangos_own_loggers_mask(logger_name: str) -> None:
+    """The development server logs each request line through "django.server"; Django's own
+    default handlers for it (and for "django") wrote them unmasked. Every stream handler the
+    record reaches (settings.LOGGING's; pytest's capture aside) writes it masked."""
+    logger = logging.getLogger(logger_name)
+    reached = (
+        logger.handlers
+        if not logger.propagate
+        else [*logger.handlers, *logging.getLogger().handlers]
+    )
+    handlers = list({id(h): h for h in reached if type(h) is logging.StreamHandler}.values())
+    assert handlers, f"{logger_name} writes nowhere"
+    written = io.StringIO()
+    originals = [(handler, handler.stream) for handler in handlers]
+    for handler in handlers:
+        handler.stream = written
+    try:
+        logger.warning(
+            '"GET /public/matters/track/?phone=13912345678&id=370203199001011234 HTTP/1.1" 200 5'
+        )
+    finally:
+        for handler, stream in originals:
+            handler.stream = stream
+    output = written.getvalue()
+    assert "139****5678" in output, output
+    assert "13912345678" not in output and "370203199001011234" not in output
