@@ -139,8 +139,10 @@ def audit_checkpoints_of_this_test() -> Iterator[None]:
     """A test's database is rolled back or flushed after it: a checkpoint it wrote must not be
     read by the next test (it would find the chain "cut"). Each test gets a directory of its
     own, made only when a checkpoint is written."""
+    number = next(TEST_NUMBERS)
     with override_settings(
-        AUDIT_CHECKPOINT_DIR=Path(settings.AUDIT_CHECKPOINT_DIR) / f"t{next(TEST_NUMBERS)}"
+        AUDIT_CHECKPOINT_DIR=Path(settings.AUDIT_CHECKPOINT_DIR) / f"t{number}",
+        AUDIT_ARCHIVE_DIR=Path(settings.AUDIT_CHECKPOINT_DIR) / f"t{number}" / "archive",
     ):
         yield
 

@@ -24,6 +24,10 @@ Environment variables:
                  (default VAR_DIR/audit-checkpoints): outside the database, ideally another disk
   COMMUNITYGATE_AUDIT_CHECKPOINT_URL  optional: each checkpoint is also POSTed there as JSON
                  (a second system that keeps them)
+  COMMUNITYGATE_AUDIT_ARCHIVE_DIR  where `audit_archive` writes the signed segments of the oldest
+                 events (default VAR_DIR/audit-archive); keep and back them up like the database
+  COMMUNITYGATE_AUDIT_RETENTION_DAYS  events stay in the table at least this long (180, MLPS
+                 level 3; a smaller value is refused)
   COMMUNITYGATE_SIGNIN_FAILURE_LIMIT / COMMUNITYGATE_SIGNIN_LOCK_MINUTES  wrong passwords for one
                  account or from one address before sign-in is locked (5), and for how long (30)
   COMMUNITYGATE_SIGNIN_LOCK_BY  "account,address" (default) or "account" (many people behind one
@@ -347,6 +351,10 @@ AUDIT_CHECKPOINT_DIR = Path(
     os.environ.get("COMMUNITYGATE_AUDIT_CHECKPOINT_DIR") or VAR_DIR / "audit-checkpoints"
 )
 AUDIT_CHECKPOINT_URL = os.environ.get("COMMUNITYGATE_AUDIT_CHECKPOINT_URL", "")
+AUDIT_ARCHIVE_DIR = Path(
+    os.environ.get("COMMUNITYGATE_AUDIT_ARCHIVE_DIR") or VAR_DIR / "audit-archive"
+)
+AUDIT_RETENTION_DAYS = int(os.environ.get("COMMUNITYGATE_AUDIT_RETENTION_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

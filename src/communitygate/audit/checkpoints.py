@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class CheckpointInvalid(Exception):
 def checkpoint_path() -> Path:
     """This database's latest checkpoint (the file name tells databases apart, so a test run
     or a second installation under the same VAR_DIR never reads another's)."""
-    return Path(settings.AUDIT_CHECKPOINT_DIR) / f"{_database_identity()}.json"
+    return Path(settings.AUDIT_CHECKPOINT_DIR) / f"{database_identity()}.json"
 
 
 def checkpoint_write() -> Checkpoint:
@@ -61,7 +62,7 @@ def checkpoint_write() -> Checkpoint:
     head = AuditEvent.objects.order_by("-id").values("id", "hash").first()
     keyring = audit_chain_keyring()
     checkpoint = Checkpoint(
-        database=_database_identity(),
+        database=database_identity(),
         events=AuditEvent.objects.count(),
         head_id=head["id"] if head else 0,
         head_hash=head["hash"] if head else "",
@@ -115,18 +116,33 @@ def checkpoint_mismatch(checkpoint: Checkpoint) -> str | None:
         return None
     found = AuditEvent.objects.filter(pk=checkpoint.head_id).values_list("hash", flat=True).first()
     if found is None:
+        found = _archived_hash(checkpoint.head_id)
+    if found is None:
         return HEAD_MISSING  # the newest events were deleted
     if found != checkpoint.head_hash:
         return HEAD_REWRITTEN  # the chain was rewritten up to the head
     return None
 
 
+def _archived_hash(event_id: int) -> str | None:
+    """The head's hash from the archive, when the checkpoint's head has been archived since."""
+    from communitygate.audit.archive import archived_hash  # the archive signs with this module
+
+    return archived_hash(event_id)
+
+
 def _signature(checkpoint: Checkpoint, key: bytes) -> str:
-    body = json.dumps(asdict(checkpoint), sort_keys=True, separators=(",", ":")).encode("utf-8")
-    return hmac.new(key, SIGNATURE_LABEL + body, hashlib.sha256).hexdigest()
+    return signature_of(SIGNATURE_LABEL, asdict(checkpoint), key)
 
 
-def _database_identity() -> str:
+def signature_of(label: bytes, body: Mapping[str, object], key: bytes) -> str:
+    """An HMAC under the audit key of a labelled record (a checkpoint, an archive's manifest):
+    the label keeps one kind of signed record from passing for another."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key, label + text, hashlib.sha256).hexdigest()
+
+
+def database_identity() -> str:
     """A short name for this database (vendor, host, port and name), not the name itself."""
     config = connection.settings_dict
     parts = [

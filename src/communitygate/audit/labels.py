@@ -168,6 +168,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "enrolment.sign_up": _("Enrolment made"),
     "enrolment.withdraw": _("Enrolment withdrawn"),
     "audit.verify": _("Audit chain verified"),
+    "audit.archive": _("Oldest audit events archived"),
     "scale.seed_city": _("City-scale data built"),
 }
 

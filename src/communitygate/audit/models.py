@@ -57,3 +57,31 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditArchive(models.Model):
+    """A segment of the oldest events moved out of the table into a signed file (audit.archive):
+    the events `first_id`…`last_id`, whose last hash the chain in the table continues from. Rows
+    are only ever added; the table's DELETE trigger lets an event go only inside a segment
+    recorded here, and the segment's file and signature are checked by every verification."""
+
+    archived_at = models.DateTimeField(_("archived at (UTC)"))
+    before = models.DateField(_("events before"))
+    first_id = models.BigIntegerField(_("first event"))
+    last_id = models.BigIntegerField(_("last event"), unique=True)
+    events = models.PositiveIntegerField(_("events"))
+    first_prev_hash = models.CharField(_("previous hash of the first event"), max_length=64)
+    last_hash = models.CharField(_("hash of the last event"), max_length=64)
+    last_key_id = models.CharField(  # noqa: DJ001 - NULL: the last event was not keyed
+        _("hash key of the last event"), max_length=16, null=True, blank=True
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    file_sha256 = models.CharField(_("file SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("archived audit segment")
+        verbose_name_plural = _("archived audit segments")
+        ordering = ["first_id"]
+
+    def __str__(self) -> str:
+        return f"#{self.first_id}–#{self.last_id}"

@@ -86,7 +86,8 @@ def _canonical(content: Mapping[str, object]) -> bytes:
     return text.encode("utf-8")
 
 
-def _lock_chain_head() -> None:
+def lock_chain_head() -> None:
+    """Serialise appends (and archiving) to the chain, for the caller's transaction."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
@@ -157,7 +158,7 @@ def _append(
     meta = current_request_meta()
     user = acting_user(actor)
     with transaction.atomic():
-        _lock_chain_head()
+        lock_chain_head()
         event = AuditEvent(
             # UTC, as the database gives it back: the hash must verify after a round trip.
             occurred_at=clock.now().astimezone(dt.UTC),

@@ -2,17 +2,25 @@
 and API, and the verification of the whole chain."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from communitygate.audit.archive import (
+    SEGMENT_CONTENT,
+    SEGMENT_GAP,
+    chain_start,
+    segment_events,
+    segment_problem,
+)
 from communitygate.audit.checkpoints import (
     NOT_SIGNED,
     CheckpointInvalid,
     checkpoint_latest,
     checkpoint_mismatch,
 )
-from communitygate.audit.models import GENESIS_HASH, AuditEvent
+from communitygate.audit.models import GENESIS_HASH, AuditArchive, AuditEvent
 from communitygate.audit.recorder import UnknownChainKey, event_digest
 
 UNKEYED_AFTER_KEYED = "an unkeyed event after the chain was keyed"
@@ -67,26 +75,66 @@ def audit_events_filtered(filters: AuditFilters) -> QuerySet[AuditEvent]:
     return events.order_by("-id")
 
 
+@dataclass
+class _Walk:
+    """The walk's state: the link the next event must carry, whether the chain is keyed yet,
+    and how many events were walked."""
+
+    expected_prev: str = GENESIS_HASH
+    keyed: bool = False
+    position: int = 0
+
+    def first_break(self, events: Iterable[AuditEvent]) -> ChainBreak | None:
+        """Walk on through `events`; the first whose link, key or content does not verify. Once
+        an event is keyed, every later one must be (none may slip back to plain SHA-256)."""
+        for event in events:
+            self.position += 1
+            if event.prev_hash != self.expected_prev:
+                return ChainBreak(event.id, self.position, "previous-hash link does not match")
+            if self.keyed and event.hash_key_id is None:
+                return ChainBreak(event.id, self.position, UNKEYED_AFTER_KEYED)
+            try:
+                digest = event_digest(event)
+            except UnknownChainKey:
+                return ChainBreak(event.id, self.position, UNKNOWN_KEY)
+            if digest != event.hash:
+                return ChainBreak(event.id, self.position, "content does not match its hash")
+            self.keyed = self.keyed or event.hash_key_id is not None
+            self.expected_prev = event.hash
+        return None
+
+    def archive_break(self, archive: AuditArchive) -> ChainBreak | None:
+        """Walk one archived segment: its files trusted, its start continuing the chain, its
+        events verifying, and its count and last hash as its record says."""
+        problem = segment_problem(archive)
+        if problem is None and archive.first_prev_hash != self.expected_prev:
+            problem = SEGMENT_GAP
+        if problem is not None:
+            return ChainBreak(archive.first_id, self.position + 1, problem)
+        started_at = self.position
+        broken = self.first_break(segment_events(archive))
+        if broken is not None:
+            return broken
+        if self.position - started_at != archive.events or self.expected_prev != archive.last_hash:
+            return ChainBreak(archive.last_id, self.position, SEGMENT_CONTENT)
+        return None
+
+
 def audit_chain_first_break(chunk_size: int = 2000) -> ChainBreak | None:
-    """Walk the chain in order; the first event whose link, key or content does not verify, or
-    None. Once an event is keyed, every later one must be (none may slip back to plain SHA-256)."""
-    expected_prev = GENESIS_HASH
-    keyed = False
-    events = AuditEvent.objects.order_by("id").iterator(chunk_size=chunk_size)
-    for position, event in enumerate(events, start=1):
-        if event.prev_hash != expected_prev:
-            return ChainBreak(event.id, position, "previous-hash link does not match")
-        if keyed and event.hash_key_id is None:
-            return ChainBreak(event.id, position, UNKEYED_AFTER_KEYED)
-        try:
-            digest = event_digest(event)
-        except UnknownChainKey:
-            return ChainBreak(event.id, position, UNKNOWN_KEY)
-        if digest != event.hash:
-            return ChainBreak(event.id, position, "content does not match its hash")
-        keyed = keyed or event.hash_key_id is not None
-        expected_prev = event.hash
-    return None
+    """Walk the whole chain in order, the archived segments' files first, then the table; the
+    first event (or segment) that does not verify, or None."""
+    walk = _Walk()
+    for archive in AuditArchive.objects.order_by("first_id"):
+        broken = walk.archive_break(archive)
+        if broken is not None:
+            return broken
+    start = chain_start()
+    events = (
+        AuditEvent.objects.filter(id__gt=start.last_id)
+        .order_by("id")
+        .iterator(chunk_size=chunk_size)
+    )
+    return walk.first_break(events)
 
 
 def audit_chain_check() -> ChainBreak | None:

@@ -6,7 +6,7 @@ from communitygate.audit.triggers import drop_append_only_triggers, install_appe
 
 
 def install(apps, schema_editor):
-    install_append_only_triggers(schema_editor.connection)
+    install_append_only_triggers(schema_editor.connection, archives=False)
 
 
 def drop(apps, schema_editor):
