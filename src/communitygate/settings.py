@@ -34,6 +34,8 @@ Environment variables:
                  with DEBUG off and no demo
   REDIS_URL      redis://host:6379/0: the cache (throttles, idle timeouts) is shared through Redis
                  by every web server; unset, a file cache under CACHE_DIR (one machine)
+  COMMUNITYGATE_TRUSTED_PROXIES  "127.0.0.1,::1" behind nginx on the same machine: requests
+                 from these addresses carry the person's address in X-Forwarded-For; default none
   CACHE_KEY_PREFIX  prefixes every cache key (default "communitygate"): installations sharing
                  one Redis database keep apart
   COMMUNITYGATE_LOG_FORMAT  "json": one JSON object per log line (time, level, logger, message,
@@ -90,6 +92,9 @@ DEBUG = env_flag("DEBUG")
 DEMO = env_flag("COMMUNITYGATE_DEMO")
 HTTPS = env_flag("HTTPS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+# The reverse proxies (nginx) in front of the web servers: from these, the person's address is
+# taken from X-Forwarded-For (core.middleware.ForwardedForMiddleware). Empty: the header is ignored.
+TRUSTED_PROXIES = env_list("COMMUNITYGATE_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "communitygate.web.admin_config.OfficeAdminConfig",
@@ -130,6 +135,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the person's address behind nginx (COMMUNITYGATE_TRUSTED_PROXIES).
+    "communitygate.core.middleware.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "communitygate.http.nostore.NoStoreMiddleware",
     "communitygate.api.ApiJsonErrorsMiddleware",
