@@ -19,8 +19,10 @@ def address_seen(peer: str, forwarded_for: str | None, trusted: list[str]) -> st
 
     with override_settings(TRUSTED_PROXIES=trusted):
         middleware = ForwardedForMiddleware(view)
-    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for is not None else {}
-    middleware(RequestFactory().get("/", REMOTE_ADDR=peer, **headers))
+    request = RequestFactory().get("/", REMOTE_ADDR=peer)
+    if forwarded_for is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    middleware(request)
     return seen[0]
 
 
