@@ -176,6 +176,24 @@ def test_check_deploy_is_clean_with_exactly_the_env_example(tmp_path) -> None:
         "['127.0.0.1',",
         "'::1']",
     ]
+    # Over plain HTTP every page redirects to HTTPS, except the load balancer's probe.
+    probed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.test import Client; "
+            "c = Client(HTTP_HOST='gate.example.gov.cn'); "
+            "print(c.get('/').status_code, c.get('/healthz').status_code)",
+        ],
+        env={**env, "DJANGO_SETTINGS_MODULE": "communitygate.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    home, health = probed.stdout.split()[-2:]
+    assert home == "301"
+    assert health in {"200", "503"}  # answered, not redirected (503 where its database is absent)
 
 
 def test_the_env_example_names_every_production_setting() -> None:
