@@ -36,6 +36,16 @@ Environment variables:
   COMMUNITYGATE_REQUIRE_MFA   "1": the office, committee, audit, supervision, community
                  secretaries and administrators sign in with a second factor (TOTP); default on
                  with DEBUG off and no demo
+  REDIS_URL      redis://host:6379/0: the cache (throttles, idle timeouts) is shared through Redis
+                 by every web server; unset, a file cache under CACHE_DIR (one machine)
+  COMMUNITYGATE_TRUSTED_PROXIES  "127.0.0.1,::1" behind nginx on the same machine: requests
+                 from these addresses carry the person's address in X-Forwarded-For; default none
+  CACHE_KEY_PREFIX  prefixes every cache key (default "communitygate"): installations sharing
+                 one Redis database keep apart
+  COMMUNITYGATE_LOG_FORMAT  "json": one JSON object per log line (time, level, logger, message,
+                 request_id), masked like the text lines; default "text"
+  COMMUNITYGATE_HEALTH_QUEUE_WARN_SECONDS  /healthz warns when the oldest task waiting to run
+                 has waited longer (default 600: the worker is probably down)
 """
 
 import datetime as dt
@@ -86,6 +96,9 @@ DEBUG = env_flag("DEBUG")
 DEMO = env_flag("COMMUNITYGATE_DEMO")
 HTTPS = env_flag("HTTPS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
+# The reverse proxies (nginx) in front of the web servers: from these, the person's address is
+# taken from X-Forwarded-For (core.middleware.ForwardedForMiddleware). Empty: the header is ignored.
+TRUSTED_PROXIES = env_list("COMMUNITYGATE_TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     "communitygate.web.admin_config.OfficeAdminConfig",
@@ -126,6 +139,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the person's address behind nginx (COMMUNITYGATE_TRUSTED_PROXIES).
+    "communitygate.core.middleware.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "communitygate.http.nostore.NoStoreMiddleware",
     "communitygate.api.ApiJsonErrorsMiddleware",
@@ -195,14 +210,24 @@ def database_from_environment() -> dict[str, object]:
 
 DATABASES = {"default": database_from_environment()}
 
-# The cache holds short-lived counters (failed public look-ups, residents.throttling) that every
-# server process must share: files under VAR_DIR (CACHE_DIR), one machine, no extra server.
-CACHES = {
+# The cache holds short-lived counters (failed public look-ups, residents.throttling) and idle
+# timeouts (http.idle) that every server process must share: files under VAR_DIR (CACHE_DIR) on
+# one machine, no extra server; with REDIS_URL, Redis, shared by several web servers.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"),
     }
 }
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "communitygate"),
+        # A Redis that does not answer fails the request (and /healthz) in seconds, not minutes.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -297,6 +322,8 @@ if HTTPS:
     CSRF_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    # The load balancer asks the web servers directly, over plain HTTP (http.health).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Background tasks: Django's tasks framework with a database-backed queue (django-tasks-db), so
 # the embedded default needs no extra server; `communitygate db_worker` runs them.
@@ -356,7 +383,11 @@ AUDIT_ARCHIVE_DIR = Path(
 )
 AUDIT_RETENTION_DAYS = int(os.environ.get("COMMUNITYGATE_AUDIT_RETENTION_DAYS", "180"))
 
-LOGGING = {
+# COMMUNITYGATE_LOG_FORMAT=json: one JSON object per line for a log shipper (core.logjson).
+LOG_FORMAT = os.environ.get("COMMUNITYGATE_LOG_FORMAT", "text").strip().lower()
+HEALTH_QUEUE_WARN_SECONDS = int(os.environ.get("COMMUNITYGATE_HEALTH_QUEUE_WARN_SECONDS", "600"))
+
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     # Every handler masks ID numbers and mobiles before writing (SECURITY check 11), the
@@ -384,6 +415,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+if LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "communitygate.core.logjson.JsonFormatter"}
+    for _handler in LOGGING["handlers"].values():
+        _handler["formatter"] = "json"
 
 # Rights come from memberships only: PasswordOnlyBackend checks passwords and grants no Django
 # permissions; OfficeRoleBackend derives the admin's model permissions from roles.

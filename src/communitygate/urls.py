@@ -8,7 +8,7 @@ from django.views.i18n import set_language
 
 from communitygate.accounts import views as accounts_views
 from communitygate.api import api, api_not_found
-from communitygate.http import errors
+from communitygate.http import errors, health
 from communitygate.oversight import public_urls as supervision_public
 
 urlpatterns = [
@@ -44,6 +44,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", health.healthz, name="healthz"),  # the load balancer's probe (http.health)
 ]
 
 

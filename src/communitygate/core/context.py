@@ -35,3 +35,9 @@ def set_request_meta(meta: RequestMeta | None) -> object:
 
 def reset_request_meta(token: object) -> None:
     _current.reset(token)  # type: ignore[arg-type]
+
+
+def request_meta_or_none() -> RequestMeta | None:
+    """The current request's meta, or None outside a request (the log formatter: it must not
+    invent an id for every line a command writes)."""
+    return _current.get()

@@ -1,5 +1,6 @@
 """Request-level middleware: request id and source address, and the Chinese-first language choice."""
 
+import ipaddress
 import re
 from collections.abc import Callable
 
@@ -62,3 +63,37 @@ class ChineseFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class ForwardedForMiddleware:
+    """Behind nginx every request comes from 127.0.0.1: the person's own address is in
+    X-Forwarded-For. When the direct peer is one of TRUSTED_PROXIES
+    (COMMUNITYGATE_TRUSTED_PROXIES), REMOTE_ADDR becomes the right-most address of that header
+    that is not a trusted proxy — the one our own proxy saw; anything to its left was written by
+    the client and may be forged. Everything that keys on the address reads REMOTE_ADDR (sign-in
+    locks, look-up throttles, the audit log's source address), so it runs first. With no trusted
+    proxy (the default) the header is ignored."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.trusted = frozenset(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("REMOTE_ADDR", "") in self.trusted:
+            client = client_address(request.META.get("HTTP_X_FORWARDED_FOR", ""), self.trusted)
+            if client:
+                request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)
+
+
+def client_address(forwarded_for: str, trusted: frozenset[str]) -> str | None:
+    """The right-most well-formed address in X-Forwarded-For that is not a trusted proxy."""
+    for part in reversed(forwarded_for.split(",")):
+        candidate = part.strip()
+        try:
+            address = str(ipaddress.ip_address(candidate))
+        except ValueError:
+            return None  # a malformed entry: trust nothing left of it
+        if address not in trusted:
+            return address
+    return None

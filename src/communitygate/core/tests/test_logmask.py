@@ -147,8 +147,46 @@ def test_dates_times_and_amounts_are_never_masked(day, moment, amount) -> None:
     assert mask_personal_data(text) == text
 
 
-def test_a_long_run_of_digits_leaves_no_id_number_shape() -> None:
-    assert not FULL_ID_NUMBER.search(mask_personal_data("9" * 40))
+def test_an_id_number_inside_a_longer_run_of_digits_is_masked() -> None:
+    assert mask_personal_data("no. 0000370203199001011234 12") == "no. 0000370203********1234 12"
+    assert not FULL_ID_NUMBER.search(mask_personal_data("370203199001011234" * 3))
+
+
+def test_a_mistyped_id_number_is_still_masked() -> None:
+    """The check character is not required: 37020319900101123X with its last digit mistyped is
+    still the person's number."""
+    assert mask_personal_data("id 370203199001011230") == "id 370203********1230"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Task ids (the task queue's UUIDs), request ids and hashes, even where a part of one
+        # looks like a mobile, a landline or a legacy ID number.
+        "task 3f2b1c4d-5e6f-4a7b-8c9d-a13912345678 finished",
+        "task 12345678-0532-8888-1234-130503670401 queued",
+        "request_id=a13912345678bcdef0123456789abcde",
+        "sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "token deadbeef13912345678cafe",
+        # Numbers of 17, 18 and more digits that are no ID number: no province code or no date.
+        "job 202612071530001234 done",  # 20… is no province
+        "order 370203202613451234",  # 2026-13-45 is no date
+        "snowflake 1864239877409366016",
+        "nanoseconds 1765097400123456789",
+        "tracking 12345678901234567",
+        "epoch ms 1765097400123",
+    ],
+)
+def test_identifiers_and_numbers_that_are_no_id_number_are_left_whole(text: str) -> None:
+    assert mask_personal_data(text) == text
+
+
+def test_a_phone_next_to_an_identifier_is_still_masked() -> None:
+    assert (
+        mask_personal_data("task 3f2b1c4d-5e6f-4a7b-8c9d-a1b2c3d4e5f6 phone 13912345678")
+        == "task 3f2b1c4d-5e6f-4a7b-8c9d-a1b2c3d4e5f6 phone 139****5678"
+    )
+    assert mask_personal_data("tel13912345678") == "tel139****5678"
 
 
 def test_a_broken_format_string_is_not_the_filters_to_raise() -> None:

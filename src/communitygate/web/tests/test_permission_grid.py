@@ -321,6 +321,7 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     # The API: public reads of published data; /me needs a session or a token.
     ("GET", "/api/v1/"): NOWHERE,
     ("GET", "/api/v1/docs"): PUBLIC,
+    ("GET", "/healthz"): PUBLIC,  # the load balancer's probe: no sign-in, no personal data
     ("GET", "/api/v1/openapi.json"): PUBLIC,
     ("GET", "/api/v1/catalog/items"): PUBLIC,
     ("GET", "/api/v1/catalog/items/{item}"): PUBLIC,
