@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "communitygate.matters",
     "communitygate.disputes",
     "communitygate.programmes",
+    "communitygate.certificates",
     "communitygate.funding",
     "communitygate.contracts",
     "communitygate.oversight",

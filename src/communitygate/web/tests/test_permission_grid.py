@@ -97,6 +97,7 @@ from communitygate.matters.tests import grid_glance, grid_matters, grid_public, 
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.tests import grid_oversight_api, grid_oversight_pages
 from communitygate.programmes.tests import grid_programmes
+from communitygate.certificates.tests import grid_certificates
 from communitygate.registry.tests import grid_import, grid_registry
 from communitygate.testing import (
     PASSWORD,
@@ -1496,6 +1497,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_insights.PART,
     grid_received.PART,
     grid_receptions.PART,
+    grid_certificates.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"
