@@ -16,9 +16,9 @@ from communitygate.accounts.services import membership_grant, user_create, user_
 from communitygate.catalog.importing import catalog_import_check, catalog_import_confirm
 from communitygate.catalog.models import CatalogEdition, CatalogItem, ImportStatuses, ItemStatuses
 from communitygate.catalog.services import (
+    SurveyScope,
     catalog_item_retire,
     catalog_publish,
-    SurveyScope,
     certificate_rule_create,
     ledger_create,
     negative_list_entry_create,

@@ -76,6 +76,7 @@ from communitygate.catalog.services import (
     item_fields_of,
 )
 from communitygate.catalog.transfer import export_csv
+from communitygate.certificates.tests import grid_certificates
 from communitygate.contracts.tests import grid_contracts
 from communitygate.core import clock
 from communitygate.core.crypto import sealed_columns, unseal
@@ -97,7 +98,6 @@ from communitygate.matters.tests import grid_glance, grid_matters, grid_public, 
 from communitygate.orgs.models import Organisation
 from communitygate.oversight.tests import grid_oversight_api, grid_oversight_pages
 from communitygate.programmes.tests import grid_programmes
-from communitygate.certificates.tests import grid_certificates
 from communitygate.registry.tests import grid_import, grid_registry
 from communitygate.testing import (
     PASSWORD,
