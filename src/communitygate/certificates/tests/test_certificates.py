@@ -157,3 +157,21 @@ def test_the_list_page_keeps_its_query_count(world, lists, django_assert_num_que
     with django_assert_num_queries(5):
         page = client.get("/residents/certificates/")
     assert page.content.decode().count('data-testid="certificate-') == 8 + 1  # + the count line
+
+
+def test_the_burden_dashboard_counts_what_the_lists_hold(world, lists) -> None:
+    """The office reads the district's counts, the subdistrict its communities'; the numbers are
+    the lists' lengths; a department reads none."""
+    ask(world, lists["living"])
+    ask(world, lists["kinship"], id_number="")
+    ask(world, lists["kinship"], id_number="")
+    for person in ("office_officer", "subdistrict_officer"):
+        page = signed_in(world.user(person)).get("/burden/")
+        certificates = page.context["certificates"]
+        assert (certificates["issued"], certificates["turned_away"]) == (1, 2), person
+    other = signed_in(world.user("subdistrict_officer_other")).get("/burden/")
+    assert (
+        other.context["certificates"]["issued"],
+        other.context["certificates"]["turned_away"],
+    ) == (0, 0)
+    assert signed_in(world.user("department_clerk")).get("/burden/").context["certificates"] is None
