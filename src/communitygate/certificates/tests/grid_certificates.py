@@ -18,6 +18,7 @@ from communitygate.web.tests.grid import (
     SIGN_IN,
     SIGNED_OUT,
     GridPart,
+    Outcome,
     row,
 )
 
@@ -55,7 +56,7 @@ READ = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), ((*ACTORS, *READER), PAGE))
 PRINT = row(NOT_FOUND, (SIGNED_OUT, SIGN_IN), (ACTORS, PAGE))
 ISSUED = "/residents/certificates/{certificates_issued}"
 
-MATRIX = {
+MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("GET", "/residents/certificates/"): row(
         NOT_FOUND,
         (SIGNED_OUT, SIGN_IN),
@@ -67,7 +68,7 @@ MATRIX = {
     ("GET", f"{ISSUED}/certificate.pdf"): PRINT,
 }
 
-PAYLOADS = {
+PAYLOADS: dict[tuple[str, str], Any] = {
     ("POST", "/residents/certificates/new/"): lambda seed: {
         "community": "370203031001",
         "rule": str(seed.extra["certificates_rule"]),
@@ -76,7 +77,7 @@ PAYLOADS = {
     },
 }
 
-EFFECTS = {
+EFFECTS: dict[tuple[str, str], Any] = {
     ("POST", "/residents/certificates/new/"): lambda seed: CertificateRequest.objects.count(),
 }
 

@@ -142,6 +142,7 @@ def test_the_page_issues_turns_away_with_the_office_and_prints(world, lists) -> 
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert AuditEvent.objects.filter(action="certificate.print").count() == 1
     page = client.get(f"/residents/certificates/{issued.pk}/").content.decode()
+    assert issued.resident is not None
     assert RESIDENT_ID not in page and issued.resident.id_number_masked in page
     turned = CertificateRequest.objects.get(outcome="turned_away")
     with pytest.raises(NothingToPrint):

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 
 from communitygate.audit.selectors import audit_chain_first_break
+from communitygate.certificates.models import CertificateRequest
 from communitygate.core import clock
 from communitygate.core.crypto import unseal
 from communitygate.core.idnumbers import (
@@ -20,16 +21,15 @@ from communitygate.core.idnumbers import (
     mask_id_number,
 )
 from communitygate.core.phones import PHONE_KIND, is_valid_phone, mask_phone
-from communitygate.certificates.models import CertificateRequest
 from communitygate.demo.residents import (
     CERTIFICATE_ASKS,
     CLUB_ENDS,
     CLUB_STARTS,
     CLUB_TITLE,
-    EVENING_GATHERING_TITLE,
-    SUMMER_SHOW_TITLE,
     DEMO_NAME,
     DEMO_PHONE_BLOCK,
+    EVENING_GATHERING_TITLE,
+    SUMMER_SHOW_TITLE,
     demo_registry,
     seed_residents,
 )
