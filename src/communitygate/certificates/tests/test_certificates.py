@@ -176,3 +176,23 @@ def test_the_burden_dashboard_counts_what_the_lists_hold(world, lists) -> None:
         other.context["certificates"]["turned_away"],
     ) == (0, 0)
     assert signed_in(world.user("department_clerk")).get("/burden/").context["certificates"] is None
+
+
+def test_a_number_taken_meanwhile_is_retried_with_the_next(world, lists, monkeypatch) -> None:
+    """Two staff issuing at the same moment read the same highest number; the second insert hits
+    the unique constraint and takes the next number (no duplicate, no gap)."""
+    from communitygate.certificates import services
+
+    ask(world, lists["living"])
+    real = services._next_sequence
+    stale = iter([1])  # the first read is stale: number 1 is already taken
+
+    def next_sequence(community: Any, year: int) -> int:
+        return next(stale, None) or real(community, year)
+
+    monkeypatch.setattr(services, "_next_sequence", next_sequence)
+    second = ask(world, lists["living"])
+    assert second.sequence == 2
+    assert list(
+        CertificateRequest.objects.order_by("sequence").values_list("sequence", flat=True)
+    ) == [1, 2]
