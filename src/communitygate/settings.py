@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "communitygate.matters",
     "communitygate.disputes",
     "communitygate.programmes",
+    "communitygate.certificates",
     "communitygate.funding",
     "communitygate.contracts",
     "communitygate.oversight",

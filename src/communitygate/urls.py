@@ -27,6 +27,7 @@ urlpatterns = [
     path("residents/", include("communitygate.registry.urls")),
     path("residents/", include("communitygate.disputes.urls")),
     path("residents/", include("communitygate.programmes.urls")),
+    path("residents/", include("communitygate.certificates.urls")),
     path("public/", include("communitygate.matters.public_urls")),
     path("public/", include("communitygate.programmes.public_urls")),
     path("open311/v2/", include("communitygate.matters.open311")),

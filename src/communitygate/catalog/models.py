@@ -226,6 +226,15 @@ class CatalogEdition(models.Model):
     number = models.PositiveIntegerField(_("number"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     note = models.TextField(_("note"), blank=True)
+    # A survey edition (调查) says what it counted: how many subdistricts and communities, from
+    # when. Empty for an edition that is a catalog in force rather than a survey.
+    surveyed_subdistricts = models.PositiveSmallIntegerField(
+        _("subdistricts surveyed"), null=True, blank=True
+    )
+    surveyed_communities = models.PositiveSmallIntegerField(
+        _("communities surveyed"), null=True, blank=True
+    )
+    surveyed_from = models.DateField(_("surveyed from"), null=True, blank=True)
     published_at = models.DateTimeField(_("published at"))
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -243,6 +252,10 @@ class CatalogEdition(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.number} {self.title}"
+
+    @property
+    def is_survey(self) -> bool:
+        return self.surveyed_communities is not None
 
 
 class EditionEntry(models.Model):
@@ -330,6 +343,12 @@ class CertificateRule(models.Model):
     verdict = models.CharField(_("verdict"), max_length=16, choices=CertificateVerdicts.choices)
     basis = models.CharField(_("basis"), max_length=300, blank=True)
     note = models.TextField(_("note"), blank=True)
+    issued_by = models.CharField(
+        _("issued instead by"),
+        max_length=200,
+        blank=True,
+        help_text=_("For a certificate a community may not issue: the office that issues it."),
+    )
     catalog_item = models.ForeignKey(
         CatalogItem,
         on_delete=models.PROTECT,

@@ -414,21 +414,50 @@ def _latest_edition_snapshots() -> dict[str, dict[str, Any]]:
     return {code: fields for code, fields in latest.entries.values_list("code", "fields")}
 
 
+@dataclass(frozen=True)
+class SurveyScope:
+    """What a survey edition counted (调查范围): how many subdistricts and communities, from when
+    (the 2014 survey: 5 subdistricts, 50 communities, from September 2013)."""
+
+    subdistricts: int
+    communities: int
+    surveyed_from: dt.date
+
+    def problems(self) -> list[Problem]:
+        problems = []
+        if self.subdistricts < 1:
+            problems.append(
+                _problem("subdistricts", "调查的街道数至少为 1。", "Survey at least 1 subdistrict.")
+            )
+        if self.communities < self.subdistricts:
+            problems.append(
+                _problem(
+                    "communities",
+                    "调查的社区数不能少于街道数。",
+                    "A survey covers at least one community per subdistrict.",
+                )
+            )
+        return problems
+
+
 def catalog_publish(
     *,
     actor: AnyUser,
     title: str,
     note: str = "",
     published_at: dt.datetime | None = None,
+    survey: SurveyScope | None = None,
 ) -> CatalogEdition:
     """Publish the working copy as a new edition: a snapshot of every item ever published or new.
 
     Retired items stay in the snapshot with status "retired", so an edition says what left the
-    catalog as well as what is in it.
+    catalog as well as what is in it. A survey edition (`survey`) records its scope as data.
     """
     require_catalog_manager(actor)
     if not title.strip():
         raise InvalidInput([_problem("title", "请填写版本标题。", "Give the edition a title.")])
+    if survey is not None and (problems := survey.problems()):
+        raise InvalidInput(problems)
     try:
         with transaction.atomic():
             working = _working_snapshots()
@@ -442,6 +471,9 @@ def catalog_publish(
                 note=note.strip(),
                 published_at=published_at or clock.now(),
                 published_by=acting_user(actor),
+                surveyed_subdistricts=survey.subdistricts if survey else None,
+                surveyed_communities=survey.communities if survey else None,
+                surveyed_from=survey.surveyed_from if survey else None,
             )
             EditionEntry.objects.bulk_create(
                 EditionEntry(
@@ -462,7 +494,20 @@ def catalog_publish(
                 action="catalog.publish",
                 obj=edition,
                 changes=created_fields(
-                    {"number": number, "title": edition.title, "items": len(working)}
+                    {
+                        "number": number,
+                        "title": edition.title,
+                        "items": len(working),
+                        **(
+                            {
+                                "surveyed_subdistricts": survey.subdistricts,
+                                "surveyed_communities": survey.communities,
+                                "surveyed_from": survey.surveyed_from,
+                            }
+                            if survey
+                            else {}
+                        ),
+                    }
                 ),
                 reason=note,
             )
@@ -616,10 +661,17 @@ def certificate_rule_create(
     basis: str = "",
     note: str = "",
     catalog_item: CatalogItem | None = None,
+    issued_by: str = "",
 ) -> CertificateRule:
     require_catalog_manager(actor)
     rule = CertificateRule(
-        code=code, name=name, verdict=verdict, basis=basis, note=note, catalog_item=catalog_item
+        code=code,
+        name=name,
+        verdict=verdict,
+        basis=basis,
+        note=note,
+        catalog_item=catalog_item,
+        issued_by=issued_by.strip(),
     )
     return _create_record(actor, rule, "certificate_rule.create")
 

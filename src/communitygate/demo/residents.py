@@ -1,6 +1,7 @@
 """民情零距离 in the demo: the two demo communities (商邱路社区 and 伊春路社区, whose demo
 secretaries act) get a registry of generated residents, a month of residents' matters in every
-state, disputes, home visits, events and the after-school club 放学回来吧 — all made through
+state, disputes, home visits, events (伊春路社区's summer show for 七一 with more than a thousand
+residents, evening gatherings) and the summer-holiday club 放学回来吧 — all made through
 the same services the communities use, at the moments they happened (`core.clock.pin`), so every
 row is audited.
 
@@ -32,6 +33,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from communitygate.catalog.models import CertificateRule
+from communitygate.certificates.services import CertificateAsked, certificate_request_record
 from communitygate.core import clock
 from communitygate.core.idnumbers import generate_id_number
 from communitygate.core.tabular import csv_bytes
@@ -83,6 +86,21 @@ MONTH_START = dt.date(2026, 10, 27)
 MONTH_END = dt.date(2026, 11, 26)
 REGISTRY_DAY = dt.date(2026, 10, 26)
 CLUB_TITLE = "放学回来吧"
+CLUB_STARTS = dt.date(2026, 7, 6)  # the summer holiday (暑假), as the article has it
+CLUB_ENDS = dt.date(2026, 8, 28)
+SUMMER_SHOW_TITLE = "庆“七一”夏季广场文艺演出"
+SUMMER_SHOW_DAY = dt.date(2026, 7, 1)
+EVENING_GATHERING_TITLE = "夏夜纳凉晚会"
+# What residents ask for in the month: (certificate code, purpose); ZM-N… are turned away.
+CERTIFICATE_ASKS = (
+    ("ZM-Y01", "办理居住证"),
+    ("ZM-N08", "办理银行贷款"),
+    ("ZM-Y03", "学校社会实践"),
+    ("ZM-Y01", "子女入学"),
+    ("ZM-N10", "领取养老金资格认证"),
+    ("ZM-Y04", "申请司法救助"),
+    ("ZM-Y01", "申请公租房"),
+)
 
 # Each demo community's registry: (its demo secretary, name offset, buildings, estates).
 LAYOUT = {
@@ -617,6 +635,29 @@ class Month:
             referred_to=referred_to,
         )
 
+    # Certificates --------------------------------------------------------------------------
+
+    def certificates(self) -> None:
+        """Residents ask for certificates through the month: those a community may issue are
+        issued and numbered; those it may no longer issue are turned away, with the office that
+        issues them instead."""
+        for index, (code, purpose) in enumerate(CERTIFICATE_ASKS):
+            day = MONTH_START + dt.timedelta(days=1 + index * 4)
+            self.add(at(day, 9 + index % 6), partial(self.certificate, code, purpose))
+
+    def certificate(self, code: str, purpose: str) -> None:
+        with_id = [person for person in self.people if self.registry[person.name].id_number]
+        person = self.rng.choice(with_id)
+        certificate_request_record(
+            actor=self.secretary,
+            community=self.community,
+            asked=CertificateAsked(
+                rule_id=CertificateRule.objects.get(code=code).pk,
+                id_number=self.registry[person.name].id_number,
+                purpose=purpose,
+            ),
+        )
+
     # Visits ----------------------------------------------------------------------------------
 
     def visits(self) -> None:
@@ -650,8 +691,11 @@ class Month:
     # Events and the after-school club --------------------------------------------------------
 
     def events(self) -> None:
-        if self.key == "shangqiulu":
+        """The article's summer: 伊春路社区's show for 七一 (1 July) with more than a thousand
+        residents, and evening gatherings (纳凉晚会) in both communities in July and August."""
+        if self.key == "yichunlu":
             self.add(at(dt.date(2026, 6, 20)), partial(self.summer_show))
+        self.add(at(dt.date(2026, 6, 28)), self.evening_gatherings)
         self.add(at(MONTH_START + dt.timedelta(days=2), 9), self.november_events)
 
     def summer_show(self) -> None:
@@ -659,16 +703,37 @@ class Month:
             actor=self.secretary,
             community=self.community,
             fields=ActivityFields(
-                title="“欢乐市北·幸福社区”夏季广场文艺演出",
-                held_on=dt.date(2026, 7, 24),
+                title=SUMMER_SHOW_TITLE,
+                held_on=SUMMER_SHOW_DAY,
                 starts_at=dt.time(19, 0),
                 place="社区文化广场",
                 capacity=1200,
-                description="社区文艺队、少儿舞蹈班和驻区单位联合演出。",
+                description="庆祝“七一”，社区文艺队、少儿舞蹈班和驻区单位联合演出。",
             ),
         )
-        clock.pin(at(dt.date(2026, 7, 24), 22))
-        activity_record_attendance(actor=self.secretary, activity=show, attendance=1360)
+        self.add(at(SUMMER_SHOW_DAY, 22), partial(self.attendance, show.pk, 1360))
+        self.steps.sort(key=lambda step: (step[0], step[1]))
+
+    def evening_gatherings(self) -> None:
+        days = {
+            "shangqiulu": ((dt.date(2026, 7, 18), 280), (dt.date(2026, 8, 15), 310)),
+            "yichunlu": ((dt.date(2026, 7, 25), 240), (dt.date(2026, 8, 22), 260)),
+        }[self.key]
+        for day, attendance in days:
+            gathering = activity_create(
+                actor=self.secretary,
+                community=self.community,
+                fields=ActivityFields(
+                    title=EVENING_GATHERING_TITLE,
+                    held_on=day,
+                    starts_at=dt.time(19, 30),
+                    place="社区广场",
+                    capacity=300,
+                    description="夏夜纳凉：居民自编自演节目，社区工作人员与居民拉家常、听意见。",
+                ),
+            )
+            self.add(at(day, 22), partial(self.attendance, gathering.pk, attendance))
+        self.steps.sort(key=lambda step: (step[0], step[1]))
 
     def november_events(self) -> None:
         for title, day, place, capacity, attendance in (
@@ -698,10 +763,11 @@ class Month:
         )
 
     def club(self) -> None:
-        """放学回来吧: a term from September; the community's children aged 6-12 sign up (some
-        online), more than the places, so the last ones wait; one withdraws in the month and the
-        first who waits moves up; attendance on every Tuesday and Thursday of the month."""
-        self.add(at(dt.date(2026, 8, 25), 9), self.club_open)
+        """放学回来吧: the summer holiday (July–August), as the article says; the community's
+        children aged 6-12 sign up in late June (some online), more than the places, so the last
+        ones wait; one withdraws in the first week and the first who waits moves up; attendance
+        on every Tuesday and Thursday of the holiday."""
+        self.add(at(dt.date(2026, 6, 22), 9), self.club_open)
 
     def club_open(self) -> None:
         capacity = 20 if self.key == "shangqiulu" else 12
@@ -712,9 +778,9 @@ class Month:
                 title=CLUB_TITLE,
                 place="社区四点半课堂活动室",
                 capacity=capacity,
-                starts_on=dt.date(2026, 9, 1),
-                ends_on=dt.date(2027, 1, 22),
-                description="放学后到社区做作业、读书和做游戏，志愿者和社工陪伴，家长下班后来接。",
+                starts_on=CLUB_STARTS,
+                ends_on=CLUB_ENDS,
+                description="暑假里孩子到社区做作业、读书和做游戏，志愿者和社工陪伴，家长下班后来接。",
                 min_age=6,
                 max_age=12,
             ),
@@ -728,12 +794,12 @@ class Month:
             person
             for person in self.people
             if person.birth_date is not None
-            and 6 <= (dt.date(2026, 9, 1) - person.birth_date).days // 365 <= 12
+            and 6 <= (CLUB_STARTS - person.birth_date).days // 365 <= 12
             and person.household_id in heads
         ]
         for index, child in enumerate(children[: capacity + 6]):
             guardian = heads[child.household_id]
-            clock.pin(at(dt.date(2026, 8, 25 + index % 6), 9, index))
+            clock.pin(at(dt.date(2026, 6, 22 + index % 6), 9, index))
             enrolment_sign_up(
                 actor=None if index % 3 == 1 else self.secretary,
                 programme=programme,
@@ -743,10 +809,10 @@ class Month:
                 guardian_phone=self.phone_of(guardian),
                 online=index % 3 == 1,
             )
-        day = MONTH_START
-        while day <= MONTH_END:
+        day = CLUB_STARTS
+        while day <= CLUB_ENDS:
             if day.weekday() in (1, 3):
-                clock.pin(at(dt.date(2026, 8, 31), 10))
+                clock.pin(at(dt.date(2026, 6, 28), 8))
                 session = session_add(
                     actor=self.secretary,
                     programme=programme,
@@ -756,7 +822,7 @@ class Month:
                 )
                 self.add(at(day, 18, 30), partial(self.club_attendance, session.pk))
             day += dt.timedelta(days=1)
-        self.add(at(MONTH_START + dt.timedelta(days=3), 17), partial(self.withdraw, programme.pk))
+        self.add(at(CLUB_STARTS + dt.timedelta(days=3), 17), partial(self.withdraw, programme.pk))
         self.steps.sort(key=lambda step: (step[0], step[1]))
 
     def withdraw(self, programme_id: int) -> None:
@@ -784,6 +850,7 @@ class Month:
         self.matters()
         self.disputes()
         self.visits()
+        self.certificates()
         self.events()
         self.club()
         self.steps.sort(key=lambda step: (step[0], step[1]))

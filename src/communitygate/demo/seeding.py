@@ -16,6 +16,7 @@ from communitygate.accounts.services import membership_grant, user_create, user_
 from communitygate.catalog.importing import catalog_import_check, catalog_import_confirm
 from communitygate.catalog.models import CatalogEdition, CatalogItem, ImportStatuses, ItemStatuses
 from communitygate.catalog.services import (
+    SurveyScope,
     catalog_item_retire,
     catalog_publish,
     certificate_rule_create,
@@ -174,6 +175,7 @@ def _lists(office: User) -> None:
             verdict=spec.verdict,
             basis=spec.basis,
             note=spec.note,
+            issued_by=spec.issued_by,
             catalog_item=(
                 CatalogItem.objects.get(code=spec.catalog_item) if spec.catalog_item else None
             ),
@@ -197,6 +199,15 @@ def seed_catalog(office: User) -> bool:
                 title=edition.title,
                 note=edition.note,
                 published_at=edition.published_at,
+                survey=(
+                    SurveyScope(
+                        subdistricts=edition.survey.subdistricts,
+                        communities=edition.survey.communities,
+                        surveyed_from=edition.survey.surveyed_from,
+                    )
+                    if edition.survey
+                    else None
+                ),
             )
         _lists(office)
     return True

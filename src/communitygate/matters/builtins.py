@@ -26,6 +26,8 @@ CATEGORIES = [
     ("suggestion", "建议", "Suggestion", 10),
     ("dispute", "矛盾纠纷", "Dispute", 5),
     ("repair", "报修", "Repair", 3),
+    ("certificate", "证明开具", "Certificate", 3),
+    ("errand", "办事代办", "Errand", 5),
     ("other", "其他", "Other", 5),
 ]
 

@@ -27,6 +27,7 @@ from communitygate.admissions.permissions import applications_visible_to
 from communitygate.admissions.selectors import ballots_to_cast, round_list, tallies_for
 from communitygate.admissions.tally import Tally
 from communitygate.auditing.anomalies import AnomalyFilters, anomalies_found, anomaly_counts
+from communitygate.certificates.selectors import certificate_counts_of
 from communitygate.contracts.models import ContractStates
 from communitygate.contracts.permissions import contracts_visible_to
 from communitygate.contracts.selectors import deliverables_due
@@ -277,6 +278,27 @@ def community_section(user: AnyUser, grant: Grant, moment: Moment) -> tuple[Figu
             count=reception_count_today(grant.organisation_id, today),
             url=_link("matters:receptions", community=code),
             note=_("Recorded at the office, apart from home visits."),
+        ),
+        *_certificate_figures(grant, code, today),
+    )
+
+
+def _certificate_figures(grant: Grant, code: str, today: dt.date) -> tuple[Figure, ...]:
+    """This year's certificates issued and requests turned away (the stamps the reform counts)."""
+    counts = certificate_counts_of(grant.organisation_id, today.year)
+    return (
+        Figure(
+            key="certificates_issued",
+            label=_("Certificates issued this year"),
+            count=counts.issued,
+            url=_link("certificates:list", community=code, outcome="issued", year=today.year),
+        ),
+        Figure(
+            key="certificates_turned_away",
+            label=_("Certificate requests turned away this year"),
+            count=counts.turned_away,
+            url=_link("certificates:list", community=code, outcome="turned_away", year=today.year),
+            note=_("Not on the list a community may issue: sent to the office that issues it."),
         ),
     )
 

@@ -95,7 +95,18 @@ class CertificateSpec:
     verdict: str
     basis: str
     note: str
+    issued_by: str  # for one a community may not issue: the office that issues it instead
     catalog_item: str
+
+
+@dataclass(frozen=True)
+class SurveyScopeSpec:
+    """The survey's scope as the article states it (5 subdistricts, 50 communities, from
+    September 2013)."""
+
+    subdistricts: int
+    communities: int
+    surveyed_from: dt.date
 
 
 @dataclass(frozen=True)
@@ -107,6 +118,7 @@ class EditionSpec:
     note: str
     published_at: dt.datetime
     retire_unlisted_reason: str  # when given, items the file does not list are retired
+    survey: SurveyScopeSpec | None = None  # a survey edition: what it counted, as data
 
 
 @dataclass(frozen=True)
@@ -137,7 +149,21 @@ def _rows(name: str) -> list[dict[str, str]]:
 def _editions() -> tuple[EditionSpec, ...]:
     specs: list[dict[str, Any]] = json.loads(read_bytes("editions.json"))
     return tuple(
-        EditionSpec(**{**spec, "published_at": dt.datetime.fromisoformat(spec["published_at"])})
+        EditionSpec(
+            **{
+                **spec,
+                "published_at": dt.datetime.fromisoformat(spec["published_at"]),
+                "survey": (
+                    SurveyScopeSpec(
+                        subdistricts=spec["survey"]["subdistricts"],
+                        communities=spec["survey"]["communities"],
+                        surveyed_from=dt.date.fromisoformat(spec["survey"]["surveyed_from"]),
+                    )
+                    if spec.get("survey")
+                    else None
+                ),
+            }
+        )
         for spec in specs
     )
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from communitygate.catalog.selectors import edition_list
+from communitygate.certificates.selectors import certificate_counts
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound
 from communitygate.core.periods import parse_period
@@ -26,6 +27,7 @@ from communitygate.insights.exports import (
     per_cent_text,
 )
 from communitygate.insights.summary import CHARTED, BeforeAfter, before_after
+from communitygate.registry.permissions import can_read_rates, communities_with_figures_for
 
 PDF_CONTENT_TYPE = "application/pdf"
 
@@ -80,10 +82,24 @@ def _context(request: HttpRequest) -> dict[str, object]:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The dashboard's home: before and after, and the place of what communities receive."""
-    context = {**_context(request), "received": _received_at_a_glance()}
+    context = {
+        **_context(request),
+        "received": _received_at_a_glance(),
+        "certificates": _certificates_this_year(request),
+    }
     return render(
         request, "insights/dashboard.html", context, status=422 if context["problems"] else 200
     )
+
+
+def _certificates_this_year(request: HttpRequest) -> dict[str, object] | None:
+    """This year's certificates issued and requests turned away in the communities whose figures
+    the person reads (the district's overseers: every community); None for anyone else."""
+    if not can_read_rates(request.user):
+        return None
+    year = clock.today().year
+    counts = certificate_counts(communities_with_figures_for(request.user), year)
+    return {"year": year, "issued": counts.issued, "turned_away": counts.turned_away}
 
 
 def _received_at_a_glance() -> list[dict[str, object]]:

@@ -76,6 +76,7 @@ from communitygate.catalog.services import (
     item_fields_of,
 )
 from communitygate.catalog.transfer import export_csv
+from communitygate.certificates.tests import grid_certificates
 from communitygate.contracts.tests import grid_contracts
 from communitygate.core import clock
 from communitygate.core.crypto import sealed_columns, unseal
@@ -1497,6 +1498,7 @@ GRID_PARTS: tuple[GridPart, ...] = (
     grid_insights.PART,
     grid_received.PART,
     grid_receptions.PART,
+    grid_certificates.PART,
 )
 for _part in GRID_PARTS:
     assert not set(_part.matrix) & set(MATRIX), "a part repeats a row"

@@ -3,12 +3,14 @@ demo phones, a month of matters in every status, a dispute concluded with an agr
 the after-school club with a waiting list, visits, nothing personal in plaintext, and loading
 twice changes nothing."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.db import connection
 
 from communitygate.audit.selectors import audit_chain_first_break
+from communitygate.certificates.models import CertificateRequest
 from communitygate.core import clock
 from communitygate.core.crypto import unseal
 from communitygate.core.idnumbers import (
@@ -20,9 +22,14 @@ from communitygate.core.idnumbers import (
 )
 from communitygate.core.phones import PHONE_KIND, is_valid_phone, mask_phone
 from communitygate.demo.residents import (
+    CERTIFICATE_ASKS,
+    CLUB_ENDS,
+    CLUB_STARTS,
     CLUB_TITLE,
     DEMO_NAME,
     DEMO_PHONE_BLOCK,
+    EVENING_GATHERING_TITLE,
+    SUMMER_SHOW_TITLE,
     demo_registry,
     seed_residents,
 )
@@ -98,9 +105,41 @@ def test_disputes_one_concluded_with_an_agreement() -> None:
     assert outcomes >= {"agreement", "referred", ""}
 
 
-def test_events_and_the_after_school_club_with_a_waiting_list() -> None:
-    show = Activity.objects.get(community__name="商邱路社区", title__contains="夏季")
+def test_the_summer_show_is_yichunlus_on_the_first_of_july_with_evening_gatherings() -> None:
+    """As the article tells it: 伊春路社区 (敦化路街道) held the summer show for 七一 with more
+    than a thousand residents; evening gatherings (纳凉晚会) are activities of both communities."""
+    show = Activity.objects.select_related("community__parent").get(title=SUMMER_SHOW_TITLE)
+    assert show.community.name == "伊春路社区"
+    assert show.community.parent is not None and show.community.parent.name == "敦化路街道"
+    assert show.held_on == dt.date(2026, 7, 1)
     assert show.attendance is not None and show.attendance >= 1000
+    gatherings = Activity.objects.filter(title=EVENING_GATHERING_TITLE)
+    assert {g.community.name for g in gatherings} == set(DEMO_COMMUNITIES)
+    assert all(g.held_on.month in (7, 8) and g.attendance for g in gatherings)
+
+
+def test_the_after_school_club_runs_in_the_summer_holiday() -> None:
+    for club in Programme.objects.filter(title=CLUB_TITLE):
+        assert (club.starts_on, club.ends_on) == (CLUB_STARTS, CLUB_ENDS)
+        assert (club.starts_on.month, club.ends_on.month) == (7, 8)
+        days = list(club.sessions.values_list("held_on", flat=True))
+        assert days and all(CLUB_STARTS <= day <= CLUB_ENDS for day in days)
+
+
+def test_certificates_issued_and_turned_away_in_the_month() -> None:
+    for name in DEMO_COMMUNITIES:
+        requests = CertificateRequest.objects.filter(community__name=name)
+        issued = requests.filter(outcome="issued")
+        turned_away = requests.filter(outcome="turned_away")
+        assert issued.count() == sum(1 for code, _ in CERTIFICATE_ASKS if "-Y" in code)
+        assert turned_away.count() == sum(1 for code, _ in CERTIFICATE_ASKS if "-N" in code)
+        assert all(r.rule.verdict == "may_issue" and r.number for r in issued)
+        assert all(r.rule.verdict == "may_not_issue" and not r.number for r in turned_away)
+        numbers = sorted(r.sequence for r in issued if r.sequence)
+        assert numbers == list(range(1, len(numbers) + 1))  # no gaps
+
+
+def test_events_and_the_after_school_club_with_a_waiting_list() -> None:
     club = Programme.objects.get(community__name="商邱路社区", title=CLUB_TITLE)
     statuses = list(Enrolment.objects.filter(programme=club).values_list("status", flat=True))
     assert statuses.count("enrolled") == club.capacity

@@ -1,9 +1,12 @@
 """The Shibei demo: its figures match the 2014 article, and loading it twice changes nothing."""
 
+import datetime as dt
 import hashlib
+import html
 import re
 from collections import Counter
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -36,6 +39,8 @@ from communitygate.oversight.models import (
 from communitygate.testing import password_sign_in
 
 # Every test reads the demo, seeded once for the package (conftest.py).
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.usefixtures("demo"),
@@ -321,3 +326,45 @@ def test_every_catalog_items_decision_link_resolves(client) -> None:
     assert 'data-testid="decision-before-platform"' in older
     assert 'href="/catalog/items/' in older
     assert client.get("/decisions/市北准入〔1999〕1号/").status_code == 404
+
+
+def test_the_survey_records_its_scope_and_the_history_runs_survey_then_june_2014() -> None:
+    """The 2014 survey: 5 subdistricts and 50 communities, surveyed from September 2013, as data;
+    then the access system of June 2014 — the catalog's first two editions, in that order."""
+    survey, system = CatalogEdition.objects.order_by("number")[:2]
+    assert (survey.surveyed_subdistricts, survey.surveyed_communities) == (5, 50)
+    assert survey.surveyed_from == dt.date(2013, 9, 1)
+    assert system.surveyed_communities is None
+    published = system.published_at.astimezone(SHANGHAI)
+    assert (published.year, published.month) == (2014, 6)
+    assert survey.published_at < system.published_at
+
+
+def test_the_editions_page_shows_the_surveys_scope(client) -> None:
+    page = client.get("/catalog/editions/").content.decode()
+    assert 'data-testid="survey-scope-1"' in page
+    assert "5" in page and "50" in page
+
+
+def test_every_application_files_assisting_work_as_delegated_with_its_records() -> None:
+    """Work a department asks communities to assist with is delegated work (委托办理), never
+    statutory daily work; its ledgers and plaques are records of the catalog."""
+    applications = list(Application.objects.prefetch_related("ledgers", "plaques"))
+    assert applications
+    assert {a.item_class for a in applications} == {"delegated"}
+    asked = [record for a in applications for record in (*a.ledgers.all(), *a.plaques.all())]
+    assert asked and all(isinstance(record, (Ledger, Plaque)) for record in asked)
+
+
+def test_every_catalog_items_document_link_on_its_page_answers(client) -> None:
+    """Follow every decision link that an item page of the catalog in force shows: each 200."""
+    edition = CatalogEdition.objects.order_by("-number").first()
+    assert edition is not None
+    followed = 0
+    for entry in edition.entries.exclude(status="retired"):
+        page = client.get(f"/catalog/items/{entry.code}/")
+        assert page.status_code == 200, entry.code
+        for link in re.findall(r'href="(/decisions/[^"]+)"', page.content.decode()):
+            assert client.get(html.unescape(link)).status_code == 200, (entry.code, link)
+            followed += 1
+    assert followed >= 6

@@ -1,0 +1,6 @@
+"""Staff pages of certificates, under /residents/."""
+
+from communitygate.certificates import views
+
+app_name = "certificates"
+urlpatterns = [*views.urlpatterns]
