@@ -209,12 +209,13 @@ class Tick:
 
 
 def scheduler_tick(*, now: dt.datetime | None = None) -> Tick:
-    """One pass of the scheduler: sweep, retry, queue what is due."""
+    """One pass of the scheduler: sweep (always as of the clock), retry, queue what is due
+    at `now` (a drill may pass another moment)."""
     moment = now or clock.now()
     tick = Tick()
     tick.imports_failed = stalled_imports_fail()
-    tick.tasks_failed = stalled_tasks_fail(now=moment)
-    tick.runs_failed = stalled_runs_fail(now=moment)
+    tick.tasks_failed = stalled_tasks_fail()
+    tick.runs_failed = stalled_runs_fail()
     tick.retried = failed_runs_retry(now=moment)
     tick.queued = [run.job for run in scheduled_jobs_enqueue(now=moment)]
     return tick

@@ -7,6 +7,7 @@ Started by `./dev start` beside the worker, and in production by
 deploy/systemd/communitygate-scheduler.service. SIGTERM/SIGINT end it after the current pass.
 """
 
+import datetime as dt
 import signal
 import threading
 from types import FrameType
@@ -26,11 +27,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--interval", type=float, default=30.0, help="seconds between two passes (30)"
         )
+        parser.add_argument(
+            "--as-of",
+            type=dt.datetime.fromisoformat,
+            default=None,
+            help="a drill: the pass(es) as if it were this moment (ISO 8601 with its offset)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         interval = options["interval"]
         if interval <= 0:
             raise CommandError("--interval must be positive")
+        as_of = options["as_of"]
+        if as_of is not None and as_of.tzinfo is None:
+            raise CommandError("--as-of needs its offset (e.g. 2026-12-07T08:30+08:00)")
         stop = threading.Event()
 
         def stop_now(signum: int, _frame: FrameType | None) -> None:
@@ -42,7 +52,7 @@ class Command(BaseCommand):
         while True:
             close_old_connections()
             try:
-                tick = scheduler_tick()
+                tick = scheduler_tick(now=as_of)
             except Exception as error:  # a database restart must not end the scheduler
                 self.stderr.write(f"scheduler pass failed: {type(error).__name__}: {error}")
                 if options["once"]:
