@@ -7,7 +7,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from communitygate.core import clock

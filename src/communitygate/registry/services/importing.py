@@ -27,8 +27,8 @@ import traceback
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from functools import partial
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
