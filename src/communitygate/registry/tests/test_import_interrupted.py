@@ -135,3 +135,24 @@ def test_a_worker_killed_mid_import_is_failed_by_the_sweep_and_the_file_imports_
     assert again.status == ImportStatuses.IMPORTED, again.problems[:3]
     assert Resident.objects.count() == ROWS
     assert list(media.rglob("*.enc")) == []
+
+
+def test_an_upload_rolled_back_with_its_callers_transaction_leaves_no_encrypted_file(
+    media: Path,
+) -> None:
+    from django.core.signals import request_finished
+    from django.db import transaction
+
+    world = build_world()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        batch = resident_import_create(
+            actor=world.user("community_secretary"),
+            community=world.org("community"),
+            filename="居民.csv",
+            content=csv_bytes([person(1)]),
+        )
+        assert Path(batch.payload.path).exists()
+        raise RuntimeError("the caller's transaction fails")
+    request_finished.send(sender=None)
+    assert ResidentImport.objects.count() == 0
+    assert list(media.rglob("*.enc")) == []
