@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "communitygate.web",
     "communitygate.workbench",
     "communitygate.scale",
+    "communitygate.jobs",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),
 ]
@@ -362,6 +363,11 @@ COMMUNITYGATE: dict[str, Any] = {
     # A community's share of a delegated item's funding is overdue this many working days after
     # its period ends unpaid (funding_overdue, daily): a `payment_overdue` violation.
     "FUNDING_OVERDUE_WORKDAYS": 20,
+    # A running residents' import that shows no sign of life (heartbeat) for this long is
+    # failed by the scheduler's sweep and its file may be imported again (jobs, registry).
+    "JOB_LEASE_SECONDS": int(os.environ.get("COMMUNITYGATE_JOB_LEASE_SECONDS", "300")),
+    # Any other background task left "running" this long: its worker is taken for dead.
+    "TASK_LEASE_SECONDS": int(os.environ.get("COMMUNITYGATE_TASK_LEASE_SECONDS", "3600")),
 }
 
 # Personal information keys (core.crypto). Empty: derived from SECRET_KEY, for development only.

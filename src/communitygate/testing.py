@@ -247,3 +247,27 @@ def task_form_confirmed(values: dict[str, Any]) -> dict[str, Any]:
     )
     assert form.is_valid(), form.errors
     return {**values, "step": "send", "previewed": form.task_request().fingerprint()}
+
+
+def command_process_environment(var_dir: Any) -> dict[str, str]:
+    """The environment of a `communitygate` command run as a process of its own against this
+    test's database (a transactional test: the rows must be committed): the same keys (derived
+    from SECRET_KEY), its own VAR_DIR (media, logs, checkpoints)."""
+    import os
+
+    from django.conf import settings
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        url = f"sqlite:///{db['NAME']}"
+    else:
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        url = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "VAR_DIR": str(var_dir),
+        "SECRET_KEY": settings.SECRET_KEY,
+        "COMMUNITYGATE_AUDIT_CHECKPOINT_DIR": str(settings.AUDIT_CHECKPOINT_DIR),
+    }

@@ -139,6 +139,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "resident.reveal_denied": _("Resident's personal data refused in full"),
     "resident_import.start": _("Resident import started"),
     "resident_import.complete": _("Resident import completed"),
+    "resident_import.interrupted": _("Resident import interrupted (its worker stopped)"),
     "visit.plan": _("Home visit planned"),
     "visit.plan_tagged": _("Home visits planned for a care tag"),
     "visit.record": _("Home visit recorded"),
@@ -172,6 +173,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "enrolment.withdraw": _("Enrolment withdrawn"),
     "audit.verify": _("Audit chain verified"),
     "audit.archive": _("Oldest audit events archived"),
+    "background_task.interrupted": _("Background task interrupted (its worker stopped)"),
     "scale.seed_city": _("City-scale data built"),
 }
 
@@ -179,6 +181,7 @@ ACTION_LABELS: dict[str, Promise] = {
 SUBJECT_LABELS: dict[str, Promise] = {
     "core.personal_data_keys": _("Personal-data keys"),
     "audit.chain": _("Audit chain"),
+    "django_tasks_db.task": _("Background task"),
     "scale.city": _("City-scale data"),
     "accounts.sign_in": _("Sign-in"),
     "http.request": _("Request"),

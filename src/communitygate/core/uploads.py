@@ -125,6 +125,8 @@ def attach_files[M: AttachedFile](
     when); the stored name is the owner's id and the content's hash. The rows, in order."""
     from django.core.files.base import ContentFile
 
+    from communitygate.core.stored import keep_if_committed
+
     rows: list[M] = []
     for upload, content in checked:
         row = model(
@@ -136,6 +138,7 @@ def attach_files[M: AttachedFile](
             **values,
         )
         row.file.save(f"{owner.pk}-{upload.sha256[:12]}", ContentFile(content), save=False)
+        keep_if_committed(row.file.storage, row.file.name)  # no orphan if the caller rolls back
         row.save()
         rows.append(row)
     return rows

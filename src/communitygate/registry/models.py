@@ -341,6 +341,9 @@ class ResidentImport(models.Model):
     households_created = models.PositiveIntegerField(_("households created"), default=0)
     problems = models.JSONField(_("problems"), default=list, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # Renewed by every progress write of the running import: its lease (a worker killed mid-way
+    # stops renewing it, and services.importing.stalled_imports_fail ends the import).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("resident import")

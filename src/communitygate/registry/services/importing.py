@@ -28,6 +28,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -57,6 +58,7 @@ from communitygate.core.phones import (
     normalise_phone,
     phone_digest,
 )
+from communitygate.core.stored import keep_if_committed
 from communitygate.core.tabular import Table, file_problem, read_table
 from communitygate.orgs.models import Organisation
 from communitygate.registry.models import (
@@ -203,6 +205,8 @@ def resident_import_create(
             ]
         )
     sha256 = hashlib.sha256(content).hexdigest()
+    # An import of the same file whose worker died must not refuse this one for ever.
+    stalled_imports_fail(community=community, sha256=sha256)
     with transaction.atomic():
         running = ResidentImport.objects.filter(
             community=community, sha256=sha256, status__in=ACTIVE_STATUSES
@@ -221,6 +225,7 @@ def resident_import_create(
         batch.payload.save(
             f"{uuid.uuid4().hex}.{extension}.enc", ContentFile(encrypt_bytes(content)), save=False
         )
+        keep_if_committed(batch.payload.storage, batch.payload.name)
         batch.save()
         record_event(
             actor=uploader,
@@ -949,8 +954,9 @@ def _write(batch: ResidentImport, planned: list[PlannedResident]) -> WriteCounts
 
 
 def _set(batch_id: int, **values: Any) -> None:
-    """A committed update of the batch row, seen at once by the progress page."""
-    ResidentImport.objects.filter(pk=batch_id).update(**values)
+    """A committed update of the batch row, seen at once by the progress page; it renews the
+    import's lease (its heartbeat)."""
+    ResidentImport.objects.filter(pk=batch_id).update(heartbeat_at=clock.now(), **values)
 
 
 def _finish(batch: ResidentImport, **values: Any) -> None:
@@ -996,7 +1002,7 @@ def resident_import_run(
     queued (already run, or running elsewhere) is returned as it is. Never raises for a bad
     file (the batch is rejected) or a crash (the batch is marked failed with a message)."""
     claimed = ResidentImport.objects.filter(pk=batch_id, status=ImportStatuses.QUEUED).update(
-        status=ImportStatuses.CHECKING, rows_done=0
+        status=ImportStatuses.CHECKING, rows_done=0, heartbeat_at=clock.now()
     )
     batch = ResidentImport.objects.select_related("community__parent", "uploaded_by").get(
         pk=batch_id
@@ -1117,3 +1123,88 @@ def _run(
 
 def clock_seconds() -> float:
     return time.perf_counter()
+
+
+# Interrupted imports ---------------------------------------------------------------------------
+
+RUNNING_STATUSES = (ImportStatuses.CHECKING, ImportStatuses.WRITING)  # claimed by a worker
+
+
+def import_lease() -> dt.timedelta:
+    """How long a running import may go without a sign of life before it counts as dead. Its
+    progress is written every PROGRESS_EVERY rows while checking; the final write is one
+    transaction, so the lease must outlast the longest write (a 200,000-row file: about a
+    minute)."""
+    return dt.timedelta(seconds=settings.COMMUNITYGATE.get("JOB_LEASE_SECONDS", 300))
+
+
+def _stalled(now: dt.datetime) -> models.Q:
+    cutoff = now - import_lease()
+    return models.Q(status__in=RUNNING_STATUSES) & (
+        models.Q(heartbeat_at__lt=cutoff)
+        | models.Q(heartbeat_at__isnull=True, uploaded_at__lt=cutoff)
+    )
+
+
+def interrupted_problem() -> dict[str, object]:
+    return file_problem(
+        "导入中断：处理该文件的后台进程已停止（例如服务器重启），未写入任何数据。请重新上传同一文件。",
+        "The import was interrupted: the background process working on the file stopped (for "
+        "example, the server restarted); nothing was written. Upload the same file again.",
+    ).as_dict()
+
+
+def stalled_imports_fail(
+    *, community: Organisation | None = None, sha256: str | None = None
+) -> list[int]:
+    """Fail every running import whose lease ran out (its worker was killed or its machine
+    went down): status FAILED with a message, its encrypted file removed after the commit, an
+    audit event `resident_import.interrupted`; the same file may then be imported again.
+    Narrowed to one community's file when asked (an upload checks its own file first). Each
+    import is ended by a conditional update, so a live import that renews its heartbeat at the
+    same moment is left alone. Answers the imports it failed."""
+    now = clock.now()
+    candidates = ResidentImport.objects.filter(_stalled(now))
+    if community is not None:
+        candidates = candidates.filter(community=community)
+    if sha256 is not None:
+        candidates = candidates.filter(sha256=sha256)
+    failed: list[int] = []
+    for batch in candidates.order_by("pk"):
+        with transaction.atomic():
+            ended = ResidentImport.objects.filter(_stalled(now), pk=batch.pk).update(
+                status=ImportStatuses.FAILED,
+                payload="",
+                finished_at=now,
+                problems=[interrupted_problem()],
+            )
+            if ended != 1:
+                continue
+            record_event(
+                actor=None,
+                action="resident_import.interrupted",
+                obj=batch,
+                changes={
+                    "status": [batch.status, ImportStatuses.FAILED],
+                    "rows_done": [batch.rows_done, batch.rows_done],
+                    "heartbeat_at": [
+                        batch.heartbeat_at.isoformat() if batch.heartbeat_at else None,
+                        None,
+                    ],
+                },
+            )
+            if batch.payload.name:
+                transaction.on_commit(partial(batch.payload.storage.delete, batch.payload.name))
+        logger.warning("resident import %s interrupted: its lease ran out", batch.pk)
+        failed.append(batch.pk)
+    return failed
+
+
+def import_lease_checked(batch: ResidentImport) -> ResidentImport:
+    """The import as it stands once its lease is checked: someone looking at a running import
+    whose worker died sees it failed at once, without waiting for the scheduler's sweep."""
+    if batch.status not in RUNNING_STATUSES:
+        return batch
+    if stalled_imports_fail(community=batch.community, sha256=batch.sha256):
+        batch.refresh_from_db()
+    return batch

@@ -34,6 +34,7 @@ from communitygate.registry.services.importing import (
     EXAMPLE_MARK,
     IMPORT_HEADERS,
     REQUIRED_HEADERS,
+    import_lease_checked,
     resident_import_start,
 )
 
@@ -78,7 +79,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
-    batch = access_resident_import(request.user, batch_id)
+    batch = import_lease_checked(access_resident_import(request.user, batch_id))
     problems = Paginator(batch.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -94,7 +95,7 @@ def import_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
 
 @login_required
 def import_progress_json(request: HttpRequest, batch_id: int) -> JsonResponse:
-    batch = access_resident_import(request.user, batch_id)
+    batch = import_lease_checked(access_resident_import(request.user, batch_id))
     return JsonResponse(import_progress(batch))
 
 

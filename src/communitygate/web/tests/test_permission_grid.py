@@ -274,6 +274,8 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     # Sign-in lockouts: the office lifts them.
     ("GET", "/accounts/lockouts/"): OFFICE_PAGE,
     ("POST", "/accounts/lockouts/release/"): OFFICE_WRITE,
+    # The scheduled jobs and their latest runs: the office watches them.
+    ("GET", "/scheduled-jobs/"): OFFICE_PAGE,
     ("GET", "/calendar/2027/"): OFFICE_PAGE,
     ("GET", "/calendar/2027/?day=2027-02-05"): OFFICE_PAGE,
     ("POST", "/calendar/2027/"): row(
