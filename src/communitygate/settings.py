@@ -201,6 +201,15 @@ CACHES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# What anyone may do without signing in, limited per source address AND per phone
+# (http.ratelimits, django-ratelimit counting in the cache above): "count/period", the period
+# in s, m, h or d with an optional multiplier ("5/10m": five in ten minutes). Failed tracking
+# look-ups have their own limit (matters.throttling: 10 failures per address in 10 minutes).
+PUBLIC_RATE_LIMITS = {
+    "filing": os.environ.get("COMMUNITYGATE_FILING_RATE", "5/10m"),
+    "signup": os.environ.get("COMMUNITYGATE_SIGNUP_RATE", "5/10m"),
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
