@@ -116,7 +116,10 @@ def test_channels_share_one_count(world) -> None:
 def test_a_form_with_errors_counts_nothing(world) -> None:
     client = Client(REMOTE_ADDR="203.0.113.55")
     for n in range(20):
-        assert client.post(NEW, form_data(once=f"bad-{n}", category="no-such-category")).status_code == 200
+        assert (
+            client.post(NEW, form_data(once=f"bad-{n}", category="no-such-category")).status_code
+            == 200
+        )
     assert client.post(NEW, form_data(once="good")).status_code == 302
 
 
