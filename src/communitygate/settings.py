@@ -282,6 +282,12 @@ AXES_LOCKOUT_PARAMETERS = [
     for part in SIGNIN_LOCK_BY.split(",")
 ]
 AXES_RESET_ON_SUCCESS = True
+# Slowed before the lock (accounts.signin.signin_wait_seconds, on axes's own records): from the
+# SIGNIN_SLOW_AFTER-th failure the next attempt waits BASE × 2^(failures − AFTER) seconds after
+# the last failure (2, 4, 8 … at most MAX); an attempt during the wait is refused, not counted.
+SIGNIN_SLOW_AFTER = int(os.environ.get("COMMUNITYGATE_SIGNIN_SLOW_AFTER", "2"))
+SIGNIN_SLOW_BASE_SECONDS = int(os.environ.get("COMMUNITYGATE_SIGNIN_SLOW_SECONDS", "2"))
+SIGNIN_SLOW_MAX_SECONDS = 60
 AXES_DISABLE_ACCESS_LOG = True  # the audit log records every sign-in and sign-out
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
