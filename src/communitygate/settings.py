@@ -192,10 +192,11 @@ def database_from_environment() -> dict[str, object]:
 DATABASES = {"default": database_from_environment()}
 
 # The cache holds short-lived counters (failed public look-ups, residents.throttling) that every
-# server process must share: files under VAR_DIR (CACHE_DIR), one machine, no extra server.
+# server process must share: files under VAR_DIR (CACHE_DIR), one machine, no extra server;
+# core.cache.SharedFileCache makes their add/incr atomic across processes (a file lock).
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "communitygate.core.cache.SharedFileCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"),
     }
 }

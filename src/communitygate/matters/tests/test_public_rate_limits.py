@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -183,7 +184,7 @@ def address_count(address: str) -> int:
 
 
 def test_another_process_reads_and_adds_to_the_same_count(world) -> None:
-    assert settings.CACHES["default"]["BACKEND"].endswith("FileBasedCache")
+    assert settings.CACHES["default"]["BACKEND"] == "communitygate.core.cache.SharedFileCache"
     address = "203.0.113.57"
     client = Client(REMOTE_ADDR=address)
     assert [file_by_api(client).status_code for _ in range(LIMIT - 1)] == [201] * (LIMIT - 1)
@@ -209,3 +210,28 @@ def test_the_refusal_names_the_longer_wait() -> None:
         attempt_counted(request, "signup", phone="")
     with pytest.raises(TooManyAttempts):
         attempt_counted(request, "signup", phone="")
+
+
+def test_attempts_at_the_same_instant_count_exactly(world) -> None:
+    """Twelve threads count one address at once through the file cache: exactly LIMIT pass
+    (the file lock makes add/incr atomic; without it some would count as one)."""
+    request = RequestFactory().post("/", REMOTE_ADDR="192.0.2.77")
+    barrier = threading.Barrier(12)
+    passed: list[bool] = []
+
+    def one() -> None:
+        barrier.wait()
+        try:
+            attempt_counted(request, "filing", phone="")
+        except TooManyAttempts:
+            passed.append(False)
+        else:
+            passed.append(True)
+
+    threads = [threading.Thread(target=one) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert passed.count(True) == LIMIT
+    assert address_count("192.0.2.77") == 12
