@@ -21,8 +21,9 @@ LOCK_NAME = "counters.lock"  # not *.djcache: clear() and culling leave it alone
 class SharedFileCache(FileBasedCache):
     @contextmanager
     def _counting(self) -> Iterator[None]:
-        os.makedirs(self._dir, exist_ok=True)
-        with open(os.path.join(self._dir, LOCK_NAME), "a+b") as lock:
+        directory: str = self._dir  # type: ignore[attr-defined]  # FileBasedCache's own
+        os.makedirs(directory, exist_ok=True)
+        with open(os.path.join(directory, LOCK_NAME), "a+b") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
                 yield
