@@ -106,7 +106,7 @@ def test_run_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         CACHES={
             "default": {
-                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "BACKEND": "communitygate.core.cache.SharedFileCache",
                 "LOCATION": str(cache_dir),
             }
         },

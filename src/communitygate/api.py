@@ -71,7 +71,12 @@ def error_response(status: int, code: str, zh: str, en: str, **extra: object) ->
 def rule_broken(request: HttpRequest, exc: RuleBroken) -> HttpResponse:
     if isinstance(exc, PermissionDenied):
         report_denial(request, exc.code)
-    return JsonResponse(exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        exc.as_dict(), status=exc.status, json_dumps_params={"ensure_ascii": False}
+    )
+    for header, value in exc.response_headers().items():
+        response[header] = value
+    return response
 
 
 # A schema's own refusals (pydantic's error types) said in Chinese too; pydantic's English

@@ -212,13 +212,15 @@ def database_from_environment() -> dict[str, object]:
 
 DATABASES = {"default": database_from_environment()}
 
-# The cache holds short-lived counters (failed public look-ups, residents.throttling) and idle
-# timeouts (http.idle) that every server process must share: files under VAR_DIR (CACHE_DIR) on
-# one machine, no extra server; with REDIS_URL, Redis, shared by several web servers.
+# The cache holds short-lived counters (failed public look-ups, residents.throttling, the public
+# rate limits) and idle timeouts (http.idle) that every server process must share: files under
+# VAR_DIR (CACHE_DIR) on one machine, no extra server, where core.cache.SharedFileCache makes
+# add/incr atomic across processes (a file lock); with REDIS_URL, Redis, shared by several web
+# servers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]] = {
     "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "BACKEND": "communitygate.core.cache.SharedFileCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"),
     }
 }
@@ -231,6 +233,15 @@ if REDIS_URL:
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# What anyone may do without signing in, limited per source address AND per phone
+# (http.ratelimits, django-ratelimit counting in the cache above): "count/period", the period
+# in s, m, h or d with an optional multiplier ("5/10m": five in ten minutes). Failed tracking
+# look-ups have their own limit (matters.throttling: 10 failures per address in 10 minutes).
+PUBLIC_RATE_LIMITS = {
+    "filing": os.environ.get("COMMUNITYGATE_FILING_RATE", "5/10m"),
+    "signup": os.environ.get("COMMUNITYGATE_SIGNUP_RATE", "5/10m"),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -304,6 +315,12 @@ AXES_LOCKOUT_PARAMETERS = [
     for part in SIGNIN_LOCK_BY.split(",")
 ]
 AXES_RESET_ON_SUCCESS = True
+# Slowed before the lock (accounts.signin.signin_wait_seconds, on axes's own records): from the
+# SIGNIN_SLOW_AFTER-th failure the next attempt waits BASE × 2^(failures − AFTER) seconds after
+# the last failure (2, 4, 8 … at most MAX); an attempt during the wait is refused, not counted.
+SIGNIN_SLOW_AFTER = int(os.environ.get("COMMUNITYGATE_SIGNIN_SLOW_AFTER", "2"))
+SIGNIN_SLOW_BASE_SECONDS = int(os.environ.get("COMMUNITYGATE_SIGNIN_SLOW_SECONDS", "2"))
+SIGNIN_SLOW_MAX_SECONDS = 60
 AXES_DISABLE_ACCESS_LOG = True  # the audit log records every sign-in and sign-out
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False

@@ -10,6 +10,7 @@
   PostgreSQL (use it from a `transactional_db` test).
 - `shared_rows(...)`: rows that many tests only read (the seeded demo, the permission grid's
   seed) written once for a module or package instead of once per test.
+- `image_bytes(fmt)`: a real, tiny image (PNG or JPEG) that `core.uploads` accepts.
 """
 
 import datetime as dt
@@ -32,6 +33,17 @@ from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real image of `size` in `fmt` ("PNG" or "JPEG"): uploads must decode (core.uploads)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, format=fmt)
+    return out.getvalue()
 
 
 @dataclass

@@ -37,7 +37,7 @@ urlpatterns = [
     path("contracts/", include("communitygate.contracts.urls")),
     path("burden/", include("communitygate.insights.urls")),
     path("scheduled-jobs/", include("communitygate.jobs.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", accounts_views.SignInView.as_view(), name="login"),
     path("accounts/mfa/", accounts_views.mfa_verify_page, name="mfa_verify"),
     path("accounts/mfa/setup/", accounts_views.mfa_setup_page, name="mfa_setup"),
     path("accounts/lockouts/", accounts_views.lockouts_page, name="lockouts"),

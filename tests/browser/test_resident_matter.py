@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from communitygate.core import clock
 from communitygate.matters.models import Matter
-from communitygate.testing import World, build_world
+from communitygate.testing import World, build_world, image_bytes
 
 from .pages import new_page, signed_in_page
 
@@ -20,7 +20,7 @@ MONDAY = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 PHONE = "13912345678"
 NAME = "张三丰"
 ANSWER = "已联系物业，明天上午更换灯泡。"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture

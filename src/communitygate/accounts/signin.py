@@ -8,6 +8,17 @@ passwords for one username, or from one address, further attempts are refused wi
 page (429) for AXES_COOLOFF_TIME, even with the right password. When a lock starts, the person
 (if the username is theirs) and the committee office are notified in the platform. The
 receivers here only record and notify; they are connected in AccountsConfig.ready().
+
+Before the lock, sign-in is slowed (`signin_wait_seconds`), read from axes's own records (its
+AccessAttempt rows: failures within the cool-off and the time of the last one; no counter of our
+own): from SIGNIN_SLOW_AFTER failures (2) for the account — and, where addresses are locked too,
+from the address — the next attempt must wait SIGNIN_SLOW_BASE_SECONDS × 2^(failures − SLOW_AFTER)
+seconds (2, 4, 8, 16 …, at most SIGNIN_SLOW_MAX_SECONDS) after the last failure. Nothing sleeps:
+an attempt during the wait is refused at once (`SignInSlowed`, "请 N 秒后再试", 429 with
+Retry-After) WITHOUT asking for the password to be checked, so it is neither a new failure for
+axes nor an audit event (it proves nothing and changes nothing; a flood of them costs one
+query each). The sign-in forms ask first (accounts.forms.SlowedSignInMixin: the sign-in page
+and the admin's). At AXES_FAILURE_LIMIT the lock takes over.
 """
 
 import datetime as dt
@@ -28,7 +39,7 @@ from communitygate.accounts.models import Roles
 from communitygate.accounts.selectors import people_holding
 from communitygate.accounts.services import notifications_send
 from communitygate.audit.recorder import record_operation_event
-from communitygate.core.errors import NotFound
+from communitygate.core.errors import NotFound, RuleBroken
 from communitygate.core.people import AnyUser
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
@@ -169,3 +180,55 @@ def lockout_release(*, actor: AnyUser, by: str, value: str) -> Lockout:
             actor=actor,
         )
     return lockout
+
+
+# Slowing down before the lock -------------------------------------------------------------------
+
+
+class SignInSlowed(RuleBroken):
+    """Wrong passwords came in quick succession: wait before the next attempt."""
+
+    code = "sign_in_slowed"
+    status = 429
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"密码错误次数较多，请 {seconds} 秒后再试。",
+            f"Several wrong passwords; try again in {seconds} seconds.",
+        )
+
+    def response_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.seconds)}
+
+
+def slow_down_seconds(failures: int) -> int:
+    """The wait after `failures` recent failures: 0 below SIGNIN_SLOW_AFTER, then doubling from
+    SIGNIN_SLOW_BASE_SECONDS, at most SIGNIN_SLOW_MAX_SECONDS."""
+    after = int(settings.SIGNIN_SLOW_AFTER)
+    if failures < after:
+        return 0
+    base = int(settings.SIGNIN_SLOW_BASE_SECONDS)
+    return int(min(base * 2 ** (failures - after), int(settings.SIGNIN_SLOW_MAX_SECONDS)))
+
+
+def signin_wait_seconds(*, username: str, ip_address: str | None) -> int:
+    """Seconds still to wait before this username (and address, where addresses are locked) may
+    try again: axes's failures within the cool-off and its last failure's time; 0 when no wait
+    is due or when the lock (axes's answer) applies. One query per parameter."""
+    now = timezone.now()  # axes stamps attempt_time with Django's clock; compare on the same
+    recent = AccessAttempt.objects.filter(attempt_time__gte=now - settings.AXES_COOLOFF_TIME)
+    wanted = {"username": username[:USERNAME_KEPT], "ip_address": ip_address or ""}
+    wait = 0
+    for by in settings.AXES_LOCKOUT_PARAMETERS:
+        if not wanted.get(by):
+            continue
+        row = recent.filter(**{by: wanted[by]}).aggregate(
+            failures=Sum("failures_since_start"), last=Max("attempt_time")
+        )
+        failures = int(row["failures"] or 0)
+        if not failures or failures >= settings.AXES_FAILURE_LIMIT:
+            continue
+        until = row["last"] + dt.timedelta(seconds=slow_down_seconds(failures))
+        wait = max(wait, int(-(-(until - now).total_seconds() // 1)))
+    return max(wait, 0)

@@ -1,18 +1,19 @@
 """A person's own pages: their notifications, their second sign-in factor; the office's list of
 sign-in lockouts."""
 
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communitygate.accounts.forms import SecondFactorForm
+from communitygate.accounts.forms import SecondFactorForm, SlowedAuthenticationForm
 from communitygate.accounts.mfa import (
     authenticator_confirm,
     authenticator_enrolment,
@@ -113,3 +114,19 @@ def mfa_verify_page(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/mfa_verify.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+class SignInView(LoginView):
+    """Django's sign-in page with the slowed form (accounts.signin): a refusal during the wait
+    answers 429 with Retry-After and the wait on the page."""
+
+    authentication_form = SlowedAuthenticationForm
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        slowed = getattr(form, "slowed", None)
+        if slowed is not None:
+            response.status_code = slowed.status
+            for header, value in slowed.response_headers().items():
+                response[header] = value
+        return response

@@ -39,6 +39,11 @@ class RuleBroken(Exception):
         """The message in the page's language (`in_active_language`)."""
         return in_active_language(self.message_zh, self.message_en)
 
+    def response_headers(self) -> dict[str, str]:
+        """Headers the answer carries besides the message (a 429's Retry-After); every page,
+        API and Open311 answer of a RuleBroken sets them."""
+        return {}
+
     def as_dict(self) -> dict[str, object]:
         return {
             "code": self.code,

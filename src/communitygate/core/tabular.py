@@ -38,6 +38,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -50,6 +51,7 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from communitygate.core.errors import Problem
 from communitygate.core.inputs import CONTROL_CHARACTERS
+from communitygate.core.uploads import zip_problems
 
 # What makes a spreadsheet program read a cell as a formula (OWASP, "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -216,6 +218,13 @@ def _read(filename: str, content: bytes, *, max_rows: int | None, has_header: bo
     lower = filename.lower()
     if lower.endswith(".xlsx"):
         source = _xlsx_rows
+        # A zip bomb is refused before calamine inflates it (a file that is no archive at all
+        # is calamine's to call unreadable).
+        inflation = (
+            zip_problems(filename, content) if zipfile.is_zipfile(io.BytesIO(content)) else []
+        )
+        if inflation:
+            return Rows([], inflation)
     elif lower.endswith(".csv"):
         source = _csv_rows
     else:

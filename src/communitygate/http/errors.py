@@ -41,6 +41,7 @@ TITLES = {
     404: _("Not found"),
     409: _("This cannot be done now"),
     422: _("The input has problems"),
+    429: _("Too many attempts"),
 }
 OTHER_TITLE = _("The request was refused")
 
@@ -101,7 +102,10 @@ def rule_broken_page(request: HttpRequest, broken: RuleBroken) -> HttpResponse:
             )
             for problem in broken.problems
         ]
-    return error_page(request, broken.status, broken.page_message, details)
+    response = error_page(request, broken.status, broken.page_message, details)
+    for header, value in broken.response_headers().items():
+        response[header] = value
+    return response
 
 
 class DomainErrorPagesMiddleware:

@@ -19,7 +19,8 @@ The mapping (docs/residents.md, "Open311"):
 
 Every code asked for counts as a failed lookup before the answer (`residents.throttling`), and
 given back when found: a request naming more codes than the address has lookups left answers
-429. A parameter holding a NUL character answers 400 (`core.inputs`, before any view).
+429. Filings are limited per address and per phone (`http.ratelimits`: 429 with
+`Retry-After`). A parameter holding a NUL character answers 400 (`core.inputs`, before any view).
 
 Errors use Open311's own shape, `[{"code": <HTTP status>, "description": "..."}]`.
 """
@@ -38,6 +39,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communitygate.core.bilingual import in_chinese_and_english
 from communitygate.core.errors import InvalidInput, RuleBroken
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER, idempotency_key_checked
+from communitygate.http.ratelimits import TooManyAttempts, attempt_counted
 from communitygate.matters.answer_by import answer_by_text, estimate_note
 from communitygate.matters.models import Matter, MatterCategory, MatterChannels, MatterStatuses
 from communitygate.matters.selectors.matters import normalise_tracking_code
@@ -64,7 +66,10 @@ def _rule_error(broken: RuleBroken) -> JsonResponse:
         return open311_error(
             400, *(f"{p.field}: {p.message}" if p.field else p.message for p in broken.problems)
         )
-    return open311_error(broken.status, broken.message)
+    response = open311_error(broken.status, broken.message)
+    for header, value in broken.response_headers().items():
+        response[header] = value
+    return response
 
 
 def _moment(value: dt.datetime | None) -> str | None:
@@ -198,6 +203,10 @@ def _create_request(request: HttpRequest) -> JsonResponse:
     ]
     if missing:
         return open311_error(400, *missing)
+    try:
+        attempt_counted(request, "filing", phone=_text(request, "phone"))
+    except TooManyAttempts as broken:
+        return _rule_error(broken)
     location = address or f"{lat},{long}"
     intake = MatterIntake(
         community_code=jurisdiction,

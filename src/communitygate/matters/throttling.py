@@ -8,8 +8,8 @@ until the window ends. Successful lookups do not count.
 A lookup is counted as failed BEFORE it runs (`lookups_reserve`) and given back when it finds
 its matter (`lookups_refund`): so a request naming several codes (Open311's
 `service_request_id=a,b,…`) needs as many lookups left as it names codes, and requests running
-at the same time cannot slip past the limit together (where the cache's `incr` is atomic: Redis,
-Memcached, the local-memory cache; the file cache's is not). The window starts with the first lookup
+at the same time cannot slip past the limit together (the cache's `incr` is atomic: Redis, and
+the file cache through core.cache.SharedFileCache's lock). The window starts with the first lookup
 counted and is not extended by later ones.
 
 The counter lives in the configured cache: with several server processes, configure a shared

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
+from communitygate.accounts.forms import SlowedAdminAuthenticationForm
 from communitygate.accounts.permissions import can_read_audit_log, can_use_admin_site
 from communitygate.core.errors import RuleBroken
 
@@ -23,6 +24,7 @@ class OfficeAdminSite(admin.AdminSite):
     site_header = _("CommunityGate administration")
     site_title = _("CommunityGate")
     index_title = _("Committee office")
+    login_form = SlowedAdminAuthenticationForm  # slowed before axes locks (accounts.signin)
 
     def get_app_list(
         self, request: HttpRequest, app_label: str | None = None

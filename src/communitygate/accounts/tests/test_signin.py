@@ -5,7 +5,9 @@ idle session ends."""
 import datetime as dt
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import F
 from django.test import Client, override_settings
 
 from communitygate.accounts.models import Notification
@@ -19,7 +21,15 @@ pytestmark = pytest.mark.django_db
 USER = "community_secretary"
 
 
+def waited(seconds: int | None = None) -> None:
+    """As if `seconds` (default: the longest slow-down) passed since every failure: axes's own
+    records moved back."""
+    back = dt.timedelta(seconds=settings.SIGNIN_SLOW_MAX_SECONDS if seconds is None else seconds)
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - back)
+
+
 def wrong_passwords(client: Client, username: str, times: int, address: str = "10.0.0.1") -> None:
+    """`times` wrong passwords, each after the slow-down's wait (so each counts)."""
     for _ in range(times):
         answer = client.post(
             "/accounts/login/",
@@ -27,6 +37,8 @@ def wrong_passwords(client: Client, username: str, times: int, address: str = "1
             REMOTE_ADDR=address,
         )
         assert answer.status_code in {200, 429}
+        assert "秒后再试" not in answer.content.decode()
+        waited()
 
 
 def sign_in_from(client: Client, username: str, address: str) -> int:
@@ -171,3 +183,89 @@ def test_where_many_share_an_address_only_accounts_are_locked(world: World) -> N
     for number in range(settings.AXES_FAILURE_LIMIT):
         wrong_passwords(client, f"guess{number}", 1, address="10.6.6.6")
     assert sign_in_from(Client(), "department_clerk", "10.6.6.6") == 302
+
+
+# Slowed before the lock ---------------------------------------------------------------------
+
+
+def attempt(client: Client, password: str, address: str = "10.0.0.1") -> tuple[int, str]:
+    answer = client.post(
+        "/accounts/login/", {"username": USER, "password": password}, REMOTE_ADDR=address
+    )
+    return answer.status_code, answer.content.decode()
+
+
+def failures() -> int:
+    return sum(AccessAttempt.objects.values_list("failures_since_start", flat=True))
+
+
+def test_after_two_failures_the_next_attempt_waits_two_seconds_then_four(world: World) -> None:
+    client = Client()
+    assert attempt(client, "wrong-1")[0] == 200
+    assert attempt(client, "wrong-2")[0] == 200  # no wait after one failure
+    assert failures() == 2
+    # Within two seconds of the second failure: refused, even with the right password.
+    status, page = attempt(client, PASSWORD)
+    assert status == 429 and "请 2 秒后再试" in page
+    assert "_auth_user_id" not in client.session
+    waited(2)
+    assert attempt(client, "wrong-3")[0] == 200
+    assert failures() == 3
+    status, page = attempt(client, PASSWORD)
+    assert status == 429 and "请 4 秒后再试" in page
+    waited(3)
+    status, page = attempt(client, PASSWORD)
+    assert status == 429 and "请 1 秒后再试" in page
+    waited(1)
+    assert attempt(client, PASSWORD)[0] == 302
+
+
+def test_the_waits_double_and_the_page_says_retry_after(world: World) -> None:
+    client = Client()
+    seen = {}
+    with override_settings(AXES_FAILURE_LIMIT=10):
+        for count in range(1, 7):
+            waited()
+            assert attempt(client, f"wrong-{count}")[0] == 200
+            assert failures() == count
+            if count >= 2:
+                answer = client.post(
+                    "/accounts/login/", {"username": USER, "password": "x"}, REMOTE_ADDR="10.0.0.1"
+                )
+                assert answer.status_code == 429
+                assert f"请 {answer['Retry-After']} 秒后再试" in answer.content.decode()
+                seen[count] = int(answer["Retry-After"])
+    assert seen == {2: 2, 3: 4, 4: 8, 5: 16, 6: 32}
+
+
+def test_attempts_during_the_wait_are_not_failures_nor_events(world: World) -> None:
+    client = Client()
+    attempt(client, "wrong-1")
+    attempt(client, "wrong-2")
+    events = AuditEvent.objects.filter(action="account.sign_in_failed").count()
+    for _ in range(30):
+        assert attempt(client, "wrong-again")[0] == 429
+    assert failures() == 2
+    assert AuditEvent.objects.filter(action="account.sign_in_failed").count() == events
+    assert not AuditEvent.objects.filter(action="account.locked_out").exists()
+    # The wait did not grow: two seconds after the last real failure, the password works.
+    waited(2)
+    assert attempt(client, PASSWORD)[0] == 302
+
+
+def test_the_account_is_slowed_from_any_address(world: World) -> None:
+    attempt(Client(), "wrong-1", address="10.1.1.1")
+    attempt(Client(), "wrong-2", address="10.2.2.2")
+    status, page = attempt(Client(), PASSWORD, address="10.3.3.3")
+    assert status == 429 and "秒后再试" in page
+
+
+def test_the_admin_sign_in_is_slowed_too(world: World) -> None:
+    client = Client()
+    attempt(client, "wrong-1")
+    attempt(client, "wrong-2")
+    answer = client.post(
+        "/admin/login/", {"username": USER, "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
+    assert "请 2 秒后再试" in answer.content.decode()
+    assert "_auth_user_id" not in client.session

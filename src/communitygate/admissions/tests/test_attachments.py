@@ -16,14 +16,14 @@ from communitygate.admissions.services import application_create, application_su
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, PermissionDenied
-from communitygate.testing import World
+from communitygate.testing import World, image_bytes
 
 from .test_services import MONDAY, fields
 
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from communitygate.dispatch.services import (
 )
 from communitygate.orgs.models import Organisation
 from communitygate.orgs.services import organisation_create
-from communitygate.testing import World, make_item, signed_in
+from communitygate.testing import World, image_bytes, make_item, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ MONDAY = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai, no
 TODAY = dt.date(2026, 11, 23)
 COMMUNITY, SIBLING, OTHER = "370203031001", "370203031002", "370203014001"
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture

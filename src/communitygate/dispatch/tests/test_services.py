@@ -68,7 +68,7 @@ from communitygate.funding.services import (
     commitment_renew,
 )
 from communitygate.oversight.models import Violation
-from communitygate.testing import World, make_item
+from communitygate.testing import World, image_bytes, make_item
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +76,7 @@ MONDAY = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 STARTS, DUE = dt.date(2026, 12, 1), dt.date(2026, 12, 15)
 COMMUNITY, SIBLING, OTHER = "370203031001", "370203031002", "370203014001"
 SUBDISTRICT = "370203031"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 PDF = b"%PDF-1.7\n" + b"x" * 32
 
 

@@ -90,7 +90,7 @@ def assert_site_page(answer: HttpResponseBase, status: int) -> str:
         ("forbidden", 403, "您的角色无权执行此操作。", "无权操作"),
         ("conflict", 409, "该记录已被他人修改，请刷新后重试。", "现在无法执行此操作"),
         ("invalid", 422, "输入有 1 处错误", "输入有误"),
-        ("other", 429, "请稍后再试。", "请求被拒绝"),
+        ("other", 429, "请稍后再试。", "操作过于频繁"),
     ],
 )
 def test_each_error_is_the_sites_page_in_chinese(

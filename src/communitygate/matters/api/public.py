@@ -4,7 +4,8 @@ and rate the answer. Answers carry nothing personal: no name, no phone, no descr
 `POST /public/matters` honours an `Idempotency-Key` header: a retry with the same key and body
 answers 201 with the first matter's code; the same key with another body answers 422 (keys live
 in the public space of the `api` channel). Failed lookups are throttled per address
-(`residents.throttling`: 429 after 10 in 10 minutes). A NUL character in any text, the
+(`residents.throttling`: 429 after 10 in 10 minutes); filings are limited per address and per
+phone (`http.ratelimits`, 429 with `Retry-After`). A NUL character in any text, the
 tracking code in the path included, answers 422 (`core.inputs`, before any view)."""
 
 import datetime as dt
@@ -15,6 +16,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
+from communitygate.http.ratelimits import attempt_counted
 from communitygate.matters.models import MatterChannels, Ratings
 from communitygate.matters.selectors.matters import PublicMatterStatus, matter_public_status
 from communitygate.matters.services.matters import MatterIntake, matter_rate, matter_submit_public
@@ -106,7 +108,8 @@ def _lookup(request: HttpRequest, tracking_code: str, phone_last4: str) -> Publi
 @router.post("/public/matters", response={201: TrackingCodeOut})
 def file_matter(request: HttpRequest, payload: PublicMatterIn) -> Status[TrackingCodeOut]:
     """File a matter without signing in; keep the tracking code and the phone's last four
-    digits to follow it."""
+    digits to follow it. Limited per address and per phone (429, `Retry-After`)."""
+    attempt_counted(request, "filing", phone=payload.phone)
     matter = matter_submit_public(
         intake=MatterIntake(
             community_code=payload.community,

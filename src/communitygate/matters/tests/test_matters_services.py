@@ -42,7 +42,7 @@ from communitygate.matters.services.matters import (
     matters_escalate_overdue,
 )
 from communitygate.matters.workflow import MatterStepNotAllowed
-from communitygate.testing import World
+from communitygate.testing import World, image_bytes
 from communitygate.workcalendar.models import CalendarOverride
 from communitygate.workcalendar.services import calendar_year_enter, schedule_lines_from_text
 
@@ -50,8 +50,8 @@ pytestmark = pytest.mark.django_db
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PHONE = "13912345678"
-PNG = b"\x89PNG\r\n\x1a\n" + b"0" * 32
-JPEG = b"\xff\xd8\xff" + b"0" * 32
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 def pin_day(day: dt.date, hour: int = 10) -> None:

@@ -16,7 +16,7 @@ from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
 from communitygate.matters.models import Matter, MatterChannels, MatterPhoto, MatterStatuses
 from communitygate.matters.services.matters import MatterIntake, matter_answer, matter_submit_public
-from communitygate.testing import World
+from communitygate.testing import World, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +30,8 @@ NAME = "张三丰"
 DESCRIPTION = "三号楼二单元楼道灯一周不亮，老人夜里上下楼看不见"
 ANSWER = "已联系物业，明天上午更换灯泡。"
 FULL_PHONE = re.compile(r"1[3-9]\d{9}")
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
 
 
 @pytest.fixture(autouse=True)

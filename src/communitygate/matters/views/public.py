@@ -5,7 +5,8 @@ The status page shows nothing personal: no name, no phone, no description — on
 the dates, the status and the community's answer. A wrong code and wrong digits answer the same
 "not found", and failed lookups are throttled per address (`residents.throttling`: each lookup
 counts before it runs and is given back when it finds the matter). Filing carries a one-time
-form token (`http.formtokens`), so a double submit files one matter."""
+form token (`http.formtokens`), so a double submit files one matter; filings are limited per
+address and per phone (`http.ratelimits`: 429 past the limit)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communitygate.core.errors import RuleBroken
 from communitygate.http.formtokens import new_form_token, replay_on_resubmit
 from communitygate.http.pages import found_or_none, rule_broken_to_form
+from communitygate.http.ratelimits import attempt_counted
 from communitygate.matters.forms.public import MatterFileForm, RateForm, TrackForm
 from communitygate.matters.models import MatterChannels, Ratings
 from communitygate.matters.selectors.matters import (
@@ -92,6 +94,7 @@ def matter_new(request: HttpRequest) -> HttpResponse:
     form = MatterFileForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
+        attempt_counted(request, "filing", phone=data["phone"])  # 429 page past the limit
         intake = MatterIntake(
             community_code=data["community"],
             category_code=data["category"],

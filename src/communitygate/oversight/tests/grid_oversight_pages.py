@@ -46,7 +46,7 @@ from communitygate.oversight.services.notices import (
     order_respond,
 )
 from communitygate.oversight.services.violations import Confirmation, violation_confirm
-from communitygate.testing import World
+from communitygate.testing import World, image_bytes
 from communitygate.web.tests.grid import (
     FORBIDDEN,
     NOT_FOUND,
@@ -61,7 +61,7 @@ from communitygate.web.tests.grid import (
 )
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 
 INSPECTORS = ("inspector", "supervision_head")
 HEAD = ("supervision_head",)

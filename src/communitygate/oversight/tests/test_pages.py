@@ -57,7 +57,7 @@ from communitygate.oversight.services.notices import (
     orders_lapse,
 )
 from communitygate.oversight.services.violations import Confirmation, violation_confirm
-from communitygate.testing import World, make_item, signed_in
+from communitygate.testing import World, image_bytes, make_item, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ MONDAY = dt.datetime(2026, 11, 23, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 TODAY = dt.date(2026, 11, 23)
 COMMUNITY, OTHER = "370203031001", "370203014001"
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 OVERSEERS = ("office_officer", "inspector", "supervision_head", "auditor")
 
 

@@ -35,7 +35,14 @@ from communitygate.oversight.services.inspections import (
     inspection_complete,
     inspection_plan,
 )
-from communitygate.testing import World, build_world, run_together, signed_in, task_form_confirmed
+from communitygate.testing import (
+    World,
+    build_world,
+    image_bytes,
+    run_together,
+    signed_in,
+    task_form_confirmed,
+)
 
 from .support import (
     COMMUNITY,
@@ -54,7 +61,7 @@ from .support import (
 pytestmark = pytest.mark.django_db
 
 ALL_COMMUNITIES = sorted([COMMUNITY, SIBLING, OTHER])
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture

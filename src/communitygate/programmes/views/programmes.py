@@ -5,7 +5,8 @@ The public pages list the programmes open for online sign-up and take a sign-up 
 signing in: the confirmation says enrolled or the waiting-list position, and nothing else.
 Every form that creates something, the public sign-up included, carries a one-time token
 (`http.formtokens`, `@replay_on_resubmit`): a double submit shows the first sign-up (and the
-service itself returns the existing enrolment for the same child and guardian phone)."""
+service itself returns the existing enrolment for the same child and guardian phone). Sign-ups
+are limited per address and per guardian's phone (`http.ratelimits`: 429 past the limit)."""
 
 from typing import Any
 
@@ -27,6 +28,7 @@ from communitygate.http.pages import (
     form_errors_to_messages,
     rule_broken_to_form,
 )
+from communitygate.http.ratelimits import attempt_counted
 from communitygate.http.steps import run_create, run_step
 from communitygate.programmes.forms.programmes import (
     ActivityForm,
@@ -350,6 +352,7 @@ def public_programme_signup(request: HttpRequest, programme_id: int) -> HttpResp
     form = PublicSignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        attempt_counted(request, "signup", phone=data["guardian_phone"])  # 429 past the limit
         try:
             enrolment = enrolment_sign_up(
                 programme=programme,
