@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "communitygate.web",
     "communitygate.workbench",
     "communitygate.scale",
+    "communitygate.operations",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),
 ]
