@@ -478,7 +478,7 @@ def backup_restore(
     """Restore the archive into the configured database and MEDIA_ROOT, verify it, record
     `backup.restored` and anchor the restored chain with a new checkpoint."""
     try:
-        archive = tarfile.open(archive_path, "r")
+        archive = tarfile.open(archive_path, "r")  # noqa: SIM115 - closed by the with below
     except (OSError, tarfile.TarError) as error:
         raise ArchiveUnreadable(str(error)) from error
     with archive, tempfile.TemporaryDirectory(prefix="cg-restore-") as work:
