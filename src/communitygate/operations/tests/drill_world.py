@@ -40,3 +40,38 @@ def seed() -> None:
     )
     _token, raw = api_token_issue(actor=None, user=world.user("department_clerk"), label="drill")
     print(json.dumps({"token": raw}))  # read by the drill
+
+
+def enqueue_import(rows: int) -> None:
+    """Queue a residents' import of `rows` generated people for the world's community (the
+    worker drill kills `db_worker` while it runs). The rows are bench/import.py's."""
+    import csv
+    import importlib.util
+    import io
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+
+    from communitygate.orgs.models import Organisation
+    from communitygate.registry.services.importing import IMPORT_HEADERS, resident_import_start
+
+    bench = Path(__file__).resolve().parents[4] / "bench" / "import.py"
+    spec = importlib.util.spec_from_file_location("bench_import", bench)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    community = Organisation.objects.get(code="370203031001")
+    column = list(IMPORT_HEADERS).index("社区")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(IMPORT_HEADERS)
+    for values in module.generated_rows(rows):
+        values[column] = community.code
+        writer.writerow(values)
+    batch = resident_import_start(
+        actor=get_user_model().objects.get(username="community_secretary"),
+        community=community,
+        filename="drill.csv",
+        content=buffer.getvalue().encode("utf-8"),
+    )
+    print(json.dumps({"import": batch.pk}))
