@@ -62,11 +62,13 @@ def enqueue_import(rows: int) -> None:
     spec.loader.exec_module(module)
     community = Organisation.objects.get(code="370203031001")
     column = list(IMPORT_HEADERS).index("社区")
+    subdistrict_column = list(IMPORT_HEADERS).index("街道")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(IMPORT_HEADERS)
     for values in module.generated_rows(rows):
         values[column] = community.code
+        values[subdistrict_column] = community.parent.name if community.parent else ""
         writer.writerow(values)
     batch = resident_import_start(
         actor=get_user_model().objects.get(username="community_secretary"),
