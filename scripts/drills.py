@@ -453,9 +453,9 @@ def drill_postgres(work: Path) -> None:
         try:
             answers, restart_window, pids = _load_through_restart(port, token, cluster, server.pid)
             after_pids = _group_pids(server.pid)
+            _judge_restart(site, port, token, answers, restart_window, pids, after_pids)
         finally:
             stop_group(server)
-        _judge_restart(site, port, token, answers, restart_window, pids, after_pids)
     finally:
         cluster.stop()
 
@@ -554,7 +554,7 @@ def _judge_restart(
     for answer in unanswered:
         number = int(answer.key.rsplit("-", 1)[1])
         again = post_task(port, token, answer.key, number)
-        check(again.status == 201, f"{answer.key} sent again after the outage: 201")
+        check(again.status == 201, f"{answer.key} sent again after the outage: {again.status}")
     invariants(site.checks(), keys, "postgres")
 
 

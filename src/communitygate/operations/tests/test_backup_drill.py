@@ -64,7 +64,7 @@ def _postgres_admin(sql: str) -> None:
         password=str(config.get("PASSWORD") or ""),
         autocommit=True,
     ) as admin:
-        admin.execute(sql)  # type: ignore[arg-type]
+        admin.execute(sql)
 
 
 def _database_url(tmp: Path, name: str) -> str:
@@ -125,7 +125,7 @@ def table_rows(side: Side) -> dict[str, list[str]]:
             )
         ]
         for name in names:
-            rows = database.execute(f'SELECT * FROM "{name}"').fetchall()  # type: ignore[arg-type]  # noqa: S608
+            rows = database.execute(f'SELECT * FROM "{name}"').fetchall()  # noqa: S608
             tables[name] = sorted(repr(row) for row in rows)
     return tables
 
