@@ -136,6 +136,7 @@ INSTALLED_APPS = [
     "communitygate.workbench",
     "communitygate.scale",
     "communitygate.jobs",
+    "communitygate.operations",
     # The Shibei demo (its data and `seed_demo`) only where the demo is wanted.
     *(["communitygate.demo"] if DEMO else []),
 ]

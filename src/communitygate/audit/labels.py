@@ -128,6 +128,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "user.create": _("Account created"),
     "user.set_password": _("Password set"),
     "personal_data.keys_rotated": _("Personal-data keys rotated"),
+    "backup.created": _("Backup created"),
+    "backup.restored": _("Backup restored"),
     "household.add": _("Household added"),
     "resident.add": _("Resident added"),
     "resident.update": _("Resident updated"),

@@ -39,6 +39,7 @@ import binascii
 import functools
 import hashlib
 import hmac
+import json
 import os
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -392,6 +393,76 @@ def check_personal_data_keys(app_configs: Any = None, **kwargs: Any) -> list[Che
         except ImproperlyConfigured as error:
             messages.append(CheckError(str(error), id="communitygate.E004"))
     return messages
+
+
+# Fingerprints --------------------------------------------------------------------------------
+
+FINGERPRINT_LABEL = b"communitygate key fingerprint v1"
+
+
+@dataclass(frozen=True)
+class KeyFingerprints:
+    """What a backup records of the keys its data needs, never the keys: each key's id and a
+    keyed check value (HMAC-SHA256 of a fixed label under the key, 16 hex digits), so that a
+    restore can tell whether the configured keys will read the personal data and verify the
+    audit chain (operations.backups)."""
+
+    personal_data: Mapping[str, str]  # key id → check value (the current key and the old ones)
+    index: str
+    audit: Mapping[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "personal_data": dict(self.personal_data),
+            "index": self.index,
+            "audit": dict(self.audit),
+        }
+
+    @property
+    def summary(self) -> str:
+        """One short text for people comparing two installations."""
+        text = json.dumps(self.as_dict(), sort_keys=True).encode("utf-8")
+        return hashlib.sha256(text).hexdigest()[:16]
+
+    def missing_from(self, configured: "KeyFingerprints") -> list[str]:
+        """The keys of this set that `configured` does not hold (by id and check value): data
+        written under them would not read, or the chain would not verify. Extra keys in
+        `configured` (a rotation since) do no harm."""
+        missing = [
+            f"personal_data:{key_id}"
+            for key_id, check in self.personal_data.items()
+            if configured.personal_data.get(key_id) != check
+        ]
+        if configured.index != self.index:
+            missing.append("index")
+        missing += [
+            f"audit:{key_id}"
+            for key_id, check in self.audit.items()
+            if configured.audit.get(key_id) != check
+        ]
+        return missing
+
+
+def key_fingerprint(key: bytes) -> str:
+    return hmac.new(key, FINGERPRINT_LABEL, hashlib.sha256).hexdigest()[:16]
+
+
+def key_fingerprints() -> KeyFingerprints:
+    """The configured personal-data, blind-index and audit keys as fingerprints."""
+    return KeyFingerprints(
+        personal_data={key_id: key_fingerprint(key) for key_id, key in keyring().keys.items()},
+        index=key_fingerprint(index_key()),
+        audit={key_id: key_fingerprint(key) for key_id, key in audit_chain_keyring().keys.items()},
+    )
+
+
+def key_fingerprints_from(data: Mapping[str, Any]) -> KeyFingerprints:
+    """KeyFingerprints.as_dict() read back (a backup's manifest)."""
+    return KeyFingerprints(
+        personal_data={str(k): str(v) for k, v in dict(data["personal_data"]).items()},
+        index=str(data["index"]),
+        audit={str(k): str(v) for k, v in dict(data["audit"]).items()},
+    )
 
 
 # Rotation -----------------------------------------------------------------------------------

@@ -16,10 +16,12 @@ storage (FileNotFoundError in a download) is a 404 page, not a server error.
 """
 
 import logging
+import sys
 from collections.abc import Callable
 
 from django.core.exceptions import DisallowedHost
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -158,9 +160,46 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return error_page(request, 400, str(_("The request is not valid.")))
 
 
+DATABASE_UNAVAILABLE_ZH = "数据库暂时无法连接，请稍后再试。"
+DATABASE_UNAVAILABLE_EN = "The database cannot be reached just now. Please try again shortly."
+RETRY_AFTER_SECONDS = "5"
+
+
+def database_unavailable(exception: BaseException | None) -> bool:
+    """The request failed because the database could not be reached (down, restarting, the
+    connection dropped): Django's OperationalError or InterfaceError."""
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
+def service_unavailable(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After: the API's JSON error, elsewhere the plain bilingual page (the
+    site's page needs the database for its navigation)."""
+    response: HttpResponse
+    if is_api_path(request.path):
+        body = {
+            "code": "service_unavailable",
+            "message": f"{DATABASE_UNAVAILABLE_ZH} / {DATABASE_UNAVAILABLE_EN}",
+            "message_zh": DATABASE_UNAVAILABLE_ZH,
+            "message_en": DATABASE_UNAVAILABLE_EN,
+        }
+        response = JsonResponse(body, status=503, json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(
+            loader.get_template("503.html").render(),
+            status=503,
+            content_type="text/html; charset=utf-8",
+        )
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """A server error as the site's page (header and navigation). Rendering it needs what may
-    have failed (the database, for the navigation): then the plain bilingual 500.html."""
+    have failed (the database, for the navigation): then the plain bilingual 500.html. When
+    the database could not be reached (a restart, a failover), 503 with Retry-After instead:
+    the request may be sent again (docs/backup.md, "Drills")."""
+    if database_unavailable(sys.exc_info()[1]):
+        return service_unavailable(request)
     try:
         return error_page(
             request,

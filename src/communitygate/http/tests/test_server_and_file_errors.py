@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.urls import path
@@ -30,7 +31,16 @@ def crashing(request: HttpRequest) -> HttpResponse:
     raise ValueError("a bug")
 
 
-urlpatterns = [path("crash/", crashing), *site_urls.urlpatterns]
+def database_down(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: refused")
+
+
+urlpatterns = [
+    path("crash/", crashing),
+    path("db-down/", database_down),
+    path("api/db-down/", database_down),
+    *site_urls.urlpatterns,
+]
 handler404 = site_urls.handler404
 handler500 = site_urls.handler500
 
@@ -81,3 +91,19 @@ def test_the_plain_500_page_when_the_sites_page_cannot_be_rendered(
     response = Client(raise_request_exception=False).get("/crash/")
     assert response.status_code == 500
     assert "服务器错误 / Server error" in response.content.decode()
+
+
+def test_an_unreachable_database_is_503_with_retry_after_not_a_500() -> None:
+    """A database restarting or failing over: the request may be sent again (the PostgreSQL
+    restart drill, scripts/drills.py, shows it end to end)."""
+    client = Client(raise_request_exception=False)
+    api = client.get("/api/db-down/")
+    assert api.status_code == 503
+    assert api["Retry-After"] == "5"
+    assert api.json()["code"] == "service_unavailable"
+    assert "数据库暂时无法连接" in api.json()["message"]
+    assert "The database cannot be reached" in api.json()["message"]
+    page = client.get("/db-down/")
+    assert page.status_code == 503
+    assert "暂时无法服务 / Service unavailable" in page.content.decode()
+    assert "Traceback" not in page.content.decode()
