@@ -2,8 +2,10 @@
 of its own) queues the day's jobs on the task queue, `communitygate db_worker` (another) runs
 them, and a second pass the same day queues nothing more."""
 
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,28 @@ def test_the_scheduler_queues_the_days_jobs_and_the_worker_runs_each_once(
     assert "queued:" not in again
     assert ScheduledRun.objects.count() == len(SCHEDULES)
     assert {run.attempts for run in ScheduledRun.objects.all()} == {1}
+
+
+def test_the_scheduler_runs_until_told_to_stop_and_then_ends_cleanly(tmp_path: Path) -> None:
+    """What systemd and ./dev start rely on: it keeps passing, and SIGTERM ends it (exit 0)."""
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "communitygate", "scheduler", "--interval", "0.2"],
+        env=command_process_environment(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert scheduler.stdout is not None
+        assert scheduler.stdout.readline().startswith("scheduler started")
+        time.sleep(1)
+        assert scheduler.poll() is None
+        scheduler.send_signal(signal.SIGTERM)
+        out, err = scheduler.communicate(timeout=30)
+    finally:
+        if scheduler.poll() is None:
+            scheduler.kill()
+            scheduler.wait()
+    assert scheduler.returncode == 0, err[-2000:]
+    assert "scheduler stopped" in out
+    assert "pass failed" not in err

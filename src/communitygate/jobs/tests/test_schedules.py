@@ -215,3 +215,35 @@ def test_the_office_sees_each_job_with_its_latest_run_in_fixed_queries(
 @pytest.mark.parametrize("who", ["community_secretary", "committee_member", "no_role"])
 def test_others_do_not_see_the_scheduled_jobs(world: World, who: str) -> None:
     assert signed_in(world.user(who)).get("/scheduled-jobs/").status_code in (403, 404)
+
+
+@pytest.mark.django_db
+def test_a_queue_task_left_running_past_the_task_lease_is_failed(settings: Any) -> None:
+    """django_tasks_db leaves a task whose worker was killed RUNNING for ever."""
+    from django.tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from communitygate.audit.models import AuditEvent
+    from communitygate.jobs.tasks import run_scheduled_job
+
+    settings.COMMUNITYGATE = {**settings.COMMUNITYGATE, "TASK_LEASE_SECONDS": 3600}
+    clock.pin(at("2026-12-07", "10:00"))
+    started = clock.now() - dt.timedelta(minutes=61)
+    stuck, live = (run_scheduled_job.enqueue(number) for number in (1, 2))
+    DBTaskResult.objects.filter(pk=stuck.id).update(
+        status=TaskResultStatus.RUNNING, started_at=started
+    )
+    DBTaskResult.objects.filter(pk=live.id).update(
+        status=TaskResultStatus.RUNNING, started_at=clock.now() - dt.timedelta(minutes=59)
+    )
+    assert services.stalled_tasks_fail() == [str(DBTaskResult.objects.get(pk=stuck.id).pk)]
+    assert services.stalled_tasks_fail() == []  # once
+    failed = DBTaskResult.objects.get(pk=stuck.id)
+    assert (failed.status, failed.exception_class_path) == (
+        TaskResultStatus.FAILED,
+        services.WORKER_LOST,
+    )
+    assert "任务中断" in failed.traceback and failed.finished_at == clock.now()
+    assert DBTaskResult.objects.get(pk=live.id).status == TaskResultStatus.RUNNING
+    event = AuditEvent.objects.get(action="background_task.interrupted")
+    assert event.changes["status"] == ["RUNNING", "FAILED"]

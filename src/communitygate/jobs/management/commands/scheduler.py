@@ -49,6 +49,9 @@ class Command(BaseCommand):
         if not options["once"]:
             signal.signal(signal.SIGTERM, stop_now)
             signal.signal(signal.SIGINT, stop_now)
+        if not options["once"]:
+            self.stdout.write(f"scheduler started: a pass every {interval:g} s")
+            self.stdout.flush()
         while True:
             close_old_connections()
             try:
@@ -63,4 +66,6 @@ class Command(BaseCommand):
                         self.stdout.write(f"{name}: {', '.join(map(str, values))}")
                 self.stdout.flush()
             if options["once"] or stop.wait(interval):
-                return
+                break
+        if not options["once"]:
+            self.stdout.write("scheduler stopped")
