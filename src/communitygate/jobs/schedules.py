@@ -54,6 +54,13 @@ SCHEDULES: tuple[Schedule, ...] = (
         ("audit_verify",),
         _("Verify the audit chain and write a checkpoint"),
     ),
+    # Events older than the retention period (180 days) move to signed segment files.
+    Schedule(
+        "audit_archive",
+        dt.time(2, 30),
+        ("audit_archive",),
+        _("Archive audit events past the retention period"),
+    ),
     Schedule(
         "plan_rounds",
         dt.time(3, 0),
