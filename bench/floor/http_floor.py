@@ -1,4 +1,4 @@
-"""The floor for `bench/http.py`: a bare Django application with one JSON view, no apps, no
+"""The floor for `bench/http_load.py`: a bare Django application with one JSON view, no apps, no
 middleware and no database, served by gunicorn with the same settings as CommunityGate.
 
     gunicorn --pythonpath bench/floor http_floor:application

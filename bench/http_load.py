@@ -15,13 +15,13 @@ The endpoints:
   lookup     GET /api/v1/public/matters/<code>?phone_last4=…   the public matter look-up
 
 The look-ups succeed, so the look-up throttle (`matters.throttling`) gives each one back; no
-security setting is changed for the bench. The load generator is `python bench/http.py --load`
+security setting is changed for the bench. The load generator is `python bench/http_load.py --load`
 in its own process: asyncio clients over raw sockets, one connection a request (gunicorn's sync
 workers close each one), which costs far less CPU than Locust on this 2-core machine.
 
-    .venv/bin/python bench/http.py                                # PostgreSQL, 20 clients, 3 rounds
-    .venv/bin/python bench/http.py --database sqlite --rounds 5 --seconds 10
-    .venv/bin/python bench/http.py --clients 50 --only catalog,inbox
+    .venv/bin/python bench/http_load.py                                # PostgreSQL, 20 clients, 3 rounds
+    .venv/bin/python bench/http_load.py --database sqlite --rounds 5 --seconds 10
+    .venv/bin/python bench/http_load.py --clients 50 --only catalog,inbox
 
 PostgreSQL is reached at DATABASE_URL_POSTGRES (default
 postgres://postgres@127.0.0.1:5432/cg_bench_http_demo; created if missing, seeded once; the name
@@ -29,29 +29,25 @@ says "demo" so `seed_demo` accepts it). The VAR_DIR is /tmp/cg-bench-http-<datab
 --var-dir says otherwise; delete it (and the database) to seed again.
 """
 
-# This file is named http.py as the issue asks; run as a script, its folder would come first on
-# sys.path and shadow the standard library's `http` package, so take the folder off first.
+# Not named http.py: every script in bench/ runs with bench/ first on sys.path, where an http.py
+# would shadow the standard library's `http` package (and break Django's imports).
+import argparse
+import asyncio
+import json
 import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
 import sys
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != _HERE]
-
-import argparse  # noqa: E402
-import asyncio  # noqa: E402
-import json  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-import urllib.request  # noqa: E402
-from http.cookiejar import CookieJar  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-ROOT = Path(_HERE).parent
+ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/cg_bench_http_demo"
 PASSWORD = "bench-Passw0rd-2026"  # noqa: S105 (the throw-away demo's users)
