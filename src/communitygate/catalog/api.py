@@ -25,13 +25,14 @@ from communitygate.catalog.models import (
 from communitygate.catalog.selectors import (
     STATUS_ALL,
     CatalogDiff,
+    EditionRef,
     ItemFilters,
     certificate_rules,
     edition_diff,
     edition_get,
     edition_items,
+    edition_latest_ref,
     edition_list,
-    edition_or_latest,
     item_page,
     ledgers_active,
     negative_list,
@@ -120,12 +121,10 @@ def entry_out(entry: EditionEntry, edition: CatalogEdition) -> ItemOut:
 ITEM_PAGE_SECONDS = 60 * 60
 
 
-def _item_page_json(
-    edition: CatalogEdition, filters: ItemFilters, limit: int, offset: int
-) -> bytes:
+def _item_page_json(edition: EditionRef, filters: ItemFilters, limit: int, offset: int) -> bytes:
     asked = repr((filters, limit, offset)).encode()
     key = (
-        f"catalog:items:{edition.pk}:{edition.published_at.timestamp()}:"
+        f"catalog:items:{edition.id}:{edition.published_at.timestamp()}:"
         f"{hashlib.sha256(asked).hexdigest()[:32]}"
     )
     answer = cache.get(key)
@@ -134,9 +133,9 @@ def _item_page_json(
         answer = json_bytes(
             {
                 "count": entries.count(),
-                "edition": edition.pk,
+                "edition": edition.id,
                 "items": [
-                    item_row(e.fields, e.code, edition.pk) for e in entries[offset : offset + limit]
+                    item_row(e.fields, e.code, edition.id) for e in entries[offset : offset + limit]
                 ],
             }
         )
@@ -149,7 +148,11 @@ def list_items(request: HttpRequest, query: Query[ItemQuery]) -> HttpResponse:
     """Items of the latest edition, or of `edition`. Without `status`, the items in force
     (active and suspended) are listed; `include_retired=true` lists retired items too."""
     limit, offset = page_bounds(query.limit, query.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
-    edition = edition_or_latest(query.edition)
+    if query.edition is None:
+        edition = edition_latest_ref()
+    else:
+        asked = edition_get(query.edition)
+        edition = EditionRef(asked.pk, asked.published_at)
     if edition is None:
         return trusted_json({"count": 0, "edition": None, "items": []})
     status = query.status or (STATUS_ALL if query.include_retired else None)

@@ -437,7 +437,7 @@ class _RowChecker:
             problem("身份证号", "请填写身份证号。", "The ID number is required.")
         else:
             try:
-                number = normalise_id_number(raw_number)
+                number = normalise_id_number(raw_number, today=self.today)
             except InvalidIdNumber as invalid:
                 problem("身份证号", invalid.message_zh, invalid.message_en)
 
