@@ -197,7 +197,15 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"),
-    }
+    },
+    # Answers built from rows that never change (a published edition's catalog pages): this
+    # process's memory, bounded, and apart from the shared counters above, so that a flood of
+    # different pages can never evict a look-up throttle's count.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "communitygate-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

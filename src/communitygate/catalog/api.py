@@ -5,7 +5,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
@@ -115,9 +115,10 @@ def entry_out(entry: EditionEntry, edition: CatalogEdition) -> ItemOut:
 
 
 # A published edition's entries never change (a change is a new edition), so a page of one
-# edition is the same answer until the edition is gone: cached under the edition's id and
-# publication time (a new edition is a new key; a restored or rebuilt database cannot meet an
-# old key by id alone). The hour only bounds what an unused key costs the cache.
+# edition is the same answer until the edition is gone: cached in this process's bounded "pages"
+# cache (never the shared one, whose throttle counters a flood of different pages must not evict)
+# under the edition's id and publication time (a new edition is a new key; a restored or rebuilt
+# database cannot meet an old key by id alone). The hour only bounds an unused key's life.
 ITEM_PAGE_SECONDS = 60 * 60
 
 
@@ -127,7 +128,8 @@ def _item_page_json(edition: EditionRef, filters: ItemFilters, limit: int, offse
         f"catalog:items:{edition.id}:{edition.published_at.timestamp()}:"
         f"{hashlib.sha256(asked).hexdigest()[:32]}"
     )
-    answer = cache.get(key)
+    pages = caches["pages"]
+    answer = pages.get(key)
     if answer is None:
         entries = edition_items(edition, filters)
         answer = json_bytes(
@@ -139,7 +141,7 @@ def _item_page_json(edition: EditionRef, filters: ItemFilters, limit: int, offse
                 ],
             }
         )
-        cache.set(key, answer, timeout=ITEM_PAGE_SECONDS)
+        pages.set(key, answer, timeout=ITEM_PAGE_SECONDS)
     return bytes(answer)
 
 
