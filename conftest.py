@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from _pytest.nodeid import NodeId
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection, connections
 from django.test import TransactionTestCase, override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
@@ -108,7 +108,8 @@ def test_run_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
             "default": {
                 "BACKEND": "communitygate.core.cache.SharedFileCache",
                 "LOCATION": str(cache_dir),
-            }
+            },
+            "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         },
     ):
         yield
@@ -160,5 +161,6 @@ def world(db: None) -> World:
 
 @pytest.fixture(autouse=True)
 def empty_cache() -> None:
-    """Each test starts with none of another test's counters."""
+    """Each test starts with none of another test's counters (nor cached pages)."""
     cache.clear()
+    caches["pages"].clear()

@@ -99,25 +99,30 @@ def generated_rows(count: int, seed: int = 20261127) -> list[list[str]]:
     return rows
 
 
-def write_files(rows: list[list[str]], folder: Path) -> dict[str, Path]:
+def write_files(
+    rows: list[list[str]], folder: Path, formats: tuple[str, ...] = ("xlsx", "csv")
+) -> dict[str, Path]:
     from openpyxl import Workbook
 
     from communitygate.registry.services.importing import IMPORT_HEADERS
 
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("居民信息")
-    sheet.append(list(IMPORT_HEADERS))
-    for values in rows:
-        sheet.append(values)
-    xlsx = folder / "residents.xlsx"
-    workbook.save(xlsx)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(IMPORT_HEADERS)
-    writer.writerows(rows)
-    csv_path = folder / "residents.csv"
-    csv_path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
-    return {"xlsx": xlsx, "csv": csv_path}
+    files: dict[str, Path] = {}
+    if "xlsx" in formats:
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("居民信息")
+        sheet.append(list(IMPORT_HEADERS))
+        for values in rows:
+            sheet.append(values)
+        files["xlsx"] = folder / "residents.xlsx"
+        workbook.save(files["xlsx"])
+    if "csv" in formats:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(IMPORT_HEADERS)
+        writer.writerows(rows)
+        files["csv"] = folder / "residents.csv"
+        files["csv"].write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    return files
 
 
 def measure(files: dict[str, str], runs: int) -> dict[str, object]:
@@ -203,6 +208,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--databases", default="sqlite,postgres")
+    parser.add_argument("--formats", default="xlsx,csv", help="xlsx, csv or both")
     parser.add_argument("--json", action="store_true", help="print only the JSON")
     parser.add_argument("--worker", default="", help=argparse.SUPPRESS)  # files, as JSON
     options = parser.parse_args()
@@ -215,7 +221,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="cg-bench-import-") as folder:
         started = time.perf_counter()
         rows = generated_rows(options.rows)
-        files = write_files(rows, Path(folder))
+        files = write_files(rows, Path(folder), tuple(options.formats.split(",")))
         sizes = {kind: path.stat().st_size for kind, path in files.items()}
         print(
             f"generated {len(rows)} residents in {time.perf_counter() - started:.0f} s: "
@@ -254,6 +260,8 @@ def main() -> None:
     )
     for result in results:
         for kind in ("xlsx", "csv"):
+            if kind not in result:
+                continue
             line = result[kind]
             print(
                 f"{result['database']:<11} {kind:<5} {line['check_rows_per_s']:>13,} "

@@ -223,7 +223,15 @@ CACHES: dict[str, dict[str, Any]] = {
     "default": {
         "BACKEND": "communitygate.core.cache.SharedFileCache",
         "LOCATION": os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"),
-    }
+    },
+    # Answers built from rows that never change (a published edition's catalog pages): this
+    # process's memory, bounded, and apart from the shared counters above, so that a flood of
+    # different pages can never evict a look-up throttle's count.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "communitygate-pages",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
 }
 if REDIS_URL:
     CACHES["default"] = {

@@ -1,10 +1,12 @@
 """Catalog API: public reads of published editions, the negative list, certificate lists, and the
 ledger and plaque records (an application chooses its ledgers and plaques among them)."""
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 from pydantic import ConfigDict
 
@@ -23,13 +25,14 @@ from communitygate.catalog.models import (
 from communitygate.catalog.selectors import (
     STATUS_ALL,
     CatalogDiff,
+    EditionRef,
     ItemFilters,
     certificate_rules,
     edition_diff,
     edition_get,
     edition_items,
+    edition_latest_ref,
     edition_list,
-    edition_or_latest,
     item_page,
     ledgers_active,
     negative_list,
@@ -37,6 +40,7 @@ from communitygate.catalog.selectors import (
 )
 from communitygate.core.inputs import Offset
 from communitygate.core.paging import page_bounds
+from communitygate.core.trusted import json_bytes, json_response, schema_row, trusted_json
 
 router = Router(tags=["catalog"])
 
@@ -87,30 +91,72 @@ class ItemQuery(Schema):
     offset: Offset = 0
 
 
-def item_out(snapshot: dict[str, Any], code: str, edition_id: int) -> ItemOut:
-    return ItemOut.model_validate(
+def item_row(snapshot: dict[str, Any], code: str, edition_id: int) -> dict[str, Any]:
+    """An item as `ItemOut` puts it on the wire ("class", not item_class)."""
+    return schema_row(
+        ItemOut,
         {
             **snapshot,
             "code": code,
-            "class": snapshot["item_class"],
             "department": {"code": snapshot["department"], "name": snapshot["department_name"]},
             "ledgers": [{"code": c, "name": n} for c, n in snapshot.get("ledgers", [])],
             "plaques": [{"code": c, "name": n} for c, n in snapshot.get("plaques", [])],
             "edition": edition_id,
-        }
+        },
     )
+
+
+def item_out(snapshot: dict[str, Any], code: str, edition_id: int) -> ItemOut:
+    return ItemOut.model_validate(item_row(snapshot, code, edition_id))
 
 
 def entry_out(entry: EditionEntry, edition: CatalogEdition) -> ItemOut:
     return item_out(entry.fields, entry.code, edition.pk)
 
 
+# A published edition's entries never change (a change is a new edition), so a page of one
+# edition is the same answer until the edition is gone: cached in this process's bounded "pages"
+# cache (never the shared one, whose throttle counters a flood of different pages must not evict)
+# under the edition's id and publication time (a new edition is a new key; a restored or rebuilt
+# database cannot meet an old key by id alone). The hour only bounds an unused key's life.
+ITEM_PAGE_SECONDS = 60 * 60
+
+
+def _item_page_json(edition: EditionRef, filters: ItemFilters, limit: int, offset: int) -> bytes:
+    asked = repr((filters, limit, offset)).encode()
+    key = (
+        f"catalog:items:{edition.id}:{edition.published_at.timestamp()}:"
+        f"{hashlib.sha256(asked).hexdigest()[:32]}"
+    )
+    pages = caches["pages"]
+    answer = pages.get(key)
+    if answer is None:
+        entries = edition_items(edition, filters)
+        answer = json_bytes(
+            {
+                "count": entries.count(),
+                "edition": edition.id,
+                "items": [
+                    item_row(e.fields, e.code, edition.id) for e in entries[offset : offset + limit]
+                ],
+            }
+        )
+        pages.set(key, answer, timeout=ITEM_PAGE_SECONDS)
+    return bytes(answer)
+
+
 @router.get("/catalog/items", response=ItemPageOut, auth=None, by_alias=True)
-def list_items(request: HttpRequest, query: Query[ItemQuery]) -> dict[str, Any]:
+def list_items(request: HttpRequest, query: Query[ItemQuery]) -> HttpResponse:
     """Items of the latest edition, or of `edition`. Without `status`, the items in force
     (active and suspended) are listed; `include_retired=true` lists retired items too."""
     limit, offset = page_bounds(query.limit, query.offset, settings.COMMUNITYGATE["API_MAX_LIMIT"])
-    edition = edition_or_latest(query.edition)
+    if query.edition is None:
+        edition = edition_latest_ref()
+    else:
+        asked = edition_get(query.edition)
+        edition = EditionRef(asked.pk, asked.published_at)
+    if edition is None:
+        return trusted_json({"count": 0, "edition": None, "items": []})
     status = query.status or (STATUS_ALL if query.include_retired else None)
     filters = ItemFilters(
         item_class=query.item_class,
@@ -119,14 +165,7 @@ def list_items(request: HttpRequest, query: Query[ItemQuery]) -> dict[str, Any]:
         status=status,
         q=query.q,
     )
-    entries = edition_items(edition, filters)
-    return {
-        "count": entries.count(),
-        "edition": edition.pk if edition else None,
-        "items": [entry_out(e, edition) for e in entries[offset : offset + limit]]
-        if edition
-        else [],
-    }
+    return json_response(_item_page_json(edition, filters, limit, offset))
 
 
 @router.get("/catalog/items/{code}", response=ItemOut, auth=None, by_alias=True)

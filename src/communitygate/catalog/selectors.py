@@ -1,9 +1,11 @@
 """Reads of the admission catalog. The public sees published editions only."""
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from communitygate.catalog.models import (
@@ -36,6 +38,41 @@ class ItemFilters:
 
 def edition_latest() -> CatalogEdition | None:
     return CatalogEdition.objects.order_by("-number").first()
+
+
+@dataclass(frozen=True)
+class EditionRef:
+    """What names an edition's published content: its id and when it was published."""
+
+    id: int
+    published_at: dt.datetime
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
+# The public catalog is the platform's busiest read; which edition is the latest changes only when
+# one is published. It is kept in the shared cache: `catalog_publish` forgets it when its
+# transaction commits, and an entry lives a minute at most (a database restored under a running
+# server, a reader racing a publication).
+LATEST_EDITION_KEY = "catalog:latest-edition"
+LATEST_EDITION_SECONDS = 60
+
+
+def edition_latest_ref() -> EditionRef | None:
+    """The latest edition's id and publication time, from the cache when it holds them."""
+    cached = cache.get(LATEST_EDITION_KEY)
+    if cached is None:
+        latest = edition_latest()
+        cached = (latest.pk, latest.published_at) if latest is not None else ()
+        cache.set(LATEST_EDITION_KEY, cached, timeout=LATEST_EDITION_SECONDS)
+    return EditionRef(*cached) if cached else None
+
+
+def edition_latest_forget() -> None:
+    """A new edition is published: the next read asks the database."""
+    cache.delete(LATEST_EDITION_KEY)
 
 
 def published_entry(code: str) -> EditionEntry | None:
@@ -142,11 +179,13 @@ ENTRY_TEXT_FIELDS = ("name", "fields__legal_basis", "fields__community_duty")
 ITEM_TEXT_FIELDS = ("name", "legal_basis", "community_duty")
 
 
-def edition_items(edition: CatalogEdition | None, filters: ItemFilters) -> QuerySet[EditionEntry]:
-    """The items of an edition (the latest when None), filtered; department loaded."""
+def edition_items(
+    edition: CatalogEdition | EditionRef | None, filters: ItemFilters
+) -> QuerySet[EditionEntry]:
+    """The items of an edition (none when None), filtered; department loaded."""
     if edition is None:
         return EditionEntry.objects.none()
-    entries = EditionEntry.objects.filter(edition=edition).select_related("department")
+    entries = EditionEntry.objects.filter(edition_id=edition.pk).select_related("department")
     return _filtered(
         entries, filters, text_fields=ENTRY_TEXT_FIELDS, default_status=IN_FORCE
     ).order_by("code")

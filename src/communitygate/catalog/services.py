@@ -33,6 +33,7 @@ from communitygate.catalog.models import (
     TaskTypes,
 )
 from communitygate.catalog.permissions import can_admit_into_catalog, can_manage_catalog
+from communitygate.catalog.selectors import edition_latest_forget
 from communitygate.catalog.snapshots import item_snapshot
 from communitygate.catalog.workflow import CATALOG_ITEM, OFFICE
 from communitygate.core import clock
@@ -465,6 +466,8 @@ def catalog_publish(
             if previous and {code: snap for code, (_i, snap) in working.items()} == previous:
                 raise NothingToPublish()
             number = (CatalogEdition.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+            edition_latest_forget()  # now (this transaction's reads) and when it commits
+            transaction.on_commit(edition_latest_forget)
             edition = CatalogEdition.objects.create(
                 number=number,
                 title=title.strip(),
@@ -590,6 +593,8 @@ def _publish_latest_plus(
 ) -> CatalogEdition:
     latest = CatalogEdition.objects.order_by("-number").first()
     number = (latest.number if latest else 0) + 1
+    edition_latest_forget()  # now (this transaction's reads) and when it commits
+    transaction.on_commit(edition_latest_forget)
     edition = CatalogEdition.objects.create(
         number=number,
         title=title,

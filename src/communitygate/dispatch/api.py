@@ -3,13 +3,13 @@
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
 from communitygate.accounts.permissions import staffed_community_ids
-from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
+from communitygate.core.trusted import schema_row, trusted_json
 from communitygate.dispatch.models import Assignment, Task
 from communitygate.dispatch.permissions import (
     access_assignment,
@@ -17,7 +17,7 @@ from communitygate.dispatch.permissions import (
     assignments_visible_to,
     sending_departments,
 )
-from communitygate.dispatch.selectors import inbox, task_assignments
+from communitygate.dispatch.selectors import inbox_assignments, task_assignments
 from communitygate.dispatch.services import (
     Targets,
     TaskRequest,
@@ -199,11 +199,32 @@ def get_task(request: HttpRequest, task_id: int) -> TaskDetailOut:
     )
 
 
+def assignment_row(assignment: Assignment) -> dict[str, Any]:
+    """An assignment as `AssignmentOut` puts it on the wire, for `trusted_json`."""
+    task = assignment.task
+    return schema_row(
+        AssignmentOut,
+        {
+            "id": assignment.pk,
+            "task": assignment.task_id,
+            "title": task.title,
+            "department": task.department.code,
+            "community": assignment.community.code,
+            "state": assignment.state,
+            "admitted": assignment.admitted,
+            "reasons": [{"code": r["code"], "message": r["message"]} for r in task.reasons],
+            "due_on": assignment.due_on,
+        },
+    )
+
+
 @router.get("/inbox", response=InboxOut)
-def get_inbox(request: HttpRequest) -> dict[str, Any]:
+def get_inbox(request: HttpRequest) -> HttpResponse:
     """The caller's community's assignments (all of the caller's communities)."""
-    rows = inbox(staffed_community_ids(request.user), clock.today())
-    return {"count": len(rows), "items": [assignment_out(row.assignment) for row in rows]}
+    assignments = inbox_assignments(staffed_community_ids(request.user))
+    return trusted_json(
+        {"count": len(assignments), "items": [assignment_row(a) for a in assignments]}
+    )
 
 
 class RefuseIn(Schema):

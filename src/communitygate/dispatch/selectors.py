@@ -35,15 +35,21 @@ class InboxRow:
         return self.assignment.admitted
 
 
-def inbox(community_ids: list[int], today: dt.date) -> list[InboxRow]:
-    """A community's assignments, admitted and unadmitted alike, each with working days left.
-
-    The calendar is read once for every due date of the inbox, not once per row."""
-    assignments = list(
+def inbox_assignments(community_ids: list[int]) -> list[Assignment]:
+    """A community's assignments, admitted and unadmitted alike, by due date; task, department,
+    item and community loaded."""
+    return list(
         Assignment.objects.filter(community_id__in=community_ids)
         .select_related("task", "task__department", "task__item", "community")
         .order_by("due_on", "pk")
     )
+
+
+def inbox(community_ids: list[int], today: dt.date) -> list[InboxRow]:
+    """A community's assignments, admitted and unadmitted alike, each with working days left.
+
+    The calendar is read once for every due date of the inbox, not once per row."""
+    assignments = inbox_assignments(community_ids)
     counted = workdays.workdays_between_each(today, [today, *(a.due_on for a in assignments)])
     rows = []
     for assignment in assignments:

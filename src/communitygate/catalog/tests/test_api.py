@@ -506,3 +506,40 @@ def test_docs_page_uses_only_local_static_assets(client: Client) -> None:
     assert all(asset.startswith("/static/") for asset in assets)
     for asset in assets:
         assert client.get(asset).status_code == 200, asset
+
+
+def test_item_list_answer_is_what_its_schema_documents(
+    client: Client, published: Published
+) -> None:
+    """The list skips django-ninja's response validation (core.trusted): its answer must still
+    be exactly what ItemPageOut would have produced from the same rows."""
+    from communitygate.catalog.api import ItemPageOut
+
+    queries: list[dict[str, Any]] = [
+        {},
+        {"edition": published.first.pk},
+        {"include_retired": "true", "limit": 2},
+    ]
+    for query in queries:
+        answer = client.get(f"{API}/catalog/items", query)
+        assert answer["Content-Type"] == "application/json; charset=utf-8"
+        body = answer.json()
+        assert body["items"], query
+        validated = ItemPageOut.model_validate(body).model_dump(by_alias=True, mode="json")
+        assert body == validated
+
+
+def test_item_list_is_cached_per_edition_and_a_new_edition_shows_at_once(
+    client: Client, world: World, published: Published, django_assert_max_num_queries: Any
+) -> None:
+    first = client.get(f"{API}/catalog/items").json()
+    with django_assert_max_num_queries(0):  # which edition is the latest, its page: cached
+        assert client.get(f"{API}/catalog/items").json() == first
+    make_item(world, "ZZ-009", name="新增事项")
+    third = catalog_publish(actor=world.user("office_officer"), title="第三版")
+    answer = client.get(f"{API}/catalog/items").json()
+    assert answer["edition"] == third.pk != first["edition"]
+    assert "ZZ-009" in codes(answer)
+    assert "ZZ-009" not in codes(
+        client.get(f"{API}/catalog/items", {"edition": first["edition"]}).json()
+    )

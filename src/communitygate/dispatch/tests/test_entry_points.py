@@ -145,6 +145,21 @@ def test_the_api_shows_the_verdict_on_each_assignment(
     assert inbox["items"][0]["community"] == "370203031001"
 
 
+def test_the_inbox_answer_is_what_its_schema_documents(
+    world: World, through_the_service: tuple
+) -> None:
+    """The inbox skips django-ninja's response validation (core.trusted): its answer must still
+    be exactly what InboxOut produces from the same assignments."""
+    from communitygate.dispatch.api import InboxOut
+
+    answer = signed_in(world.user("community_secretary")).get("/api/v1/inbox")
+    assert answer["Content-Type"] == "application/json; charset=utf-8"
+    body = answer.json()
+    assert body["count"] == len(body["items"]) == 1
+    assert body == InboxOut.model_validate(body).model_dump(mode="json")
+    assert body["items"][0]["reasons"] and body["items"][0]["due_on"]
+
+
 # The bulk import -----------------------------------------------------------------------
 
 

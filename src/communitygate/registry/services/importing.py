@@ -442,7 +442,7 @@ class _RowChecker:
             problem("身份证号", "请填写身份证号。", "The ID number is required.")
         else:
             try:
-                number = normalise_id_number(raw_number)
+                number = normalise_id_number(raw_number, today=self.today)
             except InvalidIdNumber as invalid:
                 problem("身份证号", invalid.message_zh, invalid.message_en)
 
@@ -655,15 +655,16 @@ def _insert(
     value only when it is not a plain text or key column (dates). `RETURNING` gives the keys in
     the order of the rows, as bulk_create relies on for PostgreSQL and SQLite.
 
-    SQLite takes rows of `VALUES` (a thousand a statement); PostgreSQL takes one array a column
-    through `unnest` (as bulk_create does there), because psycopg rewrites the placeholders of a
-    long statement on every execution, which made a VALUES list cost more than the insert."""
+    SQLite takes rows of `VALUES` (a thousand a statement). PostgreSQL takes the rows through
+    COPY (`_insert_copy`), the keys drawn from the sequence first, as COPY returns none: a VALUES
+    list cost more than the insert (psycopg rewrites the placeholders of a long statement on every
+    execution), and `INSERT ... SELECT unnest(...)` of one array a column, used before, still
+    wrote 3,400–4,200 rows/s at 100,000 residents (docs/performance.md)."""
     if not rows:
         return []
     quote = connection.ops.quote_name
     position = {name: index for index, name in enumerate(varying)}
     columns: list[str] = []
-    types: list[str] = []  # the columns' database types, for PostgreSQL's casts
     slots: list[int | None] = []  # the row's index for a varying column, None for a constant
     constants: list[Any] = []
     preparers: list[Callable[[Any], Any] | None] = []
@@ -671,7 +672,6 @@ def _insert(
         if model_field.primary_key or model_field.column is None:
             continue
         columns.append(quote(model_field.column))
-        types.append(str(model_field.db_type(connection)))
         index = position.get(model_field.attname)
         slots.append(index)
         if index is None:
@@ -689,11 +689,12 @@ def _insert(
         raise ValueError(f"{model.__name__} has no fields {sorted(missing)}")
     if not connection.features.can_return_rows_from_bulk_insert:  # SQLite before 3.35
         raise RuntimeError("the database cannot return the keys of a multi-row INSERT")
-    table = quote(model._meta.db_table)
-    returning = f" RETURNING {quote(model._meta.pk.column or 'id')}"
     plan = list(zip(slots, constants, preparers, strict=True))
     if connection.vendor == "postgresql":
-        return _insert_unnest(table, columns, types, plan, rows, returning)
+        pk_column = model._meta.pk.column or "id"
+        return _insert_copy(model._meta.db_table, pk_column, columns, plan, rows)
+    table = quote(model._meta.db_table)
+    returning = f" RETURNING {quote(model._meta.pk.column or 'id')}"
     width = len(columns)
     max_params = connection.features.max_query_params or 65535
     per_statement = max(1, min(WRITE_CHUNK, max_params // width))
@@ -720,50 +721,39 @@ def _insert(
     return keys
 
 
-UNNEST_CHUNK = 20_000  # rows per statement on PostgreSQL (a few parameters, each an array)
-
-
-def _insert_unnest(
-    table: str,
+def _insert_copy(
+    db_table: str,
+    pk_column: str,
     columns: list[str],
-    types: list[str],
     plan: list[tuple[int | None, Any, Callable[[Any], Any] | None]],
     rows: list[tuple],
-    returning: str,
 ) -> list[int]:
-    """PostgreSQL: `INSERT ... SELECT` over `unnest` of one array a varying column, in order."""
-    width = len(rows[0])
-    array_types = [""] * width
-    select: list[str] = []
-    for (slot, _constant, _prepare), column_type in zip(plan, types, strict=True):
-        if slot is None:
-            select.append(f"CAST(%s AS {column_type})")
-        else:
-            select.append(f"u.c{slot}")
-            array_types[slot] = column_type
-    arrays = ", ".join(f"CAST(%s AS {column_type}[])" for column_type in array_types)
-    names = ", ".join(f"c{index}" for index in range(width))
-    statement = (
-        f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(select)} "  # noqa: S608 (names and types from the model; values are parameters)
-        f"FROM unnest({arrays}) WITH ORDINALITY AS u({names}, n) ORDER BY u.n{returning}"
-    )
-    constants = [constant for slot, constant, _prepare in plan if slot is None]
-    preparers: list[Callable[[Any], Any] | None] = [None] * width
-    for slot, _constant, prepare in plan:
-        if slot is not None:
-            preparers[slot] = prepare
-    keys: list[int] = []
+    """PostgreSQL: the keys drawn from the table's sequence in one query, then every row,
+    key first, through `COPY ... FROM STDIN` (psycopg's copy): no statement to parse or plan
+    per row or per array, which `INSERT ... SELECT unnest(...)` still had."""
+    quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), UNNEST_CHUNK):
-            chunk = rows[start : start + UNNEST_CHUNK]
-            params: list[Any] = list(constants)
-            for index, prepare in enumerate(preparers):
-                values = [row[index] for row in chunk]
-                params.append(values if prepare is None else [prepare(v) for v in values])
-            cursor.execute(statement, params)
-            keys += [key for (key,) in cursor.fetchall()]
-    if len(keys) != len(rows):
-        raise RuntimeError(f"{table}: {len(rows)} rows inserted, {len(keys)} keys")
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [db_table, pk_column, len(rows)],
+        )
+        keys = [key for (key,) in cursor.fetchall()]
+        statement = f"COPY {quote(db_table)} ({quote(pk_column)}, {', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(statement) as copy:
+            for key, row in zip(keys, rows, strict=True):
+                copy.write_row(
+                    [
+                        key,
+                        *(
+                            constant
+                            if slot is None
+                            else row[slot]
+                            if prepare is None
+                            else prepare(row[slot])
+                            for slot, constant, prepare in plan
+                        ),
+                    ]
+                )
     return keys
 
 
