@@ -88,6 +88,9 @@ REGISTRY_DAY = dt.date(2026, 10, 26)
 CLUB_TITLE = "放学回来吧"
 CLUB_STARTS = dt.date(2026, 7, 6)  # the summer holiday (暑假), as the article has it
 CLUB_ENDS = dt.date(2026, 8, 28)
+NEXT_SUMMER_CLUB_TITLE = "放学回来吧（2027年暑假）"
+NEXT_CLUB_STARTS = dt.date(2027, 7, 5)
+NEXT_CLUB_ENDS = dt.date(2027, 8, 27)
 SUMMER_SHOW_TITLE = "庆“七一”夏季广场文艺演出"
 SUMMER_SHOW_DAY = dt.date(2026, 7, 1)
 EVENING_GATHERING_TITLE = "夏夜纳凉晚会"
@@ -768,6 +771,24 @@ class Month:
         ones wait; one withdraws in the first week and the first who waits moves up; attendance
         on every Tuesday and Thursday of the holiday."""
         self.add(at(dt.date(2026, 6, 22), 9), self.club_open)
+        self.add(at(dt.date(2026, 11, 20), 10), self.next_summer)
+
+    def next_summer(self) -> None:
+        """Next summer's club is announced in November and takes online sign-ups already."""
+        programme_create(
+            actor=self.secretary,
+            community=self.community,
+            fields=ProgrammeFields(
+                title=NEXT_SUMMER_CLUB_TITLE,
+                place="社区四点半课堂活动室",
+                capacity=20 if self.key == "shangqiulu" else 12,
+                starts_on=NEXT_CLUB_STARTS,
+                ends_on=NEXT_CLUB_ENDS,
+                description="暑假里孩子到社区做作业、读书和做游戏，志愿者和社工陪伴，家长下班后来接。",
+                min_age=6,
+                max_age=12,
+            ),
+        )
 
     def club_open(self) -> None:
         capacity = 20 if self.key == "shangqiulu" else 12

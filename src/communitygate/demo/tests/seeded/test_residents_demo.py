@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.certificates.models import CertificateRequest
@@ -29,6 +30,7 @@ from communitygate.demo.residents import (
     DEMO_NAME,
     DEMO_PHONE_BLOCK,
     EVENING_GATHERING_TITLE,
+    NEXT_SUMMER_CLUB_TITLE,
     SUMMER_SHOW_TITLE,
     demo_registry,
     seed_residents,
@@ -124,6 +126,14 @@ def test_the_after_school_club_runs_in_the_summer_holiday() -> None:
         assert (club.starts_on.month, club.ends_on.month) == (7, 8)
         days = list(club.sessions.values_list("held_on", flat=True))
         assert days and all(CLUB_STARTS <= day <= CLUB_ENDS for day in days)
+
+
+def test_next_summers_club_takes_sign_ups_on_the_public_page() -> None:
+    for club in Programme.objects.filter(title=NEXT_SUMMER_CLUB_TITLE):
+        assert (club.starts_on.month, club.ends_on.month) == (7, 8)
+        assert club.public_signup and not club.closed
+    assert Programme.objects.filter(title=NEXT_SUMMER_CLUB_TITLE).count() == 2
+    assert NEXT_SUMMER_CLUB_TITLE in Client().get("/public/programmes/").content.decode()
 
 
 def test_certificates_issued_and_turned_away_in_the_month() -> None:
