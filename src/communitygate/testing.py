@@ -247,3 +247,26 @@ def task_form_confirmed(values: dict[str, Any]) -> dict[str, Any]:
     )
     assert form.is_valid(), form.errors
     return {**values, "step": "send", "previewed": form.task_request().fingerprint()}
+
+
+def committee_members(world: World, count: int = 3) -> list[User]:
+    """The committee of `count` members: the world's committee_member and as many more as needed
+    (committee_member_2, …), made once (the committee decides as a body: one member is never a
+    quorum)."""
+    members = [world.user("committee_member")]
+    for number in range(2, count + 1):
+        key = f"committee_member_{number}"
+        if key not in world.users:
+            user = User.objects.filter(username=key).first()
+            if user is None:
+                user = User.objects.create_user(username=key, password=PASSWORD)
+                membership_grant(
+                    actor=None,
+                    user=user,
+                    organisation=world.org("committee"),
+                    role="member",
+                    active_from=dt.date(2020, 1, 1),
+                )
+            world.users[key] = user
+        members.append(world.user(key))
+    return members
