@@ -9,7 +9,6 @@ from communitygate.admissions.services import (
     application_create,
     application_submit,
     ballot_cast,
-    round_open_consultation,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_chain_first_break

@@ -13,7 +13,6 @@ from communitygate.admissions.services import (
     application_review,
     application_submit,
     round_close_consultation,
-    round_open_consultation,
 )
 from communitygate.admissions.tasks import ballots_due_soon, remind_votes_due
 from communitygate.core import clock

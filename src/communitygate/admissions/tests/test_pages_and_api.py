@@ -22,7 +22,6 @@ from communitygate.admissions.services import (
     application_submit,
     ballot_cast,
     round_close_consultation,
-    round_open_consultation,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
@@ -202,7 +201,9 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
     assert 'data-testid="decision-form"' in form_page
     assert all(f'name="member_{member.pk}"' in form_page for member in members)
     reason = "经委员会审议，同意纳入社区工作准入目录"
-    votes = dict(zip((f"member_{m.pk}" for m in members), ["approve", "approve", "abstain"]))
+    votes = dict(
+        zip((f"member_{m.pk}" for m in members), ["approve", "approve", "abstain"], strict=True)
+    )
     redirected_to(
         committee.post(f"{detail}decide/", {"held_on": "2027-01-18", "reason": reason, **votes}),
         detail,

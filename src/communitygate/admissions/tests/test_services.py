@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from communitygate.admissions.tests.meetings import JANUARY, decide, open_in_january
 from communitygate.admissions.models import Application, Ballot, FundingCommitment, ReviewRound
 from communitygate.admissions.selectors import application_tally
 from communitygate.admissions.services import (
@@ -17,7 +16,6 @@ from communitygate.admissions.services import (
     SocialOrganisationRequired,
     UrgentLeadTimeTooShort,
     application_create,
-    application_decide,
     application_review,
     application_revise,
     application_submit,
@@ -29,6 +27,7 @@ from communitygate.admissions.services import (
     round_open_consultation,
     urgent_valid_to,
 )
+from communitygate.admissions.tests.meetings import JANUARY, decide, open_in_january
 from communitygate.admissions.workflow import (
     ApplicationTransitionNotAllowed as TransitionNotAllowed,
 )

@@ -20,8 +20,8 @@ from communitygate.admissions.services import (
 from communitygate.core import clock, workdays
 from communitygate.testing import World, signed_in
 
-from .test_pages_and_api import DEADLINE, close, consulted_application
 from .meetings import JANUARY
+from .test_pages_and_api import DEADLINE, close, consulted_application
 from .test_services import MONDAY, fields, vote_all
 
 pytestmark = pytest.mark.django_db

@@ -18,18 +18,17 @@ import pytest
 from django.apps import apps as django_apps
 from django.test import Client
 
-from communitygate.admissions.tests.meetings import decide
 from communitygate.admissions.models import Application, FundingCommitment
 from communitygate.admissions.services import (
     StatutoryWorkByOfficeOnly,
     application_create,
-    application_decide,
     application_review,
     application_revise,
     application_submit,
     application_urgent_approve,
     round_close_consultation,
 )
+from communitygate.admissions.tests.meetings import decide
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.models import CatalogItem, Ledger, Plaque, RecordStatuses
 from communitygate.catalog.selectors import edition_latest
