@@ -909,7 +909,8 @@ def application_decide(
     chosen. Taken in the round's month or the next (`round_timing`), both the meeting and its
     recording. Approval admits the item and publishes it in a new edition; otherwise the
     application is rejected (不予准入)."""
-    if not DECIDERS.may(actor, application):
+    recorder = acting_user(actor)
+    if recorder is None or not DECIDERS.may(actor, application):
         raise DECIDERS.refusal()
     if not reason.strip():
         raise InvalidInput(
@@ -944,7 +945,7 @@ def application_decide(
             application=current,
             held_on=meeting.held_on,
             members=result.members,
-            recorded_by=acting_user(actor),
+            recorded_by=recorder,
             recorded_at=clock.now(),
         )
         MemberVote.objects.bulk_create(

@@ -304,21 +304,23 @@ def _act(request: HttpRequest, application: Application, action: str) -> None:
             social_org=social_org,
         )
     elif action == "decide":
-        form = DecisionForm(request.POST, members=committee_members_for_meeting(clock.today()))
-        if not form.is_valid():
+        meeting = DecisionForm(request.POST, members=committee_members_for_meeting(clock.today()))
+        if not meeting.is_valid():
             raise InvalidInput(
                 [
                     Problem("请填写会议日期（年-月-日）。", "Give the meeting's date.", field=name)
                     if name == "held_on"
                     else Problem("请检查此项。", "Check this field.", field=name)
-                    for name in form.errors
+                    for name in meeting.errors
                 ]
             )
         application_decide(
             actor=user,
             application=application,
-            meeting=MeetingRecord(held_on=form.cleaned_data["held_on"], votes=form.member_votes()),
-            reason=form.cleaned_data["reason"],
+            meeting=MeetingRecord(
+                held_on=meeting.cleaned_data["held_on"], votes=meeting.member_votes()
+            ),
+            reason=meeting.cleaned_data["reason"],
         )
     else:  # "urgent-approve": the URL names no other step (APPLICATION_STEPS)
         application_urgent_approve(

@@ -147,7 +147,7 @@ def test_admission_history(client) -> None:
         6,
     )
     for decided in Application.objects.filter(review_round__isnull=False, decided_at__isnull=False):
-        assert decided.review_round is not None
+        assert decided.review_round is not None and decided.decided_at is not None
         month = clock.local_date(decided.decided_at).replace(day=1)
         assert month in {
             dt.date(decided.review_round.year, decided.review_round.month, 1),
