@@ -395,6 +395,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "steps": REVIEW_ROUND.actions_for(request.user, review_round),
             "open_form": OpenConsultationForm(),
             "history": list(round_history(review_round)),
+            "opens": round_step_window(review_round.year, review_round.month, OPEN),
+            "decided_by": round_step_window(review_round.year, review_round.month, DECIDE)[1],
         },
     )
 

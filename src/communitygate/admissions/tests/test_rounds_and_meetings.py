@@ -126,6 +126,9 @@ def test_the_office_cannot_open_close_or_decide_a_july_round_in_december(world: 
     with pytest.raises(RoundOutsideItsMonths):
         round_close_consultation(actor=office, review_round=review_round, reason="提前")
     assert not AuditEvent.objects.filter(action__startswith="review_round.").exists()
+    page = signed_in(office).get(f"/admissions/rounds/{review_round.pk}/").content.decode()
+    assert "征询于2027年7月1日至2027年7月31日之间开始" in page
+    assert "委员会决定须在2027年8月31日前完成" in page
 
 
 @pytest.mark.django_db
