@@ -477,7 +477,16 @@ def _round_close(request: HttpRequest, review_round: ReviewRound) -> HttpRespons
         )
         % words,
     ]
-    if outlook.early:
+    if outlook.early and outlook.uncast == 0:
+        facts.append(
+            _(
+                "The deadline is %(deadline)s (Beijing time): closing now is early, but every "
+                "consulted body has voted, so no reason is needed (you may give one; it is shown "
+                "on the round's decisions)."
+            )
+            % words
+        )
+    elif outlook.early:
         facts.append(
             _(
                 "The deadline is %(deadline)s (Beijing time): closing now is early, and the "
