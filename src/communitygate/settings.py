@@ -368,6 +368,10 @@ COMMUNITYGATE: dict[str, Any] = {
     "IMPORT_MAX_BYTES": 5 * 1024 * 1024,
     # SPEC §4: an application may go to the committee when approvals ÷ consulted bodies ≥ this.
     "CONSULTATION_PASS_THRESHOLD": "0.60",
+    # Issue 15: the committee decides at a meeting with more than this share of its members
+    # present (a quorum; never fewer than two people); a decision passes with the votes of a
+    # majority of the members present (admissions.committee).
+    "COMMITTEE_QUORUM_MORE_THAN": "1/2",
     # The burden forecast (负担预估): a community's capacity is its staff × working hours a year.
     # Staff: the article's residents' committees had 5–6 staff each (SPEC §1, §6); the default
     # is the lower figure, 5, used when a community's record gives none (Organisation.staff_count).

@@ -283,3 +283,24 @@ def command_process_environment(var_dir: Any) -> dict[str, str]:
         "SECRET_KEY": settings.SECRET_KEY,
         "COMMUNITYGATE_AUDIT_CHECKPOINT_DIR": str(settings.AUDIT_CHECKPOINT_DIR),
     }
+
+
+def committee_members(world: World, count: int = 3) -> list[User]:
+    """The committee of `count` members: the world's committee_member and as many more as needed
+    (committee_member_2, …), made once and not added to the world's people (the committee
+    decides as a body: one member is never a quorum)."""
+    members = [world.user("committee_member")]
+    for number in range(2, count + 1):
+        username = f"committee_member_{number}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username=username, password=PASSWORD)
+            membership_grant(
+                actor=None,
+                user=user,
+                organisation=world.org("committee"),
+                role="member",
+                active_from=dt.date(2020, 1, 1),
+            )
+        members.append(user)
+    return members

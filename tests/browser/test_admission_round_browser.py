@@ -1,6 +1,7 @@
 """In a real browser, a whole round: a department files (delegated work with its funding and a
 ledger chosen from the records), bodies vote seeing what it puts on them, the office forwards,
-the committee approves, and the item appears in the public catalog with its ledger."""
+the committee's meeting approves, and the item appears in the public catalog with its ledger.
+The clock is pinned in January 2027, the month the January round may open (issue 15)."""
 
 import datetime as dt
 
@@ -9,13 +10,15 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from communitygate.catalog.services import catalog_publish, ledger_create
-from communitygate.testing import build_world, make_item
+from communitygate.core import clock
+from communitygate.testing import build_world, committee_members, make_item
 
 from .pages import signed_in_page
 
 pytestmark = [pytest.mark.browser]
 
 ITEM = "协助开展老年人助浴需求摸底"
+JANUARY = dt.datetime(2027, 1, 4, 2, 0, tzinfo=dt.UTC)  # Monday 4 January 2027, 10:00 Shanghai
 
 
 @pytest.fixture
@@ -30,7 +33,10 @@ def world_with_catalog(transactional_db: None):  # type: ignore[no-untyped-def]
         department=world.org("department"),
     )
     catalog_publish(actor=world.user("office_officer"), title="现行目录")
-    return world
+    committee_members(world, 3)
+    clock.pin(JANUARY)  # the live server runs in this process: its "today" is this Monday too
+    yield world
+    clock.pin(None)
 
 
 def vote(browser: Browser, base: str, username: str, application_url: str) -> None:
@@ -78,7 +84,7 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
     office = signed_in_page(browser, base, "office_officer")
     office.goto(f"{base}/admissions/rounds/")
     office.locator("table a").first.click()
-    deadline = timezone.localtime(timezone.now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    deadline = timezone.localtime(clock.now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
     office.locator("#id_deadline").fill(deadline)
     office.get_by_test_id("open-consultation").locator("button").click()
     expect(office.get_by_test_id("round-status")).to_contain_text("征询中")
@@ -116,11 +122,17 @@ def test_a_whole_round_in_the_browser(live_server, browser: Browser, world_with_
     application_path = application_url.removeprefix(base)
     committee.locator(f"main a[href='{application_path}']").first.click()
     expect(committee).to_have_url(application_url)
+    # The meeting: two of the three members present approve, the third is absent.
     decision = committee.get_by_test_id("decision-form")
-    decision.locator("select[name=action]").select_option("approve")
+    expect(decision.locator("input[name=held_on]")).to_have_value("2027-01-04")
+    votes = decision.locator("select[name^=member_]")
+    expect(votes).to_have_count(3)
+    votes.nth(0).select_option("approve")
+    votes.nth(1).select_option("approve")
     decision.locator("textarea[name=reason]").fill("委员会审议同意。")
     decision.locator("button[type=submit]").click()
     expect(committee.get_by_test_id("status")).to_contain_text("批准")
+    expect(committee.get_by_test_id("committee-meeting")).to_contain_text("出席 2 名")
 
     public = browser.new_context(locale="en-US").new_page()
     public.goto(f"{base}/catalog/?q=助浴")

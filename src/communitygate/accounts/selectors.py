@@ -1,14 +1,16 @@
 """Reads about people: their active memberships, as small frozen grants cached per request."""
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.db.models import Q, QuerySet
 
-from communitygate.accounts.models import ApiToken, Membership, Notification
+from communitygate.accounts.models import ApiToken, Membership, Notification, Roles
 from communitygate.core import clock
 from communitygate.core.people import AnyUser
+from communitygate.orgs.models import OrganisationKinds
 
 GRANTS_CACHE_ATTRIBUTE = "_communitygate_grants"
 
@@ -90,4 +92,20 @@ def people_holding(organisation_ids: Iterable[int], roles: Iterable[str]) -> Que
         )
         .filter(Q(memberships__active_to__isnull=True) | Q(memberships__active_to__gt=today))
         .distinct()
+    )
+
+
+def committee_members_on(day: dt.date) -> QuerySet[User]:
+    """The members of the district's community-building committee (区社区建设指导委员会) on `day`:
+    active people holding the member role in an organisation of kind committee."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation__kind=OrganisationKinds.COMMITTEE,
+            memberships__role=Roles.MEMBER,
+            memberships__active_from__lte=day,
+        )
+        .filter(Q(memberships__active_to__isnull=True) | Q(memberships__active_to__gt=day))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
     )

@@ -12,14 +12,18 @@ from ninja import Field, Router, Schema, Status
 from communitygate.admissions.forecast import AddedRequirement, Forecast, hours_text
 from communitygate.admissions.models import Application, ReviewRound
 from communitygate.admissions.permissions import access_application, voting_bodies_of
+from communitygate.admissions.round_timing import DECIDE, OPEN, round_step_window
 from communitygate.admissions.selectors import (
     application_burden,
     application_standing,
+    committee_member_ids,
+    meeting_of,
     round_get,
     round_list,
 )
 from communitygate.admissions.services import (
     ApplicationFields,
+    MeetingRecord,
     NotConsulted,
     application_create,
     application_decide,
@@ -142,6 +146,17 @@ def forecast_out(forecast: Forecast) -> ForecastOut:
     )
 
 
+class MeetingOut(Schema):
+    held_on: dt.date
+    members: int
+    present: int
+    approve: int = Field(description="同意")
+    reject: int = Field(description="不同意")
+    abstain: int = Field(description="弃权")
+    quorum_needed: int
+    passed: bool
+
+
 class ApplicationOut(Schema):
     id: int
     number: str
@@ -187,6 +202,39 @@ class ApplicationOut(Schema):
         description="While voting is open: working days to the deadline, both included."
     )
     forecast: ForecastOut
+    round_consultation_opens_on: dt.date | None = Field(
+        description="The first day the round's consultation may open (its month's first day)."
+    )
+    round_decided_by: dt.date | None = Field(
+        description="The last day the committee may decide in the round (end of the next month)."
+    )
+    consultation_closed_early: bool = Field(
+        description="The round's consultation was closed before its deadline."
+    )
+    early_close_reason: str = Field(
+        description="The office's reason for closing early (empty: every body had voted)."
+    )
+    meeting: MeetingOut | None = Field(
+        description="The committee meeting that decided it: date and counts, no names (null: "
+        "not decided by the committee, or decided before meetings were recorded)."
+    )
+
+
+def meeting_out(application: Application) -> MeetingOut | None:
+    summary = meeting_of(application)
+    if summary is None:
+        return None
+    result = summary.result
+    return MeetingOut(
+        held_on=summary.held_on,
+        members=result.members,
+        present=result.present,
+        approve=result.approve,
+        reject=result.reject,
+        abstain=result.abstain,
+        quorum_needed=result.quorum_needed,
+        passed=result.passed,
+    )
 
 
 def application_out(application: Application) -> ApplicationOut:
@@ -231,6 +279,27 @@ def application_out(application: Application) -> ApplicationOut:
         consultation_summary=standing.summary(),
         workdays_left=standing.workdays_left,
         forecast=forecast_out(burden.forecast),
+        round_consultation_opens_on=(
+            round_step_window(application.review_round.year, application.review_round.month, OPEN)[
+                0
+            ]
+            if application.review_round
+            else None
+        ),
+        round_decided_by=(
+            round_step_window(
+                application.review_round.year, application.review_round.month, DECIDE
+            )[1]
+            if application.review_round
+            else None
+        ),
+        consultation_closed_early=bool(
+            application.review_round and application.review_round.closed_early
+        ),
+        early_close_reason=(
+            application.review_round.early_close_reason if application.review_round else ""
+        ),
+        meeting=meeting_out(application),
     )
 
 
@@ -310,7 +379,7 @@ def withdraw_application(
 
 
 class BallotIn(Schema):
-    vote: str
+    vote: str = Field(description="approve (同意), reject (不同意) or abstain (弃权).")
     comment: str = ""
     body: str | None = None
 
@@ -378,8 +447,17 @@ def review_application(
     return application_out(_fresh(request, application_id))
 
 
+class MemberVoteIn(Schema):
+    member: str = Field(description="The committee member's username.")
+    vote: str = Field(description="approve (同意), reject (不同意) or abstain (弃权).")
+
+
 class DecisionIn(Schema):
-    action: str
+    held_on: dt.date = Field(description="The date of the committee meeting.")
+    votes: list[MemberVoteIn] = Field(
+        description="One entry per member present at the meeting, with the member's vote. The "
+        "outcome is computed (a quorum of the members, then a majority of those present)."
+    )
     reason: str
 
 
@@ -387,10 +465,14 @@ class DecisionIn(Schema):
 def decide_application(
     request: HttpRequest, application_id: int, payload: DecisionIn
 ) -> ApplicationOut:
+    members = committee_member_ids(payload.held_on, [entry.member for entry in payload.votes])
     application_decide(
         actor=request.user,
         application=_fresh(request, application_id),
-        action=payload.action,
+        meeting=MeetingRecord(
+            held_on=payload.held_on,
+            votes=tuple((members.get(entry.member, 0), entry.vote) for entry in payload.votes),
+        ),
         reason=payload.reason,
     )
     return application_out(_fresh(request, application_id))

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communitygate.admissions.models import Application, Votes
 from communitygate.admissions.services import APPLICABLE_CLASSES, ApplicationFields
@@ -193,12 +194,38 @@ class ReviewForm(forms.Form):
         self.fields["social_org"].choices = [("", "—"), *social_orgs]  # type: ignore[attr-defined]
 
 
-DECISION_CHOICES = [("approve", _("Approve")), ("committee_reject", _("Reject"))]
+ABSENT = ""
+MEMBER_VOTE_CHOICES = [
+    (ABSENT, _("Absent")),
+    ("approve", pgettext_lazy("vote", "Approve")),
+    ("reject", pgettext_lazy("vote", "Reject")),
+    ("abstain", pgettext_lazy("vote", "Abstain")),
+]
 
 
 class DecisionForm(forms.Form):
-    action = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    """The committee meeting that decides (recorded by a member or the office): its date, and
+    for each committee member absent or the member's vote. The outcome is not chosen: the
+    service computes it (a quorum, then a majority of those present)."""
+
+    held_on = forms.DateField(label=_("Meeting date"), widget=IsoDateInput())
     reason = forms.CharField(label=_("Reasons"), widget=TEXT, max_length=4000)
+
+    def __init__(self, *args: Any, members: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for pk, name in members:
+            self.fields[f"member_{pk}"] = forms.ChoiceField(
+                label=name, choices=MEMBER_VOTE_CHOICES, required=False
+            )
+
+    def member_votes(self) -> tuple[tuple[int, str], ...]:
+        """(member id, vote) for each member marked present, from the cleaned data."""
+        return tuple(
+            (pk, self.cleaned_data[f"member_{pk}"])
+            for pk, _name in self.members
+            if self.cleaned_data.get(f"member_{pk}")
+        )
 
 
 class CloseConsultationForm(forms.Form):

@@ -51,6 +51,10 @@ class ReviewRound(models.Model):
         _("consultation closed at"), null=True, blank=True
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # An early close (before the deadline) says so, with the office's reason if it gave one; both
+    # are shown on the round and on every decision of the round (issue 15).
+    closed_early = models.BooleanField(_("consultation closed early"), default=False)
+    early_close_reason = models.TextField(_("reason for closing early"), blank=True)
 
     class Meta:
         verbose_name = _("review round")
@@ -235,6 +239,63 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} · {self.body_id} · {self.vote or '-'}"
+
+
+class CommitteeMeeting(models.Model):
+    """The committee meeting that decided one application (委员会审议): its date, how many
+    members the committee had that day, who was present and how each voted (`MemberVote`). The
+    outcome is computed by `committee.meeting_result`, never typed. Decisions taken before
+    meetings were recorded (migration 0010) have no meeting row: they read as "recorded before
+    committee meetings were kept"."""
+
+    application = models.OneToOneField(
+        Application,
+        on_delete=models.PROTECT,
+        related_name="committee_meeting",
+        verbose_name=_("application"),
+    )
+    held_on = models.DateField(_("meeting date"))
+    members = models.PositiveSmallIntegerField(_("committee members on the day"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("committee meeting")
+        verbose_name_plural = _("committee meetings")
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.held_on}"
+
+
+class MemberVote(models.Model):
+    """One member present at a committee meeting and the member's vote (同意/不同意/弃权).
+    Recorded for the office and the audit; the public decision shows only the counts."""
+
+    meeting = models.ForeignKey(
+        CommitteeMeeting, on_delete=models.PROTECT, related_name="votes", verbose_name=_("meeting")
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("committee member"),
+    )
+    vote = models.CharField(_("vote"), max_length=8, choices=Votes.choices)
+
+    class Meta:
+        verbose_name = _("committee member's vote")
+        verbose_name_plural = _("committee members' votes")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="member_votes_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} · {self.member_id} · {self.vote}"
 
 
 class CommitmentBases(models.TextChoices):

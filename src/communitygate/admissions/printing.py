@@ -12,11 +12,12 @@ from communitygate.admissions.forecast import (
     hours_text,
 )
 from communitygate.admissions.models import Application, ApplicationStatuses
-from communitygate.admissions.selectors import application_burden
+from communitygate.admissions.selectors import application_burden, meeting_of
 from communitygate.admissions.tally import Standing
 from communitygate.catalog.labels import CLASS_ZH, DOMAIN_ZH, FREQUENCY_ZH
 from communitygate.catalog.models import Ledger, Plaque
 from communitygate.core.bilingual import chinese_label, in_chinese
+from communitygate.core.clock import local_date
 from communitygate.core.pdf import FONT_FAMILY, ChineseDocument, chinese_date, yuan_text
 
 LABEL_WIDTH = 46
@@ -65,6 +66,34 @@ def forecast_capacity_text(forecast: Forecast) -> str:
 def _added_text(added: tuple[AddedRequirement, ...]) -> str:
     """Each ledger or plaque new to some targeted communities, and to how many."""
     return "、".join(f"{a.requirement.name}（{a.communities} 个社区新增）" for a in added) or "无"
+
+
+def _early_close_rows(application: Application) -> list[tuple[str, str]]:
+    """A consultation closed before its deadline says so, with the office's reason."""
+    review_round = application.review_round
+    if review_round is None or not review_round.closed_early:
+        return []
+    reason = review_round.early_close_reason or "所有征询单位均已投票"
+    closed_at = review_round.consultation_closed_at
+    closed_on = local_date(closed_at) if closed_at else None
+    return [("征询提前截止", f"{chinese_date(closed_on)}；理由：{reason}")]
+
+
+def _meeting_rows(application: Application) -> list[tuple[str, str]]:
+    """The committee meeting that decided: date and counts, no names."""
+    meeting = meeting_of(application)
+    if meeting is None:
+        return []
+    result = meeting.result
+    verdict = "经出席委员过半数同意，通过" if result.passed else "未获出席委员过半数同意，未通过"
+    return [
+        (
+            "委员会审议",
+            f"{chinese_date(meeting.held_on)}召开会议，委员 {result.members} 人，"
+            f"出席 {result.present} 人（法定人数 {result.quorum_needed} 人）；"
+            f"同意 {result.approve}，不同意 {result.reject}，弃权 {result.abstain}；{verdict}",
+        )
+    ]
 
 
 def form_rows(application: Application, standing: Standing) -> list[tuple[str, str]]:
@@ -116,7 +145,9 @@ def form_rows(application: Application, standing: Standing) -> list[tuple[str, s
             "街道、社区征询结果",
             in_chinese(standing.summary),
         ),
+        *_early_close_rows(application),
         ("委员会办公室审核意见", application.office_opinion or "—"),
+        *_meeting_rows(application),
         ("审批结果", chinese_label(ApplicationStatuses, application.status)),
         ("决定理由", application.decision_reason or "—"),
         ("纳入目录编号", application.catalog_item.code if application.catalog_item else "—"),

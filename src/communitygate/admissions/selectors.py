@@ -4,11 +4,14 @@ summaries of decided applications."""
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from communitygate.accounts.selectors import committee_members_on
+from communitygate.admissions.committee import MeetingResult, meeting_result
 from communitygate.admissions.forecast import (
     NO_LOAD,
     CommunityInput,
@@ -21,6 +24,7 @@ from communitygate.admissions.models import (
     Application,
     ApplicationStatuses,
     Ballot,
+    CommitteeMeeting,
     ReviewRound,
     RoundStatuses,
     Votes,
@@ -53,6 +57,49 @@ PUBLIC_STATUSES = (
 def consultation_threshold() -> Decimal:
     """The pass threshold (a setting, 60% by default): approvals ÷ consulted must reach it."""
     return Decimal(str(settings.COMMUNITYGATE["CONSULTATION_PASS_THRESHOLD"]))
+
+
+def committee_quorum() -> Fraction:
+    """The share of the committee's members that those present must exceed (settings; by
+    default one half: more than half of the members)."""
+    return Fraction(str(settings.COMMUNITYGATE["COMMITTEE_QUORUM_MORE_THAN"]))
+
+
+def committee_members_for_meeting(day: dt.date) -> list[tuple[int, str]]:
+    """The committee's members on `day`, as the decision form offers them (id, name)."""
+    return [
+        (member.pk, member.get_full_name() or member.username)
+        for member in committee_members_on(day)
+    ]
+
+
+def committee_member_ids(day: dt.date, usernames: list[str]) -> dict[str, int]:
+    """The ids of the committee's members on `day` named by these usernames (others missing)."""
+    return dict(
+        committee_members_on(day).filter(username__in=usernames).values_list("username", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class MeetingSummary:
+    """The committee meeting that decided an application, as the public sees it: the date and
+    the counts, never the members' names."""
+
+    held_on: dt.date
+    result: MeetingResult
+
+
+def meeting_of(application: Application) -> MeetingSummary | None:
+    """The meeting that decided the application; None for an application not decided by the
+    committee, or decided before meetings were recorded (migration 0009)."""
+    meeting = CommitteeMeeting.objects.filter(application_id=application.pk).first()
+    if meeting is None:
+        return None
+    votes = list(meeting.votes.values_list("vote", flat=True))
+    return MeetingSummary(
+        held_on=meeting.held_on,
+        result=meeting_result(members=meeting.members, votes=votes, quorum=committee_quorum()),
+    )
 
 
 def consultation_is_open(review_round: ReviewRound | None, now: dt.datetime) -> bool:

@@ -16,13 +16,17 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model, QuerySet
 
+from communitygate.accounts.selectors import committee_members_on
 from communitygate.admissions import tasks
+from communitygate.admissions.committee import MeetingResult, meeting_result
 from communitygate.admissions.models import (
     Application,
     ApplicationStatuses,
     Ballot,
     CommitmentBases,
+    CommitteeMeeting,
     FundingCommitment,
+    MemberVote,
     ReviewRound,
     RoundStatuses,
     Votes,
@@ -31,11 +35,15 @@ from communitygate.admissions.permissions import (
     can_file_for,
     can_vote_for,
 )
-from communitygate.admissions.selectors import application_tally, consultation_is_open
+from communitygate.admissions.round_timing import CLOSE, DECIDE, OPEN, round_step_check
+from communitygate.admissions.selectors import (
+    application_tally,
+    committee_quorum,
+    consultation_is_open,
+)
 from communitygate.admissions.workflow import (
     APPLICATION,
-    COMMITTEE,
-    DECISION_ACTIONS,
+    DECIDERS,
     FINAL_STATUSES,
     OFFICE,
     REVIEW_ACTIONS,
@@ -84,16 +92,34 @@ class ConsultationClosed(RuleBroken):
 
 
 class EarlyCloseNeedsReason(InvalidValue):
-    """Closing a consultation before its deadline takes votes away from bodies that may still
-    cast them: the office says why, and the reason is recorded with the close."""
+    """Closing a consultation before its deadline while some bodies have not voted takes votes
+    away from them: the office says why, and the reason is recorded with the close and shown on
+    the round's decisions. When every consulted body has voted no reason is needed."""
 
     code = "early_close_needs_reason"
     field = "reason"
 
-    def __init__(self) -> None:
+    def __init__(self, not_voted: int = 0) -> None:
         super().__init__(
-            "征询期尚未结束，提前截止须说明理由。",
-            "The consultation window has not ended: give the reason for closing it early.",
+            f"征询期尚未结束，仍有 {not_voted} 个单位未投票，提前截止须说明理由。",
+            f"The consultation window has not ended and {not_voted} bodies have not voted: "
+            "give the reason for closing it early.",
+        )
+
+
+class NoQuorum(RuleBroken):
+    """The committee decides as a body: more than the settings' share of its members (by
+    default more than half), and never one member alone."""
+
+    code = "no_quorum"
+    status = 422
+
+    def __init__(self, result: MeetingResult) -> None:
+        super().__init__(
+            f"出席委员 {result.present} 人，不足法定人数：委员会共有委员 {result.members} 人，"
+            f"须至少 {result.quorum_needed} 人出席方可作出决定。",
+            f"{result.present} members present is no quorum: the committee has {result.members} "
+            f"members and at least {result.quorum_needed} must be present to decide.",
         )
 
 
@@ -607,6 +633,9 @@ def round_open_consultation(
 ) -> ReviewRound:
     """Open the round's consultation: every submitted application goes to its consulted bodies."""
     REVIEW_ROUND.authorise(actor, review_round, "open_consultation")
+    round_step_check(
+        today=clock.today(), year=review_round.year, month=review_round.month, step=OPEN
+    )
     if deadline <= clock.now():
         raise InvalidInput(
             [
@@ -643,22 +672,35 @@ def round_open_consultation(
 def round_close_consultation(
     *, actor: AnyUser, review_round: ReviewRound, reason: str = ""
 ) -> ReviewRound:
-    """Close the round's consultation. Before its deadline (`consultation_is_open`) this is an
-    early close and needs a `reason` (EarlyCloseNeedsReason); the reason is the close event's
-    reason, and the event's changes say `closed_early` (the round's history shows both)."""
+    """Close the round's consultation, in the round's month or the next (`round_timing`).
+    Before its deadline (`consultation_is_open`) this is an early close: allowed without a
+    reason only when every consulted body has voted, else it needs a `reason`
+    (EarlyCloseNeedsReason). The round keeps `closed_early` and the reason (shown on its
+    decisions); the close event records both."""
     REVIEW_ROUND.authorise(actor, review_round, "close_consultation")
+    round_step_check(
+        today=clock.today(), year=review_round.year, month=review_round.month, step=CLOSE
+    )
     reason = reason.strip()
     with transaction.atomic():
         current = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
         early = consultation_is_open(current, clock.now())
-        if early and not reason:
-            raise EarlyCloseNeedsReason()
+        not_voted = Ballot.objects.filter(
+            application__review_round=current,
+            application__status=ApplicationStatuses.CONSULTING,
+            vote="",
+        ).count()
+        if early and not reason and not_voted:
+            raise EarlyCloseNeedsReason(not_voted)
+        values: dict[str, object] = {"consultation_closed_at": clock.now()}
+        if early:
+            values.update(closed_early=True, early_close_reason=reason)
         transition_apply(
             REVIEW_ROUND,
             actor=actor,
             subject=review_round,
             action="close_consultation",
-            values={"consultation_closed_at": clock.now()},
+            values=values,
             changes={"closed_early": [None, True]} if early else None,
             reason=reason,
         )
@@ -806,21 +848,124 @@ def _admit(
     return {"catalog_item": item}
 
 
+@dataclass(frozen=True)
+class MeetingRecord:
+    """The committee meeting a decision is taken at: its date and, for each member present,
+    the member (a user id) and the vote (同意/不同意/弃权)."""
+
+    held_on: dt.date
+    votes: tuple[tuple[int, str], ...]
+
+
+def _meeting_problems(
+    meeting: MeetingRecord, application: Application, member_ids: set[int]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if meeting.held_on > clock.today():
+        problems.append(
+            Problem(
+                "会议日期不能晚于今天。", "The meeting cannot be in the future.", field="held_on"
+            )
+        )
+    review_round = application.review_round
+    if review_round is not None and review_round.consultation_closed_at is not None:
+        closed_on = clock.local_date(review_round.consultation_closed_at)
+        if meeting.held_on < closed_on:
+            problems.append(
+                Problem(
+                    f"会议日期早于征询截止日（{closed_on.isoformat()}）。",
+                    f"The meeting is before the consultation closed ({closed_on.isoformat()}).",
+                    field="held_on",
+                )
+            )
+    present = [member for member, _vote in meeting.votes]
+    if len(set(present)) != len(present):
+        problems.append(Problem("每位委员只能投一票。", "Each member votes once.", field="members"))
+    if set(present) - member_ids:
+        problems.append(
+            Problem(
+                "出席者须为会议当日的委员会委员。",
+                "Those present must be members of the committee on the meeting's day.",
+                field="members",
+            )
+        )
+    if any(vote not in Votes.values for _member, vote in meeting.votes):
+        problems.append(
+            Problem(
+                "每位出席委员的表决须为同意、不同意或弃权。",
+                "Each member present votes approve, reject or abstain.",
+                field="votes",
+            )
+        )
+    return problems
+
+
 def application_decide(
-    *, actor: AnyUser, application: Application, action: str, reason: str
+    *, actor: AnyUser, application: Application, meeting: MeetingRecord, reason: str
 ) -> Application:
-    """The committee decides. Approval admits the item and publishes it in a new edition."""
-    if not COMMITTEE.may(actor, application):
-        raise COMMITTEE.refusal()
-    if action not in DECISION_ACTIONS:
-        raise InvalidInput([Problem("决定无法识别。", "Unknown decision.", field="action")])
+    """The committee decides as a body: the secretary (a committee member) or the office
+    records the meeting (date, members present, each one's vote); the outcome is the pure
+    rule's (`committee.meeting_result`: a quorum, then a majority of those present), never
+    chosen. Taken in the round's month or the next (`round_timing`), both the meeting and its
+    recording. Approval admits the item and publishes it in a new edition; otherwise the
+    application is rejected (不予准入)."""
+    recorder = acting_user(actor)
+    if recorder is None or not DECIDERS.may(actor, application):
+        raise DECIDERS.refusal()
     if not reason.strip():
         raise InvalidInput(
             [Problem("请写明决定理由。", "Give the reasons for the decision.", field="reason")]
         )
     with transaction.atomic():
-        current = Application.objects.select_related("applicant").get(pk=application.pk)
-        APPLICATION.check(actor, current, action, current.status)
+        current = Application.objects.select_related("applicant", "review_round").get(
+            pk=application.pk
+        )
+        APPLICATION.check(actor, current, "approve", current.status)
+        if current.review_round is not None:
+            for day in (clock.today(), meeting.held_on):
+                round_step_check(
+                    today=day,
+                    year=current.review_round.year,
+                    month=current.review_round.month,
+                    step=DECIDE,
+                )
+        member_ids = set(committee_members_on(meeting.held_on).values_list("pk", flat=True))
+        problems = _meeting_problems(meeting, current, member_ids)
+        if problems:
+            raise InvalidInput(problems)
+        result = meeting_result(
+            members=len(member_ids),
+            votes=[vote for _member, vote in meeting.votes],
+            quorum=committee_quorum(),
+        )
+        if not result.quorate:
+            raise NoQuorum(result)
+        action = "approve" if result.passed else "committee_reject"
+        recorded = CommitteeMeeting.objects.create(
+            application=current,
+            held_on=meeting.held_on,
+            members=result.members,
+            recorded_by=recorder,
+            recorded_at=clock.now(),
+        )
+        MemberVote.objects.bulk_create(
+            MemberVote(meeting=recorded, member_id=member, vote=vote)
+            for member, vote in meeting.votes
+        )
+        record_event(
+            actor=acting_user(actor),
+            action="committee_meeting.record",
+            obj=recorded,
+            changes=created_fields(
+                {
+                    "application": current.number,
+                    "held_on": meeting.held_on,
+                    "members": result.members,
+                    "votes": sorted([member, vote] for member, vote in meeting.votes),
+                    "outcome": action,
+                }
+            ),
+        )
         extra: dict[str, object] = {"decision_reason": reason.strip(), "decided_at": clock.now()}
         if action == "approve":
             extra.update(
@@ -882,7 +1027,7 @@ def _notify_applicant(application: Application) -> None:
 
 def _decide_round_when_done(actor: AnyUser, round_id: int | None) -> None:
     """The decision that leaves its round no open application decides the round, taken by the
-    committee member deciding (in that decision's transaction). The round is locked first, so of
+    person recording the decision (in that decision's transaction). The round is locked first, so of
     two last decisions taken at once the later sees the earlier's."""
     if round_id is None:
         return

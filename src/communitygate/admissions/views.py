@@ -46,13 +46,16 @@ from communitygate.admissions.permissions import (
     voting_bodies_of,
 )
 from communitygate.admissions.printing import application_form_pdf
+from communitygate.admissions.round_timing import DECIDE, OPEN, round_step_window
 from communitygate.admissions.selectors import (
     ApplicationFilters,
     application_ballots,
     application_burden,
     application_standing,
     applications_filtered,
+    committee_members_for_meeting,
     consultation_is_open,
+    meeting_of,
     public_decision_get,
     public_decisions,
     round_close_outlook,
@@ -62,6 +65,7 @@ from communitygate.admissions.selectors import (
     standings_for,
 )
 from communitygate.admissions.services import (
+    MeetingRecord,
     NotConsulted,
     application_create,
     application_decide,
@@ -212,6 +216,7 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
     return {
         "application": application,
         "standing": application_standing(application),
+        "meeting": meeting_of(application),
         "burden": application_burden(application),
         "ballots": application_ballots(application),
         "attachments": attachments_of(application),
@@ -228,7 +233,10 @@ def _detail_context(request: HttpRequest, application: Application) -> dict[str,
         "can_urgent_approve": "urgent_approve" in steps,
         "ballot_form": BallotForm(bodies=bodies),
         "review_form": ReviewForm(social_orgs=social_orgs),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(
+            members=committee_members_for_meeting(clock.today()) if "approve" in steps else [],
+            initial={"held_on": clock.today()},
+        ),
         "reason_form": ReasonForm(),
         "attach_token": new_form_token(),
     }
@@ -296,11 +304,23 @@ def _act(request: HttpRequest, application: Application, action: str) -> None:
             social_org=social_org,
         )
     elif action == "decide":
+        meeting = DecisionForm(request.POST, members=committee_members_for_meeting(clock.today()))
+        if not meeting.is_valid():
+            raise InvalidInput(
+                [
+                    Problem("请填写会议日期（年-月-日）。", "Give the meeting's date.", field=name)
+                    if name == "held_on"
+                    else Problem("请检查此项。", "Check this field.", field=name)
+                    for name in meeting.errors
+                ]
+            )
         application_decide(
             actor=user,
             application=application,
-            action=request.POST.get("action", ""),
-            reason=request.POST.get("reason", ""),
+            meeting=MeetingRecord(
+                held_on=meeting.cleaned_data["held_on"], votes=meeting.member_votes()
+            ),
+            reason=meeting.cleaned_data["reason"],
         )
     else:  # "urgent-approve": the URL names no other step (APPLICATION_STEPS)
         application_urgent_approve(
@@ -328,6 +348,20 @@ def _application_done(request: HttpRequest, application_id: int, action: str) ->
         return _("Your vote on application %(number)s is recorded.") % words
     if action == "withdraw":
         return _("Application %(number)s is withdrawn.") % words
+    if action == "submit" and application.review_round is not None:
+        review_round = application.review_round
+        opens, _last = round_step_window(review_round.year, review_round.month, OPEN)
+        _first, decided_by = round_step_window(review_round.year, review_round.month, DECIDE)
+        return _(
+            "Application %(number)s is submitted and waits for the %(round)s round: its "
+            "consultation opens no earlier than %(opens)s and the committee decides by "
+            "%(decided_by)s."
+        ) % {
+            **words,
+            "round": str(review_round),
+            "opens": date_format(opens, "DATE_FORMAT"),
+            "decided_by": date_format(decided_by, "DATE_FORMAT"),
+        }
     if action == "submit":
         return _("Application %(number)s is submitted; it is now: %(status)s.") % words
     return _("Application %(number)s is now: %(status)s.") % words
@@ -361,6 +395,8 @@ def round_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "steps": REVIEW_ROUND.actions_for(request.user, review_round),
             "open_form": OpenConsultationForm(),
             "history": list(round_history(review_round)),
+            "opens": round_step_window(review_round.year, review_round.month, OPEN),
+            "decided_by": round_step_window(review_round.year, review_round.month, DECIDE)[1],
         },
     )
 
@@ -441,7 +477,16 @@ def _round_close(request: HttpRequest, review_round: ReviewRound) -> HttpRespons
         )
         % words,
     ]
-    if outlook.early:
+    if outlook.early and outlook.uncast == 0:
+        facts.append(
+            _(
+                "The deadline is %(deadline)s (Beijing time): closing now is early, but every "
+                "consulted body has voted, so no reason is needed (you may give one; it is shown "
+                "on the round's decisions)."
+            )
+            % words
+        )
+    elif outlook.early:
         facts.append(
             _(
                 "The deadline is %(deadline)s (Beijing time): closing now is early, and the "
@@ -490,7 +535,11 @@ def decision_detail(request: HttpRequest, number: str) -> HttpResponse:
     return render(
         request,
         "admissions/decision_detail.html",
-        {"application": application, "standing": application_standing(application)},
+        {
+            "application": application,
+            "standing": application_standing(application),
+            "meeting": meeting_of(application),
+        },
     )
 
 

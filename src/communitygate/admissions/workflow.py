@@ -1,7 +1,7 @@
 """The life of an application and of a review round as tables (core.workflow): each action, the
 statuses it may start from, where it leads, and who takes it: the applicant department's clerk or
-head (`can_file_for`), the committee office (`is_office_staff`) or a committee member
-(`is_committee_member`). Urgent approval needs an urgent application besides its status.
+head (`can_file_for`), the committee office (`is_office_staff`), or, for the committee's decision,
+a committee member or the office recording the meeting (`DECIDERS`). Urgent approval needs an urgent application besides its status.
 
 A review round (审批批次) is planned, the office opens its consultation and closes it, and the
 round is decided when the committee member taking the decision on its last open application
@@ -58,6 +58,14 @@ def _committee(actor: AnyUser, _subject: Application | ReviewRound) -> bool:
     return is_committee_member(actor)
 
 
+def _decider(actor: AnyUser, _subject: Application | ReviewRound) -> bool:
+    """Whoever records the committee's decision: a member (the committee's secretary is one)
+    or the committee office. The decision itself is the meeting's (admissions.committee)."""
+    if is_committee_member(actor):
+        return True
+    return is_office_staff(actor)
+
+
 APPLICANT = Who("applicant", _applicant)
 OFFICE = Who(
     "office", _office, "只有委员会办公室可以执行此操作。", "Only the committee office may do this."
@@ -72,6 +80,14 @@ COMMITTEE = Who(
 
 def _not_urgent(application: Application) -> TransitionNotAllowed:
     return APPLICATION.refusal(application, application.status, "urgent_approve")
+
+
+DECIDERS = Who(
+    "committee",
+    _decider,
+    "只有区社区建设指导委员会委员或委员会办公室可以记录委员会的决定。",
+    "Only a committee member or the committee office records the committee's decision.",
+)
 
 
 URGENT = Guard("urgent", lambda application: application.urgent, _not_urgent)
@@ -97,8 +113,8 @@ APPLICATION = Workflow(
         *rows([S.IN_REVIEW], "office_reject", S.REJECTED, OFFICE),
         *rows([S.IN_REVIEW], "return", S.RETURNED, OFFICE),
         *rows([S.IN_REVIEW], "redirect", S.REDIRECTED, OFFICE),
-        *rows([S.AT_COMMITTEE], "approve", S.APPROVED, COMMITTEE),
-        *rows([S.AT_COMMITTEE], "committee_reject", S.REJECTED, COMMITTEE),
+        *rows([S.AT_COMMITTEE], "approve", S.APPROVED, DECIDERS),
+        *rows([S.AT_COMMITTEE], "committee_reject", S.REJECTED, DECIDERS),
         *rows([S.SUBMITTED], "urgent_approve", S.APPROVED, OFFICE, URGENT),
     ),
 )
@@ -117,7 +133,7 @@ REVIEW_ROUND = Workflow(
     transitions=(
         *rows([R.PLANNED], "open_consultation", R.CONSULTING, OFFICE),
         *rows([R.CONSULTING], "close_consultation", R.REVIEWING, OFFICE),
-        # Taken by the committee member whose decision leaves the round no open application.
-        *rows([R.REVIEWING], "decide", R.DECIDED, COMMITTEE),
+        # Taken by whoever records the decision that leaves the round no open application.
+        *rows([R.REVIEWING], "decide", R.DECIDED, DECIDERS),
     ),
 )

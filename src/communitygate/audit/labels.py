@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "review_round.close_consultation": _("Review round's consultation closed"),
     "review_round.decide": _("Review round decided"),
     "ballot.cast": _("Ballot cast"),
+    "committee_meeting.record": _("Committee meeting recorded"),
     "calendar_year.enter": _("Holiday calendar entered"),
     "calendar_day.set": _("Holiday calendar day changed"),
     "reception.record": _("Walk-in visitor recorded"),

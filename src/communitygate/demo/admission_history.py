@@ -1,7 +1,12 @@
 """The demo's admission history, made through the same services at the dates it happened:
-the July 2026 round (one delegated item approved with its funding, one rejected below 60%, one
-redirected to purchase of services), an urgent approval in August 2026, both admitted items
-retired when their periods ended, and the January 2027 round with its consultation under way.
+the July 2026 round (one delegated item approved with its funding at a committee meeting of 20
+July, one rejected below 60%, one redirected to purchase of services), an urgent approval in
+August 2026, both admitted items retired when their periods ended, and an application filed in
+November for the January 2027 round, which waits for its consultation to open in January (a
+round opens only in its month, issue 15).
+
+The committee decides as a body: besides the demo login `committee`, the committee has six
+illustrative members without a login (演示委员二 … 演示委员七); six of the seven met on 20 July.
 
 Every application is for delegated work with its funding (statutory daily work is the office's
 to enter, never a department's application), and asks for its ledgers and plaques from the
@@ -17,9 +22,12 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import User
 
+from communitygate.accounts.models import Membership, Roles
+from communitygate.accounts.services import membership_grant, user_create
 from communitygate.admissions.models import Application, ReviewRound
 from communitygate.admissions.services import (
     ApplicationFields,
+    MeetingRecord,
     application_create,
     application_decide,
     application_review,
@@ -84,15 +92,42 @@ def seed_admission_history() -> bool:
     }
     targets = (shangqiulu.code, yichunlu.code)
     mz, wj = Organisation.objects.get(code="DEPT-MZ"), Organisation.objects.get(code="DEPT-WJ")
+    members = [committee, *_committee_members()]
     try:
-        _july_round(office, committee, civil, health, mz, wj, voters, targets)
+        _july_round(office, committee, members, civil, health, mz, wj, voters, targets)
         _urgent_approval(office, civil, mz)
         _expiry(office)
-        _january_round(office, health, wj, voters, targets)
+        _january_round(health, wj)
     finally:
         clock.pin(None)
     review_rounds_plan_ahead(clock.today())
     return True
+
+
+MEMBER_NAMES = ("二", "三", "四", "五", "六", "七")
+
+
+def _committee_members() -> list[User]:
+    """The committee's illustrative members besides the demo login (no password: no login)."""
+    committee = Organisation.objects.get(kind="committee")
+    members = []
+    for number, name in enumerate(MEMBER_NAMES, start=2):
+        username = f"committee-member-{number}"
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(
+                actor=None, username=username, password=None, first_name=f"演示委员{name}"
+            )
+        if not Membership.objects.filter(user=user, organisation=committee).exists():
+            membership_grant(
+                actor=None,
+                user=user,
+                organisation=committee,
+                role=Roles.MEMBER,
+                active_from=dt.date(2014, 1, 1),
+            )
+        members.append(user)
+    return members
 
 
 def _round_of(application: Application) -> ReviewRound:
@@ -113,6 +148,7 @@ def _vote(application: Application, voters: dict[Organisation, User], votes: lis
 def _july_round(
     office: User,
     committee: User,
+    members: list[User],
     civil: User,
     health: User,
     mz: Organisation,
@@ -193,10 +229,18 @@ def _july_round(
         social_org=social_org,
     )
     clock.pin(at(2026, 7, 20))
+    # Six of the seven members met (one absent): five approve, one abstains.
+    present = members[:6]
     application_decide(
         actor=committee,
         application=funded,
-        action="approve",
+        meeting=MeetingRecord(
+            held_on=dt.date(2026, 7, 20),
+            votes=tuple(
+                (member.pk, "abstain" if index == 5 else "approve")
+                for index, member in enumerate(present)
+            ),
+        ),
         reason="委员会审议同意；谁委托谁出钱，经费每社区每年2000元。",
     )
 
@@ -233,14 +277,12 @@ def _expiry(office: User) -> None:
     catalog_publish(actor=office, title="期满事项退出", note="2026年准入的限期事项期满退出。")
 
 
-def _january_round(
-    office: User,
-    health: User,
-    wj: Organisation,
-    voters: dict[Organisation, User],
-    targets: tuple[str, ...],
-) -> None:
+def _january_round(health: User, wj: Organisation) -> None:
+    """Filed in November for the January 2027 round: it waits; the office opens the round's
+    consultation no earlier than 1 January 2027."""
     clock.pin(at(2026, 11, 10))
+    shangqiulu = Organisation.objects.get(name="商邱路社区", kind="community")
+    yichunlu = Organisation.objects.get(name="伊春路社区", kind="community")
     pending = application_create(
         actor=health,
         applicant=wj,
@@ -255,12 +297,8 @@ def _january_round(
             funding_source="区卫生健康局基本公共卫生服务经费",
             starts_on=dt.date(2027, 3, 1),
             ends_on=None,
-            target_community_codes=targets,
+            target_community_codes=(shangqiulu.code, yichunlu.code),
         ),
     )
     application_submit(actor=health, application=pending)
-    review_round = _round_of(pending)
-    clock.pin(at(2026, 11, 16))
-    round_open_consultation(actor=office, review_round=review_round, deadline=at(2026, 12, 18, 17))
-    clock.pin(at(2026, 11, 20))
-    _vote(pending, voters, ["approve", "", "approve", ""])
+    _round_of(pending)

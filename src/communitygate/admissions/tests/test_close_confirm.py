@@ -64,7 +64,9 @@ def test_an_early_close_without_a_reason_is_refused_beside_the_reason_in_chinese
     office = signed_in(world.user("office_officer"))
     response = office.post(f"{page}close/", {"confirmed": "yes", "reason": "  "})
     answer = html(response)
-    assert response.context["form"].errors["reason"] == ["征询期尚未结束，提前截止须说明理由。"]
+    assert response.context["form"].errors["reason"] == [
+        "征询期尚未结束，仍有 4 个单位未投票，提前截止须说明理由。"
+    ]
     assert 'data-testid="errors-reason"' in answer
     assert "give the reason" not in answer.lower()
     assert _status(review_round) == "consulting"
@@ -76,7 +78,8 @@ def test_an_english_page_shows_the_refusal_in_english_only(world: World) -> None
     response = office.post(f"{page}close/", {"confirmed": "yes"})
     answer = html(response)
     assert response.context["form"].errors["reason"] == [
-        "The consultation window has not ended: give the reason for closing it early."
+        "The consultation window has not ended and 4 bodies have not voted: give the reason "
+        "for closing it early."
     ]
     assert "提前截止须说明理由" not in answer
     assert _status(review_round) == "consulting"
@@ -122,7 +125,7 @@ def test_the_service_and_the_api_ask_for_the_reason_of_an_early_close(world: Wor
     assert refused.status_code == 422
     body = refused.json()
     assert body["code"] == "early_close_needs_reason"
-    assert body["message_zh"] == "征询期尚未结束，提前截止须说明理由。"
+    assert body["message_zh"] == "征询期尚未结束，仍有 4 个单位未投票，提前截止须说明理由。"
     assert body["message"].startswith("征询期尚未结束") and " / " in body["message"]
     assert _status(review_round) == "consulting"
     closed = api.post(url, {"reason": "应急"}, content_type="application/json")

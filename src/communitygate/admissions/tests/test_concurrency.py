@@ -9,13 +9,13 @@ from communitygate.admissions.services import (
     application_create,
     application_submit,
     ballot_cast,
-    round_open_consultation,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.audit.selectors import audit_chain_first_break
 from communitygate.core import clock
 from communitygate.testing import build_world, run_together
 
+from .meetings import JANUARY, open_in_january
 from .test_services import MONDAY, fields
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,11 +31,7 @@ def test_two_votes_for_one_body_at_once_leave_one_ballot(transactional_db, repet
     application_submit(actor=world.user("department_clerk"), application=application)
     review_round = Application.objects.get(pk=application.pk).review_round
     assert review_round is not None
-    round_open_consultation(
-        actor=world.user("office_officer"),
-        review_round=review_round,
-        deadline=MONDAY + dt.timedelta(days=5),
-    )
+    open_in_january(world, review_round, JANUARY + dt.timedelta(days=5))
     community = world.org("community")
     _results, errors = run_together(
         [

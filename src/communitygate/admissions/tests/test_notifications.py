@@ -13,12 +13,12 @@ from communitygate.admissions.services import (
     application_review,
     application_submit,
     round_close_consultation,
-    round_open_consultation,
 )
 from communitygate.admissions.tasks import ballots_due_soon, remind_votes_due
 from communitygate.core import clock
 from communitygate.testing import World
 
+from .meetings import JANUARY, open_in_january
 from .test_services import MONDAY, fields
 
 # Real transactions: on_commit fires, and the worker may close and reopen its connection.
@@ -37,11 +37,7 @@ def opened(world: World) -> Application:
     application_submit(actor=world.user("department_clerk"), application=application)
     review_round = Application.objects.get(pk=application.pk).review_round
     assert review_round is not None
-    round_open_consultation(
-        actor=world.user("office_officer"),
-        review_round=review_round,
-        deadline=MONDAY + dt.timedelta(days=2, hours=6),
-    )
+    open_in_january(world, review_round, JANUARY + dt.timedelta(days=2, hours=6))
     return application
 
 
@@ -90,7 +86,7 @@ def test_a_vote_due_within_two_working_days_is_reminded(
         "subdistrict_officer_other",
         "community_secretary_other",
     }
-    clock.pin(MONDAY - dt.timedelta(days=20))
+    clock.pin(JANUARY - dt.timedelta(days=20))
     assert ballots_due_soon(clock.today()) == [], "not yet due three weeks before"
 
 

@@ -22,19 +22,19 @@ from communitygate.admissions.services import (
     application_submit,
     ballot_cast,
     round_close_consultation,
-    round_open_consultation,
 )
 from communitygate.audit.models import AuditEvent
 from communitygate.core import clock
-from communitygate.testing import World, signed_in
+from communitygate.testing import World, committee_members, signed_in
 
+from .meetings import JANUARY, enter_2027, open_in_january
 from .test_services import MONDAY, fields
 
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-DEADLINE = dt.datetime(2026, 12, 18, 9, 0, tzinfo=dt.UTC)  # 17:00 in Shanghai, a Friday
-AFTER_THE_DEADLINE = dt.datetime(2026, 12, 21, 2, 0, tzinfo=dt.UTC)
+DEADLINE = dt.datetime(2027, 1, 15, 9, 0, tzinfo=dt.UTC)  # 17:00 in Shanghai, a Friday
+AFTER_THE_DEADLINE = dt.datetime(2027, 1, 18, 2, 0, tzinfo=dt.UTC)
 ITEM_NAME = "协助开展独居老人探访登记"
 
 
@@ -140,8 +140,14 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
 
     office = signed_in(world.user("office_officer"))
     round_page = f"/admissions/rounds/{review_round.pk}/"
+    # In December the January round cannot open yet: the office is told when it can.
+    refused = office.post(f"{round_page}open/", {"deadline": "2027-01-15T17:00"}, follow=True)
+    assert "2027-01-01至2027-01-31之间开始征询" in html(refused)
+    assert ReviewRound.objects.get(pk=review_round.pk).status == "planned"
+    enter_2027(world)
+    clock.pin(JANUARY)
     assert 'data-testid="open-consultation"' in html(office.get(round_page))
-    redirected_to(office.post(f"{round_page}open/", {"deadline": "2026-12-18T17:00"}), round_page)
+    redirected_to(office.post(f"{round_page}open/", {"deadline": "2027-01-15T17:00"}), round_page)
     review_round.refresh_from_db()
     assert review_round.status == "consulting"
     assert review_round.consultation_deadline == DEADLINE
@@ -187,11 +193,20 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
     application.refresh_from_db()
     assert application.status == "at_committee"
 
+    # The committee's secretary (a member) records the meeting: three of the three members
+    # present, two approving and one abstaining; the outcome is the rule's, not chosen.
+    members = committee_members(world, 3)
     committee = signed_in(world.user("committee_member"))
-    assert 'data-testid="decision-form"' in html(committee.get(detail))
+    form_page = html(committee.get(detail))
+    assert 'data-testid="decision-form"' in form_page
+    assert all(f'name="member_{member.pk}"' in form_page for member in members)
     reason = "经委员会审议，同意纳入社区工作准入目录"
+    votes = dict(
+        zip((f"member_{m.pk}" for m in members), ["approve", "approve", "abstain"], strict=True)
+    )
     redirected_to(
-        committee.post(f"{detail}decide/", {"action": "approve", "reason": reason}), detail
+        committee.post(f"{detail}decide/", {"held_on": "2027-01-18", "reason": reason, **votes}),
+        detail,
     )
     application.refresh_from_db()
     assert application.status == "approved"
@@ -212,6 +227,9 @@ def test_an_application_travels_from_the_department_to_the_public_catalog(world:
     assert reason in decision
     assert "征询同意率75%，同意提交委员会" in decision
     assert f'href="/catalog/items/{code}/"' in decision
+    assert "委员 3 名中出席 3 名" in decision
+    assert "同意 2 · 不同意 0 · 弃权 1" in decision
+    assert not any(member.username in decision for member in members)
 
 
 def test_a_page_action_that_breaks_a_rule_redirects_with_the_message(world: World) -> None:
@@ -240,9 +258,7 @@ def consulted_application(world: World, **overrides: object) -> Application:
     application_submit(actor=world.user("department_clerk"), application=application)
     review_round = Application.objects.get(pk=application.pk).review_round
     assert review_round is not None
-    round_open_consultation(
-        actor=world.user("office_officer"), review_round=review_round, deadline=DEADLINE
-    )
+    open_in_january(world, review_round, DEADLINE)
     return Application.objects.get(pk=application.pk)
 
 
@@ -497,7 +513,7 @@ def decided_round(world: World, count: int) -> ReviewRound:
         applications.append(application_submit(actor=clerk, application=application))
     review_round = applications[0].review_round
     assert review_round is not None
-    round_open_consultation(actor=officer, review_round=review_round, deadline=DEADLINE)
+    open_in_january(world, review_round, DEADLINE)
     for index, application in enumerate(applications):
         ballot_cast(
             actor=world.user("community_secretary"),

@@ -16,7 +16,6 @@ from communitygate.admissions.services import (
     SocialOrganisationRequired,
     UrgentLeadTimeTooShort,
     application_create,
-    application_decide,
     application_review,
     application_revise,
     application_submit,
@@ -28,6 +27,7 @@ from communitygate.admissions.services import (
     round_open_consultation,
     urgent_valid_to,
 )
+from communitygate.admissions.tests.meetings import JANUARY, decide, open_in_january
 from communitygate.admissions.workflow import (
     ApplicationTransitionNotAllowed as TransitionNotAllowed,
 )
@@ -78,11 +78,7 @@ def consult(world: World, application: Application) -> ReviewRound:
     application_submit(actor=world.user("department_clerk"), application=application)
     review_round = Application.objects.get(pk=application.pk).review_round
     assert review_round is not None
-    return round_open_consultation(
-        actor=world.user("office_officer"),
-        review_round=review_round,
-        deadline=MONDAY + dt.timedelta(days=10),
-    )
+    return open_in_january(world, review_round, JANUARY + dt.timedelta(days=10))
 
 
 def test_a_department_files_a_numbered_draft(world: World, filed: Application) -> None:
@@ -172,7 +168,7 @@ def test_a_body_votes_once_and_may_change_its_vote_until_the_deadline(
     )
     assert Ballot.objects.filter(application=filed, body=community).count() == 1
     assert Ballot.objects.get(application=filed, body=community).vote == "approve"
-    clock.pin(MONDAY + dt.timedelta(days=11))
+    clock.pin(JANUARY + dt.timedelta(days=11))
     with pytest.raises(ConsultationClosed):
         ballot_cast(actor=secretary, application=filed, body=community, vote="reject")
     assert Ballot.objects.get(application=filed, body=community).vote == "approve"
@@ -247,14 +243,9 @@ def test_the_whole_path_admits_the_item_and_publishes_it(world: World, filed: Ap
     )
     assert forwarded.status == "at_committee"
     with pytest.raises(PermissionDenied):
-        application_decide(
-            actor=world.user("office_officer"), application=filed, action="approve", reason="x"
-        )
-    approved = application_decide(
-        actor=world.user("committee_member"),
-        application=filed,
-        action="approve",
-        reason="经委员会审议同意",
+        decide(world, filed, "approve", reason="x", actor=world.user("department_clerk"))
+    approved = decide(
+        world, filed, "approve", reason="经委员会审议同意", actor=world.user("committee_member")
     )
     assert approved.status == "approved"
     assert approved.catalog_item is not None
@@ -297,14 +288,14 @@ def test_the_committee_member_taking_the_last_decision_decides_the_round(
             opinion="同意提交",
         )
     member = world.user("committee_member")
-    application_decide(actor=member, application=filed, action="approve", reason="同意")
+    decide(world, filed, "approve", reason="同意", actor=member)
     assert ReviewRound.objects.get(pk=review_round.pk).status == "reviewing"
     assert not AuditEvent.objects.filter(action="review_round.decide").exists()
 
-    application_decide(actor=member, application=second, action="committee_reject", reason="否")
+    decide(world, second, "committee_reject", reason="否", actor=member)
     decided = ReviewRound.objects.get(pk=review_round.pk)
     assert decided.status == "decided"
-    assert decided.decided_at == MONDAY
+    assert decided.decided_at == JANUARY
     event = AuditEvent.objects.get(action="review_round.decide")
     assert (event.actor, event.object_id) == (member, str(review_round.pk))
     assert event.changes == {"status": ["reviewing", "decided"]}
@@ -331,9 +322,7 @@ def test_approval_leaves_the_offices_unpublished_work_unpublished(
     application_review(
         actor=world.user("office_officer"), application=filed, action="forward", opinion="同意"
     )
-    application_decide(
-        actor=world.user("committee_member"), application=filed, action="approve", reason="同意"
-    )
+    decide(world, filed, "approve", reason="同意", actor=world.user("committee_member"))
     latest = edition_latest()
     assert latest is not None
     assert not EditionEntry.objects.filter(edition=latest, code="DRAFT-1").exists()
@@ -361,11 +350,8 @@ def test_a_delegated_item_is_approved_with_its_funding_commitment(world: World) 
         action="forward",
         opinion="同意",
     )
-    approved = application_decide(
-        actor=world.user("committee_member"),
-        application=application,
-        action="approve",
-        reason="同意",
+    approved = decide(
+        world, application, "approve", reason="同意", actor=world.user("committee_member")
     )
     commitment = FundingCommitment.objects.get(application=approved)
     assert commitment.amount_per_community_per_year == Decimal("6000.00")
@@ -396,12 +382,7 @@ def test_who_delegates_pays_even_if_funding_vanished_before_the_decision(world: 
     )
     Application.objects.filter(pk=application.pk).update(funding_per_community=None)
     with pytest.raises(DelegatedItemUnfunded):
-        application_decide(
-            actor=world.user("committee_member"),
-            application=application,
-            action="approve",
-            reason="同意",
-        )
+        decide(world, application, "approve", reason="同意", actor=world.user("committee_member"))
     assert not CatalogItem.objects.exists()
 
 
@@ -512,7 +493,7 @@ def test_the_office_cannot_open_a_round_twice(world: World, filed: Application) 
         round_open_consultation(
             actor=world.user("office_officer"),
             review_round=review_round,
-            deadline=MONDAY + dt.timedelta(days=3),
+            deadline=JANUARY + dt.timedelta(days=3),
         )
     assert Ballot.objects.filter(application=filed).count() == 5
 

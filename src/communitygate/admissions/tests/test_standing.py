@@ -20,6 +20,7 @@ from communitygate.admissions.services import (
 from communitygate.core import clock, workdays
 from communitygate.testing import World, signed_in
 
+from .meetings import JANUARY
 from .test_pages_and_api import DEADLINE, close, consulted_application
 from .test_services import MONDAY, fields, vote_all
 
@@ -49,8 +50,8 @@ def test_an_open_consultation_says_so_with_the_rate_the_threshold_and_the_days_l
     application = consulted_application(world)
     vote_all(world, application, approvals=1)  # 1 of 5: 20% so far
     text = tally_block(world, application)
-    days = workdays.workdays_between(MONDAY.date(), DEADLINE.date())
-    assert days == 20  # Monday 23 November to Friday 18 December
+    days = workdays.workdays_between(JANUARY.date(), DEADLINE.date())
+    assert days == 10  # Monday 4 January to Friday 15 January 2027
     assert "征询中" in text
     assert "目前同意率 20%（门槛 60%）" in text
     assert f"剩 {days} 个工作日" in text

@@ -120,13 +120,15 @@ def test_a_decided_round_allows_no_action() -> None:
 
 
 def test_the_office_moves_a_round_through_consultation_and_the_committee_decides_it() -> None:
+    """The decision is the committee meeting's; a member or the office records it (DECIDERS)."""
     whos = {action: workflow.REVIEW_ROUND.whos(action) for action in workflow.REVIEW_ROUND.actions}
     assert whos == {
         "open_consultation": [workflow.OFFICE],
         "close_consultation": [workflow.OFFICE],
-        "decide": [workflow.COMMITTEE],
+        "decide": [workflow.DECIDERS],
     }
     assert workflow.REVIEW_ROUND.actions_from("reviewing", workflow.OFFICE) == []
+    assert workflow.REVIEW_ROUND.actions_from("reviewing", workflow.DECIDERS) == ["decide"]
 
 
 @pytest.mark.parametrize(

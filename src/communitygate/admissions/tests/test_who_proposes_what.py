@@ -22,13 +22,13 @@ from communitygate.admissions.models import Application, FundingCommitment
 from communitygate.admissions.services import (
     StatutoryWorkByOfficeOnly,
     application_create,
-    application_decide,
     application_review,
     application_revise,
     application_submit,
     application_urgent_approve,
     round_close_consultation,
 )
+from communitygate.admissions.tests.meetings import decide
 from communitygate.audit.models import AuditEvent
 from communitygate.catalog.models import CatalogItem, Ledger, Plaque, RecordStatuses
 from communitygate.catalog.selectors import edition_latest
@@ -153,16 +153,15 @@ def test_a_statutory_application_from_before_the_rule_is_never_approved(world: W
     )
     legacy = legacy_statutory(filed)
     with pytest.raises(StatutoryWorkByOfficeOnly):
-        application_decide(
-            actor=world.user("committee_member"), application=legacy, action="approve", reason="x"
-        )
+        decide(world, legacy, "approve", reason="x", actor=world.user("committee_member"))
     assert Application.objects.get(pk=legacy.pk).status == "at_committee"
     assert not CatalogItem.objects.exists()
-    rejected = application_decide(
-        actor=world.user("committee_member"),
-        application=legacy,
-        action="committee_reject",
+    rejected = decide(
+        world,
+        legacy,
+        "committee_reject",
         reason="法定日常工作不由部门申请",
+        actor=world.user("committee_member"),
     )
     assert rejected.status == "rejected"
 
@@ -354,11 +353,12 @@ def approve(world: World, application: Application) -> Application:
         action="forward",
         opinion="同意",
     )
-    return application_decide(
-        actor=world.user("committee_member"),
-        application=application,
-        action="approve",
+    return decide(
+        world,
+        application,
+        "approve",
         reason="经委员会审议同意",
+        actor=world.user("committee_member"),
     )
 
 

@@ -105,6 +105,7 @@ from communitygate.testing import (
     Shared,
     World,
     build_world,
+    committee_members,
     make_item,
     shared_rows,
     signed_in,
@@ -388,8 +389,9 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
     ("POST", "/admissions/{in_review}/review/"): application_row(
         CONSULTED_ON_IN_REVIEW, FORBIDDEN, (OFFICE, REDIRECT)
     ),
+    # The committee decides at a meeting; a member or the office records it (issue 15).
     ("POST", "/admissions/{at_committee}/decide/"): application_row(
-        CONSULTED_ON_ALL, FORBIDDEN, (COMMITTEE, REDIRECT)
+        CONSULTED_ON_ALL, FORBIDDEN, ((*COMMITTEE, *OFFICE), REDIRECT)
     ),
     ("POST", "/admissions/{urgent}/urgent-approve/"): application_row(
         (), FORBIDDEN, (OFFICE, REDIRECT)
@@ -427,7 +429,7 @@ MATRIX: dict[tuple[str, str], dict[str, Outcome]] = {
         CONSULTED_ON_IN_REVIEW, FORBIDDEN, (OFFICE, PAGE), api=True
     ),
     ("POST", "/api/v1/applications/{at_committee}/decision"): application_row(
-        CONSULTED_ON_ALL, FORBIDDEN, (COMMITTEE, PAGE), api=True
+        CONSULTED_ON_ALL, FORBIDDEN, ((*COMMITTEE, *OFFICE), PAGE), api=True
     ),
     ("POST", "/api/v1/applications/{urgent}/urgent-approval"): application_row(
         (), FORBIDDEN, (OFFICE, PAGE), api=True
@@ -635,9 +637,25 @@ def shanghai(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
 
 
 # The requests of the grid run on Monday 23 November 2026, 10:00 in Shanghai: the January 2027
-# round's consultation is open (until 18 December), the July 2026 round's is closed.
+# round's consultation is open (opened on 4 January, until 15 January: a round opens only in its
+# month, issue 15, so the seed reaches ahead), the July 2026 round's is closed.
 GRID_NOW = shanghai(2026, 11, 23)
-CONSULTATION_DEADLINE = shanghai(2026, 12, 18, 17)
+CONSULTATION_DEADLINE = shanghai(2027, 1, 15, 17)
+# A round's steps are taken in its months (admissions.round_timing): these rows run then.
+ROW_CLOCK: dict[tuple[str, str], dt.datetime] = {
+    ("POST", "/admissions/{at_committee}/decide/"): shanghai(2026, 7, 21),
+    ("POST", "/api/v1/applications/{at_committee}/decision"): shanghai(2026, 7, 21),
+    ("POST", "/admissions/rounds/{round_consulting}/close/"): shanghai(2027, 1, 8),
+    ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): shanghai(2027, 1, 8),
+    ("POST", "/admissions/rounds/{round_planned}/open/"): shanghai(2027, 7, 5),
+    ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): shanghai(2027, 7, 5),
+}
+# The committee of three the grid's decisions are recorded for (committee_member and two more).
+GRID_COMMITTEE = ("committee_member", "committee_member_2", "committee_member_3")
+
+
+def grid_committee_ids() -> list[int]:
+    return list(User.objects.filter(username__in=GRID_COMMITTEE).values_list("pk", flat=True))
 
 
 def application_fields(**overrides: object) -> ApplicationFields:
@@ -714,15 +732,16 @@ def seed_admissions(world: World) -> dict[str, Any]:
         actor=officer, application=at_committee, action="forward", opinion="同意提交"
     )
 
-    # The January 2027 round: filed in September, its consultation open until 18 December.
+    # The January 2027 round: filed in September, its consultation opened on 4 January 2027.
     consulting = submitted(shanghai(2026, 9, 1), "网格征询中事项")
     january = consulting.review_round
     assert january is not None and (january.year, january.month) == (2027, 1)
-    clock.pin(shanghai(2026, 11, 16))
+    clock.pin(shanghai(2027, 1, 4))
     round_open_consultation(actor=officer, review_round=january, deadline=CONSULTATION_DEADLINE)
 
     # Filed after January's consultation opened: it waits for the planned July 2027 round.
-    waiting = submitted(shanghai(2026, 11, 16, 11), "网格待审批次事项")
+    waiting = submitted(shanghai(2027, 1, 4, 11), "网格待审批次事项")
+    committee_members(world, len(GRID_COMMITTEE))
     planned = waiting.review_round
     assert planned is not None and (planned.year, planned.month) == (2027, 7)
 
@@ -1236,12 +1255,13 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "social_org": "",
     },
     ("POST", "/admissions/{at_committee}/decide/"): lambda seed: {
-        "action": "approve",
+        "held_on": "2026-07-21",
         "reason": "经委员会审议同意",
+        **{f"member_{pk}": "approve" for pk in grid_committee_ids()},
     },
     ("POST", "/admissions/{urgent}/urgent-approve/"): reason_form,
     ("POST", "/admissions/rounds/{round_planned}/open/"): lambda seed: {
-        "deadline": "2026-12-30T17:00"
+        "deadline": "2027-07-16T17:00"
     },
     ("POST", "/admissions/rounds/{round_consulting}/close/"): lambda seed: {
         "confirmed": "yes",
@@ -1259,12 +1279,13 @@ PAYLOADS: dict[tuple[str, str], Callable[[GridSeed], dict[str, Any]]] = {
         "opinion": "请补充依据",
     },
     ("POST", "/api/v1/applications/{at_committee}/decision"): lambda seed: {
-        "action": "approve",
+        "held_on": "2026-07-21",
+        "votes": [{"member": name, "vote": "approve"} for name in GRID_COMMITTEE],
         "reason": "经委员会审议同意",
     },
     ("POST", "/api/v1/applications/{urgent}/urgent-approval"): reason_form,
     ("POST", "/api/v1/review-rounds/{round_planned}/open-consultation"): lambda seed: {
-        "deadline": "2026-12-30T17:00:00+08:00"
+        "deadline": "2027-07-16T17:00:00+08:00"
     },
     ("POST", "/api/v1/review-rounds/{round_consulting}/close-consultation"): lambda seed: {
         "reason": "网格：提前截止"
@@ -1582,6 +1603,22 @@ def run_cell(
     """One person's request, rolled back afterwards; the problems found, if any."""
     expected = expected or MATRIX[(method, path)][person]
     effect = EFFECTS.get((method, path))
+    pinned = clock.pinned()
+    clock.pin(ROW_CLOCK.get((method, path), pinned))
+    try:
+        return _run_cell(seed, method, path, person, expected, effect)
+    finally:
+        clock.pin(pinned)
+
+
+def _run_cell(
+    seed: GridSeed,
+    method: str,
+    path: str,
+    person: str,
+    expected: str,
+    effect: Callable[[GridSeed], object] | None,
+) -> list[str]:
     problems: list[str] = []
     with transaction.atomic():
         user = None if person == ANONYMOUS else seed.people[person]

@@ -25,6 +25,7 @@ from communitygate.catalog.models import (
     NegativeListEntry,
     Plaque,
 )
+from communitygate.core import clock
 from communitygate.demo import data
 from communitygate.dispatch.models import Assignment, Evidence, OffPlatformReport, Task
 from communitygate.orgs.models import Organisation
@@ -129,7 +130,7 @@ def test_lists_and_editions() -> None:
 
 def test_admission_history(client) -> None:
     statuses = sorted(Application.objects.values_list("status", flat=True))
-    assert statuses == ["approved", "approved", "consulting", "redirected", "rejected"]
+    assert statuses == ["approved", "approved", "redirected", "rejected", "submitted"]
     assert not Application.objects.filter(item_class="statutory").exists()
     assert set(Application.objects.values_list("item_class", flat=True)) == {"delegated"}
     funded = Application.objects.get(status="approved", urgent=False)
@@ -138,9 +139,24 @@ def test_admission_history(client) -> None:
     assert not application_tally(rejected).passed
     assert Application.objects.get(status="redirected").proposed_social_org is not None
     assert Application.objects.filter(urgent=True, status="approved").count() == 1
-    open_round = Application.objects.get(status="consulting").review_round
-    assert open_round is not None
-    assert (open_round.year, open_round.month) == (2027, 1)
+    # Filed in November, the January 2027 application waits: the round opens only in January.
+    waiting_round = Application.objects.get(status="submitted").review_round
+    assert waiting_round is not None
+    assert (waiting_round.year, waiting_round.month, waiting_round.status) == (2027, 1, "planned")
+    # The committee decided as a body, in the round's month: six of its seven members met.
+    meeting = funded.committee_meeting
+    assert (meeting.held_on, meeting.members, meeting.votes.count()) == (
+        dt.date(2026, 7, 20),
+        7,
+        6,
+    )
+    for decided in Application.objects.filter(review_round__isnull=False, decided_at__isnull=False):
+        assert decided.review_round is not None and decided.decided_at is not None
+        month = clock.local_date(decided.decided_at).replace(day=1)
+        assert month in {
+            dt.date(decided.review_round.year, decided.review_round.month, 1),
+            dt.date(decided.review_round.year, decided.review_round.month + 1, 1),
+        }
     assert client.get("/decisions/").status_code == 200
     assert client.get(f"/decisions/{funded.number}/").status_code == 200
 
