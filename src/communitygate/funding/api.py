@@ -15,7 +15,9 @@ from communitygate.admissions.models import CommitmentBases, FundingCommitment
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset
+from communitygate.catalog.models import CatalogItem
+from communitygate.core.inputs import AmountText, Day, Offset, RowId, capped
+from communitygate.orgs.models import Organisation
 from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
@@ -40,6 +42,7 @@ from communitygate.funding.selectors import (
     payments_listed,
 )
 from communitygate.funding.services import (
+    ANSWER_MAX_LENGTH,
     CommitmentRequest,
     CommitmentTerms,
     PaymentRequest,
@@ -63,8 +66,8 @@ def _max_limit() -> int:
 
 
 class FixedShareIO(Schema):
-    community: str = Field(description="The community's code.")
-    amount: str = Field(description='Yuan per year, two decimals at most: "6000.00".')
+    community: str = capped(Organisation, "code", description="The community's code.")
+    amount: AmountText = Field(description='Yuan per year, two decimals at most: "6000.00".')
 
 
 class CommitmentOut(Schema):
@@ -157,10 +160,12 @@ def list_commitments(
 
 
 class TermsIn(Schema):
-    amount: str = Field(description='Yuan, two decimals at most: "10000.00".')
-    budget_line: str = ""
-    period_end: dt.date | None = Field(None, description="null: open-ended until ended.")
-    basis: str = Field(CommitmentBases.EQUAL, description="equal, households, tasks or fixed.")
+    amount: AmountText = Field(description='Yuan, two decimals at most: "10000.00".')
+    budget_line: str = capped(FundingCommitment, "budget_line", "")
+    period_end: Day | None = Field(None, description="null: open-ended until ended.")
+    basis: CommitmentBases = Field(
+        CommitmentBases.EQUAL, description="equal, households, tasks or fixed."
+    )
     shares: list[FixedShareIO] = Field(
         default_factory=list, description="Basis fixed: each community's yuan per year."
     )
@@ -176,14 +181,14 @@ class TermsIn(Schema):
 
 
 class CommitmentIn(TermsIn):
-    item: str = Field(description="The delegated catalog item's code.")
-    payer: str = Field(description="The paying department's code.")
-    period_start: dt.date
+    item: str = capped(CatalogItem, "code", description="The delegated catalog item's code.")
+    payer: str = capped(Organisation, "code", description="The paying department's code.")
+    period_start: Day
 
 
 class EndIn(Schema):
-    ended_on: dt.date = Field(description="The last day funded (today or later).")
-    reason: str = ""
+    ended_on: Day = Field(description="The last day funded (today or later).")
+    reason: str = Field("", max_length=2000)
 
 
 def _shown(request: HttpRequest, commitment: FundingCommitment) -> CommitmentOut:
@@ -239,17 +244,19 @@ def end_commitment(request: HttpRequest, commitment_id: int, payload: EndIn) -> 
 
 
 class PaymentIn(Schema):
-    commitment: int
-    community: str = Field(description="The community's (or social organisation's) code.")
-    amount: str = Field(description='Yuan, two decimals at most: "1234.50".')
-    paid_on: dt.date
-    voucher_number: str = ""
-    period_start: dt.date
-    period_end: dt.date
+    commitment: RowId
+    community: str = capped(
+        Organisation, "code", description="The community's (or social organisation's) code."
+    )
+    amount: AmountText = Field(description='Yuan, two decimals at most: "1234.50".')
+    paid_on: Day
+    voucher_number: str = capped(Payment, "voucher_number", "")
+    period_start: Day
+    period_end: Day
     beyond_share: bool = Field(
         False, description="Pay beyond the community's share on purpose (a note is required)."
     )
-    note: str = ""
+    note: str = Field("", max_length=2000)
 
 
 class PaymentOut(Schema):
@@ -278,7 +285,7 @@ class PaymentPage(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=2000)
 
 
 def payment_out(payment: Payment) -> PaymentOut:
@@ -429,7 +436,7 @@ def list_balances(
 
 
 class AnswerIn(Schema):
-    answer: str = ""
+    answer: str = Field("", max_length=ANSWER_MAX_LENGTH)
 
 
 @router.post("/funding/payments/{payment_id}/answer", response=PaymentOut)

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from communitygate.core import clock
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, capped
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
 from communitygate.oversight.api.common import (
@@ -124,8 +124,8 @@ class WallQuery(Schema):
 
 
 class WallRecordIn(Schema):
-    name: str = ""
-    note: str = ""
+    name: str = capped(WallRecord, "name", "")
+    note: str = capped(WallRecord, "note", "")
 
 
 def wall_record_out(record: WallRecord) -> WallRecordOut:

@@ -6,7 +6,8 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, capped
+from communitygate.orgs.inputs import OrgCode
 from communitygate.core.paging import page_bounds
 from communitygate.oversight.api.common import (
     ReasonIn,
@@ -81,11 +82,13 @@ class ViolationQuery(Schema):
 
 
 class ConfirmIn(Schema):
-    severity: str = Field("", description="minor, serious or grave.")
-    rule_source: str = Field("", description="catalog, negative_list or access_system.")
-    rule_cited: str = ""
-    note: str = ""
-    department: str | None = Field(
+    severity: str = capped(Violation, "severity", "", description="minor, serious or grave.")
+    rule_source: str = capped(
+        Violation, "rule_source", "", description="catalog, negative_list or access_system."
+    )
+    rule_cited: str = capped(Violation, "rule_cited", "")
+    note: str = Field("", max_length=4000)
+    department: OrgCode | None = Field(
         None, description="A department's code: names (or renames) the department responsible."
     )
 
