@@ -11,7 +11,6 @@ from ninja import Field, Router, Schema, Status
 
 from communitygate.admissions.forecast import AddedRequirement, Forecast, hours_text
 from communitygate.admissions.models import Application, ReviewRound, Votes
-from communitygate.admissions.workflow import DecisionAction, ReviewAction
 from communitygate.admissions.permissions import access_application, voting_bodies_of
 from communitygate.admissions.selectors import (
     application_burden,
@@ -32,10 +31,11 @@ from communitygate.admissions.services import (
     round_close_consultation,
     round_open_consultation,
 )
+from communitygate.admissions.workflow import DecisionAction, ReviewAction
+from communitygate.catalog.models import Domains, Frequencies, ItemClasses, Ledger, Plaque
 from communitygate.core.errors import InvalidInput, NotFound, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Day, LongText, Moment, capped
-from communitygate.catalog.models import Domains, Frequencies, ItemClasses, Ledger, Plaque
 from communitygate.orgs.inputs import OrgCode
 from communitygate.orgs.models import Organisation
 

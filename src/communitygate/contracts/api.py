@@ -46,7 +46,7 @@ from communitygate.contracts.services import (
     work_redirect,
 )
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import AmountText, Day, Offset, RowId, capped
+from communitygate.core.inputs import AmountText, Day, Offset, RowId, Year, capped
 from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.dispatch.permissions import access_assignment
@@ -256,10 +256,10 @@ def contract_detail_out(request: HttpRequest, contract_id: int) -> ContractDetai
 @router.get("/contracts", response=ContractPage)
 def list_contracts(
     request: HttpRequest,
-    buyer: str = "",
-    social_org: str = "",
-    state: str = "",
-    year: int | None = None,
+    buyer: OrgCode = "",
+    social_org: OrgCode = "",
+    state: Annotated[str, capped(Contract, "state")] = "",
+    year: Year | None = None,
     limit: int = 50,
     offset: Offset = 0,
 ) -> ContractPage:

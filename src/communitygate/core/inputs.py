@@ -33,6 +33,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticUndefined
 
+from communitygate.core.periods import EARLIEST_YEAR, LATEST_YEAR
+
 MAX_OFFSET = 1_000_000_000
 Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
 # A row id sent in a body (a list of ids to name): within what a database key holds, so that a
@@ -68,6 +70,9 @@ AmountText = Annotated[str, Field(max_length=AMOUNT_MAX_LENGTH)]
 # Free text no column or form bounds more tightly (a TextField): the longest any form takes.
 LONG_TEXT_MAX = 20_000
 LongText = Annotated[str, Field(max_length=LONG_TEXT_MAX)]
+
+# A calendar year a filter names (core.periods' range: every year a figure can cover).
+Year = Annotated[int, Field(ge=EARLIEST_YEAR, le=LATEST_YEAR)]
 
 
 def _within_days(moment: dt.datetime) -> dt.datetime:

@@ -1,7 +1,7 @@
 """Dispatch API: send tasks (through the gate), the caller's inbox, and the community's steps."""
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status

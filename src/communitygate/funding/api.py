@@ -6,18 +6,18 @@ travel as strings of yuan with two decimals ("1234.50"), never as JSON numbers. 
 {"count", "items"} with `limit`/`offset`."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from communitygate.admissions.models import CommitmentBases, FundingCommitment
+from communitygate.catalog.models import CatalogItem
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.catalog.models import CatalogItem
-from communitygate.core.inputs import AmountText, Day, Offset, RowId, capped
-from communitygate.orgs.models import Organisation
+from communitygate.core.inputs import AmountText, Day, Offset, RowId, Year, capped
 from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
@@ -54,6 +54,8 @@ from communitygate.funding.services import (
     payment_dispute,
     payment_record,
 )
+from communitygate.orgs.inputs import OrgCode
+from communitygate.orgs.models import Organisation
 
 router = Router(tags=["funding"])
 
@@ -136,10 +138,10 @@ def _status_checked(status: str) -> str:
 @router.get("/funding/commitments", response=CommitmentPage)
 def list_commitments(
     request: HttpRequest,
-    item: str = "",
-    payer: str = "",
-    status: str = "",
-    year: int | None = None,
+    item: Annotated[str, capped(CatalogItem, "code")] = "",
+    payer: OrgCode = "",
+    status: Annotated[str, Field(max_length=20)] = "",
+    year: Year | None = None,
     limit: int = 50,
     offset: Offset = 0,
 ) -> CommitmentPage:

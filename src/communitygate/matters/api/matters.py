@@ -162,7 +162,7 @@ def rates_out(row: MatterRates) -> RatesOut:
 
 @router.get("/matters/rates", response=RatesReportOut)
 def get_rates(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: Day | None = None, end: Day | None = None
 ) -> RatesReportOut:
     """Response, on-time and satisfaction rates of the matters received from `start` to `end`
     (both included; this month by default), per community the caller may read figures of, per

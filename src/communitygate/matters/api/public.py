@@ -25,8 +25,8 @@ from communitygate.matters.services.matters import (
     matter_rate,
     matter_submit_public,
 )
-from communitygate.orgs.models import Organisation
 from communitygate.matters.throttling import lookups_refund, lookups_reserve
+from communitygate.orgs.models import Organisation
 
 router = Router(tags=["residents (public)"], auth=None)
 

@@ -9,6 +9,7 @@ from ninja import Field, Schema, Status
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Day, Offset, capped
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
     FileIn,
     FileOut,
@@ -18,13 +19,12 @@ from communitygate.oversight.api.common import (
     router,
     uploads_of,
 )
-from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.models import (
-    WallKinds,
-    WallRecord,
     Finding,
     Inspection,
     Violation,
+    WallKinds,
+    WallRecord,
 )
 from communitygate.oversight.permissions import (
     access_inspection,

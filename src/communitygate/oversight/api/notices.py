@@ -12,8 +12,8 @@ from communitygate.accounts.permissions import department_staff_ids
 from communitygate.core.errors import RuleBroken
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
 from communitygate.core.inputs import Offset, RowId, capped
-from communitygate.orgs.inputs import OrgCode
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
     DepartmentOut,
     ErrorOut,

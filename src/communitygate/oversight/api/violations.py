@@ -7,8 +7,8 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
 from communitygate.core.inputs import Offset, capped
-from communitygate.orgs.inputs import OrgCode
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
     ReasonIn,
     max_limit,

@@ -21,12 +21,9 @@ from pydantic import Field
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
 from communitygate.core.inputs import Offset, PhoneText, capped
-from communitygate.orgs.inputs import OrgCode
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.registry.models import CareTag, Household, Resident
-
-# 18 characters, with room for the spaces people type between groups.
-ID_NUMBER_MAX_LENGTH = 24
 from communitygate.registry.selectors.registry import (
     ResidentFilters,
     born,
@@ -37,6 +34,9 @@ from communitygate.registry.selectors.registry import (
     residents_filtered,
 )
 from communitygate.registry.services.registry import residents_number_search
+
+# 18 characters, with room for the spaces people type between groups.
+ID_NUMBER_MAX_LENGTH = 24
 
 router = Router(tags=["residents"])
 NUMBER_PARAMETERS = ("id_number", "phone")
