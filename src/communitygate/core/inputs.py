@@ -67,6 +67,12 @@ PhoneText = Annotated[str, Field(max_length=PHONE_MAX_LENGTH)]
 AMOUNT_MAX_LENGTH = 20
 AmountText = Annotated[str, Field(max_length=AMOUNT_MAX_LENGTH)]
 
+# What a search box takes (q=), and a period as core.periods reads it (2026-03-01..2026-06-30).
+SearchText = Annotated[str, Field(max_length=100)]
+PeriodText = Annotated[str, Field(max_length=40)]
+# A state or status filter: no longer than the longest such column (each list checks its own).
+StateText = Annotated[str, Field(max_length=20)]
+
 # Free text no column or form bounds more tightly (a TextField): the longest any form takes.
 LONG_TEXT_MAX = 20_000
 LongText = Annotated[str, Field(max_length=LONG_TEXT_MAX)]

@@ -17,7 +17,7 @@ from communitygate.catalog.models import CatalogItem
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import AmountText, Day, Offset, RowId, Year, capped
+from communitygate.core.inputs import AmountText, Day, Offset, PeriodText, RowId, Year, capped
 from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
@@ -416,7 +416,10 @@ def balance_out(balance: Balance) -> BalanceOut:
 
 @router.get("/funding/balances", response=BalancePage)
 def list_balances(
-    request: HttpRequest, item: str = "", community: str = "", period: str = ""
+    request: HttpRequest,
+    item: Annotated[str, capped(CatalogItem, "code")] = "",
+    community: OrgCode = "",
+    period: PeriodText = "",
 ) -> BalancePage:
     """Committed share, paid, confirmed and outstanding per item, community and settlement
     period (the calendar years of each commitment overlapping `period`: 2026, 2026-H1, 2026-Q3,

@@ -11,7 +11,7 @@ from ninja import Field, Query, Schema, Status
 from communitygate.accounts.permissions import department_staff_ids
 from communitygate.core.errors import RuleBroken
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset, RowId, capped
+from communitygate.core.inputs import Offset, RowId, StateText, capped
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
@@ -96,7 +96,7 @@ class NoticePage(Schema):
 
 
 class NoticeQuery(Schema):
-    state: str = ""
+    state: StateText = ""
     limit: int = 50
     offset: Offset = 0
 
@@ -340,8 +340,8 @@ class OrderPage(Schema):
 
 
 class OrderQuery(Schema):
-    state: str = ""
-    department: str = Field("", max_length=64, description="A department's code.")
+    state: StateText = ""
+    department: OrgCode = Field("", description="A department's code.")
     limit: int = 50
     offset: Offset = 0
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
-from communitygate.core.inputs import Offset, capped
+from communitygate.core.inputs import Offset, StateText, capped
 from communitygate.core.paging import page_bounds
 from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
@@ -74,9 +74,9 @@ class ViolationPage(Schema):
 
 
 class ViolationQuery(Schema):
-    department: str = ""
-    status: str = ""
-    source: str = ""
+    department: OrgCode = ""
+    status: StateText = ""
+    source: StateText = ""
     limit: int = 50
     offset: Offset = 0
 
