@@ -145,6 +145,10 @@ SCHEMA_PROBLEMS_ZH = {
     "greater_than": "须大于{gt}。",
     "less_than_equal": "不能大于{le}。",
     "less_than": "须小于{lt}。",
+    "decimal_max_digits": "最多{max_digits}位数字。",
+    "decimal_max_places": "最多{decimal_places}位小数。",
+    "decimal_parsing": "须为数字。",
+    "too_long": "最多{max_length}项。",
 }
 
 
