@@ -59,13 +59,13 @@ def seed(env: dict[str, str]) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def wait_until_serving(url: str, server: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def wait_until_serving(url: str, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit(f"the server stopped (exit {server.returncode})")
         try:
-            with urllib.request.urlopen(url, timeout=5) as answer:  # noqa: S310 (our own http URL)
+            with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 (our own http URL)
                 if answer.status == 200:
                     return
         except OSError:
