@@ -2,8 +2,14 @@
 
 Every error answers JSON {"code": ..., "message": ...} (the message in Chinese and English) with
 a 4xx status. Routers live in their apps (orgs/api.py, catalog/api.py, accounts/api.py).
+
+The OpenAPI schema documents those answers once for every operation (`ERROR_ANSWERS`, added by
+`CommunityGateApi.get_openapi_schema`) rather than in each router: any operation can refuse its
+input (422), break a rule (409), name something missing (404) or be rate-limited (429); one that
+needs a caller also answers 401 (no caller: `SignedInSession`) and 403.
 """
 
+import copy
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -11,10 +17,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import SessionAuth
+from ninja.openapi.schema import OpenAPISchema
 
 from communitygate.accounts.api import router as accounts_router
-from communitygate.accounts.auth import BearerToken
+from communitygate.accounts.auth import BearerToken, SignedInSession
 from communitygate.admissions.api import router as admissions_router
 from communitygate.auditing.api import router as auditing_router
 from communitygate.catalog.api import router as catalog_router
@@ -35,12 +41,57 @@ from communitygate.registry.api.registry import router as registry_router
 from communitygate.web.auditlog.api import router as audit_router
 from communitygate.workcalendar.api import router as calendar_router
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "type": "object",
+    "title": "Error",
+    "description": "Every refusal: a code and the message in Chinese and English.",
+    "properties": {
+        "code": {"type": "string"},
+        "message": {"type": "string"},
+        "message_zh": {"type": "string"},
+        "message_en": {"type": "string"},
+        "problems": {"type": "array", "items": {"type": "object"}},
+        "field": {"type": "string"},
+    },
+    "required": ["code", "message", "message_zh", "message_en"],
+}
+# status: (description, only when the operation needs a caller)
+ERROR_ANSWERS = {
+    400: ("The request cannot be read (not JSON, a bad Host).", False),
+    401: ("No valid session or API token.", True),
+    403: ("The caller's roles do not allow this (or a signed-in form without CSRF).", True),
+    404: ("Not found, or not visible to the caller.", False),
+    409: ("A business rule refused it; the message says what to do.", False),
+    422: ("The input is not valid; `problems` names each field.", False),
+    429: ("Too many requests; wait and try again.", False),
+}
+
+
+class CommunityGateApi(NinjaAPI):
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (description, needs_caller) in ERROR_ANSWERS.items():
+                    if needs_caller and not operation.get("security"):
+                        continue
+                    responses.setdefault(
+                        status, {"description": description, "content": copy.deepcopy(error)}
+                    )
+        return schema
+
+
+api = CommunityGateApi(
     title="CommunityGate API",
     version="1",
     description="社区工作准入与民情服务平台 · Community Work Access and Residents' Affairs Platform",
     urls_namespace="api",
-    auth=[BearerToken(), SessionAuth()],
+    auth=[BearerToken(), SignedInSession()],
 )
 api.add_router("", orgs_router)
 api.add_router("", catalog_router)
@@ -99,6 +150,10 @@ SCHEMA_PROBLEMS_ZH = {
     "greater_than": "须大于{gt}。",
     "less_than_equal": "不能大于{le}。",
     "less_than": "须小于{lt}。",
+    "decimal_max_digits": "最多{max_digits}位数字。",
+    "decimal_max_places": "最多{decimal_places}位小数。",
+    "decimal_parsing": "须为数字。",
+    "too_long": "最多{max_length}项。",
 }
 
 

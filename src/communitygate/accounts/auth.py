@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import User
 from django.http import HttpRequest
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from communitygate.accounts.services import user_for_api_token
 
@@ -13,6 +13,17 @@ class BearerToken(HttpBearer):
         if user is not None:
             request.user = user
         return user
+
+
+class SignedInSession(SessionAuth):
+    """The browser's session. Without a signed-in person there is nothing to check a CSRF token
+    for: the caller is unauthenticated (401), not a forged request (403). ninja's SessionAuth
+    checks CSRF first, so an anonymous write answered "CSRF check failed"."""
+
+    def __call__(self, request: HttpRequest) -> object:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
 
 
 class OptionalBearerToken(BearerToken):

@@ -4,13 +4,13 @@ is scoped by admissions.permissions."""
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from communitygate.admissions.forecast import AddedRequirement, Forecast, hours_text
-from communitygate.admissions.models import Application, ReviewRound
+from communitygate.admissions.models import Application, ReviewRound, Votes
 from communitygate.admissions.permissions import access_application, voting_bodies_of
 from communitygate.admissions.round_timing import DECIDE, OPEN, round_step_window
 from communitygate.admissions.selectors import (
@@ -35,39 +35,54 @@ from communitygate.admissions.services import (
     round_close_consultation,
     round_open_consultation,
 )
+from communitygate.admissions.workflow import ReviewAction
+from communitygate.catalog.models import Domains, Frequencies, ItemClasses, Ledger, Plaque
 from communitygate.core.errors import InvalidInput, NotFound, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
+from communitygate.core.inputs import Day, LongText, Moment, capped
+from communitygate.orgs.inputs import OrgCode
 from communitygate.orgs.models import Organisation
 
 router = Router(tags=["admissions"])
 
 
+LedgerCode = Annotated[str, capped(Ledger, "code")]
+PlaqueCode = Annotated[str, capped(Plaque, "code")]
+LedgerName = Annotated[str, capped(Ledger, "name")]
+PlaqueName = Annotated[str, capped(Plaque, "name")]
+
+
 class ApplicationIn(Schema):
-    applicant: str
-    contact_name: str
-    contact_phone: str
-    item_name: str
-    item_class: str
-    domain: str
-    legal_basis: str
-    necessity: str
-    community_duty: str
-    frequency: str = "ongoing"
-    starts_on: dt.date
-    ends_on: dt.date | None = None
+    applicant: str = capped(Organisation, "code")
+    contact_name: str = capped(Application, "contact_name")
+    contact_phone: str = capped(Application, "contact_phone")
+    item_name: str = capped(Application, "item_name")
+    item_class: ItemClasses
+    domain: Domains
+    legal_basis: LongText
+    necessity: LongText
+    community_duty: LongText
+    frequency: Frequencies = Frequencies.ONGOING
+    starts_on: Day
+    ends_on: Day | None = None
     targets_all: bool = True
-    target_communities: list[str] = []
-    estimated_hours: Decimal = Decimal("0")
-    ledgers: list[str] = []  # ledger codes (GET /api/v1/catalog/ledgers)
-    plaques: list[str] = []  # plaque codes (GET /api/v1/catalog/plaques)
-    new_ledgers: list[str] = []  # names of ledgers the records lack (created if admitted)
-    new_plaques: list[str] = []
-    ledgers_required: str = ""  # the old free text: refused when given (see create_application)
-    funding_per_community: Decimal | None = None
-    funding_source: str = ""
-    support_offered: str = ""
+    target_communities: list[OrgCode] = []
+    estimated_hours: Decimal = Field(
+        Decimal("0"), ge=0, le=Decimal("999999.9"), max_digits=7, decimal_places=1
+    )
+    ledgers: list[LedgerCode] = []  # ledger codes (GET /api/v1/catalog/ledgers)
+    plaques: list[PlaqueCode] = []  # plaque codes (GET /api/v1/catalog/plaques)
+    new_ledgers: list[LedgerName] = []  # names of ledgers the records lack (created if admitted)
+    new_plaques: list[PlaqueName] = []
+    # the old free text: refused when given (see create_application)
+    ledgers_required: LongText = ""
+    funding_per_community: Decimal | None = Field(
+        None, ge=0, le=Decimal("9999999999.99"), max_digits=12, decimal_places=2
+    )
+    funding_source: str = capped(Application, "funding_source", "")
+    support_offered: LongText = ""
     urgent: bool = False
-    urgent_reason: str = ""
+    urgent_reason: LongText = ""
 
 
 class RecordRef(Schema):
@@ -365,7 +380,7 @@ def submit_application(request: HttpRequest, application_id: int) -> Application
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=2000)
 
 
 @router.post("/applications/{application_id}/withdraw", response=ApplicationOut)
@@ -379,9 +394,9 @@ def withdraw_application(
 
 
 class BallotIn(Schema):
-    vote: str = Field(description="approve (同意), reject (不同意) or abstain (弃权).")
-    comment: str = ""
-    body: str | None = None
+    vote: Votes = Field(description="approve (同意), reject (不同意) or abstain (弃权).")
+    comment: str = Field("", max_length=2000)
+    body: OrgCode | None = None
 
 
 class BallotOut(Schema):
@@ -423,9 +438,9 @@ def cast_ballot(request: HttpRequest, application_id: int, payload: BallotIn) ->
 
 
 class ReviewIn(Schema):
-    action: str
-    opinion: str
-    social_org: str | None = None
+    action: ReviewAction
+    opinion: LongText
+    social_org: OrgCode | None = None
 
 
 @router.post("/applications/{application_id}/review", response=ApplicationOut)
@@ -448,17 +463,17 @@ def review_application(
 
 
 class MemberVoteIn(Schema):
-    member: str = Field(description="The committee member's username.")
-    vote: str = Field(description="approve (同意), reject (不同意) or abstain (弃权).")
+    member: str = Field(max_length=150, description="The committee member's username.")
+    vote: Votes = Field(description="approve (同意), reject (不同意) or abstain (弃权).")
 
 
 class DecisionIn(Schema):
-    held_on: dt.date = Field(description="The date of the committee meeting.")
+    held_on: Day = Field(description="The date of the committee meeting.")
     votes: list[MemberVoteIn] = Field(
         description="One entry per member present at the meeting, with the member's vote. The "
         "outcome is computed (a quorum of the members, then a majority of those present)."
     )
-    reason: str
+    reason: LongText
 
 
 @router.post("/applications/{application_id}/decision", response=ApplicationOut)
@@ -525,7 +540,7 @@ def get_round(request: HttpRequest, round_id: int) -> RoundOut:
 
 
 class OpenIn(Schema):
-    deadline: dt.datetime
+    deadline: Moment
 
 
 @router.post("/review-rounds/{round_id}/open-consultation", response=RoundOut)
@@ -540,7 +555,7 @@ def open_consultation(request: HttpRequest, round_id: int, payload: OpenIn) -> R
 class CloseIn(Schema):
     """The reason is needed only before the deadline (an early close), and then recorded."""
 
-    reason: str = ""
+    reason: str = Field("", max_length=2000)
 
 
 @router.post("/review-rounds/{round_id}/close-consultation", response=RoundOut)

@@ -8,6 +8,8 @@ round is decided when the committee member taking the decision on its last open 
 decides it (`review_round.decide`, in that decision's transaction).
 """
 
+from typing import Literal, get_args
+
 from communitygate.accounts.permissions import is_office_staff
 from communitygate.admissions.models import Application, ReviewRound
 from communitygate.admissions.models import ApplicationStatuses as S
@@ -119,8 +121,10 @@ APPLICATION = Workflow(
     ),
 )
 
-REVIEW_ACTIONS = ("forward", "office_reject", "return", "redirect")
-DECISION_ACTIONS = ("approve", "committee_reject")
+ReviewAction = Literal["forward", "office_reject", "return", "redirect"]
+DecisionAction = Literal["approve", "committee_reject"]
+REVIEW_ACTIONS: tuple[str, ...] = get_args(ReviewAction)
+DECISION_ACTIONS: tuple[str, ...] = get_args(DecisionAction)
 FINAL_STATUSES = frozenset({S.APPROVED, S.REJECTED, S.REDIRECTED, S.WITHDRAWN})
 
 REVIEW_ROUND = Workflow(

@@ -24,11 +24,18 @@ router = Router(tags=["audit"])
 
 
 class AnomalyQuery(Schema):
-    kind: str = Field("", description="unfunded_tasks, payments_beyond_commitment, …")
-    item: str = Field("", description="A catalog item's code.")
-    department: str = Field("", description="The paying department's code.")
-    community: str = Field("", description="A community's (or social organisation's) code.")
-    period: str = Field("", description="2026, 2026-H1, 2026-Q3, 2026-11 or a..b; empty: all.")
+    # the filter form's caps (AnomalyFilterForm): the form reads these
+    kind: str = Field(
+        "", max_length=32, description="unfunded_tasks, payments_beyond_commitment, …"
+    )
+    item: str = Field("", max_length=32, description="A catalog item's code.")
+    department: str = Field("", max_length=32, description="The paying department's code.")
+    community: str = Field(
+        "", max_length=32, description="A community's (or social organisation's) code."
+    )
+    period: str = Field(
+        "", max_length=40, description="2026, 2026-H1, 2026-Q3, 2026-11 or a..b; empty: all."
+    )
     limit: int = 50
     offset: Offset = 0
 

@@ -38,9 +38,10 @@ from communitygate.catalog.selectors import (
     negative_list,
     plaques_active,
 )
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, SearchText
 from communitygate.core.paging import page_bounds
 from communitygate.core.trusted import json_bytes, json_response, schema_row, trusted_json
+from communitygate.orgs.inputs import OrgCode
 
 router = Router(tags=["catalog"])
 
@@ -82,9 +83,9 @@ class ItemPageOut(Schema):
 class ItemQuery(Schema):
     item_class: ItemClasses | None = Field(None, alias="class")
     domain: Domains | None = None
-    department: str | None = None
+    department: OrgCode | None = None
     status: ItemStatuses | None = None
-    q: str | None = None
+    q: SearchText | None = None
     edition: int | None = None
     include_retired: bool = False
     limit: int = 50

@@ -6,13 +6,19 @@ person may not see answers 404, a step they may not take 403. Amounts travel as 
 with two decimals ("1234.50"). Lists answer {"count", "items"} with `limit`/`offset`."""
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from communitygate.contracts.models import Contract, ContractInstalment
+from communitygate.catalog.models import CatalogItem
+from communitygate.contracts.models import (
+    Contract,
+    ContractDeliverable,
+    ContractInstalment,
+    Grades,
+)
 from communitygate.contracts.permissions import (
     access_contract,
     access_instalment,
@@ -40,10 +46,12 @@ from communitygate.contracts.services import (
     work_redirect,
 )
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import AmountText, Day, Offset, RowId, Year, capped
 from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.dispatch.permissions import access_assignment
+from communitygate.orgs.inputs import OrgCode
+from communitygate.orgs.models import Organisation
 
 router = Router(tags=["contracts"])
 
@@ -111,55 +119,62 @@ class ContractPage(Schema):
     items: list[ContractOut]
 
 
+ItemCode = Annotated[str, capped(CatalogItem, "code")]
+
+
 class DeliverableIn(Schema):
-    title: str
-    due_on: dt.date
+    title: str = capped(ContractDeliverable, "title")
+    due_on: Day
 
 
 class ContractIn(Schema):
-    number: str
-    title: str = ""
-    social_org: str = Field("", description="The social organisation's code.")
-    amount: str = Field("", description='Yuan, two decimals at most: "1234.50".')
-    period_start: dt.date | None = None
-    period_end: dt.date | None = None
-    communities: list[str] = Field(default_factory=list, description="Community codes.")
-    catalog_items: list[str] = Field(default_factory=list, description="Catalog item codes.")
+    number: str = capped(Contract, "number")
+    title: str = capped(Contract, "title", "")
+    social_org: str = capped(
+        Organisation, "code", "", description="The social organisation's code."
+    )
+    amount: AmountText = Field("", description='Yuan, two decimals at most: "1234.50".')
+    period_start: Day | None = None
+    period_end: Day | None = None
+    communities: list[OrgCode] = Field(default_factory=list, description="Community codes.")
+    catalog_items: list[ItemCode] = Field(default_factory=list, description="Catalog item codes.")
     deliverables: list[DeliverableIn] = Field(default_factory=list)
-    scope: str = ""
-    buyer: str = Field("", description="The buyer's code, when you act for several.")
-    application: int | None = Field(
+    scope: str = Field("", max_length=4000)
+    buyer: str = capped(
+        Organisation, "code", "", description="The buyer's code, when you act for several."
+    )
+    application: RowId | None = Field(
         None,
         description="A redirected application's id: the fields not sent are taken from it.",
     )
 
 
 class SignIn(Schema):
-    signed_on: dt.date
+    signed_on: Day
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=2000)
 
 
 class AcceptIn(Schema):
-    grade: str = Field(description="excellent, good, pass (accept) or fail (hand in again).")
-    evaluation: str = ""
+    grade: Grades = Field(description="excellent, good, pass (accept) or fail (hand in again).")
+    evaluation: str = Field("", max_length=4000)
 
 
 class InstalmentIn(Schema):
-    amount: str
-    paid_on: dt.date
-    voucher_number: str = ""
+    amount: AmountText
+    paid_on: Day
+    voucher_number: str = capped(ContractInstalment, "voucher_number", "")
     beyond_amount: bool = Field(
         False, description="Pay beyond the contract amount on purpose (a note is required)."
     )
-    note: str = ""
+    note: str = Field("", max_length=2000)
 
 
 class RedirectIn(Schema):
-    assignment: int
-    note: str = ""
+    assignment: RowId
+    note: str = Field("", max_length=2000)
 
 
 def contract_out(contract: Contract) -> ContractOut:
@@ -241,10 +256,10 @@ def contract_detail_out(request: HttpRequest, contract_id: int) -> ContractDetai
 @router.get("/contracts", response=ContractPage)
 def list_contracts(
     request: HttpRequest,
-    buyer: str = "",
-    social_org: str = "",
-    state: str = "",
-    year: int | None = None,
+    buyer: OrgCode = "",
+    social_org: OrgCode = "",
+    state: Annotated[str, capped(Contract, "state")] = "",
+    year: Year | None = None,
     limit: int = 50,
     offset: Offset = 0,
 ) -> ContractPage:

@@ -4,13 +4,15 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from communitygate.accounts.permissions import staffed_community_ids
+from communitygate.catalog.models import CatalogItem
 from communitygate.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
+from communitygate.core.inputs import Day, LongText, capped
 from communitygate.core.trusted import schema_row, trusted_json
-from communitygate.dispatch.models import Assignment, Task
+from communitygate.dispatch.models import Assignment, OffPlatformReport, Task
 from communitygate.dispatch.permissions import (
     access_assignment,
     access_task,
@@ -28,6 +30,7 @@ from communitygate.dispatch.services import (
     off_platform_report_create,
     task_send,
 )
+from communitygate.orgs.inputs import OrgCode
 from communitygate.orgs.models import Organisation, OrganisationKinds
 
 router = Router(tags=["dispatch"])
@@ -35,21 +38,21 @@ router = Router(tags=["dispatch"])
 
 class TargetsIn(Schema):
     all: bool = False
-    subdistricts: list[str] | None = None
-    communities: list[str] | None = None
+    subdistricts: list[OrgCode] | None = None
+    communities: list[OrgCode] | None = None
 
 
 class TaskIn(Schema):
-    department: str | None = None
-    item: str | None = None
-    title: str
-    instructions: str = ""
+    department: OrgCode | None = None
+    item: str | None = capped(CatalogItem, "code", None)
+    title: str = capped(Task, "title")
+    instructions: LongText = ""
     task_type: Literal[
         "work", "report", "survey", "inspection", "evaluation", "plaque", "certificate"
     ]
     deliverable: Literal["file", "form", "ledger_entry"] = "form"
-    starts_on: dt.date
-    due_on: dt.date
+    starts_on: Day
+    due_on: Day
     targets: TargetsIn
 
 
@@ -228,16 +231,16 @@ def get_inbox(request: HttpRequest) -> HttpResponse:
 
 
 class RefuseIn(Schema):
-    comment: str = ""
+    comment: str = Field("", max_length=2000)
 
 
 class CompleteIn(Schema):
-    text: str
+    text: str = Field(max_length=8000)
 
 
 class ExtensionIn(Schema):
-    until: dt.date
-    reason: str
+    until: Day
+    reason: str = Field(max_length=2000)
 
 
 @router.post("/assignments/{assignment_id}/accept", response=AssignmentOut)
@@ -284,12 +287,12 @@ def extension(request: HttpRequest, assignment_id: int, payload: ExtensionIn) ->
 
 
 class ReportIn(Schema):
-    community: str | None = None
-    department: str | None = None
-    pushed_by: str
+    community: OrgCode | None = None
+    department: OrgCode | None = None
+    pushed_by: str = capped(OffPlatformReport, "pushed_by")
     channel: Literal["phone", "chat_group", "paper", "meeting"]
-    occurred_on: dt.date
-    what_was_asked: str
+    occurred_on: Day
+    what_was_asked: str = Field(max_length=4000)
 
 
 class ReportOut(Schema):

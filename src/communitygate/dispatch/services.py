@@ -34,6 +34,7 @@ from communitygate.core.idempotency import (
     idempotent_create,
     request_hash,
 )
+from communitygate.core.inputs import model_max_length
 from communitygate.core.people import AnyUser, acting_user
 from communitygate.core.uploads import FileUpload, attach_files, check_upload, checked_uploads
 from communitygate.dispatch import signals
@@ -552,6 +553,15 @@ def off_platform_report_create(
         )
     if channel not in Channels.values:
         problems.append(Problem("渠道无法识别。", "Unknown channel.", field="channel"))
+    pushed_by_max = model_max_length(OffPlatformReport, "pushed_by")
+    if len(pushed_by.strip()) > pushed_by_max:
+        problems.append(
+            Problem(
+                f"“谁要求的”不能超过{pushed_by_max}个字符。",
+                f"Who asked may be at most {pushed_by_max} characters.",
+                field="pushed_by",
+            )
+        )
     if not what_was_asked.strip():
         problems.append(
             Problem("请写明被要求做什么。", "Say what was asked.", field="what_was_asked")
@@ -569,7 +579,7 @@ def off_platform_report_create(
         report = OffPlatformReport.objects.create(
             community=community,
             department=department,
-            pushed_by=pushed_by.strip()[:100],
+            pushed_by=pushed_by.strip(),
             channel=channel,
             occurred_on=occurred_on,
             what_was_asked=what_was_asked.strip(),

@@ -6,16 +6,18 @@ travel as strings of yuan with two decimals ("1234.50"), never as JSON numbers. 
 {"count", "items"} with `limit`/`offset`."""
 
 import datetime as dt
+from typing import Annotated
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from communitygate.admissions.models import CommitmentBases, FundingCommitment
+from communitygate.catalog.models import CatalogItem
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import AmountText, Day, Offset, PeriodText, RowId, Year, capped
 from communitygate.core.money import yuan_string
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
@@ -40,6 +42,7 @@ from communitygate.funding.selectors import (
     payments_listed,
 )
 from communitygate.funding.services import (
+    ANSWER_MAX_LENGTH,
     CommitmentRequest,
     CommitmentTerms,
     PaymentRequest,
@@ -51,6 +54,8 @@ from communitygate.funding.services import (
     payment_dispute,
     payment_record,
 )
+from communitygate.orgs.inputs import OrgCode
+from communitygate.orgs.models import Organisation
 
 router = Router(tags=["funding"])
 
@@ -63,8 +68,8 @@ def _max_limit() -> int:
 
 
 class FixedShareIO(Schema):
-    community: str = Field(description="The community's code.")
-    amount: str = Field(description='Yuan per year, two decimals at most: "6000.00".')
+    community: str = capped(Organisation, "code", description="The community's code.")
+    amount: AmountText = Field(description='Yuan per year, two decimals at most: "6000.00".')
 
 
 class CommitmentOut(Schema):
@@ -133,10 +138,10 @@ def _status_checked(status: str) -> str:
 @router.get("/funding/commitments", response=CommitmentPage)
 def list_commitments(
     request: HttpRequest,
-    item: str = "",
-    payer: str = "",
-    status: str = "",
-    year: int | None = None,
+    item: Annotated[str, capped(CatalogItem, "code")] = "",
+    payer: OrgCode = "",
+    status: Annotated[str, Field(max_length=20)] = "",
+    year: Year | None = None,
     limit: int = 50,
     offset: Offset = 0,
 ) -> CommitmentPage:
@@ -157,10 +162,12 @@ def list_commitments(
 
 
 class TermsIn(Schema):
-    amount: str = Field(description='Yuan, two decimals at most: "10000.00".')
-    budget_line: str = ""
-    period_end: dt.date | None = Field(None, description="null: open-ended until ended.")
-    basis: str = Field(CommitmentBases.EQUAL, description="equal, households, tasks or fixed.")
+    amount: AmountText = Field(description='Yuan, two decimals at most: "10000.00".')
+    budget_line: str = capped(FundingCommitment, "budget_line", "")
+    period_end: Day | None = Field(None, description="null: open-ended until ended.")
+    basis: CommitmentBases = Field(
+        CommitmentBases.EQUAL, description="equal, households, tasks or fixed."
+    )
     shares: list[FixedShareIO] = Field(
         default_factory=list, description="Basis fixed: each community's yuan per year."
     )
@@ -176,14 +183,14 @@ class TermsIn(Schema):
 
 
 class CommitmentIn(TermsIn):
-    item: str = Field(description="The delegated catalog item's code.")
-    payer: str = Field(description="The paying department's code.")
-    period_start: dt.date
+    item: str = capped(CatalogItem, "code", description="The delegated catalog item's code.")
+    payer: str = capped(Organisation, "code", description="The paying department's code.")
+    period_start: Day
 
 
 class EndIn(Schema):
-    ended_on: dt.date = Field(description="The last day funded (today or later).")
-    reason: str = ""
+    ended_on: Day = Field(description="The last day funded (today or later).")
+    reason: str = Field("", max_length=2000)
 
 
 def _shown(request: HttpRequest, commitment: FundingCommitment) -> CommitmentOut:
@@ -239,17 +246,19 @@ def end_commitment(request: HttpRequest, commitment_id: int, payload: EndIn) -> 
 
 
 class PaymentIn(Schema):
-    commitment: int
-    community: str = Field(description="The community's (or social organisation's) code.")
-    amount: str = Field(description='Yuan, two decimals at most: "1234.50".')
-    paid_on: dt.date
-    voucher_number: str = ""
-    period_start: dt.date
-    period_end: dt.date
+    commitment: RowId
+    community: str = capped(
+        Organisation, "code", description="The community's (or social organisation's) code."
+    )
+    amount: AmountText = Field(description='Yuan, two decimals at most: "1234.50".')
+    paid_on: Day
+    voucher_number: str = capped(Payment, "voucher_number", "")
+    period_start: Day
+    period_end: Day
     beyond_share: bool = Field(
         False, description="Pay beyond the community's share on purpose (a note is required)."
     )
-    note: str = ""
+    note: str = Field("", max_length=2000)
 
 
 class PaymentOut(Schema):
@@ -278,7 +287,7 @@ class PaymentPage(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=2000)
 
 
 def payment_out(payment: Payment) -> PaymentOut:
@@ -407,7 +416,10 @@ def balance_out(balance: Balance) -> BalanceOut:
 
 @router.get("/funding/balances", response=BalancePage)
 def list_balances(
-    request: HttpRequest, item: str = "", community: str = "", period: str = ""
+    request: HttpRequest,
+    item: Annotated[str, capped(CatalogItem, "code")] = "",
+    community: OrgCode = "",
+    period: PeriodText = "",
 ) -> BalancePage:
     """Committed share, paid, confirmed and outstanding per item, community and settlement
     period (the calendar years of each commitment overlapping `period`: 2026, 2026-H1, 2026-Q3,
@@ -429,7 +441,7 @@ def list_balances(
 
 
 class AnswerIn(Schema):
-    answer: str = ""
+    answer: str = Field("", max_length=ANSWER_MAX_LENGTH)
 
 
 @router.post("/funding/payments/{payment_id}/answer", response=PaymentOut)

@@ -1,13 +1,18 @@
 """The burden dashboard's API (public, as its page is): GET /api/v1/burden/summary answers
 two catalog editions' figures side by side (`summary.before_after`)."""
 
+from typing import Annotated
+
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from communitygate.core.errors import NotFound
 from communitygate.insights.summary import EditionSummary, before_after
 
 router = Router(tags=["burden"])
+
+# An edition's id as text (the summary reads it; an unknown one is its own 422).
+EditionRef = Annotated[str, Field(max_length=20)]
 
 
 class SummaryEditionOut(Schema):
@@ -58,7 +63,7 @@ def figures_out(summary: EditionSummary) -> EditionFiguresOut:
 
 @router.get("/burden/summary", response=SummaryOut, auth=None, url_name="burden_summary")
 def burden_summary(
-    request: HttpRequest, before: str | None = None, after: str | None = None
+    request: HttpRequest, before: EditionRef | None = None, after: EditionRef | None = None
 ) -> SummaryOut:
     """Two editions' figures: `before` (default: the first edition published, the 2014 survey)
     and `after` (default: the latest). An id that is no edition's: 422 `unknown_edition`; no

@@ -13,11 +13,12 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from communitygate.core import clock
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, PeriodText
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import Period, parse_period
 from communitygate.insights import received
 from communitygate.insights.received import Figures, Row
+from communitygate.orgs.inputs import OrgCode
 
 router = Router(tags=["burden"])
 
@@ -83,8 +84,8 @@ class CommunitiesOut(Schema):
 
 
 class CommunitiesQuery(Schema):
-    subdistrict: str = Field("", description="A subdistrict's code; left out: every community.")
-    period: str = Field("", description=PERIOD_HELP)
+    subdistrict: OrgCode = Field("", description="A subdistrict's code; left out: every community.")
+    period: PeriodText = Field("", description=PERIOD_HELP)
     limit: int = 100
     offset: Offset = 0
 
@@ -149,8 +150,8 @@ class DistrictOut(Schema):
 
 
 class DistrictQuery(Schema):
-    subdistrict: str = Field("", description="A subdistrict's code; left out: the district.")
-    period: str = Field("", description=PERIOD_HELP)
+    subdistrict: OrgCode = Field("", description="A subdistrict's code; left out: the district.")
+    period: PeriodText = Field("", description=PERIOD_HELP)
 
 
 @router.get("/burden/district", response=DistrictOut, auth=None, url_name="burden_district")
@@ -195,7 +196,7 @@ class DepartmentsOut(Schema):
 
 
 class DepartmentsQuery(Schema):
-    period: str = Field("", description=PERIOD_HELP)
+    period: PeriodText = Field("", description=PERIOD_HELP)
     limit: int = 100
     offset: Offset = 0
 

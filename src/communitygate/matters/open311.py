@@ -213,7 +213,7 @@ def _create_request(request: HttpRequest) -> JsonResponse:
         category_code=service_code,
         summary=description.splitlines()[0][:SUMMARY_FROM_DESCRIPTION],
         description=description,
-        location=location[:200],
+        location=location,
         contact_name=_contact_name(_text(request, "first_name"), _text(request, "last_name")),
         phone=_text(request, "phone"),
         channel=MatterChannels.OPEN311,

@@ -4,8 +4,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, SearchText
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.orgs.models import Organisation, OrganisationKinds
 from communitygate.orgs.selectors import organisation_list
 
@@ -31,8 +32,8 @@ class OrganisationPage(Schema):
 
 class OrganisationQuery(Schema):
     kind: OrganisationKinds | None = None
-    parent: str | None = None
-    q: str | None = None
+    parent: OrgCode | None = None
+    q: SearchText | None = None
     limit: int = 50
     offset: Offset = 0
 

@@ -17,7 +17,7 @@ from communitygate.core.workdays import earliest_urgent_start
 
 router = Router(tags=["calendar"])
 
-IsoDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+IsoDate = Annotated[str, StringConstraints(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")]
 
 
 class EarliestStartOut(Schema):

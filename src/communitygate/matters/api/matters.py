@@ -3,20 +3,20 @@ Idempotency-Key), the steps, and the three rates. Errors in the project's one sh
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from communitygate.accounts.permissions import COMMUNITY_STAFF_ROLES, staffed_community_ids
 from communitygate.accounts.selectors import people_holding
 from communitygate.core import clock
 from communitygate.core.errors import InvalidInput, NotFound, Problem
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Day, LongText, Offset, PhoneText, RowId, capped
 from communitygate.core.paging import page_bounds
-from communitygate.matters.models import Matter
+from communitygate.matters.models import Matter, MatterCategory
 from communitygate.matters.selectors.matters import (
     MatterFilters,
     MatterRates,
@@ -28,12 +28,14 @@ from communitygate.matters.selectors.matters import (
     matter_rates_total,
 )
 from communitygate.matters.services.matters import (
+    DESCRIPTION_MAX_LENGTH,
     MatterIntake,
     matter_answer,
     matter_assign,
     matter_close,
     matter_receive,
 )
+from communitygate.orgs.inputs import OrgCode
 from communitygate.orgs.models import Organisation
 from communitygate.registry.permissions import can_read_rates, communities_with_figures_for
 
@@ -71,16 +73,19 @@ class MatterPage(Schema):
     items: list[MatterOut]
 
 
+CategoryCode = Annotated[str, capped(MatterCategory, "code")]
+
+
 class MatterQuery(Schema):
     status: Literal["received", "assigned", "answered", "closed", "reopened"] | None = None
-    category: str | None = None
-    community: str | None = None
-    assignee: str | None = None
+    category: CategoryCode | None = None
+    community: OrgCode | None = None
+    assignee: str | None = Field(None, max_length=150)
     overdue: bool = False
     escalated: bool = False
-    received_from: dt.date | None = None
-    received_to: dt.date | None = None
-    q: str | None = None
+    received_from: Day | None = None
+    received_to: Day | None = None
+    q: str | None = Field(None, max_length=100)
     limit: int = 50
     offset: Offset = 0
 
@@ -157,7 +162,7 @@ def rates_out(row: MatterRates) -> RatesOut:
 
 @router.get("/matters/rates", response=RatesReportOut)
 def get_rates(
-    request: HttpRequest, start: dt.date | None = None, end: dt.date | None = None
+    request: HttpRequest, start: Day | None = None, end: Day | None = None
 ) -> RatesReportOut:
     """Response, on-time and satisfaction rates of the matters received from `start` to `end`
     (both included; this month by default), per community the caller may read figures of, per
@@ -215,14 +220,14 @@ def get_matter(request: HttpRequest, matter_id: int) -> MatterOut:
 
 
 class MatterIn(Schema):
-    community: str | None = None
-    category: str
-    summary: str
-    description: str = ""
-    location: str = ""
-    name: str = ""
-    phone: str = ""
-    resident: int | None = None
+    community: OrgCode | None = None
+    category: CategoryCode
+    summary: str = capped(Matter, "summary")
+    description: str = Field("", max_length=DESCRIPTION_MAX_LENGTH)
+    location: str = capped(Matter, "location", "")
+    name: str = capped(Matter, "contact_name", "")
+    phone: PhoneText = ""
+    resident: RowId | None = None
     channel: Literal["visit", "call", "door_to_door"] = "visit"
 
 
@@ -272,11 +277,11 @@ def receive_matter(request: HttpRequest, payload: MatterIn) -> Status[MatterOut]
 
 
 class AssignIn(Schema):
-    assignee: str
+    assignee: str = Field(max_length=150)
 
 
 class AnswerIn(Schema):
-    answer: str
+    answer: LongText
 
 
 @router.post("/matters/{matter_id}/assign", response=MatterOut)

@@ -16,15 +16,23 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field, StringConstraints
 
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
+from communitygate.core.inputs import PhoneText, capped
 from communitygate.http.ratelimits import attempt_counted
-from communitygate.matters.models import MatterChannels, Ratings
+from communitygate.matters.models import Matter, MatterCategory, MatterChannels, Ratings
 from communitygate.matters.selectors.matters import PublicMatterStatus, matter_public_status
-from communitygate.matters.services.matters import MatterIntake, matter_rate, matter_submit_public
+from communitygate.matters.services.matters import (
+    DESCRIPTION_MAX_LENGTH,
+    RATING_COMMENT_MAX_LENGTH,
+    MatterIntake,
+    matter_rate,
+    matter_submit_public,
+)
 from communitygate.matters.throttling import lookups_refund, lookups_reserve
+from communitygate.orgs.models import Organisation
 
 router = Router(tags=["residents (public)"], auth=None)
 
-LastFour = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+LastFour = Annotated[str, StringConstraints(max_length=4, pattern=r"^\d{4}$")]
 SUMMARY_FROM_DESCRIPTION = 60
 
 
@@ -32,13 +40,20 @@ class PublicMatterIn(Schema):
     """Every field may be left out so that the service names each missing one in Chinese and
     English; community, name, phone, category and description (or summary) are required."""
 
-    community: str = Field("", description="The community's code, e.g. 370203031001.")
-    name: str = ""
-    phone: str = ""
-    category: str = Field("", description="A category's code (GET /open311/v2/services.json).")
-    description: str = ""
-    summary: str = ""
-    location: str = ""
+    community: str = capped(
+        Organisation, "code", "", description="The community's code, e.g. 370203031001."
+    )
+    name: str = capped(Matter, "contact_name", "")
+    phone: PhoneText = ""
+    category: str = capped(
+        MatterCategory,
+        "code",
+        "",
+        description="A category's code (GET /open311/v2/services.json).",
+    )
+    description: str = Field("", max_length=DESCRIPTION_MAX_LENGTH)
+    summary: str = capped(Matter, "summary", "")
+    location: str = capped(Matter, "location", "")
 
 
 class TrackingCodeOut(Schema):
@@ -68,7 +83,7 @@ class LookupQuery(Schema):
 class RatingIn(Schema):
     phone_last4: LastFour
     rating: Ratings
-    comment: str = ""
+    comment: str = Field("", max_length=RATING_COMMENT_MAX_LENGTH)
 
 
 def summary_of(summary: str, description: str) -> str:

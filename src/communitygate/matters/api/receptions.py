@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from communitygate.core import clock
 from communitygate.core.errors import NotFound
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset, RowId
+from communitygate.core.inputs import Day, Offset, PhoneText, RowId
 from communitygate.core.paging import page_bounds
 from communitygate.matters.api.matters import intake_community
 from communitygate.matters.models import Reception
@@ -62,9 +62,7 @@ class ReceptionPage(Schema):
 
 
 class ReceptionQuery(Schema):
-    day: dt.date | None = Field(
-        None, description="YYYY-MM-DD, from 2000-01-01 to 2100-12-31; left out: today."
-    )
+    day: Day | None = Field(None, description="YYYY-MM-DD; left out: today.")
     community: str | None = Field(
         None, max_length=CODE_MAX_LENGTH, description="One community's code."
     )
@@ -79,7 +77,9 @@ class ReceptionIn(Schema):
         description="The community's code (370203031001); may be left out by someone working "
         "in one community only.",
     )
-    category: str = Field(pattern=CATEGORY_CODE, description="An active matter category's code.")
+    category: str = Field(
+        max_length=40, pattern=CATEGORY_CODE, description="An active matter category's code."
+    )
     outcome: Literal["handled", "matter"] = Field(
         description="handled: on the spot; matter: turned into a resident matter."
     )
@@ -88,8 +88,8 @@ class ReceptionIn(Schema):
         max_length=NAME_MAX_LENGTH,
         description="Required unless a registry resident is picked.",
     )
-    phone: str = Field(
-        "", max_length=30, description="Mainland mobile or landline; stored sealed, shown masked."
+    phone: PhoneText = Field(
+        "", description="Mainland mobile or landline; stored sealed, shown masked."
     )
     resident: RowId | None = Field(None, description="A resident living in the community now.")
     summary: str = Field(

@@ -297,6 +297,10 @@ class _Checked:
     key: str
 
 
+# What the public form takes (matters.forms.public); the API and Open311 take no more.
+DESCRIPTION_MAX_LENGTH = 4000
+
+
 def _check_intake(
     intake: MatterIntake,
     photos: Iterable[PhotoUpload],
@@ -335,6 +339,14 @@ def _check_intake(
     elif len(summary) > 200:
         problems.append(
             Problem("事项概要不能超过200字。", "Keep the summary to 200 characters.", "summary")
+        )
+    if len(free_text(intake.description)) > DESCRIPTION_MAX_LENGTH:
+        problems.append(
+            Problem(
+                f"详细情况不能超过{DESCRIPTION_MAX_LENGTH}字。",
+                f"Keep the details to {DESCRIPTION_MAX_LENGTH} characters.",
+                field="description",
+            )
         )
     if len(free_text(intake.location)) > 200:
         problems.append(
@@ -685,6 +697,9 @@ def matter_phone_reveal(*, actor: AnyUser, matter: Matter) -> str:
 # The resident's rating --------------------------------------------------------------------------
 
 
+RATING_COMMENT_MAX_LENGTH = 2000
+
+
 def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: str = "") -> Matter:
     """The resident rates the answer (satisfied, neutral, unsatisfied). Only an answered or
     closed matter can be rated, once per answer: a new answer may be rated again, and that
@@ -699,6 +714,17 @@ def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: s
                 )
             ]
         )
+    comment = free_text(comment)
+    if len(comment) > RATING_COMMENT_MAX_LENGTH:
+        raise InvalidInput(
+            [
+                Problem(
+                    f"评价说明不能超过{RATING_COMMENT_MAX_LENGTH}个字符。",
+                    f"The comment may be at most {RATING_COMMENT_MAX_LENGTH} characters.",
+                    field="comment",
+                )
+            ]
+        )
     matter = matter_by_code(tracking_code, phone_last4)
     if matter.status not in RATEABLE_STATUSES:
         raise MatterNotRateable()
@@ -707,7 +733,7 @@ def matter_rate(*, tracking_code: str, phone_last4: str, rating: str, comment: s
     now = clock.now()
     values: dict[str, object] = {
         "rating": rating,
-        "rating_comment": free_text(comment)[:2000],
+        "rating_comment": comment,
         "rated_at": now,
     }
     # Once per answer: not rated yet, or rated before the latest answer.

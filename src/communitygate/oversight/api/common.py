@@ -8,6 +8,7 @@ from django.conf import settings
 from ninja import Field, Router, Schema
 
 from communitygate.core.errors import InvalidInput, Problem
+from communitygate.core.inputs import capped
 from communitygate.core.models import AttachedFile
 from communitygate.core.uploads import FileUpload
 from communitygate.orgs.models import Organisation
@@ -26,9 +27,15 @@ def org_code(organisation: Organisation | None) -> str | None:
 # Shared shapes ------------------------------------------------------------------------------------
 
 
+# base64 writes 3 bytes as 4 characters: the attachment limit, as text.
+BASE64_MAX_LENGTH = (int(settings.COMMUNITYGATE["ATTACHMENT_MAX_BYTES"]) + 2) // 3 * 4
+
+
 class FileIn(Schema):
-    filename: str
-    content_base64: str = Field(description="The file's bytes, base64-encoded (RFC 4648).")
+    filename: str = capped(AttachedFile, "filename")
+    content_base64: str = Field(
+        max_length=BASE64_MAX_LENGTH, description="The file's bytes, base64-encoded (RFC 4648)."
+    )
 
 
 class FileOut(Schema):
@@ -45,7 +52,7 @@ class DepartmentOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=2000)
 
 
 class ErrorOut(Schema):

@@ -7,9 +7,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from communitygate.core import clock
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, PeriodText, capped
 from communitygate.core.paging import page_bounds
 from communitygate.core.periods import parse_period
+from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
     max_limit,
     router,
@@ -59,12 +60,12 @@ class ScorecardOut(Schema):
 
 
 class ScorecardQuery(Schema):
-    period: str = Field(
+    period: PeriodText = Field(
         "",
         description="2026, 2026-H1, 2026-Q3, 2026-11 or 2026-03-01..2026-06-30; "
         "left out: this year so far.",
     )
-    department: str = ""
+    department: OrgCode = ""
     limit: int = 100
     offset: Offset = 0
 
@@ -124,8 +125,8 @@ class WallQuery(Schema):
 
 
 class WallRecordIn(Schema):
-    name: str = ""
-    note: str = ""
+    name: str = capped(WallRecord, "name", "")
+    note: str = capped(WallRecord, "note", "")
 
 
 def wall_record_out(record: WallRecord) -> WallRecordOut:

@@ -7,8 +7,9 @@ from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Day, Offset, capped
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
     FileIn,
     FileOut,
@@ -22,6 +23,8 @@ from communitygate.oversight.models import (
     Finding,
     Inspection,
     Violation,
+    WallKinds,
+    WallRecord,
 )
 from communitygate.oversight.permissions import (
     access_inspection,
@@ -44,12 +47,12 @@ from communitygate.oversight.services.inspections import (
 
 
 class InspectionIn(Schema):
-    title: str = ""
-    starts_on: dt.date
-    ends_on: dt.date
-    departments: list[str] = Field(default_factory=list, description="Departments' codes.")
-    communities: list[str] = Field(default_factory=list, description="Communities' codes.")
-    office: str | None = Field(
+    title: str = capped(Inspection, "title", "")
+    starts_on: Day
+    ends_on: Day
+    departments: list[OrgCode] = Field(default_factory=list, description="Departments' codes.")
+    communities: list[OrgCode] = Field(default_factory=list, description="Communities' codes.")
+    office: OrgCode | None = Field(
         None, description="The supervision office's code; left out: the caller's own office."
     )
 
@@ -105,23 +108,28 @@ class InspectionPage(Schema):
 
 
 class FindingIn(Schema):
-    kind: str = Field(
+    kind: str = capped(
+        Finding,
+        "kind",
         "",
         description="unadmitted_plaque, unrequired_ledger, off_platform_work, "
         "department_ranking or other.",
     )
-    description: str = ""
-    community: str | None = None
-    department: str | None = None
-    wall_kind: str | None = Field(None, description="plaque or ledger, with wall_name.")
-    wall_name: str | None = Field(
-        None, description="The plaque or ledger found: entered in the community's register."
+    description: str = Field("", max_length=4000)
+    community: OrgCode | None = None
+    department: OrgCode | None = None
+    wall_kind: WallKinds | None = Field(None, description="plaque or ledger, with wall_name.")
+    wall_name: str | None = capped(
+        WallRecord,
+        "name",
+        None,
+        description="The plaque or ledger found: entered in the community's register.",
     )
     files: list[FileIn] = Field(default_factory=list)
 
 
 class ConclusionIn(Schema):
-    conclusion: str = ""
+    conclusion: str = Field("", max_length=4000)
 
 
 def _inspection_fields(inspection: Inspection) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from ninja import Field, Query, Schema, Status
 from communitygate.accounts.permissions import department_staff_ids
 from communitygate.core.errors import RuleBroken
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset, RowId
+from communitygate.core.inputs import Offset, RowId, StateText, capped
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
     DepartmentOut,
     ErrorOut,
@@ -95,25 +96,28 @@ class NoticePage(Schema):
 
 
 class NoticeQuery(Schema):
-    state: str = ""
+    state: StateText = ""
     limit: int = 50
     offset: Offset = 0
 
 
 class NoticeIn(Schema):
-    title: str = ""
-    facts: str = ""
-    rule_broken: str = ""
-    correction_required: str = ""
+    title: str = capped(Notice, "title", "")
+    facts: str = Field("", max_length=20000)
+    rule_broken: str = Field("", max_length=8000)
+    correction_required: str = Field("", max_length=8000)
     violations: list[RowId] = Field(default_factory=list, description="Confirmed violations' ids.")
     overdue_orders: list[RowId] = Field(
         default_factory=list, description="Overdue correction orders' ids, named again."
     )
     correction_workdays: int | None = Field(
-        None, description="Working days to correct (1–60); left out: the district's default."
+        None,
+        ge=0,
+        le=60,
+        description="Working days to correct (1–60); left out: the district's default.",
     )
     corrects: RowId | None = Field(None, description="The id of the published notice corrected.")
-    office: str | None = None
+    office: OrgCode | None = None
 
 
 def _departments(notice: Notice) -> list[DepartmentOut]:
@@ -336,14 +340,14 @@ class OrderPage(Schema):
 
 
 class OrderQuery(Schema):
-    state: str = ""
-    department: str = Field("", max_length=64, description="A department's code.")
+    state: StateText = ""
+    department: OrgCode = Field("", description="A department's code.")
     limit: int = 50
     offset: Offset = 0
 
 
 class RespondIn(Schema):
-    response: str = Field("", description="The correction report.")
+    response: str = Field("", max_length=20000, description="The correction report.")
     evidence: list[FileIn] = Field(default_factory=list)
 
 

@@ -6,8 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, StateText, capped
 from communitygate.core.paging import page_bounds
+from communitygate.orgs.inputs import OrgCode
 from communitygate.oversight.api.common import (
     ReasonIn,
     max_limit,
@@ -73,19 +74,21 @@ class ViolationPage(Schema):
 
 
 class ViolationQuery(Schema):
-    department: str = ""
-    status: str = ""
-    source: str = ""
+    department: OrgCode = ""
+    status: StateText = ""
+    source: StateText = ""
     limit: int = 50
     offset: Offset = 0
 
 
 class ConfirmIn(Schema):
-    severity: str = Field("", description="minor, serious or grave.")
-    rule_source: str = Field("", description="catalog, negative_list or access_system.")
-    rule_cited: str = ""
-    note: str = ""
-    department: str | None = Field(
+    severity: str = capped(Violation, "severity", "", description="minor, serious or grave.")
+    rule_source: str = capped(
+        Violation, "rule_source", "", description="catalog, negative_list or access_system."
+    )
+    rule_cited: str = capped(Violation, "rule_cited", "")
+    note: str = Field("", max_length=4000)
+    department: OrgCode | None = Field(
         None, description="A department's code: names (or renames) the department responsible."
     )
 

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from communitygate.core.idempotency import IDEMPOTENCY_KEY_HEADER
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Day, Offset, PhoneText, capped
 from communitygate.core.paging import page_bounds
 from communitygate.programmes.models import Enrolment, EnrolmentStatuses, Programme
 from communitygate.programmes.selectors.programmes import (
@@ -68,10 +68,10 @@ class EnrolmentListOut(Schema):
 
 
 class EnrolmentIn(Schema):
-    child_name: str
-    child_birth_date: dt.date | None = None
-    guardian_name: str
-    guardian_phone: str
+    child_name: str = capped(Enrolment, "child_name")
+    child_birth_date: Day | None = None
+    guardian_name: str = capped(Enrolment, "guardian_name")
+    guardian_phone: PhoneText
 
 
 def programme_out(programme: Programme) -> ProgrammeOut:

@@ -20,9 +20,10 @@ from pydantic import Field
 
 from communitygate.core import clock
 from communitygate.core.errors import RuleBroken
-from communitygate.core.inputs import Offset
+from communitygate.core.inputs import Offset, PhoneText, capped
 from communitygate.core.paging import page_bounds
-from communitygate.registry.models import Household, Resident
+from communitygate.orgs.inputs import OrgCode
+from communitygate.registry.models import CareTag, Household, Resident
 from communitygate.registry.selectors.registry import (
     ResidentFilters,
     born,
@@ -33,6 +34,9 @@ from communitygate.registry.selectors.registry import (
     residents_filtered,
 )
 from communitygate.registry.services.registry import residents_number_search
+
+# 18 characters, with room for the spaces people type between groups.
+ID_NUMBER_MAX_LENGTH = 24
 
 router = Router(tags=["residents"])
 NUMBER_PARAMETERS = ("id_number", "phone")
@@ -81,20 +85,22 @@ class ResidentPage(Schema):
 
 
 class ResidentQuery(Schema):
-    q: str | None = None
-    tag: str | None = None
-    community: str | None = None
+    q: str | None = Field(None, max_length=100)
+    tag: str | None = capped(CareTag, "code", None)
+    community: OrgCode | None = None
     include_moved_out: bool = False
     limit: int = 50
     offset: Offset = 0
 
 
 class ResidentSearchIn(Schema):
-    id_number: str | None = Field(None, description="The full ID number (exact match).")
-    phone: str | None = Field(None, description="The full phone number (exact match).")
-    q: str | None = None
-    tag: str | None = None
-    community: str | None = None
+    id_number: str | None = Field(
+        None, max_length=ID_NUMBER_MAX_LENGTH, description="The full ID number (exact match)."
+    )
+    phone: PhoneText | None = Field(None, description="The full phone number (exact match).")
+    q: str | None = Field(None, max_length=100)
+    tag: str | None = capped(CareTag, "code", None)
+    community: OrgCode | None = None
     include_moved_out: bool = False
     limit: int = 50
     offset: Offset = 0
@@ -123,7 +129,7 @@ class HouseholdDetailOut(HouseholdOut):
 
 
 class HouseholdQuery(Schema):
-    community: str | None = None
+    community: OrgCode | None = None
     limit: int = 50
     offset: Offset = 0
 

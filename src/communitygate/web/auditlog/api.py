@@ -22,11 +22,18 @@ router = Router(tags=["audit"])
 
 
 class AuditEventQuery(Schema):
-    actor: str = ""
-    action: str = ""
-    object: str = Field("", description="type:id (task:12, dispatch.task:12) or a type alone.")
-    since: str = Field("", description="A date (YYYY-MM-DD), Beijing time, inclusive.")
-    until: str = Field("", description="A date (YYYY-MM-DD), Beijing time, inclusive.")
+    # the filter form's caps (AuditFilterForm): the form reads these
+    actor: str = Field("", max_length=150)
+    action: str = Field("", max_length=80)
+    object: str = Field(
+        "", max_length=150, description="type:id (task:12, dispatch.task:12) or a type alone."
+    )
+    since: str = Field(
+        "", max_length=32, description="A date (YYYY-MM-DD), Beijing time, inclusive."
+    )
+    until: str = Field(
+        "", max_length=32, description="A date (YYYY-MM-DD), Beijing time, inclusive."
+    )
     limit: int = 50
     offset: Offset = 0
 
