@@ -59,23 +59,43 @@ POSTGRES_DROP = [
 ]
 
 
+# Before the archive table existed (the migration that made the table append-only): DELETE is
+# refused outright. SQLite re-reads every trigger when a table is renamed (every rebuilt table in
+# a later migration), so no trigger may name the archive table before it exists.
+SQLITE_INSTALL_BEFORE_ARCHIVES = [
+    SQLITE_INSTALL[0],
+    f"""CREATE TRIGGER IF NOT EXISTS audit_event_no_delete BEFORE DELETE ON {TABLE}
+        BEGIN SELECT RAISE(ABORT, 'audit_auditevent is append-only'); END""",
+]
+POSTGRES_INSTALL_BEFORE_ARCHIVES = [
+    """CREATE OR REPLACE FUNCTION audit_event_refuse_change() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit_auditevent is append-only'; END;
+       $$ LANGUAGE plpgsql""",
+    *POSTGRES_INSTALL[1:],
+]
+
+
 def _statements(connection: BaseDatabaseWrapper, *, install: bool, archives: bool) -> list[str]:
     if connection.vendor == "postgresql":
         if not install:
             return POSTGRES_DROP
-        return POSTGRES_INSTALL + (POSTGRES_INSTALL_ARCHIVES if archives else [])
+        if not archives:
+            return POSTGRES_INSTALL_BEFORE_ARCHIVES
+        return POSTGRES_INSTALL + POSTGRES_INSTALL_ARCHIVES
     if connection.vendor == "sqlite":
         if not install:
             return SQLITE_DROP
-        return SQLITE_INSTALL + (SQLITE_INSTALL_ARCHIVES if archives else [])
+        if not archives:
+            return SQLITE_INSTALL_BEFORE_ARCHIVES
+        return SQLITE_INSTALL + SQLITE_INSTALL_ARCHIVES
     raise ImproperlyConfigured(
         f"CommunityGate supports SQLite and PostgreSQL, not {connection.vendor}"
     )
 
 
 def install_append_only_triggers(connection: BaseDatabaseWrapper, *, archives: bool = True) -> None:
-    """Install the triggers (`archives=False`: only the event table's, for the migration that
-    ran before the archive table existed)."""
+    """Install the triggers (`archives=False`: the event table's as they were before archives, for
+    the migrations that ran before the archive table existed)."""
     with connection.cursor() as cursor:
         for statement in _statements(connection, install=True, archives=archives):
             cursor.execute(statement)

@@ -20,6 +20,8 @@ PERSONAL_URL_MODULES = (
     "communitygate.matters.",
     "communitygate.disputes.",
     "communitygate.programmes.",
+    # Certificates issued: the resident's name and masked ID number.
+    "communitygate.certificates.",
     # The audit log: object descriptions and changed values name residents too.
     "communitygate.web.auditlog.",
     # The auditor's workspace under /audit/: dispute reasons and payers' notes as typed.

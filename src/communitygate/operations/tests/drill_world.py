@@ -3,6 +3,7 @@
 testing.build_world's organisations and people, a matter with two photos (files under
 MEDIA_ROOT), and an API token for the department's clerk. Prints the token as JSON."""
 
+import io
 import json
 
 from communitygate.accounts.services import api_token_issue
@@ -15,8 +16,14 @@ from communitygate.matters.services.matters import (
 )
 from communitygate.testing import build_world
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
-JPEG = b"\xff\xd8\xff" + bytes(range(255, -1, -1)) * 4
+
+def image_bytes(kind: str, colour: tuple[int, int, int]) -> bytes:
+    """A real small image (uploads must decode: core.uploads), drawn with Pillow."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (32, 24), colour).save(buffer, format=kind)
+    return buffer.getvalue()
 
 
 def seed() -> None:
@@ -36,7 +43,10 @@ def seed() -> None:
             contact_name="测试居民",
             phone="13912345678",
         ),
-        photos=[PhotoUpload("a.png", PNG), PhotoUpload("b.jpg", JPEG)],
+        photos=[
+            PhotoUpload("a.png", image_bytes("PNG", (200, 30, 30))),
+            PhotoUpload("b.jpg", image_bytes("JPEG", (30, 30, 200))),
+        ],
     )
     _token, raw = api_token_issue(actor=None, user=world.user("department_clerk"), label="drill")
     print(json.dumps({"token": raw}))  # read by the drill
