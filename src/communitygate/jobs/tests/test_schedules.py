@@ -94,6 +94,7 @@ def test_passing_twice_the_same_day_queues_each_job_once(
         "lapse_correction_orders",
         "refresh_burden",
         "audit_checkpoint",
+        "audit_archive",
         "plan_rounds",
         "escalate_overdue_matters",
     }

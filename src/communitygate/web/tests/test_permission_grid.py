@@ -33,7 +33,6 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import Permission, User
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseBase
@@ -1601,10 +1600,7 @@ def is_api(path: str) -> bool:
 def run_cell(
     seed: GridSeed, method: str, path: str, person: str, expected: str | None = None
 ) -> list[str]:
-    """One person's request, rolled back afterwards; the problems found, if any. Each cell starts
-    with no rate-limit counters: every person's request comes from the same test address, and
-    the public limits (http.ratelimits) are not what the grid checks."""
-    cache.clear()
+    """One person's request, rolled back afterwards; the problems found, if any."""
     expected = expected or MATRIX[(method, path)][person]
     effect = EFFECTS.get((method, path))
     pinned = clock.pinned()

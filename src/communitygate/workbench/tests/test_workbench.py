@@ -349,8 +349,10 @@ def test_a_department_counts_the_funding_shares_it_owes_as_the_balances_list_the
 
 # Measured (SQLite and PostgreSQL alike): the grants, then each section's reads, the working-day
 # calendar's included. More rows waiting must not change it (the test adds two tasks).
+# The department's applications also read the working days of their round's decision window
+# (the calendar's overrides and years: two queries, whatever the number of applications).
 QUERIES_FIVE_SECTIONS = (
-    32  # with the walk-in count, the funding shares owed and the certificate counts
+    34  # with the walk-in count, the funding shares owed, the certificate counts, round windows
 )
 
 
