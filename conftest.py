@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 from _pytest.nodeid import NodeId
 from django.conf import settings
@@ -20,6 +21,13 @@ from communitygate.core import clock
 from communitygate.testing import World, build_world, shared_rows_owner
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+# Two shared cores run the suite beside real servers (gunicorn, Chromium): a draw that waits for
+# the CPU is not a slow strategy. The examples and their checks stay as they are.
+hypothesis.settings.register_profile(
+    "communitygate", suppress_health_check=[hypothesis.HealthCheck.too_slow], deadline=None
+)
+hypothesis.settings.load_profile("communitygate")
 TEST_NUMBERS = itertools.count()
 
 
