@@ -76,7 +76,7 @@ def wait_until_serving(url: str, server: subprocess.Popen[bytes], seconds: float
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-examples", type=int, default=8, help="test cases per operation")
-    parser.add_argument("--max-time", type=int, default=150, help="seconds for the whole run")
+    parser.add_argument("--max-time", type=int, default=120, help="seconds for the whole run")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="cg-fuzz-") as var_dir:
